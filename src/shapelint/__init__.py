@@ -1,0 +1,26 @@
+"""shapelint: static shapes and parameter counts for Keras and PyTorch models.
+
+The public API. Importing it is cheap: libcst is imported only when a file mentions a framework.
+"""
+from __future__ import annotations
+
+from .gate import mentions_framework
+
+__version__ = "0.1.0"
+
+
+def check_source(text: str, path: str = "<string>", select=(), ignore=()) -> list:
+    """Diagnostics for one file's text (an empty list when it mentions no framework)."""
+    if not mentions_framework(text):
+        return []
+    from .analysis import analyse
+    from .codes import enabled
+    return [d for d in analyse(text, path).diagnostics() if enabled(d.code, select, ignore)]
+
+
+def summarize(text: str, path: str = "<string>") -> list:
+    """The model graphs found in one file's text."""
+    if not mentions_framework(text):
+        return []
+    from .analysis import analyse
+    return analyse(text, path).graphs()

@@ -1,0 +1,132 @@
+"""The layer catalogue: one declarative entry per framework layer.
+
+An entry is a function with the layer constructor's own signature (names, order, defaults as in
+the real API). Called with the user's arguments it returns a Rule: how the layer maps an input
+shape to an output shape, and how many trainable and non-trainable parameters it builds for that
+input. Preconditions raise LayerFault (a definite error the framework would raise too);
+needing a value that is unknown raises dims.NotKnown.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..codes import Code
+from ..dims import Dim, NotKnown, is_known
+from ..shapes import Shape
+
+
+class LayerFault(Exception):
+    """The framework would reject this layer or this input: a definite error."""
+
+    def __init__(self, code: Code, message: str, **data: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+def _zero(_x) -> int:
+    return 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    output: Callable[[Any], Shape]
+    params: Callable[[Any], Dim] = _zero  # trainable
+    frozen: Callable[[Any], Dim] = _zero  # non-trainable (Keras BatchNorm's moving statistics)
+    ndim: int | None = None  # the exact input rank the layer accepts
+    min_ndim: int | None = None
+    tags: frozenset = frozenset()  # facts for checks: "dense", "flattens", "spatial", ...
+    multi_input: bool = False  # output/params take a list of shapes
+
+
+@dataclass(frozen=True)
+class Entry:
+    framework: str  # "keras" or "torch"
+    type_name: str  # the class name, e.g. "Conv2D"
+    factory: Callable[..., Rule]
+    signature: inspect.Signature = field(compare=False)
+
+    def bind(self, args: tuple, kwargs: dict) -> inspect.BoundArguments:
+        bound = self.signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return bound
+
+    def rule(self, args: tuple, kwargs: dict) -> Rule:
+        bound = self.bind(args, kwargs)
+        return self.factory(*bound.args, **bound.kwargs)
+
+
+CATALOGUES: dict[str, dict[str, Entry]] = {"keras": {}, "torch": {}}
+
+
+def layer(framework: str, *type_names: str):
+    """Register a catalogue entry under one or more class names (aliases included)."""
+    def register(factory):
+        sig = inspect.signature(factory)
+        for name in type_names:
+            CATALOGUES[framework][name] = Entry(framework, type_names[0], factory, sig)
+        return factory
+    return register
+
+
+def lookup(framework: str, type_name: str) -> Entry | None:
+    _load(framework)
+    return CATALOGUES[framework].get(type_name)
+
+
+def _load(framework: str) -> None:
+    if framework == "keras":
+        from . import keras_layers  # noqa: F401  (registers entries on import)
+
+
+# -- argument helpers shared by entries ------------------------------------------------------
+
+def int_tuple(value, n: int, what: str, allow_zero: bool = False) -> tuple[int, ...]:
+    """An int or an n-tuple of ints, as Keras's standardize_tuple and torch's _ntuple accept."""
+    if isinstance(value, bool):
+        raise NotKnown(f"{what} is a bool")
+    if is_known(value):
+        value = (value,) * n
+    if not isinstance(value, (tuple, list)):
+        raise NotKnown(f"{what} is not known")
+    if len(value) != n:
+        raise LayerFault(_args_code(), f"{what} must have {n} elements, got {tuple(value)}")
+    out = []
+    for v in value:
+        if not is_known(v):
+            raise NotKnown(f"{what} is not known")
+        if v < 0 or (v == 0 and not allow_zero):
+            raise LayerFault(_args_code(), f"{what} must be positive, got {tuple(value)}")
+        out.append(v)
+    return tuple(out)
+
+
+def known_int(value, what: str) -> int:
+    if not is_known(value):
+        raise NotKnown(f"{what} is not known")
+    return value
+
+
+def choice(value, options: tuple[str, ...], what: str) -> str:
+    if not isinstance(value, str):
+        raise NotKnown(f"{what} is not known")
+    low = value.lower()
+    if low not in options:
+        raise LayerFault(_args_code(), f"{what} must be one of {', '.join(options)}, got {value!r}")
+    return low
+
+
+def flag(value, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None or is_known(value):
+        return bool(value)
+    raise NotKnown(f"{what} is not known")
+
+
+def _args_code() -> Code:
+    from ..codes import SHP105
+    return SHP105

@@ -1,0 +1,152 @@
+"""The `shapelint` command: check, summary."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="shapelint", description="Static shapes and parameter counts for "
+                     "Keras and PyTorch models.")
+    parser.add_argument("--version", action="version", version=f"shapelint {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    check = commands.add_parser("check", help="report faults in model code")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--select", default="", help="comma-separated code prefixes to enable")
+    check.add_argument("--ignore", default="", help="comma-separated code prefixes to disable")
+    summary = commands.add_parser("summary", help="per-layer shapes and parameter counts")
+    summary.add_argument("targets", nargs="+", metavar="PATH[::ENTRY]")
+    summary.add_argument("--input-shape", metavar="SHAPE",
+                         help="batch-first, comma-separated, e.g. None,227,227,3")
+    summary.add_argument("--format", choices=("table", "json"), default="table")
+    return parser
+
+
+def main(argv=None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("a command is required: check or summary (see 'shapelint --help')")
+        if args.command == "check":
+            return run_check(args)
+        return run_summary(args)
+    except UsageError as error:
+        print(f"shapelint: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _codes(text: str) -> tuple:
+    return tuple(c.strip().upper() for c in text.split(",") if c.strip())
+
+
+def _python_files(paths) -> list[str]:
+    files = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files += [os.path.join(root, n) for n in sorted(names) if n.endswith(".py")]
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return files
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; shapelint reads Python source files")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be read ({error.strerror})")
+
+
+def run_check(args) -> int:
+    from .codes import REGISTRY
+    select, ignore = _codes(args.select), _codes(args.ignore)
+    for code in select + ignore:
+        if not any(c.startswith(code) for c in REGISTRY):
+            raise UsageError(f"no shapelint code matches '{code}'")
+    files = _python_files(args.paths)
+    texts = [(path, _read(path)) for path in files]
+    from . import check_source
+    found = []
+    for path, text in texts:
+        found += check_source(text, path, select, ignore)
+    if args.format == "json":
+        from .reporters import json_report
+        print(json_report.diagnostics(found))
+    else:
+        from .reporters import text
+        sys.stdout.write(text.render(found))
+    return EXIT_FINDINGS if found else EXIT_CLEAN
+
+
+def parse_shape(text: str):
+    from .dims import Unknown
+    from .shapes import Shape
+    dims = []
+    for item in text.split(","):
+        item = item.strip()
+        if item.lower() in ("none", "?", "-1", "b", "n"):
+            dims.append(Unknown("batch") if not dims else Unknown("given as unknown"))
+        elif item.isdigit() and int(item) > 0:
+            dims.append(int(item))
+        else:
+            raise UsageError(f"--input-shape: '{item}' is not a size; give comma-separated "
+                             "positive ints, batch first, e.g. None,227,227,3")
+    if len(dims) < 2:
+        raise UsageError("--input-shape needs the batch dim and at least one more")
+    return Shape(tuple(dims))
+
+
+def run_summary(args) -> int:
+    from .analysis import EntryError, analyse, evaluate_entry
+    from .gate import mentions_framework
+    override = parse_shape(args.input_shape) if args.input_shape else None
+    targets = []
+    for target in args.targets:
+        path, _, entry = target.partition("::")
+        if not os.path.isfile(path):
+            raise UsageError(f"{path}: no such file")
+        targets.append((path, entry.strip()))
+    results = []
+    for path, entry in targets:
+        text = _read(path)
+        if not mentions_framework(text) and not entry:
+            continue
+        analysis = analyse(text, path, discover=not entry)
+        if entry:
+            try:
+                model = evaluate_entry(analysis, entry)
+            except EntryError as error:
+                raise UsageError(f"{path}::{entry}: {error}")
+            results.append((model.graph(entry, override), path))
+        else:
+            results += [(g, path) for g in analysis.graphs(override)]
+    if not results:
+        print("shapelint: no model found in " + ", ".join(args.targets), file=sys.stderr)
+    if args.format == "json":
+        from .reporters import json_report
+        print(json_report.models(results))
+    else:
+        from .reporters import table
+        sys.stdout.write("\n".join(table.render(g, p) for g, p in results))
+    return EXIT_CLEAN

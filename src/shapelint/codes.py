@@ -1,0 +1,88 @@
+"""The diagnostic registry: every code shapelint can emit, with its name and summary."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str  # kebab-case; reads as "allow <name>"
+    severity: str
+    summary: str
+    default: bool = True  # enabled unless selected explicitly
+
+    def __str__(self):
+        return self.code
+
+
+REGISTRY: dict[str, Code] = {}
+
+
+def _register(*args, **kwargs) -> Code:
+    code = Code(*args, **kwargs)
+    REGISTRY[code.code] = code
+    return code
+
+
+# SHP1xx: the model as written fails when Keras or torch builds or runs it.
+SHP101 = _register("SHP101", "last-dim-mismatch", ERROR,
+                   "A layer's declared input width contradicts the width it receives.")
+SHP102 = _register("SHP102", "nonpositive-dimension", ERROR,
+                   "A convolution or pooling shrinks a spatial dimension to zero or below.")
+SHP103 = _register("SHP103", "input-rank-mismatch", ERROR,
+                   "A layer receives a tensor of a rank it does not accept.")
+SHP104 = _register("SHP104", "reshape-size-mismatch", ERROR,
+                   "A reshape's target cannot hold the input's element count.")
+SHP105 = _register("SHP105", "invalid-layer-arguments", ERROR,
+                   "A layer is constructed with arguments its framework rejects.")
+# SHP2xx: legal, but almost surely not the model the author meant.
+SHP201 = _register("SHP201", "dense-on-feature-map", WARNING,
+                   "Dense applied to a feature map acts per position; a Flatten was likely meant.")
+# SHP3xx: blind spots, off by default.
+SHP301 = _register("SHP301", "unresolved-layer", INFO,
+                   "A layer is not in shapelint's catalogue; its shape and params are unknown.",
+                   default=False)
+SHP302 = _register("SHP302", "unknown-input-shape", INFO,
+                   "The model's input shape could not be learned; counts may be unknown.",
+                   default=False)
+# SHP9xx: the analyzer's own failures, at most one per file.
+SHP901 = _register("SHP901", "internal-error", INFO,
+                   "shapelint hit an internal error on this file and skipped it.")
+SHP902 = _register("SHP902", "budget-exhausted", INFO,
+                   "The file needs more analysis work than the budget allows; models are skipped.")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: Code
+    line: int  # 1-based
+    column: int  # 0-based, as in libcst and as flake8 expects
+    message: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    path: str = ""
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "line": self.line, "col": self.column,
+                "code": self.code.code, "name": self.code.name,
+                "message": self.message, "data": self.data}
+
+
+def enabled(code: Code, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> bool:
+    """Prefix selection as in flake8/ruff: the longest matching prefix wins; default-off codes
+    need an explicit select."""
+    def best(prefixes):
+        hits = [p for p in prefixes if code.code.startswith(p)]
+        return max((len(p) for p in hits), default=-1)
+    s, i = best(select), best(ignore)
+    if s < 0 and i < 0:
+        return code.default
+    if s < 0:
+        return False
+    if i > s:
+        return False
+    # A blanket select ("SHP") does not turn on the default-off blind spots; "SHP3" does.
+    return code.default or s > len("SHP")

@@ -1,0 +1,433 @@
+"""Keras objects as the interpreter sees them: layers, symbolic tensors, Sequential and
+functional models, and how a layer application becomes a node of the model graph."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..catalogue import LayerFault, Rule, lookup
+from ..codes import SHP103
+from ..dims import NotKnown, Sym, Unknown, is_known
+from ..graph import LayerNode, ModelGraph
+from ..interpreter.values import Builtin, is_indefinite
+from ..shapes import Shape
+
+BATCH = Unknown("batch")  # Keras's None batch dimension
+_MODEL_NAMES = {"Sequential": "sequential", "Model": "functional", "Functional": "functional"}
+
+
+def to_snake_case(name: str) -> str:
+    """Keras's automatic layer names: MaxPooling2D -> max_pooling2d (keras.src.utils.naming)."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+@dataclass
+class KerasState:
+    uids: dict = field(default_factory=dict)
+    models: list = field(default_factory=list)  # every model object made, in order
+
+    def unique_name(self, prefix: str) -> str:
+        count = self.uids.get(prefix, 0)
+        self.uids[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def knows(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return name.startswith("keras.") and (
+        last in _MODEL_NAMES or last in ("Input", "InputLayer") or lookup("keras", last) is not None)
+
+
+def call(interp, name: str, args, kwargs, node):
+    parts = name.split(".")
+    last = parts[-1]
+    if last in ("Sequential",):
+        return make_sequential(interp, args, kwargs, node)
+    if last in ("Model", "Functional") and "layers" not in parts:
+        return make_functional(interp, args, kwargs, node)
+    if last == "Input":
+        return make_input(interp, args, kwargs, node)
+    if last == "InputLayer":
+        return make_input_layer(interp, args, kwargs, node)
+    if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
+        return "channels_last"
+    if "layers" in parts and last[:1].isupper():
+        return make_layer(interp, last, args, kwargs, node)
+    return Unknown(f"{name}() is outside the analysis")
+
+
+# -- shapes of inputs ---------------------------------------------------------------------
+
+_SYMBOLS = {1: ("features",), 2: ("steps", "features"), 3: ("H", "W", "C"),
+            4: ("D", "H", "W", "C")}
+
+
+def input_shape(value, batch=BATCH, what="input_shape") -> Shape:
+    """A batch-first Shape from a user's shape tuple; None sizes become named symbols."""
+    if is_known(value):
+        value = (value,)
+    items = list(value) if isinstance(value, (tuple, list)) else None
+    if items is None:
+        return Shape.unknown(f"{what} is not known")
+    names = _SYMBOLS.get(len(items), tuple(f"d{i + 1}" for i in range(len(items))))
+    dims = []
+    for i, (item, sym) in enumerate(zip(items, names)):
+        if item is None:
+            dims.append(Sym(sym))
+        elif is_known(item):
+            dims.append(item)
+        else:
+            dims.append(Unknown(f"{what}[{i}] is not known"))
+    return Shape((batch,) + tuple(dims))
+
+
+def placeholder_input(rule: Rule | None) -> Shape:
+    """A symbolic input of the rank the first layer needs, when no input shape was given."""
+    rank = None if rule is None else (rule.ndim or rule.min_ndim)
+    if rank is None or rank < 2:
+        return Shape.unknown("the model's input shape is not given")
+    return input_shape((None,) * (rank - 1))
+
+
+# -- layers and tensors ---------------------------------------------------------------------
+
+@dataclass(eq=False)
+class KerasLayer:
+    type_name: str
+    name: str
+    path: str
+    line: int
+    col: int
+    rule: Rule | None
+    reason: str = ""
+    fault: LayerFault | None = None
+    input_shape: Shape | None = None  # from input_shape= / input_dim=
+    built: bool = False
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        inputs = args[0] if args else kwargs.get("inputs")
+        tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
+            return Unknown(f"{self.name} applied to an unknown value")
+        applied = LayerNode(self, self.name, self.type_name, self.path, self.line, self.col,
+                            inputs=[t.node for t in tensors],
+                            tags=self.rule.tags if self.rule else frozenset())
+        apply(applied, [t.node.output_shape for t in tensors], not self.built)
+        self.built = True
+        return KerasTensor(applied)
+
+    def shapelint_attribute(self, interp, name):
+        if name == "name":
+            return self.name
+        return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+
+@dataclass(eq=False)
+class KerasTensor:
+    node: LayerNode  # the application (or Input) that produced it
+
+    @property
+    def shape(self) -> Shape:
+        return self.node.output_shape
+
+    def shapelint_attribute(self, interp, name):
+        if name == "shape":
+            shape = self.shape
+            return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
+        if name == "ndim":
+            return len(self.shape.dims) if self.shape.known_rank else Unknown("unknown rank")
+        return Unknown(f"tensor.{name} is outside the analysis")
+
+
+def make_layer(interp, type_name: str, args, kwargs, node):
+    entry = lookup("keras", type_name)
+    path, line, col = interp.position(node)
+    own_name = kwargs.get("name")
+    name = own_name if isinstance(own_name, str) else interp.state.unique_name(
+        to_snake_case(type_name))
+    layer = KerasLayer(type_name, name, path, line, col, rule=None)
+    if "input_dim" in kwargs and kwargs["input_dim"] is not None:
+        layer.input_shape = input_shape((kwargs["input_dim"],))
+    elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
+        layer.input_shape = input_shape(kwargs["input_shape"])
+    if entry is None:
+        layer.reason = f"{type_name} is not in shapelint's Keras catalogue"
+        return layer
+    layer.type_name = entry.type_name
+    try:
+        layer.rule = entry.rule(tuple(args), dict(kwargs))
+    except TypeError:
+        layer.reason = f"the arguments of {type_name}(...) are not understood"
+    except NotKnown as why:
+        layer.reason = f"{type_name} argument unknown: {why.reason}"
+    except LayerFault as fault:
+        layer.fault = fault
+    return layer
+
+
+def apply(node: LayerNode, shapes: list, first: bool) -> None:
+    """Fill in a layer application's output shape and params from its input shapes."""
+    layer = node.layer
+    node.input_shapes = list(shapes)
+    node.counts = first
+    node.params = node.frozen = 0
+    if isinstance(layer, InputMarker):
+        node.output_shape = layer.shape
+        return
+    unknown = Shape.unknown("after an error upstream")
+    if layer.fault is not None:
+        node.fault, node.output_shape = layer.fault, unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    if layer.rule is None:
+        node.output_shape = Shape.unknown(layer.reason)
+        node.params = node.frozen = Unknown(layer.reason)
+        node.reason = layer.reason
+        return
+    rule = layer.rule
+    x = shapes if rule.multi_input else shapes[0]
+    if any(s.reason == "after an error upstream" for s in shapes):
+        node.output_shape = unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    try:
+        _check_rank(layer, rule, shapes)
+        node.output_shape = rule.output(x)
+    except LayerFault as fault:
+        node.fault, node.output_shape = fault, unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    except NotKnown as why:
+        node.output_shape = Shape.unknown(why.reason)
+        node.reason = why.reason
+    for attr, formula in (("params", rule.params), ("frozen", rule.frozen)):
+        try:
+            setattr(node, attr, formula(x) if first else 0)
+        except NotKnown as why:
+            setattr(node, attr, Unknown(why.reason))
+            node.reason = node.reason or why.reason
+        except LayerFault as fault:
+            node.fault = fault
+
+
+def _check_rank(layer: KerasLayer, rule: Rule, shapes: list) -> None:
+    for shape in shapes:
+        if not shape.known_rank:
+            continue
+        rank = len(shape.dims)
+        if rule.ndim is not None and rank != rule.ndim or \
+                rule.min_ndim is not None and rank < rule.min_ndim:
+            want = f"ndim={rule.ndim}" if rule.ndim is not None else f"min_ndim={rule.min_ndim}"
+            raise LayerFault(SHP103, f"{layer.type_name} expects a rank-{rule.ndim or rule.min_ndim}"
+                             f"{'' if rule.ndim else '+'} input ({want}) but receives {shape}, "
+                             f"of rank {rank}", input_shape=shape.to_json(), expected=want)
+
+
+@dataclass(eq=False)
+class InputMarker:
+    """The layer behind a keras.Input tensor (an InputLayer row in functional summaries)."""
+    shape: Shape
+    name: str
+    rule: Rule | None = None
+    fault: None = None
+
+
+def _input_node(interp, shape: Shape, name: str, node) -> LayerNode:
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    marker = InputMarker(shape, name)
+    return LayerNode(marker, name, "InputLayer", path, line, col, output_shape=shape,
+                     is_input=True)
+
+
+def make_input(interp, args, kwargs, node, what="shape"):
+    shape_arg = args[0] if args else kwargs.get("shape")
+    batch = kwargs.get("batch_size")
+    batch = batch if is_known(batch) else BATCH
+    if kwargs.get("batch_shape") is not None:
+        batch_shape = kwargs["batch_shape"]
+        if isinstance(batch_shape, (tuple, list)) and batch_shape:
+            first = batch_shape[0]
+            shape = input_shape(batch_shape[1:], first if is_known(first) else BATCH)
+        else:
+            shape = Shape.unknown("batch_shape is not known")
+    else:
+        shape = input_shape(shape_arg, batch, what)
+    name = kwargs.get("name")
+    name = name if isinstance(name, str) else interp.state.unique_name("input_layer")
+    return KerasTensor(_input_node(interp, shape, name, node))
+
+
+def make_input_layer(interp, args, kwargs, node):
+    kwargs = dict(kwargs)
+    if "shape" not in kwargs and not args:
+        kwargs["shape"] = kwargs.pop("input_shape", None)
+    if "batch_input_shape" in kwargs:
+        kwargs["batch_shape"] = kwargs.pop("batch_input_shape")
+    return make_input(interp, args, kwargs, node)
+
+
+# -- models -----------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class KerasSequential:
+    name: str
+    path: str
+    line: int
+    col: int
+    layers: list = field(default_factory=list)
+    input: KerasTensor | None = None
+    uncertain: str = ""
+
+    def shapelint_attribute(self, interp, name):
+        if name == "add":
+            return Builtin("Sequential.add", self._add)
+        if name == "build":
+            return Builtin("Sequential.build", self._build)
+        if name == "name":
+            return self.name
+        if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
+            return Builtin(f"Sequential.{name}", lambda *a: None)
+        return Unknown(f"Sequential.{name} is outside the analysis")
+
+    def _add(self, interp, args, kwargs, node):
+        if interp.uncertain:
+            self.uncertain = f"layers added under an undecided condition (line {interp.line_of(node)})"
+        item = args[0] if args else kwargs.get("layer")
+        self._take(item)
+        return None
+
+    def _take(self, item):
+        if isinstance(item, KerasTensor) and item.node.is_input and not self.layers:
+            self.input = item
+        elif isinstance(item, (KerasLayer, KerasSequential, KerasFunctional)):
+            self.layers.append(item)
+        else:
+            self.uncertain = self.uncertain or "a layer that is not known was added"
+
+    def _build(self, interp, args, kwargs, node):
+        value = args[0] if args else kwargs.get("input_shape")
+        if isinstance(value, (tuple, list)) and value:
+            first = value[0]
+            self.input = KerasTensor(_input_node(
+                interp, input_shape(value[1:], first if is_known(first) else BATCH),
+                "input_layer", node))
+        return None
+
+    def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
+        reasons = [self.uncertain] if self.uncertain else []
+        first = self.layers[0] if self.layers else None
+        if override is not None:
+            shape = override
+        elif self.input is not None:
+            shape = self.input.shape
+        elif isinstance(first, KerasLayer) and first.input_shape is not None:
+            shape = first.input_shape
+        else:
+            shape = placeholder_input(first.rule if isinstance(first, KerasLayer) else None)
+            reasons.append("the input shape is not given; sizes are symbolic")
+        start = LayerNode(InputMarker(shape, "input"), "input", "InputLayer", self.path,
+                          self.line, self.col, output_shape=shape, is_input=True)
+        nodes, previous, seen = [start], start, set()
+        for layer in self.layers:
+            if not isinstance(layer, KerasLayer):
+                reasons.append(f"nested model {getattr(layer, 'name', '?')} is not expanded yet")
+                break
+            applied = LayerNode(layer, layer.name, layer.type_name, layer.path, layer.line,
+                                layer.col, inputs=[previous],
+                                tags=layer.rule.tags if layer.rule else frozenset())
+            apply(applied, [previous.output_shape], id(layer) not in seen)
+            seen.add(id(layer))
+            nodes.append(applied)
+            previous = applied
+        return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
+                          [previous], show_inputs=False, unknown_reasons=reasons, apply=apply)
+
+
+def make_sequential(interp, args, kwargs, node):
+    path, line, col = interp.position(node)
+    name = kwargs.get("name")
+    model = KerasSequential(name if isinstance(name, str) else
+                            interp.state.unique_name("sequential"), path, line, col)
+    layers = args[0] if args else kwargs.get("layers")
+    if layers is not None:
+        items = interp.iterate(layers)
+        if items is None or is_indefinite(layers):
+            model.uncertain = "the list of layers is not known"
+        else:
+            if interp.is_tainted(layers):
+                model.uncertain = "the list of layers was built under an undecided condition"
+            for item in items:
+                model._take(item)
+    if interp.uncertain:
+        model.uncertain = model.uncertain or "built under an undecided condition"
+    interp.state.models.append(model)
+    return model
+
+
+@dataclass(eq=False)
+class KerasFunctional:
+    name: str
+    path: str
+    line: int
+    col: int
+    inputs: list
+    outputs: list
+    uncertain: str = ""
+
+    def shapelint_attribute(self, interp, name):
+        if name == "name":
+            return self.name
+        if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
+            return Builtin(f"Model.{name}", lambda *a: None)
+        return Unknown(f"Model.{name} is outside the analysis")
+
+    def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
+        order: list = []
+        seen: set = set()
+
+        def visit(n):
+            if id(n) in seen:
+                return
+            seen.add(id(n))
+            for i in n.inputs:
+                visit(i)
+            order.append(n)
+        for t in self.outputs:
+            visit(t.node)
+        reasons = [self.uncertain] if self.uncertain else []
+        return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,
+                          [t.node for t in self.outputs], show_inputs=True,
+                          unknown_reasons=reasons, apply=apply)
+
+
+def make_functional(interp, args, kwargs, node):
+    path, line, col = interp.position(node)
+    inputs = args[0] if args else kwargs.get("inputs")
+    outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+    flat_in = _tensors(inputs)
+    flat_out = _tensors(outputs)
+    if flat_in is None or flat_out is None:
+        return Unknown("a model whose inputs or outputs are not known")
+    name = kwargs.get("name")
+    model = KerasFunctional(name if isinstance(name, str) else
+                            interp.state.unique_name("functional"), path, line, col,
+                            flat_in, flat_out)
+    if interp.uncertain:
+        model.uncertain = "built under an undecided condition"
+    interp.state.models.append(model)
+    return model
+
+
+def _tensors(value):
+    if isinstance(value, KerasTensor):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)) and all(isinstance(v, KerasTensor) for v in value):
+        return list(value)
+    return None
+
+
+MODEL_TYPES = (KerasSequential, KerasFunctional)

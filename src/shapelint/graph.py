@@ -1,0 +1,124 @@
+"""The model graph: layer applications with their input and output shapes and params."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from .dims import Dim, Unknown, is_known
+from .shapes import Shape
+
+
+@dataclass(eq=False)
+class LayerNode:
+    layer: Any  # the layer object; the same object twice is a shared layer
+    name: str
+    type_name: str
+    path: str
+    line: int
+    col: int
+    inputs: list = field(default_factory=list)  # producing LayerNodes
+    input_shapes: list = field(default_factory=list)
+    output_shape: Shape = Shape.unknown("not built")
+    params: Dim = 0  # trainable
+    frozen: Dim = 0  # non-trainable
+    reason: str = ""  # why a shape or count is unknown
+    fault: Any = None  # a catalogue LayerFault raised by this application
+    tags: frozenset = frozenset()
+    is_input: bool = False
+    counts: bool = True  # False for the second application of a shared layer
+    children: "ModelGraph | None" = None  # a nested model used as a layer
+
+    @property
+    def total(self) -> Dim:
+        return self.params + self.frozen
+
+
+@dataclass(eq=False)
+class ModelGraph:
+    name: str
+    framework: str
+    entry: str
+    path: str
+    line: int
+    col: int
+    nodes: list  # topological order, input nodes included
+    outputs: list
+    show_inputs: bool = False  # Keras shows InputLayer rows for functional models only
+    unknown_reasons: list = field(default_factory=list)
+    apply: Callable | None = None  # framework function re-applying a layer (for what-ifs)
+
+    @property
+    def inputs(self) -> list:
+        return [n for n in self.nodes if n.is_input]
+
+    @property
+    def rows(self) -> list:
+        return [n for n in self.nodes if self.show_inputs or not n.is_input]
+
+    def _sum(self, attr: str) -> int | None:
+        total = 0
+        for node in self.nodes:
+            if node.counts:
+                value = getattr(node, attr)
+                if not is_known(value):
+                    return None
+                total += value
+        return total
+
+    @property
+    def trainable(self) -> int | None:
+        return self._sum("params")
+
+    @property
+    def non_trainable(self) -> int | None:
+        return self._sum("frozen")
+
+    @property
+    def total(self) -> int | None:
+        t, f = self.trainable, self.non_trainable
+        return None if t is None or f is None else t + f
+
+    @property
+    def exact(self) -> bool:
+        return self.total is not None and not self.unknown_reasons
+
+    def reasons(self) -> list[str]:
+        out = list(self.unknown_reasons)
+        for node in self.nodes:
+            if node.counts and not (is_known(node.params) and is_known(node.frozen)):
+                why = node.reason or _why(node.params) or _why(node.frozen)
+                out.append(f"{node.name} ({node.type_name}, line {node.line}): "
+                           f"params unknown: {why}")
+        return list(dict.fromkeys(out))
+
+    def replay(self, transform_before: dict) -> "ModelGraph":
+        """Re-derive every shape and count with some inputs transformed first (a what-if:
+        transform_before maps a node to a function applied to its input shapes)."""
+        assert self.apply is not None
+        mapped: dict = {}
+        seen_layers: set = set()
+        nodes = []
+        for node in self.nodes:
+            if node.is_input:
+                mapped[node] = node
+                nodes.append(node)
+                continue
+            inputs = [mapped[i] for i in node.inputs]
+            shapes = [i.output_shape for i in inputs] if inputs else list(node.input_shapes)
+            if node in transform_before:
+                shapes = transform_before[node](shapes)
+            first = id(node.layer) not in seen_layers
+            seen_layers.add(id(node.layer))
+            new = replace(node, inputs=inputs, input_shapes=shapes)
+            self.apply(new, shapes, first)
+            mapped[node] = new
+            nodes.append(new)
+        return replace(self, nodes=nodes, outputs=[mapped[o] for o in self.outputs])
+
+
+def _why(value) -> str:
+    if isinstance(value, Unknown):
+        return value.reason
+    if not is_known(value):
+        return f"depends on the input size ({value})"
+    return ""

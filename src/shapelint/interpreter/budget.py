@@ -1,0 +1,28 @@
+"""The per-file work budget: no input can make the analysis run unbounded."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class BudgetExhausted(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Limits:
+    steps: int = 400_000  # expressions and statements evaluated, per file
+    loop_iterations: int = 20_000  # per loop
+    call_depth: int = 40
+    modules: int = 32  # sibling modules read per file
+    collection_size: int = 100_000  # longest list/str the analysis will build
+
+
+class Budget:
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.steps:
+            raise BudgetExhausted(f"more than {self.limits.steps} analysis steps")

@@ -1,0 +1,318 @@
+"""Python's builtins and a few pure standard-library functions, computed on known values."""
+from __future__ import annotations
+
+import math
+import operator
+
+from ..dims import SymDim, Unknown
+from .expressions import _Iterator, truth
+from .values import PLAIN, Builtin, Class, Function, Instance, Ref, is_indefinite
+
+_PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
+
+
+def _known(*values) -> bool:
+    return not any(is_indefinite(v) or not isinstance(v, _PURE_TYPES) for v in values)
+
+
+def pure(fn, name):
+    """Wrap a Python function that is safe on plain values; anything else is Unknown."""
+    def run(interp, args, kwargs, node):
+        if not _known(*args, *kwargs.values()):
+            return Unknown(f"{name}() of an unknown value")
+        try:
+            return fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - the user's call would fail too; we just don't know
+            return Unknown(f"{name}() failed")
+    return Builtin(name, run)
+
+
+def _range(interp, args, kwargs, node):
+    if not _known(*args) or not all(isinstance(a, int) for a in args) or kwargs:
+        return Unknown("range() of an unknown value")
+    try:
+        r = range(*args)
+    except (TypeError, ValueError):
+        return Unknown("range() failed")
+    return r
+
+
+def _len(interp, args, kwargs, node):
+    value = args[0] if args else None
+    hook = getattr(value, "shapelint_len", None)
+    if hook is not None:
+        return hook(interp)
+    items = interp.iterate(value)
+    return Unknown("len() of an unknown value") if items is None else len(items)
+
+
+def _container(kind):
+    def make(interp, args, kwargs, node):
+        if not args:
+            return kind(**kwargs) if kind is dict else kind()
+        if kind is dict and isinstance(args[0], dict):
+            out = dict(args[0])
+            out.update(kwargs)
+            return out
+        items = interp.iterate(args[0])
+        if items is None:
+            return Unknown(f"{kind.__name__}() of an unknown iterable")
+        if kind is dict:
+            pairs = [interp.iterate(p) for p in items]
+            if any(p is None or len(p) != 2 or is_indefinite(p[0]) for p in pairs):
+                return Unknown("dict() of unknown pairs")
+            return {k: v for k, v in pairs}
+        if kind in (set, frozenset) and is_indefinite(items):
+            return Unknown("set of unknown values")
+        try:
+            return kind(items)
+        except TypeError:
+            return Unknown(f"{kind.__name__}() failed")
+    return Builtin(kind.__name__, make)
+
+
+def _over_items(name, fn):
+    """Builtins over one iterable whose items may be anything: enumerate, reversed, zip..."""
+    def run(interp, args, kwargs, node):
+        lists = [interp.iterate(a) for a in args]
+        if any(items is None for items in lists):
+            return Unknown(f"{name}() of an unknown iterable")
+        try:
+            return _Iterator(fn(*lists, **kwargs))
+        except Exception:  # noqa: BLE001
+            return Unknown(f"{name}() failed")
+    return Builtin(name, run)
+
+
+def _reduce_numbers(name, fn):
+    def run(interp, args, kwargs, node):
+        items = list(args)
+        if len(args) == 1:
+            items = interp.iterate(args[0])
+            if items is None:
+                return Unknown(f"{name}() of an unknown iterable")
+        if kwargs.keys() - {"key", "default", "start"} or not _known(*items):
+            return Unknown(f"{name}() of unknown values")
+        if "key" in kwargs and kwargs["key"] is not None:
+            key = kwargs.pop("key")
+            keyed = [(interp.call(key, (i,), {}, node), i) for i in items]
+            if not _known(*[k for k, _ in keyed]):
+                return Unknown(f"{name}() with an unknown key")
+            try:
+                best = fn(keyed, key=operator.itemgetter(0))
+            except Exception:  # noqa: BLE001
+                return Unknown(f"{name}() failed")
+            return best[1]
+        try:
+            return fn(items, **kwargs)
+        except Exception:  # noqa: BLE001
+            return Unknown(f"{name}() failed")
+    return Builtin(name, run)
+
+
+def _sum(interp, args, kwargs, node):
+    items = interp.iterate(args[0]) if args else None
+    if items is None:
+        return Unknown("sum() of an unknown iterable")
+    total = args[1] if len(args) > 1 else kwargs.get("start", 0)
+    for item in items:
+        total = interp.binary(_ADD, total, item)
+    return total
+
+
+def _map(interp, args, kwargs, node):
+    lists = [interp.iterate(a) for a in args[1:]]
+    if not args or any(items is None for items in lists):
+        return Unknown("map() of an unknown iterable")
+    return _Iterator([interp.call(args[0], tuple(items), {}, node) for items in zip(*lists)])
+
+
+def _filter(interp, args, kwargs, node):
+    items = interp.iterate(args[1]) if len(args) == 2 else None
+    if items is None:
+        return Unknown("filter() of an unknown iterable")
+    out = []
+    for item in items:
+        keep = truth(item if args[0] is None else interp.call(args[0], (item,), {}, node))
+        if keep is None:
+            return Unknown("filter() with an unknown predicate")
+        if keep:
+            out.append(item)
+    return _Iterator(out)
+
+
+def _bool_of(name, fn):
+    def run(interp, args, kwargs, node):
+        items = interp.iterate(args[0]) if args else None
+        if items is None:
+            return Unknown(f"{name}() of an unknown iterable")
+        truths = [truth(i) for i in items]
+        if None in truths:
+            return Unknown(f"{name}() of unknown values")
+        return fn(truths)
+    return Builtin(name, run)
+
+
+def _isinstance(interp, args, kwargs, node):
+    if len(args) != 2:
+        return Unknown("isinstance() arguments")
+    value, kinds = args
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    if isinstance(value, (Unknown, SymDim)):
+        return Unknown("isinstance() of an unknown value")
+    answers = []
+    for kind in kinds:
+        if isinstance(kind, Builtin) and kind.name in _TYPES:
+            py = _TYPES[kind.name]
+            answers.append(isinstance(value, py) and not (py is int and isinstance(value, bool)
+                                                          and kind.name != "bool"))
+        elif isinstance(kind, Class) and isinstance(value, Instance):
+            answers.append(kind in value.cls.mro())
+        elif isinstance(kind, Class) and isinstance(value, PLAIN + (tuple, list, dict)):
+            answers.append(False)
+        else:
+            return Unknown("isinstance() against an external class")
+    return any(answers)
+
+
+def _getattr(interp, args, kwargs, node):
+    if len(args) < 2 or not isinstance(args[1], str):
+        return Unknown("getattr() with an unknown name")
+    value = interp.get_attribute(args[0], args[1])
+    if isinstance(value, Unknown) and len(args) == 3:
+        return args[2] if isinstance(args[0], (Instance, Class)) and \
+            args[1] not in getattr(args[0], "attrs", {}) else value
+    return value
+
+
+def _setattr(interp, args, kwargs, node):
+    if len(args) == 3 and isinstance(args[1], str):
+        interp.set_attribute(args[0], args[1], args[2])
+    return None
+
+
+def _hasattr(interp, args, kwargs, node):
+    if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], Instance):
+        if args[1] in args[0].attrs:
+            return True
+        try:
+            args[0].cls.lookup(args[1])
+            return True
+        except KeyError:
+            return Unknown("hasattr() of an attribute that may be set elsewhere")
+    return Unknown("hasattr() of an unknown value")
+
+
+def _super(interp, args, kwargs, node):
+    return interp.frameworks.super_proxy(interp, args, node)
+
+
+def _nothing(name):
+    return Builtin(name, lambda interp, args, kwargs, node: None)
+
+
+def _unknown(name):
+    return Builtin(name, lambda interp, args, kwargs, node: Unknown(f"{name}() is not evaluated"))
+
+
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple,
+          "dict": dict, "set": set, "frozenset": frozenset, "bytes": bytes, "type": type}
+_ADD = __import__("libcst").Add()
+
+
+def make_builtins() -> dict:
+    table = {
+        "range": Builtin("range", _range), "len": Builtin("len", _len),
+        "int": pure(int, "int"), "float": pure(float, "float"), "str": pure(str, "str"),
+        "bool": Builtin("bool", lambda i, a, k, n: _bool(a)), "abs": pure(abs, "abs"),
+        "round": pure(round, "round"), "divmod": pure(divmod, "divmod"),
+        "pow": pure(lambda a, b, *m: pow(a, b, *m) if abs(b) <= 4096 else 1 / 0, "pow"),
+        "repr": pure(repr, "repr"), "chr": pure(chr, "chr"), "ord": pure(ord, "ord"),
+        "hex": pure(hex, "hex"), "format": pure(format, "format"),
+        "list": _container(list), "tuple": _container(tuple), "dict": _container(dict),
+        "set": _container(set), "frozenset": _container(frozenset),
+        "min": _reduce_numbers("min", min), "max": _reduce_numbers("max", max),
+        "sorted": _reduce_numbers("sorted", sorted), "sum": Builtin("sum", _sum),
+        "enumerate": _over_items("enumerate", lambda xs, start=0: list(enumerate(xs, start))),
+        "zip": _over_items("zip", lambda *xs, **k: list(zip(*xs))),
+        "reversed": _over_items("reversed", lambda xs: list(reversed(xs))),
+        "iter": _over_items("iter", lambda xs: list(xs)),
+        "map": Builtin("map", _map), "filter": Builtin("filter", _filter),
+        "any": _bool_of("any", any), "all": _bool_of("all", all),
+        "isinstance": Builtin("isinstance", _isinstance),
+        "issubclass": _unknown("issubclass"), "callable": _unknown("callable"),
+        "getattr": Builtin("getattr", _getattr), "setattr": Builtin("setattr", _setattr),
+        "hasattr": Builtin("hasattr", _hasattr), "super": Builtin("super", _super),
+        "print": _nothing("print"), "open": _unknown("open"), "input": _unknown("input"),
+        "exec": _unknown("exec"), "eval": _unknown("eval"), "compile": _unknown("compile"),
+        "__import__": _unknown("__import__"), "globals": _unknown("globals"),
+        "locals": _unknown("locals"), "vars": _unknown("vars"), "id": _unknown("id"),
+        "hash": _unknown("hash"), "type": _unknown("type"), "object": _unknown("object"),
+        "staticmethod": Builtin("staticmethod", lambda i, a, k, n: a[0] if a else None),
+        "classmethod": Builtin("classmethod", lambda i, a, k, n: a[0] if a else None),
+        "property": Builtin("property", lambda i, a, k, n: a[0] if a else None),
+        "NotImplemented": NotImplemented, "Ellipsis": Ellipsis,
+        "True": True, "False": False, "None": None,
+    }
+    for name in ("Exception", "ValueError", "TypeError", "KeyError", "IndexError",
+                 "RuntimeError", "NotImplementedError", "AssertionError", "AttributeError",
+                 "ImportError", "ModuleNotFoundError", "StopIteration", "Warning",
+                 "UserWarning", "DeprecationWarning", "ZeroDivisionError", "OSError"):
+        table[name] = _unknown(name)
+    return table
+
+
+def _bool(args):
+    if not args:
+        return False
+    t = truth(args[0])
+    return Unknown("bool() of an unknown value") if t is None else t
+
+
+# Pure functions of packages we never read, called on known values: qualified name -> function.
+PURE_REFS = {f"math.{name}": getattr(math, name) for name in (
+    "ceil", "floor", "sqrt", "prod", "log", "log2", "log10", "exp", "pow", "gcd", "isqrt",
+    "comb", "trunc", "fabs", "sin", "cos", "tan", "atan", "isclose", "lcm", "hypot")}
+PURE_REFS.update({
+    "operator.add": operator.add, "operator.mul": operator.mul,
+    "operator.floordiv": operator.floordiv, "operator.sub": operator.sub,
+    "numpy.prod": math.prod, "numpy.sum": sum,
+    "numpy.ceil": math.ceil, "numpy.floor": math.floor, "numpy.sqrt": math.sqrt,
+    "numpy.round": round, "numpy.ceil_": math.ceil, "os.path.join": None,
+})
+PURE_REFS = {k: v for k, v in PURE_REFS.items() if v is not None}
+CONSTANT_REFS = {"math.pi": math.pi, "math.e": math.e, "math.inf": math.inf,
+                 "numpy.pi": math.pi, "sys.maxsize": 2**63 - 1}
+
+
+def call_pure_ref(interp, qualname, args, kwargs):
+    fn = PURE_REFS.get(qualname)
+    if fn is None:
+        return None
+    if not _known(*args, *kwargs.values()):
+        return Unknown(f"{qualname}() of an unknown value")
+    if qualname in ("math.comb", "math.pow") and any(isinstance(a, int) and a > 4096 for a in args):
+        return Unknown(f"{qualname}() too large")
+    try:
+        return fn(*args, **kwargs)
+    except Exception:  # noqa: BLE001
+        return Unknown(f"{qualname}() failed")
+
+
+class Partial:
+    """functools.partial of any callable the interpreter can call."""
+
+    def __init__(self, func, args, kwargs):
+        self.func, self.args, self.kwargs = func, tuple(args), dict(kwargs)
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        return interp.call(self.func, self.args + tuple(args), {**self.kwargs, **kwargs}, node)
+
+
+def make_partial(interp, args, kwargs, node):
+    if not args:
+        return Unknown("partial() without a function")
+    return Partial(args[0], args[1:], kwargs)
+
+
+__all__ = ["make_builtins", "call_pure_ref", "CONSTANT_REFS", "make_partial", "Function", "Ref"]

@@ -1,0 +1,209 @@
+"""Calling things: user functions (with honest early returns), classes, decorators."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..dims import Unknown
+from .statements import RaiseSignal, ReturnSignal
+from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
+                     same_value)
+
+
+class CallsMixin:
+
+    def expr_Call(self, node, scope):
+        func = self.eval(node.func, scope)
+        args, kwargs = [], {}
+        for arg in node.args:
+            value = self.eval(arg.value, scope)
+            if arg.star == "*":
+                items = self.iterate(value)
+                if items is None:
+                    return Unknown("call with *args of unknown length")
+                args.extend(items)
+            elif arg.star == "**":
+                if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+                    return Unknown("call with **kwargs of unknown keys")
+                kwargs.update(value)
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        return self.call(func, tuple(args), kwargs, node)
+
+    def call(self, func, args: tuple, kwargs: dict, node):
+        if isinstance(func, Unknown):
+            return func
+        if isinstance(func, Function):
+            return self.invoke(func, args, kwargs, node)
+        if isinstance(func, BoundMethod):
+            return self.call(func.func, (func.self_,) + tuple(args), kwargs, node)
+        if isinstance(func, Class):
+            return self.instantiate(func, args, kwargs, node)
+        if isinstance(func, Builtin):
+            return func.fn(self, args, kwargs, node)
+        if isinstance(func, Ref):
+            return self.frameworks.call_ref(self, func, args, kwargs, node)
+        hook = getattr(func, "shapelint_call", None)
+        if hook is not None:
+            return hook(self, args, kwargs, node)
+        return Unknown("call of a value that is not known to be callable")
+
+    # -- user functions --
+    def evaluate_defaults(self, params: cst.Parameters, scope) -> dict:
+        out = {}
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                out[param.name.value] = self.eval(param.default, scope)
+        return out
+
+    def bind_parameters(self, func: Function, args, kwargs) -> dict | None:
+        params = func.node.params
+        positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+        bound = {}
+        args = list(args)
+        for name in positional:
+            if args:
+                bound[name] = args.pop(0)
+        star = params.star_arg
+        if isinstance(star, cst.Param):
+            bound[star.name.value] = tuple(args)
+        elif args:
+            return None
+        kwargs = dict(kwargs)
+        for name in positional + [p.name.value for p in params.kwonly_params]:
+            if name in kwargs:
+                if name in bound:
+                    return None
+                bound[name] = kwargs.pop(name)
+        if params.star_kwarg is not None:
+            bound[params.star_kwarg.name.value] = kwargs
+        elif kwargs:
+            return None
+        for name in positional + [p.name.value for p in params.kwonly_params]:
+            if name not in bound:
+                if name in func.defaults:
+                    bound[name] = func.defaults[name]
+                else:
+                    bound[name] = Unknown(f"argument '{name}' was not given")
+        return bound
+
+    def invoke(self, func: Function, args, kwargs, node):
+        if self.depth >= self.budget.limits.call_depth:
+            return Unknown("call depth limit reached")
+        self.called.add(id(func.node))
+        bound = self.bind_parameters(func, args, kwargs)
+        if bound is None:
+            return Unknown(f"call does not match the signature of {func.name}()")
+        scope = Scope(dict(bound), func.scope, func.module)
+        if isinstance(func.node, cst.Lambda):
+            self.depth += 1
+            try:
+                return self.eval(func.node.body, scope)
+            finally:
+                self.depth -= 1
+        if self.is_generator(func.node):
+            return Unknown(f"{func.name}() is a generator")
+        saved_pending, self.pending_returns = self.pending_returns, []
+        self.depth += 1
+        self.module_stack.append(func.module)
+        self.frames.append((func, scope))
+        try:
+            self.exec_block(self.body_of(func.node), scope)
+            result = None
+        except ReturnSignal as r:
+            result = r.value
+        except RaiseSignal:
+            result = _RAISED
+        finally:
+            self.depth -= 1
+            self.module_stack.pop()
+            self.frames.pop()
+            pending, self.pending_returns = self.pending_returns, saved_pending
+        outcomes = [v for v in pending + [result] if v is not _RAISED]
+        if not outcomes:
+            return Unknown(f"{func.name}() raises")
+        first = outcomes[0]
+        if all(same_value(first, v) for v in outcomes):
+            return first
+        return Unknown(f"the result of {func.name}() depends on an undecided condition")
+
+    def is_generator(self, node) -> bool:
+        key = id(node)
+        if key not in self._generator_cache:
+            self._generator_cache[key] = _contains_yield(node.body)
+        return self._generator_cache[key]
+
+    # -- classes --
+    def instantiate(self, cls: Class, args, kwargs, node):
+        made = self.frameworks.instantiate(self, cls, args, kwargs, node)
+        if made is not NotImplemented:
+            return made
+        instance = Instance(cls)
+        if cls.dataclass_fields is not None:
+            fields = [name for name, _ in cls.dataclass_fields]
+            values = dict(zip(fields, args))
+            values.update({k: v for k, v in kwargs.items() if k in fields})
+            for name, default in cls.dataclass_fields:
+                if name not in values:
+                    values[name] = Unknown(f"field '{name}' not given") if default is MISSING \
+                        else default
+            instance.attrs.update(values)
+            return instance
+        try:
+            init = cls.lookup("__init__")
+        except KeyError:
+            return instance
+        self.call(init, (instance,) + tuple(args), kwargs, node)
+        return instance
+
+    def decorate(self, value, expression, scope):
+        decorator = self.eval(expression, scope)
+        if isinstance(decorator, Builtin) and decorator.name in ("staticmethod", "classmethod",
+                                                                  "property"):
+            if isinstance(value, Function):
+                value.kind = decorator.name
+            return value
+        if isinstance(decorator, Ref) and decorator.qualname.split(".")[-1] == "dataclass" or (
+                isinstance(decorator, Builtin) and decorator.name == "dataclass"):
+            if isinstance(value, Class):
+                value.dataclass_fields = _dataclass_fields(value)
+            return value
+        if isinstance(decorator, Ref) and decorator.qualname.startswith("dataclasses.dataclass"):
+            return value
+        if isinstance(decorator, (Function, BoundMethod)):
+            result = self.call(decorator, (value,), {}, expression)
+            if isinstance(result, (Function, Class, BoundMethod)):
+                return result
+        # An external or unknown decorator (keras_export, lru_cache, ...) is assumed to return
+        # the function it decorates; the analysis reads the function as written.
+        return value
+
+
+def _dataclass_fields(cls: Class) -> list:
+    fields = []
+    for base in reversed(cls.mro()[1:]):
+        fields.extend(base.dataclass_fields or [])
+    for statement in cls.node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    name = small.target.value
+                    default = cls.namespace.get(name, MISSING)
+                    fields = [f for f in fields if f[0] != name] + [(name, default)]
+    return fields
+
+
+def _contains_yield(node) -> bool:
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, cst.Yield):
+            return True
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and current is not node:
+            continue
+        todo.extend(current.children)
+    return False
+
+
+_RAISED = object()

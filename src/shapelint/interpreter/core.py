@@ -1,0 +1,113 @@
+"""The abstract interpreter: runs model-building Python on known and unknown values."""
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..dims import Unknown
+from .budget import Budget, Limits
+from .builtins import make_builtins
+from .calls import CallsMixin
+from .expressions import MUTATING, ExpressionsMixin
+from .imports import ImportsMixin
+from .statements import RaiseSignal, ReturnSignal, StatementsMixin
+from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
+
+_PLAIN_ARGS = PLAIN + (tuple, list, dict, set, frozenset, range)
+
+
+class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
+    max_file_bytes = 2_000_000
+
+    def __init__(self, frameworks, limits: Limits | None = None):
+        self.frameworks = frameworks
+        self.budget = Budget(limits or Limits())
+        self.builtins = make_builtins()
+        self.modules: dict[str, UserModule] = {}
+        self.module_stack: list[UserModule] = []
+        self.frames: list = []  # (Function, Scope) of the calls under way, for super()
+        self.depth = 0
+        self.uncertain = 0
+        self.loop_undecided = False
+        self.pending_returns: list = []
+        self._generator_cache: dict = {}
+        self.called: set = set()  # ids of the function nodes that have run
+        self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions
+        self.state = frameworks.new_state(self)  # the framework objects this run creates
+
+    # -- modules --
+    def run_module(self, tree: cst.Module, path: str, name: str, main: bool = False):
+        module = UserModule(name, path)
+        module.wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        module.scope = Scope({"__name__": "__main__" if main else name, "__file__": path},
+                             None, module)
+        self.modules[path] = module
+        self.module_stack.append(module)
+        try:
+            for statement in tree.body:
+                try:
+                    self.exec(statement, module.scope)
+                except (ReturnSignal, RaiseSignal):
+                    break  # a module-level raise ends the module, as it would in Python
+        finally:
+            self.module_stack.pop()
+        return module
+
+    @property
+    def current_module(self) -> UserModule | None:
+        return self.module_stack[-1] if self.module_stack else None
+
+    def position(self, node) -> tuple[str, int, int]:
+        """(path, line, col) of a node, from the module that holds it."""
+        for module in reversed(self.module_stack):
+            positions = self._positions(module)
+            if node in positions:
+                start = positions[node].start
+                return module.path, start.line, start.column
+        for module in self.modules.values():
+            positions = self._positions(module)
+            if node in positions:
+                start = positions[node].start
+                return module.path, start.line, start.column
+        return "", 0, 0
+
+    def _positions(self, module: UserModule):
+        cached = getattr(module, "_positions", None)
+        if cached is None:
+            cached = module.wrapper.resolve(PositionProvider)
+            module._positions = cached
+        return cached
+
+    def line_of(self, node) -> int:
+        return self.position(node)[1]
+
+    # -- helpers for the mixins --
+    def loop_guard(self, count: int) -> None:
+        if count >= self.budget.limits.loop_iterations:
+            from .budget import BudgetExhausted
+            raise BudgetExhausted(f"a loop ran more than {count} iterations")
+
+    def note_mutation(self, container) -> None:
+        if self.uncertain:
+            self.tainted[id(container)] = container
+
+    def is_tainted(self, container) -> bool:
+        return id(container) in self.tainted
+
+    def plain_method(self, obj, name: str):
+        method = getattr(obj, name)
+        mutating = name in MUTATING.get(type(obj), ())
+
+        def run(interp, args, kwargs, node):
+            if not mutating and any(is_indefinite(v) or not isinstance(v, _PLAIN_ARGS)
+                                    for v in (*args, *kwargs.values())):
+                return Unknown(f"{type(obj).__name__}.{name}() of an unknown value")
+            if mutating:
+                interp.note_mutation(obj)
+                if name in ("sort",) and kwargs:
+                    return Unknown("sort with a key")
+            try:
+                return method(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the user's call fails or is unknown
+                return Unknown(f"{type(obj).__name__}.{name}() failed")
+        return Builtin(f"{type(obj).__name__}.{name}", run)

@@ -1,0 +1,122 @@
+"""Imports: the user's own modules are read by path (never imported); the rest become Refs."""
+from __future__ import annotations
+
+import os
+
+import libcst as cst
+
+from ..dims import Unknown
+from .values import Ref, UserModule
+
+# Packages whose code we model through the catalogue instead of reading it, even when their
+# sources sit on disk next to the analysed file (as when reading keras's own applications).
+MODELLED_ROOTS = frozenset({"keras", "tensorflow", "tf_keras", "torch", "numpy", "math",
+                            "functools", "collections", "typing", "dataclasses", "os", "sys"})
+
+
+def dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+class ImportsMixin:
+
+    def do_import(self, node: cst.Import, scope) -> None:
+        for alias in node.names:
+            name = dotted(alias.name)
+            if alias.asname is not None:
+                self.assign(alias.asname.name, self.import_module(name, 0, scope.module), scope)
+            else:
+                head = name.split(".")[0]
+                self.assign(cst.Name(head), self.import_module(head, 0, scope.module), scope)
+
+    def do_import_from(self, node: cst.ImportFrom, scope) -> None:
+        base = dotted(node.module) if node.module is not None else ""
+        level = len(node.relative)
+        module = self.import_module(base, level, scope.module)
+        if isinstance(node.names, cst.ImportStar):
+            if isinstance(module, UserModule):
+                scope.vars.update({k: v for k, v in module.scope.vars.items()
+                                   if not k.startswith("_")})
+            elif isinstance(module, Ref) and scope.module is not None:
+                scope.module.star_refs.append(module.qualname)
+            return
+        for alias in node.names:
+            name = dotted(alias.name)
+            target = alias.asname.name if alias.asname is not None else cst.Name(name)
+            self.assign(target, self.get_attribute(module, name), scope)
+
+    def import_module(self, name: str, level: int, importer: UserModule | None):
+        """A UserModule when the module is the user's own file, else a Ref to it."""
+        if level == 0 and name.split(".")[0] in MODELLED_ROOTS:
+            return Ref(name)
+        path = self.find_module(name, level, importer)
+        if path is None:
+            if level:
+                return Unknown(f"relative import {'.' * level}{name} not found")
+            return Ref(name)
+        return self.load_module(path, name or os.path.basename(os.path.dirname(path)))
+
+    def import_submodule(self, module: UserModule, name: str):
+        """`pkg.sub` where pkg is a user package: read pkg/sub.py on demand."""
+        if not module.path.endswith("__init__.py"):
+            return Unknown(f"'{name}' is not defined in {module.name}")
+        path = _module_file(os.path.dirname(module.path), [name])
+        if path is None:
+            return Unknown(f"'{name}' is not defined in {module.name}")
+        return self.load_module(path, f"{module.name}.{name}")
+
+    def find_module(self, name: str, level: int, importer: UserModule | None) -> str | None:
+        here = os.path.dirname(os.path.abspath(importer.path)) if importer else os.getcwd()
+        parts = [p for p in name.split(".") if p]
+        if level:
+            base = here
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return _module_file(base, parts)
+        for root in _search_roots(here):
+            found = _module_file(root, parts)
+            if found is not None:
+                return found
+        return None
+
+    def load_module(self, path: str, name: str):
+        path = os.path.abspath(path)
+        if path in self.modules:
+            return self.modules[path]  # a cycle sees the partly-run module, as Python does
+        if len(self.modules) >= self.budget.limits.modules:
+            return Unknown("too many modules to read")
+        try:
+            if os.path.getsize(path) > self.max_file_bytes:
+                return Unknown(f"{path} is too large to read")
+            with open(path, encoding="utf-8") as handle:
+                source = handle.read()
+            tree = cst.parse_module(source)
+        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+            return Unknown(f"module {name} could not be read")
+        return self.run_module(tree, path, name)
+
+
+def _module_file(base: str, parts: list[str]) -> str | None:
+    if not parts:
+        init = os.path.join(base, "__init__.py")
+        return init if os.path.isfile(init) else None
+    stem = os.path.join(base, *parts)
+    if os.path.isfile(stem + ".py"):
+        return stem + ".py"
+    init = os.path.join(stem, "__init__.py")
+    return init if os.path.isfile(init) else None
+
+
+def _search_roots(here: str) -> list[str]:
+    """The importer's directory, then the directory holding its top-level package."""
+    roots = [here]
+    top = here
+    while os.path.isfile(os.path.join(top, "__init__.py")):
+        top = os.path.dirname(top)
+    if top != here:
+        roots.append(top)
+    return roots

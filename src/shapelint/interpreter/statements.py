@@ -1,0 +1,332 @@
+"""Executing statements: assignment, control flow with honest joins, definitions, imports."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..dims import Unknown
+from .expressions import AUGMENTED, truth
+from .values import Class, Function, Instance, Scope, same_value
+
+
+class ReturnSignal(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
+class RaiseSignal(Exception):
+    """The user's code raises here; this path yields no value."""
+
+
+class BreakSignal(Exception):
+    pass
+
+
+class ContinueSignal(Exception):
+    pass
+
+
+class StatementsMixin:
+
+    def exec_block(self, statements, scope: Scope) -> None:
+        for statement in statements:
+            self.exec(statement, scope)
+
+    def exec(self, node, scope: Scope) -> None:
+        self.budget.step()
+        handler = getattr(self, "stmt_" + type(node).__name__, None)
+        if handler is not None:
+            handler(node, scope)
+
+    def body_of(self, node):
+        body = node.body
+        return body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) \
+            else [body]
+
+    # -- simple statements --
+    def stmt_SimpleStatementLine(self, node, scope):
+        for small in node.body:
+            self.exec(small, scope)
+
+    def stmt_SimpleStatementSuite(self, node, scope):
+        for small in node.body:
+            self.exec(small, scope)
+
+    def stmt_Expr(self, node, scope):
+        self.eval(node.value, scope)
+
+    def stmt_Assign(self, node, scope):
+        value = self.eval(node.value, scope)
+        for target in node.targets:
+            self.assign(target.target, value, scope)
+
+    def stmt_AnnAssign(self, node, scope):
+        if node.value is not None:
+            self.assign(node.target, self.eval(node.value, scope), scope)
+
+    def stmt_AugAssign(self, node, scope):
+        current = self.eval(node.target, scope)
+        value = self.eval(node.value, scope)
+        op = AUGMENTED[type(node.operator)]()
+        if isinstance(current, list) and isinstance(op, cst.Add) and isinstance(value, list):
+            self.note_mutation(current)
+            current.extend(value)  # += on a list mutates it in place
+            return
+        self.assign(node.target, self.binary(op, current, value), scope)
+
+    def stmt_Return(self, node, scope):
+        raise ReturnSignal(None if node.value is None else self.eval(node.value, scope))
+
+    def stmt_Raise(self, node, scope):
+        raise RaiseSignal()
+
+    def stmt_Break(self, node, scope):
+        raise BreakSignal()
+
+    def stmt_Continue(self, node, scope):
+        raise ContinueSignal()
+
+    def stmt_Global(self, node, scope):
+        scope.globals_declared.update(n.name.value for n in node.names)
+
+    def stmt_Del(self, node, scope):
+        if isinstance(node.target, cst.Name):
+            scope.vars.pop(node.target.value, None)
+
+    def stmt_Import(self, node, scope):
+        self.do_import(node, scope)
+
+    def stmt_ImportFrom(self, node, scope):
+        self.do_import_from(node, scope)
+
+    # -- assignment targets --
+    def assign(self, target, value, scope: Scope) -> None:
+        if isinstance(target, cst.Name):
+            scope.assign(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target.elements, value, scope)
+        elif isinstance(target, cst.Attribute):
+            obj = self.eval(target.value, scope)
+            self.set_attribute(obj, target.attr.value, value)
+        elif isinstance(target, cst.Subscript):
+            container = self.eval(target.value, scope)
+            self.set_item(container, target, value, scope)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, value, scope)
+
+    def unpack(self, elements, value, scope):
+        items = self.iterate(value)
+        starred = [i for i, e in enumerate(elements) if isinstance(e.value, cst.StarredElement)
+                   or isinstance(e, cst.StarredElement)]
+        if items is None or (not starred and len(items) != len(elements)) or \
+                (starred and len(items) < len(elements) - 1):
+            for element in elements:
+                self.assign(element.value, Unknown("unpacking of an unknown value"), scope)
+            return
+        if starred:
+            s = starred[0]
+            tail = len(elements) - s - 1
+            items = items[:s] + [list(items[s:len(items) - tail])] + items[len(items) - tail:]
+        for element, item in zip(elements, items):
+            self.assign(element.value, item, scope)
+
+    def set_attribute(self, obj, name, value):
+        if isinstance(obj, Instance):
+            if self.frameworks.set_instance_attribute(self, obj, name, value):
+                return
+            if self.uncertain and not same_value(obj.attrs.get(name), value):
+                value = Unknown(f"attribute '{name}' set under an undecided condition")
+            obj.attrs[name] = value
+        elif isinstance(obj, Class):
+            obj.namespace[name] = value
+        else:
+            hook = getattr(obj, "shapelint_setattr", None)
+            if hook is not None:
+                hook(self, name, value)
+
+    def set_item(self, container, target, value, scope):
+        elements = target.slice
+        if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
+            self.note_mutation(container)
+            return
+        key = self.eval(elements[0].slice.value, scope)
+        self.note_mutation(container)
+        if isinstance(container, dict) and not isinstance(key, (Unknown, list, dict)):
+            try:
+                container[key] = value
+            except TypeError:
+                pass
+        elif isinstance(container, list) and isinstance(key, int):
+            if -len(container) <= key < len(container):
+                container[key] = value
+        else:
+            hook = getattr(container, "shapelint_setitem", None)
+            if hook is not None:
+                hook(self, key, value)
+
+    # -- control flow --
+    def stmt_If(self, node, scope):
+        t = truth(self.eval(node.test, scope))
+        orelse = node.orelse
+        else_body = [] if orelse is None else (
+            [orelse] if isinstance(orelse, cst.If) else self.body_of(orelse))
+        if t is True:
+            self.exec_block(self.body_of(node), scope)
+        elif t is False:
+            self.exec_block(else_body, scope)
+        else:
+            self.undecided(scope, self.body_of(node), else_body, node)
+
+    def undecided(self, scope: Scope, first, second, node) -> None:
+        """Run both branches of an undecided condition and keep what they agree on."""
+        before = dict(scope.vars)
+        outcomes = []
+        self.uncertain += 1
+        try:
+            for branch in (first, second):
+                scope.vars.clear()
+                scope.vars.update(before)
+                outcomes.append(self._run_branch(branch, scope))
+        finally:
+            self.uncertain -= 1
+        live = [o for o in outcomes if o[0] in ("fell-through", "returned")]
+        falls = [o for o in live if o[0] == "fell-through"]
+        scope.vars.clear()
+        if not live:
+            scope.vars.update(before)
+            raise RaiseSignal()
+        if not falls:
+            values = [o[1] for o in live]
+            raise ReturnSignal(values[0] if all(same_value(values[0], v) for v in values)
+                               else Unknown("return value depends on an undecided condition"))
+        for o in live:
+            if o[0] == "returned":
+                self.pending_returns.append(o[1])
+        envs = [o[2] for o in falls]
+        names = set().union(*envs)
+        for name in names:
+            vals = [env.get(name, _ABSENT) for env in envs]
+            if all(same_value(vals[0], v) for v in vals):
+                if vals[0] is not _ABSENT:
+                    scope.vars[name] = vals[0]
+            else:
+                scope.vars[name] = Unknown(
+                    f"'{name}' depends on an undecided condition (line {self.line_of(node)})")
+
+    def _run_branch(self, body, scope):
+        try:
+            self.exec_block(body, scope)
+        except ReturnSignal as r:
+            return ("returned", r.value, None)
+        except RaiseSignal:
+            return ("raised", None, None)
+        except (BreakSignal, ContinueSignal):
+            self.loop_undecided = True
+            return ("fell-through", None, dict(scope.vars))
+        return ("fell-through", None, dict(scope.vars))
+
+    def stmt_For(self, node, scope):
+        items = self.iterate(self.eval(node.iter, scope))
+        if items is None:
+            self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [], node)
+            return
+        broke = False
+        for count, item in enumerate(items):
+            self.loop_guard(count)
+            self.assign(node.target, item, scope)
+            if self._loop_body(node, scope):
+                broke = True
+                break
+        if not broke and node.orelse is not None:
+            self.exec_block(self.body_of(node.orelse), scope)
+
+    def _loop_body(self, node, scope) -> bool:
+        """Run one iteration; True when the loop breaks."""
+        saved, self.loop_undecided = self.loop_undecided, False
+        try:
+            self.exec_block(self.body_of(node), scope)
+        except BreakSignal:
+            return True
+        except ContinueSignal:
+            return False
+        finally:
+            undecided, self.loop_undecided = self.loop_undecided, saved
+        if undecided:  # a break or continue under an undecided condition: stop knowing
+            raise RaiseSignal()
+        return False
+
+    def stmt_While(self, node, scope):
+        count = 0
+        while True:
+            t = truth(self.eval(node.test, scope))
+            if t is False:
+                if node.orelse is not None:
+                    self.exec_block(self.body_of(node.orelse), scope)
+                return
+            if t is None:
+                self.undecided(scope, list(self.body_of(node)), [], node)
+                return
+            self.loop_guard(count)
+            count += 1
+            if self._loop_body(node, scope):
+                return
+
+    def stmt_Try(self, node, scope):
+        try:
+            self.exec_block(self.body_of(node), scope)
+        except RaiseSignal:
+            if node.handlers:
+                self.exec_block(self.body_of(node.handlers[0]), scope)
+        else:
+            if node.orelse is not None:
+                self.exec_block(self.body_of(node.orelse), scope)
+        finally:
+            if node.finalbody is not None:
+                self.exec_block(self.body_of(node.finalbody), scope)
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_With(self, node, scope):
+        for item in node.items:
+            value = self.eval(item.item, scope)
+            if item.asname is not None:
+                enter = getattr(value, "shapelint_enter", None)
+                self.assign(item.asname.name, enter(self) if enter else
+                            Unknown("value of a with-statement"), scope)
+        self.exec_block(self.body_of(node), scope)
+
+    # -- definitions --
+    def stmt_FunctionDef(self, node, scope):
+        defaults = self.evaluate_defaults(node.params, scope)
+        func = Function(node.name.value, node, scope, scope.module, defaults)
+        value = func
+        for decorator in reversed(node.decorators):
+            value = self.decorate(value, decorator.decorator, scope)
+        scope.assign(node.name.value, value)
+
+    def stmt_ClassDef(self, node, scope):
+        bases = [self.eval(arg.value, scope) for arg in node.bases if arg.keyword is None]
+        cls = Class(node.name.value, bases, {}, scope.module, node)
+        body_scope = Scope(cls.namespace, scope, scope.module)
+        self.exec_block(self.body_of(node), body_scope)
+        for value in cls.namespace.values():
+            if isinstance(value, Function) and value.owner is None:
+                value.owner = cls
+        result = cls
+        for decorator in reversed(node.decorators):
+            result = self.decorate(result, decorator.decorator, scope)
+        scope.assign(node.name.value, result)
+
+
+class _Assign:
+    """A synthetic statement binding a loop target to Unknown (for undecided loops)."""
+
+    def __init__(self, target):
+        self.target = target
+
+
+def _stmt_assign_unknown(self, node, scope):
+    self.assign(node.target, Unknown("loop over an unknown iterable"), scope)
+
+
+StatementsMixin.stmt__Assign = _stmt_assign_unknown
+_ABSENT = object()

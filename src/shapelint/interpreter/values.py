@@ -1,0 +1,153 @@
+"""The values the abstract interpreter computes with, besides plain Python values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import libcst as cst
+
+from ..dims import SymDim, Unknown
+
+
+@dataclass(eq=False)
+class Ref:
+    """A name inside a package we do not read (keras, torch, numpy, ...), e.g. keras.layers.Dense."""
+    qualname: str
+
+    def __repr__(self):
+        return f"<ref {self.qualname}>"
+
+
+@dataclass(eq=False)
+class Scope:
+    vars: dict
+    parent: "Scope | None" = None
+    module: "UserModule | None" = None
+    globals_declared: set = field(default_factory=set)
+
+    def lookup(self, name: str):
+        scope = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+    def assign(self, name: str, value) -> None:
+        if name in self.globals_declared and self.module is not None:
+            self.module.scope.vars[name] = value
+        else:
+            self.vars[name] = value
+
+
+@dataclass(eq=False)
+class UserModule:
+    """A module of the user's own code, read by path."""
+    name: str
+    path: str
+    scope: Scope = None  # type: ignore[assignment]
+    wrapper: Any = None  # libcst MetadataWrapper, for positions
+    star_refs: list = field(default_factory=list)  # `from pkg import *` of packages we don't read
+
+
+@dataclass(eq=False)
+class Function:
+    name: str
+    node: cst.FunctionDef | cst.Lambda
+    scope: Scope  # where it was defined (closures)
+    module: UserModule
+    defaults: dict  # parameter name -> default value, evaluated at definition time
+    owner: "Class | None" = None
+    kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+
+    def __repr__(self):
+        return f"<function {self.name}>"
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    func: Any
+    self_: Any
+
+
+@dataclass(eq=False)
+class Class:
+    name: str
+    bases: list
+    namespace: dict
+    module: UserModule
+    node: cst.ClassDef | None = None
+    dataclass_fields: list | None = None  # [(name, default or MISSING)] for @dataclass
+
+    def mro(self) -> list:
+        out, todo = [], [self]
+        while todo:
+            c = todo.pop(0)
+            if c not in out:
+                out.append(c)
+                todo.extend(b for b in getattr(c, "bases", ()) if isinstance(b, Class))
+        return out
+
+    def lookup(self, name: str):
+        for c in self.mro():
+            if name in c.namespace:
+                return c.namespace[name]
+        raise KeyError(name)
+
+    def framework_bases(self) -> list[str]:
+        """Qualified names of the external classes this class derives from."""
+        out = []
+        for c in self.mro():
+            out.extend(b.qualname for b in c.bases if isinstance(b, Ref))
+        return out
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: Class
+    attrs: dict = field(default_factory=dict)
+    payload: Any = None  # a framework's own record for this object (e.g. an nn.Module's parts)
+
+
+@dataclass(eq=False)
+class Builtin:
+    """A callable the interpreter implements itself: fn(interp, args, kwargs, node)."""
+    name: str
+    fn: Callable
+
+
+MISSING = object()
+
+
+def is_indefinite(value, depth: int = 0) -> bool:
+    """Does the value, or anything inside a container, hold Unknown or a symbolic dim?"""
+    if isinstance(value, (Unknown, SymDim)):
+        return True
+    if depth > 4:
+        return True
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return any(is_indefinite(v, depth + 1) for v in list(value)[:1000])
+    if isinstance(value, dict):
+        return any(is_indefinite(k, depth + 1) or is_indefinite(v, depth + 1)
+                   for k, v in list(value.items())[:1000])
+    return False
+
+
+PLAIN = (int, float, str, bytes, bool, type(None), complex)
+
+
+def same_value(a, b) -> bool:
+    """Identity, or equality of plain immutable values (used when two branches merge)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, PLAIN):
+        return a == b
+    if isinstance(a, tuple) and len(a) == len(b):
+        return all(same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, Unknown):
+        return a == b
+    if isinstance(a, SymDim):
+        return a == b
+    return False

@@ -1,0 +1,1 @@
+"""Reporters: thin adapters turning diagnostics and graphs into text, JSON and tables."""

@@ -1,0 +1,40 @@
+"""The JSON contract of DESIGN.md: `check` diagnostics and `summary` models."""
+from __future__ import annotations
+
+import json
+
+from ..dims import is_known
+
+
+def diagnostics(items) -> str:
+    return json.dumps({"diagnostics": [d.to_json() for d in items]}, indent=2)
+
+
+def _count(value):
+    return value if is_known(value) else None
+
+
+def model(graph, path: str) -> dict:
+    outputs = graph.outputs
+    inputs = graph.inputs
+    return {
+        "name": graph.name, "entry": graph.entry, "framework": graph.framework, "path": path,
+        "line": graph.line,
+        "input_shape": inputs[0].output_shape.to_json() if len(inputs) == 1 else
+        [i.output_shape.to_json() for i in inputs],
+        "output_shape": outputs[0].output_shape.to_json() if len(outputs) == 1 else
+        [o.output_shape.to_json() for o in outputs],
+        "total_params": graph.total, "trainable_params": graph.trainable,
+        "non_trainable_params": graph.non_trainable, "exact": graph.exact,
+        "unknown_reasons": graph.reasons(),
+        "layers": [{"name": n.name, "type": n.type_name, "line": n.line,
+                    "output_shape": n.output_shape.to_json(),
+                    "params": _count(n.total) if n.counts else 0,
+                    "trainable_params": _count(n.params) if n.counts else 0,
+                    "non_trainable_params": _count(n.frozen) if n.counts else 0}
+                   for n in graph.rows],
+    }
+
+
+def models(entries) -> str:
+    return json.dumps({"models": [model(g, p) for g, p in entries]}, indent=2)

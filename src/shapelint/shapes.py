@@ -1,0 +1,99 @@
+"""Shapes: a tuple of dims (batch first), or a shape of unknown rank; window arithmetic."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from .dims import Dim, NotKnown, SymDim, Unknown, fmt, is_known, to_json
+
+
+@dataclass(frozen=True)
+class Shape:
+    dims: tuple | None  # None: the rank itself is unknown
+    reason: str = ""
+
+    @classmethod
+    def unknown(cls, reason: str) -> "Shape":
+        return cls(None, reason)
+
+    @property
+    def known_rank(self) -> bool:
+        return self.dims is not None
+
+    @property
+    def rank(self) -> int:
+        if self.dims is None:
+            raise NotKnown(self.reason or "unknown rank")
+        return len(self.dims)
+
+    def __getitem__(self, index):
+        if self.dims is None:
+            raise NotKnown(self.reason or "unknown rank")
+        if isinstance(index, slice):
+            return self.dims[index]
+        return self.dims[index]
+
+    def __len__(self):
+        return self.rank
+
+    def with_last(self, d: Dim) -> "Shape":
+        return Shape(self[:-1] + (d,))
+
+    def replace(self, index: int, d: Dim) -> "Shape":
+        dims = list(self[:])
+        dims[index] = d
+        return Shape(tuple(dims))
+
+    def features(self) -> Dim:
+        """Product of every dim after the batch axis (what Flatten produces)."""
+        return product(self[1:])
+
+    def is_exact(self) -> bool:
+        """Every non-batch dim is a known int."""
+        return self.dims is not None and all(is_known(d) for d in self.dims[1:])
+
+    def __str__(self):
+        if self.dims is None:
+            return "(?)"
+        inner = ", ".join(fmt(d) for d in self.dims)
+        return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
+
+    def to_json(self):
+        return None if self.dims is None else [to_json(d) for d in self.dims]
+
+
+def product(dims) -> Dim:
+    out: Dim = 1
+    for d in dims:
+        out = out * d
+    return out
+
+
+def window_out(n: Dim, k: int, stride: int, pad_total: int = 0, dilation: int = 1) -> Dim:
+    """Output length of a strided window: floor((n + pad - d*(k-1) - 1) / s) + 1.
+
+    The shared formula behind torch's Conv/Pool docs ("Shape" section) and Keras's
+    compute_conv_output_shape / compute_pooling_output_shape for padding="valid".
+    """
+    shrink = dilation * (k - 1) + 1 - pad_total
+    return (n - shrink) // stride + 1
+
+
+def same_out(n: Dim, stride: int) -> Dim:
+    """Keras padding="same" (and "causal"): ceil(n / s) = floor((n - 1) / s) + 1."""
+    return (n - 1) // stride + 1
+
+
+def definitely_nonpositive(d: Dim) -> bool:
+    return is_known(d) and d <= 0
+
+
+def is_symbolic(d: Dim) -> bool:
+    return isinstance(d, SymDim)
+
+
+def known_product(dims) -> int | None:
+    return prod(dims) if all(is_known(d) for d in dims) else None
+
+
+__all__ = ["Shape", "product", "window_out", "same_out", "definitely_nonpositive", "Unknown"]
