@@ -142,11 +142,16 @@ class KerasTensor:
 
 
 def make_layer(interp, type_name: str, args, kwargs, node):
-    entry = lookup("keras", type_name)
     path, line, col = interp.position(node)
     own_name = kwargs.get("name")
     name = own_name if isinstance(own_name, str) else interp.state.unique_name(
         to_snake_case(type_name))
+    return build_layer(type_name, args, kwargs, name, path, line, col)
+
+
+def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col=0):
+    """A KerasLayer from constructor arguments (values as the interpreter computes them)."""
+    entry = lookup("keras", type_name)
     layer = KerasLayer(type_name, name, path, line, col, rule=None)
     if "input_dim" in kwargs and kwargs["input_dim"] is not None:
         layer.input_shape = input_shape((kwargs["input_dim"],))
