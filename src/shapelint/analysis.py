@@ -79,7 +79,7 @@ def _discover(result: FileAnalysis, interp: Interpreter, module) -> None:
     for name, value in list(module.scope.vars.items()):
         if not isinstance(value, Function) or value.module is not module:
             continue
-        if id(value.node) in interp.called:
+        if id(value.node) in interp.called or not _builds_models(value.node):
             continue
         before = len(interp.state.models)
         try:
@@ -93,6 +93,21 @@ def _discover(result: FileAnalysis, interp: Interpreter, module) -> None:
             return
         for model in interp.state.models[before:]:
             result.models.append((name, model))
+
+
+_MODEL_WORDS = frozenset({"Sequential", "Model", "Input", "layers", "keras", "tf", "nn",
+                          "Module", "torch"})
+
+
+def _builds_models(node) -> bool:
+    """Does a function mention a framework name? Only those are worth running unasked."""
+    todo = [node.body]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, cst.Name) and current.value in _MODEL_WORDS:
+            return True
+        todo.extend(current.children)
+    return False
 
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):

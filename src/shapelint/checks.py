@@ -1,7 +1,7 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from .codes import SHP201, Diagnostic
+from .codes import SHP201, SHP301, SHP302, Diagnostic
 from .dims import is_known
 from .graph import LayerNode, ModelGraph
 from .shapes import Shape
@@ -10,6 +10,22 @@ from .shapes import Shape
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes if node.fault is not None]
     out.extend(dense_on_feature_map(graph))
+    out.extend(blind_spots(graph))
+    return out
+
+
+def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
+    """SHP301/SHP302: what the analysis could not know (off by default)."""
+    out = [Diagnostic(SHP301, n.line, n.col, f"{n.type_name} is not in shapelint's catalogue; "
+                      "its output shape and parameter count are unknown",
+                      {"layer": n.name, "type": n.type_name}, n.path)
+           for n in graph.nodes if getattr(n.layer, "unresolved", False) and n.counts]
+    missing = [r for r in graph.unknown_reasons if "input shape is not given" in r]
+    if missing:
+        out.append(Diagnostic(SHP302, graph.line, graph.col,
+                              f"the input shape of {graph.name} is not given; sizes that depend "
+                              "on it are symbolic and counts may be unknown",
+                              {"model": graph.name}, graph.path))
     return out
 
 

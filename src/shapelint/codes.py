@@ -72,17 +72,11 @@ class Diagnostic:
 
 
 def enabled(code: Code, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> bool:
-    """Prefix selection as in flake8/ruff: the longest matching prefix wins; default-off codes
-    need an explicit select."""
+    """Prefix selection as in flake8 and ruff: the longest matching prefix wins; codes that are
+    off by default (SHP3xx) need a select that matches them."""
     def best(prefixes):
-        hits = [p for p in prefixes if code.code.startswith(p)]
-        return max((len(p) for p in hits), default=-1)
-    s, i = best(select), best(ignore)
-    if s < 0 and i < 0:
-        return code.default
-    if s < 0:
-        return False
-    if i > s:
-        return False
-    # A blanket select ("SHP") does not turn on the default-off blind spots; "SHP3" does.
-    return code.default or s > len("SHP")
+        return max((len(p) for p in prefixes if code.code.startswith(p)), default=-1)
+    chosen, dropped = best(select), best(ignore)
+    if chosen < 0 and dropped < 0:
+        return code.default and not select
+    return chosen > dropped

@@ -92,6 +92,7 @@ class Sym(SymDim):
     def evaluate(self, env):
         return env[self.name]
 
+
 _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2}
 

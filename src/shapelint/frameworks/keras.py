@@ -36,8 +36,8 @@ class KerasState:
 
 def knows(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
-    return name.startswith("keras.") and (
-        last in _MODEL_NAMES or last in ("Input", "InputLayer") or lookup("keras", last) is not None)
+    return name.startswith("keras.") and (last in _MODEL_NAMES or last in ("Input", "InputLayer")
+                                          or lookup("keras", last) is not None)
 
 
 def call(interp, name: str, args, kwargs, node):
@@ -105,6 +105,7 @@ class KerasLayer:
     fault: LayerFault | None = None
     input_shape: Shape | None = None  # from input_shape= / input_dim=
     built: bool = False
+    unresolved: bool = False  # not in the catalogue at all (SHP301)
 
     def shapelint_call(self, interp, args, kwargs, node):
         inputs = args[0] if args else kwargs.get("inputs")
@@ -159,6 +160,7 @@ def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col
         layer.input_shape = input_shape(kwargs["input_shape"])
     if entry is None:
         layer.reason = f"{type_name} is not in shapelint's Keras catalogue"
+        layer.unresolved = True
         return layer
     layer.type_name = entry.type_name
     try:
@@ -225,9 +227,10 @@ def _check_rank(layer: KerasLayer, rule: Rule, shapes: list) -> None:
         if rule.ndim is not None and rank != rule.ndim or \
                 rule.min_ndim is not None and rank < rule.min_ndim:
             want = f"ndim={rule.ndim}" if rule.ndim is not None else f"min_ndim={rule.min_ndim}"
-            raise LayerFault(SHP103, f"{layer.type_name} expects a rank-{rule.ndim or rule.min_ndim}"
-                             f"{'' if rule.ndim else '+'} input ({want}) but receives {shape}, "
-                             f"of rank {rank}", input_shape=shape.to_json(), expected=want)
+            rank_text = f"{rule.ndim}" if rule.ndim is not None else f"{rule.min_ndim}+"
+            raise LayerFault(SHP103, f"{layer.type_name} expects a rank-{rank_text} input "
+                             f"({want}) but receives {shape}, of rank {rank}",
+                             input_shape=shape.to_json(), expected=want)
 
 
 @dataclass(eq=False)
@@ -298,7 +301,8 @@ class KerasSequential:
 
     def _add(self, interp, args, kwargs, node):
         if interp.uncertain:
-            self.uncertain = f"layers added under an undecided condition (line {interp.line_of(node)})"
+            line = interp.line_of(node)
+            self.uncertain = f"layers added under an undecided condition (line {line})"
         item = args[0] if args else kwargs.get("layer")
         self._take(item)
         return None

@@ -159,8 +159,8 @@ class CallsMixin:
 
     def decorate(self, value, expression, scope):
         decorator = self.eval(expression, scope)
-        if isinstance(decorator, Builtin) and decorator.name in ("staticmethod", "classmethod",
-                                                                  "property"):
+        kinds = ("staticmethod", "classmethod", "property")
+        if isinstance(decorator, Builtin) and decorator.name in kinds:
             if isinstance(value, Function):
                 value.kind = decorator.name
             return value

@@ -11,7 +11,7 @@ from ..dims import SymDim, Unknown
 
 @dataclass(eq=False)
 class Ref:
-    """A name inside a package we do not read (keras, torch, numpy, ...), e.g. keras.layers.Dense."""
+    """A name in a package we do not read (keras, torch, numpy...), e.g. keras.layers.Dense."""
     qualname: str
 
     def __repr__(self):
