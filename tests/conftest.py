@@ -43,3 +43,42 @@ def _size(weight) -> int:
     for d in weight.shape:
         size *= d
     return size
+
+
+class keras_as_tensorflow:
+    """Map `tensorflow`, `tensorflow.keras` and its submodules onto Keras 3 while running user
+    code that was written for tf.keras (restores sys.modules afterwards)."""
+
+    NAMES = ("tensorflow", "tensorflow.keras", "tensorflow.keras.layers",
+             "tensorflow.keras.models", "tensorflow.keras.backend")
+
+    def __enter__(self):
+        import sys
+        import types
+        keras = pytest.importorskip("keras")
+        self.saved = {name: sys.modules.get(name) for name in self.NAMES}
+        tf = types.ModuleType("tensorflow")
+        tf.keras = keras
+        sys.modules.update({"tensorflow": tf, "tensorflow.keras": keras,
+                            "tensorflow.keras.layers": keras.layers,
+                            "tensorflow.keras.models": keras.models,
+                            "tensorflow.keras.backend": keras.backend})
+        keras.backend.clear_session()
+        return keras
+
+    def __exit__(self, *exc):
+        import sys
+        for name, module in self.saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+        return False
+
+
+def real_keras_models(path) -> dict:
+    """Run a model file with Keras 3 and return its module-level models by variable name."""
+    import runpy
+    with keras_as_tensorflow() as keras:
+        namespace = runpy.run_path(str(path))
+        return {k: v for k, v in namespace.items() if isinstance(v, keras.Model)}

@@ -45,6 +45,7 @@ class ModelGraph:
     outputs: list
     show_inputs: bool = False  # Keras shows InputLayer rows for functional models only
     unknown_reasons: list = field(default_factory=list)
+    uncertain: str = ""  # why the layer list itself is not certain: every total is then unknown
     apply: Callable | None = None  # framework function re-applying a layer (for what-ifs)
 
     @property
@@ -56,6 +57,8 @@ class ModelGraph:
         return [n for n in self.nodes if self.show_inputs or not n.is_input]
 
     def _sum(self, attr: str) -> int | None:
+        if self.uncertain:
+            return None
         total = 0
         for node in self.nodes:
             if node.counts:
@@ -83,7 +86,7 @@ class ModelGraph:
         return self.total is not None and not self.unknown_reasons
 
     def reasons(self) -> list[str]:
-        out = list(self.unknown_reasons)
+        out = ([self.uncertain] if self.uncertain else []) + list(self.unknown_reasons)
         for node in self.nodes:
             if node.counts and not (is_known(node.params) and is_known(node.frozen)):
                 why = node.reason or _why(node.params) or _why(node.frozen)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..codes import Code
-from ..dims import Dim, NotKnown, is_known
+from ..dims import Dim, NotKnown, SymDim, Unknown, is_known
 from ..shapes import Shape
 
 
@@ -108,6 +108,17 @@ def known_int(value, what: str) -> int:
     if not is_known(value):
         raise NotKnown(f"{what} is not known")
     return value
+
+
+def size(value, what: str):
+    """A positive size that may be Unknown or symbolic (it then flows on as such)."""
+    if is_known(value):
+        if value <= 0:
+            raise LayerFault(_args_code(), f"{what} must be positive, got {value}")
+        return value
+    if isinstance(value, (Unknown, SymDim)):
+        return value
+    raise NotKnown(f"{what} is not known")
 
 
 def choice(value, options: tuple[str, ...], what: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..codes import SHP102, SHP104, SHP105
 from ..dims import NotKnown, Unknown, is_known
 from ..shapes import Shape, definitely_nonpositive, product, same_out, window_out
-from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
+from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
 
 DEFAULT_DATA_FORMAT = "channels_last"
 
@@ -64,9 +64,7 @@ def dense(units, activation=None, use_bias=True, kernel_initializer="glorot_unif
           activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
           lora_rank=None, lora_alpha=None, **kwargs):
     """Acts on the last axis only: kernel (input[-1], units) plus bias (units,)."""
-    units = known_int(units, "units")
-    if units <= 0:
-        raise LayerFault(SHP105, f"Dense units must be positive, got {units}")
+    units = size(units, "units")  # may stay unknown: the rank is still known
     bias = flag(use_bias, "use_bias")
     return Rule(output=lambda x: x.with_last(units),
                 params=lambda x: x[-1] * units + units * bias,

@@ -325,15 +325,17 @@ class KerasSequential:
         return None
 
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
-        reasons = [self.uncertain] if self.uncertain else []
+        reasons, uncertain = [], self.uncertain
         first = self.layers[0] if self.layers else None
+        shape = Shape.unknown("no input")
         if override is not None:
             shape = override
         elif self.input is not None:
             shape = self.input.shape
         elif isinstance(first, KerasLayer) and first.input_shape is not None:
             shape = first.input_shape
-        else:
+        if not shape.known_rank:
+            # Keras needs the rank the first layer accepts; only the sizes are open.
             shape = placeholder_input(first.rule if isinstance(first, KerasLayer) else None)
             reasons.append("the input shape is not given; sizes are symbolic")
         start = LayerNode(InputMarker(shape, "input"), "input", "InputLayer", self.path,
@@ -341,7 +343,7 @@ class KerasSequential:
         nodes, previous, seen = [start], start, set()
         for layer in self.layers:
             if not isinstance(layer, KerasLayer):
-                reasons.append(f"nested model {getattr(layer, 'name', '?')} is not expanded yet")
+                uncertain = uncertain or f"nested model {layer.name} is not expanded yet"
                 break
             applied = LayerNode(layer, layer.name, layer.type_name, layer.path, layer.line,
                                 layer.col, inputs=[previous],
@@ -351,7 +353,8 @@ class KerasSequential:
             nodes.append(applied)
             previous = applied
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
-                          [previous], show_inputs=False, unknown_reasons=reasons, apply=apply)
+                          [previous], show_inputs=False, unknown_reasons=reasons,
+                          uncertain=uncertain, apply=apply)
 
 
 def make_sequential(interp, args, kwargs, node):
@@ -405,10 +408,9 @@ class KerasFunctional:
             order.append(n)
         for t in self.outputs:
             visit(t.node)
-        reasons = [self.uncertain] if self.uncertain else []
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,
                           [t.node for t in self.outputs], show_inputs=True,
-                          unknown_reasons=reasons, apply=apply)
+                          uncertain=self.uncertain, apply=apply)
 
 
 def make_functional(interp, args, kwargs, node):

@@ -55,8 +55,8 @@ def _container(kind):
             out.update(kwargs)
             return out
         items = interp.iterate(args[0])
-        if items is None:
-            return Unknown(f"{kind.__name__}() of an unknown iterable")
+        if items is None or len(items) > interp.budget.limits.collection_size:
+            return Unknown(f"{kind.__name__}() of an unknown or huge iterable")
         if kind is dict:
             pairs = [interp.iterate(p) for p in items]
             if any(p is None or len(p) != 2 or is_indefinite(p[0]) for p in pairs):
@@ -75,7 +75,8 @@ def _over_items(name, fn):
     """Builtins over one iterable whose items may be anything: enumerate, reversed, zip..."""
     def run(interp, args, kwargs, node):
         lists = [interp.iterate(a) for a in args]
-        if any(items is None for items in lists):
+        limit = interp.budget.limits.collection_size
+        if any(items is None or len(items) > limit for items in lists):
             return Unknown(f"{name}() of an unknown iterable")
         try:
             return _Iterator(fn(*lists, **kwargs))

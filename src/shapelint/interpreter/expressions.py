@@ -449,9 +449,9 @@ class ExpressionsMixin:
         hook = getattr(value, "shapelint_iter", None)
         if hook is not None:
             return hook(self)
-        if isinstance(value, (tuple, list, str, range, bytes)):
-            if len(value) > self.budget.limits.collection_size:
-                return None
+        if isinstance(value, range):
+            return value  # lazily: a huge range runs into the loop budget, not into memory
+        if isinstance(value, (tuple, list, str, bytes)):
             return list(value)
         if isinstance(value, dict):
             return list(value)
