@@ -82,3 +82,34 @@ def real_keras_models(path) -> dict:
     with keras_as_tensorflow() as keras:
         namespace = runpy.run_path(str(path))
         return {k: v for k, v in namespace.items() if isinstance(v, keras.Model)}
+
+
+def static_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tuple):
+    """What shapelint says one torch.nn module does to an input of input_shape (batch
+    included). Returns (output_shape as JSON list, params, fault code or None)."""
+    from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
+    from shapelint.graph import LayerNode
+    from shapelint.shapes import Shape
+    layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
+    if layer.fault is not None:
+        return None, None, layer.fault.code.code
+    node = LayerNode(layer, "m", type_name, "", 0, 0)
+    apply(node, [Shape(tuple(input_shape))], True)
+    if node.fault is not None:
+        return None, None, node.fault.code.code
+    return node.output_shape.to_json(), node.params, None
+
+
+def real_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tuple):
+    """What torch builds and runs (on the meta device): same tuple as static_torch_layer; on a
+    torch error the fault slot holds the exception's class name."""
+    torch = pytest.importorskip("torch")
+    try:
+        with torch.device("meta"):
+            module = getattr(torch.nn, type_name)(*args, **kwargs)
+            out = module(torch.empty(input_shape, device="meta"))
+    except (ValueError, TypeError, RuntimeError, AssertionError, IndexError) as error:
+        return None, None, type(error).__name__
+    if isinstance(out, tuple):
+        out = out[0]
+    return list(out.shape), sum(p.numel() for p in module.parameters()), None

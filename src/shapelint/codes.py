@@ -39,6 +39,8 @@ SHP104 = _register("SHP104", "reshape-size-mismatch", ERROR,
                    "A reshape's target cannot hold the input's element count.")
 SHP105 = _register("SHP105", "invalid-layer-arguments", ERROR,
                    "A layer is constructed with arguments its framework rejects.")
+SHP106 = _register("SHP106", "channel-mismatch", ERROR,
+                   "A layer's declared channel or feature count contradicts its input.")
 # SHP2xx: legal, but almost surely not the model the author meant.
 SHP201 = _register("SHP201", "dense-on-feature-map", WARNING,
                    "Dense applied to a feature map acts per position; a Flatten was likely meant.")

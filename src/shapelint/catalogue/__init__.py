@@ -80,6 +80,8 @@ def lookup(framework: str, type_name: str) -> Entry | None:
 def _load(framework: str) -> None:
     if framework == "keras":
         from . import keras_layers  # noqa: F401  (registers entries on import)
+    elif framework == "torch":
+        from . import torch_nn  # noqa: F401
 
 
 # -- argument helpers shared by entries ------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Layer objects of any framework, and how one application of a layer to input shapes becomes
+a graph node: output shape, parameter counts, or the fault the framework would raise."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalogue import LayerFault, Rule, lookup
+from ..codes import SHP103
+from ..dims import NotKnown, Unknown
+from ..graph import LayerNode
+from ..shapes import Shape
+
+
+@dataclass(eq=False)
+class LayerObject:
+    type_name: str
+    name: str
+    path: str
+    line: int
+    col: int
+    rule: Rule | None
+    reason: str = ""
+    fault: LayerFault | None = None
+    input_shape: Shape | None = None  # declared on the layer (Keras input_shape= / input_dim=)
+    built: bool = False
+    unresolved: bool = False  # not in the catalogue at all (SHP301)
+
+
+def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col):
+    """Bind constructor arguments to the catalogue entry; keep what could not be known."""
+    entry = lookup(framework, type_name)
+    layer = cls(type_name, name, path, line, col, rule=None)
+    if entry is None:
+        layer.reason = f"{type_name} is not in shapelint's {framework} catalogue"
+        layer.unresolved = True
+        return layer
+    layer.type_name = entry.type_name
+    try:
+        layer.rule = entry.rule(tuple(args), dict(kwargs))
+    except TypeError:
+        layer.reason = f"the arguments of {type_name}(...) are not understood"
+    except NotKnown as why:
+        layer.reason = f"{type_name} argument unknown: {why.reason}"
+    except LayerFault as fault:
+        layer.fault = fault
+    return layer
+
+
+def apply(node: LayerNode, shapes: list, first: bool) -> None:
+    """Fill in a layer application's output shape and params from its input shapes."""
+    layer = node.layer
+    node.input_shapes = list(shapes)
+    node.counts = first
+    node.params = node.frozen = 0
+    if isinstance(layer, InputMarker):
+        node.output_shape = layer.shape
+        return
+    unknown = Shape.unknown("after an error upstream")
+    if layer.fault is not None:
+        node.fault, node.output_shape = layer.fault, unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    if layer.rule is None:
+        node.output_shape = Shape.unknown(layer.reason)
+        node.params = node.frozen = Unknown(layer.reason)
+        node.reason = layer.reason
+        return
+    rule = layer.rule
+    x = shapes if rule.multi_input else shapes[0]
+    if any(s.reason == "after an error upstream" for s in shapes):
+        node.output_shape = unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    try:
+        _check_rank(layer, rule, shapes)
+        node.output_shape = rule.output(x)
+    except LayerFault as fault:
+        node.fault, node.output_shape = fault, unknown
+        node.params = node.frozen = Unknown("after-error")
+        return
+    except NotKnown as why:
+        node.output_shape = Shape.unknown(why.reason)
+        node.reason = why.reason
+    for attr, formula in (("params", rule.params), ("frozen", rule.frozen)):
+        try:
+            setattr(node, attr, formula(x) if first else 0)
+        except NotKnown as why:
+            setattr(node, attr, Unknown(why.reason))
+            node.reason = node.reason or why.reason
+        except LayerFault as fault:
+            node.fault = fault
+
+
+def _check_rank(layer: LayerObject, rule: Rule, shapes: list) -> None:
+    for shape in shapes:
+        if not shape.known_rank:
+            continue
+        rank = len(shape.dims)
+        if rule.ndim is not None and rank != rule.ndim or \
+                rule.min_ndim is not None and rank < rule.min_ndim:
+            want = f"ndim={rule.ndim}" if rule.ndim is not None else f"min_ndim={rule.min_ndim}"
+            rank_text = f"{rule.ndim}" if rule.ndim is not None else f"{rule.min_ndim}+"
+            raise LayerFault(SHP103, f"{layer.type_name} expects a rank-{rank_text} input "
+                             f"({want}) but receives {shape}, of rank {rank}",
+                             input_shape=shape.to_json(), expected=want)
+
+
+@dataclass(eq=False)
+class InputMarker:
+    """The layer behind a keras.Input tensor (an InputLayer row in functional summaries)."""
+    shape: Shape
+    name: str
+    rule: Rule | None = None
+    fault: None = None
