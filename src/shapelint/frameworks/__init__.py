@@ -28,13 +28,19 @@ def canonical(qualname: str) -> str:
 
 
 class Frameworks:
-    """The hooks the interpreter calls; one instance per analysis."""
+    """The hooks the interpreter calls; one instance per analysis. Each framework module
+    (keras.py, torch.py) offers the same optional hooks; the first that answers wins."""
+
+    def __init__(self):
+        from . import torch as torch_fw
+        self.modules = (keras_fw, torch_fw)
 
     def new_state(self, interp):
         return keras_fw.KerasState()
 
     def knows(self, qualname: str) -> bool:
-        return keras_fw.knows(canonical(qualname))
+        name = canonical(qualname)
+        return any(m.knows(name) for m in self.modules)
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
         name = canonical(ref.qualname)
@@ -48,21 +54,35 @@ class Frameworks:
         if name in ("collections.OrderedDict", "collections.defaultdict"):
             return interp.builtins["dict"].fn(interp, args[:1] if name.endswith("dict")
                                               else (), kwargs, node)
-        if name.startswith("keras."):
-            return keras_fw.call(interp, name, args, kwargs, node)
+        for module in self.modules:
+            if name.startswith(module.ROOT):
+                return module.call(interp, name, args, kwargs, node)
         return Unknown(f"{ref.qualname}() is outside the analysis")
 
     def constant(self, qualname: str):
         return CONSTANT_REFS.get(canonical(qualname), NotImplemented)
 
-    def instantiate(self, interp, cls: Class, args, kwargs, node):
+    def _first(self, hook: str, *args):
+        for module in self.modules:
+            fn = getattr(module, hook, None)
+            if fn is not None:
+                answer = fn(*args)
+                if answer is not NotImplemented:
+                    return answer
         return NotImplemented
+
+    def instantiate(self, interp, cls: Class, args, kwargs, node):
+        return self._first("instantiate", interp, cls, args, kwargs, node)
 
     def instance_attribute(self, interp, obj: Instance, name: str):
-        return NotImplemented
+        return self._first("instance_attribute", interp, obj, name)
 
     def set_instance_attribute(self, interp, obj: Instance, name: str, value) -> bool:
-        return False
+        return self._first("set_instance_attribute", interp, obj, name, value) is True
+
+    def external_super(self, interp, self_value, base: str, name: str):
+        """super().name resolved in an external base class (nn.Module.__init__, ...)."""
+        return self._first("external_super", interp, self_value, canonical(base), name)
 
     def super_proxy(self, interp, args, node):
         frame = interp.frames[-1] if interp.frames else None
@@ -92,6 +112,13 @@ class SuperProxy:
         for c in after:
             if name in c.namespace:
                 return interp.bind_attribute(c.namespace[name], self.self_value, cls)
+        for c in after:
+            for base in c.bases:
+                if isinstance(base, Ref):
+                    found = interp.frameworks.external_super(interp, self.self_value,
+                                                             base.qualname, name)
+                    if found is not NotImplemented:
+                        return found
         if name == "__init__":
             return _NoOp()
         return Unknown(f"super().{name} is outside the analysis")

@@ -12,6 +12,7 @@ from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
+ROOT = "keras."
 BATCH = Unknown("batch")  # Keras's None batch dimension
 _MODEL_NAMES = {"Sequential": "sequential", "Model": "functional", "Functional": "functional"}
 
