@@ -10,7 +10,6 @@ from .checks import check_graph
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
-from .frameworks.keras import MODEL_TYPES
 from .graph import ModelGraph
 from .interpreter.budget import BudgetExhausted, Limits
 from .interpreter.core import Interpreter
@@ -57,7 +56,7 @@ def analyse(source: str, path: str, limits: Limits | None = None,
     result.interp = interp
     name = os.path.splitext(os.path.basename(path))[0]
     try:
-        module = interp.run_module(tree, os.path.abspath(path), name, main=True)
+        module = interp.run_module(tree, os.path.abspath(path), name, main=True, source=source)
     except BudgetExhausted as why:
         result.notes.append(_note(SHP902, path, f"analysis stopped: {why}; no model in this file "
                                   "was checked (raise the budget in [tool.shapelint])"))
@@ -66,24 +65,34 @@ def analyse(source: str, path: str, limits: Limits | None = None,
         result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
         return result
     result.module = module
-    names = {id(v): k for k, v in module.scope.vars.items() if isinstance(v, MODEL_TYPES)}
-    for model in interp.state.models:
-        result.models.append((names.get(id(model), model.name), model))
+    models = interp.frameworks
+    named = {}
+    for var, value in module.scope.vars.items():
+        model = models.as_model(value)
+        if model is not None:
+            named.setdefault(id(model.root if hasattr(model, "root") else model), (var, model))
+    seen = set(named)
+    for model in interp.state.models:  # Keras models made anywhere while the module ran
+        if id(model) not in seen:
+            seen.add(id(model))
+            named[id(model)] = (model.name, model)
+    result.models.extend(named.values())
     if discover:
-        _discover(result, interp, module)
+        _discover(result, interp, module, seen)
     return result
 
 
-def _discover(result: FileAnalysis, interp: Interpreter, module) -> None:
-    """Call the module's own top-level functions nobody called, to meet the models they build."""
-    for name, value in list(module.scope.vars.items()):
-        if not isinstance(value, Function) or value.module is not module:
-            continue
-        if id(value.node) in interp.called or not _builds_models(value.node):
-            continue
+def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> None:
+    """Run the module's own top-level functions nobody called, and instantiate its model
+    classes nobody instantiated, to meet the models they build."""
+    candidates = [(name, value) for name, value in list(module.scope.vars.items())
+                  if isinstance(value, Function) and value.module is module
+                  and id(value.node) not in interp.called and _builds_models(value.node)]
+    candidates += interp.frameworks.model_classes(module.scope, module)
+    for name, value in candidates:
         before = len(interp.state.models)
         try:
-            interp.call(value, (), {}, None)
+            made = interp.call(value, (), {}, None)
         except BudgetExhausted as why:
             del interp.state.models[before:]
             result.notes.append(_note(SHP902, result.path, f"analysis stopped in {name}(): {why}"))
@@ -91,8 +100,15 @@ def _discover(result: FileAnalysis, interp: Interpreter, module) -> None:
         except RecursionError:
             del interp.state.models[before:]
             return
-        for model in interp.state.models[before:]:
-            result.models.append((name, model))
+        found = list(interp.state.models[before:])
+        model = interp.frameworks.as_model(made)
+        if model is not None and isinstance(value, Class):
+            found.append(model)
+        for model in found:
+            key = id(getattr(model, "root", model))
+            if key not in seen:
+                seen.add(key)
+                result.models.append((name, model))
 
 
 _MODEL_WORDS = frozenset({"Sequential", "Model", "Input", "layers", "keras", "tf", "nn",
@@ -129,9 +145,10 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
         raise EntryError(f"'{entry}' needs more analysis work than the budget allows ({why})")
     if isinstance(value, Unknown):
         raise EntryError(f"'{entry}' could not be evaluated: {value.reason}")
-    if not isinstance(value, MODEL_TYPES):
+    model = interp.frameworks.as_model(value)
+    if model is None:
         raise EntryError(f"'{entry}' is not a model shapelint can read")
-    return value
+    return model
 
 
 def _note(code, path, message) -> Diagnostic:

@@ -8,8 +8,10 @@ from .shapes import Shape
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
-    out = [fault_diagnostic(node) for node in graph.nodes if node.fault is not None]
-    out.extend(dense_on_feature_map(graph))
+    out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
+           if node.fault is not None]
+    out.extend(dense_on_feature_map(graph) if graph.framework == "keras"
+               else linear_on_feature_map(graph))
     out.extend(blind_spots(graph))
     return out
 
@@ -56,6 +58,32 @@ def dense_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
     for node in graph.nodes:
         if _on_feature_map(node) and node.counts and not any(carries(i) for i in node.inputs):
             out.append(_dense_diagnostic(graph, node))
+    return out
+
+
+def linear_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
+    """SHP201 for torch: a Linear that runs on a rank-4+ tensor because its in_features happens
+    to equal the last axis. (When it does not, the Linear's own SHP101 reports the crash.)"""
+    out, flagged = [], set()
+    for node in graph.applications:
+        if not _on_feature_map(node) or node.fault is not None or id(node.layer) in flagged:
+            continue
+        flagged.add(id(node.layer))
+        shape = node.input_shapes[0]
+        arguments = getattr(node.layer, "arguments", None) or {}
+        out_features, bias = arguments.get("out_features"), arguments.get("bias", True)
+        features = shape.features()
+        data = {"layer": node.name, "type": node.type_name, "input_shape": shape.to_json(),
+                "rank": shape.rank, "in_features_intended": features if is_known(features)
+                else None}
+        message = (f"{node.type_name} is applied to a rank-{shape.rank} tensor {shape}; it acts "
+                   "on the last axis only.")
+        if is_known(features) and is_known(out_features):
+            intended = features * out_features + out_features * bool(bias)
+            data["params_intended"] = intended
+            message += (f" With torch.flatten(x, 1) before it, in_features={features:,} "
+                        f"({intended:,} parameters).")
+        out.append(Diagnostic(SHP201, node.line, node.col, message, data, node.path))
     return out
 
 

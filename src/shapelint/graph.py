@@ -47,6 +47,7 @@ class ModelGraph:
     unknown_reasons: list = field(default_factory=list)
     uncertain: str = ""  # why the layer list itself is not certain: every total is then unknown
     apply: Callable | None = None  # framework function re-applying a layer (for what-ifs)
+    applications: list = field(default_factory=list)  # torch: each call made by forward()
 
     @property
     def inputs(self) -> list:

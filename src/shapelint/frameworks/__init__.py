@@ -2,6 +2,8 @@
 pure standard-library functions, and everything else as Unknown."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..dims import Unknown
 from ..interpreter.builtins import CONSTANT_REFS, call_pure_ref, make_partial
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
@@ -36,7 +38,7 @@ class Frameworks:
         self.modules = (keras_fw, torch_fw)
 
     def new_state(self, interp):
-        return keras_fw.KerasState()
+        return State()
 
     def knows(self, qualname: str) -> bool:
         name = canonical(qualname)
@@ -80,6 +82,37 @@ class Frameworks:
     def set_instance_attribute(self, interp, obj: Instance, name: str, value) -> bool:
         return self._first("set_instance_attribute", interp, obj, name, value) is True
 
+    def call_instance(self, interp, obj: Instance, args, kwargs, node):
+        return self._first("call_instance", interp, obj, args, kwargs, node)
+
+    def isinstance_of(self, value, ref: Ref):
+        """True/False when a framework can tell; None otherwise."""
+        name = canonical(ref.qualname)
+        for module in self.modules:
+            fn = getattr(module, "isinstance_of", None)
+            answer = fn(value, name) if fn is not None else None
+            if answer is not None:
+                return answer
+        return None
+
+    def as_model(self, value):
+        """A model object (with .graph()) for a value that is one, else None."""
+        for module in self.modules:
+            fn = getattr(module, "as_model", None)
+            model = fn(value) if fn is not None else None
+            if model is not None:
+                return model
+        return None
+
+    def model_classes(self, module_scope, module):
+        """Classes defined in a module that build models when instantiated."""
+        out = []
+        for name, value in module_scope.vars.items():
+            if isinstance(value, Class) and value.module is module and any(
+                    getattr(m, "is_model_class", lambda c: False)(value) for m in self.modules):
+                out.append((name, value))
+        return out
+
     def external_super(self, interp, self_value, base: str, name: str):
         """super().name resolved in an external base class (nn.Module.__init__, ...)."""
         return self._first("external_super", interp, self_value, canonical(base), name)
@@ -97,6 +130,13 @@ class Frameworks:
         except KeyError:
             return Unknown("super() without self")
         return SuperProxy(func.owner, self_value)
+
+
+@dataclass
+class State(keras_fw.KerasState):
+    """What one analysis creates: Keras names and models, torch forward logs and inputs."""
+    torch_log: list | None = None  # application nodes of the forward pass being read
+    observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
 
 
 class SuperProxy:

@@ -350,3 +350,7 @@ def _tensors(value):
 
 
 MODEL_TYPES = (KerasSequential, KerasFunctional)
+
+
+def as_model(value):
+    return value if isinstance(value, MODEL_TYPES) else None

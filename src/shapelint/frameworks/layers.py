@@ -24,6 +24,7 @@ class LayerObject:
     input_shape: Shape | None = None  # declared on the layer (Keras input_shape= / input_dim=)
     built: bool = False
     unresolved: bool = False  # not in the catalogue at all (SHP301)
+    arguments: dict | None = None  # the constructor's arguments, bound by its signature
 
 
 def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col):
@@ -36,6 +37,7 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
         return layer
     layer.type_name = entry.type_name
     try:
+        layer.arguments = dict(entry.bind(tuple(args), dict(kwargs)).arguments)
         layer.rule = entry.rule(tuple(args), dict(kwargs))
     except TypeError:
         layer.reason = f"the arguments of {type_name}(...) are not understood"

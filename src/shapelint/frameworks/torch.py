@@ -1,14 +1,622 @@
-"""PyTorch objects as the interpreter sees them (nn.Module subclasses, containers, tensors)."""
+"""PyTorch objects as the interpreter sees them: nn.Module subclasses run abstractly (`__init__`
+on an abstract self, `forward` on abstract tensors), containers, leaf layers from the catalogue,
+parameters, and tensors whose shapes flow through torch operations."""
 from __future__ import annotations
 
-from ..dims import Unknown
+from dataclasses import dataclass, field
+
+from ..catalogue import LayerFault, lookup
+from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast, matmul
+from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
+from ..graph import LayerNode
+from ..interpreter.values import Builtin, Class, Instance, Ref
+from ..shapes import Shape, product
+from .layers import LayerObject, apply, make_layer_object
 
 ROOT = "torch."
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
+FACTORIES = ("zeros", "ones", "empty", "randn", "rand", "full", "randint", "arange", "tensor",
+             "zeros_like", "ones_like", "empty_like", "randn_like", "rand_like", "normal")
+RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 
 
 def knows(name: str) -> bool:
-    return False
+    last = name.rsplit(".", 1)[-1]
+    return name.startswith("torch.nn.") and (last in CONTAINERS or last == "Module"
+                                             or lookup("torch", last) is not None)
+
+
+def _nn_class(name: str) -> str | None:
+    """The class name of a torch.nn module path (torch.nn.modules.conv.Conv2d -> Conv2d)."""
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[:2] == ["torch", "nn"] and parts[2] not in ("functional",
+                                                                           "init", "utils"):
+        return parts[-1] if parts[-1][:1].isupper() else None
+    return None
 
 
 def call(interp, name: str, args, kwargs, node):
+    if name.startswith("torch.nn.init.") or name in ("torch._assert", "torch.manual_seed"):
+        return None
+    if name.startswith("torch.nn.functional."):
+        return tensor_op(interp, name.rsplit(".", 1)[-1], args, kwargs, node)
+    cls = _nn_class(name)
+    if cls is not None:
+        if cls in CONTAINERS:
+            return make_container(interp, cls, args, kwargs, node)
+        if cls == "Parameter":
+            data = args[0] if args else kwargs.get("data")
+            return TorchTensor(data.shape, parameter=True) if isinstance(data, TorchTensor) \
+                else Unknown("nn.Parameter of an unknown tensor")
+        if cls == "Module":
+            return Unknown("a bare nn.Module()")
+        path, line, col = interp.position(node)
+        return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
+    last = name.rsplit(".", 1)[-1]
+    if name.count(".") == 1 and last in FACTORIES:
+        return make_tensor(last, args, kwargs)
+    if name.count(".") == 1 and (last in OPS or last in ELEMENTWISE):
+        return tensor_op(interp, last, args, kwargs, node)
+    if name == "torch.Size":
+        return tuple(args[0]) if args and isinstance(args[0], (tuple, list)) else Unknown("size")
     return Unknown(f"{name}() is outside the analysis")
+
+
+# -- tensors ----------------------------------------------------------------------------------
+
+def make_tensor(kind: str, args, kwargs):
+    if kind.endswith("_like"):
+        first = args[0] if args else None
+        return TorchTensor(first.shape) if isinstance(first, TorchTensor) else Unknown("like")
+    if kind == "tensor":
+        data = args[0] if args else None
+        dims, level = [], data
+        while isinstance(level, (list, tuple)):
+            dims.append(len(level))
+            level = level[0] if level else None
+        return TorchTensor(Shape(tuple(dims)))
+    if kind == "arange":
+        numbers = [a for a in args if not isinstance(a, (Ref, Unknown))]
+        try:
+            return TorchTensor(Shape((len(range(*numbers)),)))
+        except (TypeError, ValueError):
+            return TorchTensor(Shape.unknown("arange of unknown bounds"))
+    if kind == "randint":
+        size = args[2] if len(args) > 2 else kwargs.get("size")
+        args = (size,) if size is not None else ()
+    elif kind in ("full", "normal"):
+        args = args[:1]
+    size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    size = kwargs.get("size", size)
+    if not isinstance(size, (tuple, list)) or not all(is_known(d) or isinstance(d, SymDim)
+                                                      for d in size):
+        return TorchTensor(Shape.unknown("tensor of unknown size"))
+    return TorchTensor(Shape(tuple(size)))
+
+
+@dataclass(eq=False)
+class TorchTensor:
+    shape: Shape
+    parameter: bool = False
+
+    def shapelint_attribute(self, interp, name):
+        shape = self.shape
+        if name == "shape":
+            return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
+        if name == "ndim":
+            return len(shape.dims) if shape.known_rank else Unknown("unknown rank")
+        if name in ("size", "dim", "ndimension", "numel", "nelement"):
+            return Builtin(f"Tensor.{name}", lambda i, a, k, n: self._size(name, a, k))
+        if name == "T":
+            return tensor_op(interp, "t", (self,), {}, None)
+        if name in OPS or name in ELEMENTWISE or name in ("add", "sub", "mul", "div"):
+            return Builtin(f"Tensor.{name}",
+                           lambda i, a, k, n: tensor_op(i, name, (self,) + tuple(a), k, n))
+        return Unknown(f"Tensor.{name} is outside the analysis")
+
+    def _size(self, name, args, kwargs):
+        shape = self.shape
+        if not shape.known_rank:
+            return Unknown("size of a tensor of unknown rank")
+        if name in ("dim", "ndimension"):
+            return shape.rank
+        if name in ("numel", "nelement"):
+            return product(shape[:])
+        dim = args[0] if args else kwargs.get("dim")
+        if dim is None:
+            return tuple(shape.dims)
+        if not is_known(dim) or not -shape.rank <= dim < shape.rank:
+            return Unknown("size() of an unknown or invalid dim")
+        return shape[dim]
+
+    def shapelint_binary(self, interp, fn, left, right):
+        import operator
+        shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
+        if any(not s.known_rank for s in shapes):
+            return TorchTensor(Shape.unknown("arithmetic on a tensor of unknown rank"))
+        try:
+            if fn is operator.matmul and len(shapes) == 2:
+                return TorchTensor(matmul(*shapes))
+            return TorchTensor(broadcast(*shapes))
+        except LayerFault as fault:
+            _record_fault(interp, fault, None, "broadcast")
+            return TorchTensor(Shape.unknown("after an error upstream"))
+
+    def shapelint_getitem(self, interp, key):
+        return TorchTensor(_index(self.shape, key))
+
+
+def _index(shape: Shape, key) -> Shape:
+    """Basic indexing: ints drop a dim, slices keep (or shorten) it, None adds one."""
+    if not shape.known_rank:
+        return shape
+    keys = list(key) if isinstance(key, tuple) else [key]
+    if any(isinstance(k, (TorchTensor, list, Unknown)) for k in keys):
+        return Shape.unknown("advanced indexing")
+    used = sum(1 for k in keys if k is not None and k is not Ellipsis)
+    if Ellipsis in keys:
+        at = keys.index(Ellipsis)
+        keys[at:at + 1] = [slice(None)] * (shape.rank - used)
+    dims, out = list(shape[:]), []
+    position = 0
+    for k in keys:
+        if k is None:
+            out.append(1)
+            continue
+        if position >= len(dims):
+            return Shape.unknown("too many indices")
+        d = dims[position]
+        position += 1
+        if isinstance(k, int):
+            continue
+        if isinstance(k, slice):
+            if k == slice(None):
+                out.append(d)
+            elif is_known(d) and all(v is None or isinstance(v, int)
+                                     for v in (k.start, k.stop, k.step)):
+                out.append(len(range(*k.indices(d))))
+            else:
+                out.append(Unknown("slice of a symbolic size"))
+            continue
+        return Shape.unknown("index of an unknown value")
+    return Shape(tuple(out) + tuple(dims[position:]))
+
+
+def _shapes(value):
+    """Tensor arguments as Shapes (lists of tensors as lists of Shapes); None if not tensors."""
+    if isinstance(value, TorchTensor):
+        return value.shape
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, TorchTensor)
+                                                          for v in value):
+        return [v.shape for v in value]
+    return value
+
+
+def tensor_op(interp, name: str, args, kwargs, node):
+    args = [_shapes(a) for a in args]
+    kwargs = {k: _shapes(v) for k, v in kwargs.items()}
+    if name.endswith("_") and name[:-1] in OPS:
+        name = name[:-1]
+    shapes = [a for a in args if isinstance(a, Shape)] + [
+        s for a in args if isinstance(a, list) for s in a if isinstance(s, Shape)]
+    if not shapes or any(isinstance(a, Unknown) for a in args):
+        return Unknown(f"torch.{name}() of an unknown value")
+    if any(not s.known_rank for s in shapes):
+        return TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
+    if name in ELEMENTWISE:
+        return TorchTensor(shapes[0])
+    if name in ("add", "sub", "mul", "div", "maximum", "minimum", "where"):
+        function = lambda *a, **k: broadcast(*[s for s in a if isinstance(s, Shape)])  # noqa
+    else:
+        function = OPS.get(name)
+    if function is None:
+        return Unknown(f"torch.{name}() is outside the analysis")
+    try:
+        result = function(*args, **kwargs)
+    except LayerFault as fault:
+        _record_fault(interp, fault, node, name)
+        return TorchTensor(Shape.unknown("after an error upstream"))
+    except NotKnown as why:
+        return TorchTensor(Shape.unknown(why.reason))
+    except (TypeError, IndexError, ValueError, AttributeError):
+        return TorchTensor(Shape.unknown(f"{name}() arguments not understood"))
+    if isinstance(result, Shape):
+        return TorchTensor(result)
+    if isinstance(result, tuple):
+        return tuple(TorchTensor(r) if isinstance(r, Shape) else r for r in result)
+    return result
+
+
+def _record_fault(interp, fault, node, name):
+    log = interp.state.torch_log
+    if log is None:
+        return
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    applied = LayerNode(None, name, name, path, line, col, counts=False)
+    applied.fault = fault
+    log.append(applied)
+
+
+# -- modules ------------------------------------------------------------------------------------
+
+class TorchLayer(LayerObject):
+    """A leaf torch.nn module from the catalogue."""
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        inputs = [a for a in args if isinstance(a, TorchTensor)]
+        if not inputs or len(inputs) < len([a for a in args if a is not None][:1]):
+            return Unknown(f"{self.type_name} applied to an unknown value")
+        multi = self.rule is not None and self.rule.multi_input
+        shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
+        if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
+            return TorchTensor(Shape.unknown("after an error upstream"))
+        # Called by the user's own code: report at the call; through a container: at the
+        # line that built this layer.
+        path, line, col = interp.position(node) if node is not None else (
+            self.path, self.line, self.col)
+        applied = LayerNode(self, self.name, self.type_name, path, line, col,
+                            tags=self.rule.tags if self.rule else frozenset())
+        if self.rule is not None and not all(s.known_rank for s in shapes):
+            applied.output_shape = Shape.unknown("input of unknown rank")
+            applied.input_shapes = shapes
+        else:
+            apply(applied, shapes if multi else shapes[:1], True)
+        applied.counts = False  # torch counts a module's parameters once, from the module tree
+        if interp.state.torch_log is not None:
+            interp.state.torch_log.append(applied)
+        if self.built_shapes is None:
+            self.built_shapes = shapes
+        out = TorchTensor(applied.output_shape)
+        extra = RETURNS_TUPLE.get(self.type_name)
+        if extra:
+            return (out,) + tuple(Unknown(f"{self.type_name} extra output")
+                                  for _ in range(extra - 1))
+        return out
+
+    built_shapes = None
+
+    def shapelint_attribute(self, interp, name):
+        arguments = self.arguments or {}
+        if name in arguments:
+            return arguments[name]
+        if name == "weight" or name == "bias":
+            return Unknown(f"{self.type_name}.{name} tensor")
+        return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+    def params(self):
+        """Parameter count; Lazy modules need the shape of their first input."""
+        if self.fault is not None or self.rule is None:
+            return Unknown(self.reason or "after-error")
+        shapes = self.built_shapes or [Shape.unknown(f"{self.type_name} was not applied")]
+        x = shapes if self.rule.multi_input else shapes[0]
+        try:
+            return self.rule.params(x)
+        except NotKnown as why:
+            return Unknown(why.reason)
+        except LayerFault:
+            return Unknown("after-error")
+
+
+@dataclass(eq=False)
+class TorchContainer:
+    kind: str
+    children: dict
+    path: str = ""
+    line: int = 0
+    col: int = 0
+    uncertain: str = ""
+    interp: object = None
+
+    def _add(self, module, name=None):
+        key = str(len(self.children)) if name is None else str(name)
+        self.children[key] = module
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        if self.kind != "Sequential":
+            return Unknown(f"nn.{self.kind} is not callable")
+        value = args[0] if args else Unknown("no input")
+        for child in list(self.children.values()):
+            value = interp.call(child, (value,), {}, None)
+        return value
+
+    def shapelint_attribute(self, interp, name):
+        methods = {"append": self._m_append, "extend": self._m_extend,
+                   "add_module": self._m_add_module, "insert": self._m_insert,
+                   "items": lambda i, a, k, n: list(self.children.items()),
+                   "keys": lambda i, a, k, n: list(self.children),
+                   "values": lambda i, a, k, n: list(self.children.values()),
+                   "children": lambda i, a, k, n: list(self.children.values()),
+                   "forward": lambda i, a, k, n: self.shapelint_call(i, a, k, n)}
+        if name in methods:
+            return Builtin(f"{self.kind}.{name}", methods[name])
+        if name in self.children:
+            return self.children[name]
+        return Unknown(f"nn.{self.kind}.{name} is outside the analysis")
+
+    def _mutating(self, interp):
+        if interp.uncertain:
+            self.uncertain = "modules added under an undecided condition"
+
+    def _m_append(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        self._add(args[0])
+        return self
+
+    def _m_extend(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        items = interp.iterate(args[0]) if args else None
+        if items is None:
+            self.uncertain = "extended with an unknown list"
+        else:
+            for item in items:
+                self._add(item)
+        return self
+
+    def _m_insert(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        items = list(self.children.values())
+        if len(args) == 2 and is_known(args[0]):
+            items.insert(args[0], args[1])
+            self.children = {str(i): m for i, m in enumerate(items)}
+        else:
+            self.uncertain = "insert at an unknown index"
+        return None
+
+    def _m_add_module(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        if len(args) == 2 and isinstance(args[0], str):
+            self.children[args[0]] = args[1]
+        else:
+            self.uncertain = "add_module with an unknown name"
+        return None
+
+    def shapelint_getitem(self, interp, key):
+        items = list(self.children.values())
+        if self.kind == "ModuleDict":
+            return self.children.get(key, Unknown(f"no module named {key!r}"))
+        if isinstance(key, int) and -len(items) <= key < len(items):
+            return items[key]
+        if isinstance(key, slice):
+            return TorchContainer(self.kind, {str(i): m for i, m in enumerate(items[key])},
+                                  self.path, self.line, self.col, self.uncertain)
+        return Unknown("module index out of range")
+
+    def shapelint_iter(self, interp):
+        return list(self.children) if self.kind == "ModuleDict" else list(self.children.values())
+
+    def shapelint_len(self, interp):
+        return len(self.children)
+
+
+def make_container(interp, kind, args, kwargs, node, into: TorchContainer | None = None):
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    container = into or TorchContainer(kind, {}, path, line, col)
+    container.interp = interp
+    if kind == "Sequential":
+        if len(args) == 1 and isinstance(args[0], dict):
+            for name, module in args[0].items():
+                container.children[str(name)] = module
+        else:
+            for module in args:
+                container._add(module)
+    elif kind == "ModuleList":
+        source = args[0] if args else kwargs.get("modules")
+        if source is not None:
+            items = interp.iterate(source)
+            if items is None:
+                container.uncertain = "a ModuleList of unknown modules"
+            else:
+                for module in items:
+                    container._add(module)
+    elif kind == "ModuleDict":
+        source = args[0] if args else kwargs.get("modules")
+        if isinstance(source, dict):
+            container.children.update({str(k): v for k, v in source.items()})
+        elif source is not None:
+            pairs = interp.iterate(source)
+            if pairs is None:
+                container.uncertain = "a ModuleDict of unknown modules"
+            else:
+                for pair in pairs:
+                    container.children[str(pair[0])] = pair[1]
+    if interp.uncertain:
+        container.uncertain = container.uncertain or "built under an undecided condition"
+    return container
+
+
+@dataclass(eq=False)
+class ModuleRecord:
+    """What nn.Module.__setattr__ would have registered on a user module."""
+    children: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
+    container: TorchContainer | None = None  # for subclasses of Sequential/ModuleList/Dict
+    uncertain: str = ""
+    path: str = ""
+    line: int = 0
+    col: int = 0
+    interp: object = None  # the analysis that built it (its forward runs there later)
+
+
+def torch_bases(cls: Class) -> list[str]:
+    from . import canonical
+    return [canonical(b) for b in cls.framework_bases()]
+
+
+def is_module_class(cls) -> bool:
+    return isinstance(cls, Class) and any(b in MODULE_BASES or b.startswith("torch.nn.")
+                                          for b in torch_bases(cls))
+
+
+def is_module(value) -> bool:
+    return isinstance(value, (TorchLayer, TorchContainer)) or (
+        isinstance(value, Instance) and isinstance(value.payload, ModuleRecord))
+
+
+def instantiate(interp, cls: Class, args, kwargs, node):
+    if not is_module_class(cls):
+        return NotImplemented
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    record = ModuleRecord(path=path, line=line, col=col, interp=interp)
+    container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
+                           if b.rsplit(".", 1)[-1] in CONTAINERS), None)
+    if container_kind:
+        record.container = TorchContainer(container_kind, {}, path, line, col)
+    instance = Instance(cls, payload=record)
+    instance.attrs["training"] = False  # shapes are read as in eval mode (torchinfo's default)
+    if interp.uncertain:
+        record.uncertain = "built under an undecided condition"
+    try:
+        init = cls.lookup("__init__")
+    except KeyError:
+        init = None
+    if init is not None:
+        interp.call(init, (instance,) + tuple(args), kwargs, node)
+    elif record.container is not None:
+        make_container(interp, container_kind, args, kwargs, node, into=record.container)
+    return instance
+
+
+def external_super(interp, self_value, base: str, name: str):
+    if base not in MODULE_BASES or not isinstance(self_value, Instance) or \
+            not isinstance(self_value.payload, ModuleRecord):
+        return NotImplemented
+    record = self_value.payload
+    kind = base.rsplit(".", 1)[-1]
+    if name == "__init__":
+        if kind in CONTAINERS and record.container is not None:
+            return Builtin(f"nn.{kind}.__init__", lambda i, a, k, n: make_container(
+                i, kind, a, k, n, into=record.container) and None)
+        return Builtin("nn.Module.__init__", lambda i, a, k, n: None)
+    if name == "forward" and record.container is not None:
+        return Builtin("nn.Sequential.forward",
+                       lambda i, a, k, n: record.container.shapelint_call(i, a, k, n))
+    return NotImplemented
+
+
+def instance_attribute(interp, obj: Instance, name: str):
+    record = obj.payload
+    if not isinstance(record, ModuleRecord):
+        return NotImplemented
+    if name in record.children:
+        return record.children[name]
+    if name in record.parameters:
+        return record.parameters[name]
+
+    def add_module(i, a, k, n):
+        if len(a) == 2 and isinstance(a[0], str):
+            _register(i, obj, a[0], a[1])
+        else:
+            record.uncertain = "add_module with an unknown name"
+        return None
+
+    def register_parameter(i, a, k, n):
+        if len(a) == 2 and isinstance(a[0], str) and isinstance(a[1], TorchTensor):
+            record.parameters[a[0]] = a[1]
+        return None
+    hooks = {"add_module": add_module, "register_module": add_module,
+             "register_parameter": register_parameter,
+             "register_buffer": lambda i, a, k, n: None,
+             "modules": lambda i, a, k, n: [obj] + [m for _, m in _leaves_and_modules(obj)],
+             "children": lambda i, a, k, n: list(record.children.values()),
+             "named_children": lambda i, a, k, n: list(record.children.items()),
+             "apply": lambda i, a, k, n: obj, "eval": lambda i, a, k, n: obj,
+             "train": lambda i, a, k, n: obj, "to": lambda i, a, k, n: obj,
+             "float": lambda i, a, k, n: obj, "cuda": lambda i, a, k, n: obj,
+             "cpu": lambda i, a, k, n: obj, "requires_grad_": lambda i, a, k, n: obj,
+             "zero_grad": lambda i, a, k, n: None}
+    if name in hooks:
+        return Builtin(f"nn.Module.{name}", hooks[name])
+    if record.container is not None:
+        return record.container.shapelint_attribute(interp, name)
+    return NotImplemented
+
+
+def _leaves_and_modules(module, seen=None):
+    seen = set() if seen is None else seen
+    out = []
+    for name, child in _children(module).items():
+        if id(child) in seen:
+            continue
+        seen.add(id(child))
+        out.append((name, child))
+        out.extend(_leaves_and_modules(child, seen))
+    return out
+
+
+def _register(interp, obj, name, value):
+    record = obj.payload
+    if interp.uncertain:
+        record.uncertain = f"submodule '{name}' is set under an undecided condition"
+    if is_module(value):
+        record.children[name] = value
+    elif isinstance(value, TorchTensor) and value.parameter:
+        record.parameters[name] = value
+    elif isinstance(value, Unknown) and name in record.children:
+        record.uncertain = f"submodule '{name}' is not known"
+    obj.attrs[name] = value
+
+
+def set_instance_attribute(interp, obj: Instance, name: str, value):
+    if not isinstance(obj.payload, ModuleRecord):
+        return NotImplemented
+    if is_module(value) or (isinstance(value, TorchTensor) and value.parameter) or \
+            name in obj.payload.children:
+        _register(interp, obj, name, value)
+        return True
+    return NotImplemented
+
+
+def call_instance(interp, obj: Instance, args, kwargs, node):
+    if not isinstance(obj.payload, ModuleRecord):
+        return NotImplemented
+    if interp.depth == 0 and args and isinstance(args[0], TorchTensor) and \
+            args[0].shape.known_rank:
+        interp.state.observed_inputs[id(obj)] = args[0].shape
+    try:
+        forward = obj.cls.lookup("forward")
+    except KeyError:
+        if obj.payload.container is not None:
+            return obj.payload.container.shapelint_call(interp, args, kwargs, node)
+        return Unknown(f"{obj.cls.name} has no forward()")
+    return interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+
+
+def isinstance_of(value, qualname: str):
+    """isinstance(value, torch.nn.X) for the modules we model; None when we cannot tell."""
+    cls = _nn_class(qualname)
+    if cls is None:
+        return None
+    if isinstance(value, TorchLayer):
+        return value.type_name == cls or cls == "Module"
+    if isinstance(value, TorchContainer):
+        return value.kind == cls or cls == "Module"
+    if isinstance(value, Instance) and isinstance(value.payload, ModuleRecord):
+        return cls == "Module" or f"torch.nn.{cls}" in torch_bases(value.cls)
+    if isinstance(value, (int, float, str, tuple, list, dict, type(None))):
+        return False
+    return None
+
+
+def _children(module) -> dict:
+    if isinstance(module, TorchContainer):
+        return module.children
+    if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord):
+        record = module.payload
+        out = dict(record.children)
+        if record.container is not None:
+            out.update(record.container.children)
+        return out
+    return {}
+
+
+__all__ = ["Sym", "TorchTensor", "TorchLayer", "TorchContainer", "instantiate", "call"]
+
+
+def as_model(value):
+    from .torch_model import as_model as make
+    return make(value)
+
+
+def is_model_class(cls) -> bool:
+    return is_module_class(cls)

@@ -171,6 +171,8 @@ def _isinstance(interp, args, kwargs, node):
             answers.append(kind in value.cls.mro())
         elif isinstance(kind, Class) and isinstance(value, PLAIN + (tuple, list, dict)):
             answers.append(False)
+        elif isinstance(kind, Ref) and interp.frameworks.isinstance_of(value, kind) is not None:
+            answers.append(interp.frameworks.isinstance_of(value, kind))
         else:
             return Unknown("isinstance() against an external class")
     return any(answers)

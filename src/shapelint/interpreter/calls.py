@@ -44,6 +44,8 @@ class CallsMixin:
             return func.fn(self, args, kwargs, node)
         if isinstance(func, Ref):
             return self.frameworks.call_ref(self, func, args, kwargs, node)
+        if isinstance(func, Instance):
+            return self.call_instance(func, args, kwargs, node)
         hook = getattr(func, "shapelint_call", None)
         if hook is not None:
             return hook(self, args, kwargs, node)
@@ -133,6 +135,16 @@ class CallsMixin:
         if key not in self._generator_cache:
             self._generator_cache[key] = _contains_yield(node.body)
         return self._generator_cache[key]
+
+    def call_instance(self, obj: Instance, args, kwargs, node):
+        made = self.frameworks.call_instance(self, obj, args, kwargs, node)
+        if made is not NotImplemented:
+            return made
+        try:
+            method = obj.cls.lookup("__call__")
+        except KeyError:
+            return Unknown(f"{obj.cls.name} instances are not callable")
+        return self.call(self.bind_attribute(method, obj, obj.cls), args, kwargs, node)
 
     # -- classes --
     def instantiate(self, cls: Class, args, kwargs, node):

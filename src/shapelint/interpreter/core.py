@@ -36,8 +36,10 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.state = frameworks.new_state(self)  # the framework objects this run creates
 
     # -- modules --
-    def run_module(self, tree: cst.Module, path: str, name: str, main: bool = False):
+    def run_module(self, tree: cst.Module, path: str, name: str, main: bool = False,
+                   source: str = ""):
         module = UserModule(name, path)
+        module.lines = source.splitlines()
         module.wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
         module.scope = Scope({"__name__": "__main__" if main else name, "__file__": path},
                              None, module)

@@ -97,7 +97,7 @@ class ImportsMixin:
             tree = cst.parse_module(source)
         except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
             return Unknown(f"module {name} could not be read")
-        return self.run_module(tree, path, name)
+        return self.run_module(tree, path, name, source=source)
 
 
 def _module_file(base: str, parts: list[str]) -> str | None:

@@ -48,6 +48,7 @@ class UserModule:
     scope: Scope = None  # type: ignore[assignment]
     wrapper: Any = None  # libcst MetadataWrapper, for positions
     star_refs: list = field(default_factory=list)  # `from pkg import *` of packages we don't read
+    lines: list = field(default_factory=list)  # the source text, for comments
 
 
 @dataclass(eq=False)

@@ -1,0 +1,372 @@
+"""Shape rules of torch tensor operations (torch.*, torch.nn.functional.*, Tensor methods).
+
+Each op takes the input Shape(s) and the call's other arguments and returns the output
+Shape (or a tuple of Shapes). Faults raise LayerFault; unknowable results raise NotKnown.
+Rules follow the "Shape" sections of the torch docs for each op.
+"""
+from __future__ import annotations
+
+from ..codes import SHP104, SHP105, SHP106
+from ..dims import NotKnown, SymDim, Unknown, is_known, same
+from ..shapes import Shape, product, window_out
+from . import LayerFault, int_tuple
+
+OPS: dict = {}  # name -> function(shape, *args, **kwargs)
+ELEMENTWISE = frozenset({
+    "relu", "relu_", "relu6", "gelu", "silu", "mish", "elu", "selu", "celu", "leaky_relu",
+    "sigmoid", "tanh", "hardtanh", "hardswish", "hardsigmoid", "softplus", "softsign",
+    "logsigmoid", "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout",
+    "softmax", "log_softmax", "softmin", "exp", "log", "abs", "neg", "sqrt", "rsqrt", "clamp",
+    "clamp_min", "clamp_max", "contiguous", "float", "double", "half", "bfloat16", "long",
+    "int", "bool", "to", "type_as", "detach", "clone", "cpu", "cuda", "requires_grad_",
+    "normalize", "sign", "round", "floor", "ceil", "sin", "cos", "pow", "square", "erf",
+    "sigmoid_", "tanh_", "mul_", "add_", "div_", "sub_", "zero_", "fill_", "masked_fill",
+    "local_response_norm", "hardshrink", "softshrink", "tanhshrink", "rrelu", "threshold",
+})
+
+
+def op(*names):
+    def register(fn):
+        for name in names:
+            OPS[name] = fn
+        return fn
+    return register
+
+
+def _axis(d, rank: int, what="dim") -> int:
+    if not is_known(d):
+        raise NotKnown(f"{what} is not known")
+    if not -rank <= d < max(rank, 1):
+        raise LayerFault(SHP105, f"{what}={d} is out of range for a rank-{rank} tensor")
+    return d % rank if rank else 0
+
+
+@op("flatten")
+def flatten(x: Shape, start_dim=0, end_dim=-1):
+    rank = x.rank
+    if rank == 0:
+        return Shape((1,))
+    a, b = _axis(start_dim, rank, "start_dim"), _axis(end_dim, rank, "end_dim")
+    return Shape(x[:a] + (product(x[a:b + 1]),) + x[b + 1:])
+
+
+def _shape_arg(args):
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+@op("view", "reshape")
+def reshape(x: Shape, *shape):
+    target = _shape_arg(shape)
+    if any(isinstance(d, Unknown) for d in target):
+        raise NotKnown("a target size is not known")
+    if sum(1 for d in target if is_known(d) and d == -1) > 1:
+        raise LayerFault(SHP104, f"view/reshape{target}: only one dimension can be -1")
+    total = product(x[:])
+    if not any(is_known(d) and d == -1 for d in target):
+        if is_known(total) and is_known(product(target)) and total != product(target):
+            raise LayerFault(SHP104, f"shape {tuple(target)} is invalid for input of size "
+                             f"{total} (input {x})", input_shape=x.to_json())
+        return Shape(target)
+    return Shape(tuple(_infer(x[:], target) if is_known(d) and d == -1 else d for d in target))
+
+
+def _infer(dims, target):
+    """The size of the -1 in a view: what remains of the input after cancelling equal factors."""
+    rest = [d for d in dims]
+    known = [d for d in target if not (is_known(d) and d == -1)]
+    for d in list(known):
+        if isinstance(d, SymDim) and d in rest:
+            rest.remove(d)
+            known.remove(d)
+    size, divisor = product(rest), product(known)
+    if is_known(size) and is_known(divisor):
+        if divisor == 0 or size % divisor:
+            raise LayerFault(SHP104, f"shape {tuple(target)} is invalid for input of size "
+                             f"{size}", input_shape=list(dims))
+        return size // divisor
+    if divisor == 1:
+        return size
+    return size // divisor if is_known(divisor) else Unknown("view size")
+
+
+@op("permute")
+def permute(x: Shape, *dims):
+    order = _shape_arg(dims)
+    rank = x.rank
+    if len(order) != rank:
+        raise LayerFault(SHP105, f"permute{order} does not match a rank-{rank} tensor {x}")
+    return Shape(tuple(x[_axis(d, rank)] for d in order))
+
+
+@op("transpose", "swapaxes")
+def transpose(x: Shape, dim0, dim1):
+    rank = x.rank
+    a, b = _axis(dim0, rank), _axis(dim1, rank)
+    dims = list(x[:])
+    dims[a], dims[b] = dims[b], dims[a]
+    return Shape(tuple(dims))
+
+
+@op("t")
+def t(x: Shape):
+    return transpose(x, 0, 1) if x.rank == 2 else x
+
+
+@op("squeeze")
+def squeeze(x: Shape, dim=None):
+    if dim is None:
+        if not all(is_known(d) for d in x[:]):
+            raise NotKnown("squeeze() of symbolic sizes")
+        return Shape(tuple(d for d in x[:] if d != 1))
+    axes = dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = {_axis(a, x.rank) for a in axes}
+    out = []
+    for i, d in enumerate(x[:]):
+        if i in axes:
+            if not is_known(d):
+                raise NotKnown("squeeze() of a symbolic size")
+            if d == 1:
+                continue
+        out.append(d)
+    return Shape(tuple(out))
+
+
+@op("unsqueeze")
+def unsqueeze(x: Shape, dim):
+    rank = x.rank + 1
+    a = _axis(dim, rank)
+    dims = list(x[:])
+    dims.insert(a, 1)
+    return Shape(tuple(dims))
+
+
+def _reduce(x: Shape, dim=None, keepdim=False, **_):
+    if dim is None:
+        return Shape(())
+    axes = dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = {_axis(a, x.rank) for a in axes}
+    if keepdim:
+        return Shape(tuple(1 if i in axes else d for i, d in enumerate(x[:])))
+    return Shape(tuple(d for i, d in enumerate(x[:]) if i not in axes))
+
+
+for _name in ("mean", "sum", "amax", "amin", "prod", "std", "var", "logsumexp", "norm_dim",
+              "nansum", "nanmean", "all", "any", "count_nonzero"):
+    OPS[_name] = _reduce
+
+
+@op("max", "min")
+def max_min(x: Shape, dim=None, keepdim=False):
+    if isinstance(dim, Shape):
+        return broadcast(x, dim)
+    out = _reduce(x, dim, keepdim)
+    return out if dim is None else (out, out)
+
+
+@op("argmax", "argmin")
+def argmax(x: Shape, dim=None, keepdim=False):
+    return _reduce(x, dim, keepdim)
+
+
+def broadcast(*shapes: Shape) -> Shape:
+    """NumPy broadcasting (torch docs: Broadcasting semantics)."""
+    rank = max(s.rank for s in shapes)
+    out = []
+    for i in range(1, rank + 1):
+        result = None
+        for d in (s[-i] for s in shapes if s.rank >= i):
+            if is_known(d) and d == 1:
+                continue
+            if result is None:
+                result = d
+                continue
+            verdict = same(result, d)
+            if verdict is False:
+                raise LayerFault(SHP106, "shapes " + " and ".join(str(s) for s in shapes)
+                                 + f" cannot be broadcast (size {result} vs {d})",
+                                 shapes=[s.to_json() for s in shapes])
+            if verdict is None and not is_known(result):
+                # a known size other than 1 wins (the other must match or be 1); two
+                # different symbols leave the size open
+                result = d if is_known(d) else Unknown("broadcast of symbolic sizes")
+        out.append(1 if result is None else result)
+    return Shape(tuple(reversed(out)))
+
+
+@op("cat", "concat", "concatenate")
+def cat(shapes, dim=0):
+    shapes = list(shapes)
+    rank = shapes[0].rank
+    axis = _axis(dim, rank)
+    for s in shapes[1:]:
+        if s.rank != rank:
+            raise LayerFault(SHP106, f"torch.cat: tensors of ranks {rank} and {s.rank}")
+        for i in range(rank):
+            if i != axis and same(s[i], shapes[0][i]) is False:
+                raise LayerFault(SHP106, f"torch.cat along dim {dim}: sizes differ in dim {i} "
+                                 f"({shapes[0]} vs {s})",
+                                 shapes=[t.to_json() for t in shapes])
+    return Shape(tuple(sum_dims([s[axis] for s in shapes]) if i == axis else shapes[0][i]
+                       for i in range(rank)))
+
+
+def sum_dims(dims):
+    total = 0
+    for d in dims:
+        total = total + d
+    return total
+
+
+@op("stack")
+def stack(shapes, dim=0):
+    shapes = list(shapes)
+    out = unsqueeze(shapes[0], dim)
+    for s in shapes[1:]:
+        if s.rank != shapes[0].rank or any(same(a, b) is False for a, b in zip(s[:],
+                                                                             shapes[0][:])):
+            raise LayerFault(SHP106, f"torch.stack: shapes differ ({shapes[0]} vs {s})")
+    return out.replace(_axis(dim, out.rank), len(shapes))
+
+
+@op("matmul", "mm", "bmm")
+def matmul(a: Shape, b: Shape):
+    if a.rank == 1 and b.rank == 1:
+        return Shape(())
+    if b.rank == 1:
+        _contract(a[-1], b[0], a, b)
+        return Shape(a[:-1])
+    if a.rank == 1:
+        _contract(a[0], b[-2], a, b)
+        return Shape(b[:-2] + (b[-1],))
+    _contract(a[-1], b[-2], a, b)
+    batch = broadcast(Shape(a[:-2]), Shape(b[:-2])) if a.rank > 2 or b.rank > 2 else Shape(())
+    return Shape(batch[:] + (a[-2], b[-1]))
+
+
+def _contract(m, n, a, b):
+    if same(m, n) is False:
+        raise LayerFault(SHP106, f"mat1 and mat2 shapes cannot be multiplied ({a} and {b})",
+                         shapes=[a.to_json(), b.to_json()])
+
+
+@op("chunk")
+def chunk(x: Shape, chunks, dim=0):
+    axis = _axis(dim, x.rank)
+    n = x[axis]
+    if not (is_known(n) and is_known(chunks)):
+        raise NotKnown("chunk of a symbolic size")
+    step = -(-n // chunks)
+    sizes = [min(step, n - i) for i in range(0, n, step)]
+    return tuple(x.replace(axis, s) for s in sizes)
+
+
+@op("split")
+def split(x: Shape, split_size_or_sections, dim=0):
+    axis = _axis(dim, x.rank)
+    n = x[axis]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = list(split_size_or_sections)
+    else:
+        if not (is_known(n) and is_known(split_size_or_sections)):
+            raise NotKnown("split of a symbolic size")
+        step = split_size_or_sections
+        sizes = [min(step, n - i) for i in range(0, n, step)]
+    return tuple(x.replace(axis, s) for s in sizes)
+
+
+@op("expand")
+def expand(x: Shape, *sizes):
+    target = _shape_arg(sizes)
+    offset = len(target) - x.rank
+    return Shape(tuple(x[i - offset] if is_known(d) and d == -1 else d
+                       for i, d in enumerate(target)))
+
+
+def _pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation=1,
+          ceil_mode=False, **_):
+    k = int_tuple(kernel_size, rank, "kernel_size")
+    s = k if stride is None or stride == [] else int_tuple(stride, rank, "stride")
+    p = int_tuple(padding, rank, "padding", allow_zero=True)
+    d = int_tuple(dilation, rank, "dilation")
+    if ceil_mode:
+        raise NotKnown("ceil_mode pooling in a functional call")
+    dims = list(x[:])
+    for i in range(rank):
+        dims[-rank + i] = window_out(dims[-rank + i], k[i], s[i], 2 * p[i], d[i])
+    return Shape(tuple(dims))
+
+
+for _r in (1, 2, 3):
+    OPS[f"max_pool{_r}d"] = (lambda r: lambda x, *a, **k: _pool(x, r, *a, **k))(_r)
+    OPS[f"avg_pool{_r}d"] = (lambda r: lambda x, *a, **k: _pool(x, r, *a, **k))(_r)
+
+    def _adaptive(x, output_size, r=_r, **_):
+        size = int_tuple(output_size, r, "output_size") if output_size is not None else None
+        if size is None:
+            raise NotKnown("adaptive pooling without an output size")
+        return Shape(x[:-r] + size)
+    OPS[f"adaptive_avg_pool{_r}d"] = _adaptive
+    OPS[f"adaptive_max_pool{_r}d"] = _adaptive
+
+
+@op("interpolate", "upsample")
+def interpolate(x: Shape, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                **_):
+    spatial = x.rank - 2
+    if size is not None:
+        return Shape(x[:2] + int_tuple(size, spatial, "size"))
+    if scale_factor is None:
+        raise NotKnown("interpolate without size or scale_factor")
+    factors = scale_factor if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * spatial
+    out = []
+    for d, f in zip(x[2:], factors):
+        if isinstance(f, int):
+            out.append(d * f)
+        elif is_known(d) and isinstance(f, float):
+            out.append(int(d * f))
+        else:
+            raise NotKnown("interpolate by a non-integer factor of a symbolic size")
+    return Shape(x[:2] + tuple(out))
+
+
+@op("pad")
+def pad(x: Shape, pad, mode="constant", value=None):
+    if not isinstance(pad, (tuple, list)) or len(pad) % 2:
+        raise NotKnown("pad widths are not known")
+    dims = list(x[:])
+    for i in range(len(pad) // 2):
+        dims[-1 - i] = dims[-1 - i] + pad[2 * i] + pad[2 * i + 1]
+    return Shape(tuple(dims))
+
+
+@op("linear")
+def linear(x: Shape, weight: Shape, bias=None):
+    if same(x[-1], weight[-1]) is False:
+        raise LayerFault(SHP106, f"linear: input {x} and weight {weight} cannot be multiplied")
+    return x.with_last(weight[0])
+
+
+@op("embedding")
+def embedding(x: Shape, weight: Shape, *args, **kwargs):
+    return Shape(x[:] + (weight[-1],))
+
+
+@op("one_hot")
+def one_hot(x: Shape, num_classes=-1):
+    if not is_known(num_classes) or num_classes < 0:
+        raise NotKnown("one_hot without num_classes")
+    return Shape(x[:] + (num_classes,))
+
+
+@op("pixel_shuffle")
+def pixel_shuffle(x: Shape, upscale_factor):
+    r = upscale_factor
+    return Shape(x[:-3] + (x[-3] // (r * r), x[-2] * r, x[-1] * r))
+
+
+@op("glu")
+def glu(x: Shape, dim=-1):
+    axis = _axis(dim, x.rank)
+    return x.replace(axis, x[axis] // 2)

@@ -1,0 +1,206 @@
+"""A PyTorch model as a graph: the module tree gives the parameters (counted once per module,
+as `model.parameters()` does), a forward pass on an abstract input gives the shapes."""
+from __future__ import annotations
+
+import re
+
+from ..dims import Sym, Unknown, is_known
+from ..graph import LayerNode, ModelGraph
+from ..interpreter.budget import BudgetExhausted
+from ..interpreter.values import Instance
+from ..shapes import Shape, product
+from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
+                    is_module_class)
+
+BATCH = Sym("N")
+_SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+_WINDOWED = re.compile(r"^(Lazy)?(Conv|ConvTranspose|MaxPool|AvgPool|LPPool|AdaptiveAvgPool|"
+                       r"AdaptiveMaxPool|BatchNorm|InstanceNorm|Dropout)([123])d$")
+_COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
+
+
+def as_model(value):
+    if isinstance(value, Instance) and isinstance(value.payload, ModuleRecord):
+        return TorchModel(value)
+    if isinstance(value, TorchContainer) and value.kind == "Sequential":
+        return TorchModel(value)
+    return None
+
+
+def is_model_class(cls) -> bool:
+    return is_module_class(cls)
+
+
+def leaves(root) -> list:
+    """(qualified name, leaf) in registration order, each module and parameter once."""
+    out, seen = [], set()
+
+    def walk(module, prefix):
+        if id(module) in seen:
+            return
+        seen.add(id(module))
+        if isinstance(module, TorchLayer):
+            out.append((prefix.rstrip("."), module))
+            return
+        if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord):
+            for name, param in module.payload.parameters.items():
+                if id(param) not in seen:
+                    seen.add(id(param))
+                    out.append((prefix + name, param))
+        for name, child in _children(module).items():
+            if child is None:
+                continue
+            if isinstance(child, (TorchLayer, TorchContainer, Instance)):
+                walk(child, f"{prefix}{name}.")
+            else:
+                out.append((prefix + name, child))  # a module we could not know
+    walk(root, "")
+    return out
+
+
+def _uncertain(root) -> str:
+    todo, seen = [root], set()
+    while todo:
+        module = todo.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        record = module.payload if isinstance(module, Instance) else None
+        why = getattr(module, "uncertain", "") or (record.uncertain if record else "")
+        if why:
+            return why
+        if record is not None and record.container is not None and record.container.uncertain:
+            return record.container.uncertain
+        todo.extend(c for c in _children(module).values() if c is not None)
+    return ""
+
+
+def placeholder(layer: TorchLayer) -> Shape:
+    """A symbolic input of the kind the first layer takes: (N, in_channels, H, W) for Conv2d."""
+    a = layer.arguments or {}
+    t = layer.type_name
+    match = _WINDOWED.match(t)
+    if match:
+        rank = int(match.group(3))
+        channels = a.get("in_channels", a.get("num_features", Sym("C")))
+        if t.startswith("BatchNorm1d"):
+            return Shape((BATCH, channels))
+        return Shape((BATCH, channels) + tuple(Sym(s) for s in _SPATIAL[rank]))
+    if t in ("Linear", "LazyLinear", "Bilinear"):
+        return Shape((BATCH, a.get("in_features", a.get("in1_features", Sym("F")))))
+    if t in ("Embedding", "EmbeddingBag"):
+        return Shape((BATCH, Sym("L")))
+    if t in ("RNN", "LSTM", "GRU"):
+        size = a.get("input_size", Sym("F"))
+        return Shape((BATCH, Sym("L"), size) if a.get("batch_first") else
+                     (Sym("L"), BATCH, size))
+    if t in ("TransformerEncoderLayer", "TransformerEncoder"):
+        d = a.get("d_model", Sym("E"))
+        return Shape((BATCH, Sym("L"), d) if a.get("batch_first") else (Sym("L"), BATCH, d))
+    if t == "LayerNorm":
+        ns = a.get("normalized_shape")
+        ns = (ns,) if is_known(ns) else tuple(ns) if isinstance(ns, (tuple, list)) else None
+        if ns is not None:
+            return Shape((BATCH, Sym("L")) + ns)
+    return Shape.unknown("the model's input shape is not given")
+
+
+def comment_shape(interp, instance) -> Shape | None:
+    """`# shapelint: input=(N, 3, 224, 224)` on the class line or on its forward's def line."""
+    if not isinstance(instance, Instance):
+        return None
+    cls = instance.cls
+    nodes = [cls.node]
+    try:
+        forward = cls.lookup("forward")
+        nodes.append(forward.node)
+    except KeyError:
+        pass
+    lines = getattr(cls.module, "lines", None) or []
+    for node in nodes:
+        if node is None:
+            continue
+        _, line, _ = interp.position(node)
+        for text in lines[max(line - 2, 0):line + len(getattr(node, "decorators", ())) + 1]:
+            match = _COMMENT.search(text)
+            if match:
+                dims = []
+                for item in match.group(1).split(","):
+                    item = item.strip()
+                    if item.isdigit():
+                        dims.append(int(item))
+                    elif item.isidentifier():
+                        dims.append(Sym(item))
+                return Shape(tuple(dims)) if dims else None
+    return None
+
+
+class TorchModel:
+    def __init__(self, root):
+        self.root = root
+        self.record = root.payload if isinstance(root, Instance) else None
+        self.name = root.cls.name if isinstance(root, Instance) else "Sequential"
+        self.line = self.record.line if self.record else root.line
+        self.path = self.record.path if self.record else root.path
+        self.col = self.record.col if self.record else root.col
+        self.interp = self.record.interp if self.record else root.interp
+
+    def input_shape(self, override) -> tuple[Shape, str]:
+        if override is not None:
+            return override, ""
+        found = comment_shape(self.interp, self.root)
+        if found is not None:
+            return found, ""
+        observed = self.interp.state.observed_inputs.get(id(self.root))
+        if observed is not None:
+            return observed, ""
+        first = next((leaf for _, leaf in leaves(self.root) if isinstance(leaf, TorchLayer)),
+                     None)
+        shape = placeholder(first) if first is not None else Shape.unknown("no layers")
+        return shape, "the input shape is not given; sizes are symbolic"
+
+    def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
+        interp = self.interp
+        shape, reason = self.input_shape(override)
+        log, saved = [], interp.state.torch_log
+        interp.state.torch_log = log
+        try:
+            result = interp.call(self.root, (TorchTensor(shape),), {}, None)
+        except BudgetExhausted as why:
+            result = Unknown(f"forward() needs more work than the budget allows ({why})")
+        finally:
+            interp.state.torch_log = saved
+        named = leaves(self.root)
+        names = {id(leaf): name for name, leaf in named}
+        first_use = {}
+        for applied in log:
+            if applied.layer is not None:
+                applied.name = names.get(id(applied.layer), applied.type_name)
+                first_use.setdefault(id(applied.layer), applied)
+        rows = []
+        for name, leaf in named:
+            if isinstance(leaf, TorchLayer):
+                use = first_use.get(id(leaf))
+                row = LayerNode(leaf, name, leaf.type_name, leaf.path, leaf.line, leaf.col,
+                                output_shape=use.output_shape if use else Shape.unknown(
+                                    "not called in forward()"),
+                                params=leaf.params(), tags=leaf.rule.tags if leaf.rule
+                                else frozenset())
+                row.reason = leaf.reason
+            elif isinstance(leaf, TorchTensor):
+                row = LayerNode(leaf, name, "Parameter", self.path, self.line, self.col,
+                                output_shape=leaf.shape, params=product(leaf.shape[:])
+                                if leaf.shape.known_rank else Unknown("parameter shape"))
+            else:
+                row = LayerNode(leaf, name, type(leaf).__name__, self.path, self.line,
+                                self.col, params=Unknown(f"submodule {name} is not known"))
+            rows.append(row)
+        start = LayerNode(None, "input", "Input", self.path, self.line, self.col,
+                          output_shape=shape, is_input=True, counts=False)
+        out_shape = result.shape if isinstance(result, TorchTensor) else Shape.unknown(
+            getattr(result, "reason", "forward() returns a value that is not a tensor"))
+        end = LayerNode(None, "output", "Output", self.path, self.line, self.col,
+                        output_shape=out_shape, counts=False)
+        return ModelGraph(self.name, "torch", entry, self.path, self.line, self.col,
+                          [start] + rows, [end], unknown_reasons=[reason] if reason else [],
+                          uncertain=_uncertain(self.root), applications=log)
