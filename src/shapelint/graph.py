@@ -48,6 +48,7 @@ class ModelGraph:
     uncertain: str = ""  # why the layer list itself is not certain: every total is then unknown
     apply: Callable | None = None  # framework function re-applying a layer (for what-ifs)
     applications: list = field(default_factory=list)  # torch: each call made by forward()
+    line_shapes: dict = field(default_factory=dict)  # (path, line) -> Shape a line assigned
 
     @property
     def inputs(self) -> list:

@@ -53,9 +53,10 @@ class Frameworks:
             return pure
         if name == "functools.partial":
             return make_partial(interp, args, kwargs, node)
-        if name in ("collections.OrderedDict", "collections.defaultdict"):
-            return interp.builtins["dict"].fn(interp, args[:1] if name.endswith("dict")
-                                              else (), kwargs, node)
+        if name == "collections.OrderedDict":
+            return interp.builtins["dict"].fn(interp, args, kwargs, node)
+        if name == "collections.defaultdict":
+            return Unknown("a defaultdict")
         for module in self.modules:
             if name.startswith(module.ROOT):
                 return module.call(interp, name, args, kwargs, node)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import libcst as cst
+
 from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
@@ -162,14 +164,23 @@ class TorchModel:
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
         interp = self.interp
         shape, reason = self.input_shape(override)
-        log, saved = [], interp.state.torch_log
-        interp.state.torch_log = log
+        log, saved, saved_trace = [], interp.state.torch_log, interp.trace
+        line_shapes: dict = {}
+
+        def trace(statement, value):  # what each line of forward() leaves in its variable
+            if isinstance(value, tuple) and value and isinstance(value[0], TorchTensor):
+                value = value[0] if isinstance(statement, cst.Assign) and isinstance(
+                    statement.targets[0].target, cst.Tuple) else None
+            if isinstance(value, TorchTensor):
+                path, line, _ = interp.position(statement)
+                line_shapes[(path, line)] = value.shape
+        interp.state.torch_log, interp.trace = log, trace
         try:
             result = interp.call(self.root, (TorchTensor(shape),), {}, None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:
-            interp.state.torch_log = saved
+            interp.state.torch_log, interp.trace = saved, saved_trace
         named = leaves(self.root)
         names = {id(leaf): name for name, leaf in named}
         first_use = {}
@@ -203,4 +214,5 @@ class TorchModel:
                         output_shape=out_shape, counts=False)
         return ModelGraph(self.name, "torch", entry, self.path, self.line, self.col,
                           [start] + rows, [end], unknown_reasons=[reason] if reason else [],
-                          uncertain=_uncertain(self.root), applications=log)
+                          uncertain=_uncertain(self.root), applications=log,
+                          line_shapes=line_shapes)

@@ -58,6 +58,8 @@ class StatementsMixin:
         value = self.eval(node.value, scope)
         for target in node.targets:
             self.assign(target.target, value, scope)
+        if self.trace is not None:
+            self.trace(node, value)
 
     def stmt_AnnAssign(self, node, scope):
         if node.value is not None:
@@ -74,7 +76,10 @@ class StatementsMixin:
         self.assign(node.target, self.binary(op, current, value), scope)
 
     def stmt_Return(self, node, scope):
-        raise ReturnSignal(None if node.value is None else self.eval(node.value, scope))
+        value = None if node.value is None else self.eval(node.value, scope)
+        if self.trace is not None:
+            self.trace(node, value)
+        raise ReturnSignal(value)
 
     def stmt_Raise(self, node, scope):
         raise RaiseSignal()
