@@ -122,7 +122,7 @@ def comment_shape(interp, instance) -> Shape | None:
     for node in nodes:
         if node is None:
             continue
-        _, line, _ = interp.position(node)
+        _, line, _ = interp.position_in(cls.module, node)
         for text in lines[max(line - 2, 0):line + len(getattr(node, "decorators", ())) + 1]:
             match = _COMMENT.search(text)
             if match:

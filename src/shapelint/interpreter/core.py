@@ -61,13 +61,13 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         return self.module_stack[-1] if self.module_stack else None
 
     def position(self, node) -> tuple[str, int, int]:
-        """(path, line, col) of a node, from the module that holds it."""
-        for module in reversed(self.module_stack):
-            positions = self._positions(module)
-            if node in positions:
-                start = positions[node].start
-                return module.path, start.line, start.column
-        for module in self.modules.values():
+        """(path, line, col) of a node of the module now running; ("", 0, 0) for a node of no
+        module (an ENTRY expression). Positions are resolved per module on first use, so
+        modules that never report anything never pay for them."""
+        return self.position_in(self.current_module, node)
+
+    def position_in(self, module, node) -> tuple[str, int, int]:
+        if module is not None and node is not None:
             positions = self._positions(module)
             if node in positions:
                 start = positions[node].start
