@@ -64,6 +64,10 @@ def analyse(source: str, path: str, limits: Limits | None = None,
     except RecursionError:
         result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
         return result
+    except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
+        result.notes.append(_note(SHP901, path, f"shapelint hit an internal error "
+                                  f"({type(error).__name__}: {error}); this file was skipped"))
+        return result
     result.module = module
     models = interp.frameworks
     named = {}

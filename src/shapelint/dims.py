@@ -22,6 +22,7 @@ class NotKnown(Exception):
 @dataclass(frozen=True)
 class Unknown:
     reason: str
+    opaque: bool = False  # the result of calling code we do not read: it may be anything
 
     def __bool__(self):
         raise NotKnown(self.reason)

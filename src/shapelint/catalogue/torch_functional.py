@@ -22,6 +22,8 @@ ELEMENTWISE = frozenset({
     "normalize", "sign", "round", "floor", "ceil", "sin", "cos", "pow", "square", "erf",
     "sigmoid_", "tanh_", "mul_", "add_", "div_", "sub_", "zero_", "fill_", "masked_fill",
     "local_response_norm", "hardshrink", "softshrink", "tanhshrink", "rrelu", "threshold",
+    "normal_", "uniform_", "trunc_normal_", "copy_", "clamp_", "exp_", "log_", "bernoulli_",
+    "layer_norm", "group_norm", "batch_norm", "instance_norm", "gelu_", "silu_",
 })
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..dims import Unknown
-from ..interpreter.builtins import CONSTANT_REFS, call_pure_ref, make_partial
+from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
+                                    make_partial)
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import keras as keras_fw
 
@@ -51,6 +52,12 @@ class Frameworks:
         pure = call_pure_ref(interp, name, args, kwargs)
         if pure is not None:
             return pure
+        if name == "inspect.signature":
+            return inspect_signature(interp, args, kwargs, node)
+        if name == "functools.wraps":
+            return Wraps(args[0]) if args else Unknown("wraps()")
+        if name == "typing.cast":
+            return args[1] if len(args) == 2 else Unknown("typing.cast arguments")
         if name == "functools.partial":
             return make_partial(interp, args, kwargs, node)
         if name == "collections.OrderedDict":
@@ -60,7 +67,7 @@ class Frameworks:
         for module in self.modules:
             if name.startswith(module.ROOT):
                 return module.call(interp, name, args, kwargs, node)
-        return Unknown(f"{ref.qualname}() is outside the analysis")
+        return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True)
 
     def constant(self, qualname: str):
         return CONSTANT_REFS.get(canonical(qualname), NotImplemented)
@@ -153,7 +160,7 @@ class SuperProxy:
         for c in after:
             if name in c.namespace:
                 return interp.bind_attribute(c.namespace[name], self.self_value, cls)
-        for c in after:
+        for c in [self.owner] + after:  # the owner's external bases follow it in the MRO
             for base in c.bases:
                 if isinstance(base, Ref):
                     found = interp.frameworks.external_super(interp, self.self_value,

@@ -50,6 +50,18 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
 
 def apply(node: LayerNode, shapes: list, first: bool) -> None:
     """Fill in a layer application's output shape and params from its input shapes."""
+    try:
+        _apply(node, shapes, first)
+    except (LayerFault, NotKnown):
+        raise
+    except Exception as error:  # noqa: BLE001 - a rule that cannot handle this input says so
+        why = f"shapelint could not evaluate {node.type_name} here ({type(error).__name__})"
+        node.output_shape = Shape.unknown(why)
+        node.params = node.frozen = Unknown(why)
+        node.reason = why
+
+
+def _apply(node: LayerNode, shapes: list, first: bool) -> None:
     layer = node.layer
     node.input_shapes = list(shapes)
     node.counts = first

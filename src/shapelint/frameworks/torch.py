@@ -47,8 +47,9 @@ def call(interp, name: str, args, kwargs, node):
             return make_container(interp, cls, args, kwargs, node)
         if cls == "Parameter":
             data = args[0] if args else kwargs.get("data")
-            return TorchTensor(data.shape, parameter=True) if isinstance(data, TorchTensor) \
-                else Unknown("nn.Parameter of an unknown tensor")
+            shape = data.shape if isinstance(data, TorchTensor) else Shape.unknown(
+                "nn.Parameter of a tensor shapelint cannot read")
+            return TorchTensor(shape, parameter=True)
         if cls == "Module":
             return Unknown("a bare nn.Module()")
         path, line, col = interp.position(node)
@@ -219,7 +220,7 @@ def tensor_op(interp, name: str, args, kwargs, node):
         return TorchTensor(Shape.unknown("after an error upstream"))
     except NotKnown as why:
         return TorchTensor(Shape.unknown(why.reason))
-    except (TypeError, IndexError, ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 - arguments we cannot read make the result unknown
         return TorchTensor(Shape.unknown(f"{name}() arguments not understood"))
     if isinstance(result, Shape):
         return TorchTensor(result)
@@ -294,8 +295,8 @@ class TorchLayer(LayerObject):
             return self.rule.params(x)
         except NotKnown as why:
             return Unknown(why.reason)
-        except LayerFault:
-            return Unknown("after-error")
+        except Exception:  # noqa: BLE001 - LayerFault included: no count after an error
+            return Unknown(f"the parameters of {self.type_name} could not be evaluated")
 
 
 @dataclass(eq=False)
@@ -470,19 +471,25 @@ def instantiate(interp, cls: Class, args, kwargs, node):
         init = cls.lookup("__init__")
     except KeyError:
         init = None
-    if init is not None:
+    if init is None:  # the external base's own __init__ runs
+        base = next((b for b in torch_bases(cls)), "torch.nn.Module")
+        init = external_super(interp, instance, base, "__init__")
+        if init is NotImplemented:
+            return instance
+        interp.call(init, tuple(args), kwargs, node)
+    else:
         interp.call(init, (instance,) + tuple(args), kwargs, node)
-    elif record.container is not None:
-        make_container(interp, container_kind, args, kwargs, node, into=record.container)
     return instance
 
 
 def external_super(interp, self_value, base: str, name: str):
-    if base not in MODULE_BASES or not isinstance(self_value, Instance) or \
+    if not base.startswith("torch.nn.") or not isinstance(self_value, Instance) or \
             not isinstance(self_value.payload, ModuleRecord):
         return NotImplemented
     record = self_value.payload
     kind = base.rsplit(".", 1)[-1]
+    if base not in MODULE_BASES:
+        return _leaf_super(interp, self_value, kind, name)
     if name == "__init__":
         if kind in CONTAINERS and record.container is not None:
             return Builtin(f"nn.{kind}.__init__", lambda i, a, k, n: make_container(
@@ -494,10 +501,36 @@ def external_super(interp, self_value, base: str, name: str):
     return NotImplemented
 
 
+def _leaf_super(interp, obj: Instance, kind: str, name: str):
+    """A user class deriving from a catalogue layer (class LayerNorm2d(nn.LayerNorm)): the
+    base's __init__ builds that layer, whose parameters the subclass owns."""
+    record = obj.payload
+    if name == "__init__":
+        if lookup("torch", kind) is None:
+            record.uncertain = f"the base class nn.{kind} is not in shapelint's catalogue"
+            return Builtin(f"nn.{kind}.__init__", lambda i, a, k, n: None)
+
+        def init(i, a, k, n):
+            leaf = make_layer_object(TorchLayer, "torch", kind, a, k, kind, record.path,
+                                     record.line, record.col)
+            record.children[""] = leaf  # its parameters are the instance's own
+            obj.attrs.update(leaf.arguments or {})
+            return None
+        return Builtin(f"nn.{kind}.__init__", init)
+    if name == "forward":
+        leaf = record.children.get("")
+        if leaf is not None:
+            return Builtin(f"nn.{kind}.forward", lambda i, a, k, n: leaf.shapelint_call(i, a, k, n))
+    return NotImplemented
+
+
 def instance_attribute(interp, obj: Instance, name: str):
     record = obj.payload
     if not isinstance(record, ModuleRecord):
         return NotImplemented
+    leaf = record.children.get("")
+    if leaf is not None and name in ("weight", "bias"):
+        return TorchTensor(Shape.unknown(f"{leaf.type_name}.{name}"), parameter=True)
     if name in record.children:
         return record.children[name]
     if name in record.parameters:
@@ -552,8 +585,9 @@ def _register(interp, obj, name, value):
         record.children[name] = value
     elif isinstance(value, TorchTensor) and value.parameter:
         record.parameters[name] = value
-    elif isinstance(value, Unknown) and name in record.children:
-        record.uncertain = f"submodule '{name}' is not known"
+    elif isinstance(value, Unknown) and (name in record.children or value.opaque):
+        record.uncertain = (f"self.{name} may be a module shapelint cannot read "
+                            f"({value.reason})")
     obj.attrs[name] = value
 
 
@@ -561,7 +595,7 @@ def set_instance_attribute(interp, obj: Instance, name: str, value):
     if not isinstance(obj.payload, ModuleRecord):
         return NotImplemented
     if is_module(value) or (isinstance(value, TorchTensor) and value.parameter) or \
-            name in obj.payload.children:
+            name in obj.payload.children or (isinstance(value, Unknown) and value.opaque):
         _register(interp, obj, name, value)
         return True
     return NotImplemented

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 import operator
 
+import libcst as cst
+
 from ..dims import SymDim, Unknown
 from .expressions import _Iterator, truth
 from .values import PLAIN, Builtin, Class, Function, Instance, Ref, is_indefinite
@@ -210,6 +212,15 @@ def _super(interp, args, kwargs, node):
     return interp.frameworks.super_proxy(interp, args, node)
 
 
+def _next(interp, args, kwargs, node):
+    items = interp.iterate(args[0]) if args else None
+    if items is None:
+        return Unknown("next() of an unknown iterator")
+    if len(items):
+        return items[0]
+    return args[1] if len(args) > 1 else Unknown("next() of an empty iterator")
+
+
 def _nothing(name):
     return Builtin(name, lambda interp, args, kwargs, node: None)
 
@@ -220,7 +231,7 @@ def _unknown(name):
 
 _TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "tuple": tuple,
           "dict": dict, "set": set, "frozenset": frozenset, "bytes": bytes, "type": type}
-_ADD = __import__("libcst").Add()
+_ADD = cst.Add()
 
 
 def make_builtins() -> dict:
@@ -240,7 +251,7 @@ def make_builtins() -> dict:
         "zip": _over_items("zip", lambda *xs, **k: list(zip(*xs))),
         "reversed": _over_items("reversed", lambda xs: list(reversed(xs))),
         "iter": _over_items("iter", lambda xs: list(xs)),
-        "map": Builtin("map", _map), "filter": Builtin("filter", _filter),
+        "map": Builtin("map", _map), "next": Builtin("next", _next), "filter": Builtin("filter", _filter),
         "any": _bool_of("any", any), "all": _bool_of("all", all),
         "isinstance": Builtin("isinstance", _isinstance),
         "issubclass": _unknown("issubclass"), "callable": _unknown("callable"),
@@ -281,7 +292,7 @@ PURE_REFS.update({
     "operator.floordiv": operator.floordiv, "operator.sub": operator.sub,
     "numpy.prod": math.prod, "numpy.sum": sum,
     "numpy.ceil": math.ceil, "numpy.floor": math.floor, "numpy.sqrt": math.sqrt,
-    "numpy.round": round, "numpy.ceil_": math.ceil, "os.path.join": None,
+    "numpy.round": round,
 })
 PURE_REFS = {k: v for k, v in PURE_REFS.items() if v is not None}
 CONSTANT_REFS = {"math.pi": math.pi, "math.e": math.e, "math.inf": math.inf,
@@ -300,6 +311,74 @@ def call_pure_ref(interp, qualname, args, kwargs):
         return fn(*args, **kwargs)
     except Exception:  # noqa: BLE001
         return Unknown(f"{qualname}() failed")
+
+
+class _Parameter:
+    """inspect.Parameter of a user function, as far as decorators read it."""
+    KINDS = ("POSITIONAL_ONLY", "POSITIONAL_OR_KEYWORD", "VAR_POSITIONAL", "KEYWORD_ONLY",
+             "VAR_KEYWORD")
+
+    def __init__(self, name, kind, default):
+        self.name, self.kind, self.default = name, kind, default
+
+    def shapelint_attribute(self, interp, attr):
+        if attr in self.KINDS:
+            return attr
+        if attr in ("name", "kind"):
+            return getattr(self, attr)
+        if attr == "default":
+            return self.default
+        return Unknown(f"Parameter.{attr} is outside the analysis")
+
+
+class _Signature:
+    def __init__(self, parameters: dict):
+        self.parameters = parameters
+
+    def shapelint_attribute(self, interp, attr):
+        if attr == "parameters":
+            return dict(self.parameters)
+        return Unknown(f"Signature.{attr} is outside the analysis")
+
+
+def inspect_signature(interp, args, kwargs, node):
+    """inspect.signature(f) for a function the user wrote (decorators read it)."""
+    func = args[0] if args else None
+    while isinstance(func, Function) and func.wrapped is not None:
+        func = func.wrapped
+    if not isinstance(func, Function) or not hasattr(func.node, "params"):
+        return Unknown("signature of a function we do not read")
+    params, out = func.node.params, {}
+    empty = Unknown("no default")
+    for p in params.posonly_params:
+        out[p.name.value] = _Parameter(p.name.value, "POSITIONAL_ONLY",
+                                       func.defaults.get(p.name.value, empty))
+    for p in params.params:
+        out[p.name.value] = _Parameter(p.name.value, "POSITIONAL_OR_KEYWORD",
+                                       func.defaults.get(p.name.value, empty))
+    star = params.star_arg
+    if isinstance(star, cst.Param):
+        out[star.name.value] = _Parameter(star.name.value, "VAR_POSITIONAL", empty)
+    for p in params.kwonly_params:
+        out[p.name.value] = _Parameter(p.name.value, "KEYWORD_ONLY",
+                                       func.defaults.get(p.name.value, empty))
+    if params.star_kwarg is not None:
+        name = params.star_kwarg.name.value
+        out[name] = _Parameter(name, "VAR_KEYWORD", empty)
+    return _Signature(out)
+
+
+class Wraps:
+    """functools.wraps(wrapped): the decorated wrapper reports wrapped's signature."""
+
+    def __init__(self, wrapped):
+        self.wrapped = wrapped
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        func = args[0] if args else None
+        if isinstance(func, Function) and isinstance(self.wrapped, Function):
+            func.wrapped = self.wrapped
+        return func
 
 
 class Partial:

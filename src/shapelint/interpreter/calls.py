@@ -33,7 +33,7 @@ class CallsMixin:
 
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
-            return func
+            return Unknown(f"a call of something unknown ({func.reason})", opaque=True)
         if isinstance(func, Function):
             return self.invoke(func, args, kwargs, node)
         if isinstance(func, BoundMethod):
@@ -183,7 +183,7 @@ class CallsMixin:
             return value
         if isinstance(decorator, Ref) and decorator.qualname.startswith("dataclasses.dataclass"):
             return value
-        if isinstance(decorator, (Function, BoundMethod)):
+        if isinstance(decorator, (Function, BoundMethod)) or hasattr(decorator, "shapelint_call"):
             result = self.call(decorator, (value,), {}, expression)
             if isinstance(result, (Function, Class, BoundMethod)):
                 return result

@@ -209,7 +209,7 @@ class ExpressionsMixin:
         if isinstance(value, (tuple, list, str, dict, range, bytes)):
             try:
                 return value[key]
-            except (IndexError, KeyError, TypeError, ValueError):
+            except Exception:  # noqa: BLE001 - out of range, wrong type: not a value we know
                 return Unknown("subscript out of range")
         if isinstance(value, Class):
             return value  # typing generics: List[int] and friends
@@ -451,7 +451,7 @@ class ExpressionsMixin:
             return hook(self)
         if isinstance(value, range):
             return value  # lazily: a huge range runs into the loop budget, not into memory
-        if isinstance(value, (tuple, list, str, bytes)):
+        if isinstance(value, (tuple, list, str, bytes, _DICT_VIEWS)):
             return list(value)
         if isinstance(value, dict):
             return list(value)
@@ -463,6 +463,9 @@ class ExpressionsMixin:
         if isinstance(value, _Iterator):
             return value.items
         return None
+
+
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 
 
 class _Indefinite(Exception):

@@ -60,6 +60,7 @@ class Function:
     defaults: dict  # parameter name -> default value, evaluated at definition time
     owner: "Class | None" = None
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+    wrapped: "Function | None" = None  # set by functools.wraps: what inspect.signature reads
 
     def __repr__(self):
         return f"<function {self.name}>"
@@ -128,6 +129,8 @@ def is_indefinite(value, depth: int = 0) -> bool:
         return True
     if isinstance(value, (tuple, list, set, frozenset)):
         return any(is_indefinite(v, depth + 1) for v in list(value)[:1000])
+    if isinstance(value, slice):
+        return any(is_indefinite(v, depth + 1) for v in (value.start, value.stop, value.step))
     if isinstance(value, dict):
         return any(is_indefinite(k, depth + 1) or is_indefinite(v, depth + 1)
                    for k, v in list(value.items())[:1000])
