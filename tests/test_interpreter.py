@@ -159,8 +159,8 @@ def test_sibling_module_is_read_by_path_not_imported(tmp_path):
         model = Sequential([layers.Conv2D(4, KERNEL, input_shape=(9, 9, 2)), *head(3)])
         """, tmp_path)
     [graph] = analysis.graphs()
-    assert [n.output_shape.to_json() for n in graph.rows] == [[None, 5, 5, 4], [None, 100],
-                                                               [None, 3]]
+    shapes = [n.output_shape.to_json() for n in graph.rows]
+    assert shapes == [[None, 5, 5, 4], [None, 100], [None, 3]]
     assert graph.total == (5 * 5 * 2 * 4 + 4) + (100 * 3 + 3)
 
 

@@ -226,8 +226,8 @@ def stack(shapes, dim=0):
     shapes = list(shapes)
     out = unsqueeze(shapes[0], dim)
     for s in shapes[1:]:
-        if s.rank != shapes[0].rank or any(same(a, b) is False for a, b in zip(s[:],
-                                                                             shapes[0][:])):
+        pairs = zip(s[:], shapes[0][:])
+        if s.rank != shapes[0].rank or any(same(a, b) is False for a, b in pairs):
             raise LayerFault(SHP106, f"torch.stack: shapes differ ({shapes[0]} vs {s})")
     return out.replace(_axis(dim, out.rank), len(shapes))
 

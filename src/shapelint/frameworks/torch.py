@@ -30,8 +30,8 @@ def knows(name: str) -> bool:
 def _nn_class(name: str) -> str | None:
     """The class name of a torch.nn module path (torch.nn.modules.conv.Conv2d -> Conv2d)."""
     parts = name.split(".")
-    if len(parts) >= 3 and parts[:2] == ["torch", "nn"] and parts[2] not in ("functional",
-                                                                           "init", "utils"):
+    if len(parts) >= 3 and parts[:2] == ["torch", "nn"] and \
+            parts[2] not in ("functional", "init", "utils"):
         return parts[-1] if parts[-1][:1].isupper() else None
     return None
 
@@ -39,6 +39,11 @@ def _nn_class(name: str) -> str | None:
 def call(interp, name: str, args, kwargs, node):
     if name.startswith("torch.nn.init.") or name in ("torch._assert", "torch.manual_seed"):
         return None
+    if name in ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.onnx.is_in_onnx_export",
+                "torch.compiler.is_compiling", "torch._C._get_tracing_state"):
+        return None if name.endswith("_state") else False  # shapes are read in eager mode
+    if name == "torch.is_tensor":
+        return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
     if name.startswith("torch.nn.functional."):
         return tensor_op(interp, name.rsplit(".", 1)[-1], args, kwargs, node)
     cls = _nn_class(name)
@@ -203,10 +208,10 @@ def tensor_op(interp, name: str, args, kwargs, node):
         s for a in args if isinstance(a, list) for s in a if isinstance(s, Shape)]
     if not shapes or any(isinstance(a, Unknown) for a in args):
         return Unknown(f"torch.{name}() of an unknown value")
+    if name in ELEMENTWISE:  # the shape of the first tensor; weights and the like aside
+        return TorchTensor(shapes[0])
     if any(not s.known_rank for s in shapes):
         return TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
-    if name in ELEMENTWISE:
-        return TorchTensor(shapes[0])
     if name in ("add", "sub", "mul", "div", "maximum", "minimum", "where"):
         function = lambda *a, **k: broadcast(*[s for s in a if isinstance(s, Shape)])  # noqa
     else:
@@ -359,7 +364,8 @@ class TorchContainer:
         items = list(self.children.values())
         if len(args) == 2 and is_known(args[0]):
             items.insert(args[0], args[1])
-            self.children = {str(i): m for i, m in enumerate(items)}
+            self.children.clear()  # in place: a subclass's record shares this dict
+            self.children.update({str(i): m for i, m in enumerate(items)})
         else:
             self.uncertain = "insert at an unknown index"
         return None
@@ -463,6 +469,7 @@ def instantiate(interp, cls: Class, args, kwargs, node):
                            if b.rsplit(".", 1)[-1] in CONTAINERS), None)
     if container_kind:
         record.container = TorchContainer(container_kind, {}, path, line, col)
+        record.children = record.container.children  # one _modules dict, as in torch
     instance = Instance(cls, payload=record)
     instance.attrs["training"] = False  # shapes are read as in eval mode (torchinfo's default)
     if interp.uncertain:
@@ -618,6 +625,13 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
 
 def isinstance_of(value, qualname: str):
     """isinstance(value, torch.nn.X) for the modules we model; None when we cannot tell."""
+    if qualname in ("torch.Tensor", "torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+        if isinstance(value, TorchTensor):
+            return value.parameter or qualname == "torch.Tensor"
+        if isinstance(value, (int, float, str, tuple, list, dict, type(None))) or \
+                is_module(value):
+            return False
+        return None
     cls = _nn_class(qualname)
     if cls is None:
         return None
@@ -637,10 +651,7 @@ def _children(module) -> dict:
         return module.children
     if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord):
         record = module.payload
-        out = dict(record.children)
-        if record.container is not None:
-            out.update(record.container.children)
-        return out
+        return record.children
     return {}
 
 
