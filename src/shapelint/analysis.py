@@ -141,6 +141,7 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
     interp = analysis.interp
     if isinstance(expression, cst.Name) and expression.value not in analysis.module.scope.vars:
         raise EntryError(f"{analysis.path} defines no '{entry}'")
+    interp.budget.steps = 0  # each ENTRY named on the command line gets the whole budget
     try:
         value = interp.eval(expression, analysis.module.scope)
         if isinstance(value, (Function, Class)):

@@ -56,6 +56,8 @@ class Frameworks:
             return inspect_signature(interp, args, kwargs, node)
         if name == "functools.wraps":
             return Wraps(args[0]) if args else Unknown("wraps()")
+        if name in ("copy.copy", "copy.deepcopy"):
+            return clone(args[0], deep=name.endswith("deepcopy")) if args else Unknown("copy")
         if name == "typing.cast":
             return args[1] if len(args) == 2 else Unknown("typing.cast arguments")
         if name == "functools.partial":
@@ -145,6 +147,39 @@ class State(keras_fw.KerasState):
     """What one analysis creates: Keras names and models, torch forward logs and inputs."""
     torch_log: list | None = None  # application nodes of the forward pass being read
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
+
+
+_SHARED_FIELDS = frozenset({"cls", "interp", "rule", "module", "node", "scope"})
+
+
+def clone(value, deep: bool, memo: dict | None = None):
+    """copy.copy / copy.deepcopy of the values the interpreter builds (new identities, so a
+    deep-copied module's parameters count again, as torch's do)."""
+    import copy as pycopy
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, dict):
+        out = {}
+        memo[id(value)] = out
+        out.update({k: clone(v, deep, memo) if deep else v for k, v in value.items()})
+        return out
+    if isinstance(value, (list, tuple)):
+        items = [clone(v, deep, memo) if deep else v for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, (Unknown, Ref, Class)) or not hasattr(value, "__dataclass_fields__"):
+        return value  # immutable, or shared by design (classes, functions, external names)
+    out = pycopy.copy(value)
+    memo[id(value)] = out
+    for name in value.__dataclass_fields__:
+        inner = getattr(value, name)
+        if name in _SHARED_FIELDS:
+            continue
+        if deep:
+            setattr(out, name, clone(inner, True, memo))
+        elif isinstance(inner, (list, dict)):  # copy.copy copies __dict__ one level down
+            setattr(out, name, type(inner)(inner))
+    return out
 
 
 class SuperProxy:

@@ -175,12 +175,14 @@ class TorchModel:
                 path, line, _ = interp.position(statement)
                 line_shapes[(path, line)] = value.shape
         interp.state.torch_log, interp.trace = log, trace
+        steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
         try:
             result = interp.call(self.root, (TorchTensor(shape),), {}, None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:
             interp.state.torch_log, interp.trace = saved, saved_trace
+            interp.budget.steps = max(interp.budget.steps, steps)
         named = leaves(self.root)
         names = {id(leaf): name for name, leaf in named}
         first_use = {}

@@ -13,7 +13,7 @@ class Limits:
     steps: int = 400_000  # expressions and statements evaluated, per file
     loop_iterations: int = 20_000  # per loop
     call_depth: int = 40
-    modules: int = 32  # sibling modules read per file
+    modules: int = 128  # sibling modules read per file
     collection_size: int = 100_000  # longest list/str the analysis will build
 
 

@@ -180,6 +180,7 @@ class CallsMixin:
                 isinstance(decorator, Builtin) and decorator.name == "dataclass"):
             if isinstance(value, Class):
                 value.dataclass_fields = _dataclass_fields(value)
+                value.namespace.setdefault("__init__", _dataclass_init(value))
             return value
         if isinstance(decorator, Ref) and decorator.qualname.startswith("dataclasses.dataclass"):
             return value
@@ -190,6 +191,23 @@ class CallsMixin:
         # An external or unknown decorator (keras_export, lru_cache, ...) is assumed to return
         # the function it decorates; the analysis reads the function as written.
         return value
+
+
+def _dataclass_init(cls: Class) -> Builtin:
+    """The __init__ @dataclass writes: positional and keyword fields, then defaults."""
+    def init(interp, args, kwargs, node):
+        instance, args = args[0], args[1:]
+        names = [name for name, _ in cls.dataclass_fields]
+        values = dict(zip(names, args))
+        values.update({k: v for k, v in kwargs.items() if k in names})
+        for name, default in cls.dataclass_fields:
+            if name not in values:
+                values[name] = Unknown(f"field '{name}' not given") if default is MISSING \
+                    else default
+        if isinstance(instance, Instance):
+            instance.attrs.update(values)
+        return None
+    return Builtin(f"{cls.name}.__init__", init, method=True)
 
 
 def _dataclass_fields(cls: Class) -> list:

@@ -9,7 +9,7 @@ from .budget import Budget, Limits
 from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import MUTATING, ExpressionsMixin
-from .imports import ImportsMixin
+from .imports import ImportsMixin, dotted
 from .statements import RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 
@@ -48,6 +48,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.module_stack.append(module)
         try:
             for statement in tree.body:
+                if self._defer_imports(statement, module):
+                    continue
                 try:
                     self.exec(statement, module.scope)
                 except (ReturnSignal, RaiseSignal):
@@ -55,6 +57,41 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         finally:
             self.module_stack.pop()
         return module
+
+    def _defer_imports(self, statement, module: UserModule) -> bool:
+        """Top-level imports run when a name they bind is first used: reading one model from
+        a package must not mean reading every module its __init__ imports."""
+        if not isinstance(statement, cst.SimpleStatementLine) or not all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
+            return False
+        for small in statement.body:
+            if isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar):
+                return False
+        for small in statement.body:
+            for alias in small.names:
+                if alias.asname is not None:
+                    bound = alias.asname.name.value
+                elif isinstance(small, cst.Import):
+                    bound = dotted(alias.name).split(".")[0]
+                else:
+                    bound = dotted(alias.name)
+                module.pending[bound] = small
+                module.scope.vars.pop(bound, None)
+        return True
+
+    def resolve_pending(self, module: UserModule, name: str) -> bool:
+        """Run the deferred import that binds name in module; False if there is none."""
+        statement = module.pending.pop(name, None)
+        if statement is None:
+            return False
+        for other in [k for k, v in module.pending.items() if v is statement]:
+            module.pending.pop(other)
+        self.module_stack.append(module)
+        try:
+            self.exec(statement, module.scope)
+        finally:
+            self.module_stack.pop()
+        return True
 
     @property
     def current_module(self) -> UserModule | None:

@@ -7,7 +7,8 @@ import operator
 import libcst as cst
 
 from ..dims import SymDim, Unknown
-from .values import (PLAIN, BoundMethod, Class, Function, Instance, Ref, Scope, UserModule,
+from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
+                     UserModule,
                      is_indefinite, same_value)
 
 BINARY = {
@@ -114,6 +115,8 @@ class ExpressionsMixin:
             return scope.lookup(name)
         except KeyError:
             pass
+        if scope.module is not None and self.resolve_pending(scope.module, name):
+            return scope.module.scope.vars.get(name, Unknown(f"name '{name}' is not known"))
         if name in self.builtins:
             return self.builtins[name]
         module = scope.module
@@ -139,8 +142,8 @@ class ExpressionsMixin:
             constant = self.frameworks.constant(ref.qualname)
             return ref if constant is NotImplemented else constant
         if isinstance(obj, UserModule):
-            if name in obj.scope.vars:
-                return obj.scope.vars[name]
+            if name in obj.scope.vars or self.resolve_pending(obj, name):
+                return obj.scope.vars.get(name, Unknown(f"'{name}' is not known"))
             return self.import_submodule(obj, name)
         if isinstance(obj, Instance):
             if name in obj.attrs:
@@ -176,6 +179,8 @@ class ExpressionsMixin:
         return Unknown(f"attribute '{name}' of {type(obj).__name__} is not known")
 
     def bind_attribute(self, attr, obj, cls):
+        if isinstance(attr, Builtin) and attr.method:
+            return BoundMethod(attr, obj)
         if isinstance(attr, Function):
             if attr.kind == "staticmethod":
                 return attr

@@ -39,6 +39,8 @@ class ImportsMixin:
         module = self.import_module(base, level, scope.module)
         if isinstance(node.names, cst.ImportStar):
             if isinstance(module, UserModule):
+                for name in list(module.pending):
+                    self.resolve_pending(module, name)
                 scope.vars.update({k: v for k, v in module.scope.vars.items()
                                    if not k.startswith("_")})
             elif isinstance(module, Ref) and scope.module is not None:

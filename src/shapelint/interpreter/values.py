@@ -49,6 +49,7 @@ class UserModule:
     wrapper: Any = None  # libcst MetadataWrapper, for positions
     star_refs: list = field(default_factory=list)  # `from pkg import *` of packages we don't read
     lines: list = field(default_factory=list)  # the source text, for comments
+    pending: dict = field(default_factory=dict)  # name -> deferred top-level import
 
 
 @dataclass(eq=False)
@@ -116,6 +117,7 @@ class Builtin:
     """A callable the interpreter implements itself: fn(interp, args, kwargs, node)."""
     name: str
     fn: Callable
+    method: bool = False  # found on a class: binds self like a function does
 
 
 MISSING = object()
