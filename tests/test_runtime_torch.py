@@ -8,7 +8,7 @@ import re
 import pytest
 
 from markers import read_markers
-from torch_runtime import BATCH, run_fixture
+from torch_runtime import BATCH, declared_inputs, run_fixture
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures" / "torch").glob("*.py"))
@@ -26,10 +26,45 @@ def test_torch_fixture_markers_are_true(path):
     markers = read_markers(path)
     recorder, errors = run_fixture(path)
     fails = any(code.startswith("SHP1") for m in markers.values() for code in m.codes)
-    assert bool(errors) == fails, errors
+    if declared_inputs(path):  # without a declared input, the tests below run the sizes
+        assert bool(errors) == fails, errors
     params = recorder.params_by_line()
     for line, marker in markers.items():
         if marker.shape is not None:
             assert recorder.shapes.get(line) == runtime_shape(marker.shape), f"line {line}"
         if marker.params is not None:
             assert params.get(line) == marker.params, f"line {line}"
+
+
+def _declared_sizes_run(path, class_name, sizes, channels):
+    import runpy
+
+    import torch
+    model = runpy.run_path(str(path))[class_name]().eval()
+    outcome = {}
+    for size in sizes:
+        try:
+            model(torch.zeros(1, channels, size, size))
+            outcome[size] = True
+        except RuntimeError:
+            outcome[size] = False
+    return outcome
+
+
+def test_the_sizes_shapelint_says_fit_are_the_ones_that_run():
+    """SHP303's claim (fc1 fits 28..29 px) holds for real, and its neighbours fail."""
+    pytest.importorskip("torch")
+    from shapelint.analysis import analyse
+    path = ROOT / "fixtures" / "torch" / "linear_fits_some_input_sizes.py"
+    [claim] = [d for d in analyse(path.read_text(), str(path)).diagnostics()
+               if d.code.code == "SHP303"]
+    fits = claim.data["fitting_sizes"]
+    candidates = range(min(fits) - 3, max(fits) + 4)
+    ran = _declared_sizes_run(path, "DigitNet", candidates, 1)
+    assert [size for size, ok in ran.items() if ok] == fits
+
+
+def test_no_input_size_runs_when_shapelint_says_none_can():
+    pytest.importorskip("torch")
+    path = ROOT / "fixtures" / "torch" / "linear_fits_no_input_size.py"
+    assert not any(_declared_sizes_run(path, "Impossible", range(1, 40), 3).values())

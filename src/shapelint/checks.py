@@ -1,17 +1,17 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from .codes import SHP201, SHP301, SHP302, Diagnostic
-from .dims import is_known
+from .codes import SHP101, SHP201, SHP301, SHP302, SHP303, Diagnostic
+from .dims import SymDim, is_known
 from .graph import LayerNode, ModelGraph
-from .shapes import Shape
+from .shapes import Shape, product
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
            if node.fault is not None]
     out.extend(dense_on_feature_map(graph) if graph.framework == "keras"
-               else linear_on_feature_map(graph))
+               else linear_on_feature_map(graph) + linear_input_sizes(graph))
     out.extend(blind_spots(graph))
     return out
 
@@ -34,7 +34,37 @@ def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
 def fault_diagnostic(node: LayerNode) -> Diagnostic:
     fault = node.fault
     data = {"layer": node.name, "type": node.type_name, **fault.data}
-    return Diagnostic(fault.code, node.line, node.col, fault.message, data, node.path)
+    message = fault.message
+    if fault.code is SHP101 and node.type_name == "Linear" and node.input_shapes:
+        message, extra = _linear_mismatch(node, node.input_shapes[0])
+        data.update(extra)
+    return Diagnostic(fault.code, node.line, node.col, message, data, node.path)
+
+
+def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
+    """SHP101 for a Linear: what torch will say, and the counts as written and as intended."""
+    arguments = getattr(node.layer, "arguments", None) or {}
+    declared, out, bias = (arguments.get("in_features"), arguments.get("out_features"),
+                           bool(arguments.get("bias", True)))
+    actual, features = x[-1], x.features()
+    rows = product(x[:-1])
+    rows = rows if is_known(rows) else f"({rows})"
+    message = (f"Linear({declared}, {out}) receives {x}: its input has {actual} features where "
+               f"in_features is {declared}; torch will raise \"mat1 and mat2 shapes cannot be "
+               f"multiplied ({rows}x{actual} and {declared}x{out})\".")
+    data = {"in_features": declared, "actual_features": actual if is_known(actual) else None}
+    if not (is_known(declared) and is_known(out)):
+        return message, data
+    data["params_as_written"] = declared * out + out * bias
+    if x.rank >= 3 and is_known(features) and features == declared:
+        message += (f" The feature map is not flattened: torch.flatten(x, 1) gives "
+                    f"{Shape((x[0], features))}, which this Linear expects.")
+        data["missing_flatten"] = True
+    elif is_known(actual):
+        data["params_intended"] = actual * out + out * bias
+        message += (f" As written it has {data['params_as_written']:,} parameters; with "
+                    f"in_features={actual} it would have {data['params_intended']:,}.")
+    return message, data
 
 
 def _on_feature_map(node: LayerNode) -> bool:
@@ -84,6 +114,70 @@ def linear_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
             message += (f" With torch.flatten(x, 1) before it, in_features={features:,} "
                         f"({intended:,} parameters).")
         out.append(Diagnostic(SHP201, node.line, node.col, message, data, node.path))
+    return out
+
+
+def _fitting_sizes(features, wanted: int, limit: int = 2048) -> list[int] | None:
+    """Input sizes (square when two symbols) for which a symbolic feature count equals wanted;
+    None when the expression has symbols we do not search over."""
+    names = sorted(features.symbols())
+    if len(names) == 1 or set(names) == {"H", "W"} or set(names) == {"D", "H", "W"}:
+        fits = []
+        for size in range(1, limit + 1):
+            try:
+                if features.evaluate({n: size for n in names}) == wanted:
+                    fits.append(size)
+            except ZeroDivisionError:
+                continue
+        return fits
+    return None
+
+
+def _constant_factor(d) -> int:
+    """The integer every value of a symbolic product is a multiple of (64 in 64 * (...))."""
+    if is_known(d):
+        return abs(d) or 1
+    if isinstance(d, SymDim) and getattr(d, "op", None) == "*":
+        return _constant_factor(d.left) * _constant_factor(d.right)
+    return 1
+
+
+def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
+    """A Linear fed a feature count that depends on the unknown input size: say which sizes
+    fit its in_features (SHP303), or that none can (SHP101)."""
+    out, seen = [], set()
+    for node in graph.applications:
+        if node.type_name != "Linear" or node.fault is not None or id(node.layer) in seen:
+            continue
+        seen.add(id(node.layer))
+        x = node.input_shapes[0] if node.input_shapes else None
+        declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")
+        if x is None or not x.known_rank or not is_known(declared) or \
+                not isinstance(x[-1], SymDim):
+            continue
+        fits = _fitting_sizes(x[-1], declared)
+        if fits is None:
+            continue
+        names = " = ".join(sorted(x[-1].symbols()))
+        data = {"layer": node.name, "in_features": declared, "features": str(x[-1]),
+                "fitting_sizes": fits}
+        factor = _constant_factor(x[-1])
+        if declared % factor:
+            out.append(Diagnostic(SHP101, node.line, node.col,
+                                  f"Linear({declared}, ...) receives {x[-1]} features, a "
+                                  f"multiple of {factor}: no input size can give {declared}",
+                                  data, node.path))
+        elif not fits:
+            out.append(Diagnostic(SHP303, node.line, node.col,
+                                  f"Linear(in_features={declared}) fits no input with {names} "
+                                  f"from 1 to 2048 (its input has {x[-1]} features)", data,
+                                  node.path))
+        else:
+            span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}"
+            out.append(Diagnostic(SHP303, node.line, node.col,
+                                  f"Linear(in_features={declared}) fits only inputs with "
+                                  f"{names} = {span} (its input has {x[-1]} features)", data,
+                                  node.path))
     return out
 
 

@@ -163,6 +163,9 @@ def _make(op: str, a, b):
             return 0
         if isinstance(a, SymDim) and isinstance(b, int):
             a, b = b, a
+        if isinstance(a, int) and isinstance(b, Expr) and b.op == "*" and \
+                isinstance(b.left, int):
+            return _make("*", a * b.left, b.right)  # 26 * (32 * B) -> 832 * B
     if op == "//" and b == 1:
         return a
     return Expr(op, a, b)
