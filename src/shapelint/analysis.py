@@ -92,8 +92,12 @@ def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> N
     candidates = [(name, value) for name, value in list(module.scope.vars.items())
                   if isinstance(value, Function) and value.module is module
                   and id(value.node) not in interp.called and _builds_models(value.node)]
-    candidates += interp.frameworks.model_classes(module.scope, module)
+    # Model classes last to first: the model a file is about usually comes last and builds the
+    # blocks defined above it, which then need no run of their own.
+    candidates += reversed(interp.frameworks.model_classes(module.scope, module))
     for name, value in candidates:
+        if isinstance(value, Class) and id(value) in interp.instantiated:
+            continue
         before = len(interp.state.models)
         try:
             made = interp.call(value, (), {}, None)

@@ -69,6 +69,10 @@ class Frameworks:
         for module in self.modules:
             if name.startswith(module.ROOT):
                 return module.call(interp, name, args, kwargs, node)
+        if name in ("torchsummary.summary", "torchinfo.summary"):
+            from .torch import observe_summary
+            observe_summary(interp, name, args, kwargs)
+            return None
         return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True)
 
     def constant(self, qualname: str):

@@ -463,7 +463,8 @@ def is_module(value) -> bool:
 def instantiate(interp, cls: Class, args, kwargs, node):
     if not is_module_class(cls):
         return NotImplemented
-    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    path, line, col = interp.position(node) if node is not None else \
+        interp.position_in(cls.module, cls.node)
     record = ModuleRecord(path=path, line=line, col=col, interp=interp)
     container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
                            if b.rsplit(".", 1)[-1] in CONTAINERS), None)
@@ -665,3 +666,15 @@ def as_model(value):
 
 def is_model_class(cls) -> bool:
     return is_module_class(cls)
+
+
+def observe_summary(interp, name: str, args, kwargs) -> None:
+    """summary(model, (3, 224, 224)) (torchsummary: no batch) or summary(model, input_size=
+    (1, 3, 224, 224)) (torchinfo: batch first) names the model's input shape."""
+    model = args[0] if args else kwargs.get("model")
+    size = args[1] if len(args) > 1 else kwargs.get("input_size")
+    if not is_module(model) or not isinstance(size, (tuple, list)) or \
+            not all(is_known(d) for d in size):
+        return
+    dims = tuple(size) if name.startswith("torchinfo") else (Sym("N"),) + tuple(size)
+    interp.state.observed_inputs[id(model)] = Shape(dims)

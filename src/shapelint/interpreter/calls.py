@@ -148,6 +148,7 @@ class CallsMixin:
 
     # -- classes --
     def instantiate(self, cls: Class, args, kwargs, node):
+        self.instantiated.add(id(cls))
         made = self.frameworks.instantiate(self, cls, args, kwargs, node)
         if made is not NotImplemented:
             return made

@@ -32,6 +32,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.pending_returns: list = []
         self._generator_cache: dict = {}
         self.called: set = set()  # ids of the function nodes that have run
+        self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
         self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions
         self.state = frameworks.new_state(self)  # the framework objects this run creates
