@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .codes import SHP101, SHP201, SHP301, SHP302, SHP303, Diagnostic
-from .dims import SymDim, is_known
+from .dims import Expr, SymDim, is_known
 from .graph import LayerNode, ModelGraph
 from .shapes import Shape, product
 
@@ -48,7 +48,7 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
                            bool(arguments.get("bias", True)))
     actual, features = x[-1], x.features()
     rows = product(x[:-1])
-    rows = rows if is_known(rows) else f"({rows})"
+    rows = f"({rows})" if isinstance(rows, Expr) else rows
     message = (f"Linear({declared}, {out}) receives {x}: its input has {actual} features where "
                f"in_features is {declared}; torch will raise \"mat1 and mat2 shapes cannot be "
                f"multiplied ({rows}x{actual} and {declared}x{out})\".")
