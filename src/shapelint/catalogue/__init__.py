@@ -9,7 +9,7 @@ needing a value that is unknown raises dims.NotKnown.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from ..codes import Code
@@ -56,7 +56,10 @@ class Entry:
 
     def rule(self, args: tuple, kwargs: dict) -> Rule:
         bound = self.bind(args, kwargs)
-        return self.factory(*bound.args, **bound.kwargs)
+        rule = self.factory(*bound.args, **bound.kwargs)
+        if self.framework == "keras":
+            rule = keras_base_options(rule, bound.kwargs)
+        return rule
 
 
 CATALOGUES: dict[str, dict[str, Entry]] = {"keras": {}, "torch": {}}
@@ -75,6 +78,33 @@ def layer(framework: str, *type_names: str):
 def lookup(framework: str, type_name: str) -> Entry | None:
     _load(framework)
     return CATALOGUES[framework].get(type_name)
+
+
+def keras_base_options(rule: Rule, options: dict) -> Rule:
+    """Options of every Keras layer that move weights between the two counts (keras/src/layers/
+    layer.py): trainable=False freezes them all; a quantized dtype policy such as
+    "int8_from_float32" rebuilds them (Dense, Embedding), so the counts are then not known."""
+    trainable = options.get("trainable", True)
+    if not isinstance(trainable, bool) and (
+            is_known(trainable) or isinstance(trainable, (str, float)) or trainable is None):
+        raise LayerFault(_args_code(), f"trainable must be a bool in Keras 3, got {trainable!r}")
+    if rule.params is _zero and rule.frozen is _zero:
+        return rule
+    dtype = options.get("dtype")
+    if dtype is not None and not (isinstance(dtype, str) and "_from_" not in dtype):
+        return _counts_unknown(rule, f"dtype={dtype!r} may quantize the weights")
+    if trainable is True:
+        return rule
+    if trainable is False:
+        params, frozen = rule.params, rule.frozen
+        return replace(rule, params=_zero, frozen=lambda x: params(x) + frozen(x))
+    return _counts_unknown(rule, "trainable= is not known")
+
+
+def _counts_unknown(rule: Rule, reason: str) -> Rule:
+    def unknown(_x):
+        raise NotKnown(reason)
+    return replace(rule, params=unknown, frozen=unknown)
 
 
 def _load(framework: str) -> None:

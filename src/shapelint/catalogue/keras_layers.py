@@ -6,18 +6,60 @@ compute_pooling_output_shape, compute_reshape_output_shape) and each layer's bui
 """
 from __future__ import annotations
 
-from ..codes import SHP102, SHP104, SHP105
+from ..codes import SHP102, SHP103, SHP104, SHP105
 from ..dims import NotKnown, Unknown, is_known
 from ..shapes import Shape, definitely_nonpositive, product, same_out, window_out
 from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
 
 DEFAULT_DATA_FORMAT = "channels_last"
 
+# The names keras.activations.get resolves (ALL_OBJECTS_DICT in keras/src/activations/__init__.py,
+# Keras 3.13); it looks strings up in nothing else, so any other string raises ValueError.
+ACTIVATIONS = frozenset({
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
+    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
+    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink",
+    "threshold"})
+
 
 def _data_format(value) -> str:
     if value is None:
         return DEFAULT_DATA_FORMAT
     return choice(value, ("channels_last", "channels_first"), "data_format")
+
+
+def _activation(value, layer_name: str) -> None:
+    """A string activation must be one of Keras's names (case matters); callables pass."""
+    if isinstance(value, str) and value not in ACTIVATIONS:
+        raise LayerFault(SHP105, f"{layer_name}: unknown activation {value!r}; Keras raises "
+                         f"\"Could not interpret activation function identifier\"")
+
+
+def _positive_int(value, what: str, layer_name: str) -> int:
+    """Keras's isinstance(value, int) checks: a float or bool is rejected outright."""
+    if isinstance(value, (float, bool)):
+        raise LayerFault(SHP105, f"{layer_name}: {what} must be a positive integer, got {value!r}")
+    value = known_int(value, what)
+    if value <= 0:
+        raise LayerFault(SHP105, f"{layer_name}: {what} must be a positive integer, got {value}")
+    return value
+
+
+def _lora_rank(lora_rank, kernel_constraint, layer_name: str) -> int:
+    """0 without LoRA; else its rank. enable_lora freezes the kernel and trains two factors
+    (kernel.shape[:-1] + (rank,)) and (rank, kernel.shape[-1]); it rejects kernel constraints."""
+    if lora_rank is None or lora_rank is False or lora_rank == 0:
+        return 0
+    rank = known_int(lora_rank, "lora_rank")
+    if rank < 0:
+        raise LayerFault(SHP105, f"{layer_name}: lora_rank must be positive, got {rank}")
+    if isinstance(kernel_constraint, Unknown):
+        raise NotKnown("kernel_constraint is not known")
+    if kernel_constraint is not None:
+        raise LayerFault(SHP105, f"{layer_name}: LoRA (lora_rank={rank}) is incompatible with "
+                         f"a kernel constraint; Keras raises when it builds the layer")
+    return rank
 
 
 def _spatial_axes(rank: int, data_format: str) -> range:
@@ -62,10 +104,18 @@ def _windowed(layer_name, x: Shape, rank, data_format, sizes, strides, padding, 
 def dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
           bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
           activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-          lora_rank=None, lora_alpha=None, **kwargs):
+          lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
     """Acts on the last axis only: kernel (input[-1], units) plus bias (units,)."""
+    if isinstance(units, float):
+        raise LayerFault(SHP105, f"Dense: units must be a positive integer, got {units!r}")
     units = size(units, "units")  # may stay unknown: the rank is still known
     bias = flag(use_bias, "use_bias")
+    _activation(activation, "Dense")
+    lora = _lora_rank(lora_rank, kernel_constraint, "Dense")
+    if lora:
+        return Rule(output=lambda x: x.with_last(units),
+                    params=lambda x: x[-1] * lora + lora * units + units * bias,
+                    frozen=lambda x: x[-1] * units, min_ndim=2, tags=frozenset({"dense"}))
     return Rule(output=lambda x: x.with_last(units),
                 params=lambda x: x[-1] * units + units * bias,
                 min_ndim=2, tags=frozenset({"dense"}))
@@ -81,20 +131,49 @@ def flatten(data_format=None, **kwargs):
 
 @layer("keras", "Dropout")
 def dropout(rate, noise_shape=None, seed=None, **kwargs):
+    """Identity on shapes; __init__ checks 0 <= rate <= 1 and noise_shape's entries."""
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool) and not 0 <= rate <= 1:
+        raise LayerFault(SHP105, f"Dropout: rate must be between 0 and 1, got {rate}")
+    if isinstance(noise_shape, str):
+        raise LayerFault(SHP105, f"Dropout: noise_shape must be a tuple, got {noise_shape!r}")
+    if isinstance(noise_shape, (tuple, list)):
+        for d in noise_shape:
+            if isinstance(d, (float, str)) or (is_known(d) and d <= 0):
+                raise LayerFault(SHP105, f"Dropout: noise_shape entries must be positive "
+                                 f"integers or None, got {tuple(noise_shape)}")
     return Rule(output=lambda x: x)
 
 
 @layer("keras", "Activation")
 def activation(activation, **kwargs):
+    _activation(activation, "Activation")
+    return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
+
+
+@layer("keras", "ReLU")
+def relu(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+    """Elementwise; __init__ rejects a negative max_value and a None or negative slope or
+    threshold."""
+    for what, value, none_ok in (("max_value", max_value, True),
+                                 ("negative_slope", negative_slope, False),
+                                 ("threshold", threshold, False)):
+        if (value is None and not none_ok) or (
+                isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0):
+            raise LayerFault(SHP105, f"ReLU: {what} cannot be None or negative, got {value}")
     return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
 
 
 @layer("keras", "Reshape")
 def reshape(target_shape, **kwargs):
     """Target excludes the batch axis; one -1 is inferred (compute_reshape_output_shape)."""
+    if is_known(target_shape):
+        raise LayerFault(SHP105, f"Reshape: target_shape must be a tuple, got {target_shape}")
     if not isinstance(target_shape, (tuple, list)) or not all(is_known(d) for d in target_shape):
         raise NotKnown("target_shape is not known")
     target = tuple(target_shape)
+    if any(d < -1 for d in target) or target.count(-1) > 1:
+        raise LayerFault(SHP105, f"Reshape: target_shape {target} may hold non-negative sizes "
+                         f"and at most one -1 (validate_reshape_shape)")
 
     def output(x):
         size = x.features()
@@ -120,9 +199,12 @@ def embedding(input_dim, output_dim, embeddings_initializer="uniform",
               embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
               weights=None, lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
     """(batch, ...) integer ids -> (batch, ..., output_dim); table input_dim x output_dim."""
-    n, d = known_int(input_dim, "input_dim"), known_int(output_dim, "output_dim")
-    if n <= 0 or d <= 0:
-        raise LayerFault(SHP105, f"Embedding sizes must be positive, got ({n}, {d})")
+    n = _positive_int(input_dim, "input_dim", "Embedding")
+    d = _positive_int(output_dim, "output_dim", "Embedding")
+    lora = _lora_rank(lora_rank, embeddings_constraint, "Embedding")
+    if lora:
+        return Rule(output=lambda x: Shape(x[:] + (d,)), params=lambda x: n * lora + lora * d,
+                    frozen=lambda x: n * d)
     return Rule(output=lambda x: Shape(x[:] + (d,)), params=lambda x: n * d)
 
 
@@ -131,24 +213,48 @@ def batch_normalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scal
                         beta_initializer="zeros", gamma_initializer="ones",
                         moving_mean_initializer="zeros", moving_variance_initializer="ones",
                         beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                        gamma_constraint=None, synchronized=False, **kwargs):
-    """gamma and beta are trainable; moving mean and variance are non-trainable params."""
-    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    for a in axes:
-        known_int(a, "axis")
+                        gamma_constraint=None, renorm=False, renorm_clipping=None,
+                        renorm_momentum=0.99, synchronized=False, **kwargs):
+    """gamma and beta are trainable; moving mean and variance are non-trainable params (with
+    renorm, also moving_stddev, renorm_mean and renorm_stddev). Keras 3 takes one int axis."""
+    if isinstance(axis, (tuple, list)):
+        raise LayerFault(SHP105, f"BatchNormalization: axis must be one int in Keras 3 "
+                         f"(it calls int(axis)), got {axis!r}")
+    axis = known_int(int(axis) if isinstance(axis, float) else axis, "axis")
     trainable = flag(center, "center") + flag(scale, "scale")
+    statistics = 5 if flag(renorm, "renorm") else 2
 
     def features(x):
-        return product(x[a] for a in axes)
-    return Rule(output=lambda x: x, params=lambda x: trainable * features(x),
-                frozen=lambda x: 2 * features(x))
+        if not -x.rank <= axis < x.rank:
+            raise LayerFault(SHP103, f"BatchNormalization: axis {axis} is out of range for its "
+                             f"input {x}, of rank {x.rank}", input_shape=x.to_json())
+        d = x[axis]
+        if _is_keras_batch(d):
+            raise LayerFault(SHP105, f"BatchNormalization: axis {axis} is the batch axis, of "
+                             f"unknown size, of its input {x}", input_shape=x.to_json())
+        return d
+
+    def output(x):
+        features(x)
+        return x
+    return Rule(output=output, params=lambda x: trainable * features(x),
+                frozen=lambda x: statistics * features(x))
+
+
+def _is_keras_batch(d) -> bool:
+    """The batch dim of a keras.Input without batch_size: None in Keras itself."""
+    from ..frameworks.keras import BATCH
+    return d == BATCH
 
 
 # -- convolution ----------------------------------------------------------------------------
 
 def _conv(rank, type_name, filters, kernel_size, strides, padding, data_format, dilation_rate,
-          groups, use_bias):
+          groups, use_bias, activation, lora_rank, kernel_constraint):
     filters = known_int(filters, "filters")
+    if isinstance(padding, (tuple, list)):
+        raise LayerFault(SHP105, f"{type_name}: padding must be a string, got {padding!r} "
+                         f"(compute_conv_output_shape raises)")
     kernel = int_tuple(kernel_size, rank, "kernel_size")
     strides = int_tuple(strides, rank, "strides")
     dilation = int_tuple(dilation_rate, rank, "dilation_rate")
@@ -157,6 +263,8 @@ def _conv(rank, type_name, filters, kernel_size, strides, padding, data_format, 
     fmt = _data_format(data_format)
     groups = known_int(groups, "groups")
     bias = flag(use_bias, "use_bias")
+    _activation(activation, type_name)
+    lora = _lora_rank(lora_rank, kernel_constraint, type_name)
     if filters <= 0 or groups <= 0 or filters % groups:
         raise LayerFault(SHP105, f"{type_name}: filters ({filters}) must be positive and "
                          f"divisible by groups ({groups})")
@@ -179,8 +287,14 @@ def _conv(rank, type_name, filters, kernel_size, strides, padding, data_format, 
 
     def params(x):
         per_filter = product(kernel) * (in_channels(x) // groups)
+        if lora:
+            return per_filter * lora + lora * filters + filters * bias
         return per_filter * filters + filters * bias
-    return Rule(output=output, params=params, ndim=rank + 2, tags=frozenset({"spatial"}))
+
+    def frozen(x):
+        return product(kernel) * (in_channels(x) // groups) * filters if lora else 0
+    return Rule(output=output, params=params, frozen=frozen, ndim=rank + 2,
+                tags=frozenset({"spatial"}))
 
 
 def _conv_entry(rank, type_name):
@@ -193,7 +307,7 @@ def _conv_entry(rank, type_name):
               kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
               **kwargs):
         return _conv(rank, type_name, filters, kernel_size, strides, padding, data_format,
-                     dilation_rate, groups, use_bias)
+                     dilation_rate, groups, use_bias, activation, lora_rank, kernel_constraint)
     entry.__doc__ = f"keras.layers.{type_name}: kernel (*kernel_size, in/groups, filters)."
     return entry
 
@@ -205,18 +319,36 @@ conv3d = layer("keras", "Conv3D", "Convolution3D")(_conv_entry(3, "Conv3D"))
 
 # -- pooling --------------------------------------------------------------------------------
 
-def _pool_entry(rank, type_name):
-    default = 2 if rank == 1 else (2,) * rank
+def _pool_padding(value, type_name) -> str:
+    """Pooling keeps padding as given (no lower-casing, unlike Conv): "SAME" raises."""
+    if not isinstance(value, str):
+        raise NotKnown("padding is not known")
+    if value not in ("valid", "same"):
+        raise LayerFault(SHP105, f"{type_name}: padding must be 'valid' or 'same' (lower case), "
+                         f"got {value!r}")
+    return value
 
-    def entry(pool_size=default, strides=None, padding="valid", data_format=None, name=None,
-              **kwargs):
-        sizes = int_tuple(pool_size, rank, "pool_size")
-        steps = sizes if strides is None else int_tuple(strides, rank, "strides")
-        pad = choice(padding, ("valid", "same"), "padding")
-        fmt = _data_format(data_format)
-        return Rule(output=lambda x: _windowed(type_name, x, rank, fmt, sizes, steps, pad,
-                                               (1,) * rank),
-                    ndim=rank + 2, tags=frozenset({"spatial"}))
+
+def _pool(rank, type_name, pool_size, strides, padding, data_format) -> Rule:
+    sizes = int_tuple(pool_size, rank, "pool_size")
+    steps = sizes if strides is None else int_tuple(strides, rank, "strides")
+    pad = _pool_padding(padding, type_name)
+    fmt = _data_format(data_format)
+    return Rule(output=lambda x: _windowed(type_name, x, rank, fmt, sizes, steps, pad,
+                                           (1,) * rank),
+                ndim=rank + 2, tags=frozenset({"spatial"}))
+
+
+def _pool_entry(rank, type_name):
+    """MaxPooling defaults pool_size to 2s; AveragePooling requires it."""
+    if type_name.startswith("Max"):
+        def entry(pool_size=2 if rank == 1 else (2,) * rank, strides=None, padding="valid",
+                  data_format=None, name=None, **kwargs):
+            return _pool(rank, type_name, pool_size, strides, padding, data_format)
+    else:
+        def entry(pool_size, strides=None, padding="valid", data_format=None, name=None,
+                  **kwargs):
+            return _pool(rank, type_name, pool_size, strides, padding, data_format)
     entry.__doc__ = f"keras.layers.{type_name}: strides default to pool_size; no weights."
     return entry
 
@@ -255,15 +387,23 @@ def zero_padding2d(padding=(1, 1), data_format=None, **kwargs):
     """padding: int, (sym_h, sym_w) or ((top, bottom), (left, right))."""
     if is_known(padding):
         pads = ((padding, padding), (padding, padding))
-    elif isinstance(padding, (tuple, list)) and len(padding) == 2:
+    elif isinstance(padding, (tuple, list)):
+        if len(padding) != 2:
+            raise LayerFault(SHP105, f"ZeroPadding2D: padding should have two elements, got "
+                             f"{tuple(padding)}")
         pads = tuple(int_tuple(p, 2, "padding", allow_zero=True) for p in padding)
     else:
         raise NotKnown("padding is not known")
     fmt = _data_format(data_format)
 
     def output(x):
+        # a negative int padding crops (Keras does not check it) until a size would be negative
         dims = list(x[:])
         for axis, (a, b) in zip(_spatial_axes(2, fmt), pads):
             dims[axis] = dims[axis] + a + b
+            if is_known(dims[axis]) and dims[axis] < 0:
+                raise LayerFault(SHP102, f"ZeroPadding2D({padding!r}) makes axis {axis} of {x} "
+                                 f"negative ({dims[axis]})", input_shape=x.to_json(),
+                                 axis=axis, size=dims[axis])
         return Shape(tuple(dims))
     return Rule(output=output, ndim=4, tags=frozenset({"spatial"}))
