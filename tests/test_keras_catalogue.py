@@ -345,11 +345,10 @@ def test_missing_required_argument_gives_no_number(type_name, args, kwargs, shap
     assert s_fault is not None or (s_shape is None and not is_known(s_trainable))
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a call that does not bind the constructor's "
-                   "signature is left unknown (frameworks/layers.py), not reported as SHP105")
 @pytest.mark.parametrize("type_name,args,kwargs,shape", MISSING[:1])
 def test_missing_required_argument_is_a_fault(type_name, args, kwargs, shape):
-    assert static_keras_layer(type_name, args, kwargs, shape)[3] is not None
+    assert static_keras_layer(type_name, args, kwargs, shape)[3] == "SHP105"
+    assert real_keras_layer(type_name, args, kwargs, shape)[3] == "TypeError"
 
 
 # -- which code each kind of fault gets --------------------------------------------------------------

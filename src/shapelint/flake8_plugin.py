@@ -25,7 +25,7 @@ class ShapelintPlugin:
             return
         try:
             from .analysis import analyse
-            diagnostics = analyse(text, self.filename).diagnostics()
+            diagnostics = analyse(text, self.filename, python_checked=True).diagnostics()
         except Exception as error:  # noqa: BLE001 - one quiet note instead of a crashed lint run
             message = f"shapelint skipped this file ({type(error).__name__})"
             yield 1, 0, f"SHP901 internal-error: {message}", type(self)

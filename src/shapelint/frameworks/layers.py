@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue import LayerFault, Rule, lookup
-from ..codes import SHP103
+from ..codes import SHP103, SHP105
 from ..dims import NotKnown, Unknown
 from ..graph import LayerNode
 from ..shapes import Shape
@@ -36,10 +36,15 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
         layer.unresolved = True
         return layer
     layer.type_name = entry.type_name
-    try:
+    try:  # entries carry the framework's own signature: a binding error is the user's error
         layer.arguments = dict(entry.bind(tuple(args), dict(kwargs)).arguments)
+    except TypeError as error:
+        layer.fault = LayerFault(SHP105, f"{type_name}(...) is called wrongly: {error}; "
+                                 f"{framework} raises TypeError here")
+        return layer
+    try:
         layer.rule = entry.rule(tuple(args), dict(kwargs))
-    except TypeError:
+    except (TypeError, ValueError, ArithmeticError):
         layer.reason = f"the arguments of {type_name}(...) are not understood"
     except NotKnown as why:
         layer.reason = f"{type_name} argument unknown: {why.reason}"

@@ -484,9 +484,11 @@ def instantiate(interp, cls: Class, args, kwargs, node):
         init = external_super(interp, instance, base, "__init__")
         if init is NotImplemented:
             return instance
-        interp.call(init, tuple(args), kwargs, node)
+        done = interp.call(init, tuple(args), kwargs, node)
     else:
-        interp.call(init, (instance,) + tuple(args), kwargs, node)
+        done = interp.call(init, (instance,) + tuple(args), kwargs, node)
+    if isinstance(done, Unknown) and done.opaque:
+        record.uncertain = f"{cls.name}.__init__ did not run to its end ({done.reason})"
     return instance
 
 

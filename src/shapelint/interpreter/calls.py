@@ -92,7 +92,7 @@ class CallsMixin:
 
     def invoke(self, func: Function, args, kwargs, node):
         if self.depth >= self.budget.limits.call_depth:
-            return Unknown("call depth limit reached")
+            return Unknown("call depth limit reached", opaque=True)
         self.called.add(id(func.node))
         bound = self.bind_parameters(func, args, kwargs)
         if bound is None:
@@ -124,7 +124,7 @@ class CallsMixin:
             pending, self.pending_returns = self.pending_returns, saved_pending
         outcomes = [v for v in pending + [result] if v is not _RAISED]
         if not outcomes:
-            return Unknown(f"{func.name}() raises")
+            return Unknown(f"{func.name}() raises", opaque=True)
         first = outcomes[0]
         if all(same_value(first, v) for v in outcomes):
             return first
@@ -167,7 +167,9 @@ class CallsMixin:
             init = cls.lookup("__init__")
         except KeyError:
             return instance
-        self.call(init, (instance,) + tuple(args), kwargs, node)
+        done = self.call(init, (instance,) + tuple(args), kwargs, node)
+        if isinstance(done, Unknown) and done.opaque:
+            return Unknown(f"{cls.name}() did not finish ({done.reason})", opaque=True)
         return instance
 
     def decorate(self, value, expression, scope):

@@ -96,9 +96,12 @@ class ImportsMixin:
                 return Unknown(f"{path} is too large to read")
             with open(path, encoding="utf-8") as handle:
                 source = handle.read()
-            tree = cst.parse_module(source)
-        except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
+        except (OSError, UnicodeDecodeError):
             return Unknown(f"module {name} could not be read")
+        from ..analysis import parse
+        tree = parse(source)
+        if tree is None:
+            return Unknown(f"module {name} could not be parsed")
         return self.run_module(tree, path, name, source=source)
 
 
