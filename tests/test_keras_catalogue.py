@@ -345,7 +345,7 @@ def test_missing_required_argument_gives_no_number(type_name, args, kwargs, shap
     assert s_fault is not None or (s_shape is None and not is_known(s_trainable))
 
 
-@pytest.mark.parametrize("type_name,args,kwargs,shape", MISSING[:1])
+@pytest.mark.parametrize("type_name,args,kwargs,shape", MISSING)
 def test_missing_required_argument_is_a_fault(type_name, args, kwargs, shape):
     assert static_keras_layer(type_name, args, kwargs, shape)[3] == "SHP105"
     assert real_keras_layer(type_name, args, kwargs, shape)[3] == "TypeError"
