@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--input-shape", metavar="SHAPE",
                          help="batch-first, comma-separated, e.g. None,227,227,3")
     summary.add_argument("--format", choices=("table", "json"), default="table")
+    from .subcommands import register
+    register(commands)
     return parser
 
 
@@ -42,6 +44,8 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("a command is required: check or summary (see 'shapelint --help')")
+        if getattr(args, "run", None) is not None:
+            return args.run(args)
         if args.command == "check":
             return run_check(args)
         return run_summary(args)
