@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     check = commands.add_parser("check", help="report faults in model code")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--select", default="", help="comma-separated code prefixes to enable")
     check.add_argument("--ignore", default="", help="comma-separated code prefixes to disable")
     summary = commands.add_parser("summary", help="per-layer shapes and parameter counts")
@@ -94,12 +94,8 @@ def run_check(args) -> int:
     found = []
     for path, text in texts:
         found += check_source(text, path, select, ignore)
-    if args.format == "json":
-        from .reporters import json_report
-        print(json_report.diagnostics(found))
-    else:
-        from .reporters import text
-        sys.stdout.write(text.render(found))
+    from .reporters import render_diagnostics
+    sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 

@@ -14,6 +14,7 @@ def register(commands) -> None:
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply fixes that choose a number (see the rule pages)")
     fix.set_defaults(run=run_fix)
+    register_explain(commands)
 
 
 def _read_exact(path: str) -> str:
@@ -59,3 +60,21 @@ def run_fix(args) -> int:
         print(f"{skipped} unsafe fix{'es' * (skipped != 1)} not applied "
               "(review them with --diff --unsafe-fixes; apply with --unsafe-fixes).")
     return EXIT_FINDINGS if remaining else EXIT_CLEAN
+
+
+def register_explain(commands) -> None:
+    explain = commands.add_parser("explain", help="print a rule's documentation page")
+    explain.add_argument("code", metavar="CODE", help="e.g. SHP201 or dense-on-feature-map")
+    explain.set_defaults(run=run_explain)
+
+
+def run_explain(args) -> int:
+    from .cli import EXIT_CLEAN, UsageError
+    from .codes import REGISTRY
+    from .rule_docs import page
+    wanted = args.code.strip()
+    match = [c.code for c in REGISTRY.values() if wanted.upper() == c.code or wanted == c.name]
+    if not match:
+        raise UsageError(f"no shapelint code '{wanted}' (codes: {', '.join(REGISTRY)})")
+    sys.stdout.write(page(match[0]))
+    return EXIT_CLEAN
