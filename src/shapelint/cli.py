@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--select", default="", help="comma-separated code prefixes to enable")
     check.add_argument("--ignore", default="", help="comma-separated code prefixes to disable")
+    from .config import add_cli_options
+    add_cli_options(check)
     summary = commands.add_parser("summary", help="per-layer shapes and parameter counts")
     summary.add_argument("targets", nargs="+", metavar="PATH[::ENTRY]")
     summary.add_argument("--input-shape", metavar="SHAPE",
@@ -91,9 +93,11 @@ def run_check(args) -> int:
     files = _python_files(args.paths)
     texts = [(path, _read(path)) for path in files]
     from . import check_source
+    from .config import from_args
+    configs = [from_args(args, path) for path, _ in texts]
     found = []
-    for path, text in texts:
-        found += check_source(text, path, select, ignore)
+    for (path, text), config in zip(texts, configs):
+        found += check_source(text, path, select, ignore, config=config)
     from .reporters import render_diagnostics
     sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
