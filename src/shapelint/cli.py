@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("targets", nargs="+", metavar="PATH[::ENTRY]")
     summary.add_argument("--input-shape", metavar="SHAPE",
                          help="batch-first, comma-separated, e.g. None,227,227,3")
-    summary.add_argument("--format", choices=("table", "json"), default="table")
+    summary.add_argument("--format", choices=("table", "json", "dot", "mermaid"),
+                         default="table")
     from .subcommands import register
     register(commands)
     return parser
@@ -147,7 +148,10 @@ def run_summary(args) -> int:
             results += [(g, path) for g in analysis.graphs(override)]
     if not results:
         print("shapelint: no model found in " + ", ".join(args.targets), file=sys.stderr)
-    if args.format == "json":
+    if args.format in ("dot", "mermaid"):
+        from .reporters import pictures
+        sys.stdout.write(getattr(pictures, args.format)(results))
+    elif args.format == "json":
         from .reporters import json_report
         print(json_report.models(results))
     else:
