@@ -110,3 +110,14 @@ def test_text_is_coloured_on_a_terminal(monkeypatch):
 def test_json_is_unchanged(capsys):
     code, out, _ = run(capsys, "check", "--format", "json", SEED)
     assert code == 1 and json.loads(out)["diagnostics"][0]["code"] == "SHP201"
+
+
+def test_lint_path_imports_no_framework():
+    code = ("import sys\nfrom shapelint.cli import main\n"
+            "for fmt in ('text', 'json', 'sarif', 'github'):\n"
+            "    main(['check', '--format', fmt, 'examples/alexnet.py', 'fixtures'])\n"
+            "loaded = {'torch', 'keras', 'tensorflow'} & set(sys.modules)\n"
+            "assert not loaded, loaded\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
+    assert result.returncode == 0, result.stderr
