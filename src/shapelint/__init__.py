@@ -9,10 +9,15 @@ from .gate import mentions_framework
 __version__ = "0.1.0"
 
 
-def check_source(text: str, path: str = "<string>", select=(), ignore=()) -> list:
-    """Diagnostics for one file's text (an empty list when it mentions no framework)."""
+def check_source(text: str, path: str = "<string>", select=(), ignore=(), config=None) -> list:
+    """Diagnostics for one file's text (an empty list when it mentions no framework); a
+    shapelint.config.Config brings its budget, data format, input shapes and selection."""
     if not mentions_framework(text):
         return []
+    if config is not None:
+        from .config import diagnostics
+        return diagnostics(text, path, config.override(select=tuple(select),
+                                                       ignore=tuple(ignore)))
     from .analysis import analyse
     from .codes import enabled
     return [d for d in analyse(text, path).diagnostics() if enabled(d.code, select, ignore)]

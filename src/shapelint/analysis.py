@@ -30,13 +30,17 @@ class FileAnalysis:
     models: list = field(default_factory=list)  # (entry name, model object)
     notes: list = field(default_factory=list)  # SHP9xx diagnostics
 
-    def graphs(self, override: Shape | None = None) -> list[ModelGraph]:
-        return [model.graph(entry, override) for entry, model in self.models]
+    def graphs(self, override: Shape | None = None, per_entry: dict | None = None
+               ) -> list[ModelGraph]:
+        """Each model's graph; per_entry maps an entry name to its input shape (config)."""
+        per_entry = per_entry or {}
+        return [model.graph(entry, per_entry.get(entry) or override)
+                for entry, model in self.models]
 
-    def diagnostics(self) -> list[Diagnostic]:
+    def diagnostics(self, per_entry: dict | None = None) -> list[Diagnostic]:
         found = list(self.notes)
         here = os.path.abspath(self.path)
-        for graph in self.graphs():
+        for graph in self.graphs(None, per_entry):
             for d in check_graph(graph):
                 if os.path.abspath(d.path) == here:
                     found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data,

@@ -26,14 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     check = commands.add_parser("check", help="report faults in model code")
     check.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     check.add_argument("--select", default="", help="comma-separated code prefixes to enable")
     check.add_argument("--ignore", default="", help="comma-separated code prefixes to disable")
+    from .config import add_cli_options
+    add_cli_options(check)
     summary = commands.add_parser("summary", help="per-layer shapes and parameter counts")
     summary.add_argument("targets", nargs="+", metavar="PATH[::ENTRY]")
     summary.add_argument("--input-shape", metavar="SHAPE",
                          help="batch-first, comma-separated, e.g. None,227,227,3")
-    summary.add_argument("--format", choices=("table", "json"), default="table")
+    summary.add_argument("--format", choices=("table", "json", "dot", "mermaid"),
+                         default="table")
+    from .subcommands import register
+    register(commands)
     return parser
 
 
@@ -42,6 +47,8 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("a command is required: check or summary (see 'shapelint --help')")
+        if getattr(args, "run", None) is not None:
+            return args.run(args)
         if args.command == "check":
             return run_check(args)
         return run_summary(args)
@@ -87,15 +94,13 @@ def run_check(args) -> int:
     files = _python_files(args.paths)
     texts = [(path, _read(path)) for path in files]
     from . import check_source
+    from .config import from_args
+    configs = [from_args(args, path) for path, _ in texts]
     found = []
-    for path, text in texts:
-        found += check_source(text, path, select, ignore)
-    if args.format == "json":
-        from .reporters import json_report
-        print(json_report.diagnostics(found))
-    else:
-        from .reporters import text
-        sys.stdout.write(text.render(found))
+    for (path, text), config in zip(texts, configs):
+        found += check_source(text, path, select, ignore, config=config)
+    from .reporters import render_diagnostics
+    sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
 
 
@@ -143,7 +148,10 @@ def run_summary(args) -> int:
             results += [(g, path) for g in analysis.graphs(override)]
     if not results:
         print("shapelint: no model found in " + ", ".join(args.targets), file=sys.stderr)
-    if args.format == "json":
+    if args.format in ("dot", "mermaid"):
+        from .reporters import pictures
+        sys.stdout.write(getattr(pictures, args.format)(results))
+    elif args.format == "json":
         from .reporters import json_report
         print(json_report.models(results))
     else:

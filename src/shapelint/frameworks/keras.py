@@ -53,7 +53,8 @@ def call(interp, name: str, args, kwargs, node):
     if last == "InputLayer":
         return make_input_layer(interp, args, kwargs, node)
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
-        return "channels_last"
+        from ..catalogue import keras_layers
+        return keras_layers.DEFAULT_DATA_FORMAT
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
     return Unknown(f"{name}() is outside the analysis")

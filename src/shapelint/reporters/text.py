@@ -1,7 +1,21 @@
 """flake8-style lines: path:line:col: CODE name: message (col 1-based, as flake8 prints)."""
 from __future__ import annotations
 
+import os
 
-def render(diagnostics) -> str:
-    return "".join(f"{d.path}:{d.line}:{d.column + 1}: {d.code.code} {d.code.name}: "
+BOLD, RESET = "\033[1m", "\033[0m"
+SEVERITY = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+
+
+def wants_colour(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def render(diagnostics, colour: bool = False) -> str:
+    if not colour:
+        return "".join(f"{d.path}:{d.line}:{d.column + 1}: {d.code.code} {d.code.name}: "
+                       f"{d.message}\n" for d in diagnostics)
+    return "".join(f"{BOLD}{d.path}{RESET}:{d.line}:{d.column + 1}: "
+                   f"{SEVERITY[d.code.severity]}{BOLD}{d.code.code}{RESET} {d.code.name}: "
                    f"{d.message}\n" for d in diagnostics)

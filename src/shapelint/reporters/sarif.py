@@ -1,0 +1,50 @@
+"""SARIF 2.1.0: one rule per registered code, one result per diagnostic (for code scanning)."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+from urllib.parse import quote
+
+from .. import __version__
+from ..codes import REGISTRY
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(path: str) -> dict:
+    """Relative paths stay relative to the source root (what code scanning expects)."""
+    if os.path.isabs(path):
+        return {"uri": pathlib.Path(path).as_uri()}
+    return {"uri": quote(pathlib.PurePath(path).as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _rule(code) -> dict:
+    from ..rule_docs import help_uri
+    return {"id": code.code, "name": code.name,
+            "shortDescription": {"text": code.summary},
+            "helpUri": help_uri(code.code),
+            "defaultConfiguration": {"level": LEVELS[code.severity], "enabled": code.default},
+            "properties": {"tags": [code.name]}}
+
+
+def render(diagnostics) -> str:
+    codes = list(REGISTRY)
+    results = [{
+        "ruleId": d.code.code, "ruleIndex": codes.index(d.code.code),
+        "level": LEVELS[d.code.severity],
+        "message": {"text": d.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _uri(d.path),
+            "region": {"startLine": d.line, "startColumn": d.column + 1}}}],
+        "properties": {"data": d.data},
+    } for d in diagnostics]
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "shapelint", "version": __version__,
+                            "semanticVersion": __version__,
+                            "rules": [_rule(REGISTRY[c]) for c in codes]}},
+        "columnKind": "unicodeCodePoints",
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": pathlib.Path.cwd().as_uri() + "/"}},
+        "results": results}]}
+    return json.dumps(log, indent=2, default=str) + "\n"

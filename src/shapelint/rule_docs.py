@@ -1,0 +1,292 @@
+"""The long text of every rule page, keyed by code; docs/rules/SHPxxx.md are generated from it.
+
+`python -m shapelint.rule_docs [DIR]` rewrites the pages (default docs/rules);
+`shapelint explain CODE` prints one. tests/test_rule_docs.py fails when a page is stale and
+runs every Example (it must raise its code) and Use instead (it must not).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from .codes import REGISTRY
+
+# The one place to change when the docs move; SARIF helpUri points here.
+DOCS_BASE = "https://github.com/shapelint/shapelint/blob/main/docs/rules/"
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    what: str
+    why: str
+    example: str = ""
+    use_instead: str = ""
+    known_problems: str = "None known."
+    fix: str = "None."
+
+
+def help_uri(code: str) -> str:
+    return f"{DOCS_BASE}{code}.md"
+
+
+DOCS: dict[str, RuleDoc] = {
+    "SHP101": RuleDoc(
+        what="Checks that a `Linear` (or `Dense` with a declared input width) receives a tensor "
+             "whose last axis equals its `in_features`.",
+        why="torch multiplies the last axis of the input by the weight matrix; when the widths "
+            "differ the forward pass raises `mat1 and mat2 shapes cannot be multiplied`. The "
+            "message gives the width received, both parameter counts, and, when the input is a "
+            "feature map whose flattened size equals `in_features`, says that a flatten is "
+            "missing. When the width depends on an unknown input size and no size can give "
+            "`in_features`, that is reported here too.",
+        example="import torch.nn as nn\n\n\n"
+                "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = nn.Conv2d(1, 8, 3, padding=1)\n"
+                "        self.head = nn.Linear(1050, 10)\n\n"
+                "    def forward(self, x):\n"
+                "        x = self.conv(x).flatten(1)\n"
+                "        return self.head(x)\n",
+        use_instead="import torch.nn as nn\n\n\n"
+                    "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.conv = nn.Conv2d(1, 8, 3, padding=1)\n"
+                    "        self.head = nn.Linear(8 * 28 * 28, 10)\n\n"
+                    "    def forward(self, x):\n"
+                    "        x = self.conv(x).flatten(1)\n"
+                    "        return self.head(x)\n",
+        known_problems="The input size comes from `--input-shape`, a `# shapelint: input=...` "
+                       "comment or a call in the same file; with none of them the width is "
+                       "symbolic and only impossible widths are reported (see SHP303).",
+        fix="When the input is a feature map whose flattened size already equals "
+            "`in_features`, a **safe** fix flattens the input where the Linear is applied "
+            "(`self.fc(torch.flatten(x, 1))`, or `x.flatten(1)` when the file does not import "
+            "`torch`) or inserts `nn.Flatten()` before it in an `nn.Sequential`: the code "
+            "crashes as written and afterwards runs with the numbers the author wrote. "
+            "Otherwise an **unsafe** fix sets `in_features` to the width received; it is unsafe "
+            "because the mistake may lie upstream (a kernel size, a stride, the input size), "
+            "and the fix picks the number."),
+    "SHP102": RuleDoc(
+        what="Checks that convolutions and poolings leave every spatial dimension at least 1.",
+        why="Each `valid` convolution or pooling shrinks the feature map; one too many leaves "
+            "nothing to pool and the framework raises when the model is built.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([\n"
+                "    layers.Input(shape=(8, 8, 1)),\n"
+                "    layers.Conv2D(16, 3),\n"
+                "    layers.MaxPooling2D(),\n"
+                "    layers.MaxPooling2D(),\n"
+                "    layers.MaxPooling2D(),\n"
+                "])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([\n"
+                    "    layers.Input(shape=(8, 8, 1)),\n"
+                    "    layers.Conv2D(16, 3, padding=\"same\"),\n"
+                    "    layers.MaxPooling2D(),\n"
+                    "    layers.MaxPooling2D(),\n"
+                    "    layers.MaxPooling2D(),\n"
+                    "])\n"),
+    "SHP103": RuleDoc(
+        what="Checks that each layer receives a tensor of a rank it accepts.",
+        why="`Conv2D` needs `(batch, height, width, channels)`; grayscale images given as "
+            "`input_shape=(28, 28)` lack the channel axis and Keras raises when it builds the "
+            "model.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([\n"
+                "    layers.Conv2D(32, 3, input_shape=(28, 28)),\n"
+                "    layers.Flatten(),\n"
+                "    layers.Dense(10),\n"
+                "])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([\n"
+                    "    layers.Conv2D(32, 3, input_shape=(28, 28, 1)),\n"
+                    "    layers.Flatten(),\n"
+                    "    layers.Dense(10),\n"
+                    "])\n"),
+    "SHP104": RuleDoc(
+        what="Checks that a reshape's target holds exactly as many elements as its input.",
+        why="`Reshape((26, 26))` of a `(13, 13, 8)` feature map asks 1,352 values to fill 676 "
+            "places; the framework raises.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([\n"
+                "    layers.Input(shape=(28, 28, 1)),\n"
+                "    layers.Conv2D(8, 3),\n"
+                "    layers.MaxPooling2D(),\n"
+                "    layers.Reshape((26, 26)),\n"
+                "])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([\n"
+                    "    layers.Input(shape=(28, 28, 1)),\n"
+                    "    layers.Conv2D(8, 3),\n"
+                    "    layers.MaxPooling2D(),\n"
+                    "    layers.Reshape((13 * 13, 8)),\n"
+                    "])\n"),
+    "SHP105": RuleDoc(
+        what="Checks layer arguments the framework rejects on construction: non-positive sizes, "
+             "`groups` that do not divide the channels, strides combined with dilation, "
+             "`dim`/`permute` orders that do not fit the tensor.",
+        why="The framework raises when the layer is built or first called.",
+        example="import torch.nn as nn\n\n\n"
+                "class Grouped(nn.Module):  # shapelint: input=(B, 3, 8, 8)\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = nn.Conv2d(3, 16, 3, groups=2)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.conv(x)\n",
+        use_instead="import torch.nn as nn\n\n\n"
+                    "class Grouped(nn.Module):  # shapelint: input=(B, 4, 8, 8)\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.conv = nn.Conv2d(4, 16, 3, groups=2)\n\n"
+                    "    def forward(self, x):\n"
+                    "        return self.conv(x)\n"),
+    "SHP106": RuleDoc(
+        what="Checks that a layer's declared channel or feature count (`in_channels`, "
+             "`num_features`, ...) equals the one it receives.",
+        why="torch raises at the first forward pass: the weight expects one channel count and "
+            "the input carries another.",
+        example="import torch.nn as nn\n\n\n"
+                "class TwoConvs(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.a = nn.Conv2d(3, 8, 3)\n"
+                "        self.b = nn.Conv2d(16, 8, 3)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.b(self.a(x))\n",
+        use_instead="import torch.nn as nn\n\n\n"
+                    "class TwoConvs(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.a = nn.Conv2d(3, 8, 3)\n"
+                    "        self.b = nn.Conv2d(8, 8, 3)\n\n"
+                    "    def forward(self, x):\n"
+                    "        return self.b(self.a(x))\n"),
+    "SHP201": RuleDoc(
+        what="Checks for a `Dense` (Keras) or `Linear` (torch) applied to a feature map of rank "
+             "4 or more, reported at the first such layer only.",
+        why="Dense and Linear act on the last axis alone: on a `(None, 13, 13, 256)` feature "
+            "map, `Dense(4096)` is applied at each of the 169 positions with 1,052,672 weights "
+            "instead of seeing the whole map with 177,213,440. The model builds and trains, "
+            "just not as the model the author meant (the classic missing `Flatten()`; AlexNet "
+            "typed from the paper has 25,678,184 parameters instead of about 60 million). The "
+            "message gives both layer counts and both model totals.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([\n"
+                "    layers.Conv2D(32, 3, input_shape=(28, 28, 1)),\n"
+                "    layers.Dense(10),\n"
+                "])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([\n"
+                    "    layers.Conv2D(32, 3, input_shape=(28, 28, 1)),\n"
+                    "    layers.Flatten(),\n"
+                    "    layers.Dense(10),\n"
+                    "])\n",
+        known_problems="A deliberate per-position head (a 1x1-convolution written as `Dense`, "
+                       "as in some segmentation models) is reported too; silence it with "
+                       "`# noqa: SHP201` on that line.",
+        fix="Keras: a **safe** fix inserts `Flatten()` before the flagged Dense, spelled the way "
+            "the file spells its layers (`tf.keras.layers.Flatten()`, `layers.Flatten()`, or "
+            "`Flatten()` added to the `from ... import Dense` line): in a `Sequential([...])` "
+            "list, as a `model.add(...)` before the flagged one, or, in a functional model, "
+            "around its input (`Dense(64)(layers.Flatten()(x))`). Dense infers its input width, "
+            "so no number changes and the new totals are those the message printed. torch: an "
+            "**unsafe** fix flattens the input and sets `in_features` to the flattened count; "
+            "the model as written runs, so this changes its behaviour and a number."),
+    "SHP301": RuleDoc(
+        what="Reports a layer that is not in shapelint's catalogue (off by default).",
+        why="Its output shape and parameter count are unknown, so every count that depends on "
+            "it is reported as unknown rather than guessed. Select `SHP3` to see where the "
+            "analysis is blind.",
+        known_problems="Custom layers are reported here until their class is read as "
+                       "ordinary model code."),
+    "SHP302": RuleDoc(
+        what="Reports a model whose input shape could not be learned (off by default).",
+        why="Sizes that depend on the input stay symbolic (`H`, `W`), and counts that depend "
+            "on them are unknown. Give the shape with `input_shape=`, `keras.Input`, a "
+            "`# shapelint: input=(N, 3, 224, 224)` comment, `[tool.shapelint.input-shapes]` or "
+            "`summary --input-shape`."),
+    "SHP303": RuleDoc(
+        what="Reports the input sizes a `Linear` fits when its input width depends on an "
+             "unknown input size (off by default).",
+        why="`Linear(9216, 4096)` after a convolution stack fits only inputs of 224 to 227 "
+            "pixels; saying so documents an assumption the code does not state.",
+        example="import torch.nn as nn\n\n\n"
+                "class Net(nn.Module):\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = nn.Conv2d(3, 4, 3)\n"
+                "        self.fc = nn.Linear(4 * 30 * 30, 10)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.fc(self.conv(x).flatten(1))\n",
+        use_instead="import torch.nn as nn\n\n\n"
+                    "class Net(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.conv = nn.Conv2d(3, 4, 3)\n"
+                    "        self.fc = nn.Linear(4 * 30 * 30, 10)\n\n"
+                    "    def forward(self, x):\n"
+                    "        return self.fc(self.conv(x).flatten(1))\n"),
+    "SHP901": RuleDoc(
+        what="Reports that shapelint hit an internal error on a file and skipped it (at most "
+             "once per file).",
+        why="The rest of the lint run goes on; the file's models were not checked. Please "
+            "report the file."),
+    "SHP902": RuleDoc(
+        what="Reports that a file needs more analysis work than the budget allows (at most once "
+             "per file).",
+        why="The budget keeps every lint run bounded: no input can hang shapelint. The models "
+            "in the file were not checked. Raise `budget` in `[tool.shapelint]` (or "
+            "`--shapelint-budget` under flake8) if the file is worth the time."),
+}
+
+
+def page(code: str) -> str:
+    """The Markdown rule page for one code, in Ruff's sections."""
+    entry, doc = REGISTRY[code], DOCS[code]
+    default = "" if entry.default else " It is off by default; select it with `--select " \
+        f"{code}`."
+    out = [f"# {code} {entry.name}", "",
+           f"{entry.summary} Severity: {entry.severity}.{default}", "",
+           "## What it does", "", doc.what, "", "## Why is this bad?", "", doc.why, ""]
+    if doc.example:
+        out += ["## Example", "", "```python", doc.example.rstrip("\n"), "```", ""]
+    if doc.use_instead:
+        out += ["Use instead:", "", "```python", doc.use_instead.rstrip("\n"), "```", ""]
+    out += ["## Fix", "", doc.fix, "", "## Known problems", "", doc.known_problems, "",
+            "## References", "", f"- Allow it on one line: `# noqa: {code}`",
+            "- [All codes](README.md)", ""]
+    return "\n".join(out)
+
+
+def index() -> str:
+    rows = [f"| [{c.code}]({c.code}.md) | {c.name} | {c.summary} |" for c in REGISTRY.values()]
+    return "\n".join(["# shapelint rules", "",
+                      "Generated by `python -m shapelint.rule_docs` from "
+                      "`src/shapelint/rule_docs.py`; do not edit by hand.", "",
+                      "| Code | Name | What it means |", "| --- | --- | --- |", *rows, ""])
+
+
+def pages() -> dict[str, str]:
+    """File name -> content for the whole docs/rules directory."""
+    out = {f"{code}.md": page(code) for code in REGISTRY}
+    out["README.md"] = index()
+    return out
+
+
+def write(directory: str) -> list[str]:
+    os.makedirs(directory, exist_ok=True)
+    written = []
+    for name, text in pages().items():
+        path = os.path.join(directory, name)
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in write(sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules")):
+        print(path)

@@ -1,0 +1,80 @@
+"""The commands beyond check and summary: fix and explain (kept apart from cli.py)."""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def register(commands) -> None:
+    """Add the subcommands to the `shapelint` parser; each sets `run`."""
+    fix = commands.add_parser("fix", help="apply autofixes (libcst codemods)")
+    fix.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    fix.add_argument("--diff", action="store_true",
+                     help="print a unified diff of the fixes and change nothing")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply fixes that choose a number (see the rule pages)")
+    fix.set_defaults(run=run_fix)
+    register_explain(commands)
+
+
+def _read_exact(path: str) -> str:
+    """The file's text with its line endings untouched (a fix must not rewrite them)."""
+    from .cli import UsageError
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; shapelint reads Python source files")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be read ({error.strerror})")
+
+
+def _write(path: str, text: str) -> None:
+    temporary = f"{path}.shapelint-tmp"
+    with open(temporary, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+def run_fix(args) -> int:
+    from .cli import EXIT_CLEAN, EXIT_FINDINGS, _python_files
+    from .fix import fix_source
+    from .gate import mentions_framework
+    texts = [(path, _read_exact(path)) for path in _python_files(args.paths)]
+    results = [fix_source(text, path, args.unsafe_fixes) for path, text in texts
+               if mentions_framework(text)]
+    if args.diff:
+        sys.stdout.write("".join(r.diff() for r in results))
+        return EXIT_FINDINGS if any(r.changed for r in results) else EXIT_CLEAN
+    for result in results:
+        if result.changed:
+            _write(result.path, result.after)
+        for fix in result.applied:
+            print(f"{result.path}:{fix.line}:{fix.col + 1}: {fix.code} fixed: {fix.title}")
+    from . import check_source
+    applied = sum(len(r.applied) for r in results)
+    skipped = sum(r.unsafe_skipped for r in results)
+    remaining = sum(len(check_source(r.after, r.path)) for r in results)
+    print(f"Fixed {applied} fault{'s' * (applied != 1)}; {remaining} remaining.")
+    if skipped:
+        print(f"{skipped} unsafe fix{'es' * (skipped != 1)} not applied "
+              "(review them with --diff --unsafe-fixes; apply with --unsafe-fixes).")
+    return EXIT_FINDINGS if remaining else EXIT_CLEAN
+
+
+def register_explain(commands) -> None:
+    explain = commands.add_parser("explain", help="print a rule's documentation page")
+    explain.add_argument("code", metavar="CODE", help="e.g. SHP201 or dense-on-feature-map")
+    explain.set_defaults(run=run_explain)
+
+
+def run_explain(args) -> int:
+    from .cli import EXIT_CLEAN, UsageError
+    from .codes import REGISTRY
+    from .rule_docs import page
+    wanted = args.code.strip()
+    match = [c.code for c in REGISTRY.values() if wanted.upper() == c.code or wanted == c.name]
+    if not match:
+        raise UsageError(f"no shapelint code '{wanted}' (codes: {', '.join(REGISTRY)})")
+    sys.stdout.write(page(match[0]))
+    return EXIT_CLEAN
