@@ -123,6 +123,8 @@ def run_child(path: str, models: list, device: str, timeout: float, memory: int)
                 f"exit status {child.returncode}"
             lines = stderr.decode("utf-8", "replace").strip().splitlines()
             last = f": {lines[-1]}" if lines else ""
+            if memory:
+                last += f" (the child's memory ceiling is {memory >> 20} MiB; see --memory-limit)"
             return {"error": f"ChildProcessError: the child process ended without a result "
                     f"({why}){last}", "error_type": "ChildProcessError"}
         with open(result, encoding="utf-8") as handle:
@@ -182,9 +184,9 @@ def parse_memory(text: str) -> int:
     """'4G', '512M', '2048' (MiB) or '0' (no ceiling) -> bytes."""
     from .cli import UsageError
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
-    text = text.strip().upper().removesuffix("IB").removesuffix("B")
-    scale = units.get(text[-1:], None)
-    number = text[:-1] if scale else text
+    size = text.strip().upper().removesuffix("IB").removesuffix("B")
+    scale = units.get(size[-1:], None)
+    number = size[:-1] if scale else size
     if not number.isdigit():
         raise UsageError(f"--memory-limit: '{text}' is not a size; give e.g. 4G, 512M or 0")
     return int(number) * (scale or 1 << 20)

@@ -46,7 +46,7 @@ def render_one(item) -> str:
         if item.predicted:
             for d in item.predicted:
                 lines.append(f"    predicted by {d.code.code} at line {d.line}: {d.message}")
-        else:
+        elif item.stage is not None:  # the framework raised (not a timeout or a crash)
             lines.append("    no SHP1xx diagnostic predicted this failure")
     elif item.predicted:
         ran = item.runtime is not None and item.runtime.get("output_shape") is not None
