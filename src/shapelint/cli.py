@@ -1,4 +1,4 @@
-"""The `shapelint` command: check, summary."""
+"""The `shapelint` command: check, summary, confirm."""
 from __future__ import annotations
 
 import argparse
@@ -39,6 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
                          default="table")
     from .subcommands import register
     register(commands)
+    confirm = commands.add_parser("confirm", help="static figures next to the real model's "
+                                  "(imports and runs the model file in a child process)")
+    confirm.add_argument("targets", nargs="+", metavar="PATH[::ENTRY]")
+    confirm.add_argument("--input-shape", metavar="SHAPE",
+                         help="batch-first, comma-separated, e.g. 1,3,224,224")
+    confirm.add_argument("--format", choices=("text", "json"), default="text")
+    confirm.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                         help="per model file (default 60)")
+    confirm.add_argument("--memory-limit", default="4G", metavar="SIZE",
+                         help="address-space ceiling of the child process, e.g. 4G (default), "
+                         "512M, 0 for none")
+    confirm.add_argument("--jobs", type=int, default=1, help="model files confirmed at once")
     return parser
 
 
@@ -46,11 +58,15 @@ def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("a command is required: check or summary (see 'shapelint --help')")
+            raise UsageError("a command is required: check, summary, confirm, fix or explain "
+                             "(see 'shapelint --help')")
         if getattr(args, "run", None) is not None:
             return args.run(args)
         if args.command == "check":
             return run_check(args)
+        if args.command == "confirm":
+            from .confirm import run_confirm  # the lint path never imports confirm
+            return run_confirm(args)
         return run_summary(args)
     except UsageError as error:
         print(f"shapelint: error: {error}", file=sys.stderr)
