@@ -80,6 +80,7 @@ def lookup(framework: str, type_name: str) -> Entry | None:
 def _load(framework: str) -> None:
     if framework == "keras":
         from . import keras_layers  # noqa: F401  (registers entries on import)
+        from . import keras_layers_more  # noqa: F401
     elif framework == "torch":
         from . import torch_nn  # noqa: F401
 

@@ -2,11 +2,13 @@
 functional models, and how a layer application becomes a node of the model graph."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
 from ..catalogue import Rule, lookup
-from ..dims import Sym, Unknown, is_known
+from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
+from ..dims import NotKnown, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
@@ -56,6 +58,11 @@ def call(interp, name: str, args, kwargs, node):
         return "channels_last"
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
+    if "layers" in parts and last in FUNCTIONAL_FORMS:
+        inputs = args[0] if args else kwargs.get("inputs")
+        rest = {k: v for k, v in kwargs.items() if k != "inputs"}
+        made = make_layer(interp, FUNCTIONAL_FORMS[last], args[1:], rest, node)
+        return made.shapelint_call(interp, (inputs,), {}, node)
     return Unknown(f"{name}() is outside the analysis")
 
 
@@ -98,15 +105,17 @@ class KerasLayer(LayerObject):
     """A Keras layer instance: called on KerasTensors, it adds a node to the graph."""
 
     def shapelint_call(self, interp, args, kwargs, node):
-        inputs = args[0] if args else kwargs.get("inputs")
-        tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
         applied = LayerNode(self, self.name, self.type_name, self.path, self.line, self.col,
                             inputs=[t.node for t in tensors],
                             tags=self.rule.tags if self.rule else frozenset())
-        apply(applied, [t.node.output_shape for t in tensors], not self.built)
+        apply(applied, [t.shape for t in tensors], not self.built)
         self.built = True
+        outs = getattr(applied, "output_shapes", None)
+        if outs:
+            return [KerasTensor(applied, i) for i in range(len(outs))]
         return KerasTensor(applied)
 
     def shapelint_attribute(self, interp, name):
@@ -115,13 +124,26 @@ class KerasLayer(LayerObject):
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
 
 
+def call_tensors(rule, args, kwargs) -> list:
+    """The tensors a layer call receives: `inputs` (a tensor or a list of them), and for
+    layers taking several (MultiHeadAttention's query, value, key) the further ones too."""
+    inputs = args[0] if args else kwargs.get("inputs", kwargs.get("query"))
+    tensors = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    if rule is not None and rule.multi_input and not isinstance(inputs, (list, tuple)):
+        more = list(args[1:3]) + [kwargs[k] for k in ("value", "key") if k in kwargs]
+        tensors += [t for t in more if isinstance(t, KerasTensor)]
+    return tensors
+
+
 @dataclass(eq=False)
 class KerasTensor:
     node: LayerNode  # the application (or Input) that produced it
+    index: int = 0  # which output of a layer with several
 
     @property
     def shape(self) -> Shape:
-        return self.node.output_shape
+        outs = getattr(self.node, "output_shapes", None)
+        return outs[self.index] if outs and self.index < len(outs) else self.node.output_shape
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":
@@ -196,6 +218,12 @@ class KerasSequential:
     input: KerasTensor | None = None
     uncertain: str = ""
 
+    def shapelint_call(self, interp, args, kwargs, node):
+        x = args[0] if args else kwargs.get("inputs")
+        if self.input is None and isinstance(x, KerasTensor):
+            self.input = KerasTensor(_input_node(interp, x.shape, "input_layer", node))
+        return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
     def shapelint_attribute(self, interp, name):
         if name == "add":
             return Builtin("Sequential.add", self._add)
@@ -250,8 +278,9 @@ class KerasSequential:
                           self.line, self.col, output_shape=shape, is_input=True)
         nodes, previous, seen = [start], start, set()
         for layer in self.layers:
-            if not isinstance(layer, KerasLayer):
-                uncertain = uncertain or f"nested model {layer.name} is not expanded yet"
+            layer = as_layer(layer)
+            if layer is None:
+                uncertain = uncertain or "a layer that is not known was added"
                 break
             applied = LayerNode(layer, layer.name, layer.type_name, layer.path, layer.line,
                                 layer.col, inputs=[previous],
@@ -260,8 +289,9 @@ class KerasSequential:
             seen.add(id(layer))
             nodes.append(applied)
             previous = applied
+        nodes = recount(nodes)
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
-                          [previous], show_inputs=False, unknown_reasons=reasons,
+                          [nodes[-1]], show_inputs=False, unknown_reasons=reasons,
                           uncertain=uncertain, apply=apply)
 
 
@@ -296,9 +326,16 @@ class KerasFunctional:
     outputs: list
     uncertain: str = ""
 
+    def shapelint_call(self, interp, args, kwargs, node):
+        return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
     def shapelint_attribute(self, interp, name):
         if name == "name":
             return self.name
+        if name in ("inputs", "outputs", "input", "output"):
+            tensors = getattr(self, name.rstrip("s") + "s")
+            return list(tensors) if name.endswith("s") else (
+                tensors[0] if len(tensors) == 1 else list(tensors))
         if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
             return Builtin(f"Model.{name}", lambda *a: None)
         return Unknown(f"Model.{name} is outside the analysis")
@@ -316,9 +353,56 @@ class KerasFunctional:
             order.append(n)
         for t in self.outputs:
             visit(t.node)
+        order = recount(order)
+        mapped = {id(n.original): n for n in order}
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,
-                          [t.node for t in self.outputs], show_inputs=True,
+                          [mapped[id(t.node)] for t in self.outputs], show_inputs=True,
                           uncertain=self.uncertain, apply=apply)
+
+
+def recount(order: list) -> list:
+    """Copies of a model's nodes in which each weight counts once in this model: a layer at
+    its first application, a nested model for the layers not counted before it (a layer
+    shared with another model counts in both, as Keras counts it)."""
+    seen, mapped, out = set(), {}, []
+    for n in order:
+        new = copy.copy(n)
+        new.original = getattr(n, "original", n)
+        new.inputs = [mapped.get(id(i), i) for i in n.inputs]
+        if not n.is_input:
+            if not n.counts:
+                apply(new, list(n.input_shapes), True)
+            parts = _leaves(new)
+            fresh = [p for p in parts if p[0] not in seen]
+            seen.update(p[0] for p in parts)
+            if not fresh:
+                new.counts, new.params, new.frozen = False, 0, 0
+            elif len(fresh) < len(parts):
+                new.params = sum((p[1].params for p in fresh), 0)
+                new.frozen = sum((p[1].frozen for p in fresh), 0)
+        mapped[id(n)] = new
+        out.append(new)
+    return out
+
+
+def _leaves(node) -> list:
+    """(layer id, node) for every layer whose weights a node's layer owns."""
+    model = getattr(node.layer, "model", None)
+    if model is None or not node.input_shapes:
+        return [(id(node.layer), node)]
+    override = node.input_shapes[0] if isinstance(model, KerasSequential) else None
+    out = [(id(node.layer), _ZERO)]
+    for n in model.graph(model.name, override).nodes:
+        if n.counts and not n.is_input:
+            out.extend(_leaves(n))
+    return out
+
+
+class _Zero:
+    params = frozen = 0
+
+
+_ZERO = _Zero()
 
 
 def make_functional(interp, args, kwargs, node):
@@ -350,3 +434,53 @@ def _tensors(value):
 
 
 MODEL_TYPES = (KerasSequential, KerasFunctional)
+
+
+# -- a model used as a layer of another model -------------------------------------------------
+
+def as_layer(item):
+    """The layer object for an item of a Sequential list (a layer, or a nested model)."""
+    if isinstance(item, KerasLayer):
+        return item
+    if isinstance(item, MODEL_TYPES):
+        return model_layer(item)
+    return None
+
+
+def model_layer(model) -> KerasLayer:
+    """One persistent layer object per nested model, so that sharing it counts it once; its
+    params are the nested model's total, as Keras's summary row shows."""
+    made = getattr(model, "_as_layer", None)
+    if made is None:
+        type_name = "Sequential" if isinstance(model, KerasSequential) else "Functional"
+        made = KerasLayer(type_name, model.name, model.path, model.line, model.col,
+                          rule=_model_rule(model))
+        made.model = model
+        model._as_layer = made
+    return made
+
+
+def _model_rule(model) -> Rule:
+    sequential = isinstance(model, KerasSequential)
+
+    def graph(x):
+        return model.graph(model.name, x if sequential else None)
+
+    def output(x):
+        if sequential:
+            return graph(x).outputs[0].output_shape
+        shapes = [t.shape for t in model.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def count(attr):
+        def formula(x):
+            g = graph(x[0] if isinstance(x, list) else x)
+            value = getattr(g, attr)
+            if value is None:
+                why = "; ".join(g.reasons()) or "params unknown"
+                raise NotKnown(f"nested model {model.name}: {why}")
+            return value
+        return formula
+    multi = not sequential and len(model.inputs) > 1
+    return Rule(output=output, params=count("trainable"), frozen=count("non_trainable"),
+                multi_input=multi)
