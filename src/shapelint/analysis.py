@@ -66,7 +66,8 @@ def analyse(source: str, path: str, limits: Limits | None = None,
         result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
         return result
     result.module = module
-    names = {id(v): k for k, v in module.scope.vars.items() if isinstance(v, MODEL_TYPES)}
+    names = {id(getattr(v, "payload", v)): k for k, v in module.scope.vars.items()
+             if isinstance(getattr(v, "payload", v), MODEL_TYPES)}
     for model in interp.state.models:
         result.models.append((names.get(id(model), model.name), model))
     if discover:
@@ -129,6 +130,7 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
         raise EntryError(f"'{entry}' needs more analysis work than the budget allows ({why})")
     if isinstance(value, Unknown):
         raise EntryError(f"'{entry}' could not be evaluated: {value.reason}")
+    value = getattr(value, "payload", value)  # a subclassed model's record
     if not isinstance(value, MODEL_TYPES):
         raise EntryError(f"'{entry}' is not a model shapelint can read")
     return value

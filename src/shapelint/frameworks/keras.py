@@ -145,6 +145,9 @@ class KerasTensor:
         outs = getattr(self.node, "output_shapes", None)
         return outs[self.index] if outs and self.index < len(outs) else self.node.output_shape
 
+    def shapelint_binary(self, interp, fn, left, right):
+        return tensor_binary(interp, fn, left, right)
+
     def shapelint_attribute(self, interp, name):
         if name == "shape":
             shape = self.shape
@@ -246,7 +249,7 @@ class KerasSequential:
     def _take(self, item):
         if isinstance(item, KerasTensor) and item.node.is_input and not self.layers:
             self.input = item
-        elif isinstance(item, (KerasLayer, KerasSequential, KerasFunctional)):
+        elif as_layer(item) is not None:
             self.layers.append(item)
         else:
             self.uncertain = self.uncertain or "a layer that is not known was added"
@@ -372,7 +375,7 @@ def recount(order: list) -> list:
         if not n.is_input:
             if not n.counts:
                 apply(new, list(n.input_shapes), True)
-            parts = _leaves(new)
+            parts = leaves(new)
             fresh = [p for p in parts if p[0] not in seen]
             seen.update(p[0] for p in parts)
             if not fresh:
@@ -385,8 +388,12 @@ def recount(order: list) -> list:
     return out
 
 
-def _leaves(node) -> list:
+def leaves(node) -> list:
     """(layer id, node) for every layer whose weights a node's layer owns."""
+    inner = getattr(node.layer, "subclass_leaves", None)
+    if inner is not None:
+        return [(id(node.layer), _ZERO)] + inner(node.input_shapes if len(node.input_shapes) > 1
+                                                 else node.input_shapes[:1])
     model = getattr(node.layer, "model", None)
     if model is None or not node.input_shapes:
         return [(id(node.layer), node)]
@@ -394,7 +401,7 @@ def _leaves(node) -> list:
     out = [(id(node.layer), _ZERO)]
     for n in model.graph(model.name, override).nodes:
         if n.counts and not n.is_input:
-            out.extend(_leaves(n))
+            out.extend(leaves(n))
     return out
 
 
@@ -433,17 +440,17 @@ def _tensors(value):
     return None
 
 
-MODEL_TYPES = (KerasSequential, KerasFunctional)
-
-
 # -- a model used as a layer of another model -------------------------------------------------
 
 def as_layer(item):
     """The layer object for an item of a Sequential list (a layer, or a nested model)."""
     if isinstance(item, KerasLayer):
         return item
-    if isinstance(item, MODEL_TYPES):
+    if isinstance(item, (KerasSequential, KerasFunctional)):
         return model_layer(item)
+    record = getattr(item, "payload", None)
+    if isinstance(record, Subclass):
+        return subclass_layer(record)
     return None
 
 
@@ -484,3 +491,62 @@ def _model_rule(model) -> Rule:
     multi = not sequential and len(model.inputs) > 1
     return Rule(output=output, params=count("trainable"), frozen=count("non_trainable"),
                 multi_input=multi)
+
+
+# -- arithmetic on tensors inside call(): an operation node without weights ---------------------
+
+class TensorOp(KerasLayer):
+    hidden = True  # Keras lists operations apart from layers (model.operations)
+
+
+def broadcast(shapes: list) -> Shape:
+    """NumPy broadcasting of full shapes (batch axis included), as keras.ops does."""
+    rank = max(len(s) for s in shapes)
+    dims = []
+    for i in range(rank):
+        sizes = [s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0]
+        known = {d for d in sizes if is_known(d) and d != 1}
+        if len(known) > 1:
+            from ..catalogue import LayerFault
+            from ..codes import SHP107
+            raise LayerFault(SHP107, "operands of shapes " + ", ".join(str(s) for s in shapes)
+                             + " cannot be broadcast together")
+        rest = [d for d in sizes if not (is_known(d) and d == 1)]
+        if known:
+            dims.append(known.pop())
+        elif not rest:
+            dims.append(1)
+        elif all(d == rest[0] for d in rest):
+            dims.append(rest[0])
+        else:
+            dims.append(Unknown("broadcast of unknown sizes"))
+    return Shape(tuple(dims))
+
+
+def tensor_binary(interp, fn, left, right):
+    operands = [left, right]
+    tensors = [t for t in operands if isinstance(t, KerasTensor)]
+    consts = []
+    for value in operands:
+        if isinstance(value, KerasTensor):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            consts.append(Shape(()))
+        elif hasattr(value, "shape") and isinstance(value.shape, tuple):
+            consts.append(Shape(tuple(value.shape)))
+        else:
+            return Unknown("arithmetic of a tensor with an unknown value")
+
+    def output(shapes):
+        shapes = list(shapes) + consts
+        if not all(s.known_rank for s in shapes):
+            raise NotKnown("operand of unknown rank")
+        return broadcast(shapes)
+    op = TensorOp(getattr(fn, "__name__", "op"), getattr(fn, "__name__", "op"), "", 0, 0,
+                  rule=Rule(output=output, multi_input=True))
+    return op.shapelint_call(interp, (tensors,), {}, None)
+
+
+from .keras_subclass import (Subclass, external_super, instance_attribute,  # noqa: E402,F401
+                             instantiate, subclass_layer)
+MODEL_TYPES = (KerasSequential, KerasFunctional, Subclass)

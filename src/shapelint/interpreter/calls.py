@@ -44,6 +44,8 @@ class CallsMixin:
             return func.fn(self, args, kwargs, node)
         if isinstance(func, Ref):
             return self.frameworks.call_ref(self, func, args, kwargs, node)
+        if isinstance(func, Instance):
+            return self.call(self.get_attribute(func, "__call__"), args, kwargs, node)
         hook = getattr(func, "shapelint_call", None)
         if hook is not None:
             return hook(self, args, kwargs, node)
