@@ -150,3 +150,19 @@ def test_build_without_a_build_method_is_unknown(tmp_path):
         """))
     [graph] = analyse(path.read_text(), str(path)).graphs()
     assert graph.total is None and "build()" in graph.reasons()[0]
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures" / "keras"
+
+
+@pytest.mark.parametrize("name", ["functional_shared_and_nested",
+                                  "dense_on_sequence_before_softmax",
+                                  "functional_and_subclassed_dense_on_feature_map"])
+def test_fixture_models_equal_keras(name):
+    _compare(FIXTURES / f"{name}.py")
+
+
+@pytest.mark.parametrize("name", ["merge_shape_mismatch", "input_shape_includes_batch"])
+def test_fixtures_marked_shp1xx_fail_in_keras(name):
+    with pytest.raises(ValueError):
+        real_keras_models(FIXTURES / f"{name}.py")

@@ -12,6 +12,7 @@ from ..dims import NotKnown, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
+from .keras_faults import explain
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
 ROOT = "keras."
@@ -112,6 +113,7 @@ class KerasLayer(LayerObject):
                             inputs=[t.node for t in tensors],
                             tags=self.rule.tags if self.rule else frozenset())
         apply(applied, [t.shape for t in tensors], not self.built)
+        explain(applied)
         self.built = True
         outs = getattr(applied, "output_shapes", None)
         if outs:
@@ -149,9 +151,10 @@ class KerasTensor:
         return tensor_binary(interp, fn, left, right)
 
     def shapelint_attribute(self, interp, name):
-        if name == "shape":
+        if name == "shape":  # as Keras shows it: None for every size not known statically
             shape = self.shape
-            return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
+            return tuple(d if is_known(d) else None for d in shape.dims) if shape.known_rank \
+                else Unknown("shape of unknown rank")
         if name == "ndim":
             return len(self.shape.dims) if self.shape.known_rank else Unknown("unknown rank")
         return Unknown(f"tensor.{name} is outside the analysis")
@@ -172,6 +175,10 @@ def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col
         layer.input_shape = input_shape((kwargs["input_dim"],))
     elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
         layer.input_shape = input_shape(kwargs["input_shape"])
+        layer.declared = kwargs["input_shape"]
+    activation = kwargs.get("activation", args[1] if type_name == "Dense" and len(args) > 1
+                            else args[0] if type_name == "Activation" and args else None)
+    layer.activation = "softmax" if type_name == "Softmax" else activation
     return layer
 
 
@@ -289,6 +296,7 @@ class KerasSequential:
                                 layer.col, inputs=[previous],
                                 tags=layer.rule.tags if layer.rule else frozenset())
             apply(applied, [previous.output_shape], id(layer) not in seen)
+            explain(applied, getattr(layer, "declared", None) if previous is start else None)
             seen.add(id(layer))
             nodes.append(applied)
             previous = applied

@@ -51,7 +51,7 @@ class ImportsMixin:
 
     def import_module(self, name: str, level: int, importer: UserModule | None):
         """A UserModule when the module is the user's own file, else a Ref to it."""
-        if level == 0 and name.split(".")[0] in MODELLED_ROOTS:
+        if level == 0 and name.split(".")[0] in MODELLED_ROOTS and not _read_anyway(name):
             return Ref(name)
         path = self.find_module(name, level, importer)
         if path is None:
@@ -98,6 +98,15 @@ class ImportsMixin:
         except (OSError, UnicodeDecodeError, cst.ParserSyntaxError, RecursionError):
             return Unknown(f"module {name} could not be read")
         return self.run_module(tree, path, name)
+
+
+# Helper modules inside modelled packages that are plain Python worth reading as text when
+# they are found next to the analysed file (keras's applications read their own helpers).
+READ_ANYWAY = ("keras.src.applications",)
+
+
+def _read_anyway(name: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in READ_ANYWAY)
 
 
 def _module_file(base: str, parts: list[str]) -> str | None:
