@@ -78,6 +78,12 @@ for name in ("GaussianNoise", "GaussianDropout", "AlphaDropout"):
 for rank, shape in ((1, (4, 5)), (2, (4, 5, 6)), (3, (3, 4, 5, 6))):
     case(f"SpatialDropout{rank}D", (0.2,), {}, shape)
 case("PReLU", (), {}, (4, 5))
+case("EinsumDense", ("ab,bc->ac", 64), {}, (32,))
+case("EinsumDense", ("ab,bc->ac", 64), {"bias_axes": "c"}, (32,))
+case("EinsumDense", ("abc,cd->abd", (None, 64)), {"bias_axes": "d"}, (7, 32))
+case("EinsumDense", ("abc,cde->abde", (None, 4, 8)), {"bias_axes": "de"}, (7, 32))
+case("EinsumDense", ("abc,cd->abd", (7, 64)), {}, (7, 32))
+case("EinsumDense", ("abc,bcd->ad", (16,)), {"bias_axes": "d"}, (5, 6))
 case("PReLU", (), {"shared_axes": [1, 2]}, (4, 5, 3))
 
 

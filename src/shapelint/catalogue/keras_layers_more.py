@@ -580,3 +580,39 @@ def prelu(alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=No
     def params(x):
         return product(1 if i in shared else d for i, d in enumerate(x[:]) if i > 0)
     return Rule(output=lambda x: x, params=params)
+
+
+@layer("keras", "EinsumDense")
+def einsum_dense(equation, output_shape, activation=None, bias_axes=None, **kwargs):
+    """equation "in,kernel->out" (no ellipsis): kernel sizes come from the input or from
+    output_shape (batch excluded); the bias spans bias_axes (einsum_dense.py)."""
+    if not isinstance(equation, str) or "..." in equation or "->" not in equation:
+        raise NotKnown("this einsum equation is not modelled")
+    left, out_spec = equation.replace(" ", "").split("->")
+    if left.count(",") != 1:
+        raise NotKnown("this einsum equation is not modelled")
+    in_spec, kernel_spec = left.split(",")
+    wanted = (output_shape,) if is_known(output_shape) or output_shape is None else output_shape
+    if not isinstance(wanted, (tuple, list)) or len(wanted) != len(out_spec) - 1:
+        raise NotKnown("output_shape is not known")
+    bias = bias_axes or ""
+    if not isinstance(bias, str):
+        raise NotKnown("bias_axes is not known")
+
+    def shapes(x):
+        if x.rank != len(in_spec):
+            raise LayerFault(SHP105, f"EinsumDense equation {equation!r} needs a rank-"
+                             f"{len(in_spec)} input, got {x}", input_shape=x.to_json())
+        # Keras prints output_shape as given (a None stays None even where the input knows)
+        out = [x[0]] + [Unknown("EinsumDense output") if d is None else d for d in wanted]
+        sizes = {c: x[i] for i, c in enumerate(in_spec)}
+        sizes.update({c: out[i] for i, c in enumerate(out_spec) if c not in sizes})
+        return Shape(tuple(out)), sizes
+
+    def params(x):
+        _, sizes = shapes(x)
+        if any(c not in sizes for c in kernel_spec + bias):
+            raise NotKnown("an einsum axis is neither in the input nor in the output")
+        return product(sizes[c] for c in kernel_spec) + (product(sizes[c] for c in bias)
+                                                         if bias else 0)
+    return Rule(output=lambda x: shapes(x)[0], params=params)
