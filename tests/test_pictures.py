@@ -50,8 +50,8 @@ def test_functional_branches_are_edges(capsys, tmp_path):
     edges = re.findall(r'(m0_n\d+) -> (m0_n\d+) \[label="([^"]+)"\]', text)
     assert sorted(edges) == [("m0_n0", "m0_n1", "(None, 32)"), ("m0_n0", "m0_n2", "(None, 32)"),
                              ("m0_n1", "m0_n3", "(None, 8)"), ("m0_n2", "m0_n3", "(None, 8)")]
-    assert params_in(text) == [264, 264]
-    assert 'add (Add)\\nparams: ?"' in text  # Add is not in the catalogue: unknown, not 0
+    assert params_in(text) == [264, 264, 0]  # Dense(8) twice, then Add (no weights in Keras)
+    assert 'add (Add)\\nparams: 0"' in text
     mermaid = summary(capsys, "mermaid", path)
     assert mermaid.startswith("flowchart TD\n")
     assert 'm0_n0 -->|"(None, 32)"| m0_n1' in mermaid and mermaid.count("-->") == 4

@@ -10,8 +10,11 @@ from .shapes import Shape, product
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
            if node.fault is not None]
-    out.extend(dense_on_feature_map(graph) if graph.framework == "keras"
-               else linear_on_feature_map(graph) + linear_input_sizes(graph))
+    if graph.framework == "keras":
+        out.extend(dense_on_feature_map(graph))
+        out.extend(dense_on_sequence(graph))
+    else:
+        out.extend(linear_on_feature_map(graph) + linear_input_sizes(graph))
     out.extend(blind_spots(graph))
     return out
 
@@ -181,11 +184,36 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
     return out
 
 
+def dense_on_sequence(graph: ModelGraph) -> list[Diagnostic]:
+    """SHP201 for a Dense on a rank-3 sequence (after Conv1D, or an RNN returning sequences)
+    whose softmax head then classifies every step: a vector was meant."""
+    out = []
+    for head in graph.outputs:
+        if getattr(head.layer, "activation", None) != "softmax" or \
+                not (head.output_shape.known_rank and head.output_shape.rank == 3):
+            continue
+        node, root = head, None
+        while node is not None and not node.is_input and "flattens" not in node.tags:
+            shape = node.input_shapes[0] if node.input_shapes else None
+            if "dense" in node.tags:
+                if shape is not None and shape.known_rank and shape.rank == 3:
+                    root = node
+            elif "elementwise" not in node.tags and node.type_name != "Dropout":
+                break
+            node = node.inputs[0] if len(node.inputs) == 1 else None
+        if root is not None and root.counts:
+            out.append(_dense_diagnostic(graph, root, " Its softmax head then classifies every "
+                                         "step of the sequence; a vector per sample (Flatten, "
+                                         "GlobalAveragePooling1D or return_sequences=False) "
+                                         "was likely meant."))
+    return out
+
+
 def _flatten(shapes: list) -> list:
     return [Shape((s[0], s.features())) for s in shapes]
 
 
-def _dense_diagnostic(graph: ModelGraph, node: LayerNode) -> Diagnostic:
+def _dense_diagnostic(graph: ModelGraph, node: LayerNode, why: str = "") -> Diagnostic:
     shape = node.input_shapes[0]
     units = node.output_shape[-1] if node.output_shape.known_rank else "?"
     fixed = graph.replay({node: _flatten})
@@ -210,6 +238,7 @@ def _dense_diagnostic(graph: ModelGraph, node: LayerNode) -> Diagnostic:
     else:
         message += (" With Flatten() before it, its size would depend on the input size, "
                     "which is not known here.")
+    message += why
     return Diagnostic(SHP201, node.line, node.col, message, data, node.path)
 
 

@@ -41,9 +41,15 @@ SHP105 = _register("SHP105", "invalid-layer-arguments", ERROR,
                    "A layer is constructed with arguments its framework rejects.")
 SHP106 = _register("SHP106", "channel-mismatch", ERROR,
                    "A layer's declared channel or feature count contradicts its input.")
+SHP107 = _register("SHP107", "merge-shape-mismatch", ERROR,
+                   "A merge layer (Add, Concatenate, ...) receives inputs of incompatible shapes.")
+SHP108 = _register("SHP108", "input-shape-includes-batch", ERROR,
+                   "input_shape= includes the batch dimension, which Keras adds itself.")
 # SHP2xx: legal, but almost surely not the model the author meant.
 SHP201 = _register("SHP201", "dense-on-feature-map", WARNING,
                    "Dense applied to a feature map acts per position; a Flatten was likely meant.")
+SHP202 = _register("SHP202", "input-shape-counts-samples", WARNING,
+                   "input_shape starts with what looks like the number of samples.")
 # SHP3xx: blind spots, off by default.
 SHP301 = _register("SHP301", "unresolved-layer", INFO,
                    "A layer is not in shapelint's catalogue; its shape and params are unknown.",

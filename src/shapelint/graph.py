@@ -56,7 +56,8 @@ class ModelGraph:
 
     @property
     def rows(self) -> list:
-        return [n for n in self.nodes if self.show_inputs or not n.is_input]
+        return [n for n in self.nodes if (self.show_inputs or not n.is_input)
+                and not getattr(n.layer, "hidden", False)]
 
     def _sum(self, attr: str) -> int | None:
         if self.uncertain:

@@ -164,6 +164,41 @@ DOCS: dict[str, RuleDoc] = {
                     "        self.b = nn.Conv2d(8, 8, 3)\n\n"
                     "    def forward(self, x):\n"
                     "        return self.b(self.a(x))\n"),
+    "SHP107": RuleDoc(
+        what="Reports a merge layer (`Add`, `Concatenate`, `Multiply`, ...) whose inputs cannot "
+             "be combined: different shapes, or sizes that differ off the concatenation axis.",
+        why="Keras raises when it builds the model; the message names both shapes so the "
+            "branch that went wrong is visible before anything runs.",
+        example="import keras\nfrom keras import layers\n\n"
+                "a = keras.Input(shape=(8,))\n"
+                "b = keras.Input(shape=(4,))\n"
+                "model = keras.Model([a, b], layers.Add()([a, b]))\n",
+        use_instead="import keras\nfrom keras import layers\n\n"
+                    "a = keras.Input(shape=(8,))\n"
+                    "b = keras.Input(shape=(4,))\n"
+                    "model = keras.Model([a, b], layers.Add()([a, layers.Dense(8)(b)]))\n"),
+    "SHP108": RuleDoc(
+        what="Reports an `input_shape` that includes the batch dimension, e.g. "
+             "`input_shape=(None, 28, 28, 1)` on a `Conv2D`.",
+        why="Keras adds the batch axis itself, so the layer receives a tensor one rank too "
+            "high and the model fails to build.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([layers.Conv2D(8, 3, input_shape=(None, 28, 28, 1))])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([layers.Conv2D(8, 3, input_shape=(28, 28, 1))])\n"),
+    "SHP202": RuleDoc(
+        what="Reports an `input_shape` whose first size looks like the number of samples "
+             "(e.g. `(60000, 28, 28)` for MNIST) rather than the size of one sample.",
+        why="Keras adds the batch axis itself; `(60000, 28, 28)` builds a model whose rows are "
+            "60000 pixels tall and whose 28 'channels' are image columns. It builds, trains "
+            "nothing useful, and fails on the real data.",
+        example="from keras import Sequential, layers\n\n"
+                "model = Sequential([layers.Conv2D(8, 3, input_shape=(60000, 28, 28))])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "model = Sequential([layers.Conv2D(8, 3, input_shape=(28, 28, 1))])\n",
+        known_problems="A heuristic: it fires when the first size is at least 1000 and more "
+                       "than 8 times the others. A genuinely tall input can trip it; silence "
+                       "the line with `# noqa: SHP202`."),
     "SHP201": RuleDoc(
         what="Checks for a `Dense` (Keras) or `Linear` (torch) applied to a feature map of rank "
              "4 or more, reported at the first such layer only.",

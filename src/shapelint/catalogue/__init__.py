@@ -110,6 +110,7 @@ def _counts_unknown(rule: Rule, reason: str) -> Rule:
 def _load(framework: str) -> None:
     if framework == "keras":
         from . import keras_layers  # noqa: F401  (registers entries on import)
+        from . import keras_layers_more  # noqa: F401
     elif framework == "torch":
         from . import torch_nn  # noqa: F401
 

@@ -199,7 +199,7 @@ class SuperProxy:
         for c in after:
             if name in c.namespace:
                 return interp.bind_attribute(c.namespace[name], self.self_value, cls)
-        for c in [self.owner] + after:  # the owner's external bases follow it in the MRO
+        for c in ([self.owner] if self.owner in mro else []) + after:  # external bases
             for base in c.bases:
                 if isinstance(base, Ref):
                     found = interp.frameworks.external_super(interp, self.self_value,

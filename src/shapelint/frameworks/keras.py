@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..catalogue import Rule, lookup
+from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
 from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
+from .keras_faults import explain
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
 ROOT = "keras."
@@ -57,6 +59,11 @@ def call(interp, name: str, args, kwargs, node):
         return keras_layers.DEFAULT_DATA_FORMAT
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
+    if "layers" in parts and last in FUNCTIONAL_FORMS:
+        inputs = args[0] if args else kwargs.get("inputs")
+        rest = {k: v for k, v in kwargs.items() if k != "inputs"}
+        made = make_layer(interp, FUNCTIONAL_FORMS[last], args[1:], rest, node)
+        return made.shapelint_call(interp, (inputs,), {}, node)
     return Unknown(f"{name}() is outside the analysis")
 
 
@@ -99,15 +106,18 @@ class KerasLayer(LayerObject):
     """A Keras layer instance: called on KerasTensors, it adds a node to the graph."""
 
     def shapelint_call(self, interp, args, kwargs, node):
-        inputs = args[0] if args else kwargs.get("inputs")
-        tensors = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
         applied = LayerNode(self, self.name, self.type_name, self.path, self.line, self.col,
                             inputs=[t.node for t in tensors],
                             tags=self.rule.tags if self.rule else frozenset())
-        apply(applied, [t.node.output_shape for t in tensors], not self.built)
+        apply(applied, [t.shape for t in tensors], not self.built)
+        explain(applied)
         self.built = True
+        outs = getattr(applied, "output_shapes", None)
+        if outs:
+            return [KerasTensor(applied, i) for i in range(len(outs))]
         return KerasTensor(applied)
 
     def shapelint_attribute(self, interp, name):
@@ -116,18 +126,35 @@ class KerasLayer(LayerObject):
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
 
 
+def call_tensors(rule, args, kwargs) -> list:
+    """The tensors a layer call receives: `inputs` (a tensor or a list of them), and for
+    layers taking several (MultiHeadAttention's query, value, key) the further ones too."""
+    inputs = args[0] if args else kwargs.get("inputs", kwargs.get("query"))
+    tensors = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    if rule is not None and rule.multi_input and not isinstance(inputs, (list, tuple)):
+        more = list(args[1:3]) + [kwargs[k] for k in ("value", "key") if k in kwargs]
+        tensors += [t for t in more if isinstance(t, KerasTensor)]
+    return tensors
+
+
 @dataclass(eq=False)
 class KerasTensor:
     node: LayerNode  # the application (or Input) that produced it
+    index: int = 0  # which output of a layer with several
 
     @property
     def shape(self) -> Shape:
-        return self.node.output_shape
+        outs = getattr(self.node, "output_shapes", None)
+        return outs[self.index] if outs and self.index < len(outs) else self.node.output_shape
+
+    def shapelint_binary(self, interp, fn, left, right):
+        return tensor_binary(interp, fn, left, right)
 
     def shapelint_attribute(self, interp, name):
-        if name == "shape":
+        if name == "shape":  # as Keras shows it: None for every size not known statically
             shape = self.shape
-            return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
+            return tuple(d if is_known(d) else None for d in shape.dims) if shape.known_rank \
+                else Unknown("shape of unknown rank")
         if name == "ndim":
             return len(self.shape.dims) if self.shape.known_rank else Unknown("unknown rank")
         return Unknown(f"tensor.{name} is outside the analysis")
@@ -148,6 +175,10 @@ def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col
         layer.input_shape = input_shape((kwargs["input_dim"],))
     elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
         layer.input_shape = input_shape(kwargs["input_shape"])
+        layer.declared = kwargs["input_shape"]
+    activation = kwargs.get("activation", args[1] if type_name == "Dense" and len(args) > 1
+                            else args[0] if type_name == "Activation" and args else None)
+    layer.activation = "softmax" if type_name == "Softmax" else activation
     return layer
 
 
@@ -197,6 +228,12 @@ class KerasSequential:
     input: KerasTensor | None = None
     uncertain: str = ""
 
+    def shapelint_call(self, interp, args, kwargs, node):
+        x = args[0] if args else kwargs.get("inputs")
+        if self.input is None and isinstance(x, KerasTensor):
+            self.input = KerasTensor(_input_node(interp, x.shape, "input_layer", node))
+        return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
     def shapelint_attribute(self, interp, name):
         if name == "add":
             return Builtin("Sequential.add", self._add)
@@ -219,7 +256,7 @@ class KerasSequential:
     def _take(self, item):
         if isinstance(item, KerasTensor) and item.node.is_input and not self.layers:
             self.input = item
-        elif isinstance(item, (KerasLayer, KerasSequential, KerasFunctional)):
+        elif as_layer(item) is not None:
             self.layers.append(item)
         else:
             self.uncertain = self.uncertain or "a layer that is not known was added"
@@ -251,18 +288,21 @@ class KerasSequential:
                           self.line, self.col, output_shape=shape, is_input=True)
         nodes, previous, seen = [start], start, set()
         for layer in self.layers:
-            if not isinstance(layer, KerasLayer):
-                uncertain = uncertain or f"nested model {layer.name} is not expanded yet"
+            layer = as_layer(layer)
+            if layer is None:
+                uncertain = uncertain or "a layer that is not known was added"
                 break
             applied = LayerNode(layer, layer.name, layer.type_name, layer.path, layer.line,
                                 layer.col, inputs=[previous],
                                 tags=layer.rule.tags if layer.rule else frozenset())
             apply(applied, [previous.output_shape], id(layer) not in seen)
+            explain(applied, getattr(layer, "declared", None) if previous is start else None)
             seen.add(id(layer))
             nodes.append(applied)
             previous = applied
+        nodes = recount(nodes)
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
-                          [previous], show_inputs=False, unknown_reasons=reasons,
+                          [nodes[-1]], show_inputs=False, unknown_reasons=reasons,
                           uncertain=uncertain, apply=apply)
 
 
@@ -297,9 +337,16 @@ class KerasFunctional:
     outputs: list
     uncertain: str = ""
 
+    def shapelint_call(self, interp, args, kwargs, node):
+        return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
     def shapelint_attribute(self, interp, name):
         if name == "name":
             return self.name
+        if name in ("inputs", "outputs", "input", "output"):
+            tensors = getattr(self, name.rstrip("s") + "s")
+            return list(tensors) if name.endswith("s") else (
+                tensors[0] if len(tensors) == 1 else list(tensors))
         if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
             return Builtin(f"Model.{name}", lambda *a: None)
         return Unknown(f"Model.{name} is outside the analysis")
@@ -317,8 +364,10 @@ class KerasFunctional:
             order.append(n)
         for t in self.outputs:
             visit(t.node)
+        order = recount(order)
+        mapped = {id(n.original): n for n in order}
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,
-                          [t.node for t in self.outputs], show_inputs=True,
+                          [mapped[id(t.node)] for t in self.outputs], show_inputs=True,
                           uncertain=self.uncertain, apply=apply)
 
 
@@ -350,8 +399,14 @@ def _tensors(value):
     return None
 
 
-MODEL_TYPES = (KerasSequential, KerasFunctional)
+from .keras_graph import (as_layer, broadcast, leaves, model_layer,  # noqa: E402,F401
+                          recount, tensor_binary)
+from .keras_subclass import (Subclass, external_super, instance_attribute,  # noqa: E402,F401
+                             instantiate, subclass_layer)
+MODEL_TYPES = (KerasSequential, KerasFunctional, Subclass)
 
 
 def as_model(value):
+    """A Keras model: Sequential, functional, or the record of a subclassed keras.Model."""
+    value = getattr(value, "payload", value)
     return value if isinstance(value, MODEL_TYPES) else None

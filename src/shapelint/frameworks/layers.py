@@ -92,7 +92,11 @@ def _apply(node: LayerNode, shapes: list, first: bool) -> None:
         return
     try:
         _check_rank(layer, rule, shapes)
-        node.output_shape = rule.output(x)
+        out = rule.output(x)
+        if isinstance(out, (list, tuple)):  # a layer with several outputs (LSTM states...)
+            node.output_shapes = list(out)
+            out = out[0]
+        node.output_shape = out
     except LayerFault as fault:
         node.fault, node.output_shape = fault, unknown
         node.params = node.frozen = Unknown("after-error")

@@ -294,6 +294,8 @@ PURE_REFS.update({
     "numpy.prod": math.prod, "numpy.sum": sum,
     "numpy.ceil": math.ceil, "numpy.floor": math.floor, "numpy.sqrt": math.sqrt,
     "numpy.round": round,
+    "numpy.linspace": lambda start, stop, num=50, endpoint=True: [
+        start + (stop - start) * i / max(num - endpoint, 1) for i in range(num)],
 })
 PURE_REFS = {k: v for k, v in PURE_REFS.items() if v is not None}
 CONSTANT_REFS = {"math.pi": math.pi, "math.e": math.e, "math.inf": math.inf,

@@ -140,11 +140,7 @@ class CallsMixin:
         made = self.frameworks.call_instance(self, obj, args, kwargs, node)
         if made is not NotImplemented:
             return made
-        try:
-            method = obj.cls.lookup("__call__")
-        except KeyError:
-            return Unknown(f"{obj.cls.name} instances are not callable")
-        return self.call(self.bind_attribute(method, obj, obj.cls), args, kwargs, node)
+        return self.call(self.get_attribute(obj, "__call__"), args, kwargs, node)
 
     # -- classes --
     def instantiate(self, cls: Class, args, kwargs, node):

@@ -53,7 +53,7 @@ class ImportsMixin:
 
     def import_module(self, name: str, level: int, importer: UserModule | None):
         """A UserModule when the module is the user's own file, else a Ref to it."""
-        if level == 0 and name.split(".")[0] in MODELLED_ROOTS:
+        if level == 0 and name.split(".")[0] in MODELLED_ROOTS and not _read_anyway(name):
             return Ref(name)
         path = self.find_module(name, level, importer)
         if path is None:
@@ -103,6 +103,15 @@ class ImportsMixin:
         if tree is None:
             return Unknown(f"module {name} could not be parsed")
         return self.run_module(tree, path, name, source=source)
+
+
+# Helper modules inside modelled packages that are plain Python worth reading as text when
+# they are found next to the analysed file (keras's applications read their own helpers).
+READ_ANYWAY = ("keras.src.applications",)
+
+
+def _read_anyway(name: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in READ_ANYWAY)
 
 
 def _module_file(base: str, parts: list[str]) -> str | None:

@@ -1,0 +1,333 @@
+"""Subclassed keras.Model and keras.layers.Layer: `__init__` runs on an abstract self, the
+sublayers it makes are applied when `call` runs on abstract KerasTensors, and weights made by
+`add_weight` in `build` count with them, each weight once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalogue import Rule
+from ..dims import NotKnown, Unknown, is_known
+from ..graph import LayerNode, ModelGraph
+from ..interpreter.values import Builtin, Instance
+from ..shapes import Shape
+from . import keras as k
+from .layers import InputMarker, apply
+
+_BASES = {"Model": "model", "Layer": "layer"}
+
+
+def keras_kind(cls) -> str | None:
+    """"model" or "layer" when a user class derives from keras.Model or keras.layers.Layer."""
+    from . import canonical
+    for base in cls.framework_bases():
+        name = canonical(base)
+        last = name.rsplit(".", 1)[-1]
+        if name.startswith("keras.") and last in _BASES:
+            return _BASES[last]
+    return None
+
+
+@dataclass(frozen=True)
+class Weight:
+    """A weight made by add_weight: a constant tensor without a batch axis."""
+    shape: tuple
+
+    def shapelint_attribute(self, interp, name):
+        if name == "shape":
+            return self.shape
+        return Unknown(f"weight.{name} is outside the analysis")
+
+    def shapelint_binary(self, interp, fn, left, right):
+        return k.tensor_binary(interp, fn, left, right)
+
+
+@dataclass(eq=False, repr=False)
+class Subclass:
+    """The record of one subclassed layer or model instance (Instance.payload)."""
+    kind: str
+    type_name: str
+    name: str
+    path: str
+    line: int
+    col: int
+    instance: Instance = None  # type: ignore[assignment]
+    weights: list = field(default_factory=list)  # (shape, trainable)
+    shape: Shape | None = None  # the input it was built for or called on
+    uncertain: str = ""
+    functional: object = None  # a KerasFunctional when __init__ passed inputs/outputs
+    traces: dict = field(default_factory=dict)
+    layer: object = None
+
+    def __repr__(self):
+        return f"<keras {self.kind} {self.type_name} {self.name!r}>"
+
+    def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
+        if self.functional is not None:
+            g = self.functional.graph(entry, override)
+            g.name = self.name
+            return g
+        shape = override or self.shape
+        reasons = [] if shape is not None else [
+            f"{self.type_name} is only built with build(), which in Keras 3 creates no "
+            "sublayer weights; give --input-shape to count it as called"
+            if getattr(self, "build_only", False) else
+            f"{self.type_name} is never called on a known input shape"]
+        nodes, outputs = [], []
+        if shape is not None:
+            trace = self.trace([shape])
+            if isinstance(trace, str):
+                reasons.append(trace)
+            else:
+                nodes, outputs = trace
+        return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
+                          outputs, show_inputs=False, unknown_reasons=reasons,
+                          uncertain=self.uncertain or "; ".join(reasons), apply=apply)
+
+    def trace(self, shapes: list):
+        """Run `call` on fresh inputs of these shapes: (nodes counted once, output nodes), or
+        a reason why not."""
+        key = tuple(str(s) for s in shapes)
+        if key not in self.traces:
+            self.traces[key] = _trace(self, shapes)
+        return self.traces[key]
+
+
+def _trace(record: Subclass, shapes: list):
+    interp = record.interp
+    inputs = [k.KerasTensor(LayerNode(InputMarker(s, "input"), "input", "InputLayer",
+                                      record.path, record.line, record.col, output_shape=s,
+                                      is_input=True)) for s in shapes]
+    arg = inputs[0] if len(inputs) == 1 else inputs
+    inst = record.instance
+    try:
+        build = inst.cls.lookup("build")
+    except KeyError:
+        build = None
+    saved, record.weights = record.weights, []
+    if build is not None:
+        dims = [s.to_json() if s.known_rank else None for s in shapes]
+        as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
+                    if ds is not None else None for ds in dims]
+        interp.call(interp.bind_attribute(build, inst, inst.cls),
+                    (as_shape[0] if len(as_shape) == 1 else as_shape,), {}, None)
+    try:
+        call = inst.cls.lookup("call")
+    except KeyError:
+        return f"{record.type_name} defines no call()"
+    out = interp.call(interp.bind_attribute(call, inst, inst.cls), (arg,), {}, None)
+    tensors = out if isinstance(out, (list, tuple)) else [out]
+    if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
+        why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
+        return f"{record.type_name}.call() returns {why}"
+    order, seen = [], set()
+
+    def visit(n):
+        if id(n) in seen:
+            return
+        seen.add(id(n))
+        for i in n.inputs:
+            visit(i)
+        order.append(n)
+    for t in tensors:
+        visit(t.node)
+    order = k.recount(order)
+    mapped = {id(n.original): n for n in order}
+    weights, record.weights = record.weights, saved or record.weights
+    return order + [own_weights(record, weights)], [mapped[id(t.node)] for t in tensors]
+
+
+def own_weights(record: Subclass, weights: list) -> LayerNode:
+    """A hidden row holding the weights the class made itself with add_weight."""
+    marker = InputMarker(Shape.unknown("weights"), "weights")
+    marker.hidden = True
+    node = LayerNode(marker, f"{record.name} weights", "Weights", record.path, record.line,
+                     record.col)
+    node.params = node.frozen = 0
+    for shape, trainable in weights:
+        count = 1
+        for d in shape:
+            count = count * d if is_known(d) else Unknown(f"weight shape {shape} is not known")
+        if trainable is True:
+            node.params = node.params + count
+        elif trainable is False:
+            node.frozen = node.frozen + count
+        else:
+            node.params = Unknown("add_weight(trainable=...) is not known")
+    return node
+
+
+# -- the hooks ------------------------------------------------------------------------------
+
+def instantiate(interp, cls, args, kwargs, node):
+    kind = keras_kind(cls)
+    if kind is None:
+        return NotImplemented
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    name = kwargs.get("name")
+    inst = Instance(cls)
+    record = Subclass(kind, cls.name, name if isinstance(name, str) else
+                      interp.state.unique_name(k.to_snake_case(cls.name)), path, line, col, inst)
+    record.interp = interp
+    inst.payload = record
+    try:
+        init = cls.lookup("__init__")
+    except KeyError:
+        init = None
+    if init is not None:
+        interp.call(interp.bind_attribute(init, inst, cls), tuple(args), dict(kwargs), node)
+    if interp.uncertain:
+        record.uncertain = "built under an undecided condition"
+    if kind == "model":
+        interp.state.models.append(record)
+    return inst
+
+
+def _record(obj):
+    payload = getattr(obj, "payload", None)
+    return payload if isinstance(payload, Subclass) else None
+
+
+def set_instance_attribute(interp, obj, name, value):
+    return NotImplemented
+
+
+def instance_attribute(interp, obj, name):
+    record = _record(obj)
+    if record is None:
+        return NotImplemented
+    try:
+        obj.cls.lookup(name)
+        return NotImplemented  # the class's own definition wins
+    except KeyError:
+        pass
+    if name == "__call__":
+        return Builtin(f"{record.type_name}.__call__",
+                       lambda i, a, kw, n: subclass_layer(record).shapelint_call(i, a, kw, n))
+    if name == "add_weight":
+        return Builtin("add_weight", lambda i, a, kw, n: _add_weight(record, a, kw))
+    if name == "build":
+        return Builtin("build", lambda i, a, kw, n: _external_build(record, i, a, kw, n))
+    if name == "name":
+        return record.name
+    if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
+        return Builtin(f"Model.{name}", lambda *a: None)
+    return Unknown(f"{record.type_name}.{name} is outside the analysis")
+
+
+def external_super(interp, self_value, base, name):
+    record = _record(self_value)
+    if record is None or not base.startswith("keras."):
+        return NotImplemented
+    if name == "__init__":
+        return Builtin("Layer.__init__", lambda i, a, kw, n: _super_init(record, i, a, kw, n))
+    if name in ("build", "call") and name == "build":
+        return Builtin("Layer.build", lambda *a: None)
+    return Unknown(f"super().{name} of a Keras base is outside the analysis")
+
+
+def _super_init(record, interp, args, kwargs, node):
+    if isinstance(kwargs.get("name"), str):
+        record.name = kwargs["name"]
+    inputs = args[0] if args else kwargs.get("inputs")
+    outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
+    if inputs is not None and outputs is not None:
+        made = k.make_functional(interp, (inputs, outputs), {}, node)
+        if isinstance(made, k.KerasFunctional):
+            interp.state.models.remove(made)
+            record.functional = made
+        else:
+            record.uncertain = "the inputs or outputs given to Model.__init__ are not known"
+    return None
+
+
+def _add_weight(record, args, kwargs):
+    names = ("shape", "initializer", "dtype", "trainable")
+    given = dict(zip(names, args))
+    given.update(kwargs)
+    shape = given.get("shape", ())
+    shape = () if shape is None else shape
+    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+    record.weights.append((shape, given.get("trainable", True)))
+    return Weight(shape)
+
+
+def _external_build(record, interp, args, kwargs, node):
+    # Keras 3's Layer.build without an override marks the layer built without tracing call():
+    # no sublayer gets weights (and a warning says so). Counting them would be wrong; the
+    # summary --input-shape override still traces call() on purpose.
+    record.build_only = True
+    return None
+
+
+# -- a subclassed layer applied to tensors --------------------------------------------------
+
+class SubclassLayer(k.KerasLayer):
+    """The layer object of a subclassed instance: its rule traces `call` for the input."""
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        record = self.record
+        x = args[0] if args else kwargs.get("inputs")
+        tensors = list(x) if isinstance(x, (list, tuple)) else [x]
+        if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
+            return Unknown(f"{self.name} applied to an unknown value")
+        if record.shape is None and len(tensors) == 1:
+            record.shape = tensors[0].shape
+        self.rule = _subclass_rule(record, multi=isinstance(x, (list, tuple)))
+        return super().shapelint_call(interp, (tensors if len(tensors) > 1 else tensors[0],),
+                                      {}, node)
+
+
+def subclass_layer(record: Subclass) -> SubclassLayer:
+    if record.layer is None:
+        made = SubclassLayer(record.type_name, record.name, record.path, record.line,
+                             record.col, rule=None)
+        made.record = record
+        made.rule = _subclass_rule(record, multi=False)
+        made.subclass_leaves = lambda shapes: _leaves(record, shapes)
+        record.layer = made
+    return record.layer
+
+
+def _leaves(record, shapes):
+    trace = record.trace(shapes)
+    if isinstance(trace, str):
+        return [(id(record), _unknown_leaf(trace))]
+    return [(id(record), _ZERO_LEAF)] + [leaf for n in trace[0] if n.counts and not n.is_input
+                                         for leaf in k.leaves(n)]
+
+
+class _Leaf:
+    def __init__(self, value):
+        self.params = self.frozen = value
+
+
+_ZERO_LEAF = _Leaf(0)
+
+
+def _unknown_leaf(reason):
+    return _Leaf(Unknown(reason))
+
+
+def _subclass_rule(record: Subclass, multi: bool) -> Rule:
+    def trace(x):
+        result = record.trace(list(x) if multi else [x])
+        if isinstance(result, str):
+            raise NotKnown(result)
+        return result
+
+    def output(x):
+        shapes = [o.output_shape for o in trace(x)[1]]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def count(attr):
+        def formula(x):
+            nodes = trace(x)[0]
+            total = 0
+            for n in nodes:
+                if n.counts and not n.is_input:
+                    total = total + getattr(n, attr)
+            if not is_known(total):
+                raise NotKnown(f"params of {record.name} are not known")
+            return total
+        return formula
+    return Rule(output=output, params=count("params"), frozen=count("frozen"), multi_input=multi)

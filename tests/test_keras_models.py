@@ -1,0 +1,169 @@
+"""Real Keras code read statically: functional graphs with merges and shared layers, models
+nested as layers, subclassed models. Every total and output shape is checked against Keras."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import real_keras_models
+from shapelint.analysis import analyse
+
+SNIPPETS = {
+    "two_inputs_three_outputs_merges_and_a_shared_layer": """
+        import keras
+        from keras import layers
+
+        a = keras.Input((32,), name="a")
+        b = keras.Input((16,), name="b")
+        shared = layers.Dense(8)
+        x = shared(layers.Dense(16)(a))
+        y = shared(b)
+        m = layers.add([x, y])
+        c = layers.concatenate([x, y, m], axis=-1)
+        c2 = layers.Concatenate()([layers.Reshape((4, 2))(x), layers.Reshape((4, 2))(y)])
+        d = layers.Dot(axes=1)([x, y])
+        s = layers.subtract([layers.multiply([x, y]), layers.maximum([x, y])])
+        s = layers.average([s, layers.minimum([x, y]), layers.Multiply()([x, y])])
+        out1 = layers.Dense(3, name="o1")(c)
+        out2 = layers.Dense(2, name="o2")(layers.Flatten()(c2))
+        model = keras.Model([a, b], [out1, out2, d, s])
+        """,
+    "models_nested_as_layers": """
+        import keras
+        from keras import layers
+
+        a = keras.Input((32,))
+        inner = keras.Sequential([layers.Dense(5), layers.Dense(4)])
+        i2 = keras.Input((7,))
+        z = inner(i2)
+        z = inner(layers.Dense(7)(i2))
+        outer = keras.Model(i2, z)
+        seq = keras.Sequential([keras.Input((7,)), inner, layers.Dense(2)])
+        fn = keras.Model(a, layers.Dense(6)(a))
+        seq2 = keras.Sequential([keras.Input((32,)), fn, layers.Dense(1)])
+        top = keras.Model(a, layers.Dense(2)(layers.concatenate([fn(a), seq2(a)])))
+        """,
+    "subclassed_layers_and_models": """
+        import keras
+        from keras import layers
+
+
+        class Scale(layers.Layer):
+            def __init__(self, init=1.0, **kwargs):
+                super().__init__(**kwargs)
+                self.init = init
+
+            def build(self, input_shape):
+                self.gamma = self.add_weight(shape=(input_shape[-1],), trainable=True)
+                self.count = self.add_weight(shape=(), trainable=False)
+
+            def call(self, x):
+                return x * self.gamma
+
+
+        class Block(layers.Layer):
+            def __init__(self, units, **kwargs):
+                super().__init__(**kwargs)
+                self.d1 = layers.Dense(units, activation="relu")
+                self.d2 = layers.Dense(units)
+                self.scale = Scale()
+                self.unused = layers.Dense(99)
+
+            def call(self, inputs):
+                x = self.d1(inputs)
+                return self.scale(self.d2(x)) + x
+
+
+        class Net(keras.Model):
+            def __init__(self, classes=10):
+                super().__init__(name="net")
+                self.blocks = [Block(32), Block(32)]
+                self.head = layers.Dense(classes, activation="softmax")
+
+            def call(self, inputs, training=False):
+                x = inputs
+                for block in self.blocks:
+                    x = block(x)
+                return self.head(x)
+
+
+        class Wrapped(keras.Model):
+            def __init__(self, **kwargs):
+                inputs = keras.Input((12,))
+                outputs = layers.Dense(3)(Block(4)(inputs))
+                super().__init__(inputs, outputs, **kwargs)
+
+
+        net = Net(5)
+        inp = keras.Input((16,))
+        out = net(inp)
+        f = keras.Model(inp, Block(8)(layers.Dense(4)(inp)))
+        seq = keras.Sequential([keras.Input((6,)), Block(3), Scale(), layers.Dense(2)])
+        wrapped = Wrapped()
+        outer = keras.Model(inp, layers.add([net(inp), layers.Dense(5)(f(inp))]))
+        """,
+}
+
+
+def _compare(path):
+    real = real_keras_models(path)
+    graphs = {g.entry: g for g in analyse(path.read_text(), str(path)).graphs()}
+    assert real
+    for name, model in real.items():
+        graph = graphs[name]
+        assert graph.exact, (name, graph.reasons())
+        assert graph.total == model.count_params(), name
+        assert graph.non_trainable == sum(int(w.numpy().size)
+                                          for w in model.non_trainable_weights), name
+        outputs = getattr(model, "outputs", None)  # a subclassed model has none
+        if outputs is not None:
+            static = [o.output_shape.to_json() for o in graph.outputs]
+            assert static == [list(t.shape) for t in outputs], name
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_static_totals_equal_keras(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(SNIPPETS[name]))
+    _compare(path)
+
+
+def test_build_without_a_build_method_is_unknown(tmp_path):
+    """Keras 3 marks such a model built without weights (count_params() is 0, with a
+    warning); shapelint says unknown rather than count the sublayers."""
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent("""
+        import keras
+        from keras import layers
+
+        class Net(keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.head = layers.Dense(3)
+
+            def call(self, x):
+                return self.head(x)
+
+        model = Net()
+        model.build((None, 20))
+        """))
+    [graph] = analyse(path.read_text(), str(path)).graphs()
+    assert graph.total is None and "build()" in graph.reasons()[0]
+
+
+FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtures" / "keras"
+
+
+@pytest.mark.parametrize("name", ["functional_shared_and_nested",
+                                  "dense_on_sequence_before_softmax",
+                                  "functional_and_subclassed_dense_on_feature_map"])
+def test_fixture_models_equal_keras(name):
+    _compare(FIXTURES / f"{name}.py")
+
+
+@pytest.mark.parametrize("name", ["merge_shape_mismatch", "input_shape_includes_batch",
+                                  "conv2d_without_channel_axis"])
+def test_fixtures_marked_shp1xx_fail_in_keras(name):
+    with pytest.raises(ValueError):
+        real_keras_models(FIXTURES / f"{name}.py")
