@@ -148,17 +148,7 @@ class CallsMixin:
         made = self.frameworks.instantiate(self, cls, args, kwargs, node)
         if made is not NotImplemented:
             return made
-        instance = Instance(cls)
-        if cls.dataclass_fields is not None:
-            fields = [name for name, _ in cls.dataclass_fields]
-            values = dict(zip(fields, args))
-            values.update({k: v for k, v in kwargs.items() if k in fields})
-            for name, default in cls.dataclass_fields:
-                if name not in values:
-                    values[name] = Unknown(f"field '{name}' not given") if default is MISSING \
-                        else default
-            instance.attrs.update(values)
-            return instance
+        instance = Instance(cls)  # a @dataclass's __init__ is the one _dataclass_init wrote
         try:
             init = cls.lookup("__init__")
         except KeyError:
