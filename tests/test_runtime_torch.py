@@ -25,7 +25,9 @@ def test_torch_fixture_markers_are_true(path):
     pytest.importorskip("torch")
     markers = read_markers(path)
     recorder, errors = run_fixture(path)
-    fails = any(code.startswith("SHP1") for m in markers.values() for code in m.codes)
+    # SHP1xx fails for any batch; SHP203 (batch folded into the features) for batch 2.
+    fails = any(code.startswith("SHP1") or code == "SHP203"
+                for m in markers.values() for code in m.codes)
     if declared_inputs(path):  # without a declared input, the tests below run the sizes
         assert bool(errors) == fails, errors
     params = recorder.params_by_line()
@@ -68,3 +70,15 @@ def test_no_input_size_runs_when_shapelint_says_none_can():
     pytest.importorskip("torch")
     path = ROOT / "fixtures" / "torch" / "linear_fits_no_input_size.py"
     assert not any(_declared_sizes_run(path, "Impossible", range(1, 40), 3).values())
+
+
+def test_a_folded_batch_runs_for_one_sample_only():
+    """SHP203's claim: the model runs with a batch of 1 and fails with a batch of 2."""
+    import runpy
+
+    torch = pytest.importorskip("torch")
+    path = ROOT / "fixtures" / "torch" / "view_folds_the_batch.py"
+    model = runpy.run_path(str(path))["Folded"]().eval()
+    assert list(model(torch.zeros(1, 8, 4, 4)).shape) == [3]
+    with pytest.raises(RuntimeError, match="mat1 and mat2|size mismatch|shapes cannot"):
+        model(torch.zeros(2, 8, 4, 4))

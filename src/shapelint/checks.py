@@ -1,8 +1,8 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from .codes import SHP101, SHP201, SHP301, SHP302, SHP303, Diagnostic
-from .dims import Expr, SymDim, is_known
+from .codes import SHP101, SHP201, SHP203, SHP301, SHP302, SHP303, Diagnostic
+from .dims import Expr, Sym, SymDim, is_known
 from .graph import LayerNode, ModelGraph
 from .shapes import Shape, product
 
@@ -14,7 +14,8 @@ def check_graph(graph: ModelGraph) -> list[Diagnostic]:
         out.extend(dense_on_feature_map(graph))
         out.extend(dense_on_sequence(graph))
     else:
-        out.extend(linear_on_feature_map(graph) + linear_input_sizes(graph))
+        out.extend(linear_on_feature_map(graph) + linear_input_sizes(graph)
+                   + batch_folded(graph))
     out.extend(blind_spots(graph))
     return out
 
@@ -120,6 +121,31 @@ def linear_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
     return out
 
 
+def batch_folded(graph: ModelGraph) -> list[Diagnostic]:
+    """SHP203: x.view(-1) or torch.flatten(x) made one long vector of the whole batch, and a
+    Linear reads it: it runs for a batch of one and fails for any other."""
+    first = graph.inputs[0].output_shape if graph.inputs else None
+    batch = first[0] if first is not None and first.known_rank and first.rank else None
+    if not isinstance(batch, Sym):
+        return []
+    out, seen = [], set()
+    for node in graph.applications:
+        x = node.input_shapes[0] if node.input_shapes else None
+        if node.type_name != "Linear" or x is None or not x.known_rank or x.rank != 1 or \
+                id(node.layer) in seen or not isinstance(x[0], SymDim) or \
+                batch.name not in x[0].symbols():
+            continue
+        seen.add(id(node.layer))
+        out.append(Diagnostic(
+            SHP203, node.line, node.col,
+            f"{node.type_name} receives {x}: the batch axis {batch} was folded into the "
+            f"features (x.view(-1) or torch.flatten(x) with start_dim=0); it runs for a batch "
+            f"of one and fails for any other. Flatten from dim 1: torch.flatten(x, 1) or "
+            f"x.view(x.size(0), -1)", {"layer": node.name, "input_shape": x.to_json()},
+            node.path))
+    return out
+
+
 def _fitting_sizes(features, wanted: int, limit: int = 2048) -> list[int] | None:
     """Input sizes (square when two symbols) for which a symbolic feature count equals wanted;
     None when the expression has symbols we do not search over."""
@@ -155,9 +181,9 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
         seen.add(id(node.layer))
         x = node.input_shapes[0] if node.input_shapes else None
         declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")
-        if x is None or not x.known_rank or not is_known(declared) or \
+        if x is None or not x.known_rank or x.rank < 2 or not is_known(declared) or \
                 not isinstance(x[-1], SymDim):
-            continue
+            continue  # (rank 1: the batch folded into the features is SHP203's)
         fits = _fitting_sizes(x[-1], declared)
         if fits is None:
             continue

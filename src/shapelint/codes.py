@@ -50,6 +50,8 @@ SHP201 = _register("SHP201", "dense-on-feature-map", WARNING,
                    "Dense applied to a feature map acts per position; a Flatten was likely meant.")
 SHP202 = _register("SHP202", "input-shape-counts-samples", WARNING,
                    "input_shape starts with what looks like the number of samples.")
+SHP203 = _register("SHP203", "batch-folded-into-features", WARNING,
+                   "A flatten or view folds the batch axis into the features of a Linear.")
 # SHP3xx: blind spots, off by default.
 SHP301 = _register("SHP301", "unresolved-layer", INFO,
                    "A layer is not in shapelint's catalogue; its shape and params are unknown.",

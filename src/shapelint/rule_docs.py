@@ -199,6 +199,27 @@ DOCS: dict[str, RuleDoc] = {
         known_problems="A heuristic: it fires when the first size is at least 1000 and more "
                        "than 8 times the others. A genuinely tall input can trip it; silence "
                        "the line with `# noqa: SHP202`."),
+    "SHP203": RuleDoc(
+        what="Reports a `Linear` fed a one-dimensional tensor whose length contains the batch "
+             "size: `x.view(-1)` or `torch.flatten(x)` (start_dim=0) folded the batch into the "
+             "features.",
+        why="With a batch of one the sizes happen to match and the model runs; with any "
+            "other batch size `in_features` no longer matches and torch raises, usually only "
+            "once training starts.",
+        example="import torch\nimport torch.nn as nn\n\n\n"
+                "class Net(nn.Module):  # shapelint: input=(B, 4, 3, 3)\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.fc = nn.Linear(36, 2)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.fc(torch.flatten(x))\n",
+        use_instead="import torch\nimport torch.nn as nn\n\n\n"
+                    "class Net(nn.Module):  # shapelint: input=(B, 4, 3, 3)\n"
+                    "    def __init__(self):\n"
+                    "        super().__init__()\n"
+                    "        self.fc = nn.Linear(36, 2)\n\n"
+                    "    def forward(self, x):\n"
+                    "        return self.fc(torch.flatten(x, 1))\n"),
     "SHP201": RuleDoc(
         what="Checks for a `Dense` (Keras) or `Linear` (torch) applied to a feature map of rank "
              "4 or more, reported at the first such layer only.",
