@@ -1,0 +1,63 @@
+"""No input breaks the lint run: hostile files end in bounded time with at most one SHP9xx note,
+and the analysis never executes the code it reads."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HOSTILE = {
+    "deep_recursion": "import torch\ndef f(n):\n    return f(n + 1)\nf(0)\n",
+    "mutual_recursion": "import torch\ndef a(n):\n    return b(n)\ndef b(n):\n    return a(n)\n"
+                        "x = a(1)\n",
+    "huge_loop": "import torch\nx = 0\nfor i in range(10**9):\n    x += i\n",
+    "while_true": "import torch\nwhile True:\n    pass\n",
+    "huge_literals": "import torch\nx = [0] * 10**12\ny = 'a' * 10**10\nz = 10**10**10\n",
+    "nested_parentheses": "import torch\nx = " + "(" * 5000 + "1" + ")" * 5000 + "\n",
+    "long_operator_chain": "import torch\nx = " + "+".join(["1"] * 100_000) + "\n",
+    "deep_blocks": "import torch\n" + "".join("    " * i + "if True:\n" for i in range(90))
+                   + "    " * 90 + "pass\n",
+    "self_import": "import torch\nfrom model import *\nimport model\n",
+    "module_builds_itself": "import torch.nn as nn\nclass A(nn.Module):\n    def __init__(self):\n"
+                            "        super().__init__()\n        self.a = A()\n",
+    "forward_calls_itself": "import torch.nn as nn\nclass A(nn.Module):\n"
+                            "    def forward(self, x):\n        return self(x)\n",
+    "infinite_generator": "import torch\ndef g():\n    while True:\n        yield 1\n"
+                          "x = list(g())\n",
+    "comprehension_bomb": "import keras\nx = [[i * j for i in range(10**5)] for j in range(10**5)]\n",
+    "fifty_thousand_lines": "import torch\n" + "x = 1\n" * 50_000,
+    "binary_junk": "import torch\n\x00\x01\x02\xff garbage",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_ends_quietly(name, tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(HOSTILE[name], encoding="utf-8", errors="surrogateescape")
+    result = subprocess.run([sys.executable, "-m", "shapelint", "check", "--format", "json",
+                             str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    found = json.loads(result.stdout)["diagnostics"]
+    assert sum(d["code"].startswith("SHP9") for d in found) <= 1
+    assert all(d["code"] in ("SHP901", "SHP902") for d in found), found
+
+
+def test_the_analysis_never_runs_the_code(tmp_path):
+    """A model file whose module body would write a file and open a socket is linted (its
+    missing Flatten found) without doing either."""
+    marker = tmp_path / "written"
+    path = tmp_path / "model.py"
+    path.write_text(
+        "import socket\n"
+        "from keras import Sequential, layers\n\n"
+        f"open({str(marker)!r}, 'w').write('ran')\n"
+        "socket.create_connection(('127.0.0.1', 9))\n"
+        f"__import__('os').system('touch {marker}')\n"
+        "model = Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 1)), layers.Dense(2)])\n")
+    result = subprocess.run([sys.executable, "-m", "shapelint", "check", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert "SHP201" in result.stdout
+    assert not marker.exists()
