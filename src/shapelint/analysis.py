@@ -114,28 +114,38 @@ def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> N
     # Model classes last to first: the model a file is about usually comes last and builds the
     # blocks defined above it, which then need no run of their own.
     candidates += reversed(interp.frameworks.model_classes(module.scope, module))
-    for name, value in candidates:
-        if isinstance(value, Class) and id(value) in interp.instantiated:
-            continue
-        before = len(interp.state.models)
-        try:
-            made = interp.call(value, (), {}, None)
-        except BudgetExhausted as why:
-            del interp.state.models[before:]
-            result.notes.append(_note(SHP902, result.path, f"analysis stopped in {name}(): {why}"))
-            return
-        except RecursionError:
-            del interp.state.models[before:]
-            return
-        found = list(interp.state.models[before:])
-        model = interp.frameworks.as_model(made)
-        if model is not None and isinstance(value, Class):
-            found.append(model)
-        for model in found:
-            key = id(getattr(model, "root", model))
-            if key not in seen:
-                seen.add(key)
-                result.models.append((name, model))
+    budget = interp.budget
+    # Unasked work gets a small share of the budget: a test file with a hundred model-building
+    # functions must not cost seconds in an editor. What it cannot reach is simply not checked.
+    budget.ceiling = min(budget.limits.steps, budget.steps + budget.limits.discovery_steps)
+    try:
+        for name, value in candidates:
+            if not _discover_one(result, interp, name, value, seen):
+                return
+    finally:
+        budget.ceiling = budget.limits.steps
+
+
+def _discover_one(result, interp, name, value, seen) -> bool:
+    """Run one candidate; False when the discovery budget is spent."""
+    if isinstance(value, Class) and id(value) in interp.instantiated:
+        return True
+    before = len(interp.state.models)
+    try:
+        made = interp.call(value, (), {}, None)
+    except (BudgetExhausted, RecursionError):
+        del interp.state.models[before:]  # a model half built is not reported
+        return False
+    found = list(interp.state.models[before:])
+    model = interp.frameworks.as_model(made)
+    if model is not None and isinstance(value, Class):
+        found.append(model)
+    for model in found:
+        key = id(getattr(model, "root", model))
+        if key not in seen:
+            seen.add(key)
+            result.models.append((name, model))
+    return True
 
 
 _MODEL_WORDS = frozenset({"Sequential", "Model", "Input", "layers", "keras", "tf", "nn",

@@ -15,14 +15,16 @@ class Limits:
     call_depth: int = 40
     modules: int = 128  # sibling modules read per file
     collection_size: int = 100_000  # longest list/str the analysis will build
+    discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
 
 
 class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.steps = 0
+        self.ceiling = limits.steps  # lowered while discovering models nobody asked for
 
     def step(self) -> None:
         self.steps += 1
-        if self.steps > self.limits.steps:
-            raise BudgetExhausted(f"more than {self.limits.steps} analysis steps")
+        if self.steps > self.ceiling:
+            raise BudgetExhausted(f"more than {self.ceiling} analysis steps")

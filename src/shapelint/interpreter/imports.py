@@ -80,6 +80,8 @@ class ImportsMixin:
                 base = os.path.dirname(base)
             return _module_file(base, parts)
         for root in _search_roots(here):
+            if _installed(root) and parts[0] != _top_package(here):
+                continue  # an installed library beside the package: not the user's code
             found = _module_file(root, parts)
             if found is not None:
                 return found
@@ -123,6 +125,18 @@ def _module_file(base: str, parts: list[str]) -> str | None:
         return stem + ".py"
     init = os.path.join(stem, "__init__.py")
     return init if os.path.isfile(init) else None
+
+
+def _installed(root: str) -> bool:
+    return os.path.basename(root) in ("site-packages", "dist-packages")
+
+
+def _top_package(here: str) -> str:
+    """The name of the top-level package a directory belongs to ('' outside any package)."""
+    top, name = here, ""
+    while os.path.isfile(os.path.join(top, "__init__.py")):
+        top, name = os.path.dirname(top), os.path.basename(top)
+    return name
 
 
 def _search_roots(here: str) -> list[str]:

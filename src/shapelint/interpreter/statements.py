@@ -215,7 +215,7 @@ class StatementsMixin:
                     scope.vars[name] = vals[0]
             else:
                 scope.vars[name] = Unknown(
-                    f"'{name}' depends on an undecided condition (line {self.line_of(node)})")
+                    f"'{name}' depends on a condition the analysis cannot decide")
 
     def _run_branch(self, body, scope):
         try:
