@@ -122,6 +122,23 @@ class ModelGraph:
         return replace(self, nodes=nodes, outputs=[mapped[o] for o in self.outputs])
 
 
+def upstream(outputs) -> list:
+    """Every node the outputs depend on, producers before their consumers, each once."""
+    order: list = []
+    seen: set = set()
+
+    def visit(n):
+        if id(n) in seen:
+            return
+        seen.add(id(n))
+        for i in n.inputs:
+            visit(i)
+        order.append(n)
+    for node in outputs:
+        visit(node)
+    return order
+
+
 def _why(value) -> str:
     if isinstance(value, Unknown):
         return value.reason

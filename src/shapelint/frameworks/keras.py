@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..catalogue import Rule, lookup
 from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
 from ..dims import Sym, Unknown, is_known
-from ..graph import LayerNode, ModelGraph
+from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
 from .keras_faults import explain
@@ -352,18 +352,7 @@ class KerasFunctional:
         return Unknown(f"Model.{name} is outside the analysis")
 
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
-        order: list = []
-        seen: set = set()
-
-        def visit(n):
-            if id(n) in seen:
-                return
-            seen.add(id(n))
-            for i in n.inputs:
-                visit(i)
-            order.append(n)
-        for t in self.outputs:
-            visit(t.node)
+        order = upstream(t.node for t in self.outputs)
         order = recount(order)
         mapped = {id(n.original): n for n in order}
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,

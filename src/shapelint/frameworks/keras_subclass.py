@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..catalogue import Rule
 from ..dims import NotKnown, Unknown, is_known
-from ..graph import LayerNode, ModelGraph
+from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, Instance
 from ..shapes import Shape
 from . import keras as k
@@ -119,17 +119,7 @@ def _trace(record: Subclass, shapes: list):
     if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
         return f"{record.type_name}.call() returns {why}"
-    order, seen = [], set()
-
-    def visit(n):
-        if id(n) in seen:
-            return
-        seen.add(id(n))
-        for i in n.inputs:
-            visit(i)
-        order.append(n)
-    for t in tensors:
-        visit(t.node)
+    order = upstream(t.node for t in tensors)
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
     weights, record.weights = record.weights, saved or record.weights
