@@ -40,11 +40,14 @@ class FileAnalysis:
     def diagnostics(self, per_entry: dict | None = None) -> list[Diagnostic]:
         found = list(self.notes)
         here = os.path.abspath(self.path)
+        edges = self.interp.state.findings if self.interp is not None else []
         for graph in self.graphs(None, per_entry):
             for d in check_graph(graph):
                 if os.path.abspath(d.path) == here:
                     found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data,
                                             self.path))
+        found.extend(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path)
+                     for d in edges if os.path.abspath(d.path) == here)
         unique = {(d.code.code, d.line, d.column): d for d in found}
         return sorted(unique.values(), key=lambda d: (d.line, d.column, d.code.code))
 

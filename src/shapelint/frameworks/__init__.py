@@ -151,6 +151,20 @@ class State(keras_fw.KerasState):
     """What one analysis creates: Keras names and models, torch forward logs and inputs."""
     torch_log: list | None = None  # application nodes of the forward pass being read
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
+    # Findings at a model's edges (data, labels, losses), met while the file runs; the
+    # analysis reports those whose path is the file's own.
+    findings: list = field(default_factory=list)
+
+
+def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:
+    """A diagnostic found outside any model graph, at the node where the interpreter met it.
+    Findings under an undecided condition are dropped: edges are reported only when certain."""
+    if interp.uncertain:
+        return
+    from ..codes import Diagnostic
+    path, line, col = interp.position(node)
+    if path:
+        interp.state.findings.append(Diagnostic(code, line, col, message, data or {}, path))
 
 
 _SHARED_FIELDS = frozenset({"cls", "interp", "rule", "module", "node", "scope"})
