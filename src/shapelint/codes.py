@@ -45,6 +45,13 @@ SHP107 = _register("SHP107", "merge-shape-mismatch", ERROR,
                    "A merge layer (Add, Concatenate, ...) receives inputs of incompatible shapes.")
 SHP108 = _register("SHP108", "input-shape-includes-batch", ERROR,
                    "input_shape= includes the batch dimension, which Keras adds itself.")
+SHP109 = _register("SHP109", "data-shape-mismatch", ERROR,
+                   "Data given to fit/evaluate/predict or to a model call does not fit the "
+                   "model's input shape.")
+SHP110 = _register("SHP110", "label-shape-mismatch", ERROR,
+                   "Labels or targets do not fit the model's output under its loss.")
+SHP111 = _register("SHP111", "loss-label-encoding", ERROR,
+                   "A loss expects integer labels but gets one-hot ones, or the reverse.")
 # SHP2xx: legal, but almost surely not the model the author meant.
 SHP201 = _register("SHP201", "dense-on-feature-map", WARNING,
                    "Dense applied to a feature map acts per position; a Flatten was likely meant.")
@@ -52,6 +59,21 @@ SHP202 = _register("SHP202", "input-shape-counts-samples", WARNING,
                    "input_shape starts with what looks like the number of samples.")
 SHP203 = _register("SHP203", "batch-folded-into-features", WARNING,
                    "A flatten or view folds the batch axis into the features of a Linear.")
+SHP204 = _register("SHP204", "softmax-over-one-unit", WARNING,
+                   "A softmax over an axis of size 1 always outputs 1.")
+SHP205 = _register("SHP205", "loss-activation-mismatch", WARNING,
+                   "The loss does not suit the output layer (a binary loss on a multi-class "
+                   "softmax, a categorical loss on one unit).")
+SHP206 = _register("SHP206", "loss-target-broadcast", WARNING,
+                   "A loss's input and target shapes differ but broadcast, so it compares "
+                   "every prediction with every target.")
+SHP207 = _register("SHP207", "softmax-before-cross-entropy", WARNING,
+                   "A cross-entropy loss that applies its own softmax gets probabilities.")
+SHP208 = _register("SHP208", "bce-on-unbounded-output", WARNING,
+                   "BCELoss gets outputs no sigmoid bounds to [0, 1]; BCEWithLogitsLoss was "
+                   "likely meant.")
+SHP209 = _register("SHP209", "parameter-count-claim", WARNING,
+                   "A docstring or comment states a parameter count the code does not build.")
 # SHP3xx: blind spots, off by default.
 SHP301 = _register("SHP301", "unresolved-layer", INFO,
                    "A layer is not in shapelint's catalogue; its shape and params are unknown.",
