@@ -89,6 +89,23 @@ def test_input_shapes_per_model(tmp_path, capsys):
     assert check(capsys, tmp_path / "right" / "digits.py")[0] == 0
 
 
+def test_summary_reads_configured_input_shapes_and_data_format(tmp_path, capsys):
+    import json
+    project(tmp_path, '[tool.shapelint]\ndata_format = "channels_first"\n'
+                      '[tool.shapelint.input-shapes]\nDigitNet = [1, 1, 28, 28]\n',
+            {"digits.py": DIGITS, "convs.py": CHANNELS_FIRST})
+
+    def summary(*argv):
+        assert main(["summary", *map(str, argv), "--format", "json"]) == 0
+        return json.loads(capsys.readouterr().out)["models"][0]
+    assert summary(tmp_path / "digits.py")["input_shape"] == [1, 1, 28, 28]
+    # --input-shape wins over the configured shape.
+    given = summary(tmp_path / "digits.py", "--input-shape", "2,1,32,32")
+    assert given["input_shape"] == [2, 1, 32, 32]
+    # channels_first from the config: 64x64 maps, 8 filters, 3x3 twice -> (8, 60, 60).
+    assert summary(tmp_path / "convs.py")["output_shape"] == [None, 8, 60, 60]
+
+
 def test_data_format_default(tmp_path, capsys):
     project(tmp_path, "[tool.shapelint]\n", {"convs.py": CHANNELS_FIRST})
     code, out, _ = check(capsys, tmp_path / "convs.py")

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="batch-first, comma-separated, e.g. None,227,227,3")
     summary.add_argument("--format", choices=("table", "json", "dot", "mermaid"),
                          default="table")
+    add_cli_options(summary)
     from .subcommands import register
     register(commands)
     confirm = commands.add_parser("confirm", help="static figures next to the real model's "
@@ -139,8 +140,7 @@ def parse_shape(text: str):
 
 
 def run_summary(args) -> int:
-    from .analysis import EntryError, analyse, evaluate_entry
-    from .gate import mentions_framework
+    from .config import from_args
     override = parse_shape(args.input_shape) if args.input_shape else None
     targets = []
     for target in args.targets:
@@ -150,18 +150,7 @@ def run_summary(args) -> int:
         targets.append((path, entry.strip()))
     results = []
     for path, entry in targets:
-        text = _read(path)
-        if not mentions_framework(text) and not entry:
-            continue
-        analysis = analyse(text, path, discover=not entry)
-        if entry:
-            try:
-                model = evaluate_entry(analysis, entry)
-            except EntryError as error:
-                raise UsageError(f"{path}::{entry}: {error}")
-            results.append((model.graph(entry, override), path))
-        else:
-            results += [(g, path) for g in analysis.graphs(override)]
+        results += _summarise(path, entry, from_args(args, path), override)
     if not results:
         print("shapelint: no model found in " + ", ".join(args.targets), file=sys.stderr)
     if args.format in ("dot", "mermaid"):
@@ -174,3 +163,24 @@ def run_summary(args) -> int:
         from .reporters import table
         sys.stdout.write("\n".join(table.render(g, p) for g, p in results))
     return EXIT_CLEAN
+
+
+def _summarise(path: str, entry: str, config, override) -> list:
+    """(graph, path) for the models of one target, under [tool.shapelint] for that path: its
+    budget, data format and input shapes (--input-shape wins over the configured shape)."""
+    from .analysis import EntryError, analyse, evaluate_entry
+    from .config import keras_data_format
+    from .gate import mentions_framework
+    text = _read(path)
+    if not mentions_framework(text) and not entry:
+        return []
+    with keras_data_format(config.data_format):
+        analysis = analyse(text, path, config.limits(), discover=not entry)
+        if not entry:
+            return [(model.graph(name, override or config.input_shape(path, name)), path)
+                    for name, model in analysis.models]
+        try:
+            model = evaluate_entry(analysis, entry)
+        except EntryError as error:
+            raise UsageError(f"{path}::{entry}: {error}")
+        return [(model.graph(entry, override or config.input_shape(path, entry)), path)]
