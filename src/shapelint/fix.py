@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from .interpreter.imports import dotted as _dotted
+
 MAX_ROUNDS = 8
 
 
@@ -253,14 +255,6 @@ def _plan_edit(fix: Fix, call: cst.Call, index: _Index, parents) -> list | None:
                 return None
             steps.append(step)
     return [s for s in steps if s is not None] or None
-
-
-def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _flatten_layer(func, index: _Index, layer: str):

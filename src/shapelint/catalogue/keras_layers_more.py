@@ -188,6 +188,26 @@ for _rank in (1, 2, 3):
         _conv_transpose_entry(_rank, f"Conv{_rank}DTranspose"))
 
 
+def _channelwise(rank, type_name, kernel_size, strides, padding, data_format, dilation_rate,
+                 depth_multiplier, use_bias):
+    """What separable and depthwise convolutions share: a kernel per input channel and
+    multiplier. Returns the params of that depthwise step and the windowed output rule."""
+    mult = known_int(depth_multiplier, "depth_multiplier")
+    kernel = int_tuple(kernel_size, rank, "kernel_size")
+    steps = int_tuple(strides, rank, "strides")
+    dil = int_tuple(dilation_rate, rank, "dilation_rate")
+    pad = choice(padding, ("valid", "same"), "padding")
+    fmt = _data_format(data_format)
+    bias = flag(use_bias, "use_bias")
+
+    def channels(x):
+        return x[_channel_axis(fmt)] * mult
+
+    def output(x, filters):
+        return _windowed(type_name, x, rank, fmt, kernel, steps, pad, dil, filters)
+    return product(kernel), channels, bias, output
+
+
 def _separable_entry(rank, type_name):
     default = (1,) * rank
 
@@ -195,20 +215,12 @@ def _separable_entry(rank, type_name):
               dilation_rate=default, depth_multiplier=1, activation=None, use_bias=True,
               **kwargs):
         filters = known_int(filters, "filters")
-        mult = known_int(depth_multiplier, "depth_multiplier")
-        kernel = int_tuple(kernel_size, rank, "kernel_size")
-        steps = int_tuple(strides, rank, "strides")
-        dil = int_tuple(dilation_rate, rank, "dilation_rate")
-        pad = choice(padding, ("valid", "same"), "padding")
-        fmt = _data_format(data_format)
-        bias = flag(use_bias, "use_bias")
-
-        def params(x):
-            c = x[_channel_axis(fmt)]
-            return product(kernel) * c * mult + c * mult * filters + filters * bias
-        return Rule(output=lambda x: _windowed(type_name, x, rank, fmt, kernel, steps, pad,
-                                               dil, filters),
-                    params=params, ndim=rank + 2, tags=frozenset({"spatial"}))
+        window, channels, bias, output = _channelwise(
+            rank, type_name, kernel_size, strides, padding, data_format, dilation_rate,
+            depth_multiplier, use_bias)
+        return Rule(output=lambda x: output(x, filters),
+                    params=lambda x: (window + filters) * channels(x) + filters * bias,
+                    ndim=rank + 2, tags=frozenset({"spatial"}))
     entry.__doc__ = f"keras.layers.{type_name}: depthwise then pointwise kernels, bias."
     return entry
 
@@ -219,22 +231,12 @@ def _depthwise_entry(rank, type_name):
     def entry(kernel_size, strides=default, padding="valid", depth_multiplier=1,
               data_format=None, dilation_rate=default, activation=None, use_bias=True,
               **kwargs):
-        mult = known_int(depth_multiplier, "depth_multiplier")
-        kernel = int_tuple(kernel_size, rank, "kernel_size")
-        steps = int_tuple(strides, rank, "strides")
-        dil = int_tuple(dilation_rate, rank, "dilation_rate")
-        pad = choice(padding, ("valid", "same"), "padding")
-        fmt = _data_format(data_format)
-        bias = flag(use_bias, "use_bias")
-
-        def output(x):
-            return _windowed(type_name, x, rank, fmt, kernel, steps, pad, dil,
-                             x[_channel_axis(fmt)] * mult)
-
-        def params(x):
-            c = x[_channel_axis(fmt)]
-            return product(kernel) * c * mult + c * mult * bias
-        return Rule(output=output, params=params, ndim=rank + 2, tags=frozenset({"spatial"}))
+        window, channels, bias, output = _channelwise(
+            rank, type_name, kernel_size, strides, padding, data_format, dilation_rate,
+            depth_multiplier, use_bias)
+        return Rule(output=lambda x: output(x, channels(x)),
+                    params=lambda x: (window + bias) * channels(x),
+                    ndim=rank + 2, tags=frozenset({"spatial"}))
     entry.__doc__ = f"keras.layers.{type_name}: one kernel per input channel and multiplier."
     return entry
 
