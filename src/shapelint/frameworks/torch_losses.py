@@ -199,21 +199,30 @@ def _without_class_dim(a: Shape) -> Shape:
 # -- the checks -------------------------------------------------------------------------------
 
 def evaluate(interp, loss: Loss, x, y, reduction: str | None, node):
+    """A loss call met by the interpreter: its findings recorded, its result returned."""
     from . import record_finding
-    from .torch import TorchTensor
-    if not (isinstance(x, TorchTensor) and isinstance(y, TorchTensor)):
-        return _unknown(f"{loss.name} of a value that is not a known tensor")
-    findings, elements = _judge(loss, x, y)
+    findings, result = outcome(loss, x, y, reduction)
     for code, message, data in findings:
         record_finding(interp, code, node, message, data)
+    return result
+
+
+def outcome(loss: Loss, x, y, reduction: str | None):
+    """(findings, result tensor) of loss(x, y) with this reduction; findings are
+    (code, message, data)."""
+    from .torch import TorchTensor
+    if not (isinstance(x, TorchTensor) and isinstance(y, TorchTensor)):
+        return [], _unknown(f"{loss.name} of a value that is not a known tensor")
+    findings, elements = _judge(loss, x, y)
     if any(code in (SHP110, SHP111) for code, _, _ in findings):
-        return TorchTensor(Shape.unknown("after an error upstream"))
+        return findings, TorchTensor(Shape.unknown("after an error upstream"))
     dtype = x.dtype if x.dtype in FLOATING else None
     if reduction in ("mean", "sum"):
-        return TorchTensor(Shape(()), dtype=dtype)
+        return findings, TorchTensor(Shape(()), dtype=dtype)
     if reduction == "none" and elements is not None:
-        return TorchTensor(elements, dtype=dtype)
-    return TorchTensor(Shape.unknown(f"{loss.name}: reduction not known"), dtype=dtype)
+        return findings, TorchTensor(elements, dtype=dtype)
+    return findings, TorchTensor(Shape.unknown(f"{loss.name}: reduction not known"),
+                                 dtype=dtype)
 
 
 def _judge(loss: Loss, x, y):
@@ -259,6 +268,12 @@ def _class_target(loss: Loss, a: Shape, b: Shape, dtype, data, out):
     (int64), or (cross-entropy only) class probabilities of input's own shape (float)."""
     indices = _without_class_dim(a)
     as_indices = equal_shapes(b, indices)
+    if a.rank == 1 and b.known_rank and b.rank == 1:
+        one = same(b[0], 1)  # an unbatched input takes a (1,) target as a batch of one
+        if one is None and equal_shapes(b, a) is not True:
+            return None
+        if one is True:
+            as_indices, b = True, indices
     as_probabilities = equal_shapes(b, a) if loss.kind == "class" else False
     if as_probabilities is True:
         if dtype in INTEGER:

@@ -1,0 +1,95 @@
+"""torch losses: the shapes shapelint gives each loss call, and the pairs it reports (SHP110
+raise, SHP111 wrong dtype, SHP206 silent broadcast), against real torch 2.13 over a grid."""
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import pytest
+
+from shapelint.dims import Sym
+from shapelint.frameworks.torch import TorchTensor
+from shapelint.frameworks.torch_losses import FUNCTIONS, MODULES, outcome
+from shapelint.shapes import Shape
+
+INPUTS = [(4, 3), (4, 1), (3,), (4, 3, 5), (4,), (1, 3)]
+TARGETS = [(4,), (4, 1), (4, 3), (3,), (), (4, 5), (4, 3, 5), (5,), (1,), (1, 3), (4, 4)]
+DTYPES = ["int64", "float32"]
+REDUCTIONS = ["mean", "none"]
+
+
+def _real(torch, type_name, shape_in, shape_t, dtype, reduction):
+    """(outcome, output shape or error, warned?) of the real loss on these shapes."""
+    make = getattr(torch.nn, type_name)
+    x = torch.rand(shape_in)  # in [0, 1]: BCELoss accepts it
+    y = torch.zeros(shape_t, dtype=torch.int64) if dtype == "int64" else torch.rand(shape_t)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            out = make(reduction=reduction)(x, y)
+        except (RuntimeError, ValueError, IndexError) as error:
+            return "raises", str(error), False
+    warned = any("target size" in str(w.message) for w in caught)
+    return "runs", tuple(out.shape), warned
+
+
+@pytest.mark.parametrize("type_name", sorted(MODULES))
+def test_loss_shapes_and_findings_match_torch(type_name):
+    torch = pytest.importorskip("torch")
+    loss = MODULES[type_name]
+    checked = 0
+    for shape_in, shape_t, dtype, reduction in itertools.product(INPUTS, TARGETS, DTYPES,
+                                                                 REDUCTIONS):
+        x = TorchTensor(Shape(shape_in), dtype="float32", produced_by=None)
+        y = TorchTensor(Shape(shape_t), dtype=dtype)
+        findings, result = outcome(loss, x, y, reduction)
+        codes = {code.code for code, _, _ in findings}
+        real, detail, warned = _real(torch, type_name, shape_in, shape_t, dtype, reduction)
+        case = (type_name, shape_in, shape_t, dtype, reduction, real, detail, codes)
+        if codes & {"SHP110", "SHP111"}:
+            assert real == "raises", case  # never a false alarm
+        if real == "raises":
+            # every rejection of concrete shapes and dtypes is reported (recall on the grid)
+            assert codes & {"SHP110", "SHP111"}, case
+            continue
+        assert ("SHP206" in codes) == warned, case
+        assert result.shape.known_rank, case
+        assert tuple(result.shape[:]) == detail, case
+        checked += 1
+    assert checked >= 8
+
+
+def test_functional_losses_are_the_modules_rules():
+    """F.cross_entropy and nn.CrossEntropyLoss (and so on) are judged by one rule."""
+    pairs = {"cross_entropy": "CrossEntropyLoss", "nll_loss": "NLLLoss", "mse_loss": "MSELoss",
+             "l1_loss": "L1Loss", "smooth_l1_loss": "SmoothL1Loss", "huber_loss": "HuberLoss",
+             "binary_cross_entropy": "BCELoss",
+             "binary_cross_entropy_with_logits": "BCEWithLogitsLoss"}
+    assert set(pairs) == set(FUNCTIONS)
+    for function, module in pairs.items():
+        assert FUNCTIONS[function].kind == MODULES[module].kind
+
+
+@pytest.mark.parametrize("type_name", sorted(MODULES))
+def test_symbolic_sizes_are_never_reported(type_name):
+    """(N, C) against (M, C) or (N, M): the sizes could agree at runtime, so nothing is said
+    (a difference of rank, or between two known sizes, is certain whatever N and M are)."""
+    n, m, c = Sym("N"), Sym("M"), Sym("C")
+    pairs = [((n, c), (m, c)), ((n,), (m,)), ((n, c), (n, m)), ((n, 1), (m, 1)), ((n, 3), (m, 3))]
+    if MODULES[type_name].kind == "nll":  # a rank-2 target of a rank-2 input always fails
+        pairs = [((n,), (m,)), ((n, c, 5), (m, c))]
+    if MODULES[type_name].kind in ("class", "nll"):
+        pairs += [((n, c), (m,)), ((n, 3), (m,)), ((n, c, 5), (m, 5)), ((c,), (m,))]
+    for shape_in, shape_t in pairs:
+        x = TorchTensor(Shape(shape_in))
+        y = TorchTensor(Shape(shape_t))
+        findings, _ = outcome(MODULES[type_name], x, y, "mean")
+        assert not findings, (shape_in, shape_t)
+
+
+def test_an_unknown_dtype_is_never_reported():
+    loss = MODULES["CrossEntropyLoss"]
+    for shape_t in [(4,), (4, 3)]:
+        findings, _ = outcome(loss, TorchTensor(Shape((4, 3))), TorchTensor(Shape(shape_t)),
+                              "mean")
+        assert findings == []
