@@ -3,6 +3,8 @@ raise, SHP111 wrong dtype, SHP206 silent broadcast), against real torch 2.13 ove
 from __future__ import annotations
 
 import itertools
+import pathlib
+import runpy
 import warnings
 
 import pytest
@@ -93,3 +95,105 @@ def test_an_unknown_dtype_is_never_reported():
         findings, _ = outcome(loss, TorchTensor(Shape((4, 3))), TorchTensor(Shape(shape_t)),
                               "mean")
         assert findings == []
+
+
+# -- the fixtures, run for real ----------------------------------------------------------------
+
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "torch"
+
+
+def _run_main(name):
+    """Run a fixture as a script; (its globals, the error it raised, the warnings it gave)."""
+    pytest.importorskip("torch")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return runpy.run_path(str(FIXTURES / name), run_name="__main__"), None, caught
+        except (RuntimeError, ValueError) as error:
+            return None, error, caught
+
+
+def _broadcast_warnings(caught):
+    return [w for w in caught if issubclass(w.category, UserWarning)
+            and "target size" in str(w.message)]
+
+
+def _static_codes(name):
+    from shapelint.analysis import analyse
+    path = FIXTURES / name
+    return {d.code.code for d in analyse(path.read_text(), str(path)).diagnostics()}
+
+
+def test_loss_target_broadcast_warns_and_miscomputes():
+    torch = pytest.importorskip("torch")
+    assert "SHP206" in _static_codes("loss_target_broadcast.py")
+    space, error, caught = _run_main("loss_target_broadcast.py")
+    assert error is None and _broadcast_warnings(caught)
+    meant = ((space["predicted"].squeeze(1) - space["prices"]) ** 2).mean()
+    assert not torch.isclose(space["loss"], meant)  # an average over all 16 x 16 pairs
+    pairs = ((space["predicted"] - space["prices"]) ** 2).mean()
+    assert torch.isclose(space["loss"], pairs)
+
+
+def test_loss_target_broadcast_fixed_computes_the_loss_meant():
+    torch = pytest.importorskip("torch")
+    assert not _static_codes("loss_target_broadcast_fixed.py")
+    space, error, caught = _run_main("loss_target_broadcast_fixed.py")
+    assert error is None and not _broadcast_warnings(caught)
+    meant = ((space["predicted"] - space["prices"]) ** 2).mean()
+    assert torch.isclose(space["loss"], meant)
+
+
+def test_softmax_before_cross_entropy_feeds_probabilities():
+    torch = pytest.importorskip("torch")
+    assert "SHP207" in _static_codes("softmax_before_cross_entropy.py")
+    space, error, _ = _run_main("softmax_before_cross_entropy.py")
+    assert error is None
+    rows = space["probabilities"].sum(dim=1)
+    assert torch.allclose(rows, torch.ones_like(rows))  # the loss's input is a softmax
+    # CrossEntropyLoss takes a softmax again: the loss is not the model's cross-entropy
+    meant = torch.nn.functional.nll_loss(space["probabilities"].log(), space["labels"])
+    assert not torch.isclose(space["loss"], meant)
+
+
+def test_softmax_before_cross_entropy_fixed_runs_on_logits():
+    torch = pytest.importorskip("torch")
+    assert not _static_codes("softmax_before_cross_entropy_fixed.py")
+    space, error, _ = _run_main("softmax_before_cross_entropy_fixed.py")
+    assert error is None
+    assert torch.isclose(space["loss"], space["also"])
+
+
+def test_bce_on_unbounded_output_raises():
+    assert "SHP208" in _static_codes("bce_on_unbounded_output.py")
+    _, error, _ = _run_main("bce_on_unbounded_output.py")
+    assert isinstance(error, RuntimeError) and "between 0 and 1" in str(error)
+
+
+def test_bce_on_unbounded_output_fixed_runs():
+    torch = pytest.importorskip("torch")
+    assert not _static_codes("bce_on_unbounded_output_fixed.py")
+    space, error, _ = _run_main("bce_on_unbounded_output_fixed.py")
+    assert error is None and torch.isclose(space["loss"], space["same"])
+
+
+def test_cross_entropy_target_with_extra_axis_raises():
+    assert "SHP110" in _static_codes("cross_entropy_target_with_extra_axis.py")
+    _, error, _ = _run_main("cross_entropy_target_with_extra_axis.py")
+    assert isinstance(error, RuntimeError) and "target" in str(error)
+    space, error, _ = _run_main("cross_entropy_target_with_extra_axis_fixed.py")
+    assert error is None and space["loss"].shape == ()
+    assert not _static_codes("cross_entropy_target_with_extra_axis_fixed.py")
+
+
+def test_softmax_over_one_unit_is_constant():
+    torch = pytest.importorskip("torch")
+    assert "SHP204" in _static_codes("softmax_over_one_unit.py")
+    space, error, _ = _run_main("softmax_over_one_unit.py")
+    assert error is None
+    for name in ("probabilities", "flat"):
+        assert space[name].shape == (4, 1)
+        assert torch.equal(space[name], torch.ones(4, 1))
+    space, error, _ = _run_main("softmax_over_one_unit_fixed.py")
+    assert error is None and not torch.equal(space["probabilities"], torch.ones(4, 1))
+    assert not _static_codes("softmax_over_one_unit_fixed.py")
