@@ -351,6 +351,9 @@ class TorchContainer:
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")
+        if isinstance(value, TorchTensor) and value.shape.known_rank and \
+                _outside_modules(interp):
+            interp.state.observed_inputs[id(self)] = value.shape
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value
