@@ -26,7 +26,8 @@ RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 def knows(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
     return name.startswith("torch.nn.") and (last in CONTAINERS or last == "Module"
-                                             or lookup("torch", last) is not None)
+                                             or lookup("torch", last) is not None
+                                             or last in torch_losses.MODULES)
 
 
 def _nn_class(name: str) -> str | None:
@@ -68,6 +69,8 @@ def call(interp, name: str, args, kwargs, node):
         return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
     last = name.rsplit(".", 1)[-1]
     if name.count(".") == 1 and last in FACTORIES:
+        if last == "tensor" and args and provenance.holds_unknown(args[0]):
+            return TorchTensor(Shape.unknown("torch.tensor of data shapelint cannot read"))
         made = make_tensor(last, args, kwargs)
         if isinstance(made, TorchTensor):
             made.dtype = provenance.factory_dtype(last, args, kwargs)
@@ -655,7 +658,13 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         if obj.payload.container is not None:
             return obj.payload.container.shapelint_call(interp, args, kwargs, node)
         return Unknown(f"{obj.cls.name} has no forward()")
-    return interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    out = interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    if isinstance(out, TorchTensor) and out.produced_by and _outside_modules(interp) and \
+            provenance.reads_training_flag(obj):
+        # shapes are read in eval mode; a forward that branches on self.training may end
+        # in another activation when trained, so its output's activation is not certain
+        out = TorchTensor(out.shape, out.parameter, out.dtype, None)
+    return out
 
 
 def _outside_modules(interp) -> bool:

@@ -3,7 +3,10 @@ activation that produced it ("softmax", "log_softmax", "sigmoid", "tanh", or "un
 a Linear/Conv output). Facts only: an op that may change one drops it (None = not known)."""
 from __future__ import annotations
 
-from ..interpreter.values import Ref
+import libcst as cst
+
+from ..dims import Unknown
+from ..interpreter.values import Instance, Ref
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
 _DTYPES = {"float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
@@ -148,3 +151,30 @@ def _target_dtype(args, kwargs) -> str | None:
         if found is not None:
             return found
     return None
+
+
+def holds_unknown(data) -> bool:
+    """Nested lists whose innermost values include an unknown one (which may be a list, so
+    the tensor's rank is not known either)."""
+    if isinstance(data, Unknown):
+        return True
+    leaves = _leaves(data) if isinstance(data, (list, tuple)) else None
+    return leaves is not None and any(isinstance(v, Unknown) for v in leaves)
+
+
+def reads_training_flag(module) -> bool:
+    """Does a user module class in this module tree mention `training` (self.training)?"""
+    from .torch import _children
+    todo, seen = [module], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, Instance):
+            for cls in current.cls.mro():
+                node = getattr(cls, "node", None)
+                if node is not None and "training" in cst.Module([]).code_for_node(node):
+                    return True
+        todo.extend(c for c in _children(current).values() if c is not None)
+    return False
