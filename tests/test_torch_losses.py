@@ -197,3 +197,29 @@ def test_softmax_over_one_unit_is_constant():
     space, error, _ = _run_main("softmax_over_one_unit_fixed.py")
     assert error is None and not torch.equal(space["probabilities"], torch.ones(4, 1))
     assert not _static_codes("softmax_over_one_unit_fixed.py")
+
+
+@pytest.mark.parametrize("name", ["loss_calls_that_fit.py", "loss_target_broadcast.py",
+                                  "softmax_before_cross_entropy_fixed.py",
+                                  "bce_on_unbounded_output_fixed.py"])
+def test_static_tensors_of_a_script_are_the_real_ones(name):
+    """Every tensor a script leaves in a module-level variable: the shape and dtype shapelint
+    gives it (when it gives one) are the ones torch computes."""
+    torch = pytest.importorskip("torch")
+    from shapelint.analysis import analyse
+    path = FIXTURES / name
+    analysis = analyse(path.read_text(), str(path))
+    static = analysis.interp.modules[str(path)].scope.vars
+    space, error, _ = _run_main(name)
+    assert error is None
+    compared = 0
+    for var, value in space.items():
+        inferred = static.get(var)
+        if not isinstance(value, torch.Tensor) or not isinstance(inferred, TorchTensor):
+            continue
+        if inferred.shape.known_rank:
+            assert tuple(inferred.shape[:]) == tuple(value.shape), var
+            compared += 1
+        if inferred.dtype is not None:
+            assert inferred.dtype == str(value.dtype).replace("torch.", ""), var
+    assert compared >= 3

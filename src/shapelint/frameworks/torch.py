@@ -99,7 +99,7 @@ def make_tensor(kind: str, args, kwargs):
         numbers = [a for a in args if not isinstance(a, (Ref, Unknown))]
         try:
             return TorchTensor(Shape((len(range(*numbers)),)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, NotKnown):  # NotKnown: a symbolic bound
             return TorchTensor(Shape.unknown("arange of unknown bounds"))
     if kind == "randint":
         size = args[2] if len(args) > 2 else kwargs.get("size")
