@@ -279,8 +279,7 @@ def _class_target(loss: Loss, a: Shape, b: Shape, dtype, data, out):
         if dtype in INTEGER:
             out.append((SHP111, f"{loss.name} gets a target {b} of the input's own shape, "
                         f"which torch reads as class probabilities, but of dtype {dtype}: "
-                        f"torch raises RuntimeError. For one-hot labels pass "
-                        f"target.argmax(1) (class indices) or target.float().",
+                        f"torch raises RuntimeError. {_probability_fix(a)}",
                         {**data, "target_dtype": dtype}))
         return indices
     if as_indices is True:
@@ -299,6 +298,13 @@ def _class_target(loss: Loss, a: Shape, b: Shape, dtype, data, out):
         out.append((SHP110, f"{loss.name} gets input {a} and target {b}: it expects {hint}, "
                     f"so torch raises.{fix}", data))
     return None
+
+
+def _probability_fix(a: Shape) -> str:
+    if a.rank >= 2 and is_known(a[1]) and a[1] == 1:
+        return ("With one class column this is a label column: pass target.squeeze(1) as class "
+                "indices, though a one-unit output suits BCEWithLogitsLoss better.")
+    return "For one-hot labels pass target.argmax(1) (class indices) or target.float()."
 
 
 def _pointwise_target(loss: Loss, a: Shape, b: Shape, data, out):
