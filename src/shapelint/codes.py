@@ -68,7 +68,8 @@ SHP206 = _register("SHP206", "loss-target-broadcast", WARNING,
                    "A loss's input and target shapes differ but broadcast, so it compares "
                    "every prediction with every target.")
 SHP207 = _register("SHP207", "softmax-before-cross-entropy", WARNING,
-                   "A cross-entropy loss that applies its own softmax gets probabilities.")
+                   "CrossEntropyLoss (which applies log_softmax itself) or NLLLoss (which "
+                   "expects log-probabilities) gets the output of a softmax.")
 SHP208 = _register("SHP208", "bce-on-unbounded-output", WARNING,
                    "BCELoss gets outputs no sigmoid bounds to [0, 1]; BCEWithLogitsLoss was "
                    "likely meant.")

@@ -251,6 +251,77 @@ DOCS: dict[str, RuleDoc] = {
             "so no number changes and the new totals are those the message printed. torch: an "
             "**unsafe** fix flattens the input and sets `in_features` to the flattened count; "
             "the model as written runs, so this changes its behaviour and a number."),
+    "SHP206": RuleDoc(
+        what="Checks the input and target of `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, "
+             "`nn.HuberLoss` (and `F.mse_loss`, `F.l1_loss`, `F.smooth_l1_loss`, "
+             "`F.huber_loss`) when both shapes are known: it reports shapes that differ but "
+             "broadcast, such as an `(N, 1)` output against an `(N,)` target.",
+        why="These losses broadcast the two tensors before comparing them. `(N, 1)` against "
+            "`(N,)` becomes an `(N, N)` difference: every prediction is compared with every "
+            "target and the mean of those N x N errors is minimised. torch only warns (\"Using "
+            "a target size that is different to the input size\"), the loss still decreases, "
+            "and the model learns to predict the mean target. The message names both shapes, "
+            "the broadcast shape, and which side to squeeze.",
+        example="import torch\nimport torch.nn as nn\n\n"
+                "model = nn.Linear(13, 1)\n"
+                "x = torch.randn(16, 13)\n"
+                "y = torch.randn(16)\n"
+                "loss = nn.MSELoss()(model(x), y)\n",
+        use_instead="import torch\nimport torch.nn as nn\n\n"
+                    "model = nn.Linear(13, 1)\n"
+                    "x = torch.randn(16, 13)\n"
+                    "y = torch.randn(16)\n"
+                    "loss = nn.MSELoss()(model(x).squeeze(1), y)\n",
+        known_problems="Reported only when both shapes are known in the file (from tensor "
+                       "factories and the model's forward pass); data loaded at runtime is "
+                       "not followed. A deliberate broadcast (a target shared by every row) "
+                       "is reported too, as torch itself warns about it; write the `expand` "
+                       "explicitly to silence both."),
+    "SHP207": RuleDoc(
+        what="Checks `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.NLLLoss` / "
+             "`F.nll_loss` for an input certainly produced by a softmax (`nn.Softmax`, "
+             "`F.softmax`, `torch.softmax`, `x.softmax(...)`, a forward pass ending in one).",
+        why="`CrossEntropyLoss` applies `log_softmax` to its input itself: given probabilities "
+            "it computes the cross-entropy of a softmax of a softmax, whose gradients are "
+            "squashed, so training is slow and stalls at a worse loss. `NLLLoss` expects "
+            "log-probabilities; given probabilities it minimises minus the probability, not "
+            "its log. Neither raises. Fix: return the logits and use `CrossEntropyLoss`, or "
+            "end the model in `LogSoftmax` and use `NLLLoss`; apply softmax only for "
+            "reporting.",
+        example="import torch\nimport torch.nn as nn\n\n"
+                "model = nn.Sequential(nn.Linear(20, 5), nn.Softmax(dim=1))\n"
+                "x = torch.randn(8, 20)\n"
+                "y = torch.randint(0, 5, (8,))\n"
+                "loss = nn.CrossEntropyLoss()(model(x), y)\n",
+        use_instead="import torch\nimport torch.nn as nn\n\n"
+                    "model = nn.Sequential(nn.Linear(20, 5))\n"
+                    "x = torch.randn(8, 20)\n"
+                    "y = torch.randint(0, 5, (8,))\n"
+                    "loss = nn.CrossEntropyLoss()(model(x), y)\n",
+        known_problems="Only a softmax shapelint can see is reported: one applied in a module "
+                       "it cannot read, or behind a reshape, is not."),
+    "SHP208": RuleDoc(
+        what="Checks `nn.BCELoss` / `F.binary_cross_entropy` for an input certainly produced "
+             "by an unbounded layer (`Linear`, `Conv*`, `F.linear`, ...) with no sigmoid after "
+             "it; reshapes and indexing in between do not hide it.",
+        why="`BCELoss` takes probabilities in [0, 1]. A Linear output is any real number: "
+            "torch raises `all elements of input should be between 0 and 1` as soon as one "
+            "value leaves that range, often a few steps into training. `BCEWithLogitsLoss` "
+            "takes the logits directly and is numerically stabler than a sigmoid followed by "
+            "`BCELoss`.",
+        example="import torch\nimport torch.nn as nn\n\n"
+                "model = nn.Linear(10, 1)\n"
+                "x = torch.randn(8, 10)\n"
+                "y = torch.rand(8, 1)\n"
+                "loss = nn.BCELoss()(model(x), y)\n",
+        use_instead="import torch\nimport torch.nn as nn\n\n"
+                    "model = nn.Linear(10, 1)\n"
+                    "x = torch.randn(8, 10)\n"
+                    "y = torch.rand(8, 1)\n"
+                    "loss = nn.BCEWithLogitsLoss()(model(x), y)\n",
+        known_problems="An activation shapelint cannot see (a custom module, a function it "
+                       "does not read) leaves the output's bounds unknown, and nothing is "
+                       "reported."),
     "SHP301": RuleDoc(
         what="Reports a layer that is not in shapelint's catalogue (off by default).",
         why="Its output shape and parameter count are unknown, so every count that depends on "

@@ -11,6 +11,8 @@ from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
+from . import softmax_checks, torch_losses
+from . import torch_provenance as provenance
 from .layers import LayerObject, apply, make_layer_object
 
 ROOT = "torch."
@@ -24,7 +26,8 @@ RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 def knows(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
     return name.startswith("torch.nn.") and (last in CONTAINERS or last == "Module"
-                                             or lookup("torch", last) is not None)
+                                             or lookup("torch", last) is not None
+                                             or last in torch_losses.MODULES)
 
 
 def _nn_class(name: str) -> str | None:
@@ -45,6 +48,9 @@ def call(interp, name: str, args, kwargs, node):
     if name == "torch.is_tensor":
         return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
     if name.startswith("torch.nn.functional."):
+        if name.rsplit(".", 1)[-1] in torch_losses.FUNCTIONS:
+            return torch_losses.call_function(interp, name.rsplit(".", 1)[-1], args, kwargs,
+                                              node)
         return tensor_op(interp, name.rsplit(".", 1)[-1], args, kwargs, node)
     cls = _nn_class(name)
     if cls is not None:
@@ -58,10 +64,17 @@ def call(interp, name: str, args, kwargs, node):
         if cls == "Module":
             return Unknown("a bare nn.Module()")
         path, line, col = interp.position(node)
+        if cls in torch_losses.MODULES:
+            return torch_losses.make_loss(TorchLayer, cls, args, kwargs, path, line, col)
         return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
     last = name.rsplit(".", 1)[-1]
     if name.count(".") == 1 and last in FACTORIES:
-        return make_tensor(last, args, kwargs)
+        if last == "tensor" and args and provenance.holds_unknown(args[0]):
+            return TorchTensor(Shape.unknown("torch.tensor of data shapelint cannot read"))
+        made = make_tensor(last, args, kwargs)
+        if isinstance(made, TorchTensor):
+            made.dtype = provenance.factory_dtype(last, args, kwargs)
+        return made
     if name.count(".") == 1 and (last in OPS or last in ELEMENTWISE):
         return tensor_op(interp, last, args, kwargs, node)
     if name == "torch.Size":
@@ -86,7 +99,7 @@ def make_tensor(kind: str, args, kwargs):
         numbers = [a for a in args if not isinstance(a, (Ref, Unknown))]
         try:
             return TorchTensor(Shape((len(range(*numbers)),)))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, NotKnown):  # NotKnown: a symbolic bound
             return TorchTensor(Shape.unknown("arange of unknown bounds"))
     if kind == "randint":
         size = args[2] if len(args) > 2 else kwargs.get("size")
@@ -105,6 +118,8 @@ def make_tensor(kind: str, args, kwargs):
 class TorchTensor:
     shape: Shape
     parameter: bool = False
+    dtype: str | None = None  # "float32", "int64", ... when certain (torch_provenance)
+    produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
 
     def shapelint_attribute(self, interp, name):
         shape = self.shape
@@ -116,6 +131,9 @@ class TorchTensor:
             return Builtin(f"Tensor.{name}", lambda i, a, k, n: self._size(name, a, k))
         if name == "T":
             return tensor_op(interp, "t", (self,), {}, None)
+        if name == "type" and self.shape.known_rank:  # x.type(torch.LongTensor): a cast
+            return Builtin("Tensor.type",
+                           lambda i, a, k, n: tensor_op(i, "to", (self,) + tuple(a), k, n))
         if name in OPS or name in ELEMENTWISE or name in ("add", "sub", "mul", "div"):
             return Builtin(f"Tensor.{name}",
                            lambda i, a, k, n: tensor_op(i, name, (self,) + tuple(a), k, n))
@@ -150,7 +168,9 @@ class TorchTensor:
             return TorchTensor(Shape.unknown("after an error upstream"))
 
     def shapelint_getitem(self, interp, key):
-        return TorchTensor(_index(self.shape, key))
+        out = TorchTensor(_index(self.shape, key))
+        provenance.after_index(self, out)
+        return out
 
 
 def _index(shape: Shape, key) -> Shape:
@@ -200,6 +220,15 @@ def _shapes(value):
 
 
 def tensor_op(interp, name: str, args, kwargs, node):
+    """The result of a torch op, with what is certain about its values (torch_provenance)."""
+    result = _tensor_op_shape(interp, name, args, kwargs, node)
+    provenance.after_op(name, args, kwargs, result)
+    if name in ("softmax", "log_softmax") and isinstance(result, TorchTensor):
+        softmax_checks.functional(interp, name, args, kwargs, node)
+    return result
+
+
+def _tensor_op_shape(interp, name: str, args, kwargs, node):
     args = [_shapes(a) for a in args]
     kwargs = {k: _shapes(v) for k, v in kwargs.items()}
     if name.endswith("_") and name[:-1] in OPS:
@@ -274,6 +303,9 @@ class TorchLayer(LayerObject):
         if self.built_shapes is None:
             self.built_shapes = shapes
         out = TorchTensor(applied.output_shape)
+        provenance.after_layer(self.type_name, inputs[0], out)
+        if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
+            softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)
         if extra:
             return (out,) + tuple(Unknown(f"{self.type_name} extra output")
@@ -322,6 +354,9 @@ class TorchContainer:
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")
+        if isinstance(value, TorchTensor) and value.shape.known_rank and \
+                _outside_modules(interp):
+            interp.state.observed_inputs[id(self)] = value.shape
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value
@@ -614,7 +649,7 @@ def set_instance_attribute(interp, obj: Instance, name: str, value):
 def call_instance(interp, obj: Instance, args, kwargs, node):
     if not isinstance(obj.payload, ModuleRecord):
         return NotImplemented
-    if interp.depth == 0 and args and isinstance(args[0], TorchTensor) and \
+    if _outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
         interp.state.observed_inputs[id(obj)] = args[0].shape
     try:
@@ -623,7 +658,19 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         if obj.payload.container is not None:
             return obj.payload.container.shapelint_call(interp, args, kwargs, node)
         return Unknown(f"{obj.cls.name} has no forward()")
-    return interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    out = interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    if isinstance(out, TorchTensor) and out.produced_by and _outside_modules(interp) and \
+            provenance.reads_training_flag(obj):
+        # shapes are read in eval mode; a forward that branches on self.training may end
+        # in another activation when trained, so its output's activation is not certain
+        out = TorchTensor(out.shape, out.parameter, out.dtype, None)
+    return out
+
+
+def _outside_modules(interp) -> bool:
+    """A model called at the top level or from a training function, not from a module's own
+    methods (forward, or __init__ probing sizes with a dummy input)."""
+    return not any(is_module_class(getattr(func, "owner", None)) for func, _ in interp.frames)
 
 
 def isinstance_of(value, qualname: str):

@@ -1,0 +1,338 @@
+"""torch loss modules and functions: what a call `criterion(output, target)` returns (a
+scalar, or per-element with reduction='none'), and the input/target pairs torch rejects
+(SHP110), mis-encodes (SHP111), silently broadcasts (SHP206), or that follow the wrong
+activation (SHP207 softmax before cross-entropy, SHP208 BCELoss on unbounded outputs).
+Shape rules follow the "Shape" sections of the torch.nn loss docs, checked against torch 2.13
+in tests/test_torch_losses.py. Only certain facts are reported."""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from ..catalogue import Rule
+from ..codes import SHP110, SHP111, SHP206, SHP207, SHP208
+from ..dims import is_known, same
+from ..shapes import Shape
+from .torch_provenance import FLOATING, INTEGER
+
+
+# Constructor and function signatures as in torch 2.13 (torch/nn/modules/loss.py,
+# torch/nn/functional.py); only `reduction` and the legacy size_average/reduce change shapes.
+def _nll_args(weight=None, size_average=None, ignore_index=-100, reduce=None,
+              reduction="mean"):
+    pass
+
+
+def _ce_args(weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean", label_smoothing=0.0):
+    pass
+
+
+def _pointwise_args(size_average=None, reduce=None, reduction="mean"):
+    pass
+
+
+def _smooth_l1_args(size_average=None, reduce=None, reduction="mean", beta=1.0):
+    pass
+
+
+def _huber_args(reduction="mean", delta=1.0):
+    pass
+
+
+def _bce_args(weight=None, size_average=None, reduce=None, reduction="mean"):
+    pass
+
+
+def _bce_logits_args(weight=None, size_average=None, reduce=None, reduction="mean",
+                     pos_weight=None):
+    pass
+
+
+def _f_ce(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+          reduction="mean", label_smoothing=0.0):
+    pass
+
+
+def _f_nll(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+           reduction="mean"):
+    pass
+
+
+def _f_pointwise(input, target, size_average=None, reduce=None, reduction="mean",
+                 weight=None):
+    pass
+
+
+def _f_smooth_l1(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    pass
+
+
+def _f_huber(input, target, reduction="mean", delta=1.0, weight=None):
+    pass
+
+
+def _f_bce(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    pass
+
+
+def _f_bce_logits(input, target, weight=None, size_average=None, reduce=None,
+                  reduction="mean", pos_weight=None):
+    pass
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str  # as the user spells it, for messages
+    kind: str  # "class" (cross-entropy), "nll", "pointwise" (MSE, L1, ...), "bce", "bce_logits"
+    signature: inspect.Signature
+
+
+def _loss(name, kind, fn) -> Loss:
+    return Loss(name, kind, inspect.signature(fn))
+
+
+MODULES = {loss.name: loss for loss in (
+    _loss("CrossEntropyLoss", "class", _ce_args), _loss("NLLLoss", "nll", _nll_args),
+    _loss("MSELoss", "pointwise", _pointwise_args), _loss("L1Loss", "pointwise", _pointwise_args),
+    _loss("SmoothL1Loss", "pointwise", _smooth_l1_args),
+    _loss("HuberLoss", "pointwise", _huber_args), _loss("BCELoss", "bce", _bce_args),
+    _loss("BCEWithLogitsLoss", "bce_logits", _bce_logits_args))}
+FUNCTIONS = {loss.name.rsplit(".", 1)[-1]: loss for loss in (
+    _loss("F.cross_entropy", "class", _f_ce), _loss("F.nll_loss", "nll", _f_nll),
+    _loss("F.mse_loss", "pointwise", _f_pointwise), _loss("F.l1_loss", "pointwise", _f_pointwise),
+    _loss("F.smooth_l1_loss", "pointwise", _f_smooth_l1),
+    _loss("F.huber_loss", "pointwise", _f_huber),
+    _loss("F.binary_cross_entropy", "bce", _f_bce),
+    _loss("F.binary_cross_entropy_with_logits", "bce_logits", _f_bce_logits))}
+
+
+def _reduction(arguments: dict) -> str | None:
+    """"mean", "sum" or "none"; None when not known (or set by the legacy arguments)."""
+    if arguments.get("size_average") is not None or arguments.get("reduce") is not None:
+        return None
+    value = arguments.get("reduction", "mean")
+    return value if value in ("mean", "sum", "none") else None
+
+
+def make_loss(layer_class, type_name: str, args, kwargs, path, line, col):
+    """nn.CrossEntropyLoss(...) and the like: a module without parameters."""
+    loss = MODULES[type_name]
+    layer = layer_class(type_name, type_name, path, line, col,
+                        rule=Rule(output=lambda x: Shape.unknown("a loss module")))
+    try:
+        bound = loss.signature.bind(*args, **kwargs)
+    except TypeError:
+        layer.reason = f"{type_name}(...) arguments not understood"
+        return layer
+    bound.apply_defaults()
+    layer.arguments = dict(bound.arguments)
+    layer.shapelint_call = lambda interp, a, k, node: _call_module(interp, layer, loss, a, k,
+                                                                   node)
+    return layer
+
+
+def _call_module(interp, layer, loss: Loss, args, kwargs, node):
+    try:
+        bound = inspect.signature(lambda input, target: None).bind(*args, **kwargs)
+    except TypeError:
+        return _unknown("a loss called with arguments shapelint cannot read")
+    return evaluate(interp, loss, bound.arguments["input"], bound.arguments["target"],
+                    _reduction(layer.arguments or {}), node)
+
+
+def call_function(interp, name: str, args, kwargs, node):
+    loss = FUNCTIONS[name]
+    try:
+        bound = loss.signature.bind(*args, **kwargs)
+    except TypeError:
+        return _unknown(f"{loss.name}() arguments not understood")
+    bound.apply_defaults()
+    a = bound.arguments
+    return evaluate(interp, loss, a["input"], a["target"], _reduction(a), node)
+
+
+def _unknown(reason: str):
+    from .torch import TorchTensor
+    return TorchTensor(Shape.unknown(reason))
+
+
+# -- facts about two shapes --------------------------------------------------------------------
+
+def equal_shapes(a: Shape, b: Shape) -> bool | None:
+    """True/False when certain; None when symbolic sizes leave it open."""
+    if not (a.known_rank and b.known_rank):
+        return None
+    if a.rank != b.rank:
+        return False
+    verdicts = [same(x, y) for x, y in zip(a[:], b[:])]
+    if False in verdicts:
+        return False
+    return True if all(v is True for v in verdicts) else None
+
+
+def certain_broadcast(a: Shape, b: Shape):
+    """("ok", shape) or ("fails", None) when certain (torch's broadcasting rules); None if
+    open. A mismatch is certain only between two known sizes other than 1."""
+    if not (a.known_rank and b.known_rank):
+        return None
+    out = []
+    for i in range(1, max(a.rank, b.rank) + 1):
+        x = a[-i] if a.rank >= i else 1
+        y = b[-i] if b.rank >= i else 1
+        if same(x, y) is True or (is_known(y) and y == 1):
+            out.append(x)
+        elif is_known(x) and x == 1:
+            out.append(y)
+        elif is_known(x) and is_known(y):
+            return "fails", None
+        else:
+            return None
+    return "ok", Shape(tuple(reversed(out)))
+
+
+def _without_class_dim(a: Shape) -> Shape:
+    """Input (N, C, d1, ...) -> (N, d1, ...); input (C,) -> ()."""
+    return Shape(a[:0] if a.rank == 1 else (a[0],) + a[2:])
+
+
+# -- the checks -------------------------------------------------------------------------------
+
+def evaluate(interp, loss: Loss, x, y, reduction: str | None, node):
+    """A loss call met by the interpreter: its findings recorded, its result returned."""
+    from . import record_finding
+    findings, result = outcome(loss, x, y, reduction)
+    for code, message, data in findings:
+        record_finding(interp, code, node, message, data)
+    return result
+
+
+def outcome(loss: Loss, x, y, reduction: str | None):
+    """(findings, result tensor) of loss(x, y) with this reduction; findings are
+    (code, message, data)."""
+    from .torch import TorchTensor
+    if not (isinstance(x, TorchTensor) and isinstance(y, TorchTensor)):
+        return [], _unknown(f"{loss.name} of a value that is not a known tensor")
+    findings, elements = _judge(loss, x, y)
+    if any(code in (SHP110, SHP111) for code, _, _ in findings):
+        return findings, TorchTensor(Shape.unknown("after an error upstream"))
+    dtype = x.dtype if x.dtype in FLOATING else None
+    if reduction in ("mean", "sum"):
+        return findings, TorchTensor(Shape(()), dtype=dtype)
+    if reduction == "none" and elements is not None:
+        return findings, TorchTensor(elements, dtype=dtype)
+    return findings, TorchTensor(Shape.unknown(f"{loss.name}: reduction not known"),
+                                 dtype=dtype)
+
+
+def _judge(loss: Loss, x, y):
+    """The findings at this call, and the per-element shape (reduction='none') if known."""
+    a, b = x.shape, y.shape
+    data = {"loss": loss.name, "input_shape": a.to_json(), "target_shape": b.to_json()}
+    out = []
+    elements = None
+    if loss.kind in ("class", "nll") and a.known_rank and a.rank >= 1:
+        elements = _class_target(loss, a, b, y.dtype, data, out)
+        if x.produced_by == "softmax":
+            fix = ("pass the logits (drop the softmax)" if loss.kind == "class" else
+                   "use log_softmax (nn.LogSoftmax) instead of softmax, or CrossEntropyLoss "
+                   "on the logits")
+            why = ("it applies log_softmax itself" if loss.kind == "class" else
+                   "it expects log-probabilities")
+            out.append((SHP207, f"{loss.name} gets {a}, an output of softmax: {why}, so this "
+                        f"trains on the wrong quantity and learns slowly; {fix}.", data))
+    elif loss.kind == "pointwise":
+        elements = _pointwise_target(loss, a, b, data, out)
+    elif loss.kind in ("bce", "bce_logits"):
+        equal = equal_shapes(a, b)
+        if equal is False:
+            out.append((SHP110, f"{loss.name} gets input {a} and target {b}: torch requires "
+                        f"the same shape and raises ValueError; {_same_shape_fix(a, b)}.",
+                        data))
+        elif equal is True:
+            elements = a
+            if y.dtype in INTEGER:
+                out.append((SHP111, f"{loss.name} gets a target of dtype {y.dtype}: it needs "
+                            f"floating-point targets (torch raises RuntimeError); pass "
+                            f"target.float().", {**data, "target_dtype": y.dtype}))
+        if loss.kind == "bce" and x.produced_by == "unbounded":
+            out.append((SHP208, f"{loss.name} gets {a} straight from a Linear/Conv output with "
+                        "no sigmoid after it: BCELoss needs probabilities in [0, 1] (torch "
+                        "raises RuntimeError on values outside); use nn.BCEWithLogitsLoss on "
+                        "these logits, or apply torch.sigmoid first.", data))
+    return out, elements
+
+
+def _class_target(loss: Loss, a: Shape, b: Shape, dtype, data, out):
+    """CrossEntropyLoss/NLLLoss targets: class indices of input's shape without the class dim
+    (int64), or (cross-entropy only) class probabilities of input's own shape (float)."""
+    indices = _without_class_dim(a)
+    as_indices = equal_shapes(b, indices)
+    if a.rank == 1 and b.known_rank and b.rank == 1:
+        one = same(b[0], 1)  # an unbatched input takes a (1,) target as a batch of one
+        if one is None and equal_shapes(b, a) is not True:
+            return None
+        if one is True:
+            as_indices, b = True, indices
+    as_probabilities = equal_shapes(b, a) if loss.kind == "class" else False
+    if as_probabilities is True:
+        if dtype in INTEGER:
+            out.append((SHP111, f"{loss.name} gets a target {b} of the input's own shape, "
+                        f"which torch reads as class probabilities, but of dtype {dtype}: "
+                        f"torch raises RuntimeError. {_probability_fix(a)}",
+                        {**data, "target_dtype": dtype}))
+        return indices
+    if as_indices is True:
+        if dtype in FLOATING:
+            out.append((SHP111, f"{loss.name} gets class-index targets {b} of dtype {dtype}: "
+                        f"it needs int64 (torch raises RuntimeError \"expected ... Long\"); "
+                        f"pass target.long().", {**data, "target_dtype": dtype}))
+        return b
+    if as_indices is False and as_probabilities is False:
+        hint = (f"class indices of shape {indices} (int64)" + (
+            f" or class probabilities of shape {a} (float)" if loss.kind == "class" else ""))
+        fix = ""
+        if b.known_rank and b.rank == indices.rank + 1 and is_known(b[-1]) and b[-1] == 1 \
+                and equal_shapes(Shape(b[:-1]), indices) is True:
+            fix = " Drop the trailing axis: target.squeeze(-1) (or target.view(-1))."
+        out.append((SHP110, f"{loss.name} gets input {a} and target {b}: it expects {hint}, "
+                    f"so torch raises.{fix}", data))
+    return None
+
+
+def _probability_fix(a: Shape) -> str:
+    if a.rank >= 2 and is_known(a[1]) and a[1] == 1:
+        return ("With one class column this is a label column: pass target.squeeze(1) as class "
+                "indices, though a one-unit output suits BCEWithLogitsLoss better.")
+    return "For one-hot labels pass target.argmax(1) (class indices) or target.float()."
+
+
+def _pointwise_target(loss: Loss, a: Shape, b: Shape, data, out):
+    """MSELoss and the like compare element by element after broadcasting the two."""
+    equal = equal_shapes(a, b)
+    if equal is True:
+        return a
+    verdict = certain_broadcast(a, b)
+    if verdict is None or equal is None:
+        return None
+    outcome, joint = verdict
+    if outcome == "fails":
+        out.append((SHP110, f"{loss.name} gets input {a} and target {b}, which do not "
+                    f"broadcast: torch raises RuntimeError; {_same_shape_fix(a, b)}.", data))
+        return None
+    out.append((SHP206, f"{loss.name} gets input {a} and target {b}: torch broadcasts them to "
+                f"{joint} (with only a UserWarning) and averages over every pair, not over "
+                f"matching elements; {_same_shape_fix(a, b)}.",
+                {**data, "broadcast_shape": joint.to_json()}))
+    return joint
+
+
+def _same_shape_fix(a: Shape, b: Shape) -> str:
+    """The likely fix for two shapes that should be one: drop or add a trailing 1."""
+    if a.known_rank and b.known_rank:
+        if a.rank == b.rank + 1 and is_known(a[-1]) and a[-1] == 1:
+            return "squeeze the input (output.squeeze(-1)) or unsqueeze the target " \
+                   "(target.unsqueeze(-1)) so both have one shape"
+        if b.rank == a.rank + 1 and is_known(b[-1]) and b[-1] == 1:
+            return "squeeze the target (target.squeeze(-1)) so both have one shape"
+    return "make the input and the target the same shape"

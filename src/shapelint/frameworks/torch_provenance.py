@@ -1,0 +1,180 @@
+"""What is certain about a torch tensor's values besides its shape: its dtype, and the last
+activation that produced it ("softmax", "log_softmax", "sigmoid", "tanh", or "unbounded" for
+a Linear/Conv output). Facts only: an op that may change one drops it (None = not known)."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..dims import Unknown
+from ..interpreter.values import Instance, Ref
+
+# torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
+_DTYPES = {"float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
+           "float16": "float16", "half": "float16", "bfloat16": "bfloat16",
+           "int64": "int64", "long": "int64", "int32": "int32", "int": "int32",
+           "int16": "int16", "short": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool"}
+# Legacy tensor types accepted by Tensor.type(...): torch.LongTensor and the like.
+_TENSOR_TYPES = {"FloatTensor": "float32", "DoubleTensor": "float64", "HalfTensor": "float16",
+                 "LongTensor": "int64", "IntTensor": "int32", "ShortTensor": "int16",
+                 "CharTensor": "int8", "ByteTensor": "uint8", "BoolTensor": "bool"}
+INTEGER = frozenset({"int64", "int32", "int16", "int8", "uint8"})
+FLOATING = frozenset({"float32", "float64", "float16", "bfloat16"})
+
+# The default dtype of floating factories (torch.get_default_dtype() unless changed).
+_FLOAT_FACTORIES = frozenset({"zeros", "ones", "empty", "randn", "rand", "normal"})
+# Casts by method name (Tensor.long() is .to(torch.int64), ...).
+_CASTS = {"float": "float32", "double": "float64", "half": "float16", "bfloat16": "bfloat16",
+          "long": "int64", "int": "int32", "short": "int16", "bool": "bool"}
+# Ops that return the same values in the same layout: every fact survives.
+_IDENTITY = frozenset({"contiguous", "detach", "clone", "cpu", "cuda", "requires_grad_"})
+# Ops that move values without changing them: per-element facts (bounds) survive, but a
+# softmax's "sums to one along dim" does not, as the layout changes.
+_REARRANGE = frozenset({"view", "reshape", "flatten", "squeeze", "unsqueeze", "permute",
+                        "transpose", "t", "view_as", "reshape_as", "movedim", "swapaxes"})
+_ELEMENTWISE_FACTS = frozenset({"sigmoid", "tanh", "unbounded"})
+ACTIVATIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
+               "tanh": "tanh"}
+_UNBOUNDED_OPS = frozenset({"linear", "bilinear", "conv1d", "conv2d", "conv3d",
+                            "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"})
+# Leaf modules whose output is an activation's, or an affine map's (unbounded).
+_LAYER_FACTS = {"Softmax": "softmax", "LogSoftmax": "log_softmax", "Sigmoid": "sigmoid",
+                "Tanh": "tanh", "Linear": "unbounded", "LazyLinear": "unbounded",
+                "Bilinear": "unbounded"}
+_UNBOUNDED_LAYER_PREFIXES = ("Conv", "LazyConv")
+
+
+def dtype_of(value) -> str | None:
+    """torch.long / torch.float32 / torch.LongTensor as one dtype name; None if not one."""
+    if isinstance(value, Ref) and value.qualname.startswith("torch."):
+        last = value.qualname.rsplit(".", 1)[-1]
+        return _DTYPES.get(last) or _TENSOR_TYPES.get(last)
+    return None
+
+
+def _leaves(data, out=None, depth=0):
+    """The scalars inside nested lists/tuples (None when a level is empty or too deep)."""
+    out = [] if out is None else out
+    if isinstance(data, (list, tuple)):
+        if not data or depth > 8 or len(out) > 10000:
+            return None
+        for item in data:
+            if _leaves(item, out, depth + 1) is None:
+                return None
+        return out
+    out.append(data)
+    return out
+
+
+def factory_dtype(kind: str, args, kwargs) -> str | None:
+    """The dtype torch gives a factory's result (torch.randint -> int64, randn -> float32)."""
+    if "dtype" in kwargs:
+        return dtype_of(kwargs["dtype"])
+    if kind.endswith("_like"):
+        return getattr(args[0], "dtype", None) if args else None
+    if kind in _FLOAT_FACTORIES:
+        return "float32"
+    if kind == "randint":
+        return "int64"
+    if kind in ("tensor", "arange", "full"):
+        values = _leaves(args[0] if kind == "tensor" and args else
+                         args[1:2] if kind == "full" else args)
+        if not values:
+            return None
+        if all(isinstance(v, bool) for v in values):
+            return "bool" if kind != "arange" else None
+        if all(isinstance(v, int) for v in values):
+            return "int64"
+        if all(isinstance(v, (int, float)) for v in values):
+            return "float32"
+    return None
+
+
+def after_layer(type_name: str, source, out) -> None:
+    """Set what a leaf module's output certainly is, from the module and its input."""
+    fact = _LAYER_FACTS.get(type_name)
+    if fact is None and type_name.startswith(_UNBOUNDED_LAYER_PREFIXES):
+        fact = "unbounded"
+    if fact is not None:
+        out.produced_by = fact
+    elif type_name in ("Identity",):
+        out.produced_by, out.dtype = source.produced_by, source.dtype
+    elif type_name in ("Flatten", "Unflatten"):
+        out.dtype = source.dtype
+        if source.produced_by in _ELEMENTWISE_FACTS:
+            out.produced_by = source.produced_by
+    if fact is not None and source.dtype in FLOATING:
+        out.dtype = source.dtype
+
+
+def after_op(name: str, args, kwargs, out) -> None:
+    """Set what a tensor op's result certainly is; args[0] is the tensor it acted on."""
+    from .torch import TorchTensor
+    source = args[0] if args else None
+    if not isinstance(out, TorchTensor) or not isinstance(source, TorchTensor):
+        return
+    if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
+        out.dtype, out.produced_by = source.dtype, source.produced_by
+    elif name in _CASTS or name == "to":
+        out.dtype = _CASTS.get(name) or _target_dtype(args, kwargs)
+        if out.dtype in FLOATING:
+            out.produced_by = source.produced_by
+    elif name in _REARRANGE:
+        out.dtype = source.dtype
+        if source.produced_by in _ELEMENTWISE_FACTS:
+            out.produced_by = source.produced_by
+    elif name in ACTIVATIONS:
+        out.produced_by = ACTIVATIONS[name]
+        out.dtype = source.dtype if source.dtype in FLOATING else None
+    elif name in _UNBOUNDED_OPS:
+        out.produced_by = "unbounded"
+
+
+def after_index(source, out) -> None:
+    """x[...] picks elements: their dtype and per-element bounds stay."""
+    out.dtype = source.dtype
+    if source.produced_by in _ELEMENTWISE_FACTS:
+        out.produced_by = source.produced_by
+
+
+def _moves_only(args, kwargs) -> bool:
+    """.to("cuda") / .to(device="cpu", non_blocking=True): a device named by a string, no
+    dtype (an unknown argument may be a dtype or a tensor whose dtype .to() takes)."""
+    return all(isinstance(a, str) for a in args[1:]) and all(
+        isinstance(v, (str, bool)) for k, v in kwargs.items() if k != "dtype") and \
+        "dtype" not in kwargs
+
+
+def _target_dtype(args, kwargs) -> str | None:
+    """The dtype a cast names, when it names exactly one (.to(torch.long), .type(...))."""
+    for value in list(args[1:]) + [kwargs.get("dtype")]:
+        found = dtype_of(value)
+        if found is not None:
+            return found
+    return None
+
+
+def holds_unknown(data) -> bool:
+    """Nested lists whose innermost values include an unknown one (which may be a list, so
+    the tensor's rank is not known either)."""
+    if isinstance(data, Unknown):
+        return True
+    leaves = _leaves(data) if isinstance(data, (list, tuple)) else None
+    return leaves is not None and any(isinstance(v, Unknown) for v in leaves)
+
+
+def reads_training_flag(module) -> bool:
+    """Does a user module class in this module tree mention `training` (self.training)?"""
+    from .torch import _children
+    todo, seen = [module], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, Instance):
+            for cls in current.cls.mro():
+                node = getattr(cls, "node", None)
+                if node is not None and "training" in cst.Module([]).code_for_node(node):
+                    return True
+        todo.extend(c for c in _children(current).values() if c is not None)
+    return False
