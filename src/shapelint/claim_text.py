@@ -57,7 +57,9 @@ _PART = re.compile(
 _COUNT = re.compile(rf"(?<![\w.,]){_NUMBER}{_MAGNITUDE}|\d{{1,3}}(?:,\d{{3}})+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bca)[.!?;](?=\s|$)"
                            r"|\n\s*\n|\n\s*[-*•]")
-_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3})|\s[-–—]\s|:\s")
+_CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3})|\s[-–—]\s")
+# "50-60M params", "between 1 and 2 million": a range is no one count.
+_RANGE = re.compile(r"\d\s*[kKmMbB]?\s*(?:-|–|to|and)\s*[~≈]?$")
 SMALLEST = 100  # "takes 2 params" is about a function; no model claim is this small
 
 
@@ -71,7 +73,8 @@ class Claim:
 
 
 def find_claims(text: str, bare: bool = False) -> list[Claim]:
-    """The parameter-count claims a comment or docstring makes; bare allows "# 1.2B"."""
+    """The parameter-count claims a comment or docstring makes; bare allows "# 1.2B". A text
+    giving different totals (a table of variants, summaries for two datasets) claims none."""
     found = {}
     for pattern in (_NUMBER_FIRST, _WORD_FIRST):
         for match in pattern.finditer(text):
@@ -84,7 +87,11 @@ def find_claims(text: str, bare: bool = False) -> list[Claim]:
             value, unit = _value(match)
             if value >= SMALLEST and not text.lstrip().startswith(("-", "+")):
                 found[match.start("num")] = Claim(value, unit, text.strip(), match.start("num"))
-    return [found[k] for k in sorted(found)]
+    claims = [found[k] for k in sorted(found)]
+    for trainable in (False, True):
+        if len({c.value for c in claims if c.trainable is trainable}) > 1:
+            claims = [c for c in claims if c.trainable is not trainable]
+    return claims
 
 
 def holds(claim: Claim, built: int, tolerance: float = 0.05) -> bool:
@@ -95,7 +102,7 @@ def holds(claim: Claim, built: int, tolerance: float = 0.05) -> bool:
 
 def _claim(text: str, match: re.Match) -> Claim | None:
     value, unit = _value(match)
-    if value < SMALLEST or _is_year(match):
+    if value < SMALLEST or _is_year(match) or _RANGE.search(text, 0, match.start("num")):
         return None
     qualifier = (match.groupdict().get("qual") or match.groupdict().get("lead") or "").lower()
     if "non" in qualifier or re.search(r"non-?\s?trainable|frozen", match.group(0), re.I):
