@@ -362,3 +362,15 @@ def test_the_small_models_counts_are_the_frameworks(tmp_path):
     net = tmp_path / "t.py"
     net.write_text(_torch())
     assert _torch_count(net, "Net") == TORCH_TOTAL
+
+
+def test_rule_page_example_counts_are_keras(tmp_path):
+    """The SHP209 page says the example builds 54,410 parameters, not about 1.2M."""
+    from shapelint.rule_docs import DOCS
+    path = tmp_path / "example.py"
+    path.write_text(DOCS["SHP209"].use_instead)
+    assert real_keras_models(path)["model"].count_params() == 54_410
+    [d] = [d for d in check_source(DOCS["SHP209"].example, "example.py")
+           if d.code.code == "SHP209"]
+    assert d.data == {"params_claimed": 1_200_000, "params_built": 54_410,
+                      "claim": "about 1.2M parameters", "model": "model"}

@@ -58,6 +58,7 @@ _COUNT = re.compile(rf"(?<![\w.,]){_NUMBER}{_MAGNITUDE}|\d{{1,3}}(?:,\d{{3}})+",
 _SENTENCE_END = re.compile(r"(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bca)[.!?;](?=\s|$)"
                            r"|\n\s*\n|\n\s*[-*•]")
 _CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3})|\s[-–—]\s")
+_APPROX_BEFORE = re.compile(rf"{_APPROX}\s*$", re.IGNORECASE)
 # "50-60M params", "between 1 and 2 million": a range is no one count.
 _RANGE = re.compile(r"\d\s*[kKmMbB]?\s*(?:-|–|to|and)\s*[~≈]?$")
 SMALLEST = 100  # "takes 2 params" is about a function; no model claim is this small
@@ -116,7 +117,7 @@ def _claim(text: str, match: re.Match) -> Claim | None:
         return None
     trainable = "trainable" in qualifier or "learnable" in qualifier
     start = match.start()
-    approx = re.search(r"[~≈]\s*$", text[:start])  # "~60M params" is written with its "~"
+    approx = _APPROX_BEFORE.search(text, 0, start)  # "~60M params" keeps its "~"
     start = approx.start() if approx else start
     written = " ".join(text[start:match.end()].split()).lstrip(":= ")
     return Claim(value, unit, written, start, trainable)
