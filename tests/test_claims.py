@@ -374,3 +374,12 @@ def test_rule_page_example_counts_are_keras(tmp_path):
            if d.code.code == "SHP209"]
     assert d.data == {"params_claimed": 1_200_000, "params_built": 54_410,
                       "claim": "about 1.2M parameters", "model": "model"}
+
+
+def test_a_text_that_also_states_the_count_built_knows_the_difference():
+    """examples/alexnet.py: "The paper says about 60 million parameters; this model builds
+    25,678,184." is an explanation, not a wrong claim."""
+    source = (ROOT / "examples" / "alexnet.py").read_text()
+    assert '60 million parameters' in source and "25,678,184" in source
+    assert _found(source) == []
+    assert len(_found(source.replace("this model builds 25,678,184", "see below"))) == 1

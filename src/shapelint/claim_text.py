@@ -95,6 +95,21 @@ def find_claims(text: str, bare: bool = False) -> list[Claim]:
     return claims
 
 
+def stated_counts(text: str) -> list[Claim]:
+    """Every count a text writes with a magnitude or thousands separators ("25,678,184",
+    "25.7M"), parameter word or not: a text that also states the count the model builds
+    knows the two differ ("The paper says 60 million; this model builds 25,678,184")."""
+    out = []
+    for match in _COUNT.finditer(text):
+        if match.group("num") is None:  # the thousands-separated alternative
+            value = int(match.group(0).replace(",", ""))
+            out.append(Claim(value, 1, match.group(0), match.start()))
+        else:
+            value, unit = _value(match)
+            out.append(Claim(value, unit, match.group(0), match.start()))
+    return out
+
+
 def holds(claim: Claim, built: int, tolerance: float = 0.05) -> bool:
     """Within 5% of the claim, or within the precision the author wrote ("1.2B" is anything
     that rounds to 1.2B)."""

@@ -23,7 +23,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from .claim_text import Claim, find_claims, holds
+from .claim_text import Claim, find_claims, holds, stated_counts
 from .codes import SHP201, SHP209, Diagnostic
 
 _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net|altogether)\b",
@@ -238,8 +238,9 @@ def _needs_no_arguments(cls: ast.ClassDef) -> bool:
 def _judge(claim: Claim, line: int, col: int, text: Text, graph, found, path) -> Diagnostic | None:
     total, trainable = graph.total, graph.trainable
     built = trainable if claim.trainable else total
-    if built is None or holds(claim, built):
-        return None
+    if built is None or holds(claim, built) or \
+            any(holds(other, built) for other in stated_counts(text.text)):
+        return None  # kept, or the text itself also states the count built
     what = "trainable parameters" if claim.trainable else "parameters"
     message = (f"{text.kind} claims {claim.text}; the model as written builds {built:,} "
                f"{what} ({_difference(claim.value, built)})")
