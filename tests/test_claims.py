@@ -80,6 +80,11 @@ NOT_CLAIMS = [
     "58M of the 62M params are in the classifier",
     "1.2B",  # bare: only where the caller allows it
     "Total params: 24,769,290 on CIFAR-10\nTotal params: 62,379,752 on ImageNet",
+    "Hyperparameters: 1000",
+    "hyperparams = 5000",
+    "model params: 256 hidden units",
+    "params: 1000 epochs",
+    "6 layers * 384 dim = ~10M params",
 ]
 
 
@@ -228,6 +233,15 @@ def test_trainable_claims_use_the_trainable_count():
     assert _found(base.format("# Trainable params: 54,186\n")) == []
     [d] = _found(base.format("# Trainable params: 60,000\n"))
     assert "builds 54,186 trainable parameters" in d.message
+
+
+def test_trainable_claims_are_not_judged_where_the_file_freezes_layers():
+    model = KERAS_MODEL.replace("layers.Flatten(),",
+                                "layers.BatchNormalization(),\n    layers.Flatten(),")
+    source = ("from keras import Sequential, layers\n\n# Trainable params: 60,000\n"
+              "model = Sequential([\n" + model + "])\nmodel.layers[0].trainable = False\n")
+    assert _found(source) == []  # shapelint does not model freezing: trainable is not known
+    assert len(_found(source.replace("Trainable params", "Total params"))) == 1
 
 
 def test_total_claim_that_only_the_trainable_count_matches():

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?![\d.])|\d{1,3}(?:_\d{3})+|\d+(?:\.\d+)?)"
 # A magnitude letter must end the word: "60M" and "25.6 M", never "237.95 MB" or "1k-th".
 _MAGNITUDE = (r"(?:\s?(?P<mag>thousand|million|billion|mln|bn|[kKmMbB])(?![A-Za-z0-9]))")
-_PARAM_WORD = r"(?:param(?:eter)?s?|weights)\b"
+_PARAM_WORD = r"(?<![A-Za-z])(?:param(?:eter)?s?|weights)\b"  # not "hyperparams"
 _QUALIFIER = r"(?:(?P<qual>non-?\s?trainable|trainable|learnable|total|model)\s+)"
 _APPROX = r"(?:~|≈|about\s|approx\.?\s?|approximately\s|around\s|roughly\s|nearly\s|almost\s)"
 
@@ -34,7 +34,8 @@ _NUMBER_FIRST = re.compile(
 # "weights:" label names files or initialisations far more often than counts.
 _WORD_FIRST = re.compile(
     r"(?P<lead>(?:non-?\s?trainable\s+|trainable\s+|total\s+)?(?:number\s+of\s+|#\s*|num\s*)?"
-    r"param(?:eter)?s?\b(?:\s+count)?)[ \t]*(?::|=|≈|~|\bis\b|\bare\b|\bof\b|\btotal\b)?[ \t]*"
+    r"(?<![A-Za-z])param(?:eter)?s?\b(?:\s+count)?)"
+    r"[ \t]*(?::|=|≈|~|\bis\b|\bare\b|\bof\b|\btotal\b)?[ \t]*"
     rf"{_APPROX}?[ \t]*{_NUMBER}{_MAGNITUDE}?(?![\w.]|\s?%|[ \t]+(?!param|total|in\b|trainable)"
     r"[A-Za-z])", re.IGNORECASE)
 _BARE = re.compile(rf"^\s*{_APPROX}?\s*{_NUMBER}{_MAGNITUDE}\s*$")

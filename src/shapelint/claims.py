@@ -28,6 +28,9 @@ from .codes import SHP201, SHP209, Diagnostic
 
 _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net|altogether)\b",
                     re.IGNORECASE)
+# Freezing (layer.trainable = False, p.requires_grad = False) is not modelled: in a file that
+# freezes anything, the trainable count is not known, so "trainable" claims are not judged.
+_FREEZES = re.compile(r"\btrainable\s*=|requires_grad")
 _ABOVE = 5  # comment lines above a model statement read as being about it
 # The cheap gate: the file's comments and triple-quoted strings (roughly: a '#' in a string
 # counts too), searched for a number beside a parameter word or a lone "# 1.2B". Only a file
@@ -79,6 +82,7 @@ def check_claims(source: str, path: str, built: list) -> list[Diagnostic]:
         return []
     owners = [_owner_of(source_map, model, graph) for model, graph, _ in built]
     out, seen = [], set()
+    freezes = bool(_FREEZES.search(source))
     for here, (_, graph, found) in enumerate(built):
         if graph.total is None:  # a count that is not exact is never judged
             continue
@@ -86,7 +90,7 @@ def check_claims(source: str, path: str, built: list) -> list[Diagnostic]:
             for claim, line, col in text.claims():
                 if (line, claim.start, text.kind) not in seen:
                     seen.add((line, claim.start, text.kind))
-                    diagnostic = _judge(claim, line, col, text, graph, found, path)
+                    diagnostic = _judge(claim, line, col, text, graph, found, path, freezes)
                     if diagnostic is not None:
                         out.append(diagnostic)
     return out
@@ -245,8 +249,9 @@ def _needs_no_arguments(cls: ast.ClassDef) -> bool:
     return required <= 0 and all(d is not None for d in arguments.kw_defaults)
 
 
-def _judge(claim: Claim, line: int, col: int, text: Text, graph, found, path) -> Diagnostic | None:
-    total, trainable = graph.total, graph.trainable
+def _judge(claim: Claim, line: int, col: int, text: Text, graph, found, path,
+           freezes: bool) -> Diagnostic | None:
+    total, trainable = graph.total, (None if freezes else graph.trainable)
     built = trainable if claim.trainable else total
     if built is None or holds(claim, built) or \
             any(holds(other, built) for other in stated_counts(text.text)):
