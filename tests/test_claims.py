@@ -408,3 +408,36 @@ def test_the_cheap_gate_lets_every_claim_through(text):
     if "\n" not in text:  # a claim across comment lines is read, the gate may miss it
         assert might_claim(as_comments)
     assert not might_claim("import torch\nx = torch.zeros(1000)  # a tensor\n")
+
+
+def test_pasted_summary_fixture_is_stale_in_keras():
+    """The summary pasted in the docstring is Keras's own for Dense(128); the code builds
+    Dense(64), whose real count the finding names; the twin's summary is the real one."""
+    buggy = ROOT / "fixtures" / "keras" / "claim_in_pasted_summary.py"
+    fixed = ROOT / "fixtures" / "keras" / "claim_in_pasted_summary_fixed.py"
+    real = real_keras_models(buggy)["model"].count_params()
+    assert real == 347_146 == real_keras_models(fixed)["model"].count_params()
+    [d] = _claims_in(buggy)
+    assert (d.line, d.data["params_claimed"], d.data["params_built"]) == (10, 693_962, real)
+    assert _claims_in(fixed) == []
+
+
+def test_pasted_summary_came_from_dense_128(tmp_path):
+    source = (ROOT / "fixtures" / "keras" / "claim_in_pasted_summary.py").read_text()
+    path = tmp_path / "earlier.py"
+    path.write_text(source.replace("layers.Dense(64,", "layers.Dense(128,"))
+    assert real_keras_models(path)["model"].count_params() == 693_962
+
+
+def test_bare_count_fixture_is_stale_in_torch(tmp_path):
+    buggy = ROOT / "fixtures" / "torch" / "bare_count_above_model.py"
+    fixed = ROOT / "fixtures" / "torch" / "bare_count_above_model_fixed.py"
+    real = _torch_count(buggy, "MLP")
+    assert real == 669_706 == _torch_count(fixed, "MLP")
+    wide = tmp_path / "wide.py"  # the model the stale comment was written for
+    wide.write_text(buggy.read_text().replace("hidden=512", "hidden=1024"))
+    assert _torch_count(wide, "MLP") == 1_863_690  # rounds to 1.9M
+    [d] = _claims_in(buggy)
+    assert (d.line, d.data["params_claimed"], d.data["params_built"]) == (6, 1_900_000, real)
+    assert _claims_in(fixed) == []
+    assert _claims_in(wide) == []

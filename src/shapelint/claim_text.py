@@ -108,7 +108,7 @@ def stated_counts(text: str) -> list[Claim]:
         else:
             value, unit = _value(match)
             out.append(Claim(value, unit, match.group(0), match.start()))
-    return out
+    return [c for c in out if c.value >= SMALLEST]  # not "0.00 B" of a pasted summary
 
 
 def holds(claim: Claim, built: int, tolerance: float = 0.05) -> bool:

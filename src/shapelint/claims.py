@@ -31,6 +31,8 @@ _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net
 # Freezing (layer.trainable = False, p.requires_grad = False) is not modelled: in a file that
 # freezes anything, the trainable count is not known, so "trainable" claims are not judged.
 _FREEZES = re.compile(r"\btrainable\s*=|requires_grad")
+# A pragma after a claim ("# 1.2B  # noqa: SHP209") is not part of it.
+_PRAGMA = re.compile(r"\s#\s*(?=noqa|type:|pragma|pylint:|fmt:|warning:|error:|info:)")
 _ABOVE = 5  # comment lines above a model statement read as being about it
 # The cheap gate: the file's comments and triple-quoted strings (roughly: a '#' in a string
 # counts too), searched for a number beside a parameter word or a lone "# 1.2B". Only a file
@@ -87,12 +89,15 @@ def check_claims(source: str, path: str, built: list) -> list[Diagnostic]:
         if graph.total is None:  # a count that is not exact is never judged
             continue
         for text in _sites(source_map, graph, owners[here], owners):
+            # One finding per text: a pasted summary's "Trainable params:" line repeats the
+            # "Total params:" line that was already reported.
             for claim, line, col in text.claims():
                 if (line, claim.start, text.kind) not in seen:
                     seen.add((line, claim.start, text.kind))
                     diagnostic = _judge(claim, line, col, text, graph, found, path, freezes)
                     if diagnostic is not None:
                         out.append(diagnostic)
+                        break
     return out
 
 
@@ -105,7 +110,8 @@ class SourceMap:
         self.comments: dict[int, tuple[int, str]] = {}  # line -> (col, text after '#')
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
-                self.comments[token.start[0]] = (token.start[1], token.string[1:].strip())
+                text = _PRAGMA.split(token.string[1:], 1)[0].strip()
+                self.comments[token.start[0]] = (token.start[1], text)
         self.statements = [n for n in ast.walk(self.tree) if isinstance(n, ast.stmt)]
 
     def code_only_comment(self, line: int) -> bool:
