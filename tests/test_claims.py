@@ -441,3 +441,10 @@ def test_bare_count_fixture_is_stale_in_torch(tmp_path):
     assert (d.line, d.data["params_claimed"], d.data["params_built"]) == (6, 1_900_000, real)
     assert _claims_in(fixed) == []
     assert _claims_in(wide) == []
+
+
+@pytest.mark.parametrize("newline,feed", [("\n", ""), ("\r\n", ""), ("\n", "\x0c\n")])
+def test_lines_are_counted_as_python_counts_them(newline, feed):
+    source = _keras(feed + "# 1.2M params\n").replace("\n", newline)
+    [d] = _found(source)
+    assert d.line == 3 + feed.count("\n")

@@ -13,8 +13,11 @@ Where a claim is read as being about a model (its "sites"):
   the model built);
 - the module docstring, when the file makes exactly one model.
 Comments on lines that build a layer are never read as the model's (they are the layer's).
-Only models whose total is exact are checked; the work (an ast parse and a tokenize) is done
-only when the file's text holds something shaped like a claim."""
+Judged: only models whose total is exact (a "trainable" claim against the trainable count, and
+not at all in a file that freezes layers, which is not modelled); a text that also states the
+count built is explaining a difference, not claiming; one finding per text (a pasted summary's
+"Trainable params:" line repeats its "Total params:" line). The work (an ast parse and a
+tokenize) is done only when the file's comments or docstrings hold something claim-shaped."""
 from __future__ import annotations
 
 import ast
@@ -79,9 +82,13 @@ def check_claims(source: str, path: str, built: list) -> list[Diagnostic]:
             not might_claim(source):
         return []
     try:
-        source_map = SourceMap(source)
-    except (SyntaxError, tokenize.TokenError, ValueError, RecursionError, MemoryError):
+        return _check(source, path, built)
+    except Exception:  # noqa: BLE001 - a claim check never costs the file its other findings
         return []
+
+
+def _check(source: str, path: str, built: list) -> list[Diagnostic]:
+    source_map = SourceMap(source)
     owners = [_owner_of(source_map, model, graph) for model, graph, _ in built]
     out, seen = [], set()
     freezes = bool(_FREEZES.search(source))
@@ -106,7 +113,8 @@ class SourceMap:
 
     def __init__(self, source: str):
         self.tree = ast.parse(source)
-        self.lines = source.splitlines()
+        self.source = source
+        self.lines = source.split("\n")  # as ast numbers lines (splitlines() also splits at \f)
         self.comments: dict[int, tuple[int, str]] = {}  # line -> (col, text after '#')
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
@@ -143,7 +151,7 @@ class SourceMap:
         first = body[0] if body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
                 isinstance(first.value.value, str):
-            raw = ast.get_source_segment("\n".join(self.lines), first.value) or ""
+            raw = ast.get_source_segment(self.source, first.value) or ""
             return Text(kind, raw, first.lineno, first.col_offset)
         return None
 
