@@ -210,6 +210,17 @@ def test_builder_function_docstring_and_body():
     assert [d.line for d in _found(twice)] == [7]
 
 
+def test_comment_above_the_builder_function():
+    body = KERAS_MODEL.replace("    ", "        ")
+    source = ("from keras import Sequential, layers\n\n\n"
+              "# ~1.2M params\n"
+              "def build():\n"
+              f"    return Sequential([\n{body}    ])\n\n\nmodel = build()\n")
+    [d] = _found(source)
+    assert (d.line, d.data["params_claimed"]) == (4, 1_200_000)
+    assert _found(source.replace("~1.2M params", "~54k params")) == []
+
+
 def test_module_docstring_only_for_a_file_of_one_model():
     source = '"""MNIST CNN, 1.2M parameters."""\n' + _keras("")
     [d] = _found(source)
@@ -448,3 +459,30 @@ def test_lines_are_counted_as_python_counts_them(newline, feed):
     source = _keras(feed + "# 1.2M params\n").replace("\n", newline)
     [d] = _found(source)
     assert d.line == 3 + feed.count("\n")
+
+
+def _torchvision_models() -> pathlib.Path:
+    import os
+    given = os.environ.get("SHAPELINT_TORCHVISION")
+    base = pathlib.Path(given) if given else ROOT / ".cache" / "torchvision-0.28.0"
+    if not (base / "torchvision" / "models" / "alexnet.py").is_file():
+        pytest.skip("torchvision sources absent (tests/test_torchvision.py downloads them)")
+    return base / "torchvision" / "models"
+
+
+@pytest.mark.parametrize("claim,fires", [("about 61.1M parameters", False),
+                                         ("61,100,840 parameters", False),
+                                         ("about 50M parameters", True)])
+def test_a_claim_in_torchvision_alexnet(claim, fires):
+    """torchvision's own AlexNet (read as text) with a claim in its class docstring, against
+    the count torch builds (tests/data/torchvision_truth.json, recorded from torch)."""
+    import json
+    real = json.loads((ROOT / "tests" / "data" / "torchvision_truth.json").read_text())[
+        "alexnet.py::AlexNet()"]["params"]
+    source = (_torchvision_models() / "alexnet.py").read_text()
+    source = source.replace("class AlexNet(nn.Module):\n",
+                            f'class AlexNet(nn.Module):\n    """AlexNet, {claim}."""\n\n', 1)
+    found = _found(source)
+    assert len(found) == fires
+    if fires:
+        assert found[0].data["params_built"] == real == 61_100_840

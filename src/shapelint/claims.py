@@ -5,9 +5,9 @@ Where a claim is read as being about a model (its "sites"):
 - the comment on the statement that builds the model (its first or last line), and the block
   of comment lines directly above it; here a bare "# 1.2B" counts too, on the statement's own
   line or the line just above;
-- the docstring of the function the model is built in, and the comments in that function's
-  body that say they are about the whole ("total", "model", "network", ...), when that
-  function builds no other model;
+- the docstring of the function the model is built in, the comments above its `def`, and
+  the comments in its body that say they are about the whole ("total", "model", "network",
+  ...), when that function builds no other model;
 - the same for the model's own class (torch nn.Module, keras.Model subclass), when the file
   makes no other model from it and its __init__ needs no arguments (so its docstring describes
   the model built);
@@ -206,6 +206,7 @@ def _sites(source_map: SourceMap, graph, owner: Owner, owners: list) -> list[Tex
     out = _statement_sites(source_map, graph.line, layer_lines)
     if owner.function is not None and sum(o.function is owner.function for o in owners) == 1:
         out += _definition_sites(source_map, owner.function, layer_lines)
+        out += _statement_sites(source_map, owner.function.lineno, layer_lines)
     if owner.cls is not None and sum(o.cls is owner.cls for o in owners) == 1 and \
             _needs_no_arguments(owner.cls):
         out += _definition_sites(source_map, owner.cls, layer_lines)
