@@ -85,6 +85,8 @@ NOT_CLAIMS = [
     "model params: 256 hidden units",
     "params: 1000 epochs",
     "6 layers * 384 dim = ~10M params",
+    "ResNet50 base: 23.5M params",
+    "23.5M frozen params",
 ]
 
 

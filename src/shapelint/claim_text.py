@@ -53,7 +53,8 @@ _OTHER_COUNT = re.compile(
 _PART = re.compile(
     r"\b(?:each|per|every|layers?|blocks?|heads?|encoders?|decoders?|backbones?|embeddings?|"
     r"stems?|branch(?:es)?|classifiers?|stages?|cells?|submodules?|kernels?|filters?|bias(?:es)?|"
-    r"dense|linear|conv(?:[123]d)?|fc\d*|lstm|gru|rnn|attention|alone|of\s+which|of\s+them)\b",
+    r"dense|linear|conv(?:[123]d)?|fc\d*|lstm|gru|rnn|attention|base|frozen|alone|of\s+which|"
+    r"of\s+them)\b",
     re.IGNORECASE)
 _COUNT = re.compile(rf"(?<![\w.,]){_NUMBER}{_MAGNITUDE}|\d{{1,3}}(?:,\d{{3}})+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<!approx)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bca)[.!?;](?=\s|$)"
