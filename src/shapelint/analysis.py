@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .checks import check_graph
+from .claims import check_claims
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
@@ -29,6 +30,7 @@ class FileAnalysis:
     module: object = None
     models: list = field(default_factory=list)  # (entry name, model object)
     notes: list = field(default_factory=list)  # SHP9xx diagnostics
+    source: str = ""  # the file's text (SHP209 reads its comments and docstrings)
 
     def graphs(self, override: Shape | None = None, per_entry: dict | None = None
                ) -> list[ModelGraph]:
@@ -41,11 +43,13 @@ class FileAnalysis:
         found = list(self.notes)
         here = os.path.abspath(self.path)
         edges = self.interp.state.findings if self.interp is not None else []
-        for graph in self.graphs(None, per_entry):
-            for d in check_graph(graph):
-                if os.path.abspath(d.path) == here:
-                    found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data,
-                                            self.path))
+        built = []
+        for (_, model), graph in zip(self.models, self.graphs(None, per_entry)):
+            built.append((model, graph, check_graph(graph)))
+        judged = [d for _, _, found_here in built for d in found_here]
+        for d in judged + check_claims(self.source, here, built):
+            if os.path.abspath(d.path) == here:
+                found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path))
         found.extend(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path)
                      for d in edges if os.path.abspath(d.path) == here)
         unique = {(d.code.code, d.line, d.column): d for d in found}
@@ -70,7 +74,7 @@ def parse(source: str, checked: bool = False) -> cst.Module | None:
 def analyse(source: str, path: str, limits: Limits | None = None,
             discover: bool = True, python_checked: bool = False) -> FileAnalysis:
     """Interpret a file; with discover, also run its top-level functions to find models."""
-    result = FileAnalysis(path)
+    result = FileAnalysis(path, source=source)
     tree = parse(source, checked=python_checked)
     if tree is None:
         return result

@@ -322,6 +322,56 @@ DOCS: dict[str, RuleDoc] = {
         known_problems="An activation shapelint cannot see (a custom module, a function it "
                        "does not read) leaves the output's bounds unknown, and nothing is "
                        "reported."),
+    "SHP209": RuleDoc(
+        what="Checks a parameter count stated next to a model (\"60 million parameters\", "
+             "\"~60M params\", \"Total params: 1,234\", a lone `# 1.2B` on the model's line) "
+             "against the total the model as written builds, and reports the claim when they "
+             "differ by more than 5% (or more than the precision written: `1.2B` is anything "
+             "that rounds to 1.2B). The finding sits on the claim's line and names both "
+             "numbers. A claim is read from the comment on the statement that makes the model "
+             "and the comment lines just above it; the docstring of the function that builds "
+             "it, the comments above its `def`, and its comments that speak of the whole "
+             "(\"total\", "
+             "\"model\", \"network\"); the same for the model's own class (torch "
+             "`nn.Module`, `keras.Model` subclass) when its `__init__` needs no arguments; and "
+             "the module docstring of a file that makes one model. Only models whose count "
+             "is exact are judged; a \"trainable\" claim is compared with the trainable "
+             "count, any other with the total (Keras counts BatchNormalization's moving "
+             "statistics; torch counts parameters, not buffers).",
+        why="A stated count is usually the count of the model the author meant (the paper's "
+            "figure, or the summary of an earlier version). When the code builds something "
+            "else, one of them is wrong: AlexNet typed from the paper without its last "
+            "pooling and `Flatten()` builds 25,678,184 parameters where the docstring says "
+            "60 million. When the same model has an SHP201 finding (a Dense on a feature "
+            "map), the message names it as the likely cause and gives the total with "
+            "`Flatten()`.",
+        example="from keras import Sequential, layers\n\n"
+                "# A small CNN for MNIST: about 1.2M parameters.\n"
+                "model = Sequential([\n"
+                "    layers.Conv2D(32, 3, activation=\"relu\", input_shape=(28, 28, 1)),\n"
+                "    layers.MaxPooling2D(2),\n"
+                "    layers.Flatten(),\n"
+                "    layers.Dense(10, activation=\"softmax\"),\n"
+                "])\n",
+        use_instead="from keras import Sequential, layers\n\n"
+                    "# A small CNN for MNIST: 54,410 parameters.\n"
+                    "model = Sequential([\n"
+                    "    layers.Conv2D(32, 3, activation=\"relu\", input_shape=(28, 28, 1)),\n"
+                    "    layers.MaxPooling2D(2),\n"
+                    "    layers.Flatten(),\n"
+                    "    layers.Dense(10, activation=\"softmax\"),\n"
+                    "])\n",
+        known_problems="Only counts written beside a parameter word are read (\"60M "
+                       "params\", \"params: 60M\"), except a lone `# 1.2B` on the model's own "
+                       "line or the line just above. Sentences that compare or bound "
+                       "(\"fewer than\", \"unlike the original\", \"under 1M\"), ranges "
+                       "(\"50-60M\"), counts of a part (\"each block\", \"the encoder\"), "
+                       "and a text giving two different totals are not read as claims, so some "
+                       "true mismatches go unreported. A class docstring describing a "
+                       "configuration other than the one the file builds (with the same "
+                       "argument-free `__init__`) is reported; correct the docstring or allow "
+                       "the line.",
+        fix="None: whether the code or the claim is wrong is the author's call."),
     "SHP301": RuleDoc(
         what="Reports a layer that is not in shapelint's catalogue (off by default).",
         why="Its output shape and parameter count are unknown, so every count that depends on "
