@@ -123,7 +123,8 @@ def _literal(args, kwargs):
     kind = _literal_dtype(leaves)
     name = dtype_name(dtype) if dtype is not None else kind
     labels = None
-    if kind == "int64" and len(dims) == 1 and leaves and min(leaves) >= 0 and \
+    column = len(dims) == 1 or (len(dims) == 2 and dims[1] == 1)
+    if kind == "int64" and column and leaves and min(leaves) >= 0 and \
             (name in INTEGER_DTYPES or name in FLOAT_DTYPES):
         labels = Labels("ids", max(leaves) + 1)
     return array_of(dims, name, labels)

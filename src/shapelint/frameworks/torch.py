@@ -11,6 +11,7 @@ from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
+from .arrays import ArrayValue
 from .layers import LayerObject, apply, make_layer_object
 
 ROOT = "torch."
@@ -18,6 +19,7 @@ CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
 FACTORIES = ("zeros", "ones", "empty", "randn", "rand", "full", "randint", "arange", "tensor",
              "zeros_like", "ones_like", "empty_like", "randn_like", "rand_like", "normal")
+FROM_DATA = ("from_numpy", "as_tensor", "tensor", "Tensor")
 RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 
 
@@ -60,6 +62,8 @@ def call(interp, name: str, args, kwargs, node):
         path, line, col = interp.position(node)
         return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
     last = name.rsplit(".", 1)[-1]
+    if last in FROM_DATA and name.count(".") == 1 and args and isinstance(args[0], ArrayValue):
+        return TorchTensor(args[0].shape)  # a tensor of a numpy array's shape (arrays.py)
     if name.count(".") == 1 and last in FACTORIES:
         return make_tensor(last, args, kwargs)
     if name.count(".") == 1 and (last in OPS or last in ELEMENTWISE):
