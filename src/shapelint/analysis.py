@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .checks import check_graph
+from .edges import check_edges
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
@@ -41,8 +42,8 @@ class FileAnalysis:
         found = list(self.notes)
         here = os.path.abspath(self.path)
         edges = self.interp.state.findings if self.interp is not None else []
-        for graph in self.graphs(None, per_entry):
-            for d in check_graph(graph):
+        for graph, (_, model) in zip(self.graphs(None, per_entry), self.models):
+            for d in check_graph(graph) + check_edges(graph, model):
                 if os.path.abspath(d.path) == here:
                     found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data,
                                             self.path))

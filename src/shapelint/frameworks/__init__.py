@@ -8,7 +8,7 @@ from ..dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
-from . import datasets, numpy_api
+from . import datasets, keras_edges, numpy_api
 from . import keras as keras_fw
 
 _ALIASES = (
@@ -70,6 +70,9 @@ class Frameworks:
         data = datasets.call(interp, name, args, kwargs, node)
         if data is not NotImplemented:
             return data
+        loss = keras_edges.make_loss(name)
+        if loss is not NotImplemented:
+            return loss
         if name.startswith(numpy_api.ROOT):
             return numpy_api.call(interp, name, args, kwargs, node)
         for module in self.modules:
