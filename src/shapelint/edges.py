@@ -31,15 +31,13 @@ def check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
         if isinstance(use.validation, (tuple, list)) and len(use.validation) >= 2:
             pairs.append((use.validation[0], use.validation[1], "validation_data[0]",
                           "validation_data[1]"))
-        for x, y, x_name, y_name in pairs:
+        for x, y, x_name, y_name in pairs:  # the first fault of a call is the one Keras meets
             found, built = _data(graph, model, use, x, x_name)
+            if found is None and y is not None and built is not None:
+                found = _labels(built, use, y, y_name)
             if found is not None:
                 out.append(found)
-                continue
-            if y is not None and built is not None:
-                found = _labels(built, use, y, y_name)
-                if found is not None:
-                    out.append(found)
+                break
     return out
 
 
@@ -109,18 +107,26 @@ def _data(graph, model, use, x, x_name):
         built = graph.replay(transforms)
     except Exception:  # noqa: BLE001
         return None, None
+    # the input whose data contradicts it, to name in the message (the first one otherwise)
+    culprit = next((i for i, (node, shape) in enumerate(adjusted)
+                    if _contradicts(shape, node.output_shape)), 0)
+    name = x_name if len(arrays) == 1 else f"{x_name}[{culprit}]"
+    array, ref = arrays[culprit], graph.inputs[culprit].output_shape
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
-            return _report(use, x_name, arrays[0], graph.inputs[0].output_shape,
-                           after.fault.message, after), None
+            return _report(use, name, array, ref, after.fault.message, after), None
         if before.counts and is_known(before.params) and is_known(after.params) and \
                 before.params != after.params:
             why = (f"{before.name} ({before.type_name}) was built for input "
                    f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
-            return _report(use, x_name, arrays[0], graph.inputs[0].output_shape, why,
-                           after), None
+            return _report(use, name, array, ref, why, after), None
     return None, built
+
+
+def _contradicts(x: Shape, ref: Shape) -> bool:
+    return ref.known_rank and len(x.dims) == len(ref.dims) and any(
+        is_known(a) and is_known(b) and a != b for a, b in zip(x.dims[1:], ref.dims[1:]))
 
 
 def _replacer(consumer, node, shape, previous):
@@ -151,7 +157,7 @@ def _dims(shape) -> tuple:
 
 def _report(use, x_name, array, ref, why, node) -> Diagnostic:
     data_shape = _dims(array.shape)
-    where = f"model.{use.method}({x_name}=...)"
+    where = f"{x_name} of model.{use.method}()"
     origin = f" (from {array.origin})" if array.origin else ""
     if ref is None:
         message = f"{where} gets data of shape {data_shape}{origin}, which the model cannot " \
@@ -161,13 +167,13 @@ def _report(use, x_name, array, ref, why, node) -> Diagnostic:
         model_shape = _dims(ref)
         message = (f"{where} gets data of shape {data_shape}{origin} but the model's input is "
                    f"{model_shape}" + (f": {why}" if why else "; Keras raises ValueError"))
-    message += _fix(data_shape, model_shape, node)
+    message += _fix(data_shape, model_shape, node, why)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
     return Diagnostic(SHP109, use.line, use.col, message, data, use.path)
 
 
-def _fix(data, model, node) -> str:
+def _fix(data, model, node, why) -> str:
     sample = data[1:]
     image = node is not None and any(w in node.type_name for w in ("Conv", "Pool"))
     if model is not None and tuple(model[1:]) == tuple(data):
@@ -178,7 +184,7 @@ def _fix(data, model, node) -> str:
             tuple(model[1:]) == (data[2], data[1]):
         return (f". The input_shape swaps timesteps and features: the data has "
                 f"{data[1]} steps of {data[2]} features; use input_shape=X.shape[1:] = {sample}")
-    if model is None and image and len(data) == 3:
+    if model is None and image and len(data) == 3 and "channel axis" not in (why or ""):
         return (". The data lacks the channel axis: add it with X[..., None] "
                 "(np.expand_dims(X, -1))")
     if model is not None and len(model) == len(data) + 1 and tuple(model[1:-1]) == sample:
@@ -219,7 +225,7 @@ def _labels(graph, use, y, y_name):
     y_dims = (BATCH,) + tuple(y.dims[1:])
     y_shape = _dims(y.shape)
     out_shape = _dims(out)
-    where = f"model.{use.method}({y_name}=...)"
+    where = f"{y_name} of model.{use.method}()"
     labels = y.labels
     what = (" (one-hot over %s classes)" % labels.classes if labels and labels.encoding ==
             "onehot" and labels.classes else " (integer class ids)" if labels and
@@ -236,7 +242,7 @@ def _labels(graph, use, y, y_name):
                 labels.classes > units and len(y_dims) <= len(out.dims):
             return Diagnostic(SHP110, use.line, use.col, (
                 f"{head}: the labels hold {labels.classes} classes (ids up to "
-                f"{labels.classes - 1}) but the last layer has {units} units; the loss raises "
+                f"{labels.classes - 1}) but the last layer has {_units(units)}; the loss raises "
                 f"\"Target {labels.classes - 1} is out of bounds\". Use Dense({labels.classes})"),
                 data, use.path)
         return None
@@ -266,9 +272,13 @@ def _differ(y: tuple, out: tuple) -> bool:
     return any(is_known(a) and is_known(b) and a != b for a, b in zip(y[1:], out[1:]))
 
 
+def _units(n) -> str:
+    return "1 unit" if n == 1 else f"{n} units"
+
+
 def _width(head, width, units, loss, use, data):
     return Diagnostic(SHP110, use.line, use.col, (
-        f"{head}: the labels have {width} columns but the last layer has {units} units, so "
+        f"{head}: the labels have {width} columns but the last layer has {_units(units)}, so "
         f"{loss.spelling} cannot compare them and Keras raises; make the last layer "
         f"Dense({width}) or fix the labels"), data, use.path)
 
