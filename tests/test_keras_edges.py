@@ -171,3 +171,67 @@ def test_uncertain_or_correct_edges_say_nothing(tail):
               "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
               "x = np.zeros((8, 4))\n" + tail + "\n")
     assert analyse(source, "quiet.py").diagnostics() == []
+
+
+# -- variations: each source is checked statically and run for real ---------------------------
+
+MODEL = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+         "model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='softmax')])\n")
+FUNCTIONAL = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "inp = keras.Input((4,))\n"
+              "model = keras.Model(inp, layers.Dense(3, activation='softmax')(inp))\n")
+SUBCLASS = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+            "class Net(keras.Model):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.out = layers.Dense(3, activation='softmax')\n"
+            "    def call(self, x):\n"
+            "        return self.out(x)\n"
+            "model = Net()\n")
+IDS = "np.random.randint(0, 3, size=(12,))"
+ONEHOT = f"keras.utils.to_categorical({IDS}, 3)"
+VARIATIONS = [
+    (MODEL, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})",
+     "SHP111"),
+    (MODEL, "keras.losses.sparse_categorical_crossentropy",
+     f"model.train_on_batch(np.zeros((12, 4)), {ONEHOT})", "SHP111"),
+    (MODEL, "keras.losses.SparseCategoricalCrossentropy(from_logits=False)",
+     f"model.evaluate(x=np.zeros((12, 4)), y={ONEHOT})", "SHP111"),
+    (MODEL, "keras.losses.CategoricalCrossentropy()",
+     f"model.test_on_batch(np.zeros((12, 4)), {IDS})", "SHP111"),
+    (MODEL, "'categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})", None),
+    (MODEL, "'mse'", "model.fit(np.zeros((12, 4)), np.zeros((12, 5)))", "SHP110"),
+    (MODEL, "'MAE'", "model.fit(np.zeros((12, 4)), np.zeros((12, 3)))", None),
+    (MODEL, "'bce'", "model.fit(np.zeros((12, 4)), np.zeros((12, 2)))", ("SHP110", "SHP205")),
+    (MODEL, "'mse'", "model.predict(np.zeros((12, 5)))", "SHP109"),
+    (MODEL, "'mse'", "model.predict_on_batch(np.zeros((12, 4, 1)))", None),
+    (MODEL, "'mse'", "model.predict(np.zeros((12, 2, 4)))", "SHP109"),
+    (MODEL, "'categorical_crossentropy'",
+     f"model.fit(np.zeros((12, 4)), {ONEHOT}, validation_data=(np.zeros((3, 6)), "
+     "np.zeros((3, 3))))", "SHP109"),
+    (FUNCTIONAL, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})",
+     "SHP111"),
+    (FUNCTIONAL, "'sparse_categorical_crossentropy'", "model.fit(np.zeros((12, 7)), "
+     f"{IDS})", "SHP109"),
+    (FUNCTIONAL, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {IDS})",
+     None),
+    (SUBCLASS, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})",
+     "SHP111"),
+    (SUBCLASS, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 9)), {IDS})",
+     None),
+]
+
+
+@pytest.mark.parametrize("model, loss, call, code", VARIATIONS)
+def test_variations_static_and_real(model, loss, call, code, keras_env, tmp_path):
+    source = (model + f"model.compile(optimizer='adam', loss={loss})\n" + call + "\n")
+    codes = set(code) if isinstance(code, tuple) else {code} if code else set()
+    found = {d.code.code for d in analyse(source, "v.py").diagnostics() if d.code.default}
+    assert found == codes
+    path = tmp_path / "v.py"
+    path.write_text(source)
+    if any(c.startswith("SHP1") for c in codes):
+        with pytest.raises(RUNTIME_ERRORS):
+            run_fixture(path)
+    else:
+        run_fixture(path)

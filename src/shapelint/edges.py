@@ -17,7 +17,14 @@ BATCH = Unknown("batch")
 
 
 def check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
-    edges = model.__dict__.get("shapelint_edges")
+    try:
+        return _check_edges(graph, model)
+    except Exception:  # noqa: BLE001 - an edge we cannot judge is silence, never a crash
+        return []
+
+
+def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
+    edges = getattr(model, "__dict__", {}).get("shapelint_edges")
     if edges is None or graph.framework != "keras":
         return []
     if graph.uncertain and not _deferred_subclass(model) or \
@@ -187,6 +194,8 @@ def _fix(data, model, node, why) -> str:
     if model is None and image and len(data) == 3 and "channel axis" not in (why or ""):
         return (". The data lacks the channel axis: add it with X[..., None] "
                 "(np.expand_dims(X, -1))")
+    if model is None and image and len(data) == 3:
+        return " (X[..., None] or np.expand_dims(X, -1) adds that axis)"
     if model is not None and len(model) == len(data) + 1 and tuple(model[1:-1]) == sample:
         return (f". The data has no channel axis while the model expects {model[-1]} "
                 f"channels; give it images of shape {tuple(model[1:])}")

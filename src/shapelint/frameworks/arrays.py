@@ -2,7 +2,7 @@
 and for label arrays what is certain about their encoding. Numpy is described, never imported."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..dims import SymDim, Unknown, is_known
 from ..interpreter.values import Builtin, Ref
@@ -242,12 +242,15 @@ def transpose(array: ArrayValue, axes) -> ArrayValue:
     rank = len(array.dims)
     if axes is None or axes == ():
         order = tuple(reversed(range(rank)))
-    elif isinstance(axes, (tuple, list)) and sorted(a % rank if is_known(a) else -1
-                                                     for a in axes) == list(range(rank)):
+    elif isinstance(axes, (tuple, list)) and _is_permutation(axes, rank):
         order = tuple(a % rank for a in axes)
     else:
         return unknown_array("transpose axes not known")
     return ArrayValue(Shape(tuple(array.dims[a] for a in order)), array.dtype, None, array.origin)
+
+
+def _is_permutation(axes, rank) -> bool:
+    return sorted(a % rank if is_known(a) else -1 for a in axes) == list(range(rank))
 
 
 def squeeze(array: ArrayValue, axis=None) -> ArrayValue:
