@@ -78,6 +78,13 @@ CASES = [
     "out = np.zeros((8, 3)).flatten()",
     "out = np.zeros((6, 4)).copy()",
     "a = np.zeros((10, 3)); out = a[: len(a) // 2]",
+    "out = np.reshape(np.zeros((6, 4)), shape=(4, 6))",
+    "out = np.vstack([np.zeros(3), np.ones(3)])",
+    "out = np.vstack([np.zeros((2, 3)), np.ones((5, 3))])",
+    "out = np.hstack([np.zeros(3), np.ones(4)])",
+    "out = np.hstack([np.zeros((2, 3)), np.ones((2, 1))])",
+    "out = np.argmax(np.eye(4)[np.array([1, 3, 0])], axis=1)",
+    "out = np.eye(4)[np.array([1, 3, 0])].argmax(-1)",
     "a = np.zeros((10, 3)); out = np.zeros((a.shape[0], a.ndim))",
 ]
 

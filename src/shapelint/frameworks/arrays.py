@@ -323,6 +323,18 @@ def _method_max(a, args, kwargs):
     return a.labels.classes - 1
 
 
+def argmax(array: ArrayValue, axis=None) -> ArrayValue:
+    """np.argmax(a, axis): the axis removed; of one-hot labels, their integer class ids."""
+    if not array.shape.known_rank or axis is None or not is_known(axis) or \
+            not -len(array.dims) <= axis < len(array.dims):
+        return unknown_array("argmax without a known axis")
+    at = axis % len(array.dims)
+    dims = tuple(d for i, d in enumerate(array.dims) if i != at)
+    onehot = array.labels is not None and array.labels.encoding == "onehot" and \
+        at == len(array.dims) - 1
+    return ArrayValue(Shape(dims), "int64", Labels("ids") if onehot else None, array.origin)
+
+
 def _flatten(a, args, kwargs):
     total = product(a.dims) if a.shape.known_rank else Unknown("unknown rank")
     return ArrayValue(Shape((total,)), a.dtype, None, a.origin)
@@ -337,4 +349,5 @@ _METHODS = {
     "ravel": _flatten,
     "copy": lambda a, args, kw: ArrayValue(a.shape, a.dtype, a.labels, a.origin),
     "max": _method_max,
+    "argmax": lambda a, args, kw: argmax(a, _args(args, kw, "axis")[0]),
 }

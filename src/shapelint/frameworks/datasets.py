@@ -90,7 +90,7 @@ def to_categorical(args, kwargs):
 def one_hot(args, kwargs):
     """tf.one_hot(indices, depth): indices' shape plus depth (axis=-1), float32."""
     y = args[0] if args else kwargs.get("indices")
-    depth = args[1] if len(args) > 1 else kwargs.get("depth")
+    depth = args[1] if len(args) > 1 else kwargs.get("depth", kwargs.get("num_classes"))
     axis = kwargs.get("axis", -1)
     if not isinstance(y, ArrayValue) or not y.shape.known_rank or axis not in (-1, None):
         return unknown_array("one_hot of indices shapelint cannot read")

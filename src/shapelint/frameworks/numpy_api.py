@@ -6,7 +6,7 @@ import math
 
 from ..dims import Unknown, is_known
 from ..shapes import Shape
-from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, array_of, astype,
+from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, argmax, array_of, astype,
                      dtype_name, expand_dims, reshape, size_tuple, squeeze, transpose,
                      unknown_array)
 
@@ -207,6 +207,19 @@ def _common_dtype(items):
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _stacked(args, kwargs, axis):
+    """np.vstack / np.hstack: 1-D arrays are rows for vstack and joined end to end by hstack."""
+    items = _arrays(args[0] if args else kwargs.get("tup"))
+    if items is None:
+        return unknown_array("stacking arrays shapelint cannot read")
+    if axis == 0:
+        items = [ArrayValue(Shape((1,) + tuple(i.dims)), i.dtype) if len(i.dims) == 1 else i
+                 for i in items]
+    elif all(len(i.dims) == 1 for i in items):
+        axis = 0
+    return concatenate((items,), {"axis": axis})
+
+
 def _on_array(fn, names):
     def call(args, kwargs):
         a = _bind(args, kwargs, names)
@@ -240,7 +253,11 @@ FUNCTIONS = {
     "identity": lambda a, k: _eye(a[:1], {"dtype": k.get("dtype")} if "dtype" in k else {}),
     "stack": stack,
     "concatenate": concatenate,
-    "reshape": _on_array(reshape, ("a", "newshape")),
+    "reshape": lambda a, k: _on_array(reshape, ("a", "newshape"))(
+        a, {("newshape" if n == "shape" else n): v for n, v in k.items()}),
+    "vstack": lambda a, k: _stacked(a, k, 0),
+    "hstack": lambda a, k: _stacked(a, k, 1),
+    "argmax": _on_array(argmax, ("a", "axis")),
     "expand_dims": _on_array(expand_dims, ("a", "axis")),
     "transpose": _on_array(transpose, ("a", "axes")),
     "squeeze": _on_array(squeeze, ("a", "axis")),
