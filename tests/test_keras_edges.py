@@ -188,6 +188,11 @@ SUBCLASS = ("import numpy as np\nimport keras\nfrom keras import layers\n"
             "    def call(self, x):\n"
             "        return self.out(x)\n"
             "model = Net()\n")
+# declared inputs [a, b]; the graph meets b first (topological order differs from declared)
+TWO_INPUTS = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "a = keras.Input((8,), name='a')\nb = keras.Input((4,), name='b')\n"
+              "h = layers.Concatenate()([layers.Dense(3)(b), a])\n"
+              "model = keras.Model([a, b], layers.Dense(3, activation='softmax')(h))\n")
 IDS = "np.random.randint(0, 3, size=(12,))"
 ONEHOT = f"keras.utils.to_categorical({IDS}, 3)"
 VARIATIONS = [
@@ -215,6 +220,14 @@ VARIATIONS = [
      f"{IDS})", "SHP109"),
     (FUNCTIONAL, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {IDS})",
      None),
+    (TWO_INPUTS, "'sparse_categorical_crossentropy'",
+     f"model.fit([np.zeros((12, 8)), np.zeros((12, 4))], {IDS})", None),
+    (TWO_INPUTS, "'sparse_categorical_crossentropy'",
+     f"model.fit({{'b': np.zeros((12, 4)), 'a': np.zeros((12, 8))}}, {IDS})", None),
+    (TWO_INPUTS, "'sparse_categorical_crossentropy'",
+     f"model.fit([np.zeros((12, 4)), np.zeros((12, 8))], {IDS})", "SHP109"),
+    (TWO_INPUTS, "'sparse_categorical_crossentropy'",
+     f"model.fit([np.zeros((12, 8)), np.zeros((12, 4))], {ONEHOT})", "SHP111"),
     (SUBCLASS, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})",
      "SHP111"),
     (SUBCLASS, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 9)), {IDS})",

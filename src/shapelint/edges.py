@@ -49,7 +49,8 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
 
 
 def _deferred_subclass(model) -> bool:
-    return type(model).__name__ == "Subclass" and model.shape is None
+    return type(model).__name__ == "Subclass" and model.shape is None and \
+        model.functional is None
 
 
 def _deferred(graph: ModelGraph, model) -> bool:
@@ -62,9 +63,19 @@ def _samples(shape: Shape) -> Shape:
     return Shape((BATCH,) + tuple(shape.dims[1:]))
 
 
-def _inputs_of(x, graph: ModelGraph):
+def _declared_inputs(graph: ModelGraph, model) -> list:
+    """The graph's input nodes in the order the model declares its inputs (Model([a, b], ..));
+    the graph lists them in topological order, which need not be the same."""
+    declared = getattr(getattr(model, "functional", None) or model, "inputs", None)
+    if not isinstance(declared, list):
+        return graph.inputs
+    by_original = {id(getattr(n, "original", n)): n for n in graph.inputs}
+    ordered = [by_original.get(id(getattr(t, "node", None))) for t in declared]
+    return ordered if all(n is not None for n in ordered) else []
+
+
+def _inputs_of(x, graph: ModelGraph, inputs: list):
     """The arrays for each model input, in order; None when that is not certain."""
-    inputs = graph.inputs
     if isinstance(x, ArrayValue):
         arrays = [x]
     elif isinstance(x, (list, tuple)) and all(isinstance(a, ArrayValue) for a in x):
@@ -85,7 +96,8 @@ def _data(graph, model, use, x, x_name):
     """(SHP109 diagnostic or None, the graph as the data builds it or None when unknown)."""
     if x is None:
         return None, None
-    arrays = _inputs_of(x, graph) if not _deferred_subclass(model) else (
+    inputs = _declared_inputs(graph, model)
+    arrays = _inputs_of(x, graph, inputs) if not _deferred_subclass(model) else (
         [x] if isinstance(x, ArrayValue) and x.shape.known_rank and x.dims else None)
     if arrays is None:
         return None, None
@@ -99,7 +111,7 @@ def _data(graph, model, use, x, x_name):
             return None, built
         return _report(use, x_name, arrays[0], None, fault.fault.message, fault), None
     transforms, adjusted = {}, []
-    for node, array in zip(graph.inputs, arrays):
+    for node, array in zip(inputs, arrays):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:
@@ -118,7 +130,7 @@ def _data(graph, model, use, x, x_name):
     culprit = next((i for i, (node, shape) in enumerate(adjusted)
                     if _contradicts(shape, node.output_shape)), 0)
     name = x_name if len(arrays) == 1 else f"{x_name}[{culprit}]"
-    array, ref = arrays[culprit], graph.inputs[culprit].output_shape
+    array, ref = arrays[culprit], inputs[culprit].output_shape
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
             return _report(use, name, array, ref, after.fault.message, after), None
