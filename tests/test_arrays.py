@@ -79,6 +79,12 @@ CASES = [
     "out = np.zeros((6, 4)).copy()",
     "a = np.zeros((10, 3)); out = a[: len(a) // 2]",
     "out = np.reshape(np.zeros((6, 4)), shape=(4, 6))",
+    "out = np.zeros((3, 4)) ** 2",
+    "out = 2 - np.zeros((3, 4), dtype=np.int32)",
+    "out = np.zeros((3, 4))[..., 1:3, None]",
+    "out = np.zeros((3, 4))[None, ..., None]",
+    "out = np.zeros((2, 3))[1, ...]",
+    "out = np.zeros((3, 4))[:, [0, 1]]",
     "out = np.vstack([np.zeros(3), np.ones(3)])",
     "out = np.vstack([np.zeros((2, 3)), np.ones((5, 3))])",
     "out = np.hstack([np.zeros(3), np.ones(4)])",
@@ -113,6 +119,9 @@ UNKNOWN = [
     "out = np.load('x.npy')",
     "out = np.zeros((n, 4)).reshape(-1, 2)",
     "out = np.array(read())",
+    "out = np.zeros((3, 4)) @ np.ones((4, 5))",
+    "a = np.zeros((3, 4)); out = a[a > 0]",
+    "out = np.zeros((3, 4))[np.array([True, False, True])]",
 ]
 
 

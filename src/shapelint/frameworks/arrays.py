@@ -59,6 +59,8 @@ class ArrayValue:
 
     def shapelint_binary(self, interp, fn, left, right):
         import operator
+        if fn not in _ELEMENTWISE:
+            return ArrayValue(Shape.unknown("an array operation shapelint does not model"))
         a = left if isinstance(left, ArrayValue) else None
         b = right if isinstance(right, ArrayValue) else None
         other = right if a is not None and b is None else left if b is not None and a is None \
@@ -71,6 +73,15 @@ class ArrayValue:
             return ArrayValue(Shape.unknown("arithmetic with an unknown value"))
         array = a or b
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn))
+
+
+def _elementwise():
+    import operator
+    return frozenset({operator.add, operator.sub, operator.mul, operator.truediv,
+                      operator.floordiv, operator.mod, operator.pow})
+
+
+_ELEMENTWISE = _elementwise()
 
 
 def _scalar_result_dtype(dtype, scalar, fn) -> str | None:
