@@ -214,6 +214,10 @@ VARIATIONS = [
     (MODEL, "'categorical_crossentropy'",
      f"model.fit(np.zeros((12, 4)), {ONEHOT}, validation_data=(np.zeros((3, 6)), "
      "np.zeros((3, 3))))", "SHP109"),
+    (MODEL, "'sparse_categorical_crossentropy'", "model.fit(np.zeros((12, 4)), "
+     "np.random.randint(0, 3, size=(10,)))", "SHP110"),
+    (MODEL, "'sparse_categorical_crossentropy'", "model.evaluate(np.zeros((12, 4)), "
+     "np.random.randint(0, 3, size=(12,)))", None),
     (FUNCTIONAL, "'sparse_categorical_crossentropy'", f"model.fit(np.zeros((12, 4)), {ONEHOT})",
      "SHP111"),
     (FUNCTIONAL, "'sparse_categorical_crossentropy'", "model.fit(np.zeros((12, 7)), "

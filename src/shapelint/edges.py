@@ -41,7 +41,8 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
         for x, y, x_name, y_name in pairs:  # the first fault of a call is the one Keras meets
             found, built = _data(graph, model, use, x, x_name)
             if found is None and y is not None and built is not None:
-                found = _labels(built, use, y, y_name)
+                found = _cardinality(use, x, y, x_name, y_name) or \
+                    _labels(built, use, y, y_name)
             if found is not None:
                 out.append(found)
                 break
@@ -217,6 +218,24 @@ def _fix(data, model, node, why) -> str:
 
 
 # -- labels -------------------------------------------------------------------------------------
+
+def _cardinality(use, x, y, x_name, y_name):
+    """x and y with different sample counts: Keras raises "Data cardinality is ambiguous"."""
+    arrays = [x] if isinstance(x, ArrayValue) else list(x) if isinstance(x, (list, tuple)) \
+        else []
+    if not isinstance(y, ArrayValue) or not y.shape.known_rank or not y.dims or not arrays:
+        return None
+    n_y = y.dims[0]
+    for a in arrays:
+        n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
+            else None
+        if is_known(n_x) and is_known(n_y) and n_x != n_y:
+            return Diagnostic(SHP110, use.line, use.col, (
+                f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
+                f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "
+                f"come from different splits"), {"x_samples": n_x, "y_samples": n_y}, use.path)
+    return None
+
 
 def _output_width(graph: ModelGraph):
     if len(graph.outputs) != 1:

@@ -221,10 +221,12 @@ DOCS: dict[str, RuleDoc] = {
              "model's output under the compiled loss: one-hot labels over K classes need K "
              "output units (categorical and binary cross-entropy, and elementwise losses such "
              "as `mse`); integer labels whose largest class id is known (MNIST's 0-9) need "
-             "more output units than that id.",
+             "more output units than that id. Labels whose sample count differs from the "
+             "data's are reported too.",
         why="Keras raises at the first batch: `Arguments target and output must have the same "
             "shape`, a broadcast error for `mse`, or `Target 9 is out of bounds` for a sparse "
-            "loss over too few units.",
+            "loss over too few units; before any batch, `Data cardinality is ambiguous` when x "
+            "and y hold different numbers of samples.",
         example="import numpy as np\nimport keras\nfrom keras import layers\n\n"
                 "x = np.random.rand(40, 8)\n"
                 "y = keras.utils.to_categorical(np.random.randint(0, 4, size=(40,)), 4)\n"
