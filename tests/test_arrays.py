@@ -267,3 +267,19 @@ def test_train_test_split_several_arrays():
     a, b, c, d = _static(code)
     assert [v.shape.dims for v in (a, b, c, d)] == [
         (48000, 28, 28), (12000, 28, 28), (48000, 10), (12000, 10)]
+
+
+def test_load_data_parameters_follow_keras_signatures():
+    import importlib
+    import inspect
+
+    from shapelint.frameworks.datasets import PARAMETERS
+    _dataset_source("mnist")  # keras importable
+    for name, ours in PARAMETERS.items():
+        module = importlib.import_module(f"keras.src.datasets.{name}")
+        real = [p for p in inspect.signature(module.load_data).parameters
+                if p != "kwargs"]
+        assert tuple(real[:len(ours)]) == ours, name
+    (xt, _), (xv, _) = _static("import keras\nout = keras.datasets.boston_housing.load_data("
+                               "'boston_housing.npz', 0.1)")
+    assert xt.shape.dims == (int(506 * 0.9), 13)

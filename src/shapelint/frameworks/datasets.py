@@ -26,6 +26,14 @@ DATASETS = {
     "boston_housing": (506, (13,), None, (), None, None),
     "california_housing": (20640, (8,), None, (), None, None),
 }
+# load_data's positional parameters (keras/src/datasets/*.py signatures)
+PARAMETERS = {
+    "mnist": ("path",), "fashion_mnist": (), "cifar10": (), "cifar100": ("label_mode",),
+    "imdb": ("path", "num_words", "skip_top", "maxlen"),
+    "reuters": ("path", "num_words", "skip_top", "maxlen", "test_split"),
+    "boston_housing": ("path", "test_split", "seed"),
+    "california_housing": ("version", "path", "test_split", "seed"),
+}
 CIFAR100_COARSE_CLASSES = 20
 CALIFORNIA_SMALL = 600
 
@@ -36,12 +44,14 @@ def load_data(name: str, args, kwargs):
     if entry is None:
         return Unknown(f"keras.datasets.{name} is not known")
     total, x_dims, x_dtype, y_dims, y_dtype, classes = entry
+    names = PARAMETERS.get(name, ())
+    if len(args) > len(names):
+        return Unknown("load_data with more arguments than keras takes")
+    kwargs = {**dict(zip(names, args)), **kwargs}
     if name in ("imdb", "reuters") and kwargs.get("maxlen") is not None:
         return Unknown("load_data(maxlen=...) drops sequences: the sample counts are not known")
-    if args and name not in ("cifar100",):
-        return Unknown("load_data with positional arguments shapelint does not read")
     if name == "cifar100":
-        mode = args[0] if args else kwargs.get("label_mode", "fine")
+        mode = kwargs.get("label_mode", "fine")
         if mode not in ("fine", "coarse"):
             return Unknown("cifar100 label_mode not known")
         classes = 100 if mode == "fine" else CIFAR100_COARSE_CLASSES
