@@ -61,9 +61,6 @@ class Edges:
     compiles: list = field(default_factory=list)  # (Loss | Unknown | None, path, line, col)
     loss: object = None  # the loss in force now
 
-    def __deepcopy__(self, memo):
-        return Edges(list(self.uses), list(self.compiles), self.loss)
-
 
 def edges_of(model) -> Edges:
     found = model.__dict__.get("shapelint_edges")
