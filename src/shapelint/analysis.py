@@ -9,6 +9,7 @@ import libcst as cst
 
 from .checks import check_graph
 from .claims import check_claims
+from .edges import check_edges
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
@@ -45,7 +46,7 @@ class FileAnalysis:
         edges = self.interp.state.findings if self.interp is not None else []
         built = []
         for (_, model), graph in zip(self.models, self.graphs(None, per_entry)):
-            built.append((model, graph, check_graph(graph)))
+            built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
         judged = [d for _, _, found_here in built for d in found_here]
         for d in judged + check_claims(self.source, here, built):
             if os.path.abspath(d.path) == here:

@@ -1,7 +1,7 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from .codes import SHP101, SHP201, SHP203, SHP301, SHP302, SHP303, Diagnostic
+from .codes import SHP101, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303, Diagnostic
 from .dims import Expr, Sym, SymDim, is_known
 from .graph import LayerNode, ModelGraph
 from .shapes import Shape, product
@@ -13,6 +13,7 @@ def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     if graph.framework == "keras":
         out.extend(dense_on_feature_map(graph))
         out.extend(dense_on_sequence(graph))
+        out.extend(softmax_over_one_unit(graph))
     else:
         out.extend(linear_on_feature_map(graph) + linear_input_sizes(graph)
                    + batch_folded(graph))
@@ -270,3 +271,43 @@ def _dense_diagnostic(graph: ModelGraph, node: LayerNode, why: str = "") -> Diag
 
 def _count(value) -> str:
     return f"{value:,}" if is_known(value) else "an unknown number of"
+
+
+_SOFTMAX_LAYERS = {"Softmax": "Softmax() after a layer of one unit",
+                   "Activation": "Activation('softmax') after a layer of one unit"}
+
+
+def _softmax_axis(arguments: dict):
+    """Softmax(axis=-1, **kwargs) as the catalogue bound it (a generic entry keeps *args)."""
+    extra = arguments.get("kwargs") or {}
+    positional = arguments.get("args") or ()
+    if positional:
+        return positional[0]
+    return arguments.get("axis", extra.get("axis", -1))
+
+
+def softmax_over_one_unit(graph: ModelGraph) -> list[Diagnostic]:
+    """SHP204: a softmax over an axis of size 1 (Dense(1, activation="softmax"), or an
+    Activation("softmax") / Softmax() after a one-unit layer) is 1.0 for every input."""
+    from .edges import activation_name
+    out = []
+    for node in graph.nodes:
+        layer = node.layer
+        if node.is_input or node.fault is not None or \
+                activation_name(getattr(layer, "activation", None)) != "softmax":
+            continue
+        arguments = getattr(layer, "arguments", None) or {}
+        axis = _softmax_axis(arguments) if node.type_name == "Softmax" else -1
+        shape = node.output_shape
+        if not shape.known_rank or not isinstance(axis, int) or \
+                not -shape.rank <= axis < shape.rank or shape[axis] != 1:
+            continue
+        what = _SOFTMAX_LAYERS.get(node.type_name,
+                                   f"{node.type_name}(1, activation='softmax')")
+        out.append(Diagnostic(SHP204, node.line, node.col, (
+            f"{what}: a softmax over an axis of size 1 outputs exactly 1.0 for every input "
+            f"(output {shape}), so the model cannot learn; for a binary output use "
+            f"activation='sigmoid' with binary_crossentropy, or 2 units with softmax"),
+            {"layer": node.name, "type": node.type_name, "output_shape": shape.to_json()},
+            node.path))
+    return out

@@ -186,6 +186,113 @@ DOCS: dict[str, RuleDoc] = {
                 "model = Sequential([layers.Conv2D(8, 3, input_shape=(None, 28, 28, 1))])\n",
         use_instead="from keras import Sequential, layers\n\n"
                     "model = Sequential([layers.Conv2D(8, 3, input_shape=(28, 28, 1))])\n"),
+    "SHP109": RuleDoc(
+        what="Checks the arrays given to `fit`, `evaluate`, `predict`, `train_on_batch`, "
+             "`test_on_batch` and `predict_on_batch` (and `validation_data`) against the "
+             "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
+             "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
+             "`train_test_split` and friends. Each input of a multi-input model is matched "
+             "(list in order, dict by input name).",
+        why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
+            "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
+            "by re-deriving the model with the data's shape: any layer whose weights would "
+            "need another shape, or that rejects its input, fails at runtime. The message "
+            "names both shapes and the likely fix: `input_shape=X.shape[1:]` when "
+            "`input_shape` is the data's full shape (sample axis included), the order of "
+            "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "
+            "`np.expand_dims(X, -1)`) for images without one. An `input_shape` equal to the "
+            "data's full shape is reported here rather than as SHP202: with the data in view "
+            "the failure is certain, not a guess from the numbers.",
+        example="import numpy as np\nfrom keras import Sequential, layers\n\n"
+                "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
+                "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
+                "model.compile(optimizer='adam', loss='mse')\n"
+                "model.fit(X, y, epochs=1, verbose=0)\n",
+        use_instead="import numpy as np\nfrom keras import Sequential, layers\n\n"
+                    "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
+                    "model = Sequential([layers.Dense(1, input_shape=X.shape[1:])])\n"
+                    "model.compile(optimizer='adam', loss='mse')\n"
+                    "model.fit(X, y, epochs=1, verbose=0)\n",
+        known_problems="Silent when any part is uncertain: data whose shape the file does not "
+                       "show (files, generators, `tf.data`), a model whose layers are not "
+                       "all known, calls under an undecided condition."),
+    "SHP110": RuleDoc(
+        what="Checks the labels given to `fit`/`evaluate`/`train_on_batch` against the "
+             "model's output under the compiled loss: one-hot labels over K classes need K "
+             "output units (categorical and binary cross-entropy, and elementwise losses such "
+             "as `mse`); integer labels whose largest class id is known (MNIST's 0-9) need "
+             "more output units than that id. Labels whose sample count differs from the "
+             "data's are reported too.",
+        why="Keras raises at the first batch: `Arguments target and output must have the same "
+            "shape`, a broadcast error for `mse`, or `Target 9 is out of bounds` for a sparse "
+            "loss over too few units; before any batch, `Data cardinality is ambiguous` when x "
+            "and y hold different numbers of samples.",
+        example="import numpy as np\nimport keras\nfrom keras import layers\n\n"
+                "x = np.random.rand(40, 8)\n"
+                "y = keras.utils.to_categorical(np.random.randint(0, 4, size=(40,)), 4)\n"
+                "model = keras.Sequential([keras.Input((8,)), "
+                "layers.Dense(3, activation='softmax')])\n"
+                "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+                "model.fit(x, y, epochs=1, verbose=0)\n",
+        use_instead="import numpy as np\nimport keras\nfrom keras import layers\n\n"
+                    "x = np.random.rand(40, 8)\n"
+                    "y = keras.utils.to_categorical(np.random.randint(0, 4, size=(40,)), 4)\n"
+                    "model = keras.Sequential([keras.Input((8,)), "
+                    "layers.Dense(4, activation='softmax')])\n"
+                    "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+                    "model.fit(x, y, epochs=1, verbose=0)\n",
+        known_problems="The class count of integer labels is only known for the "
+                       "`keras.datasets` (every class is present) and literal arrays; labels "
+                       "drawn with `randint` or a subset of a dataset are not judged."),
+    "SHP111": RuleDoc(
+        what="Reports `sparse_categorical_crossentropy` given one-hot labels, and "
+             "`categorical_crossentropy` given integer class ids of shape `(N,)` or `(N, 1)`.",
+        why="Keras 3 raises ValueError at the first batch (`target` and `output` must have the "
+            "same shape, or the same shape up to the last axis). The sparse loss wants one "
+            "integer id per sample; the categorical loss wants one column per class.",
+        example="import numpy as np\nimport keras\nfrom keras import layers\n\n"
+                "x = np.random.rand(30, 8)\ny = np.random.randint(0, 3, size=(30,))\n"
+                "model = keras.Sequential([keras.Input((8,)), "
+                "layers.Dense(3, activation='softmax')])\n"
+                "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+                "model.fit(x, y, epochs=1, verbose=0)\n",
+        use_instead="import numpy as np\nimport keras\nfrom keras import layers\n\n"
+                    "x = np.random.rand(30, 8)\ny = np.random.randint(0, 3, size=(30,))\n"
+                    "model = keras.Sequential([keras.Input((8,)), "
+                    "layers.Dense(3, activation='softmax')])\n"
+                    "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+                    "model.fit(x, y, epochs=1, verbose=0)\n",
+        fix="Either change the loss (`sparse_categorical_crossentropy` for ids, "
+            "`categorical_crossentropy` for one-hot) or the labels "
+            "(`keras.utils.to_categorical(y, K)`, `y.argmax(-1)`)."),
+    "SHP204": RuleDoc(
+        what="Reports a softmax over an axis of size 1: `Dense(1, activation='softmax')`, or "
+             "`Activation('softmax')` / `Softmax()` after a layer of one unit.",
+        why="A softmax divides each value by the sum over its axis; over one value that is "
+            "exactly 1.0 for every input, so the model predicts a constant and cannot learn. "
+            "A binary output wants a sigmoid (or two softmax units).",
+        example="from keras import Sequential, Input, layers\n\n"
+                "model = Sequential([Input((20,)), layers.Dense(1, activation='softmax')])\n",
+        use_instead="from keras import Sequential, Input, layers\n\n"
+                    "model = Sequential([Input((20,)), layers.Dense(1, activation='sigmoid')])\n"),
+    "SHP205": RuleDoc(
+        what="Reports a compiled loss that does not suit the output layer: `binary_crossentropy` "
+             "on a softmax over three or more classes, and a categorical cross-entropy "
+             "(sparse or not) on a single output unit.",
+        why="Both run. Binary cross-entropy on a softmax scores each class as an independent "
+            "yes/no, so the loss and the accuracy Keras reports are not those of the K-class "
+            "problem; categorical cross-entropy normalises a single output to 1 and its loss is "
+            "always 0. Binary cross-entropy on a multi-label sigmoid output is correct and not "
+            "reported, nor is it on a softmax over two units (where it equals the categorical "
+            "loss).",
+        example="from keras import Sequential, Input, layers\n\n"
+                "model = Sequential([Input((12,)), layers.Dense(5, activation='softmax')])\n"
+                "model.compile(optimizer='adam', loss='binary_crossentropy')\n",
+        use_instead="from keras import Sequential, Input, layers\n\n"
+                    "model = Sequential([Input((12,)), layers.Dense(5, activation='softmax')])\n"
+                    "model.compile(optimizer='adam', loss='categorical_crossentropy')\n",
+        known_problems="Only the model's own last layer is read; a loss function the analysis "
+                       "cannot name is not judged."),
     "SHP202": RuleDoc(
         what="Reports an `input_shape` whose first size looks like the number of samples "
              "(e.g. `(60000, 28, 28)` for MNIST) rather than the size of one sample.",

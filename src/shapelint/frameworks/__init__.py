@@ -8,6 +8,7 @@ from ..dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
+from . import datasets, keras_edges, numpy_api
 from . import keras as keras_fw
 
 _ALIASES = (
@@ -66,6 +67,14 @@ class Frameworks:
             return interp.builtins["dict"].fn(interp, args, kwargs, node)
         if name == "collections.defaultdict":
             return Unknown("a defaultdict")
+        data = datasets.call(interp, name, args, kwargs, node)
+        if data is not NotImplemented:
+            return data
+        loss = keras_edges.make_loss(name)
+        if loss is not NotImplemented:
+            return loss
+        if name.startswith(numpy_api.ROOT):
+            return numpy_api.call(interp, name, args, kwargs, node)
         for module in self.modules:
             if name.startswith(module.ROOT):
                 return module.call(interp, name, args, kwargs, node)
@@ -76,7 +85,10 @@ class Frameworks:
         return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True)
 
     def constant(self, qualname: str):
-        return CONSTANT_REFS.get(canonical(qualname), NotImplemented)
+        name = canonical(qualname)
+        if name.startswith(numpy_api.ROOT) and name not in CONSTANT_REFS:
+            return numpy_api.constant(name)
+        return CONSTANT_REFS.get(name, NotImplemented)
 
     def _first(self, hook: str, *args):
         for module in self.modules:

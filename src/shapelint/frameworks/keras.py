@@ -11,6 +11,7 @@ from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
+from .keras_edges import model_method
 from .keras_faults import explain
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
@@ -241,8 +242,9 @@ class KerasSequential:
             return Builtin("Sequential.build", self._build)
         if name == "name":
             return self.name
-        if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
-            return Builtin(f"Sequential.{name}", lambda *a: None)
+        method = model_method(self, name, "Sequential")
+        if method is not None:
+            return method
         return Unknown(f"Sequential.{name} is outside the analysis")
 
     def _add(self, interp, args, kwargs, node):
@@ -347,8 +349,9 @@ class KerasFunctional:
             tensors = getattr(self, name.rstrip("s") + "s")
             return list(tensors) if name.endswith("s") else (
                 tensors[0] if len(tensors) == 1 else list(tensors))
-        if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
-            return Builtin(f"Model.{name}", lambda *a: None)
+        method = model_method(self, name, "Model")
+        if method is not None:
+            return method
         return Unknown(f"Model.{name} is outside the analysis")
 
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:

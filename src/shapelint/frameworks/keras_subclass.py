@@ -9,6 +9,7 @@ from ..catalogue import Rule
 from ..dims import NotKnown, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, Instance
+from .keras_edges import model_method
 from ..shapes import Shape
 from . import keras as k
 from .layers import InputMarker, apply
@@ -199,8 +200,9 @@ def instance_attribute(interp, obj, name):
         return Builtin("build", lambda i, a, kw, n: _external_build(record, i, a, kw, n))
     if name == "name":
         return record.name
-    if name in ("compile", "summary", "fit", "evaluate", "predict", "save", "load_weights"):
-        return Builtin(f"Model.{name}", lambda *a: None)
+    method = model_method(record, name, record.type_name) if record.kind == "model" else None
+    if method is not None:
+        return method
     return Unknown(f"{record.type_name}.{name} is outside the analysis")
 
 

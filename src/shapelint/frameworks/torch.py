@@ -13,6 +13,7 @@ from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
 from . import softmax_checks, torch_losses
 from . import torch_provenance as provenance
+from .arrays import ArrayValue
 from .layers import LayerObject, apply, make_layer_object
 
 ROOT = "torch."
@@ -20,6 +21,7 @@ CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
 FACTORIES = ("zeros", "ones", "empty", "randn", "rand", "full", "randint", "arange", "tensor",
              "zeros_like", "ones_like", "empty_like", "randn_like", "rand_like", "normal")
+FROM_DATA = ("from_numpy", "as_tensor", "tensor", "Tensor")
 RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 
 
@@ -68,6 +70,11 @@ def call(interp, name: str, args, kwargs, node):
             return torch_losses.make_loss(TorchLayer, cls, args, kwargs, path, line, col)
         return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
     last = name.rsplit(".", 1)[-1]
+    if last in FROM_DATA and name.count(".") == 1 and args and isinstance(args[0], ArrayValue):
+        # A tensor of a numpy array's shape (arrays.py); torch.Tensor(...) is always float32,
+        # the others keep the array's dtype.
+        dtype = "float32" if last == "Tensor" else args[0].dtype
+        return TorchTensor(args[0].shape, dtype=dtype)
     if name.count(".") == 1 and last in FACTORIES:
         if last == "tensor" and args and provenance.holds_unknown(args[0]):
             return TorchTensor(Shape.unknown("torch.tensor of data shapelint cannot read"))

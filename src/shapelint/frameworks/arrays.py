@@ -1,0 +1,364 @@
+"""Data arrays as the interpreter sees them: a NumPy-like value with a shape, a dtype when known,
+and for label arrays what is certain about their encoding. Numpy is described, never imported."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..dims import SymDim, Unknown, is_known
+from ..interpreter.values import Builtin, Ref
+from ..shapes import Shape, product
+
+INTEGER_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                            "uint64", "int", "intp"})
+FLOAT_DTYPES = frozenset({"float16", "float32", "float64", "float", "double", "half",
+                          "single", "bfloat16"})
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What is certain about a label array. encoding "ids": integer class ids (one per sample,
+    shape (N,) or (N, 1)); "onehot": one column per class. classes: for one-hot labels the
+    width; for ids, the largest id present plus one, when the data is known to hold it."""
+    encoding: str
+    classes: int | None = None
+
+
+@dataclass(eq=False)
+class ArrayValue:
+    shape: Shape
+    dtype: str | None = None
+    labels: Labels | None = None
+    origin: str = ""  # where the data came from, for messages ("mnist.load_data()")
+
+    @property
+    def dims(self):
+        return self.shape.dims
+
+    def shapelint_attribute(self, interp, name):
+        if name == "shape":
+            return tuple(self.dims) if self.shape.known_rank else Unknown("shape of unknown rank")
+        if name == "ndim":
+            return len(self.dims) if self.shape.known_rank else Unknown("unknown rank")
+        if name == "size":
+            return product(self.dims) if self.shape.known_rank else Unknown("unknown rank")
+        if name == "dtype":
+            return self.dtype if self.dtype else Unknown("dtype not known")
+        if name == "T":
+            return transpose(self, None)
+        if name in _METHODS:
+            return Builtin(f"ndarray.{name}", lambda i, a, k, n: _METHODS[name](self, a, k))
+        return Unknown(f"ndarray.{name} is outside the analysis")
+
+    def shapelint_getitem(self, interp, key):
+        return index(self, key)
+
+    def shapelint_len(self, interp):
+        if self.shape.known_rank and self.dims and is_known(self.dims[0]):
+            return self.dims[0]
+        return Unknown("len() of an array of unknown length")
+
+    def shapelint_binary(self, interp, fn, left, right):
+        import operator
+        if fn not in _ELEMENTWISE:
+            return ArrayValue(Shape.unknown("an array operation shapelint does not model"))
+        a = left if isinstance(left, ArrayValue) else None
+        b = right if isinstance(right, ArrayValue) else None
+        other = right if a is not None and b is None else left if b is not None and a is None \
+            else None
+        if a is not None and b is not None:
+            shape = broadcast(a.shape, b.shape)
+            dtype = a.dtype if a.dtype == b.dtype and fn is not operator.truediv else None
+            return ArrayValue(shape, dtype)
+        if not isinstance(other, (int, float, bool)):
+            return ArrayValue(Shape.unknown("arithmetic with an unknown value"))
+        array = a or b
+        return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn))
+
+
+def _elementwise():
+    import operator
+    return frozenset({operator.add, operator.sub, operator.mul, operator.truediv,
+                      operator.floordiv, operator.mod, operator.pow})
+
+
+_ELEMENTWISE = _elementwise()
+
+
+def _scalar_result_dtype(dtype, scalar, fn) -> str | None:
+    """NumPy 2 promotion with a Python scalar: the array's dtype wins within a kind; true
+    division and a float scalar on integers give float64 (numpy.org, "Data type promotion")."""
+    import operator
+    if dtype is None:
+        return None
+    if dtype in INTEGER_DTYPES:
+        return "float64" if fn is operator.truediv or isinstance(scalar, float) else dtype
+    return dtype if dtype in FLOAT_DTYPES else None
+
+
+def array_of(dims, dtype=None, labels=None, origin="") -> ArrayValue:
+    return ArrayValue(Shape(tuple(dims)), dtype, labels, origin)
+
+
+def unknown_array(reason: str) -> ArrayValue:
+    return ArrayValue(Shape.unknown(reason))
+
+
+def dtype_name(value) -> str | None:
+    """'float32' from "float32", np.float32, tf.float32, int, float; None when not readable."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Ref):
+        return value.qualname.rsplit(".", 1)[-1]
+    if value is int:
+        return "int64"
+    if value is float:
+        return "float64"
+    return getattr(value, "name", None) if getattr(value, "name", None) in ("int", "float") \
+        else None
+
+
+def size_tuple(value):
+    """A shape argument (an int or a tuple/list of ints) as dims; None when not readable."""
+    if is_known(value):
+        value = (value,)
+    if isinstance(value, (tuple, list)) and all(is_known(d) or isinstance(d, (SymDim, Unknown))
+                                                for d in value):
+        return tuple(value)
+    return None
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    """NumPy broadcasting; a pair that cannot broadcast is not ours to judge: unknown."""
+    if not (a.known_rank and b.known_rank):
+        return Shape.unknown("broadcast of an unknown rank")
+    n = max(len(a.dims), len(b.dims))
+    left = (1,) * (n - len(a.dims)) + tuple(a.dims)
+    right = (1,) * (n - len(b.dims)) + tuple(b.dims)
+    out = []
+    for x, y in zip(left, right):
+        if x == 1:
+            out.append(y)
+        elif y == 1 or (is_known(x) and is_known(y) and x == y):
+            out.append(x)
+        else:
+            out.append(Unknown("broadcast of unknown sizes"))
+    return Shape(tuple(out))
+
+
+# -- indexing -------------------------------------------------------------------------------
+
+def index(array: ArrayValue, key) -> ArrayValue:
+    """a[key] for basic indexing (ints, slices, None, ...) and one integer array index."""
+    if not array.shape.known_rank:
+        return unknown_array("indexing an array of unknown rank")
+    items = list(key) if isinstance(key, tuple) else [key]
+    if sum(1 for k in items if k is Ellipsis) > 1:
+        return unknown_array("several ellipses")
+    consuming = sum(1 for k in items if k is not None and k is not Ellipsis)
+    rank = len(array.dims)
+    if consuming > rank:
+        return unknown_array("too many indices")
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items[at:at + 1] = [slice(None)] * (rank - consuming)
+    else:
+        items += [slice(None)] * (rank - consuming)
+    dims, axis, labels = [], 0, None
+    fancy = [k for k in items if isinstance(k, (ArrayValue, list))]
+    if len(fancy) > 1:
+        return unknown_array("several array indices")
+    for k in items:
+        if k is None:
+            dims.append(1)
+            continue
+        size = array.dims[axis]
+        axis += 1
+        if isinstance(k, slice):
+            dims.append(_slice_length(size, k))
+        elif is_known(k) and not isinstance(k, bool):
+            if is_known(size) and not -size <= k < size:
+                return unknown_array("index out of range")
+        elif isinstance(k, ArrayValue):
+            if k.dtype == "bool" or not k.shape.known_rank:
+                dims.append(Unknown("boolean mask selects an unknown count"))
+            else:
+                dims.extend(k.dims)
+                labels = _onehot_rows(array, k)
+        elif isinstance(k, list) and all(is_known(v) for v in k):
+            dims.append(len(k))
+        else:
+            return unknown_array("an index shapelint cannot read")
+    out = ArrayValue(Shape(tuple(dims)), array.dtype, None, array.origin)
+    if labels is not None:
+        out.labels = labels
+    elif array.labels is not None and items and isinstance(items[0], slice) and \
+            all(k == slice(None) for k in items[1:]):
+        # rows of labels stay labels; a subset may lack the largest class id
+        kept = array.labels.classes if array.labels.encoding == "onehot" else None
+        if items[0] == slice(None):
+            kept = array.labels.classes
+        out.labels = Labels(array.labels.encoding, kept)
+    return out
+
+
+def _onehot_rows(table: ArrayValue, ids: ArrayValue) -> Labels | None:
+    """np.eye(n)[y]: picking rows of an identity matrix one-hot encodes the ids."""
+    if table.origin == "numpy.eye" and len(table.dims) == 2 and is_known(table.dims[1]) and \
+            ids.labels is not None and ids.labels.encoding == "ids" and len(ids.dims) == 1:
+        return Labels("onehot", table.dims[1])
+    return None
+
+
+def _slice_length(size, k: slice):
+    parts = (k.start, k.stop, k.step)
+    if not all(p is None or (is_known(p) and not isinstance(p, bool)) for p in parts):
+        return Unknown("slice bounds not known")
+    if k.step == 0:
+        return Unknown("slice step 0")
+    if is_known(size):
+        return len(range(size)[k])
+    if k == slice(None):
+        return size
+    return Unknown("slice of a size not known")
+
+
+# -- methods --------------------------------------------------------------------------------
+
+def reshape(array: ArrayValue, new) -> ArrayValue:
+    """a.reshape(shape) with at most one -1, inferred when the total is known."""
+    new = size_tuple(new)
+    if new is None or not all(is_known(d) for d in new):
+        return unknown_array("reshape to a shape shapelint cannot read")
+    total = product(array.dims) if array.shape.known_rank else Unknown("unknown rank")
+    if list(new).count(-1) > 1:
+        return unknown_array("reshape with several -1")
+    if -1 in new:
+        rest = product(d for d in new if d != -1)
+        if not is_known(total) or rest == 0 or total % rest:
+            return unknown_array("reshape whose -1 cannot be inferred")
+        new = tuple(total // rest if d == -1 else d for d in new)
+    elif is_known(total) and product(new) != total:
+        return unknown_array("reshape to a different element count (numpy raises)")
+    out = ArrayValue(Shape(new), array.dtype, None, array.origin)
+    labels = array.labels
+    if labels is not None and labels.encoding == "ids" and len(new) in (1, 2) and \
+            (len(new) == 1 or new[1] == 1) and array.dims and new[0] == array.dims[0]:
+        out.labels = labels  # (N,) <-> (N, 1) keeps integer ids
+    return out
+
+
+def transpose(array: ArrayValue, axes) -> ArrayValue:
+    if not array.shape.known_rank:
+        return unknown_array("transpose of unknown rank")
+    rank = len(array.dims)
+    if axes is None or axes == ():
+        order = tuple(reversed(range(rank)))
+    elif isinstance(axes, (tuple, list)) and _is_permutation(axes, rank):
+        order = tuple(a % rank for a in axes)
+    else:
+        return unknown_array("transpose axes not known")
+    return ArrayValue(Shape(tuple(array.dims[a] for a in order)), array.dtype, None, array.origin)
+
+
+def _is_permutation(axes, rank) -> bool:
+    return sorted(a % rank if is_known(a) else -1 for a in axes) == list(range(rank))
+
+
+def squeeze(array: ArrayValue, axis=None) -> ArrayValue:
+    if not array.shape.known_rank:
+        return unknown_array("squeeze of unknown rank")
+    dims, rank = array.dims, len(array.dims)
+    if axis is None:
+        if not all(is_known(d) for d in dims):
+            return unknown_array("squeeze of sizes not known")
+        kept = tuple(d for d in dims if d != 1)
+    else:
+        axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+        if not all(is_known(a) and -rank <= a < rank for a in axes):
+            return unknown_array("squeeze axis not known")
+        axes = {a % rank for a in axes}
+        if any(dims[a] != 1 for a in axes):
+            return unknown_array("squeeze of an axis not of size 1 (numpy raises)")
+        kept = tuple(d for i, d in enumerate(dims) if i not in axes)
+    out = ArrayValue(Shape(kept), array.dtype, None, array.origin)
+    if array.labels is not None and array.labels.encoding == "ids" and len(kept) == 1:
+        out.labels = array.labels
+    return out
+
+
+def expand_dims(array: ArrayValue, axis) -> ArrayValue:
+    if not array.shape.known_rank:
+        return unknown_array("expand_dims of unknown rank")
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    rank = len(array.dims) + len(axes)
+    if not all(is_known(a) and -rank <= a < rank for a in axes):
+        return unknown_array("expand_dims axis not known")
+    places = {a % rank for a in axes}
+    if len(places) != len(axes):
+        return unknown_array("repeated axis")
+    rest = iter(array.dims)
+    dims = tuple(1 if i in places else next(rest) for i in range(rank))
+    return ArrayValue(Shape(dims), array.dtype, None, array.origin)
+
+
+def astype(array: ArrayValue, dtype) -> ArrayValue:
+    name = dtype_name(dtype)
+    labels = array.labels
+    if labels is not None and labels.encoding == "ids" and name not in INTEGER_DTYPES:
+        labels = labels if name in FLOAT_DTYPES else None  # float ids are still ids
+    return ArrayValue(array.shape, name, labels, array.origin)
+
+
+def _args(args, kwargs, *names):
+    out = list(args[:len(names)])
+    for name in names[len(out):]:
+        out.append(kwargs.get(name))
+    return out
+
+
+def _method_reshape(a, args, kwargs):
+    new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+    return reshape(a, new)
+
+
+def _method_transpose(a, args, kwargs):
+    axes = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else tuple(args)
+    return transpose(a, axes or None)
+
+
+def _method_max(a, args, kwargs):
+    """y.max() of labels whose largest id is known (np.max(y) + 1 classes, a common idiom)."""
+    if args or kwargs or a.labels is None or a.labels.encoding != "ids" or \
+            a.labels.classes is None:
+        return Unknown("max() of data")
+    return a.labels.classes - 1
+
+
+def argmax(array: ArrayValue, axis=None) -> ArrayValue:
+    """np.argmax(a, axis): the axis removed; of one-hot labels, their integer class ids."""
+    if not array.shape.known_rank or axis is None or not is_known(axis) or \
+            not -len(array.dims) <= axis < len(array.dims):
+        return unknown_array("argmax without a known axis")
+    at = axis % len(array.dims)
+    dims = tuple(d for i, d in enumerate(array.dims) if i != at)
+    onehot = array.labels is not None and array.labels.encoding == "onehot" and \
+        at == len(array.dims) - 1
+    return ArrayValue(Shape(dims), "int64", Labels("ids") if onehot else None, array.origin)
+
+
+def _flatten(a, args, kwargs):
+    total = product(a.dims) if a.shape.known_rank else Unknown("unknown rank")
+    return ArrayValue(Shape((total,)), a.dtype, None, a.origin)
+
+
+_METHODS = {
+    "reshape": _method_reshape,
+    "astype": lambda a, args, kw: astype(a, _args(args, kw, "dtype")[0]),
+    "transpose": _method_transpose,
+    "squeeze": lambda a, args, kw: squeeze(a, _args(args, kw, "axis")[0]),
+    "flatten": _flatten,
+    "ravel": _flatten,
+    "copy": lambda a, args, kw: ArrayValue(a.shape, a.dtype, a.labels, a.origin),
+    "max": _method_max,
+    "argmax": lambda a, args, kw: argmax(a, _args(args, kw, "axis")[0]),
+}

@@ -1,0 +1,130 @@
+"""A Keras model's edges as the interpreter meets them: compile(loss=...) and the data given to
+fit / evaluate / predict / *_on_batch, recorded on the model for edges.py to judge once the
+model's graph is built. Losses are read from strings, keras.losses functions and classes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..dims import Unknown
+from ..interpreter.values import Builtin, Ref
+
+# Keras 3 signatures (keras/src/trainers/trainer.py): the positions of x, y and
+# validation_data in each method.
+DATA_METHODS = {
+    "fit": ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
+            "validation_data"),
+    "evaluate": ("x", "y"),
+    "predict": ("x",),
+    "train_on_batch": ("x", "y"),
+    "test_on_batch": ("x", "y"),
+    "predict_on_batch": ("x",),
+}
+COMPILE_ARGS = ("optimizer", "loss")
+OTHER_METHODS = ("summary", "save", "load_weights", "save_weights")
+
+# Loss kinds by every spelling keras.losses.get accepts (keras/src/losses/__init__.py:
+# class names, function names, and the short aliases).
+_LOSS_KINDS = {
+    "categorical": ("categorical_crossentropy", "CategoricalCrossentropy"),
+    "sparse": ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"),
+    "binary": ("binary_crossentropy", "BinaryCrossentropy", "bce", "BCE"),
+    "elementwise": ("mean_squared_error", "MeanSquaredError", "mse", "MSE",
+                    "mean_absolute_error", "MeanAbsoluteError", "mae", "MAE"),
+}
+LOSS_KIND = {spelling: kind for kind, names in _LOSS_KINDS.items() for spelling in names}
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss as written: its kind ("categorical", "sparse", "binary", "elementwise") and the
+    spelling the user wrote, for messages."""
+    kind: str
+    spelling: str
+
+
+@dataclass
+class Use:
+    """One call of fit/evaluate/predict/...: the data it got and the loss compiled before it."""
+    method: str
+    x: object
+    y: object
+    validation: object
+    loss: object  # a Loss, Unknown, or None when never compiled
+    path: str
+    line: int
+    col: int
+
+
+@dataclass
+class Edges:
+    uses: list = field(default_factory=list)
+    compiles: list = field(default_factory=list)  # (Loss | Unknown | None, path, line, col)
+    loss: object = None  # the loss in force now
+
+
+def edges_of(model) -> Edges:
+    found = model.__dict__.get("shapelint_edges")
+    if found is None:
+        found = model.__dict__["shapelint_edges"] = Edges()
+    return found
+
+
+def read_loss(value):
+    """A Loss for a loss the analysis can name, else Unknown (a custom function, a variable)."""
+    if isinstance(value, Loss):
+        return value
+    if isinstance(value, str) and value in LOSS_KIND:
+        return Loss(LOSS_KIND[value], repr(value))
+    if isinstance(value, Ref):
+        last = value.qualname.rsplit(".", 1)[-1]
+        if value.qualname.startswith(("keras.losses.", "keras.metrics.")) and last in LOSS_KIND:
+            return Loss(LOSS_KIND[last], f"keras.losses.{last}")
+    return Unknown("a loss shapelint cannot name")
+
+
+def make_loss(name: str):
+    """keras.losses.CategoricalCrossentropy(...) and friends; NotImplemented otherwise."""
+    last = name.rsplit(".", 1)[-1]
+    if name.startswith("keras.losses.") and last[:1].isupper() and last in LOSS_KIND:
+        return Loss(LOSS_KIND[last], f"{last}()")
+    return NotImplemented
+
+
+def model_method(model, name: str, owner: str):
+    """The Builtin behind model.compile / fit / ...; None for names that are not edges."""
+    if name == "compile":
+        return Builtin(f"{owner}.compile", lambda i, a, k, n: _compile(model, i, a, k, n))
+    if name in DATA_METHODS:
+        return Builtin(f"{owner}.{name}", lambda i, a, k, n: _use(model, name, i, a, k, n))
+    if name in OTHER_METHODS:
+        return Builtin(f"{owner}.{name}", lambda *a: None)
+    return None
+
+
+def _bind(names, args, kwargs):
+    out = dict(zip(names, args))
+    out.update({k: v for k, v in kwargs.items() if k in names})
+    return out
+
+
+def _compile(model, interp, args, kwargs, node):
+    edges = edges_of(model)
+    given = _bind(COMPILE_ARGS, args, kwargs)
+    loss = read_loss(given["loss"]) if given.get("loss") is not None else None
+    if interp.uncertain:
+        loss = Unknown("compiled under an undecided condition")
+    edges.loss = loss
+    path, line, col = interp.position(node)
+    edges.compiles.append((loss, path, line, col))
+    return None
+
+
+def _use(model, method, interp, args, kwargs, node):
+    if interp.uncertain:
+        return Unknown(f"{method} under an undecided condition")
+    edges = edges_of(model)
+    given = _bind(DATA_METHODS[method], args, kwargs)
+    path, line, col = interp.position(node)
+    edges.uses.append(Use(method, given.get("x"), given.get("y"), given.get("validation_data"),
+                          edges.loss, path, line, col))
+    return Unknown(f"the result of {method}()")

@@ -1,0 +1,279 @@
+"""The NumPy functions whose result shapes the interpreter knows (numpy.org reference for
+each). Any argument it cannot read gives an unknown size or shape, never a guess."""
+from __future__ import annotations
+
+import math
+
+from ..dims import Unknown, is_known
+from ..shapes import Shape
+from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, argmax, array_of, astype,
+                     dtype_name, expand_dims, reshape, size_tuple, squeeze, transpose,
+                     unknown_array)
+
+ROOT = "numpy."
+
+
+def _sized(size, dtype, reason="size not known", labels=None, origin=""):
+    dims = size_tuple(size)
+    if dims is None:
+        return unknown_array(reason)
+    return array_of(dims, dtype, labels, origin)
+
+
+def _bind(args, kwargs, names, defaults=None):
+    out = dict(defaults or {})
+    out.update(zip(names, args))
+    out.update(kwargs)
+    return out
+
+
+def _filled(kind, args, kwargs):
+    a = _bind(args, kwargs, ("shape", "dtype"))
+    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else "float64"
+    return _sized(a.get("shape"), dtype)
+
+
+def _full(args, kwargs):
+    a = _bind(args, kwargs, ("shape", "fill_value", "dtype"))
+    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else _scalar_dtype(
+        a.get("fill_value"))
+    return _sized(a.get("shape"), dtype)
+
+
+def _scalar_dtype(value):
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    return None
+
+
+def _like(args, kwargs):
+    first = args[0] if args else kwargs.get("a", kwargs.get("prototype"))
+    if not isinstance(first, ArrayValue):
+        return unknown_array("*_like of an unknown array")
+    dtype = kwargs.get("dtype")
+    return ArrayValue(first.shape, dtype_name(dtype) if dtype is not None else first.dtype)
+
+
+def _rand(args, kwargs):  # numpy.random.rand(d0, d1, ...) / randn
+    if kwargs or not all(is_known(d) for d in args):
+        return unknown_array("random sizes not known")
+    return array_of(args, "float64") if args else Unknown("a random scalar")
+
+
+def _random_size(names, dtype):
+    def make(args, kwargs):
+        a = _bind(args, kwargs, names)
+        if a.get("size") is None:
+            return Unknown("a random scalar") if "size" in names and len(args) < len(names) \
+                and "size" not in kwargs else unknown_array("random size not known")
+        return _sized(a["size"], dtype)
+    return make
+
+
+def _randint(args, kwargs):
+    a = _bind(args, kwargs, ("low", "high", "size", "dtype"))
+    if a.get("size") is None:
+        return Unknown("a random integer")
+    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else "int64"
+    # integer ids in [low, high): the classes actually drawn are not certain
+    return _sized(a["size"], dtype, labels=Labels("ids"))
+
+
+def _arange(args, kwargs):
+    a = _bind(args, kwargs, ("start", "stop", "step"))
+    numbers = [a.get(n) for n in ("start", "stop", "step") if a.get(n) is not None]
+    if not numbers or not all(isinstance(n, (int, float)) and not isinstance(n, bool)
+                              for n in numbers):
+        return unknown_array("arange bounds not known")
+    if len(numbers) == 1:
+        numbers = [0] + numbers
+    start, stop, step = (numbers + [1])[:3]
+    if step == 0:
+        return unknown_array("arange step 0")
+    length = max(0, math.ceil((stop - start) / step))  # numpy.arange: ceil((stop - start)/step)
+    is_int = all(isinstance(n, int) for n in (start, stop, step))
+    dtype = dtype_name(kwargs["dtype"]) if kwargs.get("dtype") is not None else \
+        "int64" if is_int else "float64"
+    labels = Labels("ids", stop) if is_int and start == 0 and step == 1 and stop > 0 else None
+    return array_of((length,), dtype, labels)
+
+
+def _literal(args, kwargs):
+    """np.array / np.asarray of nested lists of numbers, or of arrays (stacked)."""
+    data = args[0] if args else kwargs.get("object", kwargs.get("a"))
+    dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
+    if isinstance(data, ArrayValue):
+        return astype(data, dtype) if dtype is not None else data
+    dims, level, leaves = [], data, []
+    while isinstance(level, (list, tuple)):
+        dims.append(len(level))
+        if not level:
+            break
+        level = level[0]
+    if not dims:
+        return unknown_array("np.array of a value shapelint cannot read")
+    if isinstance(level, ArrayValue):
+        return stack([data], {"axis": 0}) if len(dims) == 1 else unknown_array("nested arrays")
+    if not _regular(data, dims, leaves):
+        return unknown_array("np.array of a ragged or unknown literal")
+    kind = _literal_dtype(leaves)
+    name = dtype_name(dtype) if dtype is not None else kind
+    labels = None
+    column = len(dims) == 1 or (len(dims) == 2 and dims[1] == 1)
+    if kind == "int64" and column and leaves and min(leaves) >= 0 and \
+            (name in INTEGER_DTYPES or name in FLOAT_DTYPES):
+        labels = Labels("ids", max(leaves) + 1)
+    return array_of(dims, name, labels)
+
+
+def _regular(data, dims, leaves) -> bool:
+    if not dims:
+        if isinstance(data, (bool, int, float)) and not isinstance(data, Unknown):
+            leaves.append(data)
+            return True
+        return False
+    if not isinstance(data, (list, tuple)) or len(data) != dims[0]:
+        return False
+    return all(_regular(item, dims[1:], leaves) for item in data)
+
+
+def _literal_dtype(leaves):
+    if leaves and all(isinstance(v, bool) for v in leaves):
+        return "bool"
+    if all(isinstance(v, int) for v in leaves):
+        return "int64"
+    return "float64"
+
+
+def _eye(args, kwargs):
+    a = _bind(args, kwargs, ("N", "M", "k", "dtype"))
+    n, m = a.get("N"), a.get("M")
+    m = n if m is None else m
+    if not (is_known(n) and is_known(m)):
+        return unknown_array("eye size not known")
+    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else "float64"
+    return array_of((n, m), dtype, origin="numpy.eye")
+
+
+def _arrays(value):
+    items = list(value) if isinstance(value, (list, tuple)) else None
+    if not items or not all(isinstance(v, ArrayValue) and v.shape.known_rank for v in items):
+        return None
+    return items
+
+
+def stack(args, kwargs):
+    a = _bind(args, kwargs, ("arrays", "axis"), {"axis": 0})
+    items = _arrays(a["arrays"])
+    if items is None or not is_known(a["axis"]):
+        return unknown_array("stack of arrays shapelint cannot read")
+    first = items[0].dims
+    if any(len(i.dims) != len(first) for i in items):
+        return unknown_array("stack of arrays of different ranks (numpy raises)")
+    dims = tuple(first[k] if all(i.dims[k] == first[k] for i in items) else
+                 Unknown("stacked sizes differ") for k in range(len(first)))
+    rank = len(dims) + 1
+    if not -rank <= a["axis"] < rank:
+        return unknown_array("stack axis out of range")
+    at = a["axis"] % rank
+    return array_of(dims[:at] + (len(items),) + dims[at:], _common_dtype(items))
+
+
+def concatenate(args, kwargs):
+    a = _bind(args, kwargs, ("arrays", "axis"), {"axis": 0})
+    items = _arrays(a["arrays"])
+    if items is None or not is_known(a["axis"]):
+        return unknown_array("concatenate of arrays shapelint cannot read")
+    rank = len(items[0].dims)
+    if any(len(i.dims) != rank for i in items) or not -rank <= a["axis"] < rank:
+        return unknown_array("concatenate of mismatched ranks (numpy raises)")
+    at = a["axis"] % rank
+    dims = []
+    for k in range(rank):
+        sizes = [i.dims[k] for i in items]
+        if k == at:
+            dims.append(sum(sizes) if all(is_known(s) for s in sizes) else Unknown("sum"))
+        else:
+            dims.append(sizes[0] if all(s == sizes[0] for s in sizes) else Unknown("differ"))
+    return array_of(dims, _common_dtype(items))
+
+
+def _common_dtype(items):
+    kinds = {i.dtype for i in items}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _stacked(args, kwargs, axis):
+    """np.vstack / np.hstack: 1-D arrays are rows for vstack and joined end to end by hstack."""
+    items = _arrays(args[0] if args else kwargs.get("tup"))
+    if items is None:
+        return unknown_array("stacking arrays shapelint cannot read")
+    if axis == 0:
+        items = [ArrayValue(Shape((1,) + tuple(i.dims)), i.dtype) if len(i.dims) == 1 else i
+                 for i in items]
+    elif all(len(i.dims) == 1 for i in items):
+        axis = 0
+    return concatenate((items,), {"axis": axis})
+
+
+def _on_array(fn, names):
+    def call(args, kwargs):
+        a = _bind(args, kwargs, names)
+        first = a.get(names[0])
+        if not isinstance(first, ArrayValue):
+            return unknown_array(f"{names[0]} is not an array shapelint knows")
+        return fn(first, *[a.get(n) for n in names[1:]])
+    return call
+
+
+FUNCTIONS = {
+    "zeros": lambda a, k: _filled("zeros", a, k),
+    "ones": lambda a, k: _filled("ones", a, k),
+    "empty": lambda a, k: _filled("empty", a, k),
+    "full": _full,
+    "zeros_like": _like, "ones_like": _like, "empty_like": _like,
+    "random.rand": _rand,
+    "random.randn": _rand,
+    "random.random": _random_size(("size",), "float64"),
+    "random.random_sample": _random_size(("size",), "float64"),
+    "random.sample": _random_size(("size",), "float64"),
+    "random.ranf": _random_size(("size",), "float64"),
+    "random.normal": _random_size(("loc", "scale", "size"), "float64"),
+    "random.uniform": _random_size(("low", "high", "size"), "float64"),
+    "random.standard_normal": _random_size(("size",), "float64"),
+    "random.randint": _randint,
+    "arange": _arange,
+    "array": _literal,
+    "asarray": _literal,
+    "eye": _eye,
+    "identity": lambda a, k: _eye(a[:1], {"dtype": k.get("dtype")} if "dtype" in k else {}),
+    "stack": stack,
+    "concatenate": concatenate,
+    "reshape": lambda a, k: _on_array(reshape, ("a", "newshape"))(
+        a, {("newshape" if n == "shape" else n): v for n, v in k.items()}),
+    "vstack": lambda a, k: _stacked(a, k, 0),
+    "hstack": lambda a, k: _stacked(a, k, 1),
+    "argmax": _on_array(argmax, ("a", "axis")),
+    "expand_dims": _on_array(expand_dims, ("a", "axis")),
+    "transpose": _on_array(transpose, ("a", "axes")),
+    "squeeze": _on_array(squeeze, ("a", "axis")),
+}
+
+
+def call(interp, name: str, args, kwargs, node):
+    fn = FUNCTIONS.get(name[len(ROOT):])
+    if fn is None:
+        return Unknown(f"{name}() is outside the analysis")
+    return fn(tuple(args), dict(kwargs))
+
+
+def constant(name: str):
+    """numpy.newaxis is None; other numpy names are refs (dtypes read by their last part)."""
+    return None if name == "numpy.newaxis" else NotImplemented
+
+
+__all__ = ["call", "constant", "ROOT", "FUNCTIONS", "Shape"]
