@@ -91,3 +91,10 @@ def test_runtime_errors_are_real(code, tmp_path):
     with pytest.raises(Exception):
         run(doc.example, tmp_path)
     run(doc.use_instead, tmp_path)
+
+
+def test_readme_lists_every_code_as_registered():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code in REGISTRY.values():
+        row = f"| {code.code} | {code.name} | {code.summary}"
+        assert row in readme, f"README's code table lacks or misstates {code.code}"

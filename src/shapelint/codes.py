@@ -83,7 +83,7 @@ SHP302 = _register("SHP302", "unknown-input-shape", INFO,
                    "The model's input shape could not be learned; counts may be unknown.",
                    default=False)
 SHP303 = _register("SHP303", "input-size-constraint", INFO,
-                   "A layer only fits some input sizes; shapelint says which (off by default).",
+                   "A layer only fits some input sizes; shapelint says which.",
                    default=False)
 # SHP9xx: the analyzer's own failures, at most one per file.
 SHP901 = _register("SHP901", "internal-error", INFO,
