@@ -185,3 +185,15 @@ def test_budget_stops_runaway_loops(tmp_path):
             model.add(keras.layers.Dense(1))
         """, tmp_path)
     assert [d.code.code for d in analysis.diagnostics()] == ["SHP902"]
+
+
+def test_max_with_a_key_over_nothing_gives_its_default(tmp_path):
+    # torch/ao/quantization/quantize_fx.py crashed the analysis here (max([], key=..., default=)).
+    analysis = analyse_text("""
+        from keras import Sequential, layers
+        widths = []
+        units = max(widths, key=lambda w: -w, default=5)
+        model = Sequential([layers.Input(shape=(3,)), layers.Dense(units)])
+        """, tmp_path)
+    [graph] = analysis.graphs()
+    assert graph.total == 3 * 5 + 5 and not analysis.notes

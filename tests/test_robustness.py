@@ -61,3 +61,35 @@ def test_the_analysis_never_runs_the_code(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert "SHP201" in result.stdout
     assert not marker.exists()
+
+
+TWO_MODELS = ("from keras import Sequential, layers\n"
+              "first = Sequential([layers.Input(shape=(4, 4, 2)), layers.Dense(3)])\n"
+              "def build():\n"
+              "    return Sequential([layers.Input(shape=(5,)), layers.Dense(2)])\n")
+
+
+def test_an_internal_error_while_discovering_is_one_quiet_note(monkeypatch):
+    import shapelint.analysis as analysis
+
+    def broken(*args):
+        raise IndexError("a bug in shapelint")
+    monkeypatch.setattr(analysis, "_discover_one", broken)
+    found = analysis.analyse(TWO_MODELS, "two.py").diagnostics()
+    # The module-level model is still checked; the failure is one SHP901 on line 1.
+    assert [(d.code.code, d.line) for d in found] == [("SHP901", 1), ("SHP201", 2)]
+    assert "IndexError: a bug in shapelint" in found[0].message
+
+
+def test_an_internal_error_in_one_models_checks_spares_the_others(monkeypatch):
+    import shapelint.analysis as analysis
+    real = analysis.check_graph
+
+    def broken_for_build(graph):
+        if graph.entry == "build":
+            raise KeyError("boom")
+        return real(graph)
+    monkeypatch.setattr(analysis, "check_graph", broken_for_build)
+    found = analysis.analyse(TWO_MODELS, "two.py").diagnostics()
+    assert [(d.code.code, d.line) for d in found] == [("SHP901", 1), ("SHP201", 2)]
+    assert "model 'build' was skipped" in found[0].message

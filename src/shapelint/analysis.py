@@ -45,8 +45,12 @@ class FileAnalysis:
         here = os.path.abspath(self.path)
         edges = self.interp.state.findings if self.interp is not None else []
         built = []
-        for (_, model), graph in zip(self.models, self.graphs(None, per_entry)):
-            built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
+        for entry, model in self.models:
+            try:
+                graph = model.graph(entry, (per_entry or {}).get(entry))
+                built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
+            except Exception as error:  # noqa: BLE001 - the other models are still checked
+                found.append(_internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]
         for d in judged + check_claims(self.source, here, built):
             if os.path.abspath(d.path) == here:
@@ -92,8 +96,7 @@ def analyse(source: str, path: str, limits: Limits | None = None,
         result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
         return result
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
-        result.notes.append(_note(SHP901, path, f"shapelint hit an internal error "
-                                  f"({type(error).__name__}: {error}); this file was skipped"))
+        result.notes.append(_internal_error(path, error, "this file was skipped"))
         return result
     result.module = module
     models = interp.frameworks
@@ -109,7 +112,10 @@ def analyse(source: str, path: str, limits: Limits | None = None,
             named[id(model)] = (model.name, model)
     result.models.extend(named.values())
     if discover:
-        _discover(result, interp, module, seen)
+        try:
+            _discover(result, interp, module, seen)
+        except Exception as error:  # noqa: BLE001 - the models met so far are still checked
+            result.notes.append(_internal_error(path, error, "while looking for models"))
     return result
 
 
@@ -195,6 +201,11 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
     if model is None:
         raise EntryError(f"'{entry}' is not a model shapelint can read")
     return model
+
+
+def _internal_error(path, error, what) -> Diagnostic:
+    return _note(SHP901, path, f"shapelint hit an internal error ({type(error).__name__}: "
+                 f"{error}); {what}")
 
 
 def _note(code, path, message) -> Diagnostic:

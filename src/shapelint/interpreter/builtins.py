@@ -101,6 +101,8 @@ def _reduce_numbers(name, fn):
             keyed = [(interp.call(key, (i,), {}, node), i) for i in items]
             if not _known(*[k for k, _ in keyed]):
                 return Unknown(f"{name}() with an unknown key")
+            if not keyed:  # max([], key=..., default=d) is d; without default, a ValueError
+                return kwargs["default"] if "default" in kwargs else Unknown(f"{name}() of nothing")
             try:
                 best = fn(keyed, key=operator.itemgetter(0))
             except Exception:  # noqa: BLE001
