@@ -11,7 +11,10 @@ from shapelint.analysis import analyse
 from shapelint.codes import REGISTRY, enabled
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
+# fixtures/cases/ reproduce public questions for the recall measure (bench/case_recall.py,
+# tests/test_case_recall.py), where a miss is recorded rather than failed.
+CASES = ROOT / "fixtures" / "cases"
+FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py") if CASES not in p.parents)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))

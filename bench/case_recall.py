@@ -1,0 +1,82 @@
+"""Recall and false alarms of shapelint's static analysis on the public cases in fixtures/cases/.
+
+Each buggy case carries `# error: SHPxxx` / `# warning: SHPxxx` markers on the lines where the
+fault is; its `_fixed` twin carries none. A case is found when every marked (line, code) is
+reported; an SHP1xx/SHP2xx reported anywhere on a fixed twin, or on a buggy case but not marked
+there, is a false alarm. tests/test_runtime_cases.py proves each marker with the real framework.
+
+    PYTHONPATH=src:tests python bench/case_recall.py
+"""
+from __future__ import annotations
+
+import pathlib
+import sys
+from dataclasses import dataclass
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CASES = ROOT / "fixtures" / "cases"
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+from markers import read_markers  # noqa: E402
+from shapelint.analysis import analyse  # noqa: E402
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    name: str  # framework/slug
+    expected: frozenset  # {(line, code)} from the markers
+    reported: frozenset  # {(line, code)} SHP1xx/SHP2xx on the buggy file
+    on_twin: frozenset  # {(line, code)} SHP1xx/SHP2xx on the fixed twin
+
+    @property
+    def found(self) -> bool:
+        return self.expected <= self.reported
+
+    @property
+    def extra(self) -> frozenset:
+        return self.reported - self.expected
+
+
+def buggy_cases() -> list[pathlib.Path]:
+    return sorted(p for p in CASES.rglob("*.py") if not p.stem.endswith("_fixed"))
+
+
+def findings(path: pathlib.Path) -> frozenset:
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path))
+    return frozenset((d.line, d.code.code) for d in analysis.diagnostics()
+                     if d.code.code.startswith(("SHP1", "SHP2")))
+
+
+def measure() -> list[CaseResult]:
+    results = []
+    for path in buggy_cases():
+        marks = frozenset((line, code) for line, m in read_markers(path).items()
+                          for code in m.codes)
+        twin = path.with_name(path.stem + "_fixed.py")
+        results.append(CaseResult(f"{path.parent.name}/{path.stem}", marks, findings(path),
+                                  findings(twin)))
+    return results
+
+
+def codes(pairs) -> str:
+    return ", ".join(f"{code}@{line}" for line, code in sorted(pairs)) or "-"
+
+
+def main() -> int:
+    results = measure()
+    width = max(len(r.name) for r in results)
+    print(f"{'case':{width}}  {'expected':18} {'found':5}  {'extra on buggy':16} on fixed twin")
+    for r in results:
+        print(f"{r.name:{width}}  {codes(r.expected):18} {'yes' if r.found else 'no':5}  "
+              f"{codes(r.extra):16} {codes(r.on_twin)}")
+    found = sum(r.found for r in results)
+    twin_alarms = sum(len(r.on_twin) for r in results)
+    buggy_extra = sum(len(r.extra) for r in results)
+    print(f"\nrecall: {found}/{len(results)} = {found / len(results):.2f}")
+    print(f"false alarms: {twin_alarms} on {sum(bool(r.on_twin) for r in results)} fixed twins,"
+          f" {buggy_extra} unexpected on buggy cases")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
