@@ -11,52 +11,13 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# Not raised yet: the lead raises it once the issue-8 checks are merged (KNOWN_MISSES below is
-# the sharper instrument; this floor guards the overall figure).
-RECALL_FLOOR = 0.0
-# Cases the static analysis does not find yet. It starts as every case (the checks they need
-# were being written in parallel); trim it as checks land, so a regression shows up.
-KNOWN_MISSES = {
-    "keras/categorical_with_integer_targets",
-    "keras/cifar10_binary_crossentropy",
-    "keras/conv1d_activation_softmax_one_unit",
-    "keras/dense1_softmax_stock_trend",
-    "keras/dense1_softmax_toy_mlp",
-    "keras/emotion_onehot_4_dense_10",
-    "keras/fashion_conv2d_no_channel_axis",
-    "keras/fashion_mlp_sparse_with_onehot",
-    "keras/flat_784_into_conv2d",
-    "keras/lstm_binary_sequence_softmax",
-    "keras/lstm_features_mismatch",
-    "keras/lstm_fed_2d_rows",
-    "keras/lstm_input_shape_batch_size",
-    "keras/mnist_categorical_without_to_categorical",
-    "keras/mnist_cnn_binary_crossentropy",
-    "keras/mnist_convnet_sparse_with_onehot",
-    "keras/next_word_categorical_integer_target",
-    "keras/onehot_6_classes_dense_10",
-    "keras/onehot_8_classes_dense_7",
-    "keras/seven_class_images_categorical_integer",
-    "keras/two_class_categorical_integer_labels",
-    "torch/alexnet_claim_60m_no_padding",
-    "torch/cnn_forward_softmax_cross_entropy",
-    "torch/discogan_patch_discriminator_bce",
-    "torch/domain_discriminator_bce_128",
-    "torch/dssm_softmax_then_cross_entropy",
-    "torch/fcn_bce_without_sigmoid",
-    "torch/forecast_pred_len_one",
-    "torch/gan_discriminator_bce_valid",
-    "torch/gcn_softmax_cross_entropy",
-    "torch/lstm_tweets_bce_target_1d",
-    "torch/mlp_bce_negative_outputs",
-    "torch/mlp_softmax_loss_not_decreasing",
-    "torch/molecule_discriminator_bce_1000",
-    "torch/mse_n1_predictions_n_targets",
-    "torch/mse_view_folds_batch",
-    "torch/regression_head_squeezed_logits",
-    "torch/text_head_softmax_cross_entropy",
-    "torch/wnet_bce_real_label",
-}
+# 38 of the 39 cases are found (`python bench/case_recall.py`); the floor guards that figure.
+RECALL_FLOOR = 0.97
+# Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
+# concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
+# (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
+# the loss is found.
+KNOWN_MISSES = {"torch/mse_view_folds_batch"}
 
 
 @pytest.fixture(scope="module")
