@@ -251,10 +251,16 @@ def _conv(n, name, in_channels, out_channels, kernel_size, stride, padding, dila
             else:
                 _padding_fits(name, x, axis, size, lo, hi, padding_mode)
                 out = window_out(size, k, s, lo + hi, d)
-            # a transpose of output size 0 runs (on the CPU; the meta kernel refuses it)
-            if is_known(out) and (out < 0 if transposed else out <= 0):
+            # torch 2.13 refuses a transposed output of size 0 for an unbatched input; for a
+            # batched one it returns an empty tensor or raises "Output size is too small"
+            # depending on the kernel path (thread count, dilation, device): no certain answer
+            empty_is_error = not transposed or r == n + 1
+            if is_known(out) and (out <= 0 if empty_is_error else out < 0):
                 raise _shrinks(name, x, axis, out, f" (kernel {k}, stride {s}, padding "
                                f"{lo + hi}, dilation {d}): the input is too small")
+            if transposed and is_known(out) and out == 0:
+                out = Unknown(f"{name} gives dim {axis} size 0, which torch either returns or "
+                              "refuses depending on its thread count and device")
             dims[axis] = out
         dims[r - n - 1] = cout
         return Shape(tuple(dims))
