@@ -275,6 +275,8 @@ class TorchLayer(LayerObject):
             self.built_shapes = shapes
         out = TorchTensor(applied.output_shape)
         extra = RETURNS_TUPLE.get(self.type_name)
+        if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
+            extra = 2
         if extra:
             return (out,) + tuple(Unknown(f"{self.type_name} extra output")
                                   for _ in range(extra - 1))
