@@ -36,6 +36,7 @@ SIZES = st.one_of(st.integers(-2, 9), st.sampled_from([0, 1, 2, 3, 16, 64]),
                   st.tuples(st.integers(-1, 5), st.integers(-1, 5)),
                   st.lists(st.integers(0, 4), max_size=3))
 VALUES = st.one_of(NUMBERS, SIZES, STRINGS, st.none(), st.booleans())
+UNCHECKED_KERAS_SUFFIXES = ("_initializer", "_regularizer", "_constraint")
 
 
 def plausible(parameter) -> st.SearchStrategy:
@@ -61,6 +62,10 @@ def call(draw, framework, names, typed=False):
     params = [p for p in CATALOGUES[framework][name].signature.parameters.values()
               if not p.name.startswith("_") and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
               and p.name not in ("device", "dtype")]
+    if typed and framework == "keras":
+        # a known gap: Keras raises for an unknown initializer / regularizer / constraint name,
+        # which shapelint does not check (it cannot change a shape or a count)
+        params = [p for p in params if not p.name.endswith(UNCHECKED_KERAS_SUFFIXES)]
     required = [p for p in params if p.default is p.empty]
     if typed:
         args = [draw(plausible(p)) for p in required[:draw(st.integers(0, len(required)))]]
@@ -194,3 +199,59 @@ def test_torch_modules_with_any_arguments_never_crash(tmp_path_factory, shape, c
     body = "".join(f"    nn.{c},\n" for c in calls)
     source = f"import torch\nimport torch.nn as nn\n\nmodel = nn.Sequential(\n{body})\n"
     analysed_quietly(source, tmp_path_factory.mktemp("t") / "model.py", shape)
+
+
+def real_keras(path):
+    """(output shape, trainable, non-trainable) per layer as Keras 3 builds them, or None."""
+    keras = pytest.importorskip("keras")
+    keras.backend.clear_session()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = runpy.run_path(str(path))["model"]
+    except ERRORS:
+        return None
+
+    def size(weights):
+        total = 0
+        for w in weights:
+            n = 1
+            for d in w.shape:
+                n *= d
+            total += n
+        return total
+    return [(list(layer.output.shape), size(layer.trainable_weights),
+             size(layer.non_trainable_weights)) for layer in model.layers]
+
+
+KERAS_PROFILE = settings(PROFILE, max_examples=40)
+
+
+@KERAS_PROFILE
+@given(SHAPES, st.lists(call("keras", KERAS_NAMES, typed=True), min_size=1, max_size=2))
+# clean numbers shapelint gave where Keras 3 raises, found by this test and kept
+@example((1,), ["Activation(0)"])
+@example((1,), ["Add()"])  # a merge layer on one tensor
+@example((1,), ["AlphaDropout()"])
+@example((1,), ["GaussianDropout(-1)"])
+@example((1,), ["UnitNormalization(axis=2)"])
+@example((1,), ["Dropout((0, 0))"])
+def test_keras_layers_with_plausible_arguments_never_give_a_wrong_number(tmp_path_factory,
+                                                                         shape, calls):
+    body = "".join(f"    layers.{c},\n" for c in calls)
+    source = f"import keras\nfrom keras import layers\n\nmodel = keras.Sequential([\n" \
+             f"    keras.Input({shape!r}),\n{body}])\n"
+    path = tmp_path_factory.mktemp("k") / "model.py"
+    path.write_text(source)
+    analysis, found = analysed_quietly(source, path)
+    graphs = [g for g in analysis.graphs() if g.entry == "model"]
+    if any(d.code.code.startswith("SHP1") for d in found) or not graphs or not graphs[0].exact:
+        event("shapelint: error or unknown")
+        return
+    rows = [(n.output_shape.to_json(), n.params, n.frozen) for n in graphs[0].nodes
+            if not n.is_input]
+    if any(r[0] is None or None in r[0][1:] for r in rows):
+        event("shapelint: a shape unknown")
+        return
+    event("shapelint: clean numbers")
+    assert real_keras(path) == rows, source

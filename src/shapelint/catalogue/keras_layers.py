@@ -30,8 +30,10 @@ def _data_format(value) -> str:
 
 
 def _activation(value, layer_name: str) -> None:
-    """A string activation must be one of Keras's names (case matters); callables pass."""
-    if isinstance(value, str) and value not in ACTIVATIONS:
+    """A string activation must be one of Keras's names (case matters); callables pass; a
+    number or a sequence is no identifier at all."""
+    if isinstance(value, (int, float, tuple, list)) or (
+            isinstance(value, str) and value not in ACTIVATIONS):
         raise LayerFault(SHP105, f"{layer_name}: unknown activation {value!r}; Keras raises "
                          f"\"Could not interpret activation function identifier\"")
 
@@ -132,6 +134,8 @@ def flatten(data_format=None, **kwargs):
 @layer("keras", "Dropout")
 def dropout(rate, noise_shape=None, seed=None, **kwargs):
     """Identity on shapes; __init__ checks 0 <= rate <= 1 and noise_shape's entries."""
+    if rate is None or isinstance(rate, (str, tuple, list)):
+        raise LayerFault(SHP105, f"Dropout: rate must be a number, got {rate!r}")
     if isinstance(rate, (int, float)) and not isinstance(rate, bool) and not 0 <= rate <= 1:
         raise LayerFault(SHP105, f"Dropout: rate must be between 0 and 1, got {rate}")
     if isinstance(noise_shape, str):
