@@ -157,13 +157,13 @@ def activation(activation, **kwargs):
 @layer("keras", "ReLU")
 def relu(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
     """Elementwise; __init__ rejects a negative max_value and a None or negative slope or
-    threshold."""
+    threshold, and a string or sequence for any of them."""
     for what, value, none_ok in (("max_value", max_value, True),
                                  ("negative_slope", negative_slope, False),
                                  ("threshold", threshold, False)):
-        if (value is None and not none_ok) or (
+        if (value is None and not none_ok) or isinstance(value, (str, tuple, list)) or (
                 isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0):
-            raise LayerFault(SHP105, f"ReLU: {what} cannot be None or negative, got {value}")
+            raise LayerFault(SHP105, f"ReLU: {what} must be a number >= 0, got {value!r}")
     return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
 
 

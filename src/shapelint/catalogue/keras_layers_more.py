@@ -483,6 +483,8 @@ def unit_normalization(axis=-1, **kwargs):
 def normalization(axis=-1, mean=None, variance=None, invert=False, **kwargs):
     """Without mean/variance: non-trainable mean, variance (per kept axis) and a count."""
     axes = () if axis is None else _axes(axis)
+    if (mean is None) != (variance is None):
+        raise LayerFault(SHP105, "Normalization: mean and variance must be given together")
     given = mean is not None and variance is not None
 
     def frozen(x):
@@ -604,12 +606,23 @@ for _rank in (1, 2, 3):
 @layer("keras", "PReLU")
 def prelu(alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
           shared_axes=None, **kwargs):
-    """alpha has the input's shape (batch excluded) with shared axes set to 1."""
+    """alpha has the input's shape (batch excluded) with shared axes set to 1: Keras's build
+    sets param_shape[i - 1] = 1, plain Python indexing, so axis 0 shares the last axis."""
     shared = () if shared_axes is None else _axes(shared_axes)
 
-    def params(x):
-        return product(1 if i in shared else d for i, d in enumerate(x[:]) if i > 0)
-    return Rule(output=lambda x: x, params=params)
+    def alpha_shape(x):
+        shape = list(x[1:])
+        for i in shared:
+            if not -len(shape) <= i - 1 < len(shape):
+                raise LayerFault(SHP105, f"PReLU: shared axis {i} is outside the input {x} "
+                                 "(Keras raises IndexError)")
+            shape[i - 1] = 1
+        return shape
+
+    def output(x):
+        alpha_shape(x)
+        return x
+    return Rule(output=output, params=lambda x: product(alpha_shape(x)))
 
 
 @layer("keras", "EinsumDense")
