@@ -188,6 +188,14 @@ CONV += [_conv_case(n, kind, 3, s, p, d, 1, 4, True, output_padding=op)
 
 @pytest.mark.parametrize("type_name,args,kwargs,shape,how", CONV)
 def test_conv(type_name, args, kwargs, shape, how):
+    static = static_torch_layer(type_name, args, kwargs, shape)
+    if "Transpose" in type_name and static[0] is not None and None in static[0]:
+        # a batched transposed output of size 0: torch returns it or raises depending on its
+        # kernel path (threads, dilation), so shapelint leaves exactly those sizes unknown
+        r_shape, r_params, r_fault = real_multi(type_name, args, kwargs, [shape], device="cpu")
+        if r_fault is None:
+            assert ([None if r == 0 else r for r in r_shape], r_params) == static[:2]
+        return
     check(type_name, args, kwargs, shape, how)
 
 
@@ -471,6 +479,8 @@ def test_signature_matches_torch(name, entry):
                                                default="tanh"))
         if name != "LSTM":
             params = [p for p in params if p.name != "proj_size"]
+    elif cls.__init__ is torch.nn.Module.__init__:
+        params = []  # Module.__init__(*args, **kwargs) raises TypeError for any argument
     else:
         params = [p for p in real_sig.parameters.values() if p.name != "self"]
     ours = list(entry.signature.parameters.values())

@@ -58,7 +58,8 @@ class Entry:
         bound = self.bind(args, kwargs)
         rule = self.factory(*bound.args, **bound.kwargs)
         if self.framework == "keras":
-            rule = keras_base_options(rule, bound.kwargs)
+            # the base Layer's options, whether an entry declares them or takes **kwargs
+            rule = keras_base_options(rule, {**bound.arguments, **bound.kwargs})
         return rule
 
 
@@ -88,6 +89,10 @@ def keras_base_options(rule: Rule, options: dict) -> Rule:
     if not isinstance(trainable, bool) and (
             is_known(trainable) or isinstance(trainable, (str, float)) or trainable is None):
         raise LayerFault(_args_code(), f"trainable must be a bool in Keras 3, got {trainable!r}")
+    name = options.get("name")
+    if isinstance(name, (int, float, tuple, list)) or (isinstance(name, str) and "/" in name):
+        raise LayerFault(_args_code(), f"name must be a string without '/' in Keras 3, got "
+                         f"{name!r}")
     if rule.params is _zero and rule.frozen is _zero:
         return rule
     dtype = options.get("dtype")

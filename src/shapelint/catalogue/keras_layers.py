@@ -30,8 +30,10 @@ def _data_format(value) -> str:
 
 
 def _activation(value, layer_name: str) -> None:
-    """A string activation must be one of Keras's names (case matters); callables pass."""
-    if isinstance(value, str) and value not in ACTIVATIONS:
+    """A string activation must be one of Keras's names (case matters); callables pass; a
+    number or a sequence is no identifier at all."""
+    if isinstance(value, (int, float, tuple, list)) or (
+            isinstance(value, str) and value not in ACTIVATIONS):
         raise LayerFault(SHP105, f"{layer_name}: unknown activation {value!r}; Keras raises "
                          f"\"Could not interpret activation function identifier\"")
 
@@ -132,6 +134,8 @@ def flatten(data_format=None, **kwargs):
 @layer("keras", "Dropout")
 def dropout(rate, noise_shape=None, seed=None, **kwargs):
     """Identity on shapes; __init__ checks 0 <= rate <= 1 and noise_shape's entries."""
+    if rate is None or isinstance(rate, (str, tuple, list)):
+        raise LayerFault(SHP105, f"Dropout: rate must be a number, got {rate!r}")
     if isinstance(rate, (int, float)) and not isinstance(rate, bool) and not 0 <= rate <= 1:
         raise LayerFault(SHP105, f"Dropout: rate must be between 0 and 1, got {rate}")
     if isinstance(noise_shape, str):
@@ -153,13 +157,13 @@ def activation(activation, **kwargs):
 @layer("keras", "ReLU")
 def relu(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
     """Elementwise; __init__ rejects a negative max_value and a None or negative slope or
-    threshold."""
+    threshold, and a string or sequence for any of them."""
     for what, value, none_ok in (("max_value", max_value, True),
                                  ("negative_slope", negative_slope, False),
                                  ("threshold", threshold, False)):
-        if (value is None and not none_ok) or (
+        if (value is None and not none_ok) or isinstance(value, (str, tuple, list)) or (
                 isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0):
-            raise LayerFault(SHP105, f"ReLU: {what} cannot be None or negative, got {value}")
+            raise LayerFault(SHP105, f"ReLU: {what} must be a number >= 0, got {value!r}")
     return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
 
 

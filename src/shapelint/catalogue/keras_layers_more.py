@@ -6,6 +6,8 @@ entry is cross-checked against real Keras in tests/test_keras_catalogue_more.py.
 """
 from __future__ import annotations
 
+import inspect
+
 from ..codes import SHP105, SHP107
 from ..dims import NotKnown, Unknown, is_known
 from ..shapes import Shape, product
@@ -467,14 +469,24 @@ def group_normalization(groups=32, axis=-1, epsilon=1e-3, center=True, scale=Tru
 
 @layer("keras", "UnitNormalization")
 def unit_normalization(axis=-1, **kwargs):
-    _axes(axis)
-    return Rule(output=lambda x: x)
+    """Divides by the L2 norm over axis; its call() refuses an axis outside the input."""
+    axes = _axes(axis)
+
+    def output(x):
+        for a in axes:
+            if x.known_rank and not -x.rank <= a < x.rank:
+                raise LayerFault(SHP105, f"UnitNormalization: axis {a} is out of range for a "
+                                 f"rank-{x.rank} input {x}")
+        return x
+    return Rule(output=output)
 
 
 @layer("keras", "Normalization")
 def normalization(axis=-1, mean=None, variance=None, invert=False, **kwargs):
     """Without mean/variance: non-trainable mean, variance (per kept axis) and a count."""
     axes = () if axis is None else _axes(axis)
+    if (mean is None) != (variance is None):
+        raise LayerFault(SHP105, "Normalization: mean and variance must be given together")
     given = mean is not None and variance is not None
 
     def frozen(x):
@@ -565,29 +577,54 @@ def lambda_layer(function, output_shape=None, mask=None, arguments=None, **kwarg
 
 # -- activations, noise, masking: shape-preserving -----------------------------------------
 
-def _same_entry(type_name):
+def _same_entry(type_name, required=None):
+    """required: the name of the one argument the constructor cannot do without (rate,
+    stddev); leaving it out is a TypeError in Keras."""
     def entry(*args, **kwargs):
+        value = args[0] if required and args else 0
+        if value is None or isinstance(value, (str, tuple, list)) or (
+                isinstance(value, (int, float)) and not 0 <= value <= 1):
+            raise LayerFault(SHP105, f"{type_name}: {required} must be a number between 0 and "
+                             f"1, got {value!r}")
         return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
     entry.__doc__ = f"keras.layers.{type_name}: output shape equals input shape; no weights."
+    if required:
+        kinds = inspect.Parameter
+        entry.__signature__ = inspect.Signature([
+            kinds(required, kinds.POSITIONAL_OR_KEYWORD), kinds("args", kinds.VAR_POSITIONAL),
+            kinds("kwargs", kinds.VAR_KEYWORD)])
     return entry
 
 
-for _name in ("LeakyReLU", "ELU", "Softmax", "GaussianNoise", "GaussianDropout",
-              "AlphaDropout", "Masking", "Identity", "ActivityRegularization"):
+for _name in ("LeakyReLU", "ELU", "Softmax", "Masking", "Identity", "ActivityRegularization"):
     layer("keras", _name)(_same_entry(_name))
+for _name, _required in (("GaussianNoise", "stddev"), ("GaussianDropout", "rate"),
+                         ("AlphaDropout", "rate")):
+    layer("keras", _name)(_same_entry(_name, _required))
 for _rank in (1, 2, 3):
-    layer("keras", f"SpatialDropout{_rank}D")(_same_entry(f"SpatialDropout{_rank}D"))
+    layer("keras", f"SpatialDropout{_rank}D")(_same_entry(f"SpatialDropout{_rank}D", "rate"))
 
 
 @layer("keras", "PReLU")
 def prelu(alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
           shared_axes=None, **kwargs):
-    """alpha has the input's shape (batch excluded) with shared axes set to 1."""
+    """alpha has the input's shape (batch excluded) with shared axes set to 1: Keras's build
+    sets param_shape[i - 1] = 1, plain Python indexing, so axis 0 shares the last axis."""
     shared = () if shared_axes is None else _axes(shared_axes)
 
-    def params(x):
-        return product(1 if i in shared else d for i, d in enumerate(x[:]) if i > 0)
-    return Rule(output=lambda x: x, params=params)
+    def alpha_shape(x):
+        shape = list(x[1:])
+        for i in shared:
+            if not -len(shape) <= i - 1 < len(shape):
+                raise LayerFault(SHP105, f"PReLU: shared axis {i} is outside the input {x} "
+                                 "(Keras raises IndexError)")
+            shape[i - 1] = 1
+        return shape
+
+    def output(x):
+        alpha_shape(x)
+        return x
+    return Rule(output=output, params=lambda x: product(alpha_shape(x)))
 
 
 @layer("keras", "EinsumDense")

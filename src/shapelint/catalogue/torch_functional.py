@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from ..codes import SHP104, SHP105, SHP106
 from ..dims import NotKnown, SymDim, Unknown, is_known, same
-from ..shapes import Shape, product, window_out
-from . import LayerFault, int_tuple
+from ..shapes import Shape, product
+from . import LayerFault, flag, int_tuple
+from .torch_nn import _pool_args, _pool_rule
 
 OPS: dict = {}  # name -> function(shape, *args, **kwargs)
 ELEMENTWISE = frozenset({
@@ -286,23 +287,27 @@ def expand(x: Shape, *sizes):
                        for i, d in enumerate(target)))
 
 
-def _pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation=1,
-          ceil_mode=False, **_):
-    k = int_tuple(kernel_size, rank, "kernel_size")
-    s = k if stride is None or stride == [] else int_tuple(stride, rank, "stride")
-    p = int_tuple(padding, rank, "padding", allow_zero=True)
-    d = int_tuple(dilation, rank, "dilation")
-    if ceil_mode:
-        raise NotKnown("ceil_mode pooling in a functional call")
-    dims = list(x[:])
-    for i in range(rank):
-        dims[-rank + i] = window_out(dims[-rank + i], k[i], s[i], 2 * p[i], d[i])
-    return Shape(tuple(dims))
+def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation=1,
+              ceil_mode=False, return_indices=False):
+    """F.max_pool{n}d: the nn.MaxPool{n}d rule (padding at most half the kernel, an output
+    of size 0 is refused, ceil_mode)."""
+    k, s, p, d = _pool_args(rank, kernel_size, None if stride == [] else stride, padding,
+                            dilation)
+    out = _pool_rule(rank, f"max_pool{rank}d", k, s, p, d, flag(ceil_mode, "ceil_mode")).output(x)
+    return (out, out) if flag(return_indices, "return_indices") else out
+
+
+def _avg_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, ceil_mode=False,
+              *_, **__):
+    """F.avg_pool{n}d (its fourth argument is ceil_mode: avg pooling has no dilation)."""
+    k, s, p, d = _pool_args(rank, kernel_size, None if stride == [] else stride, padding, 1)
+    return _pool_rule(rank, f"avg_pool{rank}d", k, s, p, d, flag(ceil_mode, "ceil_mode"),
+                      rank == 3).output(x)
 
 
 for _r in (1, 2, 3):
-    OPS[f"max_pool{_r}d"] = (lambda r: lambda x, *a, **k: _pool(x, r, *a, **k))(_r)
-    OPS[f"avg_pool{_r}d"] = (lambda r: lambda x, *a, **k: _pool(x, r, *a, **k))(_r)
+    OPS[f"max_pool{_r}d"] = (lambda r: lambda x, *a, **k: _max_pool(x, r, *a, **k))(_r)
+    OPS[f"avg_pool{_r}d"] = (lambda r: lambda x, *a, **k: _avg_pool(x, r, *a, **k))(_r)
 
     def _adaptive(x, output_size, r=_r, **_):
         size = int_tuple(output_size, r, "output_size") if output_size is not None else None

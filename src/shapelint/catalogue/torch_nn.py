@@ -251,10 +251,16 @@ def _conv(n, name, in_channels, out_channels, kernel_size, stride, padding, dila
             else:
                 _padding_fits(name, x, axis, size, lo, hi, padding_mode)
                 out = window_out(size, k, s, lo + hi, d)
-            # a transpose of output size 0 runs (on the CPU; the meta kernel refuses it)
-            if is_known(out) and (out < 0 if transposed else out <= 0):
+            # torch 2.13 refuses a transposed output of size 0 for an unbatched input; for a
+            # batched one it returns an empty tensor or raises "Output size is too small"
+            # depending on the kernel path (thread count, dilation, device): no certain answer
+            empty_is_error = not transposed or r == n + 1
+            if is_known(out) and (out <= 0 if empty_is_error else out < 0):
                 raise _shrinks(name, x, axis, out, f" (kernel {k}, stride {s}, padding "
                                f"{lo + hi}, dilation {d}): the input is too small")
+            if transposed and is_known(out) and out == 0:
+                out = Unknown(f"{name} gives dim {axis} size 0, which torch either returns or "
+                              "refuses depending on its thread count and device")
             dims[axis] = out
         dims[r - n - 1] = cout
         return Shape(tuple(dims))
@@ -275,15 +281,23 @@ def _padding_fits(name, x, axis, size, lo, hi, mode):
                            f"padding_mode={mode!r}")
 
 
+def _explicit_channels(name, in_channels):
+    """in_channels=None is not the lazy form: torch raises TypeError in __init__."""
+    if in_channels is None:
+        raise _bad(f"{name}: in_channels is None (only Lazy{name} infers it)")
+
+
 def _conv_entries(n):
     def conv(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
              bias=True, padding_mode="zeros", device=None, dtype=None):
+        _explicit_channels(f"Conv{n}d", in_channels)
         return _conv(n, f"Conv{n}d", in_channels, out_channels, kernel_size, stride, padding,
                      dilation, groups, bias, padding_mode)
 
     def conv_transpose(in_channels, out_channels, kernel_size, stride=1, padding=0,
                        output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                        device=None, dtype=None):
+        _explicit_channels(f"ConvTranspose{n}d", in_channels)
         return _conv(n, f"ConvTranspose{n}d", in_channels, out_channels, kernel_size, stride,
                      padding, dilation, groups, bias, padding_mode, True, output_padding)
 
@@ -372,6 +386,9 @@ def _pool_entries(n):
         return avg_pool(kernel_size, stride, padding, ceil_mode, count_include_pad)
 
     def lp_pool(norm_type, kernel_size, stride=None, ceil_mode=False):
+        _numbers(f"LPPool{n}d", norm_type=norm_type)
+        if isinstance(norm_type, (int, float)) and norm_type == 0:  # forward takes 1/norm_type
+            raise _bad(f"LPPool{n}d: norm_type must not be 0")
         k, s, p, d = _pool_args(n, kernel_size, stride, 0, 1, strict=n > 1)
         return _pool_rule(n, f"LPPool{n}d", k, s, p, d, flag(ceil_mode, "ceil_mode"), n == 3)
 
@@ -441,6 +458,10 @@ def _batch_norm(name, ranks, num_features, affine, track_running_stats, bias):
         _rank(name, x, *ranks)
         if c is not None and (affine or track):
             _expect(SHP106, name, "num_features", c, x, 1)
+        values = product([x[0]] + list(x[2:]))
+        if not track and is_known(values) and values == 1:  # batch statistics, in eval too
+            raise LayerFault(SHP102, f"{name} without running stats needs more than 1 value "
+                             f"per channel, but {x} has 1", input_shape=x.to_json())
         return x
 
     def params(x):
@@ -471,24 +492,45 @@ def _instance_norm(n, name, num_features, affine, track_running_stats, bias):
     return Rule(output=output, params=params)
 
 
+def _explicit_features(name, num_features, affine, track_running_stats):
+    """num_features=None is not the lazy form: torch allocates (None,) weights or running
+    statistics in __init__ and raises TypeError, unless it keeps neither."""
+    if num_features is None and (flag(affine, "affine")
+                                 or flag(track_running_stats, "track_running_stats")):
+        raise _bad(f"{name}(num_features=None) cannot allocate its weights or running stats")
+
+
+def _norm_numbers(name, eps, momentum):
+    """eps is a number; momentum a number or None (None: a cumulative average)."""
+    _numbers(name, eps=eps)
+    if momentum is not None:
+        _numbers(name, momentum=momentum)
+
+
 def _norm_entries(n):
     def batch_norm(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
                    device=None, dtype=None, *, bias=True):
+        _explicit_features(f"BatchNorm{n}d", num_features, affine, track_running_stats)
+        _norm_numbers(f"BatchNorm{n}d", eps, momentum)
         return _batch_norm(f"BatchNorm{n}d", (2, 3) if n == 1 else (n + 2,), num_features,
                            affine, track_running_stats, bias)
 
     def lazy_batch_norm(eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
                         device=None, dtype=None, *, bias=True):
+        _norm_numbers(f"LazyBatchNorm{n}d", eps, momentum)
         return _batch_norm(f"LazyBatchNorm{n}d", (2, 3) if n == 1 else (n + 2,), None,
                            affine, track_running_stats, bias)
 
     def instance_norm(num_features, eps=1e-05, momentum=0.1, affine=False,
                       track_running_stats=False, device=None, dtype=None, *, bias=True):
+        _explicit_features(f"InstanceNorm{n}d", num_features, affine, track_running_stats)
+        _norm_numbers(f"InstanceNorm{n}d", eps, momentum)
         return _instance_norm(n, f"InstanceNorm{n}d", num_features, affine,
                               track_running_stats, bias)
 
     def lazy_instance_norm(eps=1e-05, momentum=0.1, affine=True, track_running_stats=True,
                            device=None, dtype=None, *, bias=True):
+        _norm_numbers(f"LazyInstanceNorm{n}d", eps, momentum)
         return _instance_norm(n, f"LazyInstanceNorm{n}d", None, affine, track_running_stats,
                               bias)
 
@@ -506,6 +548,8 @@ for _n in (1, 2, 3):
 def _normalized_shape(value) -> tuple[int, ...]:
     if is_known(value):
         return (value,)
+    if isinstance(value, (tuple, list)) and not value:  # builds, then forward refuses it
+        raise _bad("normalized_shape must have at least one dimension, got []")
     if isinstance(value, (tuple, list)) and all(is_known(v) for v in value):
         return tuple(value)
     raise NotKnown("normalized_shape is not known")
@@ -527,6 +571,7 @@ def _trailing(name, x, shape):
 def layer_norm(normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None,
                dtype=None):
     """Normalises the trailing dims; weight (and bias) of normalized_shape."""
+    _numbers("LayerNorm", eps=eps)
     shape = _normalized_shape(normalized_shape)
     count = product(shape) * flag(elementwise_affine, "elementwise_affine") * \
         (1 + flag(bias, "bias"))
@@ -545,6 +590,7 @@ def rms_norm(normalized_shape, eps=None, elementwise_affine=True, device=None, d
 def group_norm(num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None, *,
                bias=True):
     """(N, C, *) with C == num_channels; weight and bias (C,) when affine."""
+    _numbers("GroupNorm", eps=eps)
     groups, c = known_int(num_groups, "num_groups"), known_int(num_channels, "num_channels")
     if groups <= 0 or c % groups:
         raise _bad(f"GroupNorm: num_channels ({c}) must be divisible by num_groups ({groups})")
@@ -570,6 +616,10 @@ def group_norm(num_groups, num_channels, eps=1e-05, affine=True, device=None, dt
 @layer("torch", "LocalResponseNorm")
 def local_response_norm(size, alpha=0.0001, beta=0.75, k=1.0):
     """Normalises across channels; needs (N, C, *) with at least one spatial dim."""
+    _numbers("LocalResponseNorm", size=size, alpha=alpha, beta=beta, k=k)
+    if isinstance(size, float) or (isinstance(size, int) and size <= 0):
+        raise _bad(f"LocalResponseNorm: size must be a positive int, got {size!r}")
+
     def output(x):
         _rank_at_least("LocalResponseNorm", x, 3)
         return x
@@ -873,6 +923,8 @@ def _scaled(size, factor):
 
 def _resample(name, size, scale_factor, mode, align_corners, recompute_scale_factor):
     """F.interpolate's output size: size (int or per spatial dim) or floor(L * scale)."""
+    if isinstance(scale_factor, list):  # __init__ takes a tuple as is, else float() of it
+        raise _bad(f"{name}: scale_factor must be a number or a tuple, got {scale_factor!r}")
     if not isinstance(mode, str):
         raise NotKnown("mode is not known")
     if mode not in _UPSAMPLE_RANKS:
@@ -1035,6 +1087,8 @@ def _pad_entries(n):
         return _pad(n, f"ZeroPad{n}d", padding, "constant")
 
     def constant_pad(padding, value):
+        if isinstance(value, (str, tuple, list)):  # None and numbers are fine
+            raise _bad(f"ConstantPad{n}d: value must be a number, got {value!r}")
         return _pad(n, f"ConstantPad{n}d", padding, "constant")
 
     def reflection_pad(padding):
@@ -1060,6 +1114,7 @@ for _n in (1, 2, 3):
 # -- dropout ---------------------------------------------------------------------------------
 
 def _dropout(name, p, min_rank=0, ranks=None):
+    _numbers(name, p=p)  # torch compares p with 0 and 1 in __init__
     if isinstance(p, (int, float)) and not isinstance(p, bool) and not 0 <= p <= 1:
         raise _bad(f"{name}: dropout probability has to be between 0 and 1, got {p}")
 
@@ -1118,39 +1173,52 @@ def _inplace_only(inplace=False):
     return _same_shape()
 
 
-def _any_args(*args, **kwargs):
-    """An elementwise activation (or Identity-like module): shape unchanged, no weights."""
+def _no_args():
+    """An elementwise activation that takes no arguments (torch raises TypeError for any):
+    shape unchanged, no weights."""
     return _same_shape()
+
+
+def _numbers(name: str, **values):
+    """An activation's scalar arguments: torch's forward takes only numbers there, and raises
+    TypeError for None, a string or a sequence (checked against torch 2.13)."""
+    for key, value in values.items():
+        if value is None or isinstance(value, (str, tuple, list, dict)):
+            raise _bad(f"{name}: {key} must be a number, got {value!r}")
 
 
 for _name in ("ReLU", "ReLU6", "SELU", "SiLU", "Mish", "Hardswish", "Hardsigmoid"):
     layer("torch", _name)(_inplace_only)
 for _name in ("Sigmoid", "Tanh", "Softsign", "Tanhshrink", "LogSigmoid"):
-    layer("torch", _name)(_any_args)
+    layer("torch", _name)(_no_args)
 
 
 @layer("torch", "LeakyReLU")
 def leaky_relu(negative_slope=0.01, inplace=False):
     """max(0, x) + negative_slope * min(0, x)."""
+    _numbers("LeakyReLU", negative_slope=negative_slope)
     return _same_shape()
 
 
 @layer("torch", "ELU")
 def elu(alpha=1.0, inplace=False):
     """Exponential linear unit."""
+    _numbers("ELU", alpha=alpha)
     return _same_shape()
 
 
 @layer("torch", "CELU")
 def celu(alpha=1.0, inplace=False):
     """Continuously differentiable ELU."""
+    _numbers("CELU", alpha=alpha)
     return _same_shape()
 
 
 @layer("torch", "GELU")
 def gelu(approximate="none"):
     """Gaussian error linear unit; approximate 'none' or 'tanh' (checked in forward)."""
-    if isinstance(approximate, str) and approximate not in ("none", "tanh"):
+    if approximate is None or isinstance(approximate, (int, float, tuple, list)) or (
+            isinstance(approximate, str) and approximate not in ("none", "tanh")):
         raise _bad(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
     return _same_shape()
 
@@ -1160,6 +1228,7 @@ def hardtanh(min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value
     """clamp(x, min_val, max_val); max_val must exceed min_val."""
     low = min_val if min_value is None else min_value
     high = max_val if max_value is None else max_value
+    _numbers("Hardtanh", min_val=low, max_val=high)
     if all(isinstance(v, (int, float)) for v in (low, high)) and high <= low:
         raise _bad(f"Hardtanh: max_val ({high}) must be greater than min_val ({low})")
     return _same_shape()
@@ -1168,30 +1237,39 @@ def hardtanh(min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value
 @layer("torch", "Softplus")
 def softplus(beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta."""
+    _numbers("Softplus", beta=beta, threshold=threshold)
     return _same_shape()
 
 
 @layer("torch", "Softshrink")
 def softshrink(lambd=0.5):
     """Soft shrinkage by lambd."""
+    _numbers("Softshrink", lambd=lambd)
+    if isinstance(lambd, (int, float)) and lambd < 0:
+        raise _bad(f"Softshrink: lambd must be at least 0, got {lambd}")
     return _same_shape()
 
 
 @layer("torch", "Hardshrink")
 def hardshrink(lambd=0.5):
     """Hard shrinkage by lambd."""
+    _numbers("Hardshrink", lambd=lambd)
     return _same_shape()
 
 
 @layer("torch", "Threshold")
 def threshold(threshold, value, inplace=False):
     """x if x > threshold else value."""
+    _numbers("Threshold", threshold=threshold, value=value)
     return _same_shape()
 
 
 @layer("torch", "RReLU")
 def rrelu(lower=0.125, upper=1.0 / 3.0, inplace=False):
     """Randomised leaky ReLU."""
+    _numbers("RReLU", lower=lower, upper=upper)
+    if all(isinstance(v, (int, float)) for v in (lower, upper)) and lower > upper:
+        raise _bad(f"RReLU: lower ({lower}) must not exceed upper ({upper})")
     return _same_shape()
 
 
@@ -1243,8 +1321,8 @@ for _name in ("Softmax", "LogSoftmax", "Softmin"):
 
 
 @layer("torch", "Softmax2d")
-def softmax2d(*args, **kwargs):
-    """Softmax over channels (dim -3) of a 3-D or 4-D input."""
+def softmax2d():
+    """Softmax over channels (dim -3) of a 3-D or 4-D input; takes no arguments."""
     def output(x):
         _rank("Softmax2d", x, 3, 4)
         return x

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..catalogue import Rule, lookup
+from ..catalogue import LayerFault, Rule, lookup
 from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
+from ..codes import SHP105
 from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
@@ -113,7 +114,11 @@ class KerasLayer(LayerObject):
         applied = LayerNode(self, self.name, self.type_name, self.path, self.line, self.col,
                             inputs=[t.node for t in tensors],
                             tags=self.rule.tags if self.rule else frozenset())
-        apply(applied, [t.shape for t in tensors], not self.built)
+        first = args[0] if args else kwargs.get("inputs")
+        if is_merge(self) and isinstance(first, KerasTensor):
+            refuse_single_tensor(applied, [t.shape for t in tensors])
+        else:
+            apply(applied, [t.shape for t in tensors], not self.built)
         explain(applied)
         self.built = True
         outs = getattr(applied, "output_shapes", None)
@@ -125,6 +130,24 @@ class KerasLayer(LayerObject):
         if name == "name":
             return self.name
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+
+def is_merge(layer) -> bool:
+    rule = getattr(layer, "rule", None)
+    return getattr(layer, "fault", None) is None and rule is not None and "merge" in rule.tags
+
+
+def refuse_single_tensor(node: LayerNode, shapes: list) -> None:
+    """Keras merge layers (Add, Concatenate, Dot, ...) take a list of tensors; on a single
+    one they raise "A merge layer should be called on a list of inputs"."""
+    node.input_shapes = list(shapes)
+    if any(s.reason == "after an error upstream" for s in shapes):
+        node.output_shape = Shape.unknown("after an error upstream")
+    else:
+        node.fault = LayerFault(SHP105, f"{node.type_name} must be called on a list of tensors, "
+                                f"not on the single tensor {shapes[0]}")
+        node.output_shape = Shape.unknown("after an error upstream")
+    node.params = node.frozen = Unknown("after-error")
 
 
 def call_tensors(rule, args, kwargs) -> list:
@@ -297,7 +320,10 @@ class KerasSequential:
             applied = LayerNode(layer, layer.name, layer.type_name, layer.path, layer.line,
                                 layer.col, inputs=[previous],
                                 tags=layer.rule.tags if layer.rule else frozenset())
-            apply(applied, [previous.output_shape], id(layer) not in seen)
+            if is_merge(layer):  # a Sequential hands every layer one tensor
+                refuse_single_tensor(applied, [previous.output_shape])
+            else:
+                apply(applied, [previous.output_shape], id(layer) not in seen)
             explain(applied, getattr(layer, "declared", None) if previous is start else None)
             seen.add(id(layer))
             nodes.append(applied)

@@ -314,6 +314,8 @@ class TorchLayer(LayerObject):
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)
+        if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
+            extra = 2
         if extra:
             return (out,) + tuple(Unknown(f"{self.type_name} extra output")
                                   for _ in range(extra - 1))
