@@ -104,9 +104,11 @@ def _reduce_numbers(name, fn):
             if not keyed:  # max([], key=..., default=d) is d; without default, a ValueError
                 return kwargs["default"] if "default" in kwargs else Unknown(f"{name}() of nothing")
             try:
-                best = fn(keyed, key=operator.itemgetter(0))
+                best = fn(keyed, key=operator.itemgetter(0), **kwargs)
             except Exception:  # noqa: BLE001
                 return Unknown(f"{name}() failed")
+            if fn is sorted:  # a list of (key, item) pairs: the items, in order
+                return [item for _, item in best]
             return best[1]
         try:
             return fn(items, **kwargs)
