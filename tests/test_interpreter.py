@@ -197,3 +197,35 @@ def test_max_with_a_key_over_nothing_gives_its_default(tmp_path):
         """, tmp_path)
     [graph] = analysis.graphs()
     assert graph.total == 3 * 5 + 5 and not analysis.notes
+
+
+def test_sorted_with_a_key_gives_the_items_in_order(tmp_path):
+    # torch/distributions/__init__.py crashed the analysis on sorted(..., key=...) of one item.
+    widths = [3, 9, 5]
+    analysis = analyse_text(f"""
+        from keras import Sequential, layers
+        widths = sorted({widths}, key=lambda w: -w)
+        one = sorted([7], key=lambda w: w, reverse=True)
+        model = Sequential([layers.Input(shape=(2,))])
+        for w in widths + one:
+            model.add(layers.Dense(w))
+        """, tmp_path)
+    [graph] = analysis.graphs()
+    expected = sorted(widths, key=lambda w: -w) + [7]  # Python's own answer: [9, 5, 3, 7]
+    assert [n.output_shape.to_json()[-1] for n in graph.rows if not n.is_input] == expected
+
+
+def test_modules_past_the_import_budget_are_unread_and_their_names_unknown(tmp_path):
+    from shapelint.interpreter.budget import Limits
+    (tmp_path / "blocks.py").write_text("from keras import layers\n"
+                                        "WIDTH = 6\n" + "# padding\n" * 2000)
+    path = tmp_path / "model.py"
+    path.write_text("from keras import Sequential, layers\nfrom blocks import WIDTH\n"
+                    "model = Sequential([layers.Input(shape=(4,)), layers.Dense(WIDTH)])\n")
+    read = analyse(path.read_text(), str(path))
+    [graph] = read.graphs()
+    assert graph.total == 4 * 6 + 6
+    starved = analyse(path.read_text(), str(path), Limits(import_bytes=1000))
+    [graph] = starved.graphs()
+    assert graph.total is None and not graph.exact
+    assert any("import_bytes" in reason for reason in graph.reasons())

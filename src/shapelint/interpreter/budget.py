@@ -14,6 +14,10 @@ class Limits:
     loop_iterations: int = 20_000  # per loop
     call_depth: int = 40
     modules: int = 128  # sibling modules read per file
+    # Source bytes of sibling modules read per file (well under a second of libcst parsing;
+    # a torchvision model reads about 340 KB): a module past it stays unread and what it
+    # defines is unknown, never a hang.
+    import_bytes: int = 400_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
 
@@ -22,6 +26,7 @@ class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.steps = 0
+        self.import_bytes = 0  # source bytes of the modules read so far
         self.ceiling = limits.steps  # lowered while discovering models nobody asked for
 
     def step(self) -> None:

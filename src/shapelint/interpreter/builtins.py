@@ -94,13 +94,15 @@ def _reduce_numbers(name, fn):
             items = interp.iterate(args[0])
             if items is None:
                 return Unknown(f"{name}() of an unknown iterable")
-        if kwargs.keys() - {"key", "default", "start"} or not _known(*items):
+        if kwargs.keys() - {"key", "default", "start", "reverse"} or not _known(*items):
             return Unknown(f"{name}() of unknown values")
         if "key" in kwargs and kwargs["key"] is not None:
             key = kwargs.pop("key")
             keyed = [(interp.call(key, (i,), {}, node), i) for i in items]
             if not _known(*[k for k, _ in keyed]):
                 return Unknown(f"{name}() with an unknown key")
+            if not keyed and fn is sorted:
+                return []
             if not keyed:  # max([], key=..., default=d) is d; without default, a ValueError
                 return kwargs["default"] if "default" in kwargs else Unknown(f"{name}() of nothing")
             try:

@@ -94,17 +94,48 @@ class ImportsMixin:
         if len(self.modules) >= self.budget.limits.modules:
             return Unknown("too many modules to read")
         try:
-            if os.path.getsize(path) > self.max_file_bytes:
-                return Unknown(f"{path} is too large to read")
-            with open(path, encoding="utf-8") as handle:
-                source = handle.read()
-        except (OSError, UnicodeDecodeError):
+            stat = os.stat(path)
+        except OSError:
             return Unknown(f"module {name} could not be read")
-        from ..analysis import parse
-        tree = parse(source)
-        if tree is None:
-            return Unknown(f"module {name} could not be parsed")
+        if stat.st_size > self.max_file_bytes:
+            return Unknown(f"{path} is too large to read")
+        # Charged whether or not the parse is cached, so a file's findings never depend on
+        # which files were checked before it in the same process.
+        budget = self.budget
+        if budget.import_bytes + stat.st_size > budget.limits.import_bytes:
+            return Unknown(f"module {name} not read: this file's imports exceed "
+                           f"{budget.limits.import_bytes:,} bytes of source (budget.import_bytes)")
+        budget.import_bytes += stat.st_size
+        parsed = _parsed(path, stat)
+        if parsed is None:
+            return Unknown(f"module {name} could not be read or parsed")
+        tree, source = parsed
         return self.run_module(tree, path, name, source=source)
+
+
+# Parse trees of imported modules, per process: checking a directory (or a flake8 worker's share
+# of it) parses each shared sibling module once. libcst trees are immutable, so sharing is safe.
+_PARSE_CACHE: dict = {}
+_PARSE_CACHE_SIZE = 64
+
+
+def _parsed(path: str, stat):
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key in _PARSE_CACHE:
+        _PARSE_CACHE[key] = _PARSE_CACHE.pop(key)  # most recently used last
+        return _PARSE_CACHE[key]
+    try:
+        with open(path, encoding="utf-8") as handle:
+            source = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    from ..analysis import parse
+    tree = parse(source)
+    parsed = None if tree is None else (tree, source)
+    _PARSE_CACHE[key] = parsed
+    while len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
+        del _PARSE_CACHE[next(iter(_PARSE_CACHE))]
+    return parsed
 
 
 # Helper modules inside modelled packages that are plain Python worth reading as text when
