@@ -84,6 +84,9 @@ def analyse(source: str, path: str, limits: Limits | None = None,
     if tree is None:
         return result
     interp = Interpreter(Frameworks(), limits)
+    # The file's own source counts against the import budget: the source parsed for one file,
+    # its own and its imports', stays within budget.import_bytes unless the file alone is larger.
+    interp.budget.import_bytes = len(source)
     result.interp = interp
     name = os.path.splitext(os.path.basename(path))[0]
     try:

@@ -14,9 +14,9 @@ class Limits:
     loop_iterations: int = 20_000  # per loop
     call_depth: int = 40
     modules: int = 128  # sibling modules read per file
-    # Source bytes of sibling modules read per file (well under a second of libcst parsing;
-    # a torchvision model reads about 340 KB): a module past it stays unread and what it
-    # defines is unknown, never a hang.
+    # Source bytes parsed per file, its own and its sibling modules' (well under a second of
+    # libcst parsing; a torchvision model and its imports are about 340 KB): a module past it
+    # stays unread and what it defines is unknown, never a hang.
     import_bytes: int = 400_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
