@@ -30,8 +30,10 @@ import traceback
 import pytest
 
 # Seconds of CPU per file, check and plugin each. The target is 1 s; a handful of torch internals
-# measure 1.1-1.4 s (their own libcst parse plus 400 KB of imports), so the guard sits at 1.5 s.
-CPU_LIMIT = 1.5
+# measure 1.1-1.4 s on a quiet machine (their own libcst parse plus 400 KB of imports) and up to
+# 1.8 s under load (per-process CPU time still stretches ~30% when both cores are busy), so the
+# guard sits at 3 s: it catches regressions like the 26 s files before the import budget.
+CPU_LIMIT = 3.0
 EVERY = int(os.environ.get("SHAPELINT_CORPUS_EVERY", "8"))
 # Files allowed more, with why.
 SLOW_ALLOWED = {

@@ -76,9 +76,14 @@ def describe(torch, model, spec, device) -> dict:
 
 
 def _run(torch, model, rows, shape, device, out) -> None:
+    # A module called more than once (one pooling layer reused) shows its first call's output,
+    # as the static table does. The hook must return None: a value would replace the output.
     seen = {}
+
+    def keep_first(name, result) -> None:
+        seen.setdefault(name, result)
     handles = [row["module"].register_forward_hook(
-        lambda module, args, result, name=row["name"]: seen.__setitem__(name, result))
+        lambda module, args, result, name=row["name"]: keep_first(name, result))
         for row in rows]
     model.eval()
     meta_error = None
