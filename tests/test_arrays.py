@@ -96,7 +96,7 @@ CASES = [
 
 
 def _static(code):
-    analysis = analyse(HEADER + code + "\n", "case.py")
+    analysis = analyse(HEADER + code + "\n", "case.py", whole_file=True)
     assert not analysis.notes, analysis.notes
     return analysis.module.scope.vars["out"]
 
@@ -135,7 +135,7 @@ def test_unknown_stays_unknown(code):
 def test_label_encodings():
     code = ("ids = np.array([0, 2, 1, 2])\nhot = np.eye(3)[ids]\n"
             "col = ids.reshape(-1, 1)\nout = ids\n")
-    analysis = analyse(HEADER + code, "case.py")
+    analysis = analyse(HEADER + code, "case.py", whole_file=True)
     scope = analysis.module.scope.vars
     assert (scope["ids"].labels.encoding, scope["ids"].labels.classes) == ("ids", 3)
     assert (scope["hot"].labels.encoding, scope["hot"].labels.classes) == ("onehot", 3)
@@ -147,7 +147,7 @@ def test_torch_tensors_of_arrays():
     torch = pytest.importorskip("torch")
     for fn in ("from_numpy", "tensor", "as_tensor", "Tensor"):
         code = f"a = np.zeros((8, 3, 5), dtype=np.float32)\nt = torch.{fn}(a)\n"
-        analysis = analyse(HEADER + code, "case.py")
+        analysis = analyse(HEADER + code, "case.py", whole_file=True)
         real = {}
         exec(HEADER + code, real)
         assert analysis.module.scope.vars["t"].shape.dims == tuple(real["t"].shape)

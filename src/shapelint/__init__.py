@@ -28,4 +28,4 @@ def summarize(text: str, path: str = "<string>") -> list:
     if not mentions_framework(text):
         return []
     from .analysis import analyse
-    return analyse(text, path).graphs()
+    return analyse(text, path, whole_file=True).graphs()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .checks import check_graph
-from .claims import check_claims
+from .claims import check_claims, might_claim
 from .edges import check_edges
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
@@ -16,6 +16,7 @@ from .frameworks import Frameworks
 from .graph import ModelGraph
 from .interpreter.budget import BudgetExhausted, Limits
 from .interpreter.core import Interpreter
+from .interpreter.slicing import ModuleIndex, Reading
 from .interpreter.values import Class, Function
 from .shapes import Shape
 
@@ -61,36 +62,65 @@ class FileAnalysis:
         return sorted(unique.values(), key=lambda d: (d.line, d.column, d.code.code))
 
 
+def python_tree(source: str) -> ast.Module | None:
+    """CPython's own tree, or None for text Python itself cannot parse. It refuses nesting that
+    would overflow the native libcst parser's stack, and costs about a tenth of libcst's parse."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+
+
 def parse(source: str, checked: bool = False) -> cst.Module | None:
-    """libcst's tree, or None for text Python itself cannot parse. CPython's own parser goes
-    first (unless the caller, like flake8, already ran it): it refuses nesting that would
-    overflow the native libcst parser's stack, and costs a few percent of libcst's parse."""
-    if not checked:
-        try:
-            ast.parse(source)
-        except (SyntaxError, RecursionError, MemoryError, ValueError):
-            return None
+    """libcst's tree, or None for text Python cannot parse (checked: CPython parsed it already)."""
+    if not checked and python_tree(source) is None:
+        return None
     try:
         return cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
 
 
-def analyse(source: str, path: str, limits: Limits | None = None,
-            discover: bool = True, python_checked: bool = False) -> FileAnalysis:
-    """Interpret a file; with discover, also run its top-level functions to find models."""
+def analyse(source: str, path: str, limits: Limits | None = None, discover: bool = True,
+            tree: ast.Module | None = None, whole_file: bool = False) -> FileAnalysis:
+    """Interpret a file; with discover, also run its top-level functions to find models.
+
+    Only the statements that build, train or score a model are read, with what they depend on
+    (interpreter/slicing.py): a file with none costs CPython's parse and no more. whole_file
+    reads every statement (`summary` and `confirm` list every model a file binds); tree is
+    CPython's tree of source when the caller (flake8) has it already."""
     result = FileAnalysis(path, source=source)
-    tree = parse(source, checked=python_checked)
+    tree = tree if tree is not None else python_tree(source)
     if tree is None:
+        return result
+    limits = limits or Limits()
+    try:
+        index = ModuleIndex(tree, source)
+        reading = Reading(index)
+        read_all = whole_file or not limits.slicing or might_claim(source)
+        statements = index.everything if read_all else index.seeds
+        if not statements and discover:
+            return result  # nothing here builds a model (an ENTRY, when given, is read lazily)
+        order, _ = reading.extend(statements=statements)
+    except RecursionError:
+        result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
+        return result
+    except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
+        result.notes.append(_internal_error(path, error, "this file was skipped"))
+        return result
+    text, numbers = index.source_of(order)
+    parsed = parse(text, checked=True)
+    if parsed is None:
         return result
     interp = Interpreter(Frameworks(), limits)
     # The file's own source counts against the import budget: the source parsed for one file,
     # its own and its imports', stays within budget.import_bytes unless the file alone is larger.
-    interp.budget.import_bytes = len(source)
+    interp.budget.import_bytes = len(text)
     result.interp = interp
     name = os.path.splitext(os.path.basename(path))[0]
     try:
-        module = interp.run_module(tree, os.path.abspath(path), name, main=True, source=source)
+        module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
+                                   source=source, reading=reading, line_numbers=numbers)
     except BudgetExhausted as why:
         result.notes.append(_note(SHP902, path, f"analysis stopped: {why}; no model in this file "
                                   "was checked (raise the budget in [tool.shapelint])"))
@@ -189,10 +219,12 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
     except cst.ParserSyntaxError:
         raise EntryError(f"'{entry}' is not a Python expression") from None
     interp = analysis.interp
-    if isinstance(expression, cst.Name) and expression.value not in analysis.module.scope.vars:
-        raise EntryError(f"{analysis.path} defines no '{entry}'")
     interp.budget.steps = 0  # each ENTRY named on the command line gets the whole budget
     try:
+        if isinstance(expression, cst.Name) and expression.value not in \
+                analysis.module.scope.vars and not interp.resolve_pending(analysis.module,
+                                                                          expression.value):
+            raise EntryError(f"{analysis.path} defines no '{entry}'")
         value = interp.eval(expression, analysis.module.scope)
         if isinstance(value, (Function, Class)):
             value = interp.call(value, (), {}, None)

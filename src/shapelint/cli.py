@@ -175,7 +175,8 @@ def _summarise(path: str, entry: str, config, override) -> list:
     if not mentions_framework(text) and not entry:
         return []
     with keras_data_format(config.data_format):
-        analysis = analyse(text, path, config.limits(), discover=not entry)
+        analysis = analyse(text, path, config.limits(), discover=not entry,
+                           whole_file=True)
         if not entry:
             return [(model.graph(name, override or config.input_shape(path, name)), path)
                     for name, model in analysis.models]

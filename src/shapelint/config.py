@@ -246,14 +246,14 @@ def keras_data_format(data_format: str):
         keras_layers.DEFAULT_DATA_FORMAT = saved
 
 
-def diagnostics(text: str, path: str, config: Config, python_checked: bool = False) -> list:
+def diagnostics(text: str, path: str, config: Config, tree=None) -> list:
     """check_source under a Config: its budget, data format, input shapes and selection."""
     from .analysis import analyse
     from .gate import mentions_framework
     if not mentions_framework(text):
         return []
     with keras_data_format(config.data_format):
-        analysis = analyse(text, path, config.limits(), python_checked=python_checked)
+        analysis = analyse(text, path, config.limits(), tree=tree)
         shapes = {entry: config.input_shape(path, entry) for entry, _ in analysis.models}
         found = analysis.diagnostics(shapes)
     return [d for d in found if config.enabled(d.code, path)]

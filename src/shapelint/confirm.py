@@ -67,7 +67,7 @@ def static_models(targets, override=None) -> list[Confirmation]:
     for path, entry, text in parsed:
         if not mentions_framework(text) and not entry:
             continue
-        analysis = analyse(text, path, discover=not entry)
+        analysis = analyse(text, path, discover=not entry, whole_file=True)
         if entry:
             try:
                 graphs = [evaluate_entry(analysis, entry).graph(entry, override)]

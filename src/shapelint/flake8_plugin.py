@@ -1,6 +1,7 @@
 """The flake8 adapter: thin, and never the reason a lint run fails."""
 from __future__ import annotations
 
+import ast
 import os
 
 from . import __version__
@@ -13,8 +14,9 @@ class ShapelintPlugin:
     options: dict = {}  # set by parse_options: the --shapelint-* values given to flake8
 
     def __init__(self, tree, filename: str = "stdin", lines=None):
-        # flake8 hands us its ast tree too (that is what makes this a tree plugin); we read
-        # the text with libcst instead, and only when it mentions a framework.
+        # flake8's ast tree tells which statements are worth reading with libcst (only those
+        # of a file that mentions a framework).
+        self.tree = tree
         self.filename = filename
         self.lines = lines or []
 
@@ -56,7 +58,7 @@ class ShapelintPlugin:
         try:
             from .config import diagnostics
             found = diagnostics(text, self.filename, self.config().override(select=("SHP",)),
-                                python_checked=True)  # flake8 parsed it already
+                                tree=self.tree if isinstance(self.tree, ast.Module) else None)
         except Exception as error:  # noqa: BLE001 - one quiet note instead of a crashed lint run
             message = f"shapelint skipped this file ({type(error).__name__})"
             yield 1, 0, f"SHP901 internal-error: {message}", type(self)

@@ -20,6 +20,9 @@ class Limits:
     import_bytes: int = 400_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
+    # Read only the statements that build, train or score a model, and what they need
+    # (interpreter/slicing.py); off, every statement of the checked file is read.
+    slicing: bool = True
 
 
 class Budget:

@@ -38,14 +38,22 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.state = frameworks.new_state(self)  # the framework objects this run creates
 
     # -- modules --
-    def run_module(self, tree: cst.Module, path: str, name: str, main: bool = False,
-                   source: str = ""):
+    def run_module(self, tree: cst.Module | None, path: str, name: str, main: bool = False,
+                   source: str = "", reading=None, line_numbers: list | None = None):
+        """Run a module's statements (tree: those read so far; reading: which they are)."""
         module = UserModule(name, path)
         module.lines = source.splitlines()
-        module.wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+        module.reading = reading
         module.scope = Scope({"__name__": "__main__" if main else name, "__file__": path},
                              None, module)
         self.modules[path] = module
+        if tree is not None:
+            self.run_statements(module, tree, line_numbers)
+        return module
+
+    def run_statements(self, module: UserModule, tree: cst.Module,
+                       line_numbers: list | None = None) -> None:
+        module.parts.append([MetadataWrapper(tree, unsafe_skip_copy=True), line_numbers, None])
         self.module_stack.append(module)
         try:
             for statement in tree.body:
@@ -57,7 +65,39 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     break  # a module-level raise ends the module, as it would in Python
         finally:
             self.module_stack.pop()
-        return module
+
+    def read_more(self, module: UserModule, name: str | None = None) -> bool:
+        """Read the statements of module that bind name (every statement when name is None),
+        with what they depend on; False when no unread statement binds it."""
+        reading = module.reading
+        if reading is None or (name is not None and not reading.unread_binder(name)):
+            return False
+        if name is None:
+            order, hazard = reading.extend(statements=reading.index.everything)
+        else:
+            order, hazard = reading.extend({name})
+        if not order:
+            return False
+        unread = None
+        if hazard:
+            unread = f"'{name}' of {module.name} was not read: {hazard}"
+        else:
+            text, numbers = reading.index.source_of(order)
+            budget = self.budget
+            if budget.import_bytes + len(text) > budget.limits.import_bytes:
+                unread = (f"'{name}' of {module.name} was not read: this file's imports exceed "
+                          f"{budget.limits.import_bytes:,} bytes of source (budget.import_bytes)")
+            else:
+                budget.import_bytes += len(text)
+                from .imports import parsed_part
+                tree = parsed_part(module.path, order, text)
+                if tree is None:
+                    unread = f"'{name}' of {module.name} could not be parsed"
+                else:
+                    self.run_statements(module, tree, numbers)
+        if unread is not None and name is not None:
+            module.scope.vars[name] = Unknown(unread)
+        return True
 
     def _defer_imports(self, statement, module: UserModule) -> bool:
         """Top-level imports run when a name they bind is first used: reading one model from
@@ -84,7 +124,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         """Run the deferred import that binds name in module; False if there is none."""
         statement = module.pending.pop(name, None)
         if statement is None:
-            return False
+            return self.read_more(module, name)
         for other in [k for k, v in module.pending.items() if v is statement]:
             module.pending.pop(other)
         self.module_stack.append(module)
@@ -101,23 +141,20 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     def position(self, node) -> tuple[str, int, int]:
         """(path, line, col) of a node of the module now running; ("", 0, 0) for a node of no
         module (an ENTRY expression). Positions are resolved per module on first use, so
-        modules that never report anything never pay for them."""
+        modules that never report anything never pay for them. A module read in parts maps
+        each part's lines back to the file's."""
         return self.position_in(self.current_module, node)
 
     def position_in(self, module, node) -> tuple[str, int, int]:
         if module is not None and node is not None:
-            positions = self._positions(module)
-            if node in positions:
-                start = positions[node].start
-                return module.path, start.line, start.column
+            for part in module.parts:
+                if part[2] is None:
+                    part[2] = part[0].resolve(PositionProvider)
+                if node in part[2]:
+                    start = part[2][node].start
+                    line = part[1][start.line - 1] if part[1] is not None else start.line
+                    return module.path, line, start.column
         return "", 0, 0
-
-    def _positions(self, module: UserModule):
-        cached = getattr(module, "_positions", None)
-        if cached is None:
-            cached = module.wrapper.resolve(PositionProvider)
-            module._positions = cached
-        return cached
 
     def line_of(self, node) -> int:
         return self.position(node)[1]

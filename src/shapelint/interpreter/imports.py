@@ -6,6 +6,7 @@ import os
 import libcst as cst
 
 from ..dims import Unknown
+from .slicing import ModuleIndex, Reading
 from .values import Ref, UserModule
 
 # Packages whose code we model through the catalogue instead of reading it, even when their
@@ -39,6 +40,7 @@ class ImportsMixin:
         module = self.import_module(base, level, scope.module)
         if isinstance(node.names, cst.ImportStar):
             if isinstance(module, UserModule):
+                self.read_more(module)
                 for name in list(module.pending):
                     self.resolve_pending(module, name)
                 scope.vars.update({k: v for k, v in module.scope.vars.items()
@@ -99,43 +101,56 @@ class ImportsMixin:
             return Unknown(f"module {name} could not be read")
         if stat.st_size > self.max_file_bytes:
             return Unknown(f"{path} is too large to read")
-        # Charged whether or not the parse is cached, so a file's findings never depend on
-        # which files were checked before it in the same process.
-        budget = self.budget
-        if budget.import_bytes + stat.st_size > budget.limits.import_bytes:
-            return Unknown(f"module {name} not read: this file's imports exceed "
-                           f"{budget.limits.import_bytes:,} bytes of source (budget.import_bytes)")
-        budget.import_bytes += stat.st_size
-        parsed = _parsed(path, stat)
-        if parsed is None:
+        indexed = _indexed(path, stat)
+        if indexed is None:
             return Unknown(f"module {name} could not be read or parsed")
-        tree, source = parsed
-        return self.run_module(tree, path, name, source=source)
+        index, source = indexed
+        # Nothing runs yet: each name asked of the module reads the statements it needs.
+        module = self.run_module(None, path, name, source=source, reading=Reading(index))
+        if not self.budget.limits.slicing:
+            self.read_more(module)
+        return module
 
 
-# Parse trees of imported modules, per process: checking a directory (or a flake8 worker's share
-# of it) parses each shared sibling module once. libcst trees are immutable, so sharing is safe.
-_PARSE_CACHE: dict = {}
-_PARSE_CACHE_SIZE = 64
+# Per process, so that checking a directory (or a flake8 worker's share of it) reads each shared
+# sibling module once: its statement index, and libcst's trees of the parts read. Both are
+# immutable. The import budget is charged whether or not a part is cached, so a file's findings
+# never depend on which files were checked before it.
+_INDEX_CACHE: dict = {}
+_PART_CACHE: dict = {}
+_CACHE_SIZE = 64
 
 
-def _parsed(path: str, stat):
+def _remember(cache: dict, key, value):
+    cache[key] = value
+    while len(cache) > _CACHE_SIZE:
+        del cache[next(iter(cache))]
+    return value
+
+
+def _indexed(path: str, stat):
     key = (path, stat.st_mtime_ns, stat.st_size)
-    if key in _PARSE_CACHE:
-        _PARSE_CACHE[key] = _PARSE_CACHE.pop(key)  # most recently used last
-        return _PARSE_CACHE[key]
+    if key in _INDEX_CACHE:
+        _INDEX_CACHE[key] = _INDEX_CACHE.pop(key)  # most recently used last
+        return _INDEX_CACHE[key]
     try:
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
     except (OSError, UnicodeDecodeError):
         return None
+    from ..analysis import python_tree
+    tree = python_tree(source)
+    return _remember(_INDEX_CACHE, key, None if tree is None else (ModuleIndex(tree, source),
+                                                                   source))
+
+
+def parsed_part(path: str, order: list, text: str):
+    """libcst's tree of the statements order of a module (text: their source)."""
+    key = (path, tuple(order), hash(text))
+    if key in _PART_CACHE:
+        return _PART_CACHE[key]
     from ..analysis import parse
-    tree = parse(source)
-    parsed = None if tree is None else (tree, source)
-    _PARSE_CACHE[key] = parsed
-    while len(_PARSE_CACHE) > _PARSE_CACHE_SIZE:
-        del _PARSE_CACHE[next(iter(_PARSE_CACHE))]
-    return parsed
+    return _remember(_PART_CACHE, key, parse(text, checked=True))
 
 
 # Helper modules inside modelled packages that are plain Python worth reading as text when

@@ -46,10 +46,11 @@ class UserModule:
     name: str
     path: str
     scope: Scope = None  # type: ignore[assignment]
-    wrapper: Any = None  # libcst MetadataWrapper, for positions
     star_refs: list = field(default_factory=list)  # `from pkg import *` of packages we don't read
     lines: list = field(default_factory=list)  # the source text, for comments
     pending: dict = field(default_factory=dict)  # name -> deferred top-level import
+    reading: Any = None  # slicing.Reading: the top-level statements read so far
+    parts: list = field(default_factory=list)  # [MetadataWrapper, original line numbers, cache]
 
 
 @dataclass(eq=False)

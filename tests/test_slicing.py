@@ -1,0 +1,239 @@
+"""Reading only what a model needs (interpreter/slicing.py) never changes what shapelint says.
+
+The proof is an equivalence: on every fixture, and on keras's own applications, the diagnostics
+and every model's counts are the same whether the checked file is read in full or only its model
+statements and what they depend on. Then the cases slicing must get right, each checked against
+real torch: a registry filled by decorators, a global changed by a function call, a value read
+out of order (unknown, never the later value), and the cost: a file whose statements build no
+model never reaches libcst.
+"""
+from __future__ import annotations
+
+import importlib.util
+import pathlib
+import sys
+import textwrap
+
+import libcst
+import pytest
+
+from shapelint import check_source
+from shapelint.analysis import analyse
+from shapelint.interpreter.budget import Limits
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))
+WHOLE = Limits(slicing=False)
+
+
+def keras_applications() -> list[pathlib.Path]:
+    spec = importlib.util.find_spec("keras")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    root = pathlib.Path(list(spec.submodule_search_locations)[0]) / "src" / "applications"
+    return sorted(p for p in root.glob("*.py") if not p.name.endswith("_test.py"))
+
+
+def outcome(path: pathlib.Path, limits: Limits | None):
+    text = path.read_text(encoding="utf-8")
+    analysis = analyse(text, str(path), limits)
+    found = [(d.code.code, d.line, d.column, d.message) for d in analysis.diagnostics()]
+    totals = {}
+    for graph in analysis.graphs():
+        totals[graph.entry] = (graph.total, [(n.line, n.params) for n in graph.nodes])
+    return found, totals
+
+
+@pytest.mark.parametrize("path", FIXTURES + keras_applications(),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reading_model_statements_only_changes_nothing(path):
+    sliced_found, sliced_totals = outcome(path, None)
+    whole_found, whole_totals = outcome(path, WHOLE)
+    assert sliced_found == whole_found
+    # a model bound by a statement that builds none (`model = build()`, the builder imported)
+    # is not read when only model statements are; every model read has the same counts
+    assert sliced_totals.items() <= whole_totals.items()
+
+
+def test_fixtures_are_mostly_read_in_full():
+    """The equivalence above is not vacuous: the fixtures' models are read when sliced."""
+    read = sum(bool(outcome(path, None)[1]) for path in FIXTURES)
+    assert read >= 0.9 * sum(bool(outcome(path, WHOLE)[1]) for path in FIXTURES)
+
+
+def write(tmp_path, files: dict) -> pathlib.Path:
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return tmp_path / "model.py"
+
+
+def real_params(tmp_path, module: str = "model", name: str = "model") -> int:
+    torch = pytest.importorskip("torch")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        for stale in [m for m in sys.modules if m in ("model", "registry", "cfg", "reg")]:
+            del sys.modules[stale]
+        built = getattr(importlib.import_module(module), name)
+        assert isinstance(built, torch.nn.Module)
+        return sum(p.numel() for p in built.parameters())
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def static_total(path: pathlib.Path, limits: Limits | None = None):
+    analysis = analyse(path.read_text(), str(path), limits, whole_file=True)
+    [graph] = [g for g in analysis.graphs() if g.entry == "model"]
+    return graph.total
+
+
+REGISTRY = {
+    "registry.py": """
+        import torch.nn as nn
+
+        MODELS = {}
+
+
+        def register(builder):
+            MODELS[builder.__name__] = builder
+            return builder
+
+
+        def unrelated():
+            return 3
+
+
+        @register
+        def small():
+            return nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 2))
+    """,
+    "model.py": """
+        import torch.nn as nn
+        from registry import MODELS
+
+        model = nn.Sequential(MODELS["small"](), nn.Linear(2, 5))
+    """,
+}
+
+
+def test_a_registry_filled_by_a_decorator_is_read(tmp_path):
+    path = write(tmp_path, REGISTRY)
+    assert static_total(path) == real_params(tmp_path) == 4 * 6 + 6 + 6 * 2 + 2 + 2 * 5 + 5
+
+
+GLOBAL_CHANGED = {
+    "cfg.py": """
+        WIDTH = 4
+
+
+        def widen():
+            global WIDTH
+            WIDTH = 8
+
+
+        widen()
+    """,
+    "model.py": """
+        import torch.nn as nn
+        from cfg import WIDTH
+
+        model = nn.Sequential(nn.Linear(WIDTH, 3))
+    """,
+}
+
+
+def test_a_global_changed_by_a_call_is_read(tmp_path):
+    path = write(tmp_path, GLOBAL_CHANGED)
+    assert static_total(path) == real_params(tmp_path) == 8 * 3 + 3
+
+
+OUT_OF_ORDER = {
+    # SIZES is asked for first: reading it reads `add()`, which fills it. WIDTH, asked for
+    # next, was computed above `add()` from the empty list: Python gives 8, and running its
+    # line now would give 16. shapelint says unknown.
+    "reg.py": """
+        SIZES = []
+
+
+        def count():
+            return 16 if SIZES else 8
+
+
+        WIDTH = count()
+
+
+        def add():
+            SIZES.append(1)
+
+
+        add()
+    """,
+    "model.py": """
+        import torch.nn as nn
+        import reg
+
+        SEEN = len(reg.SIZES)
+        model = nn.Sequential(nn.Linear(reg.WIDTH, 2))
+    """,
+}
+
+
+def test_a_value_read_out_of_order_is_unknown_never_the_later_value(tmp_path):
+    path = write(tmp_path, OUT_OF_ORDER)
+    assert real_params(tmp_path) == 8 * 2 + 2
+    assert static_total(path) is None  # not 16 * 2 + 2
+    assert static_total(path, WHOLE) == 8 * 2 + 2  # read in full, in order: exact
+
+
+UTILITIES = """
+    import torch
+
+
+    def pairwise(x):
+        return torch.cat([x, x.flip(0)], dim=1)
+
+
+    class Meter:
+        def __init__(self):
+            self.total = torch.zeros(())
+"""
+
+
+def test_a_file_that_builds_no_model_never_reaches_libcst(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("libcst parsed a file with no model statement")
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    assert check_source(textwrap.dedent(UTILITIES), "utilities.py") == []
+
+
+def test_a_big_file_parses_only_its_model(monkeypatch):
+    model = textwrap.dedent("""
+        import torch.nn as nn
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(4, 3)
+
+            def forward(self, x):
+                return self.fc(x.view(x.size(0), -1))
+
+
+        model = nn.Sequential(nn.Linear(10, 3), nn.Linear(4, 2))
+    """)
+    filler = "".join(f"\n\ndef helper_{i}(x):\n    return x * {i} + len(str(x))\n"
+                     for i in range(3000))
+    text = model + filler
+    parsed = []
+    original = libcst.parse_module
+
+    def counted(source, *args, **kwargs):
+        parsed.append(len(source))
+        return original(source, *args, **kwargs)
+    monkeypatch.setattr(libcst, "parse_module", counted)
+    found = check_source(text, "big.py")
+    assert [d.code.code for d in found] == ["SHP101"]
+    assert found[0].line == text[:text.index("nn.Linear(4, 2)")].count("\n") + 1
+    assert sum(parsed) < len(model)  # the model's lines only, not the 3,000 helpers
+    whole = [(d.code.code, d.line) for d in analyse(text, "big.py", WHOLE).diagnostics()]
+    assert [(d.code.code, d.line) for d in analyse(text, "big.py").diagnostics()] == whole
