@@ -97,8 +97,12 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     try:
         index = ModuleIndex(tree, source)
         reading = Reading(index)
-        read_all = whole_file or not limits.slicing or might_claim(source)
-        statements = index.everything if read_all else index.seeds
+        if whole_file or not limits.slicing:
+            statements = index.everything
+        elif might_claim(source):  # a claim may speak of a model bound at module level
+            statements = index.seeds + index.module_level
+        else:
+            statements = index.seeds
         if not statements and discover:
             return result  # nothing here builds a model (an ENTRY, when given, is read lazily)
         order, _ = reading.extend(statements=statements)

@@ -1,9 +1,9 @@
 """The names that make a statement worth reading: what builds, trains or scores a model.
 
 Every finding shapelint reports sits on a line of the checked file that constructs a layer or a
-model, defines a model's forward/call, trains a model, or computes a loss or softmax. A statement
-that names none of these cannot carry a finding of its own; it matters only when a statement
-that does needs the names it binds (interpreter/slicing.py follows those).
+model, defines a model's forward/call, trains a model, or calls a loss or softmax. A statement
+that does none of these cannot carry a finding of its own; it matters only when one that does
+needs the names it binds or may change (interpreter/slicing.py follows those).
 """
 from __future__ import annotations
 

@@ -18,6 +18,9 @@ class Limits:
     # libcst parsing; a torchvision model and its imports are about 340 KB): a module past it
     # stays unread and what it defines is unknown, never a hang.
     import_bytes: int = 400_000
+    # Source bytes of sibling modules indexed per file with CPython's parser (about 0.4 s a MB
+    # here), to find the statements a name needs; past it, modules stay unread.
+    index_bytes: int = 1_000_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
     # Read only the statements that build, train or score a model, and what they need
@@ -29,7 +32,8 @@ class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
         self.steps = 0
-        self.import_bytes = 0  # source bytes of the modules read so far
+        self.import_bytes = 0  # source bytes libcst parsed so far
+        self.index_bytes = 0  # source bytes of sibling modules indexed so far
         self.ceiling = limits.steps  # lowered while discovering models nobody asked for
 
     def step(self) -> None:

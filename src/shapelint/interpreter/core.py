@@ -31,6 +31,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.loop_undecided = False
         self.pending_returns: list = []
         self._generator_cache: dict = {}
+        self._star_lookups: set = set()
         self.called: set = set()  # ids of the function nodes that have run
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
@@ -95,6 +96,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     unread = f"'{name}' of {module.name} could not be parsed"
                 else:
                     self.run_statements(module, tree, numbers)
+                    if name in module.pending:  # bound by an import, deferred as it ran
+                        self.resolve_pending(module, name)
         if unread is not None and name is not None:
             module.scope.vars[name] = Unknown(unread)
         return True
@@ -124,7 +127,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         """Run the deferred import that binds name in module; False if there is none."""
         statement = module.pending.pop(name, None)
         if statement is None:
-            return self.read_more(module, name)
+            return self.read_more(module, name) or self._from_star(module, name)
         for other in [k for k, v in module.pending.items() if v is statement]:
             module.pending.pop(other)
         self.module_stack.append(module)
@@ -133,6 +136,24 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         finally:
             self.module_stack.pop()
         return True
+
+    def _from_star(self, module: UserModule, name: str) -> bool:
+        """A public name of a module star-imported into module, read when first asked for."""
+        if name.startswith("_") or not module.star_modules:
+            return False
+        key = (id(module), name)
+        if key in self._star_lookups:
+            return False  # star imports in a cycle
+        self._star_lookups.add(key)
+        try:
+            for source in reversed(module.star_modules):  # the last import wins, as in Python
+                if name in source.scope.vars or self.resolve_pending(source, name):
+                    if name in source.scope.vars:
+                        module.scope.vars[name] = source.scope.vars[name]
+                        return True
+        finally:
+            self._star_lookups.discard(key)
+        return False
 
     @property
     def current_module(self) -> UserModule | None:

@@ -40,6 +40,9 @@ class ImportsMixin:
         module = self.import_module(base, level, scope.module)
         if isinstance(node.names, cst.ImportStar):
             if isinstance(module, UserModule):
+                if scope.module is not None and scope is scope.module.scope:  # read lazily
+                    scope.module.star_modules.append(module)
+                    return
                 self.read_more(module)
                 for name in list(module.pending):
                     self.resolve_pending(module, name)
@@ -101,6 +104,13 @@ class ImportsMixin:
             return Unknown(f"module {name} could not be read")
         if stat.st_size > self.max_file_bytes:
             return Unknown(f"{path} is too large to read")
+        # Charged whether or not the index is cached, so that a file's findings never depend
+        # on which files were checked before it in the same process.
+        budget = self.budget
+        if budget.index_bytes + stat.st_size > budget.limits.index_bytes:
+            return Unknown(f"module {name} not read: this file's imports exceed "
+                           f"{budget.limits.index_bytes:,} bytes of source (budget.index_bytes)")
+        budget.index_bytes += stat.st_size
         indexed = _indexed(path, stat)
         if indexed is None:
             return Unknown(f"module {name} could not be read or parsed")

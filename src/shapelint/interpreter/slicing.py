@@ -29,7 +29,6 @@ from ..vocabulary import MODEL_BASES, MODEL_METHODS, NOT_MODELS, TRAINING_METHOD
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Python numbers them
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # Modules whose objects user code does not reconfigure in ways that change a model's shapes:
 # statements that only call into them (torch.manual_seed, logging.basicConfig) are not followed.
 _UNTRACKED_ROOTS = frozenset(sys.stdlib_module_names) | {
@@ -49,7 +48,12 @@ class Statement:
     untracked_imports: set = field(default_factory=set)
     eager: set = field(default_factory=set)  # names a def/class statement reads as it runs
     bases: set = field(default_factory=set)  # a class's base names
+    calls: set = field(default_factory=set)  # names it calls, or calls a method of
+    passed: set = field(default_factory=set)  # names it hands to a call (or calls a method of)
+    later_passed: set = field(default_factory=set)  # ... when what it defines is called
     is_definition: bool = False
+    imports: bool = False
+    assigns_call: bool = False  # `name = call(...)`
     star: bool = False  # `from m import *`: binds names nobody can list
     seed: bool = False
 
@@ -72,10 +76,24 @@ class ModuleIndex:
         only_imported -= {name for s in self.statements if not s.untracked_imports
                           for name in s.binds}
         self.tracked = bound - only_imported  # names whose values a statement might change
+        # names of values (not functions, classes or modules): a statement that uses one may
+        # change it (`setup(CFG)`); a function or class is changed only by name (`Net.x = 1`)
+        self.variables = {name for s in self.statements
+                          if not s.is_definition and not s.imports for name in s.binds}
+        # A call may change what it is handed: a value, or an imported name that is not a class
+        # (`cfg.merge_from_file(...)`, `setup(CONFIG)`), not `isinstance(x, TensorBox)`.
+        imported = {name for s in self.statements if s.imports for name in s.binds} - \
+            only_imported
+        mutable = self.variables | {name for name in imported if not _class_like(name)}
+        for s in self.statements:
+            s.touches |= s.passed & mutable
+            s.later |= s.later_passed & mutable
         self._mutations(bound)
         self._model_subclasses()
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
+        # `name = call(...)` at module level: what a claim in a comment may speak of
+        self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
 
     def _mutations(self, bound: set) -> None:
         """Close `later` and `reach` over calls: a function that calls one changing (reading)
@@ -87,19 +105,22 @@ class ModuleIndex:
         while changed:
             changed = False
             for s in self.statements:
-                for name in s.loads & defines.keys():
-                    extra = defines[name].later - s.later
+                # a function reads what the functions it names read; a statement, what the
+                # functions it calls read
+                for name in (s.loads if s.is_definition else s.calls) & defines.keys():
+                    extra = defines[name].later - s.later if s.is_definition else set()
                     more = defines[name].reach - s.reach
                     if extra or more:
                         s.later |= extra
                         s.reach |= more
                         changed = True
         for s in self.statements:
-            if s.is_definition:  # its decorators run now, and may register into a name
-                for name in s.eager & defines.keys():
-                    s.touches |= defines[name].later
-            else:
-                s.touches |= s.later  # running it runs whatever it calls
+            # what runs now: a definition's decorators; a statement's calls
+            runs = s.eager if s.is_definition else s.calls | s.later
+            for name in runs & defines.keys():
+                s.touches |= defines[name].later
+            if not s.is_definition:
+                s.touches |= s.later  # its lambdas and nested functions
             s.touches &= bound
 
     def _model_subclasses(self) -> None:
@@ -131,6 +152,7 @@ class Reading:
         self.index = index
         self.read: set[int] = set()
         self.needed: set[str] = set()
+        self.models: set[str] = set()  # names bound by the statements read for themselves
 
     def unread_binder(self, name: str) -> bool:
         return any(name in s.binds or s.star for i, s in enumerate(self.index.statements)
@@ -142,22 +164,29 @@ class Reading:
         index = self.index
         take = set(statements) - self.read
         needed = set(self.needed) | set(names)
+        models = self.models
         for i in take:
-            needed |= index.statements[i].loads | index.statements[i].binds
+            needed |= index.statements[i].loads
+            models |= index.statements[i].binds
         changed = True
         while changed:
             changed = False
             watched = needed & index.tracked
+            used = watched & index.variables
             for i, s in enumerate(index.statements):
                 if i in take or i in self.read:
                     continue
-                # what binds or may change a needed name; and a statement that uses one (it may
-                # change it, or use a model read: `model = Net()`, `model.build(...)`)
+                # what binds or may change a needed name; a statement that uses a needed value
+                # (it may change it); and one that calls or configures a model read here
+                # (`model = Net()`, `model.build(...)`)
                 if s.star or s.binds & needed or s.touches & watched or (
-                        not s.is_definition and s.loads & watched):
+                        not s.is_definition and (s.loads & used or s.calls & models)):
                     take.add(i)
-                    needed |= s.loads | s.binds
+                    needed |= s.loads
+                    if not s.is_definition and s.calls & models:
+                        models |= s.binds
                     watched = needed & index.tracked
+                    used = watched & index.variables
                     changed = True
         order = sorted(take)
         hazard = self._hazard(order)
@@ -183,9 +212,11 @@ class Reading:
 def _merge(into: Statement, other: Statement) -> None:
     into.last = max(into.last, other.last)
     for name in ("binds", "loads", "reach", "touches", "later", "untracked_imports", "eager",
-                 "bases"):
+                 "bases", "calls", "passed", "later_passed"):
         getattr(into, name).update(getattr(other, name))
     into.is_definition = into.is_definition and other.is_definition
+    into.imports = into.imports and other.imports
+    into.assigns_call |= other.assigns_call
     into.star |= other.star
     into.seed |= other.seed
 
@@ -193,30 +224,30 @@ def _merge(into: Statement, other: Statement) -> None:
 def _describe(node: ast.stmt) -> Statement:
     first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
     s = Statement(first, node.end_lineno or node.lineno)
-    vocabulary = layer_names()
     if isinstance(node, (ast.Import, ast.ImportFrom)):
+        s.imports = True
         _imports(node, s)
         return s
     s.is_definition = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-    if s.is_definition:
-        s.binds.add(node.name)
-        eager = _eager_parts(node)
-        s.eager = {n.id for part in eager for n in ast.walk(part) if isinstance(n, ast.Name)}
-        for part in eager:
-            _collect(part, s, s.touches, top=False)
-        _collect_body(node, s)
-        if isinstance(node, ast.ClassDef):
-            s.bases = {_last_name(b) for b in node.bases} - {None}
-            s.seed = bool(s.bases & MODEL_BASES) or any(
-                isinstance(b, (ast.FunctionDef, ast.AsyncFunctionDef)) and b.name in MODEL_METHODS
-                for b in node.body)
-            if not s.seed and s.bases - {"object"}:
-                s.seed = _mentions(node, vocabulary)  # a subclass of an imported model
-        else:
-            s.seed = _mentions(node, vocabulary)
+    if not s.is_definition:
+        s.seed = _scan(node, s, s.touches, s.passed, top=True)
+        s.assigns_call = isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
+            node.value, ast.Call)
         return s
-    _collect(node, s, s.touches, top=True)
-    s.seed = _mentions(node, vocabulary)
+    s.binds.add(node.name)
+    eager = Statement(0, 0)  # what runs as the statement itself runs
+    for part in _eager_parts(node):
+        _scan(part, eager, s.touches, s.passed, top=False)
+    s.eager = eager.loads
+    mentions = _scan(node, s, s.later, s.later_passed, top=False)
+    if isinstance(node, ast.ClassDef):
+        s.bases = {_last_name(b) for b in node.bases} - {None}
+        s.seed = bool(s.bases & MODEL_BASES) or any(
+            isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
+        if not s.seed and s.bases - {"object"}:
+            s.seed = mentions  # a subclass of an imported model
+    else:
+        s.seed = mentions
     return s
 
 
@@ -239,73 +270,83 @@ def _eager_parts(node) -> list:
     parts = list(node.decorator_list)
     if isinstance(node, ast.ClassDef):
         parts += node.bases + [k.value for k in node.keywords]
-        parts += [b for b in node.body if not isinstance(b, _FUNCTIONS)]
+        for statement in node.body:
+            if isinstance(statement, _FUNCTIONS + (ast.ClassDef,)):
+                parts += _eager_parts(statement)  # a method's decorators run, its body not
+            else:
+                parts.append(statement)
     else:
         parts += node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
     return parts
 
 
-def _collect(node, s: Statement, touches: set, top: bool) -> None:
-    """Names node binds (at module level when top), loads, and may change."""
-    for sub in _walk_outside_scopes(node) if top else ast.walk(node):
-        if isinstance(sub, ast.Name):
-            if isinstance(sub.ctx, ast.Load):
-                s.loads.add(sub.id)
-            elif top:
-                s.binds.add(sub.id)
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and top:
-            s.binds.add(sub.name)
-        elif isinstance(sub, (ast.Attribute, ast.Subscript)) and _stores(sub):
-            _add_root(sub.value, touches)
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
-            _add_root(sub.func.value, touches)  # a method may change its receiver
-        elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
-            touches.add(sub.target.id)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)) and top:
-            _imports(sub, s)
-    if top:
-        # names loaded inside nested functions and lambdas are loads too (over-approximate)
-        for sub in ast.walk(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-                s.loads.add(sub.id)
-            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                _collect_body(sub, s)
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.GeneratorExp,
+           ast.ListComp, ast.SetComp, ast.DictComp)
 
 
-def _collect_body(node, s: Statement) -> None:
-    """Loads anywhere in a def or class; what calling it may change (its `later` set)."""
-    declared = set()
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            if isinstance(sub.ctx, ast.Load):
-                s.loads.add(sub.id)
-            elif sub.id in declared:
-                s.later.add(sub.id)
-        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
-            declared.update(sub.names)
-            s.later.update(sub.names)
-        elif isinstance(sub, (ast.Attribute, ast.Subscript)) and _stores(sub):
-            _add_root(sub.value, s.later)
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
-            _add_root(sub.func.value, s.later)
-        elif isinstance(sub, ast.Call):
-            for arg in list(sub.args) + [k.value for k in sub.keywords]:
-                _add_root(arg, s.later)  # passed to a call that may change it
-
-
-def _stores(node) -> bool:
-    return not isinstance(node.ctx, ast.Load)
-
-
-def _walk_outside_scopes(node):
-    todo = [node]
+def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
+    """One pass over root: the names it loads (anywhere), binds (at module level, when top),
+    may change (into changes), and calls (s.calls, outside nested scopes); True when it
+    builds, defines, trains or scores a model (vocabulary.py)."""
+    vocabulary = layer_names()
+    mentions = False
+    load, name_type, attribute_type = ast.Load, ast.Name, ast.Attribute
+    todo = [(root, False)]
     while todo:
-        current = todo.pop()
-        yield current
-        if current is not node and isinstance(current, _SCOPES + (ast.GeneratorExp, ast.ListComp,
-                                                                  ast.SetComp, ast.DictComp)):
+        node, inner = todo.pop()
+        kind = type(node)
+        if kind is name_type:
+            if type(node.ctx) is load:
+                s.loads.add(node.id)
+                mentions = mentions or node.id in vocabulary and node.id[:1].isupper()
+            elif top and not inner:
+                s.binds.add(node.id)
             continue
-        todo.extend(ast.iter_child_nodes(current))
+        if kind is attribute_type:
+            if type(node.ctx) is load:
+                attr = node.attr
+                if attr in vocabulary and attr[:1].isupper() or attr in TRAINING_METHODS and not (
+                        type(node.value) is name_type and node.value.id in NOT_MODELS):
+                    mentions = True
+            else:
+                _add_root(node.value, changes)
+        elif kind is ast.Subscript:
+            if type(node.ctx) is not load:
+                _add_root(node.value, changes)
+        elif kind is ast.Call:
+            func = node.func
+            if _last_name(func) in vocabulary:
+                mentions = True  # F.softmax(...), F.cross_entropy(...): called, not referenced
+            if not inner:
+                _add_root(func, s.calls)
+            if type(func) is attribute_type:
+                _add_root(func.value, passed)  # a method may change its receiver
+            if inner or not top:
+                for arg in node.args:  # ... and a function what it is given
+                    _add_root(arg, passed)
+                for keyword in node.keywords:
+                    _add_root(keyword.value, passed)
+        elif kind is ast.AugAssign:
+            _add_root(node.target, changes)
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            changes.update(node.names)
+        elif kind in _NESTED:
+            if kind is not ast.Lambda and kind not in _COMPREHENSIONS:
+                if top and not inner:
+                    s.binds.add(node.name)
+                if node is not root and kind is not ast.ClassDef and node.name in MODEL_METHODS:
+                    mentions = True
+            for child in ast.iter_child_nodes(node):
+                todo.append((child, True))
+            continue
+        elif (kind is ast.Import or kind is ast.ImportFrom) and top and not inner:
+            _imports(node, s)
+        for child in ast.iter_child_nodes(node):
+            todo.append((child, inner))
+    return mentions
+
+
+_COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 
 
 def _add_root(node, into: set) -> None:
@@ -313,6 +354,10 @@ def _add_root(node, into: set) -> None:
         node = node.func if isinstance(node, ast.Call) else node.value
     if isinstance(node, ast.Name):
         into.add(node.id)
+
+
+def _class_like(name: str) -> bool:
+    return name[:1].isupper() and not name.isupper()
 
 
 def _last_name(node):
@@ -323,21 +368,3 @@ def _last_name(node):
     if isinstance(node, ast.Attribute):
         return node.attr
     return None
-
-
-def _mentions(node, vocabulary) -> bool:
-    """Does node construct a layer or model, compute a loss or softmax, or train a model?"""
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            if sub.id in vocabulary and isinstance(sub.ctx, ast.Load):
-                return True
-        elif isinstance(sub, ast.Attribute):
-            if sub.attr in vocabulary and isinstance(sub.ctx, ast.Load):
-                return True
-            if sub.attr in TRAINING_METHODS and not (
-                    isinstance(sub.value, ast.Name) and sub.value.id in NOT_MODELS):
-                return True
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                sub.name in MODEL_METHODS and sub is not node:
-            return True
-    return False

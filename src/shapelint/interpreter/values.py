@@ -47,6 +47,7 @@ class UserModule:
     path: str
     scope: Scope = None  # type: ignore[assignment]
     star_refs: list = field(default_factory=list)  # `from pkg import *` of packages we don't read
+    star_modules: list = field(default_factory=list)  # `from .mod import *` of user modules
     lines: list = field(default_factory=list)  # the source text, for comments
     pending: dict = field(default_factory=dict)  # name -> deferred top-level import
     reading: Any = None  # slicing.Reading: the top-level statements read so far
