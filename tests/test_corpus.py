@@ -5,21 +5,20 @@ class exactly as flake8 calls it. Each file must end without a traceback, within
 (time.process_time in the worker, so other processes on the machine do not make it flaky), and
 only the files listed in ALLOWED_NOTES may carry an SHP901/SHP902 note.
 
-Which files: a deterministic sample of the installed torch and keras sources and of the rest of
-site-packages (a stable hash of the path relative to its package root picks 1 file in
-SHAPELINT_CORPUS_EVERY, default 8, so a CI run stays within a few minutes on two cores);
-SHAPELINT_CORPUS_EVERY=1 runs every file.
+Which files: every .py file of the installed torch and keras packages and of the rest of
+site-packages. SHAPELINT_CORPUS_EVERY=N checks a deterministic 1 in N (a stable hash of the
+path relative to its package root); SHAPELINT_CORPUS_REPORT=FILE writes each file's CPU time
+and notes as JSON.
 
-Measured 2026-11-28 (EVERY=8: 1,092 files, 301 torch, 111 keras, the rest other site-packages;
-2 spawn workers): 60 s wall, 55 s CPU, no traceback, no SHP9xx note; 7 files over 1 s of CPU,
-the slowest torch/_inductor/scheduler.py at 1.4 s, and torch/testing/_internal/
-common_methods_invocations.py at 8.7 s (SLOW_ALLOWED). Before the import budget and the parse
-cache the same sample took 498 s wall, with files at 26 s and SHP902 on nine.
+Measured 2026-11-28 (every file: 8,7xx files; 2 spawn workers): 95 s wall; no traceback; SHP902
+on the three sympy test files in ALLOWED_NOTES. Reading only the statements that build a model
+(interpreter/slicing.py) took torch's sources from a check/parse ratio of 3.4 to 0.9.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import multiprocessing
 import os
 import pathlib
@@ -29,21 +28,26 @@ import traceback
 
 import pytest
 
-# Seconds of CPU per file, check and plugin each. The target is 1 s; a handful of torch internals
-# measure 1.1-1.4 s on a quiet machine (their own libcst parse plus 400 KB of imports) and up to
-# 1.8 s under load (per-process CPU time still stretches ~30% when both cores are busy), so the
-# guard sits at 3 s: it catches regressions like the 26 s files before the import budget.
+# Seconds of CPU per file, check and plugin each. The target is 1 s, and most files cost
+# milliseconds; the slowest are torch registries (torch/_inductor/lowering.py registers hundreds
+# of functions into one table, so reading its model-building statements means reading it all)
+# and files importing many large sibling modules, at 1-2 s with both cores busy (per-process CPU
+# time stretches ~30% then). The guard sits at 3 s: it catches regressions like the 26 s files
+# of before the import budget without failing on a loaded CI machine.
 CPU_LIMIT = 3.0
-EVERY = int(os.environ.get("SHAPELINT_CORPUS_EVERY", "8"))
+EVERY = int(os.environ.get("SHAPELINT_CORPUS_EVERY", "1"))
 # Files allowed more, with why.
-SLOW_ALLOWED = {
-    "torch/testing/_internal/common_methods_invocations.py":
-        "1.4 MB whose module body builds thousands of OpInfo entries: its own libcst parse is "
-        "about 2 s and the step budget (400,000) stops the rest; 8.7 s measured",
-}
+SLOW_ALLOWED: dict[str, str] = {}
 
 # Files allowed an SHP901/SHP902 note, keyed by their path relative to site-packages, with why.
-ALLOWED_NOTES: dict[str, str] = {}
+_SYMPY = ("a sympy test: inside site-packages, sympy is the file's own package, so its sibling "
+          "modules are read as user code, and running sympy's symbols()/lambdify() on them "
+          "takes more than the 400,000 analysis steps; SHP902 says so (as designed)")
+ALLOWED_NOTES: dict[str, str] = {
+    "sympy/printing/tests/test_pycode.py": _SYMPY,
+    "sympy/printing/tests/test_torch.py": _SYMPY,
+    "sympy/utilities/tests/test_lambdify.py": _SYMPY,
+}
 
 
 def package_root(name: str) -> pathlib.Path | None:
@@ -108,7 +112,11 @@ def results() -> list[dict]:
     assert len(files) > 100, "the sample found too few installed files"
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no torch imported
     with context.Pool(min(2, os.cpu_count() or 1), maxtasksperchild=200) as pool:
-        return pool.map(check_one, files, chunksize=4)
+        found = pool.map(check_one, files, chunksize=4)
+    report = os.environ.get("SHAPELINT_CORPUS_REPORT")
+    if report:
+        pathlib.Path(report).write_text(json.dumps(found))
+    return found
 
 
 def test_no_traceback(results):

@@ -45,6 +45,39 @@ def test_hostile_input_ends_quietly(name, tmp_path):
     assert all(d["code"] in ("SHP901", "SHP902") for d in found), found
 
 
+READ_IN_FULL = """
+import json, sys
+from shapelint.analysis import analyse
+path = sys.argv[1]
+text = open(path, encoding="utf-8", errors="surrogateescape").read()
+print(json.dumps([d.code.code for d in analyse(text, path, whole_file=True).diagnostics()]))
+"""
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_read_in_full_ends_quietly(name, tmp_path):
+    """`check` reads only model statements, so most of these never reach the interpreter
+    there; read in full (as `summary` reads), every statement runs, within the budget."""
+    path = tmp_path / "model.py"
+    path.write_text(HOSTILE[name], encoding="utf-8", errors="surrogateescape")
+    result = subprocess.run([sys.executable, "-c", READ_IN_FULL, str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(result.stdout)
+    assert sum(code.startswith("SHP9") for code in found) <= 1, found
+
+
+def test_a_forward_that_is_not_a_def_is_read_without_error():
+    """torch/jit/_script.py: `forward = _CachedForward()` (found by the corpus test)."""
+    from shapelint.analysis import analyse
+    source = ("import torch.nn as nn\n\nclass Cached:\n    pass\n\n"
+              "class Scripted(nn.Module):\n    forward = Cached()\n\n"
+              "model = nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))\n")
+    found = analyse(source, "scripted.py").diagnostics()
+    assert not [d for d in found if d.code.code.startswith("SHP9")], found
+    assert [d.line for d in found if d.code.code == "SHP101"] == [9]
+
+
 def test_the_analysis_never_runs_the_code(tmp_path):
     """A model file whose module body would write a file and open a socket is linted (its
     missing Flatten found) without doing either."""

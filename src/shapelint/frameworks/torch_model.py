@@ -114,8 +114,8 @@ def comment_shape(interp, instance) -> Shape | None:
     cls = instance.cls
     nodes = [cls.node]
     try:
-        forward = cls.lookup("forward")
-        nodes.append(forward.node)
+        # a forward that is not a def (`forward = _CachedForward()`) has no line of its own
+        nodes.append(getattr(cls.lookup("forward"), "node", None))
     except KeyError:
         pass
     lines = getattr(cls.module, "lines", None) or []
