@@ -161,7 +161,8 @@ def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> N
     classes nobody instantiated, to meet the models they build."""
     candidates = [(name, value) for name, value in list(module.scope.vars.items())
                   if isinstance(value, Function) and value.module is module
-                  and id(value.node) not in interp.called and _builds_models(value.node)]
+                  and id(value.node) not in interp.called
+                  and module.reading.index.mentions_framework(name)]
     # Model classes last to first: the model a file is about usually comes last and builds the
     # blocks defined above it, which then need no run of their own.
     candidates += reversed(interp.frameworks.model_classes(module.scope, module))
@@ -197,21 +198,6 @@ def _discover_one(result, interp, name, value, seen) -> bool:
             seen.add(key)
             result.models.append((name, model))
     return True
-
-
-_MODEL_WORDS = frozenset({"Sequential", "Model", "Input", "layers", "keras", "tf", "nn",
-                          "Module", "torch"})
-
-
-def _builds_models(node) -> bool:
-    """Does a function mention a framework name? Only those are worth running unasked."""
-    todo = [node.body]
-    while todo:
-        current = todo.pop()
-        if isinstance(current, cst.Name) and current.value in _MODEL_WORDS:
-            return True
-        todo.extend(current.children)
-    return False
 
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):

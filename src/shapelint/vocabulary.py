@@ -19,6 +19,9 @@ TRAINING_METHODS = frozenset({"fit", "evaluate", "predict", "train_on_batch", "t
                               "predict_on_batch", "compile"})
 # Receivers whose .compile()/.predict() are not a model's (re.compile, torch.compile).
 NOT_MODELS = frozenset({"re", "regex", "torch", "jax", "tf"})
+# Names whose mention makes a function worth running unasked, to meet the models it builds.
+FRAMEWORK_WORDS = frozenset({"Sequential", "Model", "Input", "layers", "keras", "tf", "nn",
+                             "Module", "torch"})
 # Losses and softmax (frameworks/torch_losses.py, softmax_checks.py), and model constructors.
 _OTHER_NAMES = frozenset({
     "CrossEntropyLoss", "NLLLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "BCELoss",

@@ -28,6 +28,9 @@ class Limits:
     slicing: bool = True
 
 
+_BYTES_PER_STEP = {"import_bytes": 5, "index_bytes": 20}
+
+
 class Budget:
     def __init__(self, limits: Limits):
         self.limits = limits
@@ -35,6 +38,22 @@ class Budget:
         self.import_bytes = 0  # source bytes libcst parsed so far
         self.index_bytes = 0  # source bytes of sibling modules indexed so far
         self.ceiling = limits.steps  # lowered while discovering models nobody asked for
+
+    def read(self, kind: str, size: int) -> str | None:
+        """Charge reading size bytes of source, kind "import_bytes" (parsed by libcst) or
+        "index_bytes" (indexed); why not, when that would pass its limit or the steps left.
+        Reading costs steps too, so that one budget bounds a file's time, discovery's share
+        included: libcst parses about 5 bytes, CPython's parser and the index about 20, in the
+        time of one analysis step."""
+        limit, used = getattr(self.limits, kind), getattr(self, kind)
+        if used + size > limit:
+            return f"this file's imports exceed {limit:,} bytes of source (budget.{kind})"
+        steps = size // _BYTES_PER_STEP[kind]
+        if self.steps + steps > self.ceiling:
+            return f"reading it would take more than the {self.ceiling:,} analysis steps"
+        setattr(self, kind, used + size)
+        self.steps += steps
+        return None
 
     def step(self) -> None:
         self.steps += 1

@@ -84,12 +84,10 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             unread = f"'{name}' of {module.name} was not read: {hazard}"
         else:
             text, numbers = reading.index.source_of(order)
-            budget = self.budget
-            if budget.import_bytes + len(text) > budget.limits.import_bytes:
-                unread = (f"'{name}' of {module.name} was not read: this file's imports exceed "
-                          f"{budget.limits.import_bytes:,} bytes of source (budget.import_bytes)")
+            refused = self.budget.read("import_bytes", len(text))
+            if refused:
+                unread = f"'{name}' of {module.name} was not read: {refused}"
             else:
-                budget.import_bytes += len(text)
                 from .imports import parsed_part
                 tree = parsed_part(module.path, order, text)
                 if tree is None:

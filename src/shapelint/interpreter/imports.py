@@ -106,11 +106,9 @@ class ImportsMixin:
             return Unknown(f"{path} is too large to read")
         # Charged whether or not the index is cached, so that a file's findings never depend
         # on which files were checked before it in the same process.
-        budget = self.budget
-        if budget.index_bytes + stat.st_size > budget.limits.index_bytes:
-            return Unknown(f"module {name} not read: this file's imports exceed "
-                           f"{budget.limits.index_bytes:,} bytes of source (budget.index_bytes)")
-        budget.index_bytes += stat.st_size
+        refused = self.budget.read("index_bytes", stat.st_size)
+        if refused:
+            return Unknown(f"module {name} not read: {refused}")
         indexed = _indexed(path, stat)
         if indexed is None:
             return Unknown(f"module {name} could not be read or parsed")

@@ -25,7 +25,8 @@ import re
 import sys
 from dataclasses import dataclass, field
 
-from ..vocabulary import MODEL_BASES, MODEL_METHODS, NOT_MODELS, TRAINING_METHODS, layer_names
+from ..vocabulary import (FRAMEWORK_WORDS, MODEL_BASES, MODEL_METHODS, NOT_MODELS,
+                          TRAINING_METHODS, layer_names)
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Python numbers them
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -54,6 +55,7 @@ class Statement:
     is_definition: bool = False
     imports: bool = False
     assigns_call: bool = False  # `name = call(...)`
+    framework: bool = False  # mentions a framework name (vocabulary.FRAMEWORK_WORDS)
     star: bool = False  # `from m import *`: binds names nobody can list
     seed: bool = False
 
@@ -92,6 +94,7 @@ class ModuleIndex:
         self._model_subclasses()
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
+        self._framework_names = None
         # `name = call(...)` at module level: what a claim in a comment may speak of
         self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
 
@@ -134,6 +137,14 @@ class ModuleIndex:
                     s.seed = True
                     model_classes |= s.binds
                     changed = True
+
+    def mentions_framework(self, name: str) -> bool:
+        """Does a statement binding name (a def) mention a framework name?"""
+        if self._framework_names is None:
+            self._framework_names = {bound for s in self.statements
+                                     if s.framework or s.loads & FRAMEWORK_WORDS
+                                     for bound in s.binds}
+        return name in self._framework_names
 
     def source_of(self, order: list[int]) -> tuple[str, list[int]]:
         """The source of the statements in order, and the original line of each of its lines."""
@@ -217,6 +228,7 @@ def _merge(into: Statement, other: Statement) -> None:
     into.is_definition = into.is_definition and other.is_definition
     into.imports = into.imports and other.imports
     into.assigns_call |= other.assigns_call
+    into.framework |= other.framework
     into.star |= other.star
     into.seed |= other.seed
 
@@ -244,8 +256,13 @@ def _describe(node: ast.stmt) -> Statement:
         s.bases = {_last_name(b) for b in node.bases} - {None}
         s.seed = bool(s.bases & MODEL_BASES) or any(
             isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
-        if not s.seed and s.bases - {"object"}:
-            s.seed = mentions  # a subclass of an imported model
+        if not s.seed and s.bases - {"object"} and mentions:
+            # a subclass of an imported model that adds layers as torch and Keras build them;
+            # not a test case whose test methods build some
+            scratch = Statement(0, 0)
+            s.seed = any(_scan(part, scratch, set(), set(), top=False)
+                         for part in node.body if not isinstance(part, _FUNCTIONS)
+                         or part.name in ("__init__", "build"))
     else:
         s.seed = mentions
     return s
@@ -305,6 +322,8 @@ def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
         if kind is attribute_type:
             if type(node.ctx) is load:
                 attr = node.attr
+                if attr in FRAMEWORK_WORDS:
+                    s.framework = True
                 if attr in vocabulary and attr[:1].isupper() or attr in TRAINING_METHODS and not (
                         type(node.value) is name_type and node.value.id in NOT_MODELS):
                     mentions = True
