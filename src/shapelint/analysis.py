@@ -113,6 +113,7 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         result.notes.append(_internal_error(path, error, "this file was skipped"))
         return result
     text, numbers = index.source_of(order)
+    firsts = index.firsts(order)
     parsed = parse(text, checked=True)
     if parsed is None:
         return result
@@ -124,7 +125,8 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     name = os.path.splitext(os.path.basename(path))[0]
     try:
         module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
-                                   source=source, reading=reading, line_numbers=numbers)
+                                   source=source, reading=reading, line_numbers=numbers,
+                                   firsts=firsts)
     except BudgetExhausted as why:
         result.notes.append(_note(SHP902, path, f"analysis stopped: {why}; no model in this file "
                                   "was checked (raise the budget in [tool.shapelint])"))

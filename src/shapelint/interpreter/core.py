@@ -32,6 +32,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.pending_returns: list = []
         self._generator_cache: dict = {}
         self._star_lookups: set = set()
+        self._top = None  # (module, top-level statement) running, for positions
         self.called: set = set()  # ids of the function nodes that have run
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
@@ -40,7 +41,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     # -- modules --
     def run_module(self, tree: cst.Module | None, path: str, name: str, main: bool = False,
-                   source: str = "", reading=None, line_numbers: list | None = None):
+                   source: str = "", reading=None, line_numbers: list | None = None,
+                   firsts: list | None = None):
         """Run a module's statements (tree: those read so far; reading: which they are)."""
         module = UserModule(name, path)
         module.lines = source.splitlines()
@@ -49,15 +51,21 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                              None, module)
         self.modules[path] = module
         if tree is not None:
-            self.run_statements(module, tree, line_numbers)
+            self.run_statements(module, tree, line_numbers, firsts)
         return module
 
     def run_statements(self, module: UserModule, tree: cst.Module,
-                       line_numbers: list | None = None) -> None:
+                       line_numbers: list | None = None, firsts: list | None = None) -> None:
+        """Run a part of module; firsts: the original first line of each of its statements."""
         module.parts.append([MetadataWrapper(tree, unsafe_skip_copy=True), line_numbers, None])
+        if firsts is not None and len(firsts) == len(tree.body):
+            for statement, first in zip(tree.body, firsts):
+                module.tops[id(statement)] = [statement, first, None]
+        saved = self._top
         self.module_stack.append(module)
         try:
             for statement in tree.body:
+                self._top = (module, statement)
                 if self._defer_imports(statement, module):
                     continue
                 try:
@@ -65,7 +73,12 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 except (ReturnSignal, RaiseSignal):
                     break  # a module-level raise ends the module, as it would in Python
         finally:
+            self._top = saved
             self.module_stack.pop()
+
+    def current_top(self):
+        """(module, top-level statement) of the code running now: a function's definition's."""
+        return self.frames[-1][0].top if self.frames else self._top
 
     def read_more(self, module: UserModule, name: str | None = None) -> bool:
         """Read the statements of module that bind name (every statement when name is None),
@@ -84,6 +97,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             unread = f"'{name}' of {module.name} was not read: {hazard}"
         else:
             text, numbers = reading.index.source_of(order)
+            firsts = reading.index.firsts(order)
             refused = self.budget.read("import_bytes", len(text))
             if refused:
                 unread = f"'{name}' of {module.name} was not read: {refused}"
@@ -93,7 +107,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 if tree is None:
                     unread = f"'{name}' of {module.name} could not be parsed"
                 else:
-                    self.run_statements(module, tree, numbers)
+                    self.run_statements(module, tree, numbers, firsts)
                     if name in module.pending:  # bound by an import, deferred as it ran
                         self.resolve_pending(module, name)
         if unread is not None and name is not None:
@@ -166,6 +180,20 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     def position_in(self, module, node) -> tuple[str, int, int]:
         if module is not None and node is not None:
+            # Resolving positions costs a codegen of the tree: first try the one top-level
+            # statement the node is likely in (the node itself, the running function's, the
+            # running statement), then the whole parts.
+            tops = module.tops
+            for top in (tops.get(id(node)), self._top_record(module, self.current_top()),
+                        self._top_record(module, self._top)):
+                if top is None:
+                    continue
+                if top[2] is None:
+                    top[2] = MetadataWrapper(cst.Module(body=[top[0]]),
+                                             unsafe_skip_copy=True).resolve(PositionProvider)
+                if node in top[2]:
+                    start = top[2][node].start
+                    return module.path, top[1] + start.line - 1, start.column
             for part in module.parts:
                 if part[2] is None:
                     part[2] = part[0].resolve(PositionProvider)
@@ -174,6 +202,10 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     line = part[1][start.line - 1] if part[1] is not None else start.line
                     return module.path, line, start.column
         return "", 0, 0
+
+    @staticmethod
+    def _top_record(module, top):
+        return module.tops.get(id(top[1])) if top is not None and top[0] is module else None
 
     def line_of(self, node) -> int:
         return self.position(node)[1]

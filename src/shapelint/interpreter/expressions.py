@@ -389,7 +389,9 @@ class ExpressionsMixin:
 
     def expr_Lambda(self, node, scope):
         defaults = self.evaluate_defaults(node.params, scope)
-        return Function("<lambda>", node, scope, scope.module, defaults)
+        func = Function("<lambda>", node, scope, scope.module, defaults)
+        func.top = self.current_top()
+        return func
 
     # -- comprehensions --
     def _comprehension(self, node, scope, emit):

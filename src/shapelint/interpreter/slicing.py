@@ -95,6 +95,11 @@ class ModuleIndex:
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
         self._framework_names = None
+        self.binders: dict[str, list[int]] = {}
+        for i, s in enumerate(self.statements):
+            for name in s.binds:
+                self.binders.setdefault(name, []).append(i)
+        self.stars = [i for i, s in enumerate(self.statements) if s.star]
         # `name = call(...)` at module level: what a claim in a comment may speak of
         self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
 
@@ -150,10 +155,17 @@ class ModuleIndex:
         """The source of the statements in order, and the original line of each of its lines."""
         numbers = [n for i in order
                    for n in range(self.statements[i].first, self.statements[i].last + 1)]
+        return self._text(numbers), numbers
+
+    def firsts(self, order: list[int]) -> list[int]:
+        """The first line of each statement in order."""
+        return [self.statements[i].first for i in order]
+
+    def _text(self, numbers: list[int]) -> str:
         text = "".join(self.lines[n - 1] for n in numbers if n <= len(self.lines))
         if text and not text.endswith(("\n", "\r")):
             text += "\n"
-        return text, numbers
+        return text
 
 
 class Reading:
@@ -166,8 +178,9 @@ class Reading:
         self.models: set[str] = set()  # names bound by the statements read for themselves
 
     def unread_binder(self, name: str) -> bool:
-        return any(name in s.binds or s.star for i, s in enumerate(self.index.statements)
-                   if i not in self.read)
+        index = self.index
+        return any(i not in self.read for i in index.binders.get(name, ())) or any(
+            i not in self.read for i in index.stars)
 
     def extend(self, names=(), statements=()) -> tuple[list[int], str | None]:
         """The statements to read next, in file order, so that names are bound and statements

@@ -303,6 +303,7 @@ class StatementsMixin:
     def stmt_FunctionDef(self, node, scope):
         defaults = self.evaluate_defaults(node.params, scope)
         func = Function(node.name.value, node, scope, scope.module, defaults)
+        func.top = self.current_top()
         value = func
         for decorator in reversed(node.decorators):
             value = self.decorate(value, decorator.decorator, scope)

@@ -52,6 +52,7 @@ class UserModule:
     pending: dict = field(default_factory=dict)  # name -> deferred top-level import
     reading: Any = None  # slicing.Reading: the top-level statements read so far
     parts: list = field(default_factory=list)  # [MetadataWrapper, original line numbers, cache]
+    tops: dict = field(default_factory=dict)  # id(top statement) -> [node, first line, cache]
 
 
 @dataclass(eq=False)
@@ -64,6 +65,7 @@ class Function:
     owner: "Class | None" = None
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
     wrapped: "Function | None" = None  # set by functools.wraps: what inspect.signature reads
+    top: Any = None  # the top-level statement it was defined in, to find positions quickly
 
     def __repr__(self):
         return f"<function {self.name}>"
