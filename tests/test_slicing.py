@@ -146,6 +146,27 @@ def test_a_global_changed_by_a_call_is_read(tmp_path):
     assert static_total(path) == real_params(tmp_path) == 8 * 3 + 3
 
 
+ALIASED = {
+    "model.py": """
+        import torch.nn as nn
+
+        CFG = {"width": 4}
+        alias = CFG
+        alias["width"] = 8
+
+        model = nn.Sequential(nn.Linear(CFG["width"], 3))
+    """,
+}
+
+
+def test_a_value_changed_through_an_alias_is_read(tmp_path):
+    path = write(tmp_path, ALIASED)
+    real = real_params(tmp_path)
+    assert real == 8 * 3 + 3
+    [graph] = [g for g in analyse(path.read_text(), str(path)).graphs() if g.entry == "model"]
+    assert graph.total == real
+
+
 OUT_OF_ORDER = {
     # SIZES is asked for first: reading it reads `add()`, which fills it. WIDTH, asked for
     # next, was computed above `add()` from the empty list: Python gives 8, and running its

@@ -37,9 +37,13 @@ class FileAnalysis:
     def graphs(self, override: Shape | None = None, per_entry: dict | None = None
                ) -> list[ModelGraph]:
         """Each model's graph; per_entry maps an entry name to its input shape (config)."""
-        per_entry = per_entry or {}
-        return [model.graph(entry, per_entry.get(entry) or override)
-                for entry, model in self.models]
+        return [self.graph(entry, model, override, per_entry) for entry, model in self.models]
+
+    @staticmethod
+    def graph(entry: str, model, override: Shape | None = None,
+              per_entry: dict | None = None) -> ModelGraph:
+        """One model's graph, its input shape the configured one for entry, else override."""
+        return model.graph(entry, (per_entry or {}).get(entry) or override)
 
     def diagnostics(self, per_entry: dict | None = None) -> list[Diagnostic]:
         found = list(self.notes)
@@ -48,7 +52,7 @@ class FileAnalysis:
         built = []
         for entry, model in self.models:
             try:
-                graph = model.graph(entry, (per_entry or {}).get(entry))
+                graph = self.graph(entry, model, per_entry=per_entry)
                 built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(_internal_error(self.path, error, f"model '{entry}' was skipped"))
@@ -106,11 +110,8 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         if not statements and discover:
             return result  # nothing here builds a model (an ENTRY, when given, is read lazily)
         order, _ = reading.extend(statements=statements)
-    except RecursionError:
-        result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
-        return result
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
-        result.notes.append(_internal_error(path, error, "this file was skipped"))
+        result.notes.append(_stopped(path, error))
         return result
     text, numbers = index.source_of(order)
     firsts = index.firsts(order)
@@ -127,15 +128,8 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
                                    source=source, reading=reading, line_numbers=numbers,
                                    firsts=firsts)
-    except BudgetExhausted as why:
-        result.notes.append(_note(SHP902, path, f"analysis stopped: {why}; no model in this file "
-                                  "was checked (raise the budget in [tool.shapelint])"))
-        return result
-    except RecursionError:
-        result.notes.append(_note(SHP901, path, "analysis stopped: the code nests too deeply"))
-        return result
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
-        result.notes.append(_internal_error(path, error, "this file was skipped"))
+        result.notes.append(_stopped(path, error))
         return result
     result.module = module
     models = interp.frameworks
@@ -228,6 +222,16 @@ def evaluate_entry(analysis: FileAnalysis, entry: str):
     if model is None:
         raise EntryError(f"'{entry}' is not a model shapelint can read")
     return model
+
+
+def _stopped(path, error: Exception) -> Diagnostic:
+    """The one note for an analysis that could not finish a file."""
+    if isinstance(error, BudgetExhausted):
+        return _note(SHP902, path, f"analysis stopped: {error}; no model in this file was "
+                     "checked (raise the budget in [tool.shapelint])")
+    if isinstance(error, RecursionError):
+        return _note(SHP901, path, "analysis stopped: the code nests too deeply")
+    return _internal_error(path, error, "this file was skipped")
 
 
 def _internal_error(path, error, what) -> Diagnostic:

@@ -14,13 +14,13 @@ class Limits:
     loop_iterations: int = 20_000  # per loop
     call_depth: int = 40
     modules: int = 128  # sibling modules read per file
-    # Source bytes parsed per file, its own and its sibling modules' (well under a second of
-    # libcst parsing; a torchvision model and its imports are about 340 KB): a module past it
-    # stays unread and what it defines is unknown, never a hang.
-    import_bytes: int = 400_000
-    # Source bytes of sibling modules indexed per file with CPython's parser (about 0.4 s a MB
-    # here), to find the statements a name needs; past it, modules stay unread.
-    index_bytes: int = 1_000_000
+    # Source bytes libcst parses per file: the statements read of the file and of its sibling
+    # modules (about 0.4 s here; a torchvision classifier reads 40-90 KB, faster_rcnn 250 KB).
+    # Past it, what a module defines is unknown, never a hang.
+    import_bytes: int = 250_000
+    # Source bytes of sibling modules indexed per file with CPython's parser (about 0.3 s here;
+    # torchvision models index 300-680 KB), to find the statements a name needs.
+    index_bytes: int = 750_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
     # Read only the statements that build, train or score a model, and what they need

@@ -6,17 +6,23 @@ libcst's cost) gives every top-level statement's lines, the names it binds and l
 module-level names it may change. From that:
 
 - the checked file runs its *seeds*, the statements that build, define, train or score a model
-  (vocabulary.py), plus every statement they depend on: those binding a name they load, and
-  those that may change such a name (`CFG["w"] = 8`, `CFG.update(...)`, `register(CFG)`, a call
-  of a function whose body does so, a decorator that registers into it);
+  (vocabulary.py), plus every statement they depend on: those binding a name they load, those
+  that may change such a name (`CFG["w"] = 8`, `CFG.update(...)`, `register(CFG)`, a call of a
+  function whose body does so, a decorator that registers into it), and those that call or
+  configure a model read (`model = Net()`, `model.build(...)`);
 - an imported module runs nothing until a name is asked of it, then that name's statements and
-  their dependencies, the same way.
+  their dependencies, the same way (a star import, one name at a time).
 
 Statements run in file order, as Python runs them. A statement read later than its neighbours
 could see a value Python would not have shown it (a name rebound further down); `extend`
 reports that, and the name stays unknown rather than wrong.
 
-The rest of the file becomes blank lines, so every position libcst reports is the original's.
+libcst parses the statements read as one text; a table maps its lines back to the file's, so
+every position reported is the original's (columns need none: top-level statements start at 0).
+
+"May change" follows names (an alias bound at module level included), not references kept
+elsewhere: a function that stores CFG in an object and changes it through that object later is
+not followed.
 """
 from __future__ import annotations
 
@@ -207,8 +213,10 @@ class Reading:
                         not s.is_definition and (s.loads & used or s.calls & models)):
                     take.add(i)
                     needed |= s.loads
-                    if not s.is_definition and s.calls & models:
-                        models |= s.binds
+                    if not s.is_definition:
+                        needed |= s.binds  # an alias (`alias = CFG`) is followed like CFG
+                        if s.calls & models:
+                            models |= s.binds
                     watched = needed & index.tracked
                     used = watched & index.variables
                     changed = True
