@@ -106,7 +106,11 @@ class ImportsMixin:
             return Unknown(f"{path} is too large to read")
         # Charged whether or not the index is cached, so that a file's findings never depend
         # on which files were checked before it in the same process.
-        refused = self.budget.read("index_bytes", stat.st_size)
+        budget = self.budget
+        if budget.import_bytes >= budget.limits.import_bytes:  # no part of it could be parsed
+            return Unknown(f"module {name} not read: this file's statements read use all of "
+                           f"budget.import_bytes ({budget.limits.import_bytes:,} bytes)")
+        refused = budget.read("index_bytes", stat.st_size)
         if refused:
             return Unknown(f"module {name} not read: {refused}")
         indexed = _indexed(path, stat)

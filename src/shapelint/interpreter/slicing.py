@@ -43,6 +43,10 @@ _UNTRACKED_ROOTS = frozenset(sys.stdlib_module_names) | {
     "scipy", "pandas"}
 
 
+_FOREIGN_ROOTS = frozenset(sys.stdlib_module_names) | {"numpy", "sympy", "scipy", "pandas",
+                                                       "sklearn", "jax"}
+
+
 @dataclass
 class Statement:
     first: int  # first line, decorators included (1-based)
@@ -64,6 +68,12 @@ class Statement:
     framework: bool = False  # mentions a framework name (vocabulary.FRAMEWORK_WORDS)
     star: bool = False  # `from m import *`: binds names nobody can list
     seed: bool = False
+    mentions: bool = False  # trains a model or defines a forward/call
+    hits: set = field(default_factory=set)  # roots of the layer/loss names it uses
+    foreign_binds: set = field(default_factory=set)  # names it binds to something not a layer
+    is_class: bool = False
+    model_class: bool = False  # derives from a model base, or defines forward/call
+    adds_layers: bool = False  # a subclass whose __init__/build (or body) may add layers
 
 
 class ModuleIndex:
@@ -97,6 +107,16 @@ class ModuleIndex:
             s.touches |= s.passed & mutable
             s.later |= s.later_passed & mutable
         self._mutations(bound)
+        # a layer name counts unless every binding of its root here is not a layer: a class or
+        # function of this module, or an import from a module with no layers (sympy.Add)
+        plain = {name for s in self.statements for name in s.binds - s.foreign_binds}
+        foreign = {name for s in self.statements for name in s.foreign_binds} - plain
+        for s in self.statements:
+            layers = bool(s.hits - foreign)
+            if s.is_class:
+                s.seed = s.model_class or s.adds_layers or layers
+            else:
+                s.seed = s.mentions or layers
         self._model_subclasses()
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
@@ -244,7 +264,7 @@ class Reading:
 def _merge(into: Statement, other: Statement) -> None:
     into.last = max(into.last, other.last)
     for name in ("binds", "loads", "reach", "touches", "later", "untracked_imports", "eager",
-                 "bases", "calls", "passed", "later_passed"):
+                 "bases", "calls", "passed", "later_passed", "hits", "foreign_binds"):
         getattr(into, name).update(getattr(other, name))
     into.is_definition = into.is_definition and other.is_definition
     into.imports = into.imports and other.imports
@@ -252,6 +272,9 @@ def _merge(into: Statement, other: Statement) -> None:
     into.framework |= other.framework
     into.star |= other.star
     into.seed |= other.seed
+    into.mentions |= other.mentions
+    into.model_class |= other.model_class
+    into.adds_layers |= other.adds_layers
 
 
 def _describe(node: ast.stmt) -> Statement:
@@ -263,29 +286,32 @@ def _describe(node: ast.stmt) -> Statement:
         return s
     s.is_definition = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
     if not s.is_definition:
-        s.seed = _scan(node, s, s.touches, s.passed, top=True)
+        s.mentions = _scan(node, s, s.touches, s.passed, s.hits, top=True)
         s.assigns_call = isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
             node.value, ast.Call)
         return s
     s.binds.add(node.name)
     eager = Statement(0, 0)  # what runs as the statement itself runs
     for part in _eager_parts(node):
-        _scan(part, eager, s.touches, s.passed, top=False)
+        _scan(part, eager, s.touches, s.passed, set(), top=False)
     s.eager = eager.loads
-    mentions = _scan(node, s, s.later, s.later_passed, top=False)
+    s.foreign_binds.add(node.name)  # a class or function of this module, not a framework layer
+    s.mentions = _scan(node, s, s.later, s.later_passed, s.hits, top=False)
     if isinstance(node, ast.ClassDef):
+        s.is_class = True
         s.bases = {_last_name(b) for b in node.bases} - {None}
-        s.seed = bool(s.bases & MODEL_BASES) or any(
+        s.model_class = bool(s.bases & MODEL_BASES) or any(
             isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
-        if not s.seed and s.bases - {"object"} and mentions:
+        if not s.model_class and s.bases - {"object"}:
             # a subclass of an imported model that adds layers as torch and Keras build them;
             # not a test case whose test methods build some
             scratch = Statement(0, 0)
-            s.seed = any(_scan(part, scratch, set(), set(), top=False)
-                         for part in node.body if not isinstance(part, _FUNCTIONS)
-                         or part.name in ("__init__", "build"))
-    else:
-        s.seed = mentions
+            for part in node.body:
+                if not isinstance(part, _FUNCTIONS) or part.name in ("__init__", "build"):
+                    s.adds_layers |= _scan(part, scratch, set(), set(), scratch.hits, top=False)
+            s.hits = scratch.hits  # only these count for a class
+        else:
+            s.hits = set()
     return s
 
 
@@ -300,6 +326,8 @@ def _imports(node, s: Statement) -> None:
         relative = isinstance(node, ast.ImportFrom) and node.level
         if not relative and module.split(".")[0] in _UNTRACKED_ROOTS:
             s.untracked_imports.add(bound)
+        if not relative and _foreign_module(module):
+            s.foreign_binds.add(bound)
 
 
 def _eager_parts(node) -> list:
@@ -322,10 +350,11 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.
            ast.ListComp, ast.SetComp, ast.DictComp)
 
 
-def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
+def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -> bool:
     """One pass over root: the names it loads (anywhere), binds (at module level, when top),
-    may change (into changes), and calls (s.calls, outside nested scopes); True when it
-    builds, defines, trains or scores a model (vocabulary.py)."""
+    may change (into changes), and calls (s.calls, outside nested scopes); the roots of the
+    layer, loss and softmax names it uses (into hits: `nn` of nn.Linear); True when it trains a
+    model or defines a forward/call (vocabulary.py)."""
     vocabulary = layer_names()
     mentions = False
     load, name_type, attribute_type = ast.Load, ast.Name, ast.Attribute
@@ -336,7 +365,8 @@ def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
         if kind is name_type:
             if type(node.ctx) is load:
                 s.loads.add(node.id)
-                mentions = mentions or node.id in vocabulary and node.id[:1].isupper()
+                if node.id in vocabulary and node.id[:1].isupper():
+                    hits.add(node.id)
             elif top and not inner:
                 s.binds.add(node.id)
             continue
@@ -345,7 +375,9 @@ def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
                 attr = node.attr
                 if attr in FRAMEWORK_WORDS:
                     s.framework = True
-                if attr in vocabulary and attr[:1].isupper() or attr in TRAINING_METHODS and not (
+                if attr in vocabulary and attr[:1].isupper():
+                    _add_root(node.value, hits)
+                elif attr in TRAINING_METHODS and not (
                         type(node.value) is name_type and node.value.id in NOT_MODELS):
                     mentions = True
             else:
@@ -355,8 +387,11 @@ def _scan(root, s: Statement, changes: set, passed: set, top: bool) -> bool:
                 _add_root(node.value, changes)
         elif kind is ast.Call:
             func = node.func
-            if _last_name(func) in vocabulary:
-                mentions = True  # F.softmax(...), F.cross_entropy(...): called, not referenced
+            if _last_name(func) in vocabulary:  # F.softmax(...): called, not referenced
+                if type(func) is attribute_type:
+                    _add_root(func.value, hits)
+                elif type(func) is name_type:
+                    hits.add(func.id)
             if not inner:
                 _add_root(func, s.calls)
             if type(func) is attribute_type:
@@ -394,6 +429,15 @@ def _add_root(node, into: set) -> None:
         node = node.func if isinstance(node, ast.Call) else node.value
     if isinstance(node, ast.Name):
         into.add(node.id)
+
+
+def _foreign_module(module: str) -> bool:
+    """A module none of whose names is a framework layer, loss or softmax (sympy's Add,
+    torch.utils._sympy's Identity)."""
+    root = module.split(".")[0]
+    if root == "torch":
+        return module != "torch" and not module.startswith("torch.nn")
+    return root in _FOREIGN_ROOTS
 
 
 def _class_like(name: str) -> bool:
