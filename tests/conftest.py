@@ -33,9 +33,13 @@ def real_keras_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tup
         out = layer(keras.Input(shape=input_shape))
     except (ValueError, TypeError) as error:
         return None, None, None, type(error).__name__
-    trainable = sum(_size(w) for w in layer.trainable_weights)
-    frozen = sum(_size(w) for w in layer.non_trainable_weights)
-    return list(out.shape), trainable, frozen, None
+    return list(out.shape), weights_size(layer.trainable_weights), \
+        weights_size(layer.non_trainable_weights), None
+
+
+def weights_size(weights) -> int:
+    """How many numbers Keras variables hold (count_params() of a list of weights)."""
+    return sum(_size(w) for w in weights)
 
 
 def _size(weight) -> int:

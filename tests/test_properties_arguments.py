@@ -14,6 +14,7 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
+from conftest import weights_size
 from shapelint.analysis import analyse
 from shapelint.catalogue import CATALOGUES, lookup
 from shapelint.shapes import Shape
@@ -211,17 +212,8 @@ def real_keras(path):
             model = runpy.run_path(str(path))["model"]
     except ERRORS:
         return None
-
-    def size(weights):
-        total = 0
-        for w in weights:
-            n = 1
-            for d in w.shape:
-                n *= d
-            total += n
-        return total
-    return [(list(layer.output.shape), size(layer.trainable_weights),
-             size(layer.non_trainable_weights)) for layer in model.layers]
+    return [(list(layer.output.shape), weights_size(layer.trainable_weights),
+             weights_size(layer.non_trainable_weights)) for layer in model.layers]
 
 
 KERAS_PROFILE = settings(PROFILE, max_examples=40)

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 keras = pytest.importorskip("keras")
 
+from conftest import weights_size  # noqa: E402
 from shapelint.analysis import analyse  # noqa: E402
 
 PROFILE = settings(max_examples=25, deadline=None, derandomize=True, database=None,
@@ -170,16 +171,6 @@ def functional_source(head, chain) -> str:
            "model = keras.Model(inputs, x)\n"
 
 
-def _size(weights) -> int:
-    total = 0
-    for w in weights:
-        n = 1
-        for d in w.shape:
-            n *= d
-        total += n
-    return total
-
-
 def real_rows(path):
     """Keras's layers as (output shape, trainable, non-trainable), or the error it raises."""
     keras.backend.clear_session()
@@ -189,8 +180,8 @@ def real_rows(path):
             model = runpy.run_path(str(path))["model"]
     except (ValueError, TypeError, IndexError, ZeroDivisionError, RuntimeError) as error:
         return None, type(error).__name__
-    rows = [(list(layer.output.shape), _size(layer.trainable_weights),
-             _size(layer.non_trainable_weights))
+    rows = [(list(layer.output.shape), weights_size(layer.trainable_weights),
+             weights_size(layer.non_trainable_weights))
             for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     return rows, None
 
