@@ -75,10 +75,8 @@ def python_tree(source: str) -> ast.Module | None:
         return None
 
 
-def parse(source: str, checked: bool = False) -> cst.Module | None:
-    """libcst's tree, or None for text Python cannot parse (checked: CPython parsed it already)."""
-    if not checked and python_tree(source) is None:
-        return None
+def parse(source: str) -> cst.Module | None:
+    """libcst's tree of statements CPython has parsed already (python_tree), or None."""
     try:
         return cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
@@ -115,7 +113,7 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         return result
     text, numbers = index.source_of(order)
     firsts = index.firsts(order)
-    parsed = parse(text, checked=True)
+    parsed = parse(text)
     if parsed is None:
         return result
     interp = Interpreter(Frameworks(), limits)
@@ -158,7 +156,7 @@ def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> N
     candidates = [(name, value) for name, value in list(module.scope.vars.items())
                   if isinstance(value, Function) and value.module is module
                   and id(value.node) not in interp.called
-                  and module.reading.index.mentions_framework(name)]
+                  and name in module.reading.index.framework_names]
     # Model classes last to first: the model a file is about usually comes last and builds the
     # blocks defined above it, which then need no run of their own.
     candidates += reversed(interp.frameworks.model_classes(module.scope, module))

@@ -161,7 +161,8 @@ def from_table(table: dict, source: str, root: str) -> Config:
             warn(f"{source}: data-format must be one of {', '.join(DATA_FORMATS)}; ignored")
     if "budget" in get:
         settings["budget"] = _budget(get["budget"], source,
-                                     {f.name for f in fields(Limits) if f.type == "int"})
+                                     {f.name for f in fields(Limits)
+                                      if type(f.default) is int})
     return Config(**settings)
 
 

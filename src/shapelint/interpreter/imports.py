@@ -162,7 +162,7 @@ def parsed_part(path: str, order: list, text: str):
     if key in _PART_CACHE:
         return _PART_CACHE[key]
     from ..analysis import parse
-    return _remember(_PART_CACHE, key, parse(text, checked=True))
+    return _remember(_PART_CACHE, key, parse(text))
 
 
 # Helper modules inside modelled packages that are plain Python worth reading as text when

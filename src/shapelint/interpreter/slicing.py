@@ -120,7 +120,9 @@ class ModuleIndex:
         self._model_subclasses()
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
-        self._framework_names = None
+        # names of the functions worth running unasked (they mention a framework)
+        self.framework_names = {name for s in self.statements
+                                if s.framework or s.loads & FRAMEWORK_WORDS for name in s.binds}
         self.binders: dict[str, list[int]] = {}
         for i, s in enumerate(self.statements):
             for name in s.binds:
@@ -168,14 +170,6 @@ class ModuleIndex:
                     s.seed = True
                     model_classes |= s.binds
                     changed = True
-
-    def mentions_framework(self, name: str) -> bool:
-        """Does a statement binding name (a def) mention a framework name?"""
-        if self._framework_names is None:
-            self._framework_names = {bound for s in self.statements
-                                     if s.framework or s.loads & FRAMEWORK_WORDS
-                                     for bound in s.binds}
-        return name in self._framework_names
 
     def source_of(self, order: list[int]) -> tuple[str, list[int]]:
         """The source of the statements in order, and the original line of each of its lines."""
