@@ -10,6 +10,7 @@ from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import MUTATING, ExpressionsMixin
 from .imports import ImportsMixin, dotted
+from .positions import DEFINITIONS, definition_position, function_positions
 from .statements import RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 
@@ -60,7 +61,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         module.parts.append([MetadataWrapper(tree, unsafe_skip_copy=True), line_numbers, None])
         if firsts is not None and len(firsts) == len(tree.body):
             for statement, first in zip(tree.body, firsts):
-                module.tops[id(statement)] = [statement, first, None]
+                module.tops[id(statement)] = [statement, first, None, tree]
         saved = self._top
         self.module_stack.append(module)
         try:
@@ -179,29 +180,76 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         return self.position_in(self.current_module, node)
 
     def position_in(self, module, node) -> tuple[str, int, int]:
-        if module is not None and node is not None:
-            # Resolving positions costs a codegen of the tree: first try the one top-level
-            # statement the node is likely in (the node itself, the running function's, the
-            # running statement), then the whole parts.
-            tops = module.tops
-            for top in (tops.get(id(node)), self._top_record(module, self.current_top()),
-                        self._top_record(module, self._top)):
-                if top is None:
-                    continue
-                if top[2] is None:
-                    top[2] = MetadataWrapper(cst.Module(body=[top[0]]),
-                                             unsafe_skip_copy=True).resolve(PositionProvider)
-                if node in top[2]:
-                    start = top[2][node].start
-                    return module.path, top[1] + start.line - 1, start.column
-            for part in module.parts:
-                if part[2] is None:
-                    part[2] = part[0].resolve(PositionProvider)
-                if node in part[2]:
-                    start = part[2][node].start
-                    line = part[1][start.line - 1] if part[1] is not None else start.line
-                    return module.path, line, start.column
+        if module is None or node is None:
+            return "", 0, 0
+        # Resolving positions costs a codegen of the code around the node, so the smallest
+        # code likely to hold it goes first: a class or def statement's own line from CPython's
+        # tree; the running function; the top-level statement the node is likely in (the node
+        # itself, the running function's, the running statement); then the whole parts.
+        found = self._definition_position(module, node) if isinstance(node, DEFINITIONS) \
+            else None
+        found = found or self._position_in_function(module, node)
+        if found is not None:
+            return found
+        tops = module.tops
+        for top in (tops.get(id(node)), self._top_record(module, self.current_top()),
+                    self._top_record(module, self._top)):
+            if top is None:
+                continue
+            if top[2] is None:
+                alone = top[3].with_changes(body=[top[0]], header=[], footer=[])
+                top[2] = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
+            if node in top[2]:
+                start = top[2][node].start
+                return module.path, top[1] + start.line - 1, start.column
+        for part in module.parts:
+            if part[2] is None:
+                part[2] = part[0].resolve(PositionProvider)
+            if node in part[2]:
+                start = part[2][node].start
+                line = part[1][start.line - 1] if part[1] is not None else start.line
+                return module.path, line, start.column
         return "", 0, 0
+
+    def _definition_position(self, module, node) -> tuple[str, int, int] | None:
+        """A class or def statement's position, from CPython's parse of its top-level
+        statement (positions.py): the likely ones first, then every one read."""
+        known = module.definitions.get(id(node))
+        if known is None and module.reading is not None:
+            tree_at = module.reading.index.tree_at
+            candidates = [module.tops.get(id(node)), self._top_record(module, self.current_top()),
+                          self._top_record(module, self._top)]
+            for top in candidates + list(module.tops.values()):
+                found = definition_position(top[0], tree_at, top[1], node) if top else None
+                if found is not None:
+                    known = module.definitions[id(node)] = (module.path,) + found
+                    break
+        return known
+
+    def _position_in_function(self, module, node) -> tuple[str, int, int] | None:
+        """A node of the running function, from a codegen of that function alone."""
+        function = self.frames[-1][0] if self.frames else None
+        if function is None or function.module is not module or \
+                not isinstance(function.node, cst.FunctionDef):
+            return None
+        scoped = module.functions.get(id(function.node))
+        if scoped is None:
+            scoped = module.functions[id(function.node)] = self._function_positions(function)
+        positions, offset = scoped
+        if positions is None or node not in positions:
+            return None
+        start = positions[node].start
+        return module.path, start.line + offset, start.column
+
+    def _function_positions(self, function):
+        """libcst's positions of a function's nodes, and what turns their lines into the
+        file's; (None, 0) when they cannot be had alone."""
+        top = self._top_record(function.module, function.top)
+        where = self._definition_position(function.module, function.node) if top else None
+        positions = function_positions(top[3], top[0], function.node) if where else None
+        if positions is None or function.node not in positions:
+            return None, 0
+        return positions, where[1] - positions[function.node].start.line
 
     @staticmethod
     def _top_record(module, top):

@@ -30,6 +30,7 @@ import ast
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..vocabulary import (FRAMEWORK_WORDS, MODEL_BASES, MODEL_METHODS, NOT_MODELS,
                           TRAINING_METHODS, layer_names)
@@ -130,6 +131,7 @@ class ModuleIndex:
         self.stars = [i for i, s in enumerate(self.statements) if s.star]
         # `name = call(...)` at module level: what a claim in a comment may speak of
         self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
+        self._trees: dict = {}  # first line -> CPython's tree of that statement alone
 
     def _mutations(self, bound: set) -> None:
         """Close `later` and `reach` over calls: a function that calls one changing (reading)
@@ -176,6 +178,24 @@ class ModuleIndex:
         numbers = [n for i in order
                    for n in range(self.statements[i].first, self.statements[i].last + 1)]
         return self._text(numbers), numbers
+
+    def tree_at(self, first: int) -> ast.stmt | None:
+        """CPython's tree of the statement starting at line first, parsed alone (its lines
+        count from 1)."""
+        if first not in self._trees:
+            statement = self._starts.get(first)
+            tree = None
+            if statement is not None:
+                try:
+                    tree = ast.parse(self._text(range(statement.first, statement.last + 1)))
+                except (SyntaxError, ValueError):
+                    pass
+            self._trees[first] = tree.body[0] if tree is not None and tree.body else None
+        return self._trees[first]
+
+    @cached_property
+    def _starts(self) -> dict:
+        return {s.first: s for s in self.statements}
 
     def firsts(self, order: list[int]) -> list[int]:
         """The first line of each statement in order."""

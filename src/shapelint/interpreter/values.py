@@ -52,7 +52,10 @@ class UserModule:
     pending: dict = field(default_factory=dict)  # name -> deferred top-level import
     reading: Any = None  # slicing.Reading: the top-level statements read so far
     parts: list = field(default_factory=list)  # [MetadataWrapper, original line numbers, cache]
-    tops: dict = field(default_factory=dict)  # id(top statement) -> [node, first line, cache]
+    # id(top statement) -> [node, first line, positions cache, the part it was parsed in]
+    tops: dict = field(default_factory=dict)
+    definitions: dict = field(default_factory=dict)  # id(class or def node) -> its position
+    functions: dict = field(default_factory=dict)  # id(def node) -> (positions, line offset)
 
 
 @dataclass(eq=False)
