@@ -258,3 +258,86 @@ def test_a_big_file_parses_only_its_model(monkeypatch):
     assert sum(parsed) < len(model)  # the model's lines only, not the 3,000 helpers
     whole = [(d.code.code, d.line) for d in analyse(text, "big.py", WHOLE).diagnostics()]
     assert [(d.code.code, d.line) for d in analyse(text, "big.py").diagnostics()] == whole
+
+
+TABLE_OF_CLASSES = """
+    import torch.nn as nn
+
+
+    class Info:
+        def __init__(self, module_cls, inputs):
+            self.module_cls = module_cls
+            self.inputs = inputs
+
+
+    def inputs_linear():
+        return [(4, 3), (8, 2)]
+
+
+    TABLE = [Info(nn.Linear, inputs_linear), Info(nn.Conv2d, inputs_linear)]
+"""
+
+
+def test_a_table_of_layer_classes_handed_to_a_class_of_the_file_is_not_read(monkeypatch):
+    """torch's common_modules.py: a table naming every torch.nn class as data, for a class of
+    its own that never constructs one. Nothing there can carry a finding."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("libcst parsed a table that builds no model")
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    assert check_source(textwrap.dedent(TABLE_OF_CLASSES), "table.py") == []
+
+
+HANDED = {
+    "model.py": """
+        import torch.nn as nn
+
+
+        def mlp(layer, width):
+            return nn.Sequential(layer(4, width), nn.ReLU(), layer(width, 2))
+
+
+        class Net(nn.Module):
+            def __init__(self, layer):
+                super().__init__()
+                self.body = layer(2, 7)
+
+            def forward(self, x):
+                return self.body(x)
+
+
+        model = mlp(nn.Linear, 9)
+        other = Net(nn.Linear)
+    """,
+}
+
+
+def test_a_layer_class_handed_to_a_builder_of_the_file_is_read(tmp_path):
+    """Handed to a function or class that builds models (it names one), the class is built."""
+    path = write(tmp_path, HANDED)
+    real = real_params(tmp_path)
+    assert real == 4 * 9 + 9 + 9 * 2 + 2
+    assert real_params(tmp_path, name="other") == 2 * 7 + 7
+    totals = {g.entry: g.total for g in analyse(path.read_text(), str(path)).graphs()}
+    assert totals == {"model": real, "other": 2 * 7 + 7}
+
+
+def test_a_layer_class_handed_to_an_imported_builder_counts(tmp_path):
+    """An imported builder may build what it is handed: the statement is read."""
+    path = write(tmp_path, {
+        "builders.py": """
+            import torch.nn as nn
+
+
+            def mlp(layer, width):
+                return nn.Sequential(layer(4, width), nn.ReLU(), layer(width, 2))
+        """,
+        "model.py": """
+            from builders import mlp
+            import torch.nn as nn
+
+            model = mlp(nn.Linear, 9)
+        """})
+    real = real_params(tmp_path)
+    assert real == 4 * 9 + 9 + 9 * 2 + 2
+    [graph] = analyse(path.read_text(), str(path)).graphs()
+    assert (graph.entry, graph.total) == ("model", real)

@@ -6,10 +6,12 @@ libcst's cost) gives every top-level statement's lines, the names it binds and l
 module-level names it may change. From that:
 
 - the checked file runs its *seeds*, the statements that build, define, train or score a model
-  (vocabulary.py), plus every statement they depend on: those binding a name they load, those
-  that may change such a name (`CFG["w"] = 8`, `CFG.update(...)`, `register(CFG)`, a call of a
-  function whose body does so, a decorator that registers into it), and those that call or
-  configure a model read (`model = Net()`, `model.build(...)`);
+  (vocabulary.py; a layer class only handed to a class or function of the module that builds
+  no model, as in a table of test cases, does not count), plus every statement they depend
+  on: those binding a name they load, those that may change such a name (`CFG["w"] = 8`,
+  `CFG.update(...)`, `register(CFG)`, a call of a function whose body does so, a decorator
+  that registers into it), and those that call or configure a model read (`model = Net()`,
+  `model.build(...)`);
 - an imported module runs nothing until a name is asked of it, then that name's statements and
   their dependencies, the same way (a star import, one name at a time).
 
@@ -71,6 +73,9 @@ class Statement:
     seed: bool = False
     mentions: bool = False  # trains a model or defines a forward/call
     hits: set = field(default_factory=set)  # roots of the layer/loss names it uses
+    # callee -> roots of the layer names it only hands, uncalled, to that callee by name
+    # (`ModuleInfo(nn.Linear)`: a table of classes, constructed only if the callee does)
+    handed: dict = field(default_factory=dict)
     foreign_binds: set = field(default_factory=set)  # names it binds to something not a layer
     is_class: bool = False
     model_class: bool = False  # derives from a model base, or defines forward/call
@@ -118,7 +123,8 @@ class ModuleIndex:
                 s.seed = s.model_class or s.adds_layers or layers
             else:
                 s.seed = s.mentions or layers
-        self._model_subclasses()
+        while self._model_subclasses() | self._handed_layers(foreign, plain):
+            pass  # each may make seeds the other follows
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
         # names of the functions worth running unasked (they mention a framework)
@@ -161,17 +167,29 @@ class ModuleIndex:
                 s.touches |= s.later  # its lambdas and nested functions
             s.touches &= bound
 
-    def _model_subclasses(self) -> None:
+    def _model_subclasses(self) -> bool:
         """A class deriving from a model class of this module is a model class too."""
         model_classes = {name for s in self.statements if s.seed for name in s.binds}
-        changed = True
-        while changed:
-            changed = False
-            for s in self.statements:
-                if not s.seed and s.bases & model_classes:
-                    s.seed = True
-                    model_classes |= s.binds
-                    changed = True
+        changed = False
+        for s in self.statements:
+            if not s.seed and s.bases & model_classes:
+                s.seed = changed = True
+        return changed
+
+    def _handed_layers(self, foreign: set, plain: set) -> bool:
+        """A layer class handed uncalled to a class or function of this module is built only
+        if that callee builds it, and a callee that builds layers names one (or a model base,
+        a forward) itself, so it is read for itself: `ModuleInfo(nn.Linear, ...)` in a table of
+        hundreds does not make the table a seed. Handed to anything else (an imported
+        builder), it counts as named."""
+        local = {name for s in self.statements if s.is_definition for name in s.binds} - plain
+        seeds = {name for s in self.statements if s.seed for name in s.binds}
+        changed = False
+        for s in self.statements:
+            if not s.seed and any(roots - foreign and (callee not in local or callee in seeds)
+                                  for callee, roots in s.handed.items()):
+                s.seed = changed = True
+        return changed
 
     def source_of(self, order: list[int]) -> tuple[str, list[int]]:
         """The source of the statements in order, and the original line of each of its lines."""
@@ -280,6 +298,8 @@ def _merge(into: Statement, other: Statement) -> None:
     for name in ("binds", "loads", "reach", "touches", "later", "untracked_imports", "eager",
                  "bases", "calls", "passed", "later_passed", "hits", "foreign_binds"):
         getattr(into, name).update(getattr(other, name))
+    for callee, roots in other.handed.items():
+        into.handed.setdefault(callee, set()).update(roots)
     into.is_definition = into.is_definition and other.is_definition
     into.imports = into.imports and other.imports
     into.assigns_call |= other.assigns_call
@@ -323,9 +343,9 @@ def _describe(node: ast.stmt) -> Statement:
             for part in node.body:
                 if not isinstance(part, _FUNCTIONS) or part.name in ("__init__", "build"):
                     s.adds_layers |= _scan(part, scratch, set(), set(), scratch.hits, top=False)
-            s.hits = scratch.hits  # only these count for a class
+            s.hits, s.handed = scratch.hits, scratch.handed  # only these count for a class
         else:
-            s.hits = set()
+            s.hits, s.handed = set(), {}
     return s
 
 
@@ -372,15 +392,16 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
     vocabulary = layer_names()
     mentions = False
     load, name_type, attribute_type = ast.Load, ast.Name, ast.Attribute
-    todo = [(root, False)]
+    todo = [(root, False, None)]  # (node, inside a nested scope, the callee it is handed to)
     while todo:
-        node, inner = todo.pop()
+        node, inner, callee = todo.pop()
         kind = type(node)
         if kind is name_type:
             if type(node.ctx) is load:
                 s.loads.add(node.id)
                 if node.id in vocabulary and node.id[:1].isupper():
-                    hits.add(node.id)
+                    _add_root(node, hits if callee is None else
+                              s.handed.setdefault(callee, set()))
             elif top and not inner:
                 s.binds.add(node.id)
             continue
@@ -390,7 +411,8 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
                 if attr in FRAMEWORK_WORDS:
                     s.framework = True
                 if attr in vocabulary and attr[:1].isupper():
-                    _add_root(node.value, hits)
+                    _add_root(node.value, hits if callee is None else
+                              s.handed.setdefault(callee, set()))
                 elif attr in TRAINING_METHODS and not (
                         type(node.value) is name_type and node.value.id in NOT_MODELS):
                     mentions = True
@@ -415,6 +437,12 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
                     _add_root(arg, passed)
                 for keyword in node.keywords:
                     _add_root(keyword.value, passed)
+            # what a call hands a callee named in this module is that callee's to construct
+            handed_to = func.id if type(func) is name_type else None
+            todo.append((func, inner, callee))
+            todo.extend((arg, inner, handed_to) for arg in node.args)
+            todo.extend((keyword.value, inner, handed_to) for keyword in node.keywords)
+            continue
         elif kind is ast.AugAssign:
             _add_root(node.target, changes)
         elif kind is ast.Global or kind is ast.Nonlocal:
@@ -426,12 +454,12 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
                 if node is not root and kind is not ast.ClassDef and node.name in MODEL_METHODS:
                     mentions = True
             for child in ast.iter_child_nodes(node):
-                todo.append((child, True))
+                todo.append((child, True, callee))
             continue
         elif (kind is ast.Import or kind is ast.ImportFrom) and top and not inner:
             _imports(node, s)
         for child in ast.iter_child_nodes(node):
-            todo.append((child, inner))
+            todo.append((child, inner, callee))
     return mentions
 
 
