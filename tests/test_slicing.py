@@ -341,3 +341,45 @@ def test_a_layer_class_handed_to_an_imported_builder_counts(tmp_path):
     assert real == 4 * 9 + 9 + 9 * 2 + 2
     [graph] = analyse(path.read_text(), str(path)).graphs()
     assert (graph.entry, graph.total) == ("model", real)
+
+
+def test_statements_handing_attributes_of_a_framework_module_are_not_followed(monkeypatch):
+    """torch/_decomp/decompositions.py: `aten = torch.ops.aten`, then hundreds of functions
+    registered with `@register(aten.some_op)`. Handing aten.some_op to a call may change it in
+    Python, but aten is torch's, whose state the analysis does not keep: those statements
+    cannot change what a model sees, so they are not read (they were, every one)."""
+    model = textwrap.dedent("""
+        import torch
+        import torch.nn as nn
+
+        aten = torch.ops.aten
+        REGISTRY = {}
+
+
+        def register(op):
+            def wrap(fn):
+                REGISTRY[op] = fn
+                return fn
+            return wrap
+
+
+        def safe_softmax(x):
+            return aten.softmax(x) if x.ndim else torch.softmax(x, -1)
+
+
+        model = nn.Sequential(nn.Linear(10, 3), nn.Linear(4, 2))
+    """)
+    registered = "".join(f"\n\n@register(aten.op_{i})\ndef op_{i}(x):\n    return x * {i}\n"
+                         for i in range(300))
+    text = model + registered
+    parsed = []
+    original = libcst.parse_module
+
+    def counted(source, *args, **kwargs):
+        parsed.append(len(source))
+        return original(source, *args, **kwargs)
+    monkeypatch.setattr(libcst, "parse_module", counted)
+    found = [(d.code.code, d.line) for d in analyse(text, "ops.py").diagnostics()]
+    assert ("SHP101", text[:text.index("nn.Linear(4, 2)")].count("\n") + 1) in found
+    assert sum(parsed) < len(model)
+    assert found == [(d.code.code, d.line) for d in analyse(text, "ops.py", WHOLE).diagnostics()]

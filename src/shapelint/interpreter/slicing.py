@@ -60,6 +60,7 @@ class Statement:
     touches: set = field(default_factory=set)  # names it may change when it runs
     later: set = field(default_factory=set)  # names a call of what it defines may change
     untracked_imports: set = field(default_factory=set)
+    alias_of: str | None = None  # `aten = torch.ops.aten`: the root of the attribute chain
     eager: set = field(default_factory=set)  # names a def/class statement reads as it runs
     bases: set = field(default_factory=set)  # a class's base names
     calls: set = field(default_factory=set)  # names it calls, or calls a method of
@@ -96,9 +97,7 @@ class ModuleIndex:
             else:
                 self.statements.append(statement)
         bound = {name for s in self.statements for name in s.binds}
-        only_imported = {name for s in self.statements for name in s.untracked_imports}
-        only_imported -= {name for s in self.statements if not s.untracked_imports
-                          for name in s.binds}
+        only_imported = _untracked(self.statements)
         self.tracked = bound - only_imported  # names whose values a statement might change
         # names of values (not functions, classes or modules): a statement that uses one may
         # change it (`setup(CFG)`); a function or class is changed only by name (`Net.x = 1`)
@@ -323,6 +322,12 @@ def _describe(node: ast.stmt) -> Statement:
         s.mentions = _scan(node, s, s.touches, s.passed, s.hits, top=True)
         s.assigns_call = isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
             node.value, ast.Call)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Attribute):
+            chain = node.value
+            while isinstance(chain, ast.Attribute):
+                chain = chain.value
+            s.alias_of = chain.id if isinstance(chain, ast.Name) else None
         return s
     s.binds.add(node.name)
     eager = Statement(0, 0)  # what runs as the statement itself runs
@@ -347,6 +352,25 @@ def _describe(node: ast.stmt) -> Statement:
         else:
             s.hits, s.handed = set(), {}
     return s
+
+
+def _untracked(statements: list) -> set:
+    """Names bound only to modules we do not read (`import torch`) or attributes of them
+    (`aten = torch.ops.aten`): the interpreter's values for them are references whose state it
+    does not keep, so no statement can change what a model built from them sees."""
+    untracked: set = set()
+    changed = True
+    while changed:
+        changed = False
+        candidates = {name for s in statements for name in s.untracked_imports}
+        candidates |= {name for s in statements if s.alias_of in untracked for name in s.binds}
+        ruled_out = {name for s in statements
+                     if not s.untracked_imports and s.alias_of not in untracked
+                     for name in s.binds}
+        found = candidates - ruled_out
+        if found != untracked:
+            untracked, changed = found, True
+    return untracked
 
 
 def _imports(node, s: Statement) -> None:
