@@ -383,3 +383,31 @@ def test_statements_handing_attributes_of_a_framework_module_are_not_followed(mo
     assert ("SHP101", text[:text.index("nn.Linear(4, 2)")].count("\n") + 1) in found
     assert sum(parsed) < len(model)
     assert found == [(d.code.code, d.line) for d in analyse(text, "ops.py", WHOLE).diagnostics()]
+
+
+PLAIN_CALL = """
+    import torch
+
+
+    class Runner:
+        def call(self, fn):
+            return fn()
+
+
+    def get_code(fn):
+        class DummyModule:
+            def call(self, *args):
+                pass
+
+        return torch.compile(fn), DummyModule()
+"""
+
+
+def test_a_call_or_forward_of_a_class_deriving_from_nothing_is_no_model(monkeypatch):
+    """torch/_inductor/utils.py's get_code defines a DummyModule whose method is named call:
+    a class deriving from nothing is neither an nn.Module nor a Keras layer, whatever its
+    methods are named (it made the function a seed, and reading it read 179 KB of imports)."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("libcst parsed a file with no model")
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    assert check_source(textwrap.dedent(PLAIN_CALL), "runner.py") == []

@@ -10,7 +10,7 @@ from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import MUTATING, ExpressionsMixin
 from .imports import ImportsMixin, dotted
-from .positions import DEFINITIONS, definition_position, function_positions
+from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
 from .statements import RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 
@@ -236,7 +236,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         if scoped is None:
             scoped = module.functions[id(function.node)] = self._function_positions(function)
         positions, offset = scoped
-        if positions is None or node not in positions:
+        if positions is None or not starts_inside(positions, function.node, node):
             return None
         start = positions[node].start
         return module.path, start.line + offset, start.column

@@ -42,8 +42,9 @@ def definition_position(top: cst.CSTNode, tree_at, first: int,
 def function_positions(part: cst.Module, top: cst.CSTNode, function: cst.FunctionDef):
     """libcst's positions of the nodes of function (inside top, a top-level statement of the
     module part), from a codegen of top cut down to the blocks that lead to function: columns
-    as in the file, lines counted from a start of their own. None when function is not
-    reached through bodies alone."""
+    as in the file, lines counted from a start of their own (what is kept around function has
+    positions too: starts_inside tells them apart). None when function is not reached through
+    bodies alone."""
     steps = _path(top, function)
     if steps is None:
         return None
@@ -59,14 +60,19 @@ def function_positions(part: cst.Module, top: cst.CSTNode, function: cst.Functio
     for parent in reversed(chain):  # the same header lines and indents, one child per block
         node = parent.with_changes(body=parent.body.with_changes(body=[node]))
     cut = part.with_changes(body=[node], header=[], footer=[])
-    positions = MetadataWrapper(cut, unsafe_skip_copy=True).resolve(PositionProvider)
-    # only the function's own nodes: the headers above it sit on lines of their own here
-    inside, todo = {}, [function]
-    while todo:
-        node = todo.pop()
-        inside[node] = positions[node]
-        todo.extend(node.children)
-    return inside
+    return MetadataWrapper(cut, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def starts_inside(positions, function: cst.FunctionDef, node) -> bool:
+    """Whether node, positioned by function_positions, is function's own: what is cut around
+    it (headers above, else-branches below) starts before its first decorator (or its def) or
+    after its end; every node of it starts between."""
+    if node not in positions:
+        return False
+    first = function.decorators[0] if function.decorators else function
+    start, end = positions[node].start, positions[function].end
+    return (positions[first].start.line, positions[first].start.column) <= (
+        start.line, start.column) <= (end.line, end.column)
 
 
 def _path(top, node) -> list[tuple[int, int]] | None:

@@ -179,14 +179,16 @@ class ModuleIndex:
         """A layer class handed uncalled to a class or function of this module is built only
         if that callee builds it, and a callee that builds layers names one (or a model base,
         a forward) itself, so it is read for itself: `ModuleInfo(nn.Linear, ...)` in a table of
-        hundreds does not make the table a seed. Handed to anything else (an imported
-        builder), it counts as named."""
+        hundreds does not make the table a seed. Nor does one only tested (isinstance) or
+        annotated. Handed to anything else (an imported builder), it counts as named."""
         local = {name for s in self.statements if s.is_definition for name in s.binds} - plain
         seeds = {name for s in self.statements if s.seed for name in s.binds}
         changed = False
         for s in self.statements:
-            if not s.seed and any(roots - foreign and (callee not in local or callee in seeds)
-                                  for callee, roots in s.handed.items()):
+            if not s.seed and any(
+                    roots - foreign and callee not in _INERT_CALLEES and (
+                        callee not in local or callee in seeds)
+                    for callee, roots in s.handed.items()):
                 s.seed = changed = True
         return changed
 
@@ -339,7 +341,7 @@ def _describe(node: ast.stmt) -> Statement:
     if isinstance(node, ast.ClassDef):
         s.is_class = True
         s.bases = {_last_name(b) for b in node.bases} - {None}
-        s.model_class = bool(s.bases & MODEL_BASES) or any(
+        s.model_class = bool(s.bases & MODEL_BASES) or bool(s.bases - {"object"}) and any(
             isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
         if not s.model_class and s.bases - {"object"}:
             # a subclass of an imported model that adds layers as torch and Keras build them;
@@ -415,6 +417,7 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
     model or defines a forward/call (vocabulary.py)."""
     vocabulary = layer_names()
     mentions = False
+    plain_methods: set = set()  # ids of the methods of nested classes that derive from nothing
     load, name_type, attribute_type = ast.Load, ast.Name, ast.Attribute
     todo = [(root, False, None)]  # (node, inside a nested scope, the callee it is handed to)
     while todo:
@@ -469,16 +472,26 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
             continue
         elif kind is ast.AugAssign:
             _add_root(node.target, changes)
+        elif kind is ast.arg or kind is ast.AnnAssign:
+            # an annotation names a class without constructing it
+            for child in ast.iter_child_nodes(node):
+                todo.append((child, inner, ANNOTATION if child is node.annotation else callee))
+            continue
         elif kind is ast.Global or kind is ast.Nonlocal:
             changes.update(node.names)
         elif kind in _NESTED:
             if kind is not ast.Lambda and kind not in _COMPREHENSIONS:
                 if top and not inner:
                     s.binds.add(node.name)
-                if node is not root and kind is not ast.ClassDef and node.name in MODEL_METHODS:
+                if node is not root and kind is not ast.ClassDef and \
+                        node.name in MODEL_METHODS and id(node) not in plain_methods:
                     mentions = True
+                if kind is ast.ClassDef and not {_last_name(b) for b in node.bases} - {"object"}:
+                    # a class deriving from nothing is no model, whatever its methods are named
+                    plain_methods.update(id(b) for b in node.body if isinstance(b, _FUNCTIONS))
+            returns = getattr(node, "returns", None)
             for child in ast.iter_child_nodes(node):
-                todo.append((child, True, callee))
+                todo.append((child, True, ANNOTATION if child is returns else callee))
             continue
         elif (kind is ast.Import or kind is ast.ImportFrom) and top and not inner:
             _imports(node, s)
@@ -488,6 +501,9 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
 
 
 _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
+# Where a layer class is named without being constructed: an annotation, isinstance's test.
+ANNOTATION = "<annotation>"
+_INERT_CALLEES = frozenset({ANNOTATION, "isinstance", "issubclass"})
 
 
 def _add_root(node, into: set) -> None:
