@@ -411,3 +411,20 @@ def test_a_call_or_forward_of_a_class_deriving_from_nothing_is_no_model(monkeypa
         raise AssertionError("libcst parsed a file with no model")
     monkeypatch.setattr(libcst, "parse_module", refuse)
     assert check_source(textwrap.dedent(PLAIN_CALL), "runner.py") == []
+
+
+ONLY_NAMED = """
+    import torch.nn as nn
+
+
+    def describe(m: nn.Linear) -> nn.Conv2d:
+        kind: nn.Module = type(m)
+        return isinstance(m, nn.Linear) or issubclass(kind, nn.Conv2d)
+"""
+
+
+def test_a_layer_class_only_annotated_or_tested_is_not_constructed(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("libcst parsed a file that constructs nothing")
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    assert check_source(textwrap.dedent(ONLY_NAMED), "describe.py") == []
