@@ -488,3 +488,50 @@ def test_a_claim_in_torchvision_alexnet(claim, fires):
     assert len(found) == fires
     if fires:
         assert found[0].data["params_built"] == real == 61_100_840
+
+
+NETS = """\
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.fc(x)
+"""
+
+
+@pytest.mark.parametrize("model_file", [
+    # beside a module-level statement that builds an imported class
+    "import torch\nfrom nets import Net\n\nmodel = Net()  # 1.2M params\n",
+    # in the builder function that statement runs
+    "import torch\nfrom nets import Net\n\n\ndef build():\n    return Net()  # 1.2M params\n\n\n"
+    "def unrelated():\n    return 3\n\n\nmodel = build()\n",
+])
+def test_a_claim_about_a_model_of_an_imported_class(tmp_path, model_file):
+    """Only the module-level statements a claim can speak of are read for claims (those it
+    sits beside or above, or whose functions hold it); these two are."""
+    torch = pytest.importorskip("torch")
+    built = sum(p.numel() for p in torch.nn.Linear(4, 3).parameters())
+    (tmp_path / "nets.py").write_text(NETS)
+    path = tmp_path / "model.py"
+    path.write_text(model_file)
+    [d] = [d for d in check_source(model_file, str(path)) if d.code.code == "SHP209"]
+    assert d.line == model_file[:model_file.index("# 1.2M")].count("\n") + 1
+    assert d.data["params_built"] == built == 15
+
+
+def test_a_claim_shaped_comment_far_from_a_statement_does_not_read_it(monkeypatch):
+    """torch's cpp_gemm_template.py: '# WOQ INT4 weights are reordered...' passes the cheap
+    gate, and used to have every module-level `name = call(...)` read (100 KB of imports)."""
+    import libcst
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("libcst parsed a statement no claim speaks of")
+    monkeypatch.setattr(libcst, "parse_module", refuse)
+    source = ("import logging\nimport torch\n\nlog = logging.getLogger(__name__)\n" +
+              "\n" * 10 + "# INT4 weights are reordered here\nX = 1\n")
+    assert check_source(source, "kernels.py") == []

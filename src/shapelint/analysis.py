@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from .checks import check_graph
-from .claims import check_claims, might_claim
+from .claims import check_claims, claim_comment_lines, claim_near, might_claim
 from .edges import check_edges
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
@@ -66,6 +66,15 @@ class FileAnalysis:
         return sorted(unique.values(), key=lambda d: (d.line, d.column, d.code.code))
 
 
+def _claimable(index: ModuleIndex, lines: set[int] | None) -> list[int]:
+    """The module-level `name = call(...)` statements a claim on lines may speak of: one
+    beside or above the statement, or in a function or class it runs (the model's own line)."""
+    statements = index.statements
+    near = {i for i, s in enumerate(statements) if claim_near(lines, s.first, s.last)}
+    claimed = {name for i in near if statements[i].is_definition for name in statements[i].binds}
+    return [i for i in index.module_level if i in near or statements[i].reach & claimed]
+
+
 def python_tree(source: str) -> ast.Module | None:
     """CPython's own tree, or None for text Python itself cannot parse. It refuses nesting that
     would overflow the native libcst parser's stack, and costs about a tenth of libcst's parse."""
@@ -102,7 +111,7 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         if whole_file or not limits.slicing:
             statements = index.everything
         elif might_claim(source):  # a claim may speak of a model bound at module level
-            statements = index.seeds + index.module_level
+            statements = index.seeds + _claimable(index, claim_comment_lines(source))
         else:
             statements = index.seeds
         if not statements and discover:

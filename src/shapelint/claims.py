@@ -53,6 +53,24 @@ def might_claim(source: str) -> bool:
     return bool(_CLAIM_SHAPED.search("\n".join(_PROSE.findall(source))))
 
 
+def claim_comment_lines(source: str) -> set[int] | None:
+    """The lines of the comments that may hold a claim, for telling which module-level
+    statements a claim may speak of (its own lines, or the comment block up to _ABOVE lines
+    above it); None when a docstring may hold one (a module docstring speaks of any model)."""
+    lines = set()
+    for match in _PROSE.finditer(source):
+        if _CLAIM_SHAPED.search(match.group()):
+            if not match.group().startswith("#"):
+                return None
+            lines.add(source.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def claim_near(lines: set[int] | None, first: int, last: int) -> bool:
+    """Could a claim on one of lines speak of the statement spanning first..last?"""
+    return lines is None or any(first - _ABOVE <= line <= last for line in lines)
+
+
 @dataclass(frozen=True)
 class Text:
     """A comment or docstring: its text, and where it starts in the file."""
