@@ -535,3 +535,31 @@ def test_a_claim_shaped_comment_far_from_a_statement_does_not_read_it(monkeypatc
     source = ("import logging\nimport torch\n\nlog = logging.getLogger(__name__)\n" +
               "\n" * 10 + "# INT4 weights are reordered here\nX = 1\n")
     assert check_source(source, "kernels.py") == []
+
+
+def test_a_big_file_is_not_tokenized_for_claims_far_from_its_models(monkeypatch):
+    """torch's distributed_test.py: one class of 10,000 lines whose test comments say 'check
+    two model parameters over 5 iterations'. Claims are read only around a model (its
+    function, its class, the comment block above), so none of those comments can be one; the
+    file is not tokenized (0.4 s of its check). A claim inside the model's function still is."""
+    torch = pytest.importorskip("torch")
+    from shapelint import claims
+    calls = []
+    original = claims.tokenize.generate_tokens
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(claims.tokenize, "generate_tokens", counted)
+    far = ("import torch.nn as nn\n\n\n"
+           "def test_sync():\n    # check two model parameters over 5 iterations\n" +
+           "    x = 1\n" * 8 + "    return x\n\n\n"
+           "def build():\n    model = nn.Sequential(nn.Linear(4, 3))\n    return model\n\n\n"
+           "model = build()\n")
+    assert [d for d in check_source(far, "tests.py") if d.code.code == "SHP209"] == []
+    assert calls == []
+    near = far.replace("model = nn.Sequential", "# 1.2M params\n    model = nn.Sequential")
+    [d] = [d for d in check_source(near, "tests.py") if d.code.code == "SHP209"]
+    built = sum(p.numel() for p in torch.nn.Linear(4, 3).parameters())
+    assert d.data["params_built"] == built == 15
+    assert calls

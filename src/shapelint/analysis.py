@@ -33,6 +33,7 @@ class FileAnalysis:
     models: list = field(default_factory=list)  # (entry name, model object)
     notes: list = field(default_factory=list)  # SHP9xx diagnostics
     source: str = ""  # the file's text (SHP209 reads its comments and docstrings)
+    tree: ast.Module | None = None  # CPython's tree of it
 
     def graphs(self, override: Shape | None = None, per_entry: dict | None = None
                ) -> list[ModelGraph]:
@@ -57,7 +58,7 @@ class FileAnalysis:
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(_internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]
-        for d in judged + check_claims(self.source, here, built):
+        for d in judged + check_claims(self.source, here, built, self.tree):
             if os.path.abspath(d.path) == here:
                 found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path))
         found.extend(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path)
@@ -101,7 +102,7 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     reads every statement (`summary` and `confirm` list every model a file binds); tree is
     CPython's tree of source when the caller (flake8) has it already."""
     result = FileAnalysis(path, source=source)
-    tree = tree if tree is not None else python_tree(source)
+    tree = result.tree = tree if tree is not None else python_tree(source)
     if tree is None:
         return result
     limits = limits or Limits()

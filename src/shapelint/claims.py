@@ -93,20 +93,67 @@ class Text:
         return out
 
 
-def check_claims(source: str, path: str, built: list) -> list[Diagnostic]:
-    """SHP209 findings; built holds (model, graph, the graph's diagnostics) for each model."""
+def check_claims(source: str, path: str, built: list,
+                 tree: ast.Module | None = None) -> list[Diagnostic]:
+    """SHP209 findings; built holds (model, graph, the graph's diagnostics) for each model;
+    tree is CPython's tree of source, when the caller has it."""
     built = [b for b in built if b[1].path == path]  # models this file makes
     if not any(graph.total is not None for _, graph, _ in built) or \
             not might_claim(source):
         return []
     try:
-        return _check(source, path, built)
+        tree = tree or ast.parse(source)
+        if not _within_reach(source, tree, built, claim_comment_lines(source)):
+            return []
+        return _check(source, path, built, tree)
     except Exception:  # noqa: BLE001 - a claim check never costs the file its other findings
         return []
 
 
-def _check(source: str, path: str, built: list) -> list[Diagnostic]:
-    source_map = SourceMap(source)
+def _within_reach(source: str, tree: ast.Module, built: list, lines: set[int] | None) -> bool:
+    """Could a claim on lines be read as speaking of a model built? Every place a claim is
+    read from lies in the function that makes the model (else the statement that does), or in
+    its class's definition, or in the comment block above one of them (the module docstring
+    makes lines None). Tokenizing a large file's comments costs more than the rest of its
+    check, and test suites mention parameters in comments far from any model."""
+    if lines is None:
+        return True
+    for model, graph, _ in built:
+        spans = [_reach_of(tree, graph.line, _FUNCTIONS)] if graph.line else []
+        instance = getattr(model, "root", None) or getattr(model, "instance", None)
+        name = getattr(getattr(instance, "cls", None), "name", None)
+        if name:
+            for match in re.finditer(rf"^[ \t]*class[ \t]+{re.escape(name)}\b", source,
+                                     re.MULTILINE):
+                line = source.count("\n", 0, match.start()) + 1
+                spans.append(_reach_of(tree, line, ast.ClassDef))
+        if any(span and claim_near(lines, *span) for span in spans):
+            return True
+    return False
+
+
+def _reach_of(tree: ast.Module, line: int, kind) -> tuple[int, int] | None:
+    """The lines of the innermost definition of a kind holding line, else of the innermost
+    statement holding it."""
+    found, innermost, statements = None, None, tree.body
+    while statements:
+        node = next((n for n in statements
+                     if _first_line(n) <= line <= (n.end_lineno or n.lineno)), None)
+        if node is None:
+            break
+        innermost = node
+        if isinstance(node, kind):
+            found = node
+        statements = [child for field in ("body", "orelse", "finalbody")
+                      for child in getattr(node, field, None) or ()] + [
+            child for part in (getattr(node, "handlers", None) or []) +
+            (getattr(node, "cases", None) or []) for child in part.body]
+    node = found or innermost
+    return (_first_line(node), node.end_lineno or node.lineno) if node is not None else None
+
+
+def _check(source: str, path: str, built: list, tree: ast.Module) -> list[Diagnostic]:
+    source_map = SourceMap(source, tree)
     owners = [_owner_of(source_map, model, graph) for model, graph, _ in built]
     out, seen = [], set()
     freezes = bool(_FREEZES.search(source))
@@ -129,8 +176,8 @@ def _check(source: str, path: str, built: list) -> list[Diagnostic]:
 class SourceMap:
     """The file's comments by line, its definitions with their line spans, its docstrings."""
 
-    def __init__(self, source: str):
-        self.tree = ast.parse(source)
+    def __init__(self, source: str, tree: ast.Module | None = None):
+        self.tree = tree or ast.parse(source)
         self.source = source
         self.lines = source.split("\n")  # as ast numbers lines (splitlines() also splits at \f)
         self.comments: dict[int, tuple[int, str]] = {}  # line -> (col, text after '#')
