@@ -143,7 +143,7 @@ def test_config_is_frozen_and_parses_shapes():
         config.select = ()
     assert parse_dims("None,227,227,3") == (None, 227, 227, 3)
     assert parse_dims([1, "a"]) is None and parse_dims([3]) is None
-    assert Config().limits().steps == 250_000
+    assert Config().limits().steps == 200_000
 
 
 def flake8(cwd, *args):

@@ -45,7 +45,7 @@ ALLOWED_NOTES: dict[str, str] = {
     "sympy/printing/tests/test_pycode.py":
         "a sympy test: inside site-packages, sympy is the file's own package, so its sibling "
         "modules are read as user code, and running sympy's symbols() and printers on them takes "
-        "more than the 250,000 analysis steps; SHP902 says so, as designed",
+        "more than the 200,000 analysis steps; SHP902 says so, as designed",
 }
 
 

@@ -6,7 +6,7 @@ and CLI flags, in that order of precedence (the later overrides the earlier).
 select = ["SHP1", "SHP2"]
 ignore = ["SHP201"]
 data-format = "channels_last"       # Keras's default image_data_format
-budget = 250000                     # analysis steps per file (or a table of Limits fields)
+budget = 200000                     # analysis steps per file (or a table of Limits fields)
 
 [tool.shapelint.per-file-ignores]
 "tests/*" = ["SHP2"]
