@@ -117,3 +117,18 @@ def real_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tup
     if isinstance(out, tuple):
         out = out[0]
     return list(out.shape), sum(p.numel() for p in module.parameters()), None
+
+
+@pytest.fixture
+def libcst_parses(monkeypatch) -> list:
+    """The length of each source libcst parses while the test runs: what reading only a
+    model's statements (interpreter/slicing.py) is measured by."""
+    import libcst
+    parsed: list = []
+    original = libcst.parse_module
+
+    def counted(source, *args, **kwargs):
+        parsed.append(len(source))
+        return original(source, *args, **kwargs)
+    monkeypatch.setattr(libcst, "parse_module", counted)
+    return parsed
