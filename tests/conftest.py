@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import os
+import pathlib
+import subprocess
+import sys
+import zipfile
 
 import pytest
 
@@ -132,3 +136,27 @@ def libcst_parses(monkeypatch) -> list:
         return original(source, *args, **kwargs)
     monkeypatch.setattr(libcst, "parse_module", counted)
     return parsed
+
+
+TORCHVISION_CACHE = pathlib.Path(__file__).resolve().parent.parent / ".cache" / "torchvision-0.28.0"
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> pathlib.Path:
+    """torchvision 0.28.0's models package, as text: $SHAPELINT_TORCHVISION, or the wheel
+    downloaded from PyPI once (never installed: it does not import beside the CPU torch)."""
+    given = os.environ.get("SHAPELINT_TORCHVISION")
+    if given:
+        return pathlib.Path(given) / "torchvision" / "models"
+    cache = TORCHVISION_CACHE
+    if not (cache / "torchvision" / "models").is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
+        download = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
+             "torchvision==0.28.0"], capture_output=True, text=True)
+        wheels = list(cache.glob("torchvision-0.28.0-*.whl"))
+        if download.returncode or not wheels:
+            pytest.skip(f"torchvision 0.28.0 could not be downloaded: {download.stderr[-200:]}")
+        with zipfile.ZipFile(wheels[0]) as wheel:
+            wheel.extractall(cache, [n for n in wheel.namelist() if n.endswith(".py")])
+    return cache / "torchvision" / "models"

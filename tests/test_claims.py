@@ -463,25 +463,16 @@ def test_lines_are_counted_as_python_counts_them(newline, feed):
     assert d.line == 3 + feed.count("\n")
 
 
-def _torchvision_models() -> pathlib.Path:
-    import os
-    given = os.environ.get("SHAPELINT_TORCHVISION")
-    base = pathlib.Path(given) if given else ROOT / ".cache" / "torchvision-0.28.0"
-    if not (base / "torchvision" / "models" / "alexnet.py").is_file():
-        pytest.skip("torchvision sources absent (tests/test_torchvision.py downloads them)")
-    return base / "torchvision" / "models"
-
-
 @pytest.mark.parametrize("claim,fires", [("about 61.1M parameters", False),
                                          ("61,100,840 parameters", False),
                                          ("about 50M parameters", True)])
-def test_a_claim_in_torchvision_alexnet(claim, fires):
+def test_a_claim_in_torchvision_alexnet(claim, fires, models_dir):
     """torchvision's own AlexNet (read as text) with a claim in its class docstring, against
     the count torch builds (tests/data/torchvision_truth.json, recorded from torch)."""
     import json
     real = json.loads((ROOT / "tests" / "data" / "torchvision_truth.json").read_text())[
         "alexnet.py::AlexNet()"]["params"]
-    source = (_torchvision_models() / "alexnet.py").read_text()
+    source = (models_dir / "alexnet.py").read_text()
     source = source.replace("class AlexNet(nn.Module):\n",
                             f'class AlexNet(nn.Module):\n    """AlexNet, {claim}."""\n\n', 1)
     found = _found(source)

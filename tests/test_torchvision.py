@@ -4,11 +4,7 @@ tests/data/torchvision_truth.json by tests/torchvision_truth.py."""
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import subprocess
-import sys
-import zipfile
 
 import pytest
 
@@ -17,28 +13,8 @@ from shapelint.cli import parse_shape
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TRUTH = json.loads((ROOT / "tests" / "data" / "torchvision_truth.json").read_text())
-CACHE = ROOT / ".cache" / "torchvision-0.28.0"
 # Entries shapelint cannot yet read to the end; each must print "unknown", never a number.
 KNOWN_GAPS = {"regnet.py", "maxvit.py"}  # regnet computes its widths with torch ops
-
-
-@pytest.fixture(scope="session")
-def models_dir() -> pathlib.Path:
-    """The torchvision sources: $SHAPELINT_TORCHVISION, or the wheel downloaded from PyPI."""
-    given = os.environ.get("SHAPELINT_TORCHVISION")
-    if given:
-        return pathlib.Path(given) / "torchvision" / "models"
-    if not (CACHE / "torchvision" / "models").is_dir():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        download = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(CACHE),
-             "torchvision==0.28.0"], capture_output=True, text=True)
-        wheels = list(CACHE.glob("torchvision-0.28.0-*.whl"))
-        if download.returncode or not wheels:
-            pytest.skip(f"torchvision 0.28.0 could not be downloaded: {download.stderr[-200:]}")
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            wheel.extractall(CACHE, [n for n in wheel.namelist() if n.endswith(".py")])
-    return CACHE / "torchvision" / "models"
 
 
 _ANALYSES: dict = {}
