@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from .claim_text import Claim, find_claims, holds, stated_counts
 from .codes import SHP201, SHP209, Diagnostic
+from .interpreter.positions import python_statement_lists
 
 _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net|altogether)\b",
                     re.IGNORECASE)
@@ -144,10 +145,7 @@ def _reach_of(tree: ast.Module, line: int, kind) -> tuple[int, int] | None:
         innermost = node
         if isinstance(node, kind):
             found = node
-        statements = [child for field in ("body", "orelse", "finalbody")
-                      for child in getattr(node, field, None) or ()] + [
-            child for part in (getattr(node, "handlers", None) or []) +
-            (getattr(node, "cases", None) or []) for child in part.body]
+        statements = [child for block in python_statement_lists(node) for child in block]
     node = found or innermost
     return (_first_line(node), node.end_lineno or node.lineno) if node is not None else None
 

@@ -34,7 +34,7 @@ def definition_position(top: cst.CSTNode, tree_at, first: int,
     if found is None:
         return None
     for slot, item in path:
-        statements = _ast_slots(found)
+        statements = python_statement_lists(found)
         if slot >= len(statements) or item >= len(statements[slot]):
             return None
         found = statements[slot][item]
@@ -109,7 +109,8 @@ def _block(body) -> list:
 
 
 def _cst_slots(node) -> list[list]:
-    """The statement lists of a compound statement, in the order _ast_slots gives CPython's."""
+    """The statement lists of a compound statement, in the order
+    python_statement_lists gives CPython's."""
     if isinstance(node, (cst.If, cst.For, cst.While)):
         orelse = node.orelse
         if isinstance(orelse, cst.If):  # elif: CPython nests an If in orelse
@@ -126,7 +127,9 @@ def _cst_slots(node) -> list[list]:
     return []
 
 
-def _ast_slots(node) -> list[list]:
+def python_statement_lists(node) -> list[list]:
+    """The statement lists of a compound statement of CPython's tree: bodies, else-branches,
+    handlers', cases'; none for a simple statement."""
     if isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While)):
         return [node.body, node.orelse]
     if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
