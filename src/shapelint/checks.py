@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .codes import SHP101, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303, Diagnostic
-from .dims import Expr, Sym, SymDim, is_known
+from .dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from .graph import LayerNode, ModelGraph
 from .shapes import Shape, product
 
@@ -11,13 +11,14 @@ def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
            if node.fault is not None]
     if graph.framework == "keras":
-        out.extend(dense_on_feature_map(graph))
-        out.extend(dense_on_sequence(graph))
-        out.extend(softmax_over_one_unit(graph))
+        judgments = (dense_on_feature_map, dense_on_sequence, softmax_over_one_unit)
     else:
-        out.extend(linear_on_feature_map(graph) + linear_input_sizes(graph)
-                   + batch_folded(graph))
-    out.extend(blind_spots(graph))
+        judgments = (linear_on_feature_map, linear_input_sizes, batch_folded)
+    for judge in judgments + (blind_spots,):
+        try:
+            out.extend(judge(graph))
+        except NotKnown:  # a judgment that needs what the analysis does not know says nothing
+            continue
     return out
 
 
@@ -51,8 +52,9 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
     arguments = getattr(node.layer, "arguments", None) or {}
     declared, out, bias = (arguments.get("in_features"), arguments.get("out_features"),
                            bool(arguments.get("bias", True)))
-    actual, features = x[-1], x.features()
-    rows = product(x[:-1])
+    actual = x[-1]
+    features = x.features() if x.known_rank else Unknown("rank not known")
+    rows = product(x[:-1]) if x.known_rank else "*"
     rows = f"({rows})" if isinstance(rows, Expr) else rows
     message = (f"Linear({declared}, {out}) receives {x}: its input has {actual} features where "
                f"in_features is {declared}; torch will raise \"mat1 and mat2 shapes cannot be "
@@ -61,7 +63,7 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
     if not (is_known(declared) and is_known(out)):
         return message, data
     data["params_as_written"] = declared * out + out * bias
-    if x.rank >= 3 and is_known(features) and features == declared:
+    if x.known_rank and x.rank >= 3 and is_known(features) and features == declared:
         message += (f" The feature map is not flattened: torch.flatten(x, 1) gives "
                     f"{Shape((x[0], features))}, which this Linear expects.")
         data["missing_flatten"] = True

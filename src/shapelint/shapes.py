@@ -7,14 +7,38 @@ from math import prod
 from .dims import Dim, NotKnown, SymDim, Unknown, fmt, is_known, to_json
 
 
+class Rest:
+    """The unknown middle of a partial shape: its length and sizes are not known, but two
+    shapes holding the same Rest hold the same dims there (a Linear keeps its input's)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"Rest#{id(self) & 0xffff:x}"
+
+
 @dataclass(frozen=True)
 class Shape:
     dims: tuple | None  # None: the rank itself is unknown
     reason: str = ""
+    # With dims None, what is still known (a partial shape): the dims that lead it, the dims
+    # that end it, and between them `rest`, any number of dims nobody has learned yet.
+    head: tuple = ()
+    tail: tuple = ()
+    rest: Rest | None = None
 
     @classmethod
     def unknown(cls, reason: str) -> "Shape":
         return cls(None, reason)
+
+    @classmethod
+    def partial(cls, head: tuple, tail: tuple, rest: Rest, reason: str) -> "Shape":
+        """head + (any number of unknown dims) + tail, e.g. (N, ..., 256)."""
+        return cls(None, reason, tuple(head), tuple(tail), rest)
+
+    @property
+    def is_partial(self) -> bool:
+        return self.dims is None and self.rest is not None
 
     @property
     def known_rank(self) -> bool:
@@ -28,6 +52,11 @@ class Shape:
 
     def __getitem__(self, index):
         if self.dims is None:
+            if self.rest is not None and isinstance(index, int):
+                if 0 <= index < len(self.head):
+                    return self.head[index]
+                if 0 < -index <= len(self.tail):
+                    return self.tail[index]
             raise NotKnown(self.reason or "unknown rank")
         if isinstance(index, slice):
             return self.dims[index]
@@ -37,6 +66,8 @@ class Shape:
         return self.rank
 
     def with_last(self, d: Dim) -> "Shape":
+        if self.dims is None and self.rest is not None and self.tail:
+            return Shape.partial(self.head, self.tail[:-1] + (d,), self.rest, self.reason)
         return Shape(self[:-1] + (d,))
 
     def replace(self, index: int, d: Dim) -> "Shape":
@@ -54,7 +85,10 @@ class Shape:
 
     def __str__(self):
         if self.dims is None:
-            return "(?)"
+            if self.rest is None:
+                return "(?)"
+            return "(" + ", ".join([fmt(d) for d in self.head] + ["..."] +
+                                   [fmt(d) for d in self.tail]) + ")"
         inner = ", ".join(fmt(d) for d in self.dims)
         return f"({inner},)" if len(self.dims) == 1 else f"({inner})"
 

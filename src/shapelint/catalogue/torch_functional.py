@@ -265,6 +265,17 @@ def chunk(x: Shape, chunks, dim=0):
     return tuple(x.replace(axis, s) for s in sizes)
 
 
+@op("unbind")
+def unbind(x: Shape, dim=0):
+    """One tensor per index along dim, each without that dim (a tuple as long as the dim)."""
+    axis = _axis(dim, x.rank)
+    n = x[axis]
+    if not is_known(n):
+        raise NotKnown("unbind along a symbolic size")
+    dims = x[:axis] + x[axis + 1:]
+    return tuple(Shape(dims) for _ in range(n))
+
+
 @op("split")
 def split(x: Shape, split_size_or_sections, dim=0):
     axis = _axis(dim, x.rank)

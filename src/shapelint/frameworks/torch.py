@@ -12,6 +12,7 @@ from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
 from . import softmax_checks, torch_losses
+from . import torch_partial as partial
 from . import torch_provenance as provenance
 from .arrays import ArrayValue
 from .layers import LayerObject, apply, make_layer_object
@@ -131,6 +132,8 @@ class TorchTensor:
     def shapelint_attribute(self, interp, name):
         shape = self.shape
         if name == "shape":
+            if shape.is_partial:
+                return partial.PartialSize(shape)
             return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
         if name == "ndim":
             return len(shape.dims) if shape.known_rank else Unknown("unknown rank")
@@ -148,6 +151,10 @@ class TorchTensor:
 
     def _size(self, name, args, kwargs):
         shape = self.shape
+        if shape.is_partial and name == "size":
+            dim = args[0] if args else kwargs.get("dim")
+            return partial.PartialSize(shape) if dim is None else \
+                partial.PartialSize(shape).shapelint_getitem(None, dim)
         if not shape.known_rank:
             return Unknown("size of a tensor of unknown rank")
         if name in ("dim", "ndimension"):
@@ -165,6 +172,14 @@ class TorchTensor:
         import operator
         shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
         if any(not s.known_rank for s in shapes):
+            if fn is not operator.matmul and partial.broadcastable(shapes):
+                try:
+                    probed = broadcast(*[partial.probe(s) if s.is_partial else s
+                                         for s in shapes])
+                except (LayerFault, NotKnown):
+                    probed = Shape.unknown("arithmetic on a tensor of unknown rank")
+                like = next(s for s in shapes if s.is_partial)
+                return TorchTensor(partial.unprobe(probed, like))
             return TorchTensor(Shape.unknown("arithmetic on a tensor of unknown rank"))
         try:
             if fn is operator.matmul and len(shapes) == 2:
@@ -182,9 +197,11 @@ class TorchTensor:
 
 def _index(shape: Shape, key) -> Shape:
     """Basic indexing: ints drop a dim, slices keep (or shorten) it, None adds one."""
+    keys = list(key) if isinstance(key, tuple) else [key]
+    if shape.is_partial:
+        return partial.index(shape, keys)
     if not shape.known_rank:
         return shape
-    keys = list(key) if isinstance(key, tuple) else [key]
     if any(isinstance(k, (TorchTensor, list, Unknown)) for k in keys):
         return Shape.unknown("advanced indexing")
     used = sum(1 for k in keys if k is not None and k is not Ellipsis)
@@ -247,7 +264,8 @@ def _tensor_op_shape(interp, name: str, args, kwargs, node):
     if name in ELEMENTWISE:  # the shape of the first tensor; weights and the like aside
         return TorchTensor(shapes[0])
     if any(not s.known_rank for s in shapes):
-        return TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
+        return partial.op(interp, name, args, kwargs, node, OPS.get(name)) or \
+            TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
     if name in ("add", "sub", "mul", "div", "maximum", "minimum", "where"):
         function = lambda *a, **k: broadcast(*[s for s in a if isinstance(s, Shape)])  # noqa
     else:
@@ -299,7 +317,14 @@ class TorchLayer(LayerObject):
             self.path, self.line, self.col)
         applied = LayerNode(self, self.name, self.type_name, path, line, col,
                             tags=self.rule.tags if self.rule else frozenset())
-        if self.rule is not None and not all(s.known_rank for s in shapes):
+        if len(shapes) == 1 and shapes[0].is_partial:
+            partial.layer_facts(interp, self.type_name, self.arguments, shapes[0])
+        if self.rule is not None and len(shapes) == 1 and shapes[0].is_partial and \
+                partial.trailing_layer(self.type_name):
+            apply(applied, [partial.probe(shapes[0])], True)
+            applied.input_shapes = shapes
+            applied.output_shape = partial.unprobe(applied.output_shape, shapes[0])
+        elif self.rule is not None and not all(s.known_rank for s in shapes):
             applied.output_shape = Shape.unknown("input of unknown rank")
             applied.input_shapes = shapes
         else:

@@ -6,18 +6,17 @@ import re
 
 import libcst as cst
 
-from ..dims import Sym, Unknown, is_known
+from ..dims import Sym, Unknown
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
 from ..interpreter.values import Instance
 from ..shapes import Shape, product
+from . import torch_partial as partial
 from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
                     is_module_class)
 
-BATCH = Sym("N")
-_SPATIAL = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
-_WINDOWED = re.compile(r"^(Lazy)?(Conv|ConvTranspose|MaxPool|AvgPool|LPPool|AdaptiveAvgPool|"
-                       r"AdaptiveMaxPool|BatchNorm|InstanceNorm|Dropout)([123])d$")
+BATCH = partial.BATCH
+_REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
 
@@ -77,36 +76,6 @@ def _uncertain(root) -> str:
     return ""
 
 
-def placeholder(layer: TorchLayer) -> Shape:
-    """A symbolic input of the kind the first layer takes: (N, in_channels, H, W) for Conv2d."""
-    a = layer.arguments or {}
-    t = layer.type_name
-    match = _WINDOWED.match(t)
-    if match:
-        rank = int(match.group(3))
-        channels = a.get("in_channels", a.get("num_features", Sym("C")))
-        if t.startswith("BatchNorm1d"):
-            return Shape((BATCH, channels))
-        return Shape((BATCH, channels) + tuple(Sym(s) for s in _SPATIAL[rank]))
-    if t in ("Linear", "LazyLinear", "Bilinear"):
-        return Shape((BATCH, a.get("in_features", a.get("in1_features", Sym("F")))))
-    if t in ("Embedding", "EmbeddingBag"):
-        return Shape((BATCH, Sym("L")))
-    if t in ("RNN", "LSTM", "GRU"):
-        size = a.get("input_size", Sym("F"))
-        return Shape((BATCH, Sym("L"), size) if a.get("batch_first") else
-                     (Sym("L"), BATCH, size))
-    if t in ("TransformerEncoderLayer", "TransformerEncoder"):
-        d = a.get("d_model", Sym("E"))
-        return Shape((BATCH, Sym("L"), d) if a.get("batch_first") else (Sym("L"), BATCH, d))
-    if t == "LayerNorm":
-        ns = a.get("normalized_shape")
-        ns = (ns,) if is_known(ns) else tuple(ns) if isinstance(ns, (tuple, list)) else None
-        if ns is not None:
-            return Shape((BATCH, Sym("L")) + ns)
-    return Shape.unknown("the model's input shape is not given")
-
-
 def comment_shape(interp, instance) -> Shape | None:
     """`# shapelint: input=(N, 3, 224, 224)` on the class line or on its forward's def line."""
     if not isinstance(instance, Instance):
@@ -156,15 +125,29 @@ class TorchModel:
         observed = self.interp.state.observed_inputs.get(id(self.root))
         if observed is not None:
             return observed, ""
-        first = next((leaf for _, leaf in leaves(self.root) if isinstance(leaf, TorchLayer)),
-                     None)
-        shape = placeholder(first) if first is not None else Shape.unknown("no layers")
-        return shape, "the input shape is not given; sizes are symbolic"
+        return partial.placeholder(), "the input shape is not given; sizes are symbolic"
 
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
-        interp = self.interp
         shape, reason = self.input_shape(override)
+        # An undeclared input is (N, ...): run forward(), learn what the code proves about the
+        # input (its rank, its last dim, its channels) and run again on what was learned.
+        for _ in range(_REFINEMENTS):
+            learning = partial.Learning() if shape.is_partial else None
+            result, log, line_shapes = self._forward(shape, learning)
+            refined = partial.refine(shape, learning) if learning and learning.learned else None
+            if refined is None:
+                break
+            shape = refined
+            for _, leaf in leaves(self.root):  # a Lazy layer is built by its first input
+                if isinstance(leaf, TorchLayer):
+                    leaf.built_shapes = None
+        return self._graph(entry, shape, reason, result, log, line_shapes)
+
+    def _forward(self, shape: Shape, learning):
+        """forward() on an abstract input: its result, the layer applications, line shapes."""
+        interp = self.interp
         log, saved, saved_trace = [], interp.state.torch_log, interp.trace
+        saved_learning = interp.state.partial_learning
         line_shapes: dict = {}
 
         def trace(statement, value):  # what each line of forward() leaves in its variable
@@ -175,6 +158,7 @@ class TorchModel:
                 path, line, _ = interp.position(statement)
                 line_shapes[(path, line)] = value.shape
         interp.state.torch_log, interp.trace = log, trace
+        interp.state.partial_learning = learning
         steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
         try:
             result = interp.call(self.root, (TorchTensor(shape),), {}, None)
@@ -182,7 +166,11 @@ class TorchModel:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:
             interp.state.torch_log, interp.trace = saved, saved_trace
+            interp.state.partial_learning = saved_learning
             interp.budget.steps = max(interp.budget.steps, steps)
+        return result, log, line_shapes
+
+    def _graph(self, entry, shape, reason, result, log, line_shapes) -> ModelGraph:
         named = leaves(self.root)
         names = {id(leaf): name for name, leaf in named}
         first_use = {}

@@ -119,7 +119,9 @@ class StatementsMixin:
             self.assign(target.value, value, scope)
 
     def unpack(self, elements, value, scope):
-        items = self.iterate(value)
+        hook = getattr(value, "shapelint_unpack", None)  # B, C, H, W = x.shape teaches the rank
+        items = hook(self, len(elements)) if hook is not None and not any(
+            isinstance(e.value, cst.StarredElement) for e in elements) else self.iterate(value)
         starred = [i for i, e in enumerate(elements) if isinstance(e.value, cst.StarredElement)
                    or isinstance(e, cst.StarredElement)]
         if items is None or (not starred and len(items) != len(elements)) or \
