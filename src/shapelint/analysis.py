@@ -34,6 +34,10 @@ class FileAnalysis:
     notes: list = field(default_factory=list)  # SHP9xx diagnostics
     source: str = ""  # the file's text (SHP209 reads its comments and docstrings)
     tree: ast.Module | None = None  # CPython's tree of it
+    # Models met only by calling, unasked, a class or function whose required arguments nobody
+    # gave: their sizes and branches rest on values the analysis had to assume, so they are
+    # summarised but judged by nothing (findings are facts).
+    assumed: set = field(default_factory=set)
 
     def graphs(self, override: Shape | None = None, per_entry: dict | None = None
                ) -> list[ModelGraph]:
@@ -52,6 +56,8 @@ class FileAnalysis:
         edges = self.interp.state.findings if self.interp is not None else []
         built = []
         for entry, model in self.models:
+            if id(model) in self.assumed:
+                continue
             try:
                 graph = self.graph(entry, model, per_entry=per_entry)
                 built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
@@ -196,12 +202,33 @@ def _discover_one(result, interp, name, value, seen) -> bool:
     model = interp.frameworks.as_model(made)
     if model is not None and isinstance(value, Class):
         found.append(model)
+    assumed = _needs_arguments(value)
     for model in found:
         key = id(getattr(model, "root", model))
         if key not in seen:
             seen.add(key)
             result.models.append((name, model))
+            if assumed:
+                result.assumed.add(id(model))
     return True
+
+
+def _needs_arguments(value) -> bool:
+    """Whether calling value with no arguments leaves a required parameter unbound."""
+    function = value
+    if isinstance(value, Class):
+        try:
+            function = value.lookup("__init__")
+        except KeyError:
+            return False
+    params = getattr(getattr(function, "node", None), "params", None)
+    if not isinstance(params, cst.Parameters):
+        return False
+    names = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+             if p.default is None]
+    if isinstance(value, Class) and names:
+        names = names[1:]  # self
+    return bool(names)
 
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):

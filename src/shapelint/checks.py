@@ -100,10 +100,13 @@ def dense_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
 
 def linear_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:
     """SHP201 for torch: a Linear that runs on a rank-4+ tensor because its in_features happens
-    to equal the last axis. (When it does not, the Linear's own SHP101 reports the crash.)"""
+    to equal the last axis. (When it does not, the Linear's own SHP101 reports the crash.)
+    Only on a tensor certainly laid out (N, C, *spatial), as a Conv or pool leaves it: a Linear
+    on a channels-last map (after permute(0, 2, 3, 1), as ConvNeXt does) is meant."""
     out, flagged = [], set()
     for node in graph.applications:
-        if not _on_feature_map(node) or node.fault is not None or id(node.layer) in flagged:
+        if not _on_feature_map(node) or node.fault is not None or id(node.layer) in flagged \
+                or not getattr(node, "channels_first", False):
             continue
         flagged.add(id(node.layer))
         shape = node.input_shapes[0]

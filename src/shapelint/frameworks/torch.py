@@ -128,6 +128,7 @@ class TorchTensor:
     parameter: bool = False
     dtype: str | None = None  # "float32", "int64", ... when certain (torch_provenance)
     produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
+    channels_first: bool = False  # certainly (N, C, *spatial): its last axis is a spatial one
 
     def shapelint_attribute(self, interp, name):
         shape = self.shape
@@ -171,6 +172,8 @@ class TorchTensor:
     def shapelint_binary(self, interp, fn, left, right):
         import operator
         shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
+        if any(isinstance(v, Unknown) for v in (left, right)):  # a scalar or a tensor: unknown
+            return TorchTensor(Shape.unknown("arithmetic with a value that is not known"))
         if any(not s.known_rank for s in shapes):
             if fn is not operator.matmul and partial.broadcastable(shapes):
                 try:
@@ -184,7 +187,9 @@ class TorchTensor:
         try:
             if fn is operator.matmul and len(shapes) == 2:
                 return TorchTensor(matmul(*shapes))
-            return TorchTensor(broadcast(*shapes))
+            out = TorchTensor(broadcast(*shapes))
+            provenance.after_arithmetic([left, right], out)
+            return out
         except LayerFault as fault:
             _record_fault(interp, fault, None, "broadcast")
             return TorchTensor(Shape.unknown("after an error upstream"))
@@ -335,7 +340,8 @@ class TorchLayer(LayerObject):
         if self.built_shapes is None:
             self.built_shapes = shapes
         out = TorchTensor(applied.output_shape)
-        provenance.after_layer(self.type_name, inputs[0], out)
+        provenance.after_layer(self.type_name, inputs[0], out, self.rule)
+        applied.channels_first = inputs[0].channels_first
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)

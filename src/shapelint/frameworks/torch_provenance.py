@@ -3,6 +3,8 @@ activation that produced it ("softmax", "log_softmax", "sigmoid", "tanh", or "un
 a Linear/Conv output). Facts only: an op that may change one drops it (None = not known)."""
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from ..dims import Unknown
@@ -31,6 +33,11 @@ _IDENTITY = frozenset({"contiguous", "detach", "clone", "cpu", "cuda", "requires
 # softmax's "sums to one along dim" does not, as the layout changes.
 _REARRANGE = frozenset({"view", "reshape", "flatten", "squeeze", "unsqueeze", "permute",
                         "transpose", "t", "view_as", "reshape_as", "movedim", "swapaxes"})
+_KEEP_LAYOUT_OPS = frozenset({
+    "relu", "relu6", "gelu", "silu", "mish", "elu", "selu", "celu", "leaky_relu", "sigmoid",
+    "tanh", "hardtanh", "hardswish", "hardsigmoid", "softplus", "dropout", "dropout2d",
+    "dropout3d", "batch_norm", "group_norm", "instance_norm", "exp", "abs", "neg", "clamp",
+    "add", "sub", "mul", "div", "masked_fill", "pad"})
 _ELEMENTWISE_FACTS = frozenset({"sigmoid", "tanh", "unbounded"})
 ACTIVATIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
                "tanh": "tanh"}
@@ -89,8 +96,25 @@ def factory_dtype(kind: str, args, kwargs) -> str | None:
     return None
 
 
-def after_layer(type_name: str, source, out) -> None:
+# Leaf modules and ops that keep an (N, C, *spatial) layout: elementwise maps and norms.
+_KEEP_LAYOUT_LAYERS = re.compile(r"^(ReLU6?|GELU|SiLU|Mish|Tanh|Sigmoid|Hard\w+|LeakyReLU|P?ReLU|"
+                                 r"R?ReLU|[CS]?ELU|Softplus|Identity|Dropout[123]?d?|"
+                                 r"(Lazy)?BatchNorm[23]d|(Lazy)?InstanceNorm[23]d|GroupNorm|"
+                                 r"SyncBatchNorm|LocalResponseNorm|ZeroPad2d|ReflectionPad2d|"
+                                 r"ReplicationPad2d|ConstantPad2d|Upsample|UpsamplingNearest2d|"
+                                 r"UpsamplingBilinear2d|ChannelShuffle)$")
+_SPATIAL_OPS = frozenset({"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                          "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d",
+                          "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d",
+                          "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+                          "adaptive_max_pool2d", "adaptive_max_pool3d", "interpolate",
+                          "upsample", "pixel_shuffle", "pixel_unshuffle"})
+
+
+def after_layer(type_name: str, source, out, rule=None) -> None:
     """Set what a leaf module's output certainly is, from the module and its input."""
+    out.channels_first = bool(rule is not None and "spatial" in rule.tags) or (
+        source.channels_first and bool(_KEEP_LAYOUT_LAYERS.match(type_name)))
     fact = _LAYER_FACTS.get(type_name)
     if fact is None and type_name.startswith(_UNBOUNDED_LAYER_PREFIXES):
         fact = "unbounded"
@@ -112,6 +136,8 @@ def after_op(name: str, args, kwargs, out) -> None:
     source = args[0] if args else None
     if not isinstance(out, TorchTensor) or not isinstance(source, TorchTensor):
         return
+    out.channels_first = name in _SPATIAL_OPS or (source.channels_first and (
+        name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
         out.dtype, out.produced_by = source.dtype, source.produced_by
     elif name in _CASTS or name == "to":
@@ -127,6 +153,13 @@ def after_op(name: str, args, kwargs, out) -> None:
         out.dtype = source.dtype if source.dtype in FLOATING else None
     elif name in _UNBOUNDED_OPS:
         out.produced_by = "unbounded"
+
+
+def after_arithmetic(operands, out) -> None:
+    """x + shortcut, x * scale: the layout of a channels-first operand of the result's rank."""
+    from .torch import TorchTensor
+    out.channels_first = any(isinstance(v, TorchTensor) and v.channels_first and
+                             v.shape == out.shape for v in operands)
 
 
 def after_index(source, out) -> None:
