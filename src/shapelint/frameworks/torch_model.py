@@ -148,6 +148,8 @@ class TorchModel:
         interp = self.interp
         log, saved, saved_trace = [], interp.state.torch_log, interp.trace
         saved_learning = interp.state.partial_learning
+        # the abstract call below is ours, not an input the file gives the model
+        saved_observed = dict(interp.state.observed_inputs)
         line_shapes: dict = {}
 
         def trace(statement, value):  # what each line of forward() leaves in its variable
@@ -167,6 +169,7 @@ class TorchModel:
         finally:
             interp.state.torch_log, interp.trace = saved, saved_trace
             interp.state.partial_learning = saved_learning
+            interp.state.observed_inputs = saved_observed
             interp.budget.steps = max(interp.budget.steps, steps)
         return result, log, line_shapes
 

@@ -103,7 +103,7 @@ def refine(shape: Shape, learning: Learning) -> Shape | None:
         free = facts.length - len(starts) - len(ends)
         if free < 0:
             return None
-        names = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}.get(
+        names = {1: ("L",), 2: ("H", "W"), 3: ("C", "H", "W"), 4: ("C", "D", "H", "W")}.get(
             free, tuple(f"S{i}" for i in range(1, free + 1)))
         return Shape(head + tuple(Sym(n) for n in names) + tail)
     if not starts and not ends:
