@@ -238,3 +238,46 @@ def test_the_lint_path_never_imports_einops(tmp_path):
     assert loaded == "[" and rules.startswith("'shapelint.catalogue.einops_")
     # a model that does not use einops never loads the einops rules
     assert _probe(root / "mnist_cnn.py") == "[] []"
+
+
+_KERAS_SUBCLASS = '''
+import keras
+from keras import layers
+from einops import einsum, rearrange, reduce, repeat
+
+
+class Mixer(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.proj = layers.Dense(24)
+        self.head = layers.Dense(7)
+
+    def call(self, x):
+        x = rearrange(x, "b (h p) (w q) c -> b (h w) (p q c)", p=2, q=2)
+        x = self.proj(x)
+        heads = rearrange(x, "b n (h d) -> b h n d", h=4)
+        scores = einsum(heads, heads, "b h i d, b h j d -> b h i j")
+        x = rearrange(einsum(scores, heads, "b h i j, b h j d -> b h i d"), "b h n d -> b n (h d)")
+        x = reduce(x, "b n d -> b d", "max") + reduce(repeat(x, "b n d -> b n r d", r=2),
+                                                    "b n r d -> b d", "mean")
+        return self.head(x)
+
+
+model = Mixer()
+'''
+
+
+def test_keras_subclass_calling_einops_matches_keras(tmp_path):
+    """Keras 3 runs call() on backend tensors (torch here), which einops reads: the counts and
+    the output shape shapelint gives are the ones Keras builds."""
+    keras = pytest.importorskip("keras")
+    import runpy
+    path = tmp_path / "mixer.py"
+    path.write_text(_KERAS_SUBCLASS)
+    model = runpy.run_path(str(path))["Mixer"]()
+    out = model(keras.ops.zeros((2, 8, 12, 3)))
+    from shapelint.frameworks.keras import input_shape
+    analysis = analyse(_KERAS_SUBCLASS, str(path), whole_file=True)
+    [graph] = analysis.graphs(override=input_shape((8, 12, 3)))
+    assert graph.trainable == model.count_params() == 12 * 24 + 24 + 24 * 7 + 7
+    assert graph.outputs[0].output_shape.to_json() == [None] + list(out.shape)[1:]

@@ -370,4 +370,3 @@ def keyword_names_ok(axes_lengths: dict) -> None:
     for name in axes_lengths:
         if not isinstance(name, str):
             raise NotKnown("axis lengths given by unknown keywords")
-
