@@ -30,7 +30,10 @@ def knows(name: str) -> bool:
 def call(interp, name: str, args, kwargs, node):
     module, _, last = name.rpartition(".")
     if module in _LAYER_MODULES and last in LAYERS:
-        return _make_layer(interp, _LAYER_MODULES[module], last, args, kwargs, node)
+        try:
+            return _make_layer(interp, _LAYER_MODULES[module], last, args, kwargs, node)
+        except Exception:  # noqa: BLE001 - arguments we cannot read: a layer we cannot know
+            return Unknown(f"{name}(...) with arguments shapelint cannot read", opaque=True)
     if module in _FUNCTION_MODULES and last in FUNCTIONS:
         try:
             return _FUNCTIONS[last](interp, list(args), dict(kwargs), node)
