@@ -109,7 +109,8 @@ class Expr(SymDim):
             text = str(d)
             if isinstance(d, Expr):
                 p, q = _PRECEDENCE[d.op], _PRECEDENCE[self.op]
-                if p < q or (right and p == q and self.op in "-//"):
+                # a - (b - c), a // (b * c), a * (b // c): the right operand keeps its parentheses
+                if p < q or (right and p == q and (self.op in ("-", "//") or d.op == "//")):
                     return f"({text})"
             elif isinstance(d, int) and d < 0:
                 return f"({text})"

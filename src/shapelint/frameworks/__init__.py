@@ -36,8 +36,9 @@ class Frameworks:
     (keras.py, torch.py) offers the same optional hooks; the first that answers wins."""
 
     def __init__(self):
+        from . import einops_api
         from . import torch as torch_fw
-        self.modules = (keras_fw, torch_fw)
+        self.modules = (keras_fw, torch_fw, einops_api)
 
     def new_state(self, interp):
         return State()

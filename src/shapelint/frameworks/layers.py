@@ -27,9 +27,11 @@ class LayerObject:
     arguments: dict | None = None  # the constructor's arguments, bound by its signature
 
 
-def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col):
-    """Bind constructor arguments to the catalogue entry; keep what could not be known."""
-    entry = lookup(framework, type_name)
+def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col,
+                      entry=None):
+    """Bind constructor arguments to the catalogue entry (or the entry given, for layers of
+    packages outside the framework's own catalogue); keep what could not be known."""
+    entry = entry or lookup(framework, type_name)
     layer = cls(type_name, name, path, line, col, rule=None)
     if entry is None:
         layer.reason = f"{type_name} is not in shapelint's {framework} catalogue"

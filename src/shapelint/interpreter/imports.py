@@ -12,7 +12,8 @@ from .values import Ref, UserModule
 # Packages whose code we model through the catalogue instead of reading it, even when their
 # sources sit on disk next to the analysed file (as when reading keras's own applications).
 MODELLED_ROOTS = frozenset({"keras", "tensorflow", "tf_keras", "torch", "numpy", "math",
-                            "functools", "collections", "typing", "dataclasses", "os", "sys"})
+                            "functools", "collections", "typing", "dataclasses", "os", "sys",
+                            "einops"})
 
 
 def dotted(node) -> str:

@@ -43,7 +43,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # statements that only call into them (torch.manual_seed, logging.basicConfig) are not followed.
 _UNTRACKED_ROOTS = frozenset(sys.stdlib_module_names) | {
     "keras", "tensorflow", "tf_keras", "torch", "torchvision", "numpy", "jax", "sklearn",
-    "scipy", "pandas"}
+    "scipy", "pandas", "einops"}
 
 
 _FOREIGN_ROOTS = frozenset(sys.stdlib_module_names) | {"numpy", "sympy", "scipy", "pandas",
