@@ -127,6 +127,10 @@ def _transform(operation: str):
             raise NotKnown("the reduction is not a known name")
         tensors = tensor if isinstance(tensor, list) else [tensor]
         stacked = isinstance(tensor, list)  # einops stacks a list (not a tuple) of tensors
+        shape = getattr(tensor, "shape", None)
+        if isinstance(shape, Shape) and shape.is_partial and isinstance(pattern, str):
+            from .torch_partial import pattern_facts
+            pattern_facts(interp, shape, pattern)
 
         def rule(shapes):
             x = stack(shapes) if stacked else shapes[0]

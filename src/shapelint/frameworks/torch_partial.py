@@ -28,11 +28,13 @@ _TRAILING_LAYERS = frozenset({
 # Functional ops that act on the trailing axes whatever their dim arguments are.
 _TRAILING_OPS = frozenset({"linear", "layer_norm", "rms_norm", "dropout", "embedding", "gelu",
                            "relu", "silu", "normalize_last"})
-# Functional ops whose dims count from the end when negative: trailing-safe then.
-_AXIS_OPS = frozenset({"softmax", "log_softmax", "transpose", "sum", "mean", "amax", "amin",
-                       "max", "min", "unsqueeze", "chunk", "split", "cumsum", "argmax",
-                       "norm", "logsumexp", "prod", "std", "var", "flatten", "swapaxes",
-                       "squeeze", "glu", "normalize", "cat", "stack"})
+# Functional ops whose dims count from the end when negative: trailing-safe then. Each with
+# the positions its dims take among the positional arguments (the tensor is position 0).
+_AXIS_OPS = {"softmax": (1,), "log_softmax": (1,), "transpose": (1, 2), "swapaxes": (1, 2),
+             "sum": (1,), "mean": (1,), "amax": (1,), "amin": (1,), "max": (1,), "min": (1,),
+             "argmax": (1,), "argmin": (1,), "logsumexp": (1,), "prod": (1,), "std": (1,),
+             "var": (1,), "cumsum": (1,), "unsqueeze": (1,), "squeeze": (1,), "glu": (1,),
+             "chunk": (2,), "split": (2,), "flatten": (1, 2), "normalize": (2,)}
 _WINDOWED = re.compile(r"^(Lazy)?(Conv|ConvTranspose|MaxPool|AvgPool|LPPool|AdaptiveAvgPool|"
                        r"AdaptiveMaxPool|BatchNorm|InstanceNorm|Dropout)([123])d$")
 
@@ -150,9 +152,21 @@ def layer_facts(interp, type_name: str, arguments: dict, shape: Shape) -> None:
         ns = (ns,) if is_known(ns) else tuple(ns) if isinstance(ns, (tuple, list)) else ()
         if ns and all(is_known(d) for d in ns):
             learn(interp, shape, ends=ns)
+    elif type_name in ("Rearrange", "Reduce", "EinMix") and isinstance(a.get("pattern"), str):
+        pattern_facts(interp, shape, a["pattern"])
     elif type_name in ("LSTM", "GRU", "RNN") and a.get("batch_first") is True:
         size = a.get("input_size")
         learn(interp, shape, length=3, ends=(size,) if is_known(size) else ())
+
+
+def pattern_facts(interp, shape: Shape, pattern) -> None:
+    """An einops pattern without an ellipsis names every axis of its input: it proves the rank."""
+    from ..catalogue.einops_patterns import minimal_rank, parse, split
+    try:
+        if not parse(split(pattern)[0]).has_ellipsis:
+            learn(interp, shape, length=minimal_rank(pattern))
+    except Exception:  # noqa: BLE001 - a pattern einops rejects is the rule's to report
+        return
 
 
 def trailing_layer(type_name: str) -> bool:
@@ -167,7 +181,7 @@ def trailing_op(name: str, args, kwargs) -> bool:
         return False
     named = ("dim", "dim0", "dim1", "start_dim", "end_dim", "axis")
     dims = [v for k, v in kwargs.items() if k in named]
-    dims += [a for a in args[1:] if isinstance(a, int) and not isinstance(a, bool)]
+    dims += [args[i] for i in _AXIS_OPS[name] if i < len(args)]
     flat = []
     for d in dims:
         flat.extend(d if isinstance(d, (tuple, list)) else [d])
