@@ -103,8 +103,9 @@ class Diagnostic:
     cell: int | None = None  # a notebook's cell (from 1 over all cells); line is within it
 
     def to_json(self) -> dict:
-        where = {"path": self.path} if self.cell is None else {"path": self.path,
-                                                                "cell": self.cell}
+        where = {"path": self.path}
+        if self.cell is not None:
+            where["cell"] = self.cell
         return {**where, "line": self.line, "col": self.column,
                 "code": self.code.code, "name": self.code.name,
                 "message": self.message, "data": self.data}

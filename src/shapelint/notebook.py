@@ -66,6 +66,13 @@ class Notebook:
         cell, line = self.where(d.line)
         return replace(d, line=line, cell=cell, message=self.relabel(d.message))
 
+    def module_line(self, cell: int, line: int) -> int | None:
+        """The module line of (cell, line in cell); None past the cell's end."""
+        try:
+            return self.lines.index((cell, line)) + 1
+        except ValueError:
+            return None
+
     def relabel(self, text: str) -> str:
         """'on line 13' of a message about this module -> 'on cell 3, line 11'."""
         def one(match):
@@ -89,8 +96,18 @@ def load(raw: str, path: str = "<notebook>") -> Notebook:
             not isinstance(document.get("cells"), list):
         raise NotebookError(f"{path}: not a Jupyter notebook in nbformat 4")
     cells = [] if not _is_python(document.get("metadata")) else [
-        _cell(number, cell) for number, cell in enumerate(document["cells"], 1)
+        _cell(number, cell_text(cell)) for number, cell in enumerate(document["cells"], 1)
         if isinstance(cell, dict) and cell.get("cell_type") == "code"]
+    return assemble(path, raw, cells)
+
+
+def from_texts(path: str, texts) -> Notebook:
+    """A notebook from its code cells' texts in order (an editor's notebook document); cells
+    are numbered from 1 over these."""
+    return assemble(path, "", [_cell(number, text) for number, text in enumerate(texts, 1)])
+
+
+def assemble(path: str, raw: str, cells: list) -> Notebook:
     lines, where = [], []
     for cell in cells:
         if lines:
@@ -120,8 +137,7 @@ def cell_text(cell: dict) -> str:
     return source if isinstance(source, str) else ""
 
 
-def _cell(number: int, cell: dict) -> Cell:
-    text = cell_text(cell)
+def _cell(number: int, text: str) -> Cell:
     lines = text.split("\n")
     trailing = len(lines) > 1 and lines[-1] == ""
     if trailing or lines == [""]:

@@ -15,6 +15,19 @@ def register(commands) -> None:
                      help="also apply fixes that choose a number (see the rule pages)")
     fix.set_defaults(run=run_fix)
     register_explain(commands)
+    lsp = commands.add_parser("lsp", help="a Language Server on stdio (pip install "
+                              "'shapelint[lsp]')")
+    lsp.set_defaults(run=run_lsp)
+
+
+def run_lsp(args) -> int:
+    from .cli import UsageError
+    try:
+        from .lsp import main
+    except ImportError as error:  # pygls is the optional extra `lsp`
+        raise UsageError(f"shapelint lsp needs pygls ({error.name or error}); install it with "
+                         "pip install 'shapelint[lsp]'")
+    return main()
 
 
 def _read_exact(path: str) -> str:
