@@ -78,6 +78,21 @@ def test_fails_on_the_missing_flatten_and_passes_after_the_fix(repo, home):
     assert "Passed" in result.stdout and "SHP" not in result.stdout
 
 
+def test_runs_on_notebooks_and_names_the_cell(repo, home):
+    shutil.copy(ROOT / "examples" / "alexnet.ipynb", repo / "alexnet.ipynb")
+    git(repo, "add", ".")
+    result = pre_commit(repo, home, "--all-files")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "alexnet.ipynb:cell 3:11:5: SHP201 dense-on-feature-map: Dense(4096)" in result.stdout
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    fixed = subprocess.run([sys.executable, "-m", "shapelint", "fix", "alexnet.ipynb"], cwd=repo,
+                           env=env, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    git(repo, "add", ".")
+    result = pre_commit(repo, home, "--all-files")
+    assert result.returncode == 0 and "Passed" in result.stdout, result.stdout + result.stderr
+
+
 def test_quiet_on_zero_files_non_model_files_and_deleted_files(repo, home):
     assert pre_commit(repo, home, "--all-files").returncode == 0  # nothing staged at all
     (repo / "plain.py").write_text("print('no model here')\n")

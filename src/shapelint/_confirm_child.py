@@ -96,7 +96,8 @@ class Runner:
         self.notes = []
 
     def run(self) -> dict:
-        sys.path.insert(0, os.path.dirname(self.path))
+        # A notebook's module is written to a scratch folder: its siblings are the notebook's.
+        sys.path.insert(0, self.request.get("search_path") or os.path.dirname(self.path))
         return {"models": [self.confirm(model) for model in self.request["models"]],
                 "notes": self.notes}
 

@@ -84,7 +84,8 @@ def _python_files(paths) -> list[str]:
         if os.path.isdir(path):
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files += [os.path.join(root, n) for n in sorted(names) if n.endswith(".py")]
+                files += [os.path.join(root, n) for n in sorted(names)
+                          if n.endswith((".py", ".ipynb"))]
         elif os.path.isfile(path):
             files.append(path)
         else:
@@ -110,12 +111,12 @@ def run_check(args) -> int:
             raise UsageError(f"no shapelint code matches '{code}'")
     files = _python_files(args.paths)
     texts = [(path, _read(path)) for path in files]
-    from . import check_source
     from .config import from_args
+    from .notebook import check_text  # .py text, or a notebook's cells with their positions
     configs = [from_args(args, path) for path, _ in texts]
     found = []
     for (path, text), config in zip(texts, configs):
-        found += check_source(text, path, select, ignore, config=config)
+        found += check_text(text, path, select, ignore, config=config)
     from .reporters import render_diagnostics
     sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
@@ -171,7 +172,8 @@ def _summarise(path: str, entry: str, config, override) -> list:
     from .analysis import EntryError, analyse, evaluate_entry
     from .config import keras_data_format
     from .gate import mentions_framework
-    text = _read(path)
+    from .notebook import source_text
+    text = source_text(path)
     if not mentions_framework(text) and not entry:
         return []
     with keras_data_format(config.data_format):

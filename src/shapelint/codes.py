@@ -100,9 +100,13 @@ class Diagnostic:
     message: str
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     path: str = ""
+    cell: int | None = None  # a notebook's cell (from 1 over all cells); line is within it
 
     def to_json(self) -> dict:
-        return {"path": self.path, "line": self.line, "col": self.column,
+        where = {"path": self.path}
+        if self.cell is not None:
+            where["cell"] = self.cell
+        return {**where, "line": self.line, "col": self.column,
                 "code": self.code.code, "name": self.code.name,
                 "message": self.message, "data": self.data}
 

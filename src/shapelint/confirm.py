@@ -40,11 +40,12 @@ class Confirmation:
             all(verdict != "differs" for _, _, _, verdict in self.checks)
 
     def to_json(self) -> dict:
+        from .reporters.json_report import _at
         return {"path": self.path, "entry": self.entry, "static": self.static,
                 "runtime": self.runtime, "agree": self.agree, "error": self.error,
                 "error_type": self.error_type, "stage": self.stage,
-                "predicted_by": [{"code": d.code.code, "line": d.line, "message": d.message}
-                                 for d in self.predicted],
+                "predicted_by": [{"code": d.code.code, **_at(d.path, d.line),
+                                  "message": d.message} for d in self.predicted],
                 "checks": [{"what": w, "static": s, "runtime": r, "verdict": v}
                            for w, s, r, v in self.checks],
                 "notes": self.notes}
@@ -54,15 +55,16 @@ def static_models(targets, override=None) -> list[Confirmation]:
     """The static side of each PATH[::ENTRY]; a bad PATH or ENTRY raises cli.UsageError."""
     from .analysis import EntryError, analyse, evaluate_entry
     from .checks import check_graph
-    from .cli import UsageError, _read
+    from .cli import UsageError
     from .gate import mentions_framework
+    from .notebook import source_text
     from .reporters.json_report import model as model_json
     parsed = []
     for target in targets:
         path, _, entry = target.partition("::")
         if not os.path.isfile(path):
             raise UsageError(f"{path}: no such file")
-        parsed.append((path, entry.strip(), _read(path)))
+        parsed.append((path, entry.strip(), source_text(path)))
     found = []
     for path, entry, text in parsed:
         if not mentions_framework(text) and not entry:
@@ -105,9 +107,11 @@ def run_child(path: str, models: list, device: str, timeout: float, memory: int)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     with tempfile.TemporaryDirectory(prefix="shapelint-confirm-") as scratch:
         request, result = os.path.join(scratch, "request.json"), os.path.join(scratch, "result")
+        module = _module_file(path, scratch)
         with open(request, "w", encoding="utf-8") as handle:
-            json.dump({"path": os.path.abspath(path), "device": device, "models": models,
-                       "memory_limit": memory}, handle)
+            json.dump({"path": module, "device": device, "models": models,
+                       "memory_limit": memory,
+                       "search_path": os.path.dirname(os.path.abspath(path))}, handle)
         child = subprocess.Popen([sys.executable, "-m", "shapelint._confirm_child", request,
                                   result], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, env=env, start_new_session=True)
@@ -129,6 +133,19 @@ def run_child(path: str, models: list, device: str, timeout: float, memory: int)
                     f"({why}){last}", "error_type": "ChildProcessError"}
         with open(result, encoding="utf-8") as handle:
             return json.load(handle)
+
+
+def _module_file(path: str, scratch: str) -> str:
+    """The file the child imports: path itself, or a notebook's code cells in order as one
+    module (IPython lines made `pass`, as the static side reads them), written to scratch."""
+    from .notebook import is_notebook, source_text
+    if not is_notebook(path):
+        return os.path.abspath(path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    module = os.path.join(scratch, f"{stem}.py")
+    with open(module, "w", encoding="utf-8") as handle:
+        handle.write(source_text(path))
+    return module
 
 
 def confirm(targets, override=None, timeout: float = 60.0, memory: int = DEFAULT_MEMORY,

@@ -15,6 +15,19 @@ def register(commands) -> None:
                      help="also apply fixes that choose a number (see the rule pages)")
     fix.set_defaults(run=run_fix)
     register_explain(commands)
+    lsp = commands.add_parser("lsp", help="a Language Server on stdio (pip install "
+                              "'shapelint[lsp]')")
+    lsp.set_defaults(run=run_lsp)
+
+
+def run_lsp(args) -> int:
+    from .cli import UsageError
+    try:
+        from .lsp import main
+    except ImportError as error:  # pygls is the optional extra `lsp`
+        raise UsageError(f"shapelint lsp needs pygls ({error.name or error}); install it with "
+                         "pip install 'shapelint[lsp]'")
+    return main()
 
 
 def _read_exact(path: str) -> str:
@@ -36,12 +49,35 @@ def _write(path: str, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _fix_one(path: str, text: str, unsafe: bool):
+    """A FixResult, or a NotebookFixResult that rewrites only the cells it repairs."""
+    from .notebook import is_notebook
+    if not is_notebook(path):
+        from .fix import fix_source
+        return fix_source(text, path, unsafe)
+    from .cli import UsageError
+    from .notebook import NotebookError
+    from .notebook_fix import fix_notebook
+    try:
+        return fix_notebook(text, path, unsafe)
+    except NotebookError as error:
+        raise UsageError(str(error))
+
+
+def _applied(result) -> list[str]:
+    """'path:line:col' (or 'path:cell N:line:col') and the title of each fix applied."""
+    if hasattr(result, "module"):  # a notebook: (fix, cell, line in cell)
+        return [f"{result.path}:cell {cell}:{line}:{fix.col + 1}: {fix.code} fixed: "
+                f"{fix.title}" for fix, cell, line in result.applied]
+    return [f"{result.path}:{fix.line}:{fix.col + 1}: {fix.code} fixed: {fix.title}"
+            for fix in result.applied]
+
+
 def run_fix(args) -> int:
     from .cli import EXIT_CLEAN, EXIT_FINDINGS, _python_files
-    from .fix import fix_source
     from .gate import mentions_framework
     texts = [(path, _read_exact(path)) for path in _python_files(args.paths)]
-    results = [fix_source(text, path, args.unsafe_fixes) for path, text in texts
+    results = [_fix_one(path, text, args.unsafe_fixes) for path, text in texts
                if mentions_framework(text)]
     if args.diff:
         sys.stdout.write("".join(r.diff() for r in results))
@@ -49,12 +85,12 @@ def run_fix(args) -> int:
     for result in results:
         if result.changed:
             _write(result.path, result.after)
-        for fix in result.applied:
-            print(f"{result.path}:{fix.line}:{fix.col + 1}: {fix.code} fixed: {fix.title}")
+        for line in _applied(result):
+            print(line)
     from . import check_source
     applied = sum(len(r.applied) for r in results)
     skipped = sum(r.unsafe_skipped for r in results)
-    remaining = sum(len(check_source(r.after, r.path)) for r in results)
+    remaining = sum(len(check_source(getattr(r, "module", r.after), r.path)) for r in results)
     print(f"Fixed {applied} fault{'s' * (applied != 1)}; {remaining} remaining.")
     if skipped:
         print(f"{skipped} unsafe fix{'es' * (skipped != 1)} not applied "

@@ -31,6 +31,7 @@ def _heading(item) -> str:
 
 
 def render_one(item) -> str:
+    from ..notebook import where  # 'cell 3:11' for a notebook's line
     lines = [_heading(item)]
     rows = [(what, _figure(s), _figure(r), "" if v == "agrees" else f"<- {v}")
             for what, s, r, v in item.checks]
@@ -45,13 +46,14 @@ def render_one(item) -> str:
         lines.append(f"  error{stage}: {item.error}")
         if item.predicted:
             for d in item.predicted:
-                lines.append(f"    predicted by {d.code.code} at line {d.line}: {d.message}")
+                lines.append(f"    predicted by {d.code.code} at line {where(d.path, d.line)}: "
+                             f"{d.message}")
         elif item.stage is not None:  # the framework raised (not a timeout or a crash)
             lines.append("    no SHP1xx diagnostic predicted this failure")
     elif item.predicted:
         ran = item.runtime is not None and item.runtime.get("output_shape") is not None
         for d in item.predicted:
-            lines.append(f"  {d.code.code} at line {d.line} predicts a failure: "
+            lines.append(f"  {d.code.code} at line {where(d.path, d.line)} predicts a failure: "
                          + ("yet the model ran" if ran else "no forward pass ran to confirm it"))
     for note in item.notes:
         lines.append(f"  note: {note}")

@@ -12,8 +12,19 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _where(d) -> tuple[str, str]:
+    """(position properties, message prefix). A notebook's lines are not the lines of its JSON
+    file, so a cell's diagnostic annotates the notebook as a whole and says the cell."""
+    if d.cell is None:
+        return f",line={d.line},col={d.column + 1}", ""
+    return "", f"cell {d.cell}:{d.line}:{d.column + 1}: "
+
+
 def render(diagnostics) -> str:
-    return "".join(
-        f"::{COMMANDS[d.code.severity]} file={_property(d.path)},line={d.line},"
-        f"col={d.column + 1},title={_property(f'{d.code.code} {d.code.name}')}::"
-        f"{_data(f'{d.code.code} {d.message}')}\n" for d in diagnostics)
+    out = []
+    for d in diagnostics:
+        position, prefix = _where(d)
+        out.append(f"::{COMMANDS[d.code.severity]} file={_property(d.path)}{position},"
+                   f"title={_property(f'{d.code.code} {d.code.name}')}::"
+                   f"{_data(f'{prefix}{d.code.code} {d.message}')}\n")
+    return "".join(out)

@@ -14,12 +14,19 @@ def _count(value):
     return value if is_known(value) else None
 
 
+def _at(path: str, line: int) -> dict:
+    """{"line": N}, or {"cell": C, "line": N} for a line of a notebook (N within the cell)."""
+    from ..notebook import position
+    cell, line = position(path, line)
+    return {"line": line} if cell is None else {"cell": cell, "line": line}
+
+
 def model(graph, path: str) -> dict:
     outputs = graph.outputs
     inputs = graph.inputs
     return {
         "name": graph.name, "entry": graph.entry, "framework": graph.framework, "path": path,
-        "line": graph.line,
+        **_at(path, graph.line),
         "input_shape": inputs[0].output_shape.to_json() if len(inputs) == 1 else
         [i.output_shape.to_json() for i in inputs],
         "output_shape": outputs[0].output_shape.to_json() if len(outputs) == 1 else
@@ -27,7 +34,7 @@ def model(graph, path: str) -> dict:
         "total_params": graph.total, "trainable_params": graph.trainable,
         "non_trainable_params": graph.non_trainable, "exact": graph.exact,
         "unknown_reasons": graph.reasons(),
-        "layers": [{"name": n.name, "type": n.type_name, "line": n.line,
+        "layers": [{"name": n.name, "type": n.type_name, **_at(n.path, n.line),
                     "output_shape": n.output_shape.to_json(),
                     "params": _count(n.total) if n.counts else 0,
                     "trainable_params": _count(n.params) if n.counts else 0,

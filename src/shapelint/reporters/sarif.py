@@ -29,6 +29,12 @@ def _rule(code) -> dict:
             "properties": {"tags": [code.name]}}
 
 
+def _region(d) -> dict:
+    """In a notebook the line is within the cell, which the region's properties name."""
+    region = {"startLine": d.line, "startColumn": d.column + 1}
+    return region if d.cell is None else {**region, "properties": {"cell": d.cell}}
+
+
 def render(diagnostics) -> str:
     codes = list(REGISTRY)
     results = [{
@@ -37,7 +43,7 @@ def render(diagnostics) -> str:
         "message": {"text": d.message},
         "locations": [{"physicalLocation": {
             "artifactLocation": _uri(d.path),
-            "region": {"startLine": d.line, "startColumn": d.column + 1}}}],
+            "region": _region(d)}}],
         "properties": {"data": d.data},
     } for d in diagnostics]
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{

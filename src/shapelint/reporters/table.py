@@ -20,7 +20,9 @@ def render(graph, path: str) -> str:
     def line(cells):
         return (cells[0].ljust(widths[0]) + cells[1].ljust(widths[1])
                 + cells[2].rjust(widths[2])).rstrip()
-    out = [f'Model: "{graph.name}" ({graph.entry}, {path}:{graph.line})', "=" * width,
+    from ..notebook import where  # 'cell 3:2' in a notebook
+    out = [f'Model: "{graph.name}" ({graph.entry}, {path}:{where(path, graph.line)})',
+           "=" * width,
            line(header), "=" * width]
     out += [line(r) for r in rows]
     out.append("=" * width)

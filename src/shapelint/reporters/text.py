@@ -12,10 +12,16 @@ def wants_colour(stream) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
 
 
+def position(d) -> str:
+    """line:col (col 1-based), after "cell N:" in a notebook, as Ruff prints them."""
+    cell = "" if d.cell is None else f"cell {d.cell}:"
+    return f"{cell}{d.line}:{d.column + 1}"
+
+
 def render(diagnostics, colour: bool = False) -> str:
     if not colour:
-        return "".join(f"{d.path}:{d.line}:{d.column + 1}: {d.code.code} {d.code.name}: "
+        return "".join(f"{d.path}:{position(d)}: {d.code.code} {d.code.name}: "
                        f"{d.message}\n" for d in diagnostics)
-    return "".join(f"{BOLD}{d.path}{RESET}:{d.line}:{d.column + 1}: "
+    return "".join(f"{BOLD}{d.path}{RESET}:{position(d)}: "
                    f"{SEVERITY[d.code.severity]}{BOLD}{d.code.code}{RESET} {d.code.name}: "
                    f"{d.message}\n" for d in diagnostics)
