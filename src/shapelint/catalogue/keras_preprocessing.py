@@ -100,7 +100,10 @@ def normalization(axis=-1, mean=None, variance=None, invert=False, **kwargs):
             if not -n <= a < n:
                 raise LayerFault(SHP103, f"Normalization: axis {a} is out of range for its "
                                  f"input {x}", input_shape=x.to_json())
-        dims = [x[a % n] for a in sorted({a % n for a in axes})]
+        if len({a % n for a in axes}) != len(axes):  # Keras builds (size, size) then fails
+            raise LayerFault(SHP105, f"Normalization: axis {axes} names one axis of {x} twice "
+                             "(Keras fails reshaping its mean)", input_shape=x.to_json())
+        dims = [x[a % n] for a in sorted(a % n for a in axes)]
         for d in dims:
             if _keras_none(d):
                 raise LayerFault(SHP105, f"Normalization: a kept axis of {x} has no fixed size "
