@@ -116,6 +116,8 @@ def _load(framework: str) -> None:
     if framework == "keras":
         from . import keras_layers  # noqa: F401  (registers entries on import)
         from . import keras_layers_more  # noqa: F401
+        from . import keras_preprocessing, keras_augmentation, keras_lookup  # noqa: F401
+        from . import keras_recurrent_cells, keras_layers_extra  # noqa: F401
     elif framework == "torch":
         from . import torch_nn  # noqa: F401
 

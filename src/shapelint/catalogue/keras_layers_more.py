@@ -11,7 +11,7 @@ import inspect
 from ..codes import SHP105, SHP107
 from ..dims import NotKnown, Unknown, is_known
 from ..shapes import Shape, product
-from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
+from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
 from .keras_layers import _channel_axis, _data_format, _spatial_axes, _windowed
 
 # -- merging (keras/src/layers/merging/) ----------------------------------------------------
@@ -404,32 +404,7 @@ def time_distributed(layer, **kwargs):
                 frozen=lambda x: inner.frozen(step(x)), min_ndim=3)
 
 
-@layer("keras", "ConvLSTM2D")
-def conv_lstm2d(filters, kernel_size, strides=1, padding="valid", data_format=None,
-                dilation_rate=1, activation="tanh", recurrent_activation="sigmoid",
-                use_bias=True, *, return_sequences=False, return_state=False,
-                go_backwards=False, **kwargs):
-    """Four gates; kernel over the input, recurrent kernel over the state (padding same)."""
-    filters = known_int(filters, "filters")
-    kernel = int_tuple(kernel_size, 2, "kernel_size")
-    steps = int_tuple(strides, 2, "strides")
-    dil = int_tuple(dilation_rate, 2, "dilation_rate")
-    pad = choice(padding, ("valid", "same"), "padding")
-    fmt = _data_format(data_format)
-    bias = flag(use_bias, "use_bias")
-    seqs, state = flag(return_sequences, "return_sequences"), flag(return_state, "return_state")
-
-    def output(x):
-        frame = Shape((x[0],) + tuple(x[2:]))
-        out = _windowed("ConvLSTM2D", frame, 2, fmt, kernel, steps, pad, dil, filters)
-        main = Shape((x[0], x[1]) + tuple(out[1:])) if seqs else out
-        return [main, out, out] if state else main
-
-    def params(x):
-        c = x[-1] if fmt == "channels_last" else x[2]
-        k = product(kernel)
-        return 4 * filters * (k * c + k * filters + bias)
-    return Rule(output=output, params=params, ndim=5, tags=frozenset({"recurrent"}))
+# ConvLSTM1D/2D/3D: see keras_recurrent_cells.py
 
 
 # -- normalization ----------------------------------------------------------------------------
@@ -481,21 +456,6 @@ def unit_normalization(axis=-1, **kwargs):
     return Rule(output=output)
 
 
-@layer("keras", "Normalization")
-def normalization(axis=-1, mean=None, variance=None, invert=False, **kwargs):
-    """Without mean/variance: non-trainable mean, variance (per kept axis) and a count."""
-    axes = () if axis is None else _axes(axis)
-    if (mean is None) != (variance is None):
-        raise LayerFault(SHP105, "Normalization: mean and variance must be given together")
-    given = mean is not None and variance is not None
-
-    def frozen(x):
-        if given:
-            return 0
-        return 2 * product(x[a] for a in axes) + 1
-    return Rule(output=lambda x: x, frozen=frozen)
-
-
 # -- attention --------------------------------------------------------------------------------
 
 @layer("keras", "MultiHeadAttention")
@@ -537,29 +497,7 @@ def attention(use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwarg
 
 # -- preprocessing ----------------------------------------------------------------------------
 
-@layer("keras", "Rescaling")
-def rescaling(scale, offset=0.0, **kwargs):
-    return Rule(output=lambda x: x)
-
-
-def _resize_entry(type_name):
-    def entry(height, width, *args, data_format=None, **kwargs):
-        if args:  # interpolation, crop_to_aspect_ratio...: keyword them to be read
-            raise NotKnown(f"positional arguments after width in {type_name}")
-        h, w = size(height, "height"), size(width, "width")
-        fmt = _data_format(data_format)
-
-        def output(x):
-            dims = list(x[:])
-            for axis, d in zip(_spatial_axes(2, fmt), (h, w)):
-                dims[axis] = d
-            return Shape(tuple(dims))
-        return Rule(output=output, ndim=4, tags=frozenset({"spatial"}))
-    return entry
-
-
-layer("keras", "Resizing")(_resize_entry("Resizing"))
-layer("keras", "CenterCrop")(_resize_entry("CenterCrop"))
+# Rescaling, Resizing, CenterCrop and Normalization: see keras_preprocessing.py
 
 
 @layer("keras", "Lambda")
