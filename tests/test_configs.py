@@ -271,5 +271,5 @@ def test_summary_says_which_defaults_a_count_rests_on(tmp_path, capsys):
     assert models["generator"]["assumptions"] == graphs["generator"].assumptions
     assert models["generator"]["total_params"] == 20 * 32 + 32 + 2 * (32 * 32 + 32)
     main(["summary", f"{path}::generator"])
-    assert "Assumed (defaults the counts rest on): --latent=20, --hidden=32, --depth=2, " \
+    assert "Assumes (command-line defaults): --latent=20, --hidden=32, --depth=2, " \
            "--norm not given" in capsys.readouterr().out

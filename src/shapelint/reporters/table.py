@@ -28,7 +28,7 @@ def render(graph, path: str) -> str:
     out.append(f"Trainable params: {_count(graph.trainable)}")
     out.append(f"Non-trainable params: {_count(graph.non_trainable)}")
     if graph.assumptions:  # exact for the script run as it is, and resting on these
-        out.append("Assumed (defaults the counts rest on): " + ", ".join(graph.assumptions))
+        out.append("Assumes (command-line defaults): " + ", ".join(graph.assumptions))
     reasons = graph.reasons()
     if reasons:
         out.append("Unknown:")
