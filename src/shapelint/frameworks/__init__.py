@@ -51,11 +51,16 @@ class Frameworks:
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
         made = self._call_ref(interp, ref, args, kwargs, node)
-        if interp.assumed_frames and hasattr(made, "__dataclass_fields__") and \
-                not isinstance(made, Unknown):  # a layer or tensor made after a decision on a
-            context = noted(interp)             # default rests on it (interpreter/assumed.py)
+        # A layer or parameter made after a decision on a default rests on that default too
+        # (interpreter/assumed.py); graph.assumptions reads it.
+        if interp.assumed_frames and (hasattr(made, "arguments") or
+                                      getattr(made, "parameter", False) is True):
+            context = noted(interp)
             if context:
-                made.context_assumptions = context
+                try:
+                    made.context_assumptions = context
+                except (AttributeError, TypeError):  # a frozen or slotted object
+                    pass
         return made
 
     def _call_ref(self, interp, ref: Ref, args, kwargs, node):
