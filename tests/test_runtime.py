@@ -93,6 +93,16 @@ def raising_line(error, made) -> int | None:
     return found
 
 
+@contextlib.contextmanager
+def script_argv(path):
+    """The fixture runs as a script without arguments: parse_args() reads the defaults."""
+    saved, sys.argv = sys.argv, [str(path)]
+    try:
+        yield
+    finally:
+        sys.argv = saved
+
+
 @pytest.mark.parametrize("path", KERAS_FIXTURES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_markers_hold_at_runtime(path):
     keras = pytest.importorskip("keras")
@@ -101,7 +111,7 @@ def test_markers_hold_at_runtime(path):
                  if m.shape is not None or m.params is not None}
     errors = sorted(line for line, m in markers.items()
                     if any(code.startswith("SHP1") for code in m.codes))
-    with keras_as_tensorflow(), full_tracebacks(keras), \
+    with keras_as_tensorflow(), full_tracebacks(keras), script_argv(path), \
             construction_lines(keras, path) as made:
         if errors:
             with pytest.raises(BUILD_ERRORS) as raised:

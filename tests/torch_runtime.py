@@ -91,11 +91,18 @@ def run_fixture(path):
     inputs = declared_inputs(path)
     recorder = LineRecorder(path)
     errors = []
+    saved_argv, sys.argv = sys.argv, [str(path)]  # scripts that parse_args() run bare
+    try:
+        with recorder:
+            namespace = runpy.run_path(str(path))
+    finally:
+        sys.argv = saved_argv
+    built = {type(v) for v in namespace.values()}  # a script that built its models itself
     with recorder:
-        namespace = runpy.run_path(str(path))
         for name, value in namespace.items():  # build every model class, for its params
             if isinstance(value, type) and issubclass(value, torch.nn.Module) and \
-                    value.__module__ == "<run_path>" and name not in inputs:
+                    value.__module__ == "<run_path>" and name not in inputs and \
+                    value not in built:
                 try:
                     value()
                 except TypeError:  # a building block that needs arguments

@@ -85,6 +85,21 @@ class ModelGraph:
         return None if t is None or f is None else t + f
 
     @property
+    def assumptions(self) -> list[str]:
+        """The defaults the counts and shapes rest on (`--hidden=100`): the script builds this
+        model when run without arguments, and another one with them."""
+        from .interpreter.assumed import labels, merge
+        found = []
+        for node in self.nodes:
+            layer = node.layer
+            found.append(labels(getattr(layer, "arguments", None) or {}))
+            found.append(getattr(layer, "context_assumptions", ()))
+            shape = getattr(layer, "shape", None) if node.layer is not None else node.output_shape
+            if node.is_input or layer is not None and not hasattr(layer, "arguments"):
+                found.append(labels(tuple(getattr(shape, "dims", None) or ())))
+        return list(merge(*found))
+
+    @property
     def exact(self) -> bool:
         return self.total is not None and not self.unknown_reasons
 

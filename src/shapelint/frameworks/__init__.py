@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from ..dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
+from ..interpreter import configs
+from ..interpreter.assumed import noted
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
 from . import keras as keras_fw
@@ -48,6 +50,20 @@ class Frameworks:
         return any(m.knows(name) for m in self.modules)
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
+        made = self._call_ref(interp, ref, args, kwargs, node)
+        # A layer or parameter made after a decision on a default rests on that default too
+        # (interpreter/assumed.py); graph.assumptions reads it.
+        if interp.assumed_frames and (hasattr(made, "arguments") or
+                                      getattr(made, "parameter", False) is True):
+            context = noted(interp)
+            if context:
+                try:
+                    made.context_assumptions = context
+                except (AttributeError, TypeError):  # a frozen or slotted object
+                    pass
+        return made
+
+    def _call_ref(self, interp, ref: Ref, args, kwargs, node):
         name = canonical(ref.qualname)
         if name in CONSTANT_REFS:
             return Unknown(f"{name} is not callable")
@@ -68,6 +84,9 @@ class Frameworks:
             return interp.builtins["dict"].fn(interp, args, kwargs, node)
         if name == "collections.defaultdict":
             return Unknown("a defaultdict")
+        made = configs.call(interp, name, args, kwargs, node)
+        if made is not NotImplemented:
+            return made
         data = datasets.call(interp, name, args, kwargs, node)
         if data is not NotImplemented:
             return data

@@ -11,7 +11,7 @@ from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
-from . import softmax_checks, torch_losses
+from . import softmax_checks, torch_losses, torch_tensors
 from . import torch_partial as partial
 from . import torch_provenance as provenance
 from .arrays import ArrayValue
@@ -43,7 +43,9 @@ def _nn_class(name: str) -> str | None:
 
 
 def call(interp, name: str, args, kwargs, node):
-    if name.startswith("torch.nn.init.") or name in ("torch._assert", "torch.manual_seed"):
+    if name.startswith("torch.nn.init."):
+        return torch_tensors.init_call(name, args, kwargs)
+    if name in ("torch._assert", "torch.manual_seed"):
         return None
     if name in ("torch.jit.is_scripting", "torch.jit.is_tracing", "torch.onnx.is_in_onnx_export",
                 "torch.compiler.is_compiling", "torch._C._get_tracing_state"):
@@ -76,6 +78,9 @@ def call(interp, name: str, args, kwargs, node):
         # the others keep the array's dtype.
         dtype = "float32" if last == "Tensor" else args[0].dtype
         return TorchTensor(args[0].shape, dtype=dtype)
+    made = torch_tensors.call(interp, name, args, kwargs, node)
+    if made is not NotImplemented:
+        return made
     if name.count(".") == 1 and last in FACTORIES:
         if last == "tensor" and args and provenance.holds_unknown(args[0]):
             return TorchTensor(Shape.unknown("torch.tensor of data shapelint cannot read"))
@@ -148,7 +153,9 @@ class TorchTensor:
         if name in OPS or name in ELEMENTWISE or name in ("add", "sub", "mul", "div"):
             return Builtin(f"Tensor.{name}",
                            lambda i, a, k, n: tensor_op(i, name, (self,) + tuple(a), k, n))
-        return Unknown(f"Tensor.{name} is outside the analysis")
+        made = torch_tensors.method(self, interp, name)
+        return Unknown(f"Tensor.{name} is outside the analysis") if made is NotImplemented \
+            else made
 
     def _size(self, name, args, kwargs):
         shape = self.shape
@@ -634,7 +641,7 @@ def instance_attribute(interp, obj: Instance, name: str):
         return None
     hooks = {"add_module": add_module, "register_module": add_module,
              "register_parameter": register_parameter,
-             "register_buffer": lambda i, a, k, n: None,
+             "register_buffer": lambda i, a, k, n: torch_tensors.register_buffer(obj, a, k),
              "modules": lambda i, a, k, n: [obj] + [m for _, m in _leaves_and_modules(obj)],
              "children": lambda i, a, k, n: list(record.children.values()),
              "named_children": lambda i, a, k, n: list(record.children.items()),

@@ -7,6 +7,7 @@ import operator
 import libcst as cst
 
 from ..dims import SymDim, Unknown
+from .assumed import carry, labels, note
 from .expressions import _Iterator, truth
 from .values import PLAIN, Builtin, Class, Function, Instance, Ref, is_indefinite
 
@@ -23,13 +24,14 @@ def pure(fn, name):
         if not _known(*args, *kwargs.values()):
             return Unknown(f"{name}() of an unknown value")
         try:
-            return fn(*args, **kwargs)
+            return carry(fn(*args, **kwargs), *args, *kwargs.values())
         except Exception:  # noqa: BLE001 - the user's call would fail too; we just don't know
             return Unknown(f"{name}() failed")
     return Builtin(name, run)
 
 
 def _range(interp, args, kwargs, node):
+    note(interp, labels(args))  # how many times a loop runs rests on them
     if not _known(*args) or not all(isinstance(a, int) for a in args) or kwargs:
         return Unknown("range() of an unknown value")
     try:
@@ -189,6 +191,9 @@ def _isinstance(interp, args, kwargs, node):
 def _getattr(interp, args, kwargs, node):
     if len(args) < 2 or not isinstance(args[1], str):
         return Unknown("getattr() with an unknown name")
+    has = getattr(args[0], "shapelint_has", None)
+    if has is not None and len(args) == 3 and not has(args[1]):
+        return args[2]
     value = interp.get_attribute(args[0], args[1])
     if isinstance(value, Unknown) and len(args) == 3:
         return args[2] if isinstance(args[0], (Instance, Class)) and \
@@ -203,6 +208,9 @@ def _setattr(interp, args, kwargs, node):
 
 
 def _hasattr(interp, args, kwargs, node):
+    has = getattr(args[0], "shapelint_has", None) if len(args) == 2 else None
+    if has is not None and isinstance(args[1], str):
+        return has(args[1])
     if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], Instance):
         if args[1] in args[0].attrs:
             return True
@@ -225,6 +233,12 @@ def _next(interp, args, kwargs, node):
     if len(items):
         return items[0]
     return args[1] if len(args) > 1 else Unknown("next() of an empty iterator")
+
+
+def _vars(interp, args, kwargs, node):
+    from .configs import vars_of
+    found = vars_of(args[0]) if len(args) == 1 else None
+    return Unknown("vars() of a value shapelint does not model") if found is None else found
 
 
 def _nothing(name):
@@ -267,7 +281,7 @@ def make_builtins() -> dict:
         "print": _nothing("print"), "open": _unknown("open"), "input": _unknown("input"),
         "exec": _unknown("exec"), "eval": _unknown("eval"), "compile": _unknown("compile"),
         "__import__": _unknown("__import__"), "globals": _unknown("globals"),
-        "locals": _unknown("locals"), "vars": _unknown("vars"), "id": _unknown("id"),
+        "locals": _unknown("locals"), "vars": Builtin("vars", _vars), "id": _unknown("id"),
         "hash": _unknown("hash"), "type": _unknown("type"), "object": _unknown("object"),
         "staticmethod": Builtin("staticmethod", lambda i, a, k, n: a[0] if a else None),
         "classmethod": Builtin("classmethod", lambda i, a, k, n: a[0] if a else None),
@@ -317,7 +331,7 @@ def call_pure_ref(interp, qualname, args, kwargs):
     if qualname in ("math.comb", "math.pow") and any(isinstance(a, int) and a > 4096 for a in args):
         return Unknown(f"{qualname}() too large")
     try:
-        return fn(*args, **kwargs)
+        return carry(fn(*args, **kwargs), *args, *kwargs.values())
     except Exception:  # noqa: BLE001
         return Unknown(f"{qualname}() failed")
 

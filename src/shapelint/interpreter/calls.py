@@ -109,6 +109,7 @@ class CallsMixin:
         if self.is_generator(func.node):
             return Unknown(f"{func.name}() is a generator")
         saved_pending, self.pending_returns = self.pending_returns, []
+        self.assumed_frames.append({})
         self.depth += 1
         self.module_stack.append(func.module)
         self.frames.append((func, scope))
@@ -121,6 +122,7 @@ class CallsMixin:
             result = _RAISED
         finally:
             self.depth -= 1
+            self.assumed_frames.pop()
             self.module_stack.pop()
             self.frames.pop()
             pending, self.pending_returns = self.pending_returns, saved_pending
@@ -185,18 +187,33 @@ class CallsMixin:
 
 
 def _dataclass_init(cls: Class) -> Builtin:
-    """The __init__ @dataclass writes: positional and keyword fields, then defaults."""
+    """The __init__ @dataclass writes: positional and keyword fields, then defaults (a
+    field(default_factory=...) is called for each instance), then __post_init__."""
+    from .configs import FieldSpec
+
     def init(interp, args, kwargs, node):
         instance, args = args[0], args[1:]
-        names = [name for name, _ in cls.dataclass_fields]
+        names = [name for name, spec in cls.dataclass_fields
+                 if not (isinstance(spec, FieldSpec) and not spec.init)]
         values = dict(zip(names, args))
         values.update({k: v for k, v in kwargs.items() if k in names})
         for name, default in cls.dataclass_fields:
-            if name not in values:
-                values[name] = Unknown(f"field '{name}' not given") if default is MISSING \
-                    else default
+            if name in values:
+                continue
+            if isinstance(default, FieldSpec):
+                default = default.value(interp, node)
+            if default is not MISSING:
+                values[name] = default
+            elif name in names:
+                values[name] = Unknown(f"field '{name}' not given")
         if isinstance(instance, Instance):
             instance.attrs.update(values)
+            try:
+                post = cls.lookup("__post_init__")
+            except KeyError:
+                return None
+            if isinstance(post, Function):
+                interp.call(post, (instance,), {}, node)
         return None
     return Builtin(f"{cls.name}.__init__", init, method=True)
 

@@ -7,6 +7,7 @@ import operator
 import libcst as cst
 
 from ..dims import SymDim, Unknown
+from .assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
                      UserModule,
                      is_indefinite, same_value)
@@ -213,9 +214,12 @@ class ExpressionsMixin:
             return Unknown("subscript of an unknown value")
         if isinstance(value, (tuple, list, str, dict, range, bytes)):
             try:
-                return value[key]
+                found = value[key]
             except Exception:  # noqa: BLE001 - out of range, wrong type: not a value we know
                 return Unknown("subscript out of range")
+            if isinstance(key, _Assumed):  # SIZES[opt.size]: the entry rests on the key
+                return carry_entry(found, key)
+            return found
         if isinstance(value, Class):
             return value  # typing generics: List[int] and friends
         return Unknown("subscript of an unsupported value")
@@ -236,9 +240,12 @@ class ExpressionsMixin:
         if not self.cheap(fn, left, right):
             return Unknown("operation too large to evaluate")
         try:
-            return fn(left, right)
+            result = fn(left, right)
         except Exception:  # noqa: BLE001 - any failure of user arithmetic is simply unknown
             return Unknown("operation failed")
+        if isinstance(left, _Assumed) or isinstance(right, _Assumed):
+            return carry(result, left, right)  # a size computed from a default rests on it
+        return result
 
     def cheap(self, fn, left, right) -> bool:
         """Refuse arithmetic whose result would be enormous (10**10**9, [0] * 10**12)."""
@@ -265,7 +272,7 @@ class ExpressionsMixin:
             return value
         fn = {cst.Minus: operator.neg, cst.Plus: operator.pos, cst.BitInvert: operator.invert}
         try:
-            return fn[type(node.operator)](value)
+            return carry(fn[type(node.operator)](value), value)
         except Exception:  # noqa: BLE001
             return Unknown("unary operation failed")
 
@@ -292,6 +299,8 @@ class ExpressionsMixin:
         return result
 
     def compare(self, op, left, right) -> bool | None:
+        if isinstance(left, _Assumed) or isinstance(right, _Assumed):
+            note(self, merge(labels(left), labels(right)))  # a decision on a default
         if isinstance(op, (cst.Is, cst.IsNot)):
             if isinstance(left, Unknown) or isinstance(right, Unknown):
                 return None

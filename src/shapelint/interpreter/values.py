@@ -149,14 +149,18 @@ def is_indefinite(value, depth: int = 0) -> bool:
 PLAIN = (int, float, str, bytes, bool, type(None), complex)
 
 
+def _base(value) -> type:
+    return next(t for t in type(value).__mro__ if t in PLAIN)
+
+
 def same_value(a, b) -> bool:
     """Identity, or equality of plain immutable values (used when two branches merge)."""
     if a is b:
         return True
+    if isinstance(a, PLAIN) and isinstance(b, PLAIN):  # an assumed 3 (assumed.py) is a 3
+        return _base(a) is _base(b) and a == b
     if type(a) is not type(b):
         return False
-    if isinstance(a, PLAIN):
-        return a == b
     if isinstance(a, tuple) and len(a) == len(b):
         return all(same_value(x, y) for x, y in zip(a, b))
     if isinstance(a, Unknown):

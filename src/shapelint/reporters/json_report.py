@@ -33,7 +33,7 @@ def model(graph, path: str) -> dict:
         [o.output_shape.to_json() for o in outputs],
         "total_params": graph.total, "trainable_params": graph.trainable,
         "non_trainable_params": graph.non_trainable, "exact": graph.exact,
-        "unknown_reasons": graph.reasons(),
+        "unknown_reasons": graph.reasons(), "assumptions": graph.assumptions,
         "layers": [{"name": n.name, "type": n.type_name, **_at(n.path, n.line),
                     "output_shape": n.output_shape.to_json(),
                     "params": _count(n.total) if n.counts else 0,

@@ -29,6 +29,8 @@ def render(graph, path: str) -> str:
     out.append(f"Total params: {_count(graph.total)}")
     out.append(f"Trainable params: {_count(graph.trainable)}")
     out.append(f"Non-trainable params: {_count(graph.non_trainable)}")
+    if graph.assumptions:  # exact for the script run as it is, and resting on these
+        out.append("Assumes (command-line defaults): " + ", ".join(graph.assumptions))
     reasons = graph.reasons()
     if reasons:
         out.append("Unknown:")
