@@ -34,10 +34,6 @@ class FileAnalysis:
     notes: list = field(default_factory=list)  # SHP9xx diagnostics
     source: str = ""  # the file's text (SHP209 reads its comments and docstrings)
     tree: ast.Module | None = None  # CPython's tree of it
-    # Models met only by calling, unasked, a class or function whose required arguments nobody
-    # gave: their sizes and branches rest on values the analysis had to assume, so they are
-    # summarised but judged by nothing (findings are facts).
-    assumed: set = field(default_factory=set)
 
     def graphs(self, override: Shape | None = None, per_entry: dict | None = None
                ) -> list[ModelGraph]:
@@ -56,8 +52,6 @@ class FileAnalysis:
         edges = self.interp.state.findings if self.interp is not None else []
         built = []
         for entry, model in self.models:
-            if id(model) in self.assumed:
-                continue
             try:
                 graph = self.graph(entry, model, per_entry=per_entry)
                 built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
@@ -194,7 +188,7 @@ def _discover_one(result, interp, name, value, seen) -> bool:
         return True
     before = len(interp.state.models)
     try:
-        made = interp.call(value, (), {}, None)
+        made = interp.call(value, (), _any_arguments(value), None)
     except (BudgetExhausted, RecursionError):
         del interp.state.models[before:]  # a model half built is not reported
         return False
@@ -202,33 +196,36 @@ def _discover_one(result, interp, name, value, seen) -> bool:
     model = interp.frameworks.as_model(made)
     if model is not None and isinstance(value, Class):
         found.append(model)
-    assumed = _needs_arguments(value)
     for model in found:
         key = id(getattr(model, "root", model))
         if key not in seen:
             seen.add(key)
             result.models.append((name, model))
-            if assumed:
-                result.assumed.add(id(model))
     return True
 
 
-def _needs_arguments(value) -> bool:
-    """Whether calling value with no arguments leaves a required parameter unbound."""
+def _any_arguments(value) -> dict:
+    """Arguments for running, unasked, a callable nobody in the file calls. With no required
+    parameter, the call without arguments is one its users make, and its defaults hold. With
+    one, a caller must pass arguments, and may pass any: every parameter is then unknown,
+    defaults too (timm's CondConv blocks fail with their default num_experts=0, which no
+    caller uses), so what is found holds for every call."""
     function = value
     if isinstance(value, Class):
         try:
             function = value.lookup("__init__")
         except KeyError:
-            return False
+            return {}
     params = getattr(getattr(function, "node", None), "params", None)
     if not isinstance(params, cst.Parameters):
-        return False
-    names = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)
-             if p.default is None]
-    if isinstance(value, Class) and names:
-        names = names[1:]  # self
-    return bool(names)
+        return {}
+    named = list(params.params[1:] if isinstance(value, Class) else params.params) + \
+        list(params.kwonly_params)
+    if not any(p.default is None for p in named) and not (
+            params.posonly_params and any(p.default is None for p in params.posonly_params)):
+        return {}
+    return {p.name.value: Unknown("an argument a caller may give")
+            for p in named if p.default is not None}
 
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):
