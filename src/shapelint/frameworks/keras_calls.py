@@ -5,6 +5,8 @@ the graph, so the layers producing them belong to the model and count in it. The
 given to a recurrent layer must also fit it: a width other than its units fails when it runs."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..catalogue import LayerFault
 from ..codes import SHP101, SHP105
 from ..dims import NotKnown, Unknown, is_known
@@ -126,3 +128,66 @@ def _leaves(value, depth=0) -> list:
 
 def _shapes(shapes) -> str:
     return ", ".join(str(s) for s in shapes)
+
+
+# -- the further arguments of a call to a user's layer, to trace its call() with --------------
+
+@dataclass(frozen=True)
+class Slot:
+    """Where a tensor sat in the arguments; a fresh input of its shape takes its place."""
+    index: int
+
+
+@dataclass(frozen=True, eq=False)
+class CallForm:
+    """A user layer's call arguments after the first, tensors replaced by Slots."""
+    args: tuple
+    kwargs: dict
+    shapes: tuple  # the shape of each Slot's tensor
+    key: str  # tells two forms apart for the trace cache
+
+
+def call_form(args, kwargs, kind) -> CallForm | None:
+    """The form of a call's further arguments; None when there are none."""
+    if not args and not kwargs:
+        return None
+    shapes: list = []
+
+    def hollow(value, depth=0):
+        if isinstance(value, kind):
+            shapes.append(value.shape)
+            return Slot(len(shapes) - 1)
+        if isinstance(value, (list, tuple)) and depth < 6:
+            return type(value)(hollow(v, depth + 1) for v in value)
+        if isinstance(value, dict) and depth < 6:
+            return {k: hollow(v, depth + 1) for k, v in value.items()}
+        return value
+    form_args = tuple(hollow(v) for v in args)
+    form_kwargs = {k: hollow(v) for k, v in kwargs.items()}
+    key = repr((tuple(_key(v) for v in form_args), sorted((k, _key(v)) for k, v in
+                                                         form_kwargs.items()),
+                tuple(str(s) for s in shapes)))
+    return CallForm(form_args, form_kwargs, tuple(shapes), key)
+
+
+def fill(form: CallForm, tensors: list):
+    """The form's args and kwargs with each Slot replaced by its tensor."""
+    def put(value, depth=0):
+        if isinstance(value, Slot):
+            return tensors[value.index]
+        if isinstance(value, (list, tuple)) and depth < 6:
+            return type(value)(put(v, depth + 1) for v in value)
+        if isinstance(value, dict) and depth < 6:
+            return {k: put(v, depth + 1) for k, v in value.items()}
+        return value
+    return tuple(put(v) for v in form.args), {k: put(v) for k, v in form.kwargs.items()}
+
+
+def _key(value, depth=0) -> str:
+    if isinstance(value, (Slot, bool, int, float, str, type(None))):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and depth < 6:
+        return "[" + ",".join(_key(v, depth + 1) for v in value) + "]"
+    if isinstance(value, dict) and depth < 6:
+        return "{" + ",".join(f"{k!r}:{_key(v, depth + 1)}" for k, v in value.items()) + "}"
+    return f"<{type(value).__name__} {id(value)}>"
