@@ -130,6 +130,8 @@ class KerasLayer(LayerObject):
             apply(applied, [t.shape for t in tensors], not self.built)
             check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
         explain(applied)
+        if not self.built:
+            self.first_node = applied  # the application that built it (keras_tracking)
         self.built = True
         outs = getattr(applied, "output_shapes", None)
         if outs:

@@ -38,6 +38,9 @@ def recount(order: list) -> list:
 
 def leaves(node) -> list:
     """(layer id, node) for every layer whose weights a node's layer owns."""
+    fixed = node.__dict__.get("fixed_leaves")
+    if fixed is not None:  # a layer a subclass holds without calling it (keras_tracking)
+        return fixed
     inner = getattr(node.layer, "subclass_leaves", None)
     if inner is not None:
         return [(id(node.layer), _ZERO)] + inner(node)

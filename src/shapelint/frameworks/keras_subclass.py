@@ -13,6 +13,8 @@ from .keras_edges import model_method
 from ..shapes import Shape
 from . import keras as k
 from .keras_calls import CallForm, call_form, fill, opaque_edges
+from .keras_tracking import untraced_rows
+from .arrays import ArrayValue
 from .layers import InputMarker, apply
 
 _BASES = {"Model": "model", "Layer": "layer"}
@@ -134,7 +136,10 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
     weights, record.weights = record.weights, saved or record.weights
-    return order + [own_weights(record, weights)], [mapped[id(t.node)] for t in tensors]
+    nodes = order + [own_weights(record, weights)]
+    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
+    nodes += untraced_rows(record, counted)
+    return nodes, [mapped[id(t.node)] for t in tensors]
 
 
 def own_weights(record: Subclass, weights: list) -> LayerNode:
@@ -270,6 +275,10 @@ class SubclassLayer(k.KerasLayer):
         record = self.record
         x = args[0] if args else kwargs.get("inputs")
         tensors = list(x) if isinstance(x, (list, tuple)) else [x]
+        if isinstance(x, ArrayValue) and x.shape.known_rank and x.shape.dims:
+            if record.shape is None and record.kind == "model":  # Keras builds it for them
+                record.shape = Shape((k.BATCH,) + tuple(x.shape.dims[1:]))
+            return Unknown(f"the result of calling {self.name} on data")
         if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
         if record.shape is None and len(tensors) == 1:
