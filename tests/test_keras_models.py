@@ -157,7 +157,9 @@ FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtu
 
 @pytest.mark.parametrize("name", ["functional_shared_and_nested",
                                   "dense_on_sequence_before_softmax",
-                                  "functional_and_subclassed_dense_on_feature_map"])
+                                  "functional_and_subclassed_dense_on_feature_map",
+                                  "seq2seq_initial_state", "user_layer_with_state_argument",
+                                  "subclass_holds_student_and_teacher"])
 def test_fixture_models_equal_keras(name):
     _compare(FIXTURES / f"{name}.py")
 
