@@ -104,6 +104,23 @@ def _fresh(record, shape):
 
 
 def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
+    # weights made by add_weight in __init__ exist from the start; build() and call() add more
+    made_in_init = getattr(record, "init_weights", [])
+    record.weights = []
+    try:
+        result = _run_call(record, shapes, form)
+    finally:
+        weights, record.weights = record.weights, list(made_in_init)
+    if isinstance(result, str):
+        return result
+    order, outputs = result
+    nodes = order + [own_weights(record, made_in_init + weights)]
+    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
+    return nodes + untraced_rows(record, counted), outputs
+
+
+def _run_call(record: Subclass, shapes: list, form: CallForm | None):
+    """build() then call() on fresh inputs: (nodes, output nodes), or why not."""
     interp = record.interp
     inputs = [_fresh(record, s) for s in shapes]
     arg = inputs[0] if len(inputs) == 1 else inputs
@@ -113,7 +130,6 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
         build = inst.cls.lookup("build")
     except KeyError:
         build = None
-    saved, record.weights = record.weights, []
     if build is not None:
         dims = [s.to_json() if s.known_rank else None for s in shapes]
         as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
@@ -135,11 +151,7 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
         return f"{record.type_name}.call(): {hidden}"
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
-    weights, record.weights = record.weights, saved or record.weights
-    nodes = order + [own_weights(record, weights)]
-    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
-    nodes += untraced_rows(record, counted)
-    return nodes, [mapped[id(t.node)] for t in tensors]
+    return order, [mapped[id(t.node)] for t in tensors]
 
 
 def own_weights(record: Subclass, weights: list) -> LayerNode:
@@ -181,6 +193,7 @@ def instantiate(interp, cls, args, kwargs, node):
         init = None
     if init is not None:
         interp.call(interp.bind_attribute(init, inst, cls), tuple(args), dict(kwargs), node)
+    record.init_weights = list(record.weights)
     if interp.uncertain:
         record.uncertain = "built under an undecided condition"
     if kind == "model":

@@ -45,7 +45,8 @@ def untraced_rows(record, counted: set) -> list:
         for obj in tracked(value):
             leaves = _held_leaves(record, attr, obj)
             if isinstance(leaves, str):
-                rows.append(_row(record, obj, [(id(obj), _Leaf(Unknown(leaves)))], seen))
+                unknown = Unknown(leaves)
+                rows.append(_row(record, obj, [(id(obj), _Leaf(unknown, unknown))], seen))
                 continue
             if leaves and any(key not in seen for key, _ in leaves):
                 rows.append(_row(record, obj, leaves, seen))
