@@ -158,15 +158,14 @@ def call_form(args, kwargs, kind) -> CallForm | None:
             shapes.append(value.shape)
             return Slot(len(shapes) - 1)
         if isinstance(value, (list, tuple)) and depth < 6:
-            return type(value)(hollow(v, depth + 1) for v in value)
+            return _same_kind(value, [hollow(v, depth + 1) for v in value])
         if isinstance(value, dict) and depth < 6:
             return {k: hollow(v, depth + 1) for k, v in value.items()}
         return value
     form_args = tuple(hollow(v) for v in args)
     form_kwargs = {k: hollow(v) for k, v in kwargs.items()}
-    key = repr((tuple(_key(v) for v in form_args), sorted((k, _key(v)) for k, v in
-                                                         form_kwargs.items()),
-                tuple(str(s) for s in shapes)))
+    named = sorted((k, _key(v)) for k, v in form_kwargs.items())
+    key = repr((tuple(_key(v) for v in form_args), named, tuple(str(s) for s in shapes)))
     return CallForm(form_args, form_kwargs, tuple(shapes), key)
 
 
@@ -176,11 +175,15 @@ def fill(form: CallForm, tensors: list):
         if isinstance(value, Slot):
             return tensors[value.index]
         if isinstance(value, (list, tuple)) and depth < 6:
-            return type(value)(put(v, depth + 1) for v in value)
+            return _same_kind(value, [put(v, depth + 1) for v in value])
         if isinstance(value, dict) and depth < 6:
             return {k: put(v, depth + 1) for k, v in value.items()}
         return value
     return tuple(put(v) for v in form.args), {k: put(v) for k, v in form.kwargs.items()}
+
+
+def _same_kind(value, items: list):
+    return items if isinstance(value, list) else tuple(items)
 
 
 def _key(value, depth=0) -> str:
