@@ -1,5 +1,6 @@
 """Build every keras.applications model Keras 3 builds on the torch backend and record
-count_params() (and the non-trainable part) in keras_applications_counts.json.
+count_params() (and the non-trainable part) and the set of model.layers (a digest of the
+names) in keras_applications_counts.json.
 
 Run: KERAS_BACKEND=torch python tests/make_keras_applications_table.py
 Building all 39 takes minutes and gigabytes, so the test reads the committed table instead.
@@ -7,6 +8,7 @@ Building all 39 takes minutes and gigabytes, so the test reads the committed tab
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import pathlib
@@ -32,18 +34,32 @@ BUILDERS = {
 TABLE = pathlib.Path(__file__).with_name("keras_applications_counts.json")
 
 
+def layer_names(model) -> dict:
+    """The set of layers model.layers holds, as its size and a digest of the sorted names
+    (the names themselves would make this table a megabyte)."""
+    return names_digest(layer.name for layer in model.layers)
+
+
+def names_digest(names) -> dict:
+    names = sorted(names)
+    text = "\n".join(names).encode()
+    return {"count": len(names), "sha256": hashlib.sha256(text).hexdigest()}
+
+
 def main() -> None:
     import keras
     table = json.loads(TABLE.read_text()) if TABLE.exists() else {}
     only = set(sys.argv[1:])
     for builders in BUILDERS.values():
         for name in builders:
-            if (only and name not in only) or name in table:
+            if (only and name not in only) or "layers" in table.get(name, {}):
                 continue
+            keras.backend.clear_session()  # layer names as a fresh session gives them
             model = getattr(keras.applications, name)(weights=None)
             table[name] = {"total": model.count_params(),
                            "non_trainable": sum(int(w.numpy().size)
-                                                for w in model.non_trainable_weights)}
+                                                for w in model.non_trainable_weights),
+                           "layers": layer_names(model)}
             print(name, table[name], flush=True)
             del model
             keras.backend.clear_session()

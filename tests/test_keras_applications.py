@@ -10,7 +10,7 @@ import pathlib
 
 import pytest
 
-from make_keras_applications_table import BUILDERS, TABLE
+from make_keras_applications_table import BUILDERS, TABLE, layer_names, names_digest
 from shapelint.analysis import analyse, evaluate_entry
 
 CASES = [(f, name) for f, names in BUILDERS.items() for name in names]
@@ -27,19 +27,22 @@ def _applications_dir():
     return path
 
 
-def static_counts(file: str, name: str):
+def static_graph(file: str, name: str):
     path = str(_applications_dir() / file)
     with open(path, encoding="utf-8") as handle:
         analysis = analyse(handle.read(), path, discover=False)
-    graph = evaluate_entry(analysis, f"{name}(weights=None)").graph(name)
-    return graph.total, graph.non_trainable
+    return evaluate_entry(analysis, f"{name}(weights=None)").graph(name)
 
 
 @pytest.mark.parametrize("file,name", CASES, ids=[n for _, n in CASES])
 def test_static_total_equals_count_params(file, name):
+    """The total, and the set of layers it sums (issue 20): shapelint's summary rows by name
+    are model.layers by name (the table holds a digest of those names)."""
     table = json.loads(TABLE.read_text())
-    total, frozen = static_counts(file, name)
-    assert (total, frozen) == (table[name]["total"], table[name]["non_trainable"])
+    graph = static_graph(file, name)
+    assert (graph.total, graph.non_trainable) == (table[name]["total"],
+                                                  table[name]["non_trainable"])
+    assert names_digest({n.name for n in graph.rows}) == table[name]["layers"]
 
 
 @pytest.mark.parametrize("name", ["MobileNetV3Small", "MobileNet"])
@@ -49,5 +52,7 @@ def test_table_matches_the_installed_keras(name):
     table = json.loads(TABLE.read_text())
     if table.get("_keras_version") != keras.__version__:
         pytest.skip(f"table made with keras {table.get('_keras_version')}")
+    keras.backend.clear_session()  # layer names as the table's fresh session gave them
     model = getattr(keras.applications, name)(weights=None)
     assert model.count_params() == table[name]["total"]
+    assert layer_names(model) == table[name]["layers"]

@@ -157,7 +157,9 @@ FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtu
 
 @pytest.mark.parametrize("name", ["functional_shared_and_nested",
                                   "dense_on_sequence_before_softmax",
-                                  "functional_and_subclassed_dense_on_feature_map"])
+                                  "functional_and_subclassed_dense_on_feature_map",
+                                  "seq2seq_initial_state", "user_layer_with_state_argument",
+                                  "subclass_holds_student_and_teacher"])
 def test_fixture_models_equal_keras(name):
     _compare(FIXTURES / f"{name}.py")
 
@@ -167,3 +169,68 @@ def test_fixture_models_equal_keras(name):
 def test_fixtures_marked_shp1xx_fail_in_keras(name):
     with pytest.raises(ValueError):
         real_keras_models(FIXTURES / f"{name}.py")
+
+
+HELD = """
+    import keras
+    import numpy as np
+    from keras import layers
+
+
+    class Scale(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.gamma = self.add_weight(shape=(8,), trainable=True)  # exists from __init__
+
+        def call(self, x):
+            return x * self.gamma
+
+
+    class Held(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.body = layers.Dense(8)
+            self.shared = layers.Dense(8)
+            self.again = [self.shared, {"body": self.body}]  # held twice, counted once
+            self.scale = Scale()
+            self.idle = layers.Dense(99)  # never called, never read: Keras never builds it
+            self.lazy = keras.Sequential([layers.Dense(3)])  # no input: never built
+            self.side = keras.Sequential([keras.Input((4,)), layers.Dense(6)])  # built
+            {aux}
+
+        def call(self, x):
+            return self.scale(self.shared(self.shared(self.body(x))))
+
+        def auxiliary(self, x):
+            return {reader}(x)
+
+
+    model = Held()
+    model(np.zeros((2, 4), "float32"))
+    """
+
+
+def _held(tmp_path, aux, reader):
+    path = tmp_path / "held.py"
+    path.write_text(textwrap.dedent(HELD).replace("{aux}", aux).replace("{reader}", reader))
+    return path
+
+
+def test_a_model_counts_every_layer_it_holds_once(tmp_path):
+    """Issue 14: count_params() counts every tracked, built weight (a held model call() does
+    not run included), each once; an unbuilt held layer holds none."""
+    _compare(_held(tmp_path, "", "self.side"))
+
+
+def test_a_held_layer_that_an_unrun_method_reads_is_unknown(tmp_path):
+    """Whether Keras builds it depends on whether that method runs: Keras's count changes
+    when it does, so the only honest static answer is unknown, never the smaller number."""
+    path = _held(tmp_path, "self.aux = layers.Dense(5)", "self.aux")
+    [graph] = [g for g in analyse(path.read_text(), str(path)).graphs() if g.entry == "model"]
+    assert graph.total is None
+    assert any("self.aux" in reason for reason in graph.reasons())
+    np = pytest.importorskip("numpy")
+    model = real_keras_models(path)["model"]
+    before = model.count_params()
+    model.auxiliary(np.zeros((2, 8), "float32"))
+    assert model.count_params() == before + 8 * 5 + 5

@@ -26,7 +26,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Shared layers, nested models and subclassed models have no one-layer-per-line reading: their
 # totals, non-trainable counts and output shapes are proved in tests/test_keras_models.py.
 WHOLE_MODEL_ONLY = {"functional_shared_and_nested.py",
-                    "functional_and_subclassed_dense_on_feature_map.py"}
+                    "functional_and_subclassed_dense_on_feature_map.py",
+                    "subclass_holds_student_and_teacher.py",
+                    "user_layer_with_state_argument.py"}
 # fixtures/keras/edges fit data to models (load_data would download): test_keras_edges.py runs
 # them with small stand-in datasets.
 KERAS_FIXTURES = sorted(p for p in (ROOT / "fixtures" / "keras").rglob("*.py")
@@ -73,7 +75,9 @@ def full_tracebacks(keras):
 
 
 def shape_text(layer) -> str:
-    dims = ", ".join("None" if d is None else str(int(d)) for d in layer.output.shape)
+    output = layer.output  # a layer with several outputs (return_state=True): the first
+    output = output[0] if isinstance(output, (list, tuple)) else output
+    dims = ", ".join("None" if d is None else str(int(d)) for d in output.shape)
     return normalise_shape(f"({dims})")
 
 

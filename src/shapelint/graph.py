@@ -17,6 +17,9 @@ class LayerNode:
     line: int
     col: int
     inputs: list = field(default_factory=list)  # producing LayerNodes
+    # producers of the other tensors a call receives (Keras initial_state=, mask=, ...): edges
+    # of the graph, so their layers belong to the model, but not inputs of the shape rule
+    side_inputs: list = field(default_factory=list)
     input_shapes: list = field(default_factory=list)
     output_shape: Shape = Shape.unknown("not built")
     params: Dim = 0  # trainable
@@ -130,7 +133,8 @@ class ModelGraph:
                 shapes = transform_before[node](shapes)
             first = id(node.layer) not in seen_layers
             seen_layers.add(id(node.layer))
-            new = replace(node, inputs=inputs, input_shapes=shapes)
+            new = replace(node, inputs=inputs, input_shapes=shapes,
+                          side_inputs=[mapped.get(i, i) for i in node.side_inputs])
             self.apply(new, shapes, first)
             mapped[node] = new
             nodes.append(new)
@@ -146,7 +150,7 @@ def upstream(outputs) -> list:
         if id(n) in seen:
             return
         seen.add(id(n))
-        for i in n.inputs:
+        for i in list(n.inputs) + list(n.side_inputs):
             visit(i)
         order.append(n)
     for node in outputs:

@@ -40,6 +40,9 @@ class Rule:
     min_ndim: int | None = None
     tags: frozenset = frozenset()  # facts for checks: "dense", "flattens", "spatial", ...
     multi_input: bool = False  # output/params take a list of shapes
+    # recurrent layers: the initial states a call may pass for an input, as groups (one per
+    # wrapped layer: Bidirectional splits initial_state in halves); None when not recurrent
+    states: Callable[[Any], tuple] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def _load(framework: str) -> None:
         from . import keras_layers_more  # noqa: F401
         from . import keras_preprocessing, keras_augmentation, keras_lookup  # noqa: F401
         from . import keras_recurrent_cells, keras_layers_extra  # noqa: F401
+        # last: its RNN, cells and StackedRNNCells also say which initial states a call takes
+        from . import keras_recurrent  # noqa: F401
     elif framework == "torch":
         from . import torch_nn  # noqa: F401
 

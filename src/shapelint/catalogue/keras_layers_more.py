@@ -1,5 +1,5 @@
-"""More Keras 3 layers: merging, transposed and separable convolutions, resampling, recurrent
-layers, normalization, attention, preprocessing, activations, noise.
+"""More Keras 3 layers: merging, transposed and separable convolutions, resampling, wrappers,
+normalization, attention, preprocessing, activations, noise.
 
 Formulas follow each layer's build() and compute_output_shape() in keras/src/layers/; every
 entry is cross-checked against real Keras in tests/test_keras_catalogue_more.py.
@@ -13,6 +13,7 @@ from ..dims import NotKnown, Unknown, is_known
 from ..shapes import Shape, product
 from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
 from .keras_layers import _channel_axis, _data_format, _spatial_axes, _windowed
+from .keras_recurrent import _inner_rule
 
 # -- merging (keras/src/layers/merging/) ----------------------------------------------------
 
@@ -324,68 +325,7 @@ def repeat_vector(n, **kwargs):
     return Rule(output=lambda x: Shape((x[0], n, x[1])), ndim=2)
 
 
-# -- recurrent --------------------------------------------------------------------------------
-
-def _rnn_entry(type_name, gates):
-    def entry(units, *args, activation="tanh", use_bias=True, return_sequences=False,
-              return_state=False, go_backwards=False, reset_after=True, **kwargs):
-        if args:  # activation, recurrent_activation, use_bias... by position: keyword them
-            raise NotKnown(f"positional arguments after units in {type_name}")
-        units = known_int(units, "units")
-        bias = flag(use_bias, "use_bias")
-        seqs, state = flag(return_sequences, "return_sequences"), flag(return_state,
-                                                                       "return_state")
-        flag(go_backwards, "go_backwards")
-        after = type_name == "GRU" and flag(reset_after, "reset_after")
-        states = 2 if type_name == "LSTM" else 1
-
-        def output(x):
-            main = Shape((x[0], x[1], units)) if seqs else Shape((x[0], units))
-            return [main] + [Shape((x[0], units))] * states if state else main
-
-        def params(x):
-            return gates * units * (x[-1] + units) + gates * units * bias * (2 if after else 1)
-        return Rule(output=output, params=params, ndim=3, tags=frozenset({"recurrent"}))
-    entry.__doc__ = f"keras.layers.{type_name}: {gates} gate(s) of kernel, recurrent, bias."
-    return entry
-
-
-layer("keras", "SimpleRNN")(_rnn_entry("SimpleRNN", 1))
-layer("keras", "LSTM")(_rnn_entry("LSTM", 4))
-layer("keras", "GRU")(_rnn_entry("GRU", 3))
-
-
-def _inner_rule(inner, wrapper):
-    rule = getattr(inner, "rule", None)
-    if rule is None:
-        raise NotKnown(f"the layer wrapped by {wrapper} is not known")
-    return rule
-
-
-@layer("keras", "Bidirectional")
-def bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-    """Two copies of the recurrent layer; outputs merged (concat doubles the last axis)."""
-    fwd = _inner_rule(layer, "Bidirectional")
-    bwd = fwd if backward_layer is None else _inner_rule(backward_layer, "Bidirectional")
-    mode = None if merge_mode is None else choice(merge_mode, ("concat", "sum", "mul", "ave"),
-                                                  "merge_mode")
-
-    def output(x):
-        a, b = fwd.output(x), bwd.output(x)
-        outs_a = a if isinstance(a, list) else [a]
-        outs_b = b if isinstance(b, list) else [b]
-        main_a, main_b = outs_a[0], outs_b[0]
-        if mode is None:
-            merged = [main_a, main_b]
-        elif mode == "concat":
-            merged = [main_a.with_last(main_a[-1] + main_b[-1])]
-        else:
-            merged = [main_a]
-        out = merged + outs_a[1:] + outs_b[1:]
-        return out if len(out) > 1 else out[0]
-    return Rule(output=output, params=lambda x: fwd.params(x) + bwd.params(x), ndim=3,
-                tags=frozenset({"recurrent"}))
-
+# -- recurrent (SimpleRNN, LSTM, GRU, cells, RNN, Bidirectional: keras_recurrent.py) ---------
 
 @layer("keras", "TimeDistributed")
 def time_distributed(layer, **kwargs):

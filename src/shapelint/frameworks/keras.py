@@ -12,6 +12,8 @@ from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
+from .keras_calls import (check_states, initial_state, opaque_argument, opaque_edges,
+                          side_tensors)
 from .keras_edges import model_method
 from .keras_faults import explain
 from .layers import InputMarker, LayerObject, apply, make_layer_object
@@ -111,15 +113,25 @@ class KerasLayer(LayerObject):
         tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
+        if self.rule is not None and "cell" in self.rule.tags:
+            return Unknown(f"{self.type_name} called directly, not through keras.layers.RNN")
+        side = side_tensors(args, kwargs, tensors, KerasTensor)
         applied = LayerNode(self, self.name, self.type_name, self.path, self.line, self.col,
-                            inputs=[t.node for t in tensors],
+                            inputs=[t.node for t in tensors], side_inputs=[t.node for t in side],
                             tags=self.rule.tags if self.rule else frozenset())
+        opaque = opaque_argument(args, kwargs)
+        if opaque:  # a tensor hidden there would bring layers into the model we do not see
+            applied.opaque = f"{self.name} (line {self.line}) receives {opaque}"
+        applied.call_form = getattr(self, "pending_form", None)
         first = args[0] if args else kwargs.get("inputs")
         if is_merge(self) and isinstance(first, KerasTensor):
             refuse_single_tensor(applied, [t.shape for t in tensors])
         else:
             apply(applied, [t.shape for t in tensors], not self.built)
+            check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
         explain(applied)
+        if not self.built:
+            self.first_node = applied  # the application that built it (keras_tracking)
         self.built = True
         outs = getattr(applied, "output_shapes", None)
         if outs:
@@ -386,7 +398,7 @@ class KerasFunctional:
         mapped = {id(n.original): n for n in order}
         return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, order,
                           [mapped[id(t.node)] for t in self.outputs], show_inputs=True,
-                          uncertain=self.uncertain, apply=apply)
+                          uncertain=self.uncertain or opaque_edges(order), apply=apply)
 
 
 def make_functional(interp, args, kwargs, node):

@@ -19,6 +19,7 @@ def recount(order: list) -> list:
         new = copy.copy(n)
         new.original = getattr(n, "original", n)
         new.inputs = [mapped.get(id(i), i) for i in n.inputs]
+        new.side_inputs = [mapped.get(id(i), i) for i in n.side_inputs]
         if not n.is_input:
             if not n.counts:
                 apply(new, list(n.input_shapes), True)
@@ -37,10 +38,12 @@ def recount(order: list) -> list:
 
 def leaves(node) -> list:
     """(layer id, node) for every layer whose weights a node's layer owns."""
+    fixed = node.__dict__.get("fixed_leaves")
+    if fixed is not None:  # a layer a subclass holds without calling it (keras_tracking)
+        return fixed
     inner = getattr(node.layer, "subclass_leaves", None)
     if inner is not None:
-        return [(id(node.layer), _ZERO)] + inner(node.input_shapes if len(node.input_shapes) > 1
-                                                 else node.input_shapes[:1])
+        return [(id(node.layer), _ZERO)] + inner(node)
     model = getattr(node.layer, "model", None)
     if model is None or not node.input_shapes:
         return [(id(node.layer), node)]

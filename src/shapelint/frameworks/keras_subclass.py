@@ -12,6 +12,9 @@ from ..interpreter.values import Builtin, Instance
 from .keras_edges import model_method
 from ..shapes import Shape
 from . import keras as k
+from .keras_calls import CallForm, call_form, fill, opaque_edges
+from .keras_tracking import untraced_rows
+from .arrays import ArrayValue
 from .layers import InputMarker, apply
 
 _BASES = {"Model": "model", "Layer": "layer"}
@@ -84,27 +87,49 @@ class Subclass:
                           outputs, show_inputs=False, unknown_reasons=reasons,
                           uncertain=self.uncertain or "; ".join(reasons), apply=apply)
 
-    def trace(self, shapes: list):
-        """Run `call` on fresh inputs of these shapes: (nodes counted once, output nodes), or
+    def trace(self, shapes: list, form: CallForm | None = None):
+        """Run `call` on fresh inputs of these shapes (and the further arguments of `form`,
+        each tensor there a fresh input of its shape): (nodes counted once, output nodes), or
         a reason why not."""
-        key = tuple(str(s) for s in shapes)
+        key = (tuple(str(s) for s in shapes), form.key if form is not None else "")
         if key not in self.traces:
-            self.traces[key] = _trace(self, shapes)
+            self.traces[key] = _trace(self, shapes, form)
         return self.traces[key]
 
 
-def _trace(record: Subclass, shapes: list):
+def _fresh(record, shape):
+    return k.KerasTensor(LayerNode(InputMarker(shape, "input"), "input", "InputLayer",
+                                   record.path, record.line, record.col, output_shape=shape,
+                                   is_input=True))
+
+
+def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
+    # weights made by add_weight in __init__ exist from the start; build() and call() add more
+    made_in_init = getattr(record, "init_weights", [])
+    record.weights = []
+    try:
+        result = _run_call(record, shapes, form)
+    finally:
+        weights, record.weights = record.weights, list(made_in_init)
+    if isinstance(result, str):
+        return result
+    order, outputs = result
+    nodes = order + [own_weights(record, made_in_init + weights)]
+    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
+    return nodes + untraced_rows(record, counted), outputs
+
+
+def _run_call(record: Subclass, shapes: list, form: CallForm | None):
+    """build() then call() on fresh inputs: (nodes, output nodes), or why not."""
     interp = record.interp
-    inputs = [k.KerasTensor(LayerNode(InputMarker(s, "input"), "input", "InputLayer",
-                                      record.path, record.line, record.col, output_shape=s,
-                                      is_input=True)) for s in shapes]
+    inputs = [_fresh(record, s) for s in shapes]
     arg = inputs[0] if len(inputs) == 1 else inputs
+    more, named = fill(form, [_fresh(record, s) for s in form.shapes]) if form else ((), {})
     inst = record.instance
     try:
         build = inst.cls.lookup("build")
     except KeyError:
         build = None
-    saved, record.weights = record.weights, []
     if build is not None:
         dims = [s.to_json() if s.known_rank else None for s in shapes]
         as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
@@ -115,16 +140,18 @@ def _trace(record: Subclass, shapes: list):
         call = inst.cls.lookup("call")
     except KeyError:
         return f"{record.type_name} defines no call()"
-    out = interp.call(interp.bind_attribute(call, inst, inst.cls), (arg,), {}, None)
+    out = interp.call(interp.bind_attribute(call, inst, inst.cls), (arg,) + more, named, None)
     tensors = out if isinstance(out, (list, tuple)) else [out]
     if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
         return f"{record.type_name}.call() returns {why}"
     order = upstream(t.node for t in tensors)
+    hidden = opaque_edges(order)
+    if hidden:
+        return f"{record.type_name}.call(): {hidden}"
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
-    weights, record.weights = record.weights, saved or record.weights
-    return order + [own_weights(record, weights)], [mapped[id(t.node)] for t in tensors]
+    return order, [mapped[id(t.node)] for t in tensors]
 
 
 def own_weights(record: Subclass, weights: list) -> LayerNode:
@@ -166,6 +193,7 @@ def instantiate(interp, cls, args, kwargs, node):
         init = None
     if init is not None:
         interp.call(interp.bind_attribute(init, inst, cls), tuple(args), dict(kwargs), node)
+    record.init_weights = list(record.weights)
     if interp.uncertain:
         record.uncertain = "built under an undecided condition"
     if kind == "model":
@@ -260,13 +288,26 @@ class SubclassLayer(k.KerasLayer):
         record = self.record
         x = args[0] if args else kwargs.get("inputs")
         tensors = list(x) if isinstance(x, (list, tuple)) else [x]
+        if isinstance(x, ArrayValue) and x.shape.known_rank and x.shape.dims:
+            if record.shape is None and record.kind == "model":  # Keras builds it for them
+                record.shape = Shape((k.BATCH,) + tuple(x.shape.dims[1:]))
+            return Unknown(f"the result of calling {self.name} on data")
         if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
         if record.shape is None and len(tensors) == 1:
             record.shape = tensors[0].shape
-        self.rule = _subclass_rule(record, multi=isinstance(x, (list, tuple)))
-        return super().shapelint_call(interp, (tensors if len(tensors) > 1 else tensors[0],),
-                                      {}, node)
+        # call(self, x, state=None, mask=None...): the further arguments go to the trace, and
+        # their tensors are edges of the graph (the base class records them)
+        form = call_form(tuple(args[1:]), {key: v for key, v in kwargs.items()
+                                           if key != "inputs"}, k.KerasTensor)
+        main = tensors if len(tensors) > 1 or isinstance(x, (list, tuple)) else tensors[0]
+        self.rule = _subclass_rule(record, multi=isinstance(x, (list, tuple)), form=form)
+        self.pending_form = form
+        rest = {key: v for key, v in kwargs.items() if key != "inputs"}
+        try:
+            return super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
+        finally:
+            self.pending_form = None
 
 
 def subclass_layer(record: Subclass) -> SubclassLayer:
@@ -275,13 +316,14 @@ def subclass_layer(record: Subclass) -> SubclassLayer:
                              record.col, rule=None)
         made.record = record
         made.rule = _subclass_rule(record, multi=False)
-        made.subclass_leaves = lambda shapes: _leaves(record, shapes)
+        made.subclass_leaves = lambda node: _leaves(record, node)
         record.layer = made
     return record.layer
 
 
-def _leaves(record, shapes):
-    trace = record.trace(shapes)
+def _leaves(record, node):
+    shapes = node.input_shapes if len(node.input_shapes) > 1 else node.input_shapes[:1]
+    trace = record.trace(shapes, node.__dict__.get("call_form"))
     if isinstance(trace, str):
         return [(id(record), _unknown_leaf(trace))]
     return [(id(record), _ZERO_LEAF)] + [leaf for n in trace[0] if n.counts and not n.is_input
@@ -300,9 +342,9 @@ def _unknown_leaf(reason):
     return _Leaf(Unknown(reason))
 
 
-def _subclass_rule(record: Subclass, multi: bool) -> Rule:
+def _subclass_rule(record: Subclass, multi: bool, form: CallForm | None = None) -> Rule:
     def trace(x):
-        result = record.trace(list(x) if multi else [x])
+        result = record.trace(list(x) if multi else [x], form)
         if isinstance(result, str):
             raise NotKnown(result)
         return result

@@ -35,12 +35,20 @@ def model(graph, path: str) -> dict:
         "non_trainable_params": graph.non_trainable, "exact": graph.exact,
         "unknown_reasons": graph.reasons(), "assumptions": graph.assumptions,
         "layers": [{"name": n.name, "type": n.type_name, **_at(n.path, n.line),
-                    "output_shape": n.output_shape.to_json(),
+                    "output_shape": _output_shape(n),
                     "params": _count(n.total) if n.counts else 0,
                     "trainable_params": _count(n.params) if n.counts else 0,
                     "non_trainable_params": _count(n.frozen) if n.counts else 0}
                    for n in graph.rows],
     }
+
+
+def _output_shape(node):
+    """A layer with several outputs (an RNN with return_state) shows them all, as Keras does."""
+    several = node.__dict__.get("output_shapes")
+    if several and len(several) > 1:
+        return [s.to_json() for s in several]
+    return node.output_shape.to_json()
 
 
 def models(entries) -> str:
