@@ -23,7 +23,7 @@ EXCLUDED = {
 }
 
 NEW_MODULES = ("keras_preprocessing", "keras_augmentation", "keras_lookup",
-               "keras_recurrent_cells", "keras_layers_extra")
+               "keras_conv_lstm", "keras_layers_extra")
 
 
 def _public_layers():

@@ -120,7 +120,7 @@ def _load(framework: str) -> None:
         from . import keras_layers  # noqa: F401  (registers entries on import)
         from . import keras_layers_more  # noqa: F401
         from . import keras_preprocessing, keras_augmentation, keras_lookup  # noqa: F401
-        from . import keras_recurrent_cells, keras_layers_extra  # noqa: F401
+        from . import keras_conv_lstm, keras_layers_extra  # noqa: F401
         # last: its RNN, cells and StackedRNNCells also say which initial states a call takes
         from . import keras_recurrent  # noqa: F401
     elif framework == "torch":

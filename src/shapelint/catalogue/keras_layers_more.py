@@ -344,7 +344,7 @@ def time_distributed(layer, **kwargs):
                 frozen=lambda x: inner.frozen(step(x)), min_ndim=3)
 
 
-# ConvLSTM1D/2D/3D: see keras_recurrent_cells.py
+# ConvLSTM1D/2D/3D: see keras_conv_lstm.py
 
 
 # -- normalization ----------------------------------------------------------------------------

@@ -199,14 +199,19 @@ def _cartesian_prod(args, kwargs):
     return _tensor(Shape((rows,) if len(args) == 1 else (rows, len(args))))
 
 
+_FILLS = frozenset({"normal_", "uniform_", "fill_", "zero_", "random_", "exponential_",
+                    "geometric_", "cauchy_", "log_normal_", "fill_diagonal_", "masked_fill_",
+                    "copy_", "index_fill_", "scatter_"})
+
+
 def _triangle(upper: bool):
     def make(args, kwargs):
         row, col = args[0], args[1]
         offset = args[2] if len(args) > 2 else kwargs.get("offset", 0)
         if not all(is_known(v) for v in (row, col, offset)) or row * col > _MAX_TABLE:
             return _tensor(Shape.unknown("tril_indices of unknown sizes"))
-        count = sum(len([j for j in range(col) if (j - i >= offset if upper else
-                                                     j - i <= offset)]) for i in range(row))
+        count = sum(1 for i in range(row) for j in range(col)
+                    if (j - i >= offset if upper else j - i <= offset))
         return _tensor(Shape((2, count)), "int64")
     return make
 
@@ -302,10 +307,7 @@ def method(tensor, interp, name: str):
     if name == "new_tensor":
         return Builtin("Tensor.new_tensor", lambda i, a, k, n: _as_tensor(a, k))
     base = name[:-1] if name.endswith("_") else name
-    if base in SAME_SHAPE and base not in ("clip",) or name in ("normal_", "uniform_", "fill_", "zero_", "random_",
-                                      "exponential_", "geometric_", "cauchy_", "log_normal_",
-                                      "fill_diagonal_", "masked_fill_", "copy_", "index_fill_",
-                                      "scatter_"):
+    if base in SAME_SHAPE and base not in ("clip",) or name in _FILLS:
         return Builtin(f"Tensor.{name}", lambda i, a, k, n: _tensor(tensor.shape))
     if name.startswith("_") or name in _ATTRIBUTES:
         return NotImplemented

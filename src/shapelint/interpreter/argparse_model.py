@@ -145,7 +145,8 @@ class Parser:
         values, extras, seen, untagged = {}, [], set(), {}
         failed = _Reader(self, interp, node).read(tokens, values, extras, seen)
         if failed or (extras and not known):
-            return Unknown(f"parse_args({tokens!r}) exits: {failed or 'unrecognised ' + str(extras)}")
+            why = failed or f"unrecognised {extras}"
+            return Unknown(f"parse_args({tokens!r}) exits: {why}")
         for argument in self.arguments:
             if argument.dest in seen:
                 continue
