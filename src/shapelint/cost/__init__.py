@@ -10,6 +10,7 @@ unknown with a reason. A total with an unknown part is unknown, never a partial 
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
@@ -213,7 +214,8 @@ def _whole(graph, flops, reasons: list, module_level: bool):
         found = outside.flop_ops(path, module_level)
         if found:
             line, op = found[0]
-            why = (f"{path}:{line}: {op} outside a layer costs FLOPs shapelint does not "
+            shown = os.path.relpath(path) if os.path.isabs(path) else path
+            why = (f"{shown}:{line}: {op} outside a layer costs FLOPs shapelint does not "
                    f"count yet") if line else found[0][1]
             reasons.append(why)
             return Unknown(why)
