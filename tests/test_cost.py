@@ -1,0 +1,190 @@
+"""FLOPs and activation sizes (shapelint.cost) against torch's own FlopCounterMode.
+
+Every catalogue grid of tests/test_torch_catalogue.py and tests/test_keras_catalogue*.py runs
+again here: wherever the framework builds and runs the layer, shapelint's FLOPs are either
+exactly FlopCounterMode's or unknown, and for every layer with a formula or declared free of
+counted ops they are known. torch modules run on the meta device (the convention: there
+scaled_dot_product_attention and the recurrent layers decompose into counted bmm/mm); Keras 3
+runs on the CPU with the torch backend, its CPU attention kernel counted with torch's own sdpa
+formula (FlopCounterMode leaves that one kernel out).
+"""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+torch = pytest.importorskip("torch")
+from torch.utils import flop_counter  # noqa: E402
+
+import test_keras_catalogue as kc  # noqa: E402
+import test_keras_catalogue_more as kcm  # noqa: E402
+import test_torch_catalogue as tc  # noqa: E402
+from shapelint.cost import keras_flops, node_activation_bytes, node_flops, torch_flops  # noqa
+from shapelint.dims import NotKnown  # noqa: E402
+from shapelint.graph import LayerNode  # noqa: E402
+from shapelint.shapes import Shape  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore")
+
+
+def _cpu_sdpa(query_shape, key_shape, value_shape, *args, out_shape=None, **kwargs):
+    return flop_counter.sdpa_flop_count(query_shape, key_shape, value_shape)
+
+
+def counter():
+    """FlopCounterMode, also counting the CPU attention kernel with torch's sdpa formula."""
+    op = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
+    mapping = {op.default: _cpu_sdpa} if op is not None else {}
+    return flop_counter.FlopCounterMode(display=False, custom_mapping=mapping)
+
+
+def static_cost(framework, type_name, args, kwargs, shapes):
+    """(flops or None, activation bytes or None, fault) for one layer application."""
+    if framework == "torch":
+        from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
+        layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
+    else:
+        from shapelint.frameworks.keras import apply, build_layer
+        layer = build_layer(type_name, args, kwargs)
+    if layer.fault is not None:
+        return None, None, layer.fault
+    node = LayerNode(layer, "m", type_name, "", 0, 0)
+    apply(node, [Shape(tuple(s)) for s in shapes], True)
+    if node.fault is not None:
+        return None, None, node.fault
+    out = []
+    for function in (lambda: node_flops(node, framework), lambda: node_activation_bytes(node)):
+        try:
+            out.append(function())
+        except NotKnown:
+            out.append(None)
+    return out[0], out[1], None
+
+
+def real_torch(type_name, args, kwargs, shapes, dtype=None):
+    """FlopCounterMode's total for one forward call on the meta device; None if torch raises."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with torch.device("meta"):
+                module = getattr(torch.nn, type_name)(*args, **kwargs)
+                inputs = [torch.empty(s, dtype=dtype) for s in shapes]
+                with counter() as count:
+                    out = module(*inputs)
+    except Exception:  # noqa: BLE001 - a case torch rejects has no figure to compare
+        return None, None
+    out = out[0] if isinstance(out, tuple) else out
+    return count.get_total_flops(), out.numel() * out.element_size()
+
+
+def compare(framework, table, type_name, static, real):
+    s_flops, s_bytes, fault = static
+    r_flops, r_bytes = real
+    if r_flops is None or fault is not None:
+        return  # the framework or shapelint rejects the layer: no figure either way
+    if type_name in table.ZERO or type_name in table.FORMULAS:
+        assert s_flops is not None, f"{type_name}: shapelint's FLOPs are unknown"
+    if s_flops is not None:
+        assert s_flops == r_flops, f"{type_name}: shapelint {s_flops}, {framework} {r_flops}"
+    if s_bytes is not None:
+        assert s_bytes == r_bytes
+
+
+TORCH_GRIDS = (tc.LINEAR + tc.CONV + tc.POOL + tc.NORM + tc.EMBED + tc.RNN + tc.ATTENTION +
+               tc.RESAMPLE + tc.PAD + tc.ELEMENTWISE)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.mark.parametrize("type_name,args,kwargs,shape,how", TORCH_GRIDS)
+def test_torch_layer_flops_equal_flop_counter(type_name, args, kwargs, shape, how):
+    shapes = how.get("shapes") or [shape]
+    static = static_cost("torch", type_name, args, kwargs, shapes)
+    real = real_torch(type_name, args, kwargs, shapes, how.get("dtype"))
+    if how.get("device") == "cpu" and static[2] is None and real[0] is not None:
+        # cases whose meta kernel checks less than the CPU one: torch on CPU must accept too
+        if tc.real_multi(type_name, args, kwargs, shapes, how.get("dtype"), "cpu")[2]:
+            return
+    compare("torch", torch_flops, type_name, static, real)
+
+
+def test_torch_grids_give_figures():
+    """Not hollow: the grids reach every formula with known figures."""
+    seen = set()
+    for param in TORCH_GRIDS:
+        type_name, args, kwargs, shape, how = param.values
+        if type_name in torch_flops.FORMULAS:
+            flops = static_cost("torch", type_name, args, kwargs, how.get("shapes") or [shape])[0]
+            if flops:
+                seen.add(type_name)
+    assert {"Linear", "Conv2d", "ConvTranspose3d", "LazyConv1d", "LSTM", "GRUCell",
+            "MultiheadAttention", "TransformerEncoderLayer", "TransformerDecoderLayer",
+            "Transformer"} <= seen
+
+
+# -- Keras ---------------------------------------------------------------------------------------
+
+BATCH = 2
+
+
+def real_keras(type_name, args, kwargs, shapes, call="one"):
+    keras = pytest.importorskip("keras")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            layer = getattr(keras.layers, type_name)(*args, **kwargs)
+            inputs = [torch.zeros((BATCH,) + tuple(s)) for s in shapes]
+            layer(*inputs) if call == "args" else layer(inputs if len(inputs) > 1 else inputs[0])
+            with counter() as count:
+                out = layer(*inputs) if call == "args" else \
+                    layer(inputs if len(inputs) > 1 else inputs[0])
+    except Exception:  # noqa: BLE001 - a case Keras rejects has no figure to compare
+        return None, None
+    out = out[0] if isinstance(out, (list, tuple)) else out
+    return count.get_total_flops(), out.numel() * out.element_size()
+
+
+def _keras_cases():
+    out = []
+    for grid in (kc.CONV, kc.POOL, kc.GLOBAL, kc.DENSE, kc.FLATTEN, kc.DROPOUT, kc.ACTIVATION,
+                 kc.BATCHNORM, kc.RESHAPE, kc.ZEROPAD, kc.EMBEDDING):
+        for param in grid:
+            type_name, args, kwargs, shape = param.values
+            out.append(pytest.param(type_name, args, kwargs, [shape], "one", id=param.id))
+    for key, (type_name, args, kwargs, shape) in sorted(kcm.C.items()):
+        out.append(pytest.param(type_name, tuple(args), kwargs, [shape], "one", id=key))
+    for type_name, args, kwargs, shapes in kcm.MULTI:
+        out.append(pytest.param(type_name, args, kwargs, shapes, "list",
+                                id=f"{type_name}{kwargs}{shapes}"))
+    for args, kwargs, shapes in kcm.MHA:
+        out.append(pytest.param("MultiHeadAttention", args, kwargs, shapes, "args",
+                                id=f"MultiHeadAttention{args}{kwargs}{shapes}"))
+    return out
+
+
+KERAS_CASES = _keras_cases()
+
+
+@pytest.mark.parametrize("type_name,args,kwargs,shapes,call", KERAS_CASES)
+def test_keras_layer_flops_equal_flop_counter(type_name, args, kwargs, shapes, call):
+    static = static_cost("keras", type_name, args, kwargs, [(BATCH,) + tuple(s) for s in shapes])
+    real = real_keras(type_name, args, kwargs, shapes, call)
+    compare("keras", keras_flops, type_name, static, real)
+
+
+def test_keras_grids_give_figures():
+    seen = set()
+    for param in KERAS_CASES:
+        type_name, args, kwargs, shapes, _ = param.values
+        if type_name in keras_flops.FORMULAS and static_cost(
+                "keras", type_name, args, kwargs, [(BATCH,) + tuple(s) for s in shapes])[0]:
+            seen.add(type_name)
+    assert {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv1D",
+            "DepthwiseConv2D", "MultiHeadAttention"} <= seen
