@@ -35,7 +35,7 @@ def _cpu_sdpa(query_shape, key_shape, value_shape, *args, out_shape=None, **kwar
 def counter():
     """FlopCounterMode, also counting the CPU attention kernel with torch's sdpa formula."""
     op = getattr(torch.ops.aten, "_scaled_dot_product_flash_attention_for_cpu", None)
-    mapping = {op.default: _cpu_sdpa} if op is not None else {}
+    mapping = {op: _cpu_sdpa} if op is not None else {}
     return flop_counter.FlopCounterMode(display=False, custom_mapping=mapping)
 
 

@@ -114,7 +114,12 @@ def node_flops(node, framework: str):
     shapes = [_batch_symbol(s) for s in node.input_shapes]
     if not shapes or not all(s.known_rank for s in shapes) or not node.output_shape.known_rank:
         raise NotKnown(f"the shapes of {name} are not known")
-    return formula(args, shapes, _batch_symbol(node.output_shape))
+    rule = getattr(node.layer, "rule", None)
+    if framework == "keras" and rule is not None:
+        # the count of weights the layer builds: how a layout the shapes leave open is read
+        x = node.input_shapes if rule.multi_input else node.input_shapes[0]
+        args = {**args, "_weights": lambda: rule.params(x) + rule.frozen(x)}
+    return _definite(formula(args, shapes, _batch_symbol(node.output_shape)))
 
 
 def node_activation_bytes(node):
@@ -128,7 +133,14 @@ def node_activation_bytes(node):
         raise NotKnown(f"dtype={_dtype(args)!r} is not a float type shapelint knows")
     if args.get("return_indices") is True:
         raise NotKnown("the layer also returns indices")
-    return product(_batch_symbol(shape)[:]) * size
+    return _definite(product(_batch_symbol(shape)[:]) * size)
+
+
+def _definite(value):
+    """A figure, or NotKnown: an Unknown dim never passes for a result."""
+    if isinstance(value, Unknown):
+        raise NotKnown(value.reason)
+    return value
 
 
 def _safe(function, node, framework=None):

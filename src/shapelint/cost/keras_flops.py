@@ -13,7 +13,7 @@ ZERO = frozenset({
     "InputLayer", "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average",
     "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "BatchNormalization",
     "CenterCrop", "Concatenate", "Cropping1D", "Cropping2D", "Cropping3D", "Dropout", "ELU",
-    "Embedding", "Flatten", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",
+    "Flatten", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",
     "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalMaxPooling3D", "GroupNormalization", "Identity",
     "LayerNormalization", "LeakyReLU", "Masking", "MaxPooling1D", "MaxPooling2D",
@@ -38,16 +38,37 @@ def _tuple(value, n: int, what: str) -> tuple:
     return value
 
 
-def _layout(x: Shape, y: Shape, channels_out, n: int) -> str:
-    """channels_last or channels_first, read from the shapes the layer made (the global
-    data format in force when the model was read is not kept with the graph)."""
+def _layout(args: dict, x: Shape, y: Shape, channels_out, n: int) -> str:
+    """channels_last or channels_first: as given, else read from the shapes the layer made
+    (the global data format in force when the model was read is not kept with the graph)."""
+    given = args.get("data_format")
+    if given in ("channels_last", "channels_first"):
+        return given
     fits = [f for f, axis in (("channels_last", -1), ("channels_first", 1))
             if same(y[axis], channels_out) is not False]
     if len(fits) == 1:
         return fits[0]
     if len(fits) == 2 and same(x[-1], x[1]) and same(product(y[1:n + 1]), product(y[2:])):
         return "channels_last"  # both readings give the same figures
+    if len(fits) == 2 and "_weights" in args:
+        # the kernel's size tells the input channels: keep the reading that agrees with it
+        weights = args["_weights"]()
+        fits = [f for f in fits if same(weights, _kernel_weights(args, _channels(x, f), n))]
+        if len(fits) == 1:
+            return fits[0]
     raise NotKnown("the channel axis is not known")
+
+
+def _kernel_weights(args, channels, n):
+    """The weights (bias excluded) a convolution of this many input channels builds."""
+    kernel = product(_tuple(_arg(args, "kernel_size"), n, "kernel_size"))
+    filters = _arg(args, "filters")
+    if "depth_multiplier" in args:  # separable: depthwise then pointwise kernels
+        inner = channels * _arg(args, "depth_multiplier")
+        return inner * kernel + inner * filters + filters * bool(args.get("use_bias"))
+    rows = kernel * channels // _arg(args, "groups")
+    return rows * filters + filters * bool(args.get("use_bias")) + \
+        _lora(args) * (rows + filters)
 
 
 def _channels(x: Shape, layout: str):
@@ -59,22 +80,28 @@ def _positions(y: Shape, layout: str, n: int):
     return y[0] * product(y[1:n + 1] if layout == "channels_last" else y[2:])
 
 
+def _lora(args) -> int:
+    """LoRA's rank: each call also multiplies lora_kernel_a (kernel rows, rank) by
+    lora_kernel_b (rank, units) to make the kernel it applies."""
+    rank = args.get("lora_rank") or 0
+    if not isinstance(rank, int):
+        raise NotKnown("lora_rank is not known")
+    return rank
+
+
 def dense(args, xs, y):
-    if args.get("lora_rank"):
-        raise NotKnown("a LoRA Dense runs extra matmuls")
     x = xs[0]
-    return 2 * product(x[:-1]) * x[-1] * y[-1]
+    return 2 * product(x[:-1]) * x[-1] * y[-1] + 2 * x[-1] * _lora(args) * y[-1]
 
 
 def conv(n: int):
     def flops(args, xs, y):
         x = xs[0]
-        if args.get("lora_rank"):
-            raise NotKnown("a LoRA convolution runs extra matmuls")
         filters, groups = _arg(args, "filters"), _arg(args, "groups")
-        layout = _layout(x, y, filters, n)
+        layout = _layout(args, x, y, filters, n)
         kernel = product(_tuple(_arg(args, "kernel_size"), n, "kernel_size"))
-        return 2 * _positions(y, layout, n) * kernel * _channels(x, layout) * (filters // groups)
+        rows = kernel * (_channels(x, layout) // groups)  # the kernel's rows: its fan-in
+        return 2 * _positions(y, layout, n) * rows * filters + 2 * rows * _lora(args) * filters
     return flops
 
 
@@ -97,11 +124,16 @@ def depthwise(n: int):
 def separable(n: int):
     def flops(args, xs, y):
         x, filters = xs[0], _arg(args, "filters")
-        layout = _layout(x, y, filters, n)
+        layout = _layout(args, x, y, filters, n)
         kernel = product(_tuple(_arg(args, "kernel_size"), n, "kernel_size"))
         inner = _channels(x, layout) * _arg(args, "depth_multiplier")
         return 2 * _positions(y, layout, n) * inner * (kernel + filters)
     return flops
+
+
+def embedding(args, xs, y):
+    """A lookup costs nothing; with LoRA the table is rebuilt each call (A·B)."""
+    return 2 * _arg(args, "input_dim") * _lora(args) * _arg(args, "output_dim")
 
 
 def einsum_dense(args, xs, y):
@@ -109,6 +141,8 @@ def einsum_dense(args, xs, y):
     product: 2 * the sizes of the batch, free and contracted axes (an axis only one side has
     and the output drops is summed first, for free)."""
     equation = _arg(args, "equation")
+    if args.get("lora_rank"):
+        raise NotKnown("a LoRA EinsumDense is not modelled")
     if not isinstance(equation, str) or "..." in equation or "->" not in equation:
         raise NotKnown("this einsum equation is not modelled")
     left, out_spec = equation.replace(" ", "").split("->")
@@ -139,7 +173,7 @@ def multi_head_attention(args, xs, y):
                     + heads * t * s * (kd + vd) + t * heads * vd * out)
 
 
-FORMULAS = {"Dense": dense, "EinsumDense": einsum_dense,
+FORMULAS = {"Dense": dense, "EinsumDense": einsum_dense, "Embedding": embedding,
             "MultiHeadAttention": multi_head_attention}
 for _n in (1, 2, 3):
     FORMULAS[f"Conv{_n}D"] = conv(_n)
