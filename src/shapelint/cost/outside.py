@@ -19,6 +19,11 @@ FLOP_CALLS = frozenset({
     "flex_attention", "lstm", "gru", "rnn_tanh", "rnn_relu", "lstm_cell", "gru_cell",
     "rnn_tanh_cell", "rnn_relu_cell", "_scaled_mm", "kron",
 })
+# Names that are also the usual names of submodules (self.conv, block.linear): counted only
+# when called from a namespace of functions (F.conv2d, ops.conv, torch.lstm).
+_AMBIGUOUS = frozenset({"conv", "linear", "bilinear", "lstm", "gru", "dot", "conv_transpose"})
+_NAMESPACES = frozenset({"F", "torch", "functional", "nn", "ops", "tf", "keras", "K",
+                         "backend", "np", "numpy", "jnp", "einops", "math", "_VF", "kops"})
 # torch builds in __init__ and runs in forward: ops in __init__ are not part of the pass.
 _CONSTRUCTION = frozenset({"__init__", "reset_parameters", "_init_weights", "init_weights"})
 
@@ -71,8 +76,17 @@ def _op(node) -> str:
     if isinstance(node, ast.Call):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-        if name in FLOP_CALLS:
-            return f"{name}()"
+        if name not in FLOP_CALLS:
+            return ""
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        root = getattr(root, "id", "")
+        if isinstance(func, ast.Attribute) and root == "self":
+            return ""  # a submodule or a method of the model: its layers are rows already
+        if name in _AMBIGUOUS and isinstance(func, ast.Attribute) and root not in _NAMESPACES:
+            return ""
+        return f"{name}()"
     return ""
 
 
