@@ -334,3 +334,19 @@ def test_keras_applications_cost_what_keras_counts(name):
     real = _keras_runtime_flops(getattr(keras.applications, name)(weights=None))
     assert cost.flops.value == real
     assert cost.param_bytes.value == 4 * graph.total
+
+
+def test_summary_json_and_table_carry_the_cost(capsys):
+    from shapelint.cli import main
+    main(["summary", str(ROOT / "examples" / "alexnet.py"), "--format", "json"])
+    import json
+    model = json.loads(capsys.readouterr().out)["models"][0]
+    assert (model["flops"], model["macs"], model["param_bytes"], model["cost_batch"]) == \
+        (9_562_833_984, 4_781_416_992, 102_712_736, 1)
+    assert model["layers"][0]["flops"] == 2 * 55 * 55 * 96 * 11 * 11 * 3
+    assert model["layers"][0]["activation_bytes"] == 4 * 55 * 55 * 96
+    main(["summary", str(ROOT / "fixtures" / "torch" / "einops_vit.py"), "--format", "json"])
+    vit = json.loads(capsys.readouterr().out)["models"][0]
+    assert vit["flops"] is None and vit["macs"] is None and vit["cost_unknown_reasons"]
+    main(["summary", str(ROOT / "examples" / "alexnet.py")])
+    assert "FLOPs (batch of 1): 9.56 GFLOPs (9,562,833,984" in capsys.readouterr().out

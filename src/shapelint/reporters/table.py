@@ -61,4 +61,4 @@ def _cost_lines(cost) -> list:
                                   f"; MACs {macs.value:,}" if macs.known else ""),
             "Parameter memory: " + show(cost.param_bytes, units.size, " bytes"),
             f"Activation memory{at}: " + show(cost.activation_bytes, units.size,
-                                               " bytes of layer outputs")]
+                                              " bytes of layer outputs")]
