@@ -24,7 +24,9 @@ def _at(path: str, line: int) -> dict:
 def model(graph, path: str) -> dict:
     outputs = graph.outputs
     inputs = graph.inputs
-    return {
+    from ..cost import model_cost
+    cost = model_cost(graph)
+    out = {
         "name": graph.name, "entry": graph.entry, "framework": graph.framework, "path": path,
         **_at(path, graph.line),
         "input_shape": inputs[0].output_shape.to_json() if len(inputs) == 1 else
@@ -38,9 +40,28 @@ def model(graph, path: str) -> dict:
                     "output_shape": _output_shape(n),
                     "params": _count(n.total) if n.counts else 0,
                     "trainable_params": _count(n.params) if n.counts else 0,
-                    "non_trainable_params": _count(n.frozen) if n.counts else 0}
-                   for n in graph.rows],
+                    "non_trainable_params": _count(n.frozen) if n.counts else 0,
+                    **_layer_cost(c)}
+                   for n, c in zip(graph.rows, cost.rows)],
     }
+    return {**out, **_model_cost(cost)}
+
+
+def _layer_cost(pair) -> dict:
+    flops, acts = pair
+    return {"flops": flops.value, "activation_bytes": acts.value}
+
+
+def _model_cost(cost) -> dict:
+    """Exact ints or null, never a partial sum; `cost_batch` says the figures hold for a batch
+    of 1 when the batch was not given, and a figure still symbolic keeps its formula."""
+    return {"flops": cost.flops.value, "macs": cost.macs.value,
+            "param_bytes": cost.param_bytes.value,
+            "activation_bytes": cost.activation_bytes.value,
+            "cost_batch": 1 if cost.per_sample else None,
+            "flops_formula": cost.flops.formula or None,
+            "cost_unknown_reasons": [f.reason for f in (cost.flops, cost.param_bytes,
+                                                        cost.activation_bytes) if not f.known]}
 
 
 def _output_shape(node):
