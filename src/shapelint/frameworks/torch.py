@@ -11,7 +11,8 @@ from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
-from . import softmax_checks, torch_losses
+from . import softmax_checks, torch_losses, torch_wrap
+from . import torch_params as params
 from . import torch_provenance as provenance
 from .arrays import ArrayValue
 from .layers import LayerObject, apply, make_layer_object
@@ -49,6 +50,9 @@ def call(interp, name: str, args, kwargs, node):
         return None if name.endswith("_state") else False  # shapes are read in eager mode
     if name == "torch.is_tensor":
         return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
+    wrapped = torch_wrap.call(interp, name, args, kwargs, node)
+    if wrapped is not NotImplemented:
+        return wrapped
     if name.startswith("torch.nn.functional."):
         if name.rsplit(".", 1)[-1] in torch_losses.FUNCTIONS:
             return torch_losses.call_function(interp, name.rsplit(".", 1)[-1], args, kwargs,
@@ -86,6 +90,9 @@ def call(interp, name: str, args, kwargs, node):
         return tensor_op(interp, last, args, kwargs, node)
     if name == "torch.Size":
         return tuple(args[0]) if args and isinstance(args[0], (tuple, list)) else Unknown("size")
+    if name.startswith(torch_wrap.MAY_BUILD_MODULES):  # may be a module: stored on one, its
+        return Unknown(f"{name}() is outside the analysis", opaque=True,  # total is unknown
+                       where=(interp.current_module, node))
     return Unknown(f"{name}() is outside the analysis")
 
 
@@ -282,8 +289,10 @@ def _record_fault(interp, fault, node, name):
 
 # -- modules ------------------------------------------------------------------------------------
 
+@dataclass(eq=False)
 class TorchLayer(LayerObject):
     """A leaf torch.nn module from the catalogue."""
+    slots: params.Slots | None = None  # its parameters as objects, once read or replaced
 
     def shapelint_call(self, interp, args, kwargs, node):
         inputs = [a for a in args if isinstance(a, TorchTensor)]
@@ -324,12 +333,21 @@ class TorchLayer(LayerObject):
     built_shapes = None
 
     def shapelint_attribute(self, interp, name):
+        tensor = params.read(self, name)  # before the arguments: `bias` is both
+        if tensor is not NotImplemented:
+            return tensor
         arguments = self.arguments or {}
         if name in arguments:
             return arguments[name]
         if name == "weight" or name == "bias":
             return Unknown(f"{self.type_name}.{name} tensor")
+        method = torch_wrap.module_method(self, name)
+        if method is not None:
+            return method
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        params.assign(self, name, value)
 
     def params(self):
         """Parameter count; Lazy modules need the shape of their first input."""
@@ -360,6 +378,8 @@ class TorchContainer:
         self.children[key] = module
 
     def shapelint_call(self, interp, args, kwargs, node):
+        if self.kind in torch_wrap.WRAPPERS:  # DataParallel(m)(x) runs m(x)
+            return interp.call(self.children["module"], tuple(args), kwargs, node)
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")
@@ -382,6 +402,9 @@ class TorchContainer:
             return Builtin(f"{self.kind}.{name}", methods[name])
         if name in self.children:
             return self.children[name]
+        method = torch_wrap.module_method(self, name)
+        if method is not None:
+            return method
         return Unknown(f"nn.{self.kind}.{name} is outside the analysis")
 
     def _mutating(self, interp):
@@ -507,8 +530,9 @@ def is_module(value) -> bool:
 def instantiate(interp, cls: Class, args, kwargs, node):
     if not is_module_class(cls):
         return NotImplemented
-    path, line, col = interp.position(node) if node is not None else \
-        interp.position_in(cls.module, cls.node)
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    if not line:  # built by an ENTRY expression, which has no line: the class's own
+        path, line, col = interp.position_in(cls.module, cls.node)
     record = ModuleRecord(path=path, line=line, col=col, interp=interp)
     container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
                            if b.rsplit(".", 1)[-1] in CONTAINERS), None)
@@ -584,7 +608,9 @@ def instance_attribute(interp, obj: Instance, name: str):
         return NotImplemented
     leaf = record.children.get("")
     if leaf is not None and name in ("weight", "bias"):
-        return TorchTensor(Shape.unknown(f"{leaf.type_name}.{name}"), parameter=True)
+        tensor = params.read(leaf, name)
+        return tensor if tensor is not NotImplemented else TorchTensor(
+            Shape.unknown(f"{leaf.type_name}.{name}"), parameter=True)
     if name in record.children:
         return record.children[name]
     if name in record.parameters:
@@ -606,14 +632,12 @@ def instance_attribute(interp, obj: Instance, name: str):
              "register_buffer": lambda i, a, k, n: None,
              "modules": lambda i, a, k, n: [obj] + [m for _, m in _leaves_and_modules(obj)],
              "children": lambda i, a, k, n: list(record.children.values()),
-             "named_children": lambda i, a, k, n: list(record.children.items()),
-             "apply": lambda i, a, k, n: obj, "eval": lambda i, a, k, n: obj,
-             "train": lambda i, a, k, n: obj, "to": lambda i, a, k, n: obj,
-             "float": lambda i, a, k, n: obj, "cuda": lambda i, a, k, n: obj,
-             "cpu": lambda i, a, k, n: obj, "requires_grad_": lambda i, a, k, n: obj,
-             "zero_grad": lambda i, a, k, n: None}
+             "named_children": lambda i, a, k, n: list(record.children.items())}
     if name in hooks:
         return Builtin(f"nn.Module.{name}", hooks[name])
+    method = torch_wrap.module_method(obj, name)
+    if method is not None and not _defines(obj.cls, name):
+        return method
     if record.container is not None:
         return record.container.shapelint_attribute(interp, name)
     return NotImplemented
@@ -640,9 +664,26 @@ def _register(interp, obj, name, value):
     elif isinstance(value, TorchTensor) and value.parameter:
         record.parameters[name] = value
     elif isinstance(value, Unknown) and (name in record.children or value.opaque):
-        record.uncertain = (f"self.{name} may be a module shapelint cannot read "
-                            f"({value.reason})")
+        record.uncertain = record.uncertain or (
+            f"self.{name} = {value.reason}{_at_line(interp, value)}; it may be a module or "
+            "a parameter shapelint cannot read, so the total is unknown")
     obj.attrs[name] = value
+
+
+def _at_line(interp, value: Unknown) -> str:
+    if value.where is None:
+        return ""
+    path, line, _ = interp.position_in(*value.where)
+    return f" at line {line}" if line else ""
+
+
+def _defines(cls, name: str) -> bool:
+    """True when the user's class (or a user base) defines `name` itself."""
+    try:
+        found = cls.lookup(name)
+    except KeyError:
+        return False
+    return not isinstance(found, Builtin)
 
 
 def set_instance_attribute(interp, obj: Instance, name: str, value):
