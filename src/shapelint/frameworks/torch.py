@@ -253,6 +253,12 @@ def _tensor_op_shape(interp, name: str, args, kwargs, node):
         return Unknown(f"torch.{name}() of an unknown value")
     if name in ELEMENTWISE:  # the shape of the first tensor; weights and the like aside
         return TorchTensor(shapes[0])
+    if name in ("view", "reshape") and isinstance(args[0], Shape) and \
+            not args[0].known_rank:  # the output is the size asked for, whatever the input
+        target = tuple(args[1]) if len(args) == 2 and isinstance(args[1], (tuple, list)) \
+            else tuple(args[1:])
+        if target and all(isinstance(d, SymDim) or type(d) is int and d >= 0 for d in target):
+            return TorchTensor(Shape(target))
     if any(not s.known_rank for s in shapes):
         return TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
     if name in ("add", "sub", "mul", "div", "maximum", "minimum", "where"):
