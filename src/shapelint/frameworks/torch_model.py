@@ -10,7 +10,7 @@ from ..dims import Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
 from ..interpreter.values import Instance
-from ..shapes import Shape, product
+from ..shapes import Shape
 from . import torch_params
 from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
                     is_module_class)
