@@ -245,3 +245,32 @@ def test_summary_json_of_an_entry_gives_the_definition_line(tmp_path, capsys):
     main(["summary", f"{path}::Critic()", "--format", "json"])
     [model] = json.loads(capsys.readouterr().out)["models"]
     assert model["line"] == 4 and model["total_params"] == 9
+
+
+FROZEN = """
+import torch
+import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self, freeze_head=True):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8))
+        self.head = nn.Linear(8, 2)
+        self.scale = nn.Parameter(torch.ones(8))
+        for p in self.body[0].parameters():
+            p.requires_grad = False
+        self.head.requires_grad_(not freeze_head)
+        self.scale.requires_grad_(False)
+"""
+
+
+@pytest.mark.parametrize("entry", ["Net()", "Net(freeze_head=False)", "Net().requires_grad_(False)"])
+def test_frozen_parameters_are_not_trainable(entry):
+    torch = pytest.importorskip("torch")
+    graph = _static(FROZEN, entry)
+    namespace: dict = {}
+    exec(compile(textwrap.dedent(FROZEN), "m.py", "exec"), namespace)
+    model = eval(entry, namespace)
+    assert isinstance(model, torch.nn.Module)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    assert (graph.trainable, graph.total) == (trainable, _real(FROZEN, entry))

@@ -90,7 +90,7 @@ def call(interp, name: str, args, kwargs, node):
         return tensor_op(interp, last, args, kwargs, node)
     if name == "torch.Size":
         return tuple(args[0]) if args and isinstance(args[0], (tuple, list)) else Unknown("size")
-    if name.startswith(torch_wrap.MAY_BUILD_MODULES):  # may be a module: stored on one, its
+    if torch_wrap.may_build_module(name):  # may be a module: stored on one, its
         return Unknown(f"{name}() is outside the analysis", opaque=True,  # total is unknown
                        where=(interp.current_module, node))
     return Unknown(f"{name}() is outside the analysis")
@@ -134,9 +134,18 @@ class TorchTensor:
     parameter: bool = False
     dtype: str | None = None  # "float32", "int64", ... when certain (torch_provenance)
     produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
+    requires_grad: object = True  # a parameter's: False counts it as non-trainable
+
+    def shapelint_setattr(self, interp, name, value):
+        if name == "requires_grad" and self.parameter:
+            self.requires_grad = value if isinstance(value, bool) else Unknown("requires_grad")
 
     def shapelint_attribute(self, interp, name):
         shape = self.shape
+        if name == "requires_grad_" and self.parameter:
+            return Builtin("Tensor.requires_grad_", lambda i, a, k, n: (
+                self.shapelint_setattr(i, "requires_grad", a[0] if a else k.get(
+                    "requires_grad", True)), self)[1])
         if name == "shape":
             return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
         if name == "ndim":
@@ -299,6 +308,7 @@ def _record_fault(interp, fault, node, name):
 class TorchLayer(LayerObject):
     """A leaf torch.nn module from the catalogue."""
     slots: params.Slots | None = None  # its parameters as objects, once read or replaced
+    requires_grad: object = True  # requires_grad_(False) on it or a module holding it
 
     def shapelint_call(self, interp, args, kwargs, node):
         inputs = [a for a in args if isinstance(a, TorchTensor)]

@@ -90,16 +90,20 @@ def _rows(named, first_use: dict, model) -> list:
     for name, leaf in named:
         if isinstance(leaf, TorchLayer):
             use = first_use.get(id(leaf))
+            trainable, frozen = torch_params.split(leaf, seen)
             row = LayerNode(leaf, name, leaf.type_name, leaf.path, leaf.line, leaf.col,
                             output_shape=use.output_shape if use else Shape.unknown(
                                 "not called in forward()"),
-                            params=torch_params.count(leaf, seen),
+                            params=trainable, frozen=frozen,
                             tags=leaf.rule.tags if leaf.rule else frozenset())
-            row.reason = leaf.reason or getattr(row.params, "reason", "")
+            row.reason = leaf.reason or getattr(trainable, "reason", "")
         elif isinstance(leaf, TorchTensor):
+            size = 0 if id(leaf) in seen else torch_params.numel(leaf)
+            flag = leaf.requires_grad
             row = LayerNode(leaf, name, "Parameter", model.path, model.line, model.col,
                             output_shape=leaf.shape,
-                            params=0 if id(leaf) in seen else torch_params.numel(leaf))
+                            params=size if flag is True else 0 if flag is False else flag,
+                            frozen=0 if flag is True else size if flag is False else flag)
             seen.add(id(leaf))
         else:
             why = getattr(leaf, "reason", "") or f"a {type(leaf).__name__}"

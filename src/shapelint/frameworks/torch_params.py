@@ -124,7 +124,8 @@ def own_tensor(layer, name: str):
         return None
     slots = slots_of(layer)
     if name not in slots.own:
-        slots.own[name] = TorchTensor(shapes[name], parameter=True)
+        slots.own[name] = TorchTensor(shapes[name], parameter=True,
+                                      requires_grad=layer.requires_grad)
     return slots.own[name]
 
 
@@ -195,9 +196,29 @@ def numel(tensor) -> object:
         f"a parameter of unknown shape ({shape.reason})")
 
 
-def count(layer, seen: set):
+def split(layer, seen: set) -> tuple:
+    """(trainable, non-trainable) of the layer's share of the total: a parameter whose
+    requires_grad is False (requires_grad_(False), `p.requires_grad = False`) is not
+    trainable; an unknown flag makes both unknown."""
+    counted: list = []
+    total = count(layer, seen, counted)
+    flags = [t.requires_grad for t in counted] + [layer.requires_grad]
+    if all(f is True for f in flags):
+        return total, 0
+    if any(not isinstance(f, bool) for f in flags):
+        why = Unknown("whether some parameters require grad is not known")
+        return why, why
+    frozen = sum(numel(t) for t in counted if t.requires_grad is False)
+    if layer.requires_grad is False:  # the parameters not read as objects follow the layer
+        frozen = frozen + total - sum(numel(t) for t in counted)
+    return total - frozen, frozen
+
+
+def count(layer, seen: set, counted: list | None = None):
     """The layer's share of `sum(p.numel() for p in model.parameters())`: each tensor once
-    over the whole model (`seen` holds the ids already counted)."""
+    over the whole model (`seen` holds the ids already counted; `counted` receives the tensor
+    objects counted here)."""
+    counted = [] if counted is None else counted
     base = layer.params()
     slots = layer.slots
     if slots is None:
@@ -208,6 +229,8 @@ def count(layer, seen: set):
             continue
         if id(tensor) in seen:  # tied: another row counted it
             total = total - numel(tensor)
+        else:
+            counted.append(tensor)
         seen.add(id(tensor))
     shapes = own_shapes(layer)
     for name, slot in slots.replaced.items():
@@ -215,6 +238,7 @@ def count(layer, seen: set):
             return slot
         added = [t for _, t in slot.params if id(t) not in seen]
         seen.update(id(t) for t in added)
+        counted.extend(added)
         if slot.keeps_count:
             continue
         if shapes is None or name not in shapes and name in _BASE_NAMES:

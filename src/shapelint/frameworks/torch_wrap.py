@@ -24,13 +24,25 @@ RETURNS_SELF = frozenset({"to", "cuda", "cpu", "float", "double", "half", "bfloa
 WRAPPERS = ("DataParallel", "DistributedDataParallel")
 _SAME_MODULE = ("torch.compile", "torch.jit.script", "torch.jit.trace")
 # torch names whose unmodelled results may be modules or parameters: stored on a module they
-# make its total unknown (torch.py marks them opaque).
-MAY_BUILD_MODULES = ("torch.nn.", "torch.jit.", "torch.fx.", "torch.ao.", "torch.quantization.",
-                     "torch.hub.", "torch.compile")
+# make its total unknown (torch.py marks them opaque). Helpers such as
+# torch.nn.modules.utils._pair return plain values and stay out.
+_MAY_BUILD = ("torch.nn.utils.", "torch.nn.parallel.", "torch.jit.", "torch.fx.", "torch.ao.",
+              "torch.quantization.", "torch.hub.", "torch.compile")
+
+
+def may_build_module(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return name.startswith(_MAY_BUILD) or name.startswith("torch.nn.") and last[:1].isupper()
 
 
 def module_method(module, name: str):
     """A Builtin for `module.name` when it is one of the methods handled here, else None."""
+    if name == "requires_grad_":
+        return Builtin("nn.Module.requires_grad_", lambda i, a, k, n: _requires_grad(
+            module, a[0] if a else k.get("requires_grad", True)))
+    if name in ("parameters", "named_parameters"):
+        return Builtin(f"nn.Module.{name}", lambda i, a, k, n: _parameters(
+            module, name == "named_parameters"))
     if name in RETURNS_SELF:
         return Builtin(f"nn.Module.{name}", lambda i, a, k, n: module)
     if name == "apply":
@@ -38,6 +50,50 @@ def module_method(module, name: str):
     if name == "zero_grad":
         return Builtin("nn.Module.zero_grad", lambda i, a, k, n: None)
     return None
+
+
+def _requires_grad(module, flag):
+    """module.requires_grad_(flag): every parameter of the tree trainable or not."""
+    from .torch import ModuleRecord, TorchLayer, _children
+    flag = flag if isinstance(flag, bool) else Unknown("requires_grad_() of an unknown flag")
+    todo, seen = [module], set()
+    while todo:
+        m = todo.pop()
+        if id(m) in seen:
+            continue
+        seen.add(id(m))
+        if isinstance(m, TorchLayer):
+            m.requires_grad = flag
+            for tensor in (m.slots.own.values() if m.slots else ()):
+                tensor.requires_grad = flag
+        if isinstance(m, Instance) and isinstance(m.payload, ModuleRecord):
+            for tensor in m.payload.parameters.values():
+                tensor.requires_grad = flag
+        todo.extend(c for c in _children(m).values() if c is not None)
+    return module
+
+
+def _parameters(module, named: bool):
+    """module.parameters(): each tensor once, when shapelint knows every one of them."""
+    from .torch import TorchLayer, TorchTensor
+    from .torch_model import leaves
+    out = []
+    for name, leaf in leaves(module):
+        if isinstance(leaf, TorchTensor):
+            out.append((name, leaf))
+        elif isinstance(leaf, TorchLayer) and not (leaf.slots and leaf.slots.replaced):
+            shapes = params.own_shapes(leaf)
+            if shapes is None:
+                return Unknown(f"the parameters of {leaf.type_name}")
+            for key in shapes:
+                tensor = params.own_tensor(leaf, key)
+                if tensor is not None:
+                    out.append((f"{name}.{key}" if name else key, tensor))
+        elif isinstance(leaf, TorchLayer):
+            return Unknown(f"the re-parametrized parameters of {leaf.type_name}")
+        else:
+            return Unknown("parameters of a module shapelint cannot read")
+    return out if named else [t for _, t in out]
 
 
 def _apply(interp, module, args, kwargs, node):
