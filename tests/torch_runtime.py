@@ -58,6 +58,8 @@ class LineRecorder:
         if event == "call" and frame.f_code.co_name == "__init__" and \
                 frame.f_code.co_filename.endswith("torch/nn/modules/module.py"):
             module = frame.f_locals.get("self")
+            if not isinstance(module, sys.modules["torch"].nn.Module):
+                return None  # module.py's other classes (_WrappedHook, which spectral_norm makes)
             caller = frame.f_back
             while caller is not None and (caller.f_code.co_filename != self.path or
                                           caller.f_locals.get("self") is module):

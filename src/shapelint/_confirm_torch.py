@@ -26,19 +26,31 @@ def _shape(torch, value):
 
 
 def _layers(model):
-    """Leaf modules and modules holding parameters of their own, by qualified name."""
-    rows = []
+    """Leaf modules and modules holding parameters of their own, by qualified name. Each tensor
+    counts once, on the row of the first name `named_parameters()` gives it (as shapelint's
+    rows do: a tied weight on the module registered first); a parametrized tensor's original
+    counts on the module it parametrizes."""
+    rows = {}
     for name, module in model.named_modules():
-        if not name:
+        kind = type(module).__name__
+        if not name or kind == "ParametrizationList" or \
+                name.endswith(".parametrizations") and kind == "ModuleDict":
             continue
-        own = list(module.parameters(recurse=False))
-        leaf = next(iter(module.children()), None) is None
+        own = next(iter(module.parameters(recurse=False)), None) is not None
+        leaf = next((n for n, _ in module.named_children() if n != "parametrizations"),
+                    None) is None
         if leaf or own:
-            trainable, frozen = _counts(module.parameters() if leaf else own)
-            rows.append({"name": name, "type": type(module).__name__, "module": module,
-                         "params": trainable + frozen, "trainable_params": trainable,
-                         "non_trainable_params": frozen, "output_shape": None})
-    return rows
+            rows[name] = {"name": name, "type": kind, "module": module, "params": 0,
+                          "trainable_params": 0, "non_trainable_params": 0,
+                          "output_shape": None}
+    for name, tensor in model.named_parameters():  # each tensor once
+        owner = max((r for r in rows if name.startswith(r + ".")), key=len, default=None)
+        if owner is not None:
+            row = rows[owner]
+            row["params"] += tensor.numel()
+            row["trainable_params" if tensor.requires_grad else "non_trainable_params"] += \
+                tensor.numel()
+    return list(rows.values())
 
 
 def _forward(torch, model, shape, device):

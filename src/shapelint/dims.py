@@ -7,7 +7,7 @@ truth value raises NotKnown, so a formula can never silently turn "unknown" into
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 
@@ -23,6 +23,9 @@ class NotKnown(Exception):
 class Unknown:
     reason: str
     opaque: bool = False  # the result of calling code we do not read: it may be anything
+    # (module, node) of the call that made an opaque value, for a reason that names its line
+    # (resolved only when the value lands on a model: positions cost a codegen)
+    where: tuple | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self):
         raise NotKnown(self.reason)

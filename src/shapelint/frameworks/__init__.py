@@ -102,7 +102,8 @@ class Frameworks:
             from .torch import observe_summary
             observe_summary(interp, name, args, kwargs)
             return None
-        return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True)
+        return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True,
+                       where=(interp.current_module, node))
 
     def constant(self, qualname: str):
         name = canonical(qualname)

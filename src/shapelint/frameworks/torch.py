@@ -11,7 +11,8 @@ from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
-from . import softmax_checks, torch_losses, torch_tensors
+from . import softmax_checks, torch_losses, torch_tensors, torch_wrap
+from . import torch_params as params
 from . import torch_partial as partial
 from . import torch_provenance as provenance
 from .arrays import ArrayValue
@@ -52,6 +53,9 @@ def call(interp, name: str, args, kwargs, node):
         return None if name.endswith("_state") else False  # shapes are read in eager mode
     if name == "torch.is_tensor":
         return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
+    wrapped = torch_wrap.call(interp, name, args, kwargs, node)
+    if wrapped is not NotImplemented:
+        return wrapped
     if name.startswith("torch.nn.functional."):
         if name.rsplit(".", 1)[-1] in torch_losses.FUNCTIONS:
             return torch_losses.call_function(interp, name.rsplit(".", 1)[-1], args, kwargs,
@@ -92,6 +96,9 @@ def call(interp, name: str, args, kwargs, node):
         return tensor_op(interp, last, args, kwargs, node)
     if name == "torch.Size":
         return tuple(args[0]) if args and isinstance(args[0], (tuple, list)) else Unknown("size")
+    if torch_wrap.may_build_module(name):  # may be a module: stored on one, its
+        return Unknown(f"{name}() is outside the analysis", opaque=True,  # total is unknown
+                       where=(interp.current_module, node))
     return Unknown(f"{name}() is outside the analysis")
 
 
@@ -134,9 +141,18 @@ class TorchTensor:
     dtype: str | None = None  # "float32", "int64", ... when certain (torch_provenance)
     produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
     channels_first: bool = False  # certainly (N, C, *spatial): its last axis is a spatial one
+    requires_grad: object = True  # a parameter's: False counts it as non-trainable
+
+    def shapelint_setattr(self, interp, name, value):
+        if name == "requires_grad" and self.parameter:
+            self.requires_grad = value if isinstance(value, bool) else Unknown("requires_grad")
 
     def shapelint_attribute(self, interp, name):
         shape = self.shape
+        if name == "requires_grad_" and self.parameter:
+            return Builtin("Tensor.requires_grad_", lambda i, a, k, n: (
+                self.shapelint_setattr(i, "requires_grad", a[0] if a else k.get(
+                    "requires_grad", True)), self)[1])
         if name == "shape":
             if shape.is_partial:
                 return partial.PartialSize(shape)
@@ -275,6 +291,12 @@ def _tensor_op_shape(interp, name: str, args, kwargs, node):
         return Unknown(f"torch.{name}() of an unknown value")
     if name in ELEMENTWISE:  # the shape of the first tensor; weights and the like aside
         return TorchTensor(shapes[0])
+    if name in ("view", "reshape") and isinstance(args[0], Shape) and \
+            not args[0].known_rank:  # the output is the size asked for, whatever the input
+        target = tuple(args[1]) if len(args) == 2 and isinstance(args[1], (tuple, list)) \
+            else tuple(args[1:])
+        if target and all(isinstance(d, SymDim) or type(d) is int and d >= 0 for d in target):
+            return TorchTensor(Shape(target))
     if any(not s.known_rank for s in shapes):
         return partial.op(interp, name, args, kwargs, node, OPS.get(name)) or \
             TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
@@ -312,8 +334,11 @@ def _record_fault(interp, fault, node, name):
 
 # -- modules ------------------------------------------------------------------------------------
 
+@dataclass(eq=False)
 class TorchLayer(LayerObject):
     """A leaf torch.nn module from the catalogue."""
+    slots: params.Slots | None = None  # its parameters as objects, once read or replaced
+    requires_grad: object = True  # requires_grad_(False) on it or a module holding it
 
     def shapelint_call(self, interp, args, kwargs, node):
         inputs = [a for a in args if isinstance(a, TorchTensor)]
@@ -362,12 +387,21 @@ class TorchLayer(LayerObject):
     built_shapes = None
 
     def shapelint_attribute(self, interp, name):
+        tensor = params.read(self, name)  # before the arguments: `bias` is both
+        if tensor is not NotImplemented:
+            return tensor
         arguments = self.arguments or {}
         if name in arguments:
             return arguments[name]
         if name == "weight" or name == "bias":
             return Unknown(f"{self.type_name}.{name} tensor")
+        method = torch_wrap.module_method(self, name)
+        if method is not None:
+            return method
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        params.assign(self, name, value)
 
     def params(self):
         """Parameter count; Lazy modules need the shape of their first input."""
@@ -398,6 +432,8 @@ class TorchContainer:
         self.children[key] = module
 
     def shapelint_call(self, interp, args, kwargs, node):
+        if self.kind in torch_wrap.WRAPPERS:  # DataParallel(m)(x) runs m(x)
+            return interp.call(self.children["module"], tuple(args), kwargs, node)
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")
@@ -420,6 +456,9 @@ class TorchContainer:
             return Builtin(f"{self.kind}.{name}", methods[name])
         if name in self.children:
             return self.children[name]
+        method = torch_wrap.module_method(self, name)
+        if method is not None:
+            return method
         return Unknown(f"nn.{self.kind}.{name} is outside the analysis")
 
     def _mutating(self, interp):
@@ -545,8 +584,9 @@ def is_module(value) -> bool:
 def instantiate(interp, cls: Class, args, kwargs, node):
     if not is_module_class(cls):
         return NotImplemented
-    path, line, col = interp.position(node) if node is not None else \
-        interp.position_in(cls.module, cls.node)
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    if not line:  # built by an ENTRY expression, which has no line: the class's own
+        path, line, col = interp.position_in(cls.module, cls.node)
     record = ModuleRecord(path=path, line=line, col=col, interp=interp)
     container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
                            if b.rsplit(".", 1)[-1] in CONTAINERS), None)
@@ -622,7 +662,9 @@ def instance_attribute(interp, obj: Instance, name: str):
         return NotImplemented
     leaf = record.children.get("")
     if leaf is not None and name in ("weight", "bias"):
-        return TorchTensor(Shape.unknown(f"{leaf.type_name}.{name}"), parameter=True)
+        tensor = params.read(leaf, name)
+        return tensor if tensor is not NotImplemented else TorchTensor(
+            Shape.unknown(f"{leaf.type_name}.{name}"), parameter=True)
     if name in record.children:
         return record.children[name]
     if name in record.parameters:
@@ -644,14 +686,12 @@ def instance_attribute(interp, obj: Instance, name: str):
              "register_buffer": lambda i, a, k, n: torch_tensors.register_buffer(obj, a, k),
              "modules": lambda i, a, k, n: [obj] + [m for _, m in _leaves_and_modules(obj)],
              "children": lambda i, a, k, n: list(record.children.values()),
-             "named_children": lambda i, a, k, n: list(record.children.items()),
-             "apply": lambda i, a, k, n: obj, "eval": lambda i, a, k, n: obj,
-             "train": lambda i, a, k, n: obj, "to": lambda i, a, k, n: obj,
-             "float": lambda i, a, k, n: obj, "cuda": lambda i, a, k, n: obj,
-             "cpu": lambda i, a, k, n: obj, "requires_grad_": lambda i, a, k, n: obj,
-             "zero_grad": lambda i, a, k, n: None}
+             "named_children": lambda i, a, k, n: list(record.children.items())}
     if name in hooks:
         return Builtin(f"nn.Module.{name}", hooks[name])
+    method = torch_wrap.module_method(obj, name)
+    if method is not None and not _defines(obj.cls, name):
+        return method
     if record.container is not None:
         return record.container.shapelint_attribute(interp, name)
     return NotImplemented
@@ -678,9 +718,26 @@ def _register(interp, obj, name, value):
     elif isinstance(value, TorchTensor) and value.parameter:
         record.parameters[name] = value
     elif isinstance(value, Unknown) and (name in record.children or value.opaque):
-        record.uncertain = (f"self.{name} may be a module shapelint cannot read "
-                            f"({value.reason})")
+        record.uncertain = record.uncertain or (
+            f"self.{name} = {value.reason}{_at_line(interp, value)}; it may be a module or "
+            "a parameter shapelint cannot read, so the total is unknown")
     obj.attrs[name] = value
+
+
+def _at_line(interp, value: Unknown) -> str:
+    if value.where is None:
+        return ""
+    path, line, _ = interp.position_in(*value.where)
+    return f" at line {line}" if line else ""
+
+
+def _defines(cls, name: str) -> bool:
+    """True when the user's class (or a user base) defines `name` itself."""
+    try:
+        found = cls.lookup(name)
+    except KeyError:
+        return False
+    return not isinstance(found, Builtin)
 
 
 def set_instance_attribute(interp, obj: Instance, name: str, value):

@@ -10,10 +10,12 @@ from ..dims import Sym, Unknown
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
 from ..interpreter.values import Instance
-from ..shapes import Shape, product
+from ..shapes import Shape
+from . import torch_params
 from . import torch_partial as partial
 from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
                     is_module_class)
+from .torch_wrap import WRAPPERS
 
 BATCH = partial.BATCH
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
@@ -25,6 +27,8 @@ def as_model(value):
         return TorchModel(value)
     if isinstance(value, TorchContainer) and value.kind == "Sequential":
         return TorchModel(value)
+    if isinstance(value, TorchContainer) and value.kind in WRAPPERS:
+        return as_model(value.children["module"])  # DataParallel(m): m's parameters
     return None
 
 
@@ -42,6 +46,8 @@ def leaves(root) -> list:
         seen.add(id(module))
         if isinstance(module, TorchLayer):
             out.append((prefix.rstrip("."), module))
+            for name, child in module.slots.modules if module.slots else ():
+                walk(child, f"{prefix}{name}.")  # a parametrization's own module
             return
         if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord):
             for name, param in module.payload.parameters.items():
@@ -74,6 +80,36 @@ def _uncertain(root) -> str:
             return record.container.uncertain
         todo.extend(c for c in _children(module).values() if c is not None)
     return ""
+
+
+def _rows(named, first_use: dict, model) -> list:
+    """One row per leaf: its share of the total, each parameter tensor counted once over the
+    model (tied weights, a Parameter under two names), as `model.parameters()` yields them."""
+    rows, seen = [], set()
+    for name, leaf in named:
+        if isinstance(leaf, TorchLayer):
+            use = first_use.get(id(leaf))
+            trainable, frozen = torch_params.split(leaf, seen)
+            row = LayerNode(leaf, name, leaf.type_name, leaf.path, leaf.line, leaf.col,
+                            output_shape=use.output_shape if use else Shape.unknown(
+                                "not called in forward()"),
+                            params=trainable, frozen=frozen,
+                            tags=leaf.rule.tags if leaf.rule else frozenset())
+            row.reason = leaf.reason or getattr(trainable, "reason", "")
+        elif isinstance(leaf, TorchTensor):
+            size = 0 if id(leaf) in seen else torch_params.numel(leaf)
+            flag = leaf.requires_grad
+            row = LayerNode(leaf, name, "Parameter", model.path, model.line, model.col,
+                            output_shape=leaf.shape,
+                            params=size if flag is True else 0 if flag is False else flag,
+                            frozen=0 if flag is True else size if flag is False else flag)
+            seen.add(id(leaf))
+        else:
+            why = getattr(leaf, "reason", "") or f"a {type(leaf).__name__}"
+            row = LayerNode(leaf, name, type(leaf).__name__, model.path, model.line,
+                            model.col, params=Unknown(f"submodule {name} is not known ({why})"))
+        rows.append(row)
+    return rows
 
 
 def comment_shape(interp, instance) -> Shape | None:
@@ -181,24 +217,7 @@ class TorchModel:
             if applied.layer is not None:
                 applied.name = names.get(id(applied.layer), applied.type_name)
                 first_use.setdefault(id(applied.layer), applied)
-        rows = []
-        for name, leaf in named:
-            if isinstance(leaf, TorchLayer):
-                use = first_use.get(id(leaf))
-                row = LayerNode(leaf, name, leaf.type_name, leaf.path, leaf.line, leaf.col,
-                                output_shape=use.output_shape if use else Shape.unknown(
-                                    "not called in forward()"),
-                                params=leaf.params(), tags=leaf.rule.tags if leaf.rule
-                                else frozenset())
-                row.reason = leaf.reason
-            elif isinstance(leaf, TorchTensor):
-                row = LayerNode(leaf, name, "Parameter", self.path, self.line, self.col,
-                                output_shape=leaf.shape, params=product(leaf.shape[:])
-                                if leaf.shape.known_rank else Unknown("parameter shape"))
-            else:
-                row = LayerNode(leaf, name, type(leaf).__name__, self.path, self.line,
-                                self.col, params=Unknown(f"submodule {name} is not known"))
-            rows.append(row)
+        rows = _rows(named, first_use, self)
         start = LayerNode(None, "input", "Input", self.path, self.line, self.col,
                           output_shape=shape, is_input=True, counts=False)
         out_shape = result.shape if isinstance(result, TorchTensor) else Shape.unknown(

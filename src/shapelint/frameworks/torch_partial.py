@@ -275,13 +275,6 @@ def op(interp, name: str, args: list, kwargs: dict, node, function):
             dims = list(dims[0])
         rank_of_permute(interp, first, list(kwargs.get("dims", dims)))
         return None
-    if name in ("view", "reshape"):
-        target = args[1] if len(args) == 2 and isinstance(args[1], (tuple, list)) else args[1:]
-        target = kwargs.get("shape", target)
-        if target and all(isinstance(d, (int, SymDim)) and not isinstance(d, bool) and
-                          (not isinstance(d, int) or d > 0) for d in target):
-            return TorchTensor(Shape(tuple(target)))  # valid or not, this is the result
-        return None
     others = [a for a in list(args[1:]) + list(kwargs.values()) if isinstance(a, Shape)]
     if function is None or not trailing_op(name, args, kwargs) or \
             any(not s.known_rank for s in others):

@@ -35,7 +35,8 @@ class CallsMixin:
 
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
-            return Unknown(f"a call of something unknown ({func.reason})", opaque=True)
+            return Unknown(f"a call of something unknown ({func.reason})", opaque=True,
+                           where=(self.current_module, node))
         if isinstance(func, Function):
             return self.invoke(func, args, kwargs, node)
         if isinstance(func, BoundMethod):
