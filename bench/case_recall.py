@@ -9,7 +9,9 @@ there, is a false alarm. tests/test_runtime_cases.py proves each marker with the
 """
 from __future__ import annotations
 
+import difflib
 import pathlib
+import re
 import sys
 from dataclasses import dataclass
 
@@ -27,10 +29,16 @@ class CaseResult:
     expected: frozenset  # {(line, code)} from the markers
     reported: frozenset  # {(line, code)} SHP1xx/SHP2xx on the buggy file
     on_twin: frozenset  # {(line, code)} SHP1xx/SHP2xx on the fixed twin
+    to_change: frozenset = frozenset()  # lines of the buggy file its fixed twin changes
 
     @property
     def found(self) -> bool:
         return self.expected <= self.reported
+
+    @property
+    def on_fix_line(self) -> bool:
+        """Found, and a marked finding sits on a line the fixed twin changes (issue 16)."""
+        return self.found and any(line in self.to_change for line, _ in self.expected)
 
     @property
     def extra(self) -> frozenset:
@@ -39,6 +47,22 @@ class CaseResult:
 
 def buggy_cases() -> list[pathlib.Path]:
     return sorted(p for p in CASES.rglob("*.py") if not p.stem.endswith("_fixed"))
+
+
+_MARK = re.compile(r"\s*#\s*(?:shape|params|error|warning|info|seen)\s*:.*$")
+
+
+def lines_to_change(buggy: pathlib.Path, twin: pathlib.Path) -> frozenset:
+    """The buggy file's lines (markers stripped, the citation line left out) that its twin
+    replaces or deletes; a pure insertion changes no existing line, its hunk's neighbour does."""
+    def body(path):
+        return [_MARK.sub("", t).rstrip() for t in path.read_text(encoding="utf-8").splitlines()]
+    a, b = body(buggy), body(twin)
+    changed = set()
+    for op, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            changed.update(range(i1 + 1, i2 + 1))
+    return frozenset(changed - {1})
 
 
 def findings(path: pathlib.Path) -> frozenset:
@@ -54,7 +78,7 @@ def measure() -> list[CaseResult]:
                           for code in m.codes)
         twin = path.with_name(path.stem + "_fixed.py")
         results.append(CaseResult(f"{path.parent.name}/{path.stem}", marks, findings(path),
-                                  findings(twin)))
+                                  findings(twin), lines_to_change(path, twin)))
     return results
 
 
@@ -65,14 +89,19 @@ def codes(pairs) -> str:
 def main() -> int:
     results = measure()
     width = max(len(r.name) for r in results)
-    print(f"{'case':{width}}  {'expected':18} {'found':5}  {'extra on buggy':16} on fixed twin")
+    print(f"{'case':{width}}  {'expected':18} {'found':5}  {'fix lines':12} "
+          f"{'extra on buggy':16} on fixed twin")
     for r in results:
+        fix = ",".join(map(str, sorted(r.to_change))) + ("*" if r.on_fix_line else "")
         print(f"{r.name:{width}}  {codes(r.expected):18} {'yes' if r.found else 'no':5}  "
-              f"{codes(r.extra):16} {codes(r.on_twin)}")
+              f"{fix:12} {codes(r.extra):16} {codes(r.on_twin)}")
     found = sum(r.found for r in results)
     twin_alarms = sum(len(r.on_twin) for r in results)
     buggy_extra = sum(len(r.extra) for r in results)
+    on_line = sum(r.on_fix_line for r in results)
     print(f"\nrecall: {found}/{len(results)} = {found / len(results):.2f}")
+    print(f"found on the line to change (* above): {on_line}/{len(results)} = "
+          f"{on_line / len(results):.2f}")
     print(f"false alarms: {twin_alarms} on {sum(bool(r.on_twin) for r in results)} fixed twins,"
           f" {buggy_extra} unexpected on buggy cases")
     return 0

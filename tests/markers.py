@@ -1,12 +1,13 @@
 """Fixture markers: `# shape: (None, 26, 26, 32); params: 320; warning: SHP201` on a line says
-what that line's layer does; `# error:` / `# warning:` / `# info:` name the codes expected there.
+what that line's layer does; `# error:` / `# warning:` / `# info:` name the codes expected there;
+`# seen: SHPxxx` marks the call where a finding reported on its fix line shows (and raises).
 `# input: (...)` in a fixture's first lines is the input shape for models that need one."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-_MARKER = re.compile(r"#\s*((?:shape|params|error|warning|info)\s*:.*)$")
+_MARKER = re.compile(r"#\s*((?:shape|params|error|warning|info|seen)\s*:.*)$")
 
 
 @dataclass
@@ -15,6 +16,8 @@ class Marker:
     shape: str | None = None
     params: int | None = None
     codes: set = field(default_factory=set)
+    # `# seen: SHP110`: the call where a finding placed on its fix line shows (the raise)
+    seen: set = field(default_factory=set)
 
 
 def normalise_shape(text: str) -> str:
@@ -38,5 +41,7 @@ def read_markers(path) -> dict[int, Marker]:
                     marker.params = int(value.replace("_", "").replace(",", ""))
                 elif key in ("error", "warning", "info"):
                     marker.codes.update(c.strip() for c in value.split(",") if c.strip())
+                elif key == "seen":
+                    marker.seen.update(c.strip() for c in value.split(",") if c.strip())
             markers[number] = marker
     return markers

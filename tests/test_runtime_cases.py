@@ -31,6 +31,11 @@ def expected(path) -> list[tuple[int, str]]:
     return sorted((line, code) for line, m in read_markers(path).items() for code in m.codes)
 
 
+def seen(path) -> list[tuple[int, str]]:
+    """`# seen: SHPxxx`: the call where a finding marked on its fix line shows (issue 16)."""
+    return sorted((line, code) for line, m in read_markers(path).items() for code in m.seen)
+
+
 # --- per-code facts, each over one run; `line` is the marked line, or None on the twin ------
 
 def calls(run, names, line):
@@ -134,6 +139,9 @@ def test_every_case_has_a_twin_and_markers():
 def test_buggy_case_is_a_real_fault(path):
     marks = expected(path)
     errors = [line for line, code in marks if code.startswith("SHP1")]
+    # a finding placed where its fix goes raises at the call its `seen:` marker names
+    shows = [line for line, code in seen(path) if code in {c for _, c in marks}]
+    errors = [line for line in errors if line not in {l for l, _ in seen(path)}] + shows
     run = run_case(path)
     if errors:
         assert run.error is not None, f"{path.name}: ran although marked {marks}"

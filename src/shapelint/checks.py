@@ -11,7 +11,7 @@ def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
            if node.fault is not None]
     if graph.framework == "keras":
-        judgments = (dense_on_feature_map, dense_on_sequence, softmax_over_one_unit)
+        judgments = (dense_on_feature_map, softmax_over_one_unit)
     else:
         judgments = (linear_on_feature_map, linear_input_sizes, batch_folded)
     for judge in judgments + (blind_spots,):
@@ -216,29 +216,10 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
     return out
 
 
-def dense_on_sequence(graph: ModelGraph) -> list[Diagnostic]:
-    """SHP201 for a Dense on a rank-3 sequence (after Conv1D, or an RNN returning sequences)
-    whose softmax head then classifies every step: a vector was meant."""
-    out = []
-    for head in graph.outputs:
-        if getattr(head.layer, "activation", None) != "softmax" or \
-                not (head.output_shape.known_rank and head.output_shape.rank == 3):
-            continue
-        node, root = head, None
-        while node is not None and not node.is_input and "flattens" not in node.tags:
-            shape = node.input_shapes[0] if node.input_shapes else None
-            if "dense" in node.tags:
-                if shape is not None and shape.known_rank and shape.rank == 3:
-                    root = node
-            elif "elementwise" not in node.tags and node.type_name != "Dropout":
-                break
-            node = node.inputs[0] if len(node.inputs) == 1 else None
-        if root is not None and root.counts:
-            out.append(_dense_diagnostic(graph, root, " Its softmax head then classifies every "
-                                         "step of the sequence; a vector per sample (Flatten, "
-                                         "GlobalAveragePooling1D or return_sequences=False) "
-                                         "was likely meant."))
-    return out
+# No SHP201 for a softmax Dense on a sequence (after Conv1D, or an RNN returning sequences):
+# a per-step softmax is the intended design of seq2seq decoders and taggers (Keras's own
+# seq2seq example), so the graph alone proves no fault; only labels contradicting the
+# sequence axis could (issue 16), and edges.py is where labels are judged.
 
 
 def _flatten(shapes: list) -> list:

@@ -6,6 +6,8 @@ Only what Keras 3 itself rejects is an SHP1xx here; whenever the data, the label
 the model are not certain, nothing is said."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .codes import SHP109, SHP110, SHP111, SHP205, Diagnostic
 from .dims import Unknown, is_known
 from .frameworks.arrays import ArrayValue
@@ -110,13 +112,14 @@ def _data(graph, model, use, x, x_name):
         fault = next((n for n in built.nodes if n.fault is not None), None)
         if fault is None:
             return None, built
-        return _report(use, x_name, arrays[0], None, fault.fault.message, fault), None
+        # a model without an input shape is built by the data: the fix is the data, at the call
+        return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
     transforms, adjusted = {}, []
     for node, array in zip(inputs, arrays):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:
-            return _report(use, x_name, array, ref, None, None), None
+            return _report(use, x_name, array, ref, None, None, _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
@@ -132,15 +135,16 @@ def _data(graph, model, use, x, x_name):
                     if _contradicts(shape, node.output_shape)), 0)
     name = x_name if len(arrays) == 1 else f"{x_name}[{culprit}]"
     array, ref = arrays[culprit], inputs[culprit].output_shape
+    declared = _input_line(graph, inputs[culprit])
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
-            return _report(use, name, array, ref, after.fault.message, after), None
+            return _report(use, name, array, ref, after.fault.message, after, declared), None
         if before.counts and is_known(before.params) and is_known(after.params) and \
                 before.params != after.params:
             why = (f"{before.name} ({before.type_name}) was built for input "
                    f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
-            return _report(use, name, array, ref, why, after), None
+            return _report(use, name, array, ref, why, after, declared), None
     return None, built
 
 
@@ -175,9 +179,11 @@ def _dims(shape) -> tuple:
     return tuple(d if is_known(d) else None for d in shape.dims)
 
 
-def _report(use, x_name, array, ref, why, node) -> Diagnostic:
+def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
+    """SHP109 sits on the model's input (the input_shape= / Input line, or the layer the data
+    breaks), where the fix goes; the message names the call where the data meets it."""
     data_shape = _dims(array.shape)
-    where = f"{x_name} of model.{use.method}()"
+    where = f"{x_name} given to model.{use.method}() at line {use.line}"
     origin = f" (from {array.origin})" if array.origin else ""
     if ref is None:
         message = f"{where} gets data of shape {data_shape}{origin}, which the model cannot " \
@@ -190,7 +196,41 @@ def _report(use, x_name, array, ref, why, node) -> Diagnostic:
     message += _fix(data_shape, model_shape, node, why)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
-    return Diagnostic(SHP109, use.line, use.col, message, data, use.path)
+    return _placed(SHP109, fix_at, use, message, data)
+
+
+def _input_line(graph: ModelGraph, node):
+    """Where an input's shape is written: the Input(...) line, or for a Sequential whose input
+    comes from input_shape= on its first layer (the input node sits on the Sequential line),
+    that layer."""
+    if node.line != graph.line:
+        return node
+    return next((n for n in graph.nodes if node in n.inputs), node)
+
+
+def _placed(code, node, use, message, data) -> Diagnostic:
+    """A finding seen at a call, placed on the model line its fix changes (issue 16); `data`
+    keeps the call's line (seen_at_line), which SARIF gives as a relatedLocation. Without a
+    model line in the same file, it stays on the call."""
+    data = {**data, "seen_at_line": use.line, "seen_at_col": use.col}
+    line, col, path = getattr(node, "line", 0), getattr(node, "col", 0), \
+        getattr(node, "path", "")
+    if not line or path != use.path:
+        return Diagnostic(code, use.line, use.col, message, data, use.path)
+    return Diagnostic(code, line, col, message, data, use.path)
+
+
+_SAME_WIDTH = ("Activation", "Dropout", "Softmax", "ReLU", "LeakyReLU", "ELU", "PReLU",
+               "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")
+
+
+def _last_layer(graph: ModelGraph):
+    """The layer that sets the output's width: the output node, past width-keeping layers
+    (Activation, Dropout, ...) to the Dense / Conv before them."""
+    node = graph.outputs[0] if len(graph.outputs) == 1 else None
+    while node is not None and node.type_name in _SAME_WIDTH and len(node.inputs) == 1:
+        node = node.inputs[0]
+    return node
 
 
 def _fix(data, model, node, why) -> str:
@@ -230,7 +270,7 @@ def _cardinality(use, x, y, x_name, y_name):
         n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
             else None
         if is_known(n_x) and is_known(n_y) and n_x != n_y:
-            return Diagnostic(SHP110, use.line, use.col, (
+            return (SHP110, (
                 f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
                 f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "
                 f"come from different splits"), {"x_samples": n_x, "y_samples": n_y}, use.path)
@@ -254,6 +294,24 @@ def _squeeze_or_expand(y: tuple, out: tuple):
 
 
 def _labels(graph, use, y, y_name):
+    found = _label_fault(graph, use, y, y_name)
+    if found is None:
+        return None
+    code, message, data = found
+    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line
+        return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
+                       use.compile_line else None, use, message, data)
+    return _placed(code, _last_layer(graph), use, message, data)
+
+
+@dataclass(frozen=True)
+class _Where:
+    line: int
+    col: int
+    path: str
+
+
+def _label_fault(graph, use, y, y_name):
     loss = use.loss
     out = _output_width(graph)
     if not isinstance(loss, Loss) or out is None or not isinstance(y, ArrayValue) or \
@@ -265,7 +323,7 @@ def _labels(graph, use, y, y_name):
     y_dims = (BATCH,) + tuple(y.dims[1:])
     y_shape = _dims(y.shape)
     out_shape = _dims(out)
-    where = f"{y_name} of model.{use.method}()"
+    where = f"{y_name} given to model.{use.method}() at line {use.line}"
     labels = y.labels
     what = (" (one-hot over %s classes)" % labels.classes if labels and labels.encoding ==
             "onehot" and labels.classes else " (integer class ids)" if labels and
@@ -274,28 +332,28 @@ def _labels(graph, use, y, y_name):
     head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
     if loss.kind == "sparse":
         if len(y_dims) == len(out.dims) and is_known(y_dims[-1]) and y_dims[-1] > 1:
-            return Diagnostic(SHP111, use.line, use.col, (
+            return (SHP111, (
                 f"{head}: {loss.spelling} wants one integer class id per sample, but these "
                 f"labels have {y_dims[-1]} columns (one-hot); Keras raises ValueError. Use "
-                f"loss='categorical_crossentropy', or give y.argmax(-1)"), data, use.path)
+                f"loss='categorical_crossentropy', or give y.argmax(-1)"), data)
         if labels is not None and labels.encoding == "ids" and labels.classes and \
                 labels.classes > units and len(y_dims) <= len(out.dims):
-            return Diagnostic(SHP110, use.line, use.col, (
+            return (SHP110, (
                 f"{head}: the labels hold {labels.classes} classes (ids up to "
                 f"{labels.classes - 1}) but the last layer has {_units(units)}; the loss raises "
                 f"\"Target {labels.classes - 1} is out of bounds\". Use Dense({labels.classes})"),
-                data, use.path)
+                data)
         return None
     y2, out2 = _squeeze_or_expand(y_dims, tuple(out.dims))
     if loss.kind in ("categorical", "binary") and _differ(y2, out2):
         # both losses require target.shape == output.shape (keras/src/backend/torch/nn.py)
         if loss.kind == "categorical" and units > 1 and len(out.dims) == 2 and \
                 (len(y_dims) == 1 or len(y_dims) == 2 and y_dims[-1] == 1):
-            return Diagnostic(SHP111, use.line, use.col, (
+            return (SHP111, (
                 f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
                 f"these are integer class ids; Keras raises ValueError. Use "
                 f"loss='sparse_categorical_crossentropy', or "
-                f"keras.utils.to_categorical(y, {units})"), data, use.path)
+                f"keras.utils.to_categorical(y, {units})"), data)
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None
@@ -317,10 +375,10 @@ def _units(n) -> str:
 
 
 def _width(head, width, units, loss, use, data):
-    return Diagnostic(SHP110, use.line, use.col, (
+    return (SHP110, (
         f"{head}: the labels have {width} columns but the last layer has {_units(units)}, so "
         f"{loss.spelling} cannot compare them and Keras raises; make the last layer "
-        f"Dense({width}) or fix the labels"), data, use.path)
+        f"Dense({width}) or fix the labels"), data)
 
 
 # -- loss against the output layer -------------------------------------------------------------

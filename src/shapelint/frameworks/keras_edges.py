@@ -53,6 +53,8 @@ class Use:
     path: str
     line: int
     col: int
+    compile_line: int = 0  # where that loss was compiled (0: never), SHP111's fix
+    compile_col: int = 0
 
 
 @dataclass
@@ -125,6 +127,9 @@ def _use(model, method, interp, args, kwargs, node):
     edges = edges_of(model)
     given = _bind(DATA_METHODS[method], args, kwargs)
     path, line, col = interp.position(node)
+    compiled = edges.compiles[-1] if edges.compiles else None
+    same_file = compiled is not None and compiled[1] == path
     edges.uses.append(Use(method, given.get("x"), given.get("y"), given.get("validation_data"),
-                          edges.loss, path, line, col))
+                          edges.loss, path, line, col, compiled[2] if same_file else 0,
+                          compiled[3] if same_file else 0))
     return Unknown(f"the result of {method}()")

@@ -35,6 +35,19 @@ def _region(d) -> dict:
     return region if d.cell is None else {**region, "properties": {"cell": d.cell}}
 
 
+def _related(d) -> list:
+    """The other place of a finding placed where its fix goes: where the mismatch shows
+    (data["seen_at_line"], the fit() / evaluate() / loss call)."""
+    line = d.data.get("seen_at_line") if isinstance(d.data, dict) else None
+    if not isinstance(line, int) or line == d.line:
+        return []
+    region = {"startLine": line, "startColumn": int(d.data.get("seen_at_col", 0)) + 1}
+    if d.cell is not None:
+        region["properties"] = {"cell": d.cell}
+    return [{"id": 1, "physicalLocation": {"artifactLocation": _uri(d.path), "region": region},
+             "message": {"text": "where the mismatch shows"}}]
+
+
 def render(diagnostics) -> str:
     codes = list(REGISTRY)
     results = [{
@@ -44,6 +57,7 @@ def render(diagnostics) -> str:
         "locations": [{"physicalLocation": {
             "artifactLocation": _uri(d.path),
             "region": _region(d)}}],
+        **({"relatedLocations": _related(d)} if _related(d) else {}),
         "properties": {"data": d.data},
     } for d in diagnostics]
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
