@@ -5,7 +5,8 @@
 
 Prints, per corpus: libcst parse time alone, shapelint's full check (its own parse included),
 their ratio, the slowest files, and a flake8 run over the fixtures with and without the plugin.
-Plain timing, no assertions: run it on a quiet machine and compare runs of the same commit.
+Times are CPU seconds of this process (time.process_time), so other processes on a busy
+machine inflate them less than wall time would; no assertions: compare runs of the same commit.
 """
 from __future__ import annotations
 
@@ -30,32 +31,36 @@ def python_files(directory: pathlib.Path) -> list[pathlib.Path]:
     return sorted(p for p in directory.rglob("*.py") if p.is_file())
 
 
-def measure(files) -> dict:
+def measure(files, slowest: int = 5) -> dict:
+    """libcst's parse and shapelint's check of each file, one after the other, in CPU seconds;
+    findings holds each file's diagnostics (code, line, col)."""
     import libcst
 
     from shapelint import check_source
     parse_total = check_total = 0.0
-    slow, errors = [], []
+    slow, errors, findings = [], [], {}
     for path in files:
         try:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             libcst.parse_module(text)
         except Exception:  # noqa: BLE001 - files libcst cannot parse still get checked
             pass
-        parse_total += time.perf_counter() - start
-        start = time.perf_counter()
+        parse_total += time.process_time() - start
+        start = time.process_time()
         found = check_source(text, str(path))
-        spent = time.perf_counter() - start
+        spent = time.process_time() - start
         check_total += spent
         slow.append((spent, str(path)))
         errors += [(str(path), d.message) for d in found if d.code.code.startswith("SHP9")]
+        findings[str(path)] = [(d.code.code, d.line, d.column) for d in found]
     slow.sort(reverse=True)
     return {"files": len(files), "parse": parse_total, "check": check_total,
-            "slowest": slow[:5], "over": sum(spent > 1.0 for spent, _ in slow), "notes": errors}
+            "slowest": slow[:slowest], "over": sum(spent > 1.0 for spent, _ in slow),
+            "notes": errors, "findings": findings}
 
 
 def report(name: str, files) -> None:

@@ -20,7 +20,7 @@ def check_source(text: str, path: str = "<string>", select=(), ignore=(), config
                                                        ignore=tuple(ignore)))
     from .analysis import analyse
     from .codes import enabled
-    return [d for d in analyse(text, path).diagnostics() if enabled(d.code, select, ignore)]
+    return analyse(text, path).diagnostics(wanted=lambda d: enabled(d.code, select, ignore))
 
 
 def summarize(text: str, path: str = "<string>") -> list:

@@ -17,6 +17,7 @@ from .graph import ModelGraph
 from .interpreter.budget import BudgetExhausted, Limits
 from .interpreter.core import Interpreter
 from .interpreter.slicing import ModuleIndex, Reading
+from .interpreter.spots import unread
 from .interpreter.values import Class, Function
 from .shapes import Shape
 
@@ -46,7 +47,9 @@ class FileAnalysis:
         """One model's graph, its input shape the configured one for entry, else override."""
         return model.graph(entry, (per_entry or {}).get(entry) or override)
 
-    def diagnostics(self, per_entry: dict | None = None) -> list[Diagnostic]:
+    def diagnostics(self, per_entry: dict | None = None, wanted=None) -> list[Diagnostic]:
+        """The file's diagnostics, sorted; wanted(d) picks the ones to keep before their
+        positions are read (a position is resolved when read: interpreter/spots.py)."""
         found = list(self.notes)
         here = os.path.abspath(self.path)
         edges = self.interp.state.findings if self.interp is not None else []
@@ -60,11 +63,17 @@ class FileAnalysis:
         judged = [d for _, _, found_here in built for d in found_here]
         for d in judged + check_claims(self.source, here, built, self.tree):
             if os.path.abspath(d.path) == here:
-                found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path))
-        found.extend(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path)
-                     for d in edges if os.path.abspath(d.path) == here)
+                found.append(_moved(d, self.path))
+        found.extend(_moved(d, self.path) for d in edges if os.path.abspath(d.path) == here)
+        if wanted is not None:
+            found = [d for d in found if wanted(d)]
         unique = {(d.code.code, d.line, d.column): d for d in found}
         return sorted(unique.values(), key=lambda d: (d.line, d.column, d.code.code))
+
+
+def _moved(d: Diagnostic, path: str) -> Diagnostic:
+    """d at path (as given), its position left unresolved until read."""
+    return Diagnostic(d.code, unread(d, "line"), unread(d, "column"), d.message, d.data, path)
 
 
 def _claimable(index: ModuleIndex, lines: set[int] | None) -> list[int]:
@@ -126,7 +135,9 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     parsed = parse(text)
     if parsed is None:
         return result
-    interp = Interpreter(Frameworks(), limits)
+    frameworks = Frameworks()
+    frameworks.read(source)
+    interp = Interpreter(frameworks, limits)
     # The file's own source counts against the import budget: the source parsed for one file,
     # its own and its imports', stays within budget.import_bytes unless the file alone is larger.
     interp.budget.import_bytes = len(text)

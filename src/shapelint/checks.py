@@ -4,6 +4,7 @@ from __future__ import annotations
 from .codes import SHP101, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303, Diagnostic
 from .dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from .graph import LayerNode, ModelGraph
+from .interpreter.spots import unread
 from .shapes import Shape, product
 
 
@@ -24,13 +25,15 @@ def check_graph(graph: ModelGraph) -> list[Diagnostic]:
 
 def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
     """SHP301/SHP302: what the analysis could not know (off by default)."""
-    out = [Diagnostic(SHP301, n.line, n.col, f"{n.type_name} is not in shapelint's catalogue; "
+    # unread: these are off by default, so their positions are resolved only if reported
+    out = [Diagnostic(SHP301, unread(n, "line"), unread(n, "col"),
+                      f"{n.type_name} is not in shapelint's catalogue; "
                       "its output shape and parameter count are unknown",
                       {"layer": n.name, "type": n.type_name}, n.path)
            for n in graph.nodes if getattr(n.layer, "unresolved", False) and n.counts]
     missing = [r for r in graph.unknown_reasons if "input shape is not given" in r]
     if missing:
-        out.append(Diagnostic(SHP302, graph.line, graph.col,
+        out.append(Diagnostic(SHP302, unread(graph, "line"), unread(graph, "col"),
                               f"the input shape of {graph.name} is not given; sizes that depend "
                               "on it are symbolic and counts may be unknown",
                               {"model": graph.name}, graph.path))

@@ -25,10 +25,13 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .claim_text import Claim, find_claims, holds, stated_counts
 from .codes import SHP201, SHP209, Diagnostic
 from .interpreter.positions import python_statement_lists
+
+if TYPE_CHECKING:
+    from .claim_text import Claim
 
 _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net|altogether)\b",
                     re.IGNORECASE)
@@ -84,6 +87,7 @@ class Text:
     def claims(self) -> list[tuple[Claim, int, int]]:
         """Each claim with the file line and column it is at (a comment's claims at its '#')."""
         out = []
+        from .claim_text import find_claims  # loaded only for prose that may claim
         for claim in find_claims(self.text, self.bare):
             breaks = self.text.count("\n", 0, claim.start)
             col = self.col
@@ -329,6 +333,7 @@ def _needs_no_arguments(cls: ast.ClassDef) -> bool:
 
 def _judge(claim: Claim, line: int, col: int, text: Text, graph, found, path,
            freezes: bool) -> Diagnostic | None:
+    from .claim_text import holds, stated_counts
     total, trainable = graph.total, (None if freezes else graph.trainable)
     built = trainable if claim.trainable else total
     if built is None or holds(claim, built) or \

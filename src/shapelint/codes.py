@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .interpreter.spots import Settled
+
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 
@@ -109,6 +111,10 @@ class Diagnostic:
         return {**where, "line": self.line, "col": self.column,
                 "code": self.code.code, "name": self.code.name,
                 "message": self.message, "data": self.data}
+
+
+# A position is resolved when first read (interpreter/spots.py): unreported ones cost nothing.
+Diagnostic.line, Diagnostic.column = Settled("line"), Settled("column")
 
 
 def enabled(code: Code, select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()) -> bool:

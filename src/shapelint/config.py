@@ -256,8 +256,7 @@ def diagnostics(text: str, path: str, config: Config, tree=None) -> list:
     with keras_data_format(config.data_format):
         analysis = analyse(text, path, config.limits(), tree=tree)
         shapes = {entry: config.input_shape(path, entry) for entry, _ in analysis.models}
-        found = analysis.diagnostics(shapes)
-    return [d for d in found if config.enabled(d.code, path)]
+        return analysis.diagnostics(shapes, wanted=lambda d: config.enabled(d.code, path))
 
 
 def add_cli_options(parser) -> None:

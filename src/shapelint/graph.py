@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .dims import Dim, Unknown, is_known
+from .interpreter.spots import Settled
 from .shapes import Shape
 
 
@@ -34,6 +35,10 @@ class LayerNode:
     @property
     def total(self) -> Dim:
         return self.params + self.frozen
+
+
+# Positions are resolved when read (interpreter/spots.py): a check or reporter reads an int.
+LayerNode.line, LayerNode.col = Settled("line"), Settled("col")
 
 
 @dataclass(eq=False)
@@ -139,6 +144,9 @@ class ModelGraph:
             mapped[node] = new
             nodes.append(new)
         return replace(self, nodes=nodes, outputs=[mapped[o] for o in self.outputs])
+
+
+ModelGraph.line, ModelGraph.col = Settled("line"), Settled("col")
 
 
 def upstream(outputs) -> list:

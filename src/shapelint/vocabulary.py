@@ -34,7 +34,44 @@ _OTHER_NAMES = frozenset({
 @lru_cache(maxsize=1)
 def layer_names() -> frozenset:
     """Every catalogued layer class name, Keras and torch, plus losses and model constructors."""
+    return _catalogued() | _OTHER_NAMES
+
+
+def _catalogued() -> frozenset:
+    """The names the catalogues register. Loading them costs a process linting a Keras file
+    the whole torch catalogue (and the reverse), so the names are kept beside the catalogue's
+    compiled modules, in a file named after the size and time of every catalogue source: any
+    change to one makes a new file, read from the catalogues themselves."""
+    import hashlib
+    import json
+    import os
+    from . import catalogue
+    folder = os.path.dirname(catalogue.__file__)
+    try:
+        stamp = sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                       for entry in os.scandir(folder) if entry.name.endswith(".py"))
+    except OSError:
+        stamp = None
+    kept = None if stamp is None else os.path.join(
+        folder, "__pycache__",
+        f"layer_names-{hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]}.json")
+    if kept is not None:
+        try:
+            with open(kept, encoding="utf-8") as handle:
+                return frozenset(json.load(handle))
+        except (OSError, ValueError):
+            pass
     from .catalogue import CATALOGUES, _load
     _load("keras")
     _load("torch")
-    return frozenset(CATALOGUES["keras"]) | frozenset(CATALOGUES["torch"]) | _OTHER_NAMES
+    names = frozenset(CATALOGUES["keras"]) | frozenset(CATALOGUES["torch"])
+    if kept is not None:
+        try:  # written whole, then renamed: a reader never sees half a file
+            os.makedirs(os.path.dirname(kept), exist_ok=True)
+            partial = f"{kept}.{os.getpid()}"
+            with open(partial, "w", encoding="utf-8") as handle:
+                json.dump(sorted(names), handle)
+            os.replace(partial, kept)
+        except OSError:
+            pass
+    return names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..codes import Code
@@ -50,7 +51,13 @@ class Entry:
     framework: str  # "keras" or "torch"
     type_name: str  # the class name, e.g. "Conv2D"
     factory: Callable[..., Rule]
-    signature: inspect.Signature = field(compare=False)
+    given_signature: inspect.Signature | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def signature(self) -> inspect.Signature:
+        """The factory's signature, unless given read on first use (a catalogue has hundreds
+        of entries, a file uses a few)."""
+        return self.given_signature or _signature(self.factory)
 
     def bind(self, args: tuple, kwargs: dict) -> inspect.BoundArguments:
         bound = self.signature.bind(*args, **kwargs)
@@ -72,11 +79,15 @@ CATALOGUES: dict[str, dict[str, Entry]] = {"keras": {}, "torch": {}}
 def layer(framework: str, *type_names: str):
     """Register a catalogue entry under one or more class names (aliases included)."""
     def register(factory):
-        sig = inspect.signature(factory)
         for name in type_names:
-            CATALOGUES[framework][name] = Entry(framework, type_names[0], factory, sig)
+            CATALOGUES[framework][name] = Entry(framework, type_names[0], factory)
         return factory
     return register
+
+
+@lru_cache(maxsize=None)
+def _signature(factory) -> inspect.Signature:
+    return inspect.signature(factory)
 
 
 def lookup(framework: str, type_name: str) -> Entry | None:

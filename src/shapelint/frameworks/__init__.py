@@ -39,14 +39,31 @@ class Frameworks:
 
     def __init__(self):
         from . import einops_api
+        # torch's hooks answer only for torch names, which only code mentioning torch makes:
+        # a file (and its sibling modules) that never says "torch" never imports its catalogue
+        # (a tenth of a second at every start of a process that lints a Keras file).
+        self.modules = (keras_fw, einops_api)
+
+    def read(self, source: str) -> None:
+        """Told each source text the analysis reads: the frameworks it names are loaded."""
+        if "torch" in source and len(self.modules) == 2:
+            self._with_torch()
+
+    def _with_torch(self) -> None:
         from . import torch as torch_fw
-        self.modules = (keras_fw, torch_fw, einops_api)
+        self.modules = (self.modules[0], torch_fw, self.modules[1])
+
+    def _named(self, name: str) -> str:
+        """A canonical name; one of torch's loads torch (an ENTRY may name it first)."""
+        if name.startswith("torch") and len(self.modules) == 2:
+            self._with_torch()
+        return name
 
     def new_state(self, interp):
         return State()
 
     def knows(self, qualname: str) -> bool:
-        name = canonical(qualname)
+        name = self._named(canonical(qualname))
         return any(m.knows(name) for m in self.modules)
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
@@ -64,7 +81,7 @@ class Frameworks:
         return made
 
     def _call_ref(self, interp, ref: Ref, args, kwargs, node):
-        name = canonical(ref.qualname)
+        name = self._named(canonical(ref.qualname))
         if name in CONSTANT_REFS:
             return Unknown(f"{name} is not callable")
         pure = call_pure_ref(interp, name, args, kwargs)
@@ -134,7 +151,7 @@ class Frameworks:
 
     def isinstance_of(self, value, ref: Ref):
         """True/False when a framework can tell; None otherwise."""
-        name = canonical(ref.qualname)
+        name = self._named(canonical(ref.qualname))
         for module in self.modules:
             fn = getattr(module, "isinstance_of", None)
             answer = fn(value, name) if fn is not None else None
@@ -162,7 +179,8 @@ class Frameworks:
 
     def external_super(self, interp, self_value, base: str, name: str):
         """super().name resolved in an external base class (nn.Module.__init__, ...)."""
-        return self._first("external_super", interp, self_value, canonical(base), name)
+        return self._first("external_super", interp, self_value,
+                           self._named(canonical(base)), name)
 
     def super_proxy(self, interp, args, node):
         frame = interp.frames[-1] if interp.frames else None

@@ -9,6 +9,7 @@ import libcst as cst
 from ..dims import Sym, Unknown
 from ..graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
+from ..interpreter.spots import PairsDict
 from ..interpreter.values import Instance
 from ..shapes import Shape
 from . import torch_params
@@ -186,7 +187,7 @@ class TorchModel:
         saved_learning = interp.state.partial_learning
         # the abstract call below is ours, not an input the file gives the model
         saved_observed = dict(interp.state.observed_inputs)
-        line_shapes: dict = {}
+        line_shapes: list = []  # ((path, line), shape), a dict once read (spots.PairsDict)
 
         def trace(statement, value):  # what each line of forward() leaves in its variable
             if isinstance(value, tuple) and value and isinstance(value[0], TorchTensor):
@@ -194,7 +195,7 @@ class TorchModel:
                     statement.targets[0].target, cst.Tuple) else None
             if isinstance(value, TorchTensor):
                 path, line, _ = interp.position(statement)
-                line_shapes[(path, line)] = value.shape
+                line_shapes.append(((path, line), value.shape))
         interp.state.torch_log, interp.trace = log, trace
         interp.state.partial_learning = learning
         steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
@@ -207,7 +208,7 @@ class TorchModel:
             interp.state.partial_learning = saved_learning
             interp.state.observed_inputs = saved_observed
             interp.budget.steps = max(interp.budget.steps, steps)
-        return result, log, line_shapes
+        return result, log, PairsDict(line_shapes)
 
     def _graph(self, entry, shape, reason, result, log, line_shapes) -> ModelGraph:
         named = leaves(self.root)

@@ -107,7 +107,7 @@ class CallsMixin:
                 return self.eval(func.node.body, scope)
             finally:
                 self.depth -= 1
-        if self.is_generator(func.node):
+        if self.is_generator(func.node, func):
             return Unknown(f"{func.name}() is a generator")
         saved_pending, self.pending_returns = self.pending_returns, []
         self.assumed_frames.append({})
@@ -135,10 +135,25 @@ class CallsMixin:
             return first
         return Unknown(f"the result of {func.name}() depends on an undecided condition")
 
-    def is_generator(self, node) -> bool:
+    def is_generator(self, node, func=None) -> bool:
         key = id(node)
         if key not in self._generator_cache:
-            self._generator_cache[key] = _contains_yield(node.body)
+            self._generator_cache[key] = self._may_yield(func) and _contains_yield(node.body)
+        return self._generator_cache[key]
+
+    def _may_yield(self, func) -> bool:
+        """False when the text of the top-level statement defining func has no `yield`: a
+        walk of the function's tree costs more than its statement's text."""
+        top = getattr(func, "top", None)
+        reading = getattr(getattr(func, "module", None), "reading", None)
+        record = func.module.tops.get(id(top[1])) if top is not None and reading else None
+        if record is None:
+            return True
+        key = ("top", id(top[1]))
+        if key not in self._generator_cache:
+            statement = reading.index.statement_at(record[1])
+            self._generator_cache[key] = statement is None or "yield" in \
+                reading.index.text_of(range(statement.first, statement.last + 1))
         return self._generator_cache[key]
 
     def call_instance(self, obj: Instance, args, kwargs, node):

@@ -11,6 +11,7 @@ from .calls import CallsMixin
 from .expressions import MUTATING, ExpressionsMixin
 from .imports import ImportsMixin, dotted
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
+from .spots import LazyInt, Spot
 from .statements import RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 
@@ -19,6 +20,11 @@ _PLAIN_ARGS = PLAIN + (tuple, list, dict, set, frozenset, range)
 
 class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     max_file_bytes = 2_000_000
+    # Speed-ups that change no result (tests/test_speed.py runs with them off and compares):
+    # positions resolved when first read (spots.py), and sibling modules' statements parsed
+    # one by one, each tree kept per process (imports.parsed_statements).
+    lazy_positions = True
+    statement_trees = True
 
     def __init__(self, frameworks, limits: Limits | None = None):
         self.frameworks = frameworks
@@ -59,14 +65,25 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     def run_statements(self, module: UserModule, tree: cst.Module,
                        line_numbers: list | None = None, firsts: list | None = None) -> None:
         """Run a part of module; firsts: the original first line of each of its statements."""
-        module.parts.append([MetadataWrapper(tree, unsafe_skip_copy=True), line_numbers, None])
-        if firsts is not None and len(firsts) == len(tree.body):
-            for statement, first in zip(tree.body, firsts):
-                module.tops[id(statement)] = [statement, first, None, tree]
+        self.run_pieces(module, [(tree, line_numbers, firsts)])
+
+    def run_pieces(self, module: UserModule, pieces: list) -> None:
+        """Run parts of module in order, each (tree, line numbers, firsts), where firsts is the
+        original first line of each statement of tree (or of its one statement)."""
+        statements = []
+        for tree, line_numbers, firsts in pieces:
+            module.parts.append([MetadataWrapper(tree, unsafe_skip_copy=True), line_numbers,
+                                 None])
+            if isinstance(firsts, int):
+                firsts = [firsts]
+            if firsts is not None and len(firsts) == len(tree.body):
+                for statement, first in zip(tree.body, firsts):
+                    module.tops[id(statement)] = [statement, first, None, tree]
+            statements.extend(tree.body)
         saved = self._top
         self.module_stack.append(module)
         try:
-            for statement in tree.body:
+            for statement in statements:
                 self._top = (module, statement)
                 if self._defer_imports(statement, module):
                     continue
@@ -99,17 +116,21 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             unread = f"'{name}' of {module.name} was not read: {hazard}"
         else:
             text, numbers = reading.index.source_of(order)
-            firsts = reading.index.firsts(order)
             refused = self.budget.read("import_bytes", len(text))
             if refused:
                 unread = f"'{name}' of {module.name} was not read: {refused}"
             else:
-                from .imports import parsed_part
-                tree = parsed_part(module.path, order, text)
-                if tree is None:
+                from .imports import parsed_part, parsed_statements
+                if self.statement_trees:
+                    pieces = parsed_statements(module.path, reading.index, order)
+                else:  # the whole part at once, as before the statement trees were kept
+                    tree = parsed_part(module.path, order, text)
+                    pieces = None if tree is None else [
+                        (tree, numbers, reading.index.firsts(order))]
+                if pieces is None:
                     unread = f"'{name}' of {module.name} could not be parsed"
                 else:
-                    self.run_statements(module, tree, numbers, firsts)
+                    self.run_pieces(module, pieces)
                     if name in module.pending:  # bound by an import, deferred as it ran
                         self.resolve_pending(module, name)
         if unread is not None and name is not None:
@@ -175,26 +196,36 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     def position(self, node) -> tuple[str, int, int]:
         """(path, line, col) of a node of the module now running; ("", 0, 0) for a node of no
-        module (an ENTRY expression). Positions are resolved per module on first use, so
-        modules that never report anything never pay for them. A module read in parts maps
-        each part's lines back to the file's."""
+        module (an ENTRY expression). Line and column are LazyInts (spots.py): resolved when
+        first read, from what is running now, so a layer nobody reports costs no codegen."""
         return self.position_in(self.current_module, node)
 
     def position_in(self, module, node) -> tuple[str, int, int]:
         if module is None or node is None:
             return "", 0, 0
+        function = self.frames[-1][0] if self.frames else None
+        spot = Spot(self._resolve_position, module, node, function, self.current_top(),
+                    self._top)
+        if not self.lazy_positions:
+            line, col = spot.where()
+            return (module.path if line else ""), line, col
+        return module.path, LazyInt(spot, 0), LazyInt(spot, 1)
+
+    def _resolve_position(self, module, node, function, current_top, running) -> tuple[int, int]:
+        """(line, col) of node, with function, current_top and running what was running when
+        the node was met; (0, 0) when no part of module holds it."""
         # Resolving positions costs a codegen of the code around the node, so the smallest
         # code likely to hold it goes first: a class or def statement's own line from CPython's
         # tree; the running function; the top-level statement the node is likely in (the node
         # itself, the running function's, the running statement); then the whole parts.
-        found = self._definition_position(module, node) if isinstance(node, DEFINITIONS) \
-            else None
-        found = found or self._position_in_function(module, node)
+        found = self._definition_position(module, node, current_top, running) \
+            if isinstance(node, DEFINITIONS) else None
+        found = found or self._position_in_function(module, node, function)
         if found is not None:
-            return found
+            return found[1], found[2]
         tops = module.tops
-        for top in (tops.get(id(node)), self._top_record(module, self.current_top()),
-                    self._top_record(module, self._top)):
+        for top in (tops.get(id(node)), self._top_record(module, current_top),
+                    self._top_record(module, running)):
             if top is None:
                 continue
             if top[2] is None:
@@ -202,24 +233,25 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 top[2] = MetadataWrapper(alone, unsafe_skip_copy=True).resolve(PositionProvider)
             if node in top[2]:
                 start = top[2][node].start
-                return module.path, top[1] + start.line - 1, start.column
+                return top[1] + start.line - 1, start.column
         for part in module.parts:
             if part[2] is None:
                 part[2] = part[0].resolve(PositionProvider)
             if node in part[2]:
                 start = part[2][node].start
                 line = part[1][start.line - 1] if part[1] is not None else start.line
-                return module.path, line, start.column
-        return "", 0, 0
+                return line, start.column
+        return 0, 0
 
-    def _definition_position(self, module, node) -> tuple[str, int, int] | None:
+    def _definition_position(self, module, node, current_top=None,
+                             running=None) -> tuple[str, int, int] | None:
         """A class or def statement's position, from CPython's parse of its top-level
         statement (positions.py): the likely ones first, then every one read."""
         known = module.definitions.get(id(node))
         if known is None and module.reading is not None:
             tree_at = module.reading.index.tree_at
-            candidates = [module.tops.get(id(node)), self._top_record(module, self.current_top()),
-                          self._top_record(module, self._top)]
+            candidates = [module.tops.get(id(node)), self._top_record(module, current_top),
+                          self._top_record(module, running)]
             for top in candidates + list(module.tops.values()):
                 found = definition_position(top[0], tree_at, top[1], node) if top else None
                 if found is not None:
@@ -227,9 +259,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     break
         return known
 
-    def _position_in_function(self, module, node) -> tuple[str, int, int] | None:
-        """A node of the running function, from a codegen of that function alone."""
-        function = self.frames[-1][0] if self.frames else None
+    def _position_in_function(self, module, node, function) -> tuple[str, int, int] | None:
+        """A node of function (the one running when node was met), from a codegen of that
+        function alone."""
         if function is None or function.module is not module or \
                 not isinstance(function.node, cst.FunctionDef):
             return None
@@ -246,7 +278,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         """libcst's positions of a function's nodes, and what turns their lines into the
         file's; (None, 0) when they cannot be had alone."""
         top = self._top_record(function.module, function.top)
-        where = self._definition_position(function.module, function.node) if top else None
+        where = self._definition_position(function.module, function.node, function.top,
+                                          function.top) if top else None
         positions = function_positions(top[3], top[0], function.node) if where else None
         if positions is None or function.node not in positions:
             return None, 0

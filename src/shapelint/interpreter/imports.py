@@ -118,6 +118,7 @@ class ImportsMixin:
         if indexed is None:
             return Unknown(f"module {name} could not be read or parsed")
         index, source = indexed
+        self.frameworks.read(source)
         # Nothing runs yet: each name asked of the module reads the statements it needs.
         module = self.run_module(None, path, name, source=source, reading=Reading(index))
         if not self.budget.limits.slicing:
@@ -164,6 +165,42 @@ def parsed_part(path: str, order: list, text: str):
         return _PART_CACHE[key]
     from ..analysis import parse
     return _remember(_PART_CACHE, key, parse(text))
+
+
+# libcst's tree of each top-level statement of a sibling module, parsed alone, per process: the
+# statements one file reads of a module are rarely the set the next file reads, but the same
+# statements come back (timm's models read the same helpers of timm.layers). Bounded by the
+# source bytes they hold, the least recently used dropped first.
+_STATEMENT_CACHE: dict = {}
+_STATEMENT_BYTES = 6_000_000
+_statement_bytes = 0
+
+
+def parsed_statements(path: str, index, order: list) -> list | None:
+    """[(tree, line numbers, first line)] for each statement of order, each parsed alone (a
+    module of its own: its positions are the file's, its lines counted from first); None
+    when one does not parse."""
+    global _statement_bytes
+    from ..analysis import parse
+    pieces = []
+    for i in order:
+        statement = index.statements[i]
+        numbers = list(range(statement.first, statement.last + 1))
+        text = index.text_of(numbers)
+        key = (path, statement.first, text)
+        tree = _STATEMENT_CACHE.pop(key, None)
+        if tree is None:
+            tree = parse(text)
+            if tree is None:
+                return None
+            _statement_bytes += len(text)
+            while _statement_bytes > _STATEMENT_BYTES and _STATEMENT_CACHE:
+                dropped = next(iter(_STATEMENT_CACHE))
+                _statement_bytes -= len(dropped[2])
+                del _STATEMENT_CACHE[dropped]
+        _STATEMENT_CACHE[key] = tree  # most recently used last
+        pieces.append((tree, numbers, statement.first))
+    return pieces
 
 
 # Helper modules inside modelled packages that are plain Python worth reading as text when

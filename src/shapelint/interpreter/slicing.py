@@ -216,9 +216,17 @@ class ModuleIndex:
     def _starts(self) -> dict:
         return {s.first: s for s in self.statements}
 
+    def statement_at(self, first: int) -> "Statement | None":
+        """The statement starting at line first."""
+        return self._starts.get(first)
+
     def firsts(self, order: list[int]) -> list[int]:
         """The first line of each statement in order."""
         return [self.statements[i].first for i in order]
+
+    def text_of(self, numbers) -> str:
+        """The source of lines numbers (1-based), ending with a line end."""
+        return self._text(numbers)
 
     def _text(self, numbers: list[int]) -> str:
         text = "".join(self.lines[n - 1] for n in numbers if n <= len(self.lines))

@@ -1,0 +1,181 @@
+"""The speed-ups change nothing shapelint says (issue 17).
+
+Two of them hold state across a run: positions resolved only when read (interpreter/spots.py),
+and sibling modules' statements parsed one by one, each tree kept per process
+(imports.parsed_statements). Both can be switched off (Interpreter.lazy_positions,
+Interpreter.statement_trees), which is how shapelint read files before them; the proof is an
+equivalence, as in test_slicing.py: on every fixture and on a fixed sample of timm's and
+transformers' model files, the diagnostics and every model's rows (lines, columns, shapes,
+counts, the shapes per line of forward()) are the same with them on and off. Then what they are
+for: a file that reports nothing resolves no position, a Keras file does not load the torch
+catalogue, and a module two files import is parsed once.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from shapelint import check_source
+from shapelint.analysis import analyse
+from shapelint.interpreter import imports
+from shapelint.interpreter.core import Interpreter
+from shapelint.interpreter.spots import LazyInt, PairsDict, Spot
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "examples").glob("*.py"))
+
+
+def outcome(path: pathlib.Path):
+    """Everything a user can be shown about a file: check's diagnostics, summary's rows."""
+    text = path.read_text(encoding="utf-8")
+    found = [(d.code.code, d.line, d.column, d.message) for d in
+             analyse(text, str(path)).diagnostics()]
+    models = []
+    for graph in analyse(text, str(path), whole_file=True).graphs():
+        rows = [(n.name, n.type_name, n.path, n.line, n.col, str(n.output_shape), str(n.params))
+                for n in graph.nodes + graph.applications]
+        models.append((graph.entry, graph.line, graph.col, str(graph.total), graph.reasons(),
+                       rows, sorted((k, str(v)) for k, v in graph.line_shapes.items())))
+    return found, models
+
+
+def slow_outcome(path: pathlib.Path, monkeypatch):
+    """outcome() as shapelint read files before: every position resolved where it is met,
+    sibling statements parsed as one part, nothing kept from the files checked before."""
+    with monkeypatch.context() as patch:
+        patch.setattr(Interpreter, "lazy_positions", False)
+        patch.setattr(Interpreter, "statement_trees", False)
+        patch.setattr(imports, "_STATEMENT_CACHE", {})
+        return outcome(path)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixtures_read_the_same_with_and_without_speedups(path, monkeypatch):
+    assert outcome(path) == slow_outcome(path, monkeypatch)
+
+
+def corpus_sample(name: str, count: int) -> list[pathlib.Path]:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpora import corpus_files
+        return corpus_files(name, count)
+    except Exception as error:  # noqa: BLE001 - no network, no index: the sample is skipped
+        pytest.skip(f"{name} sources are not available: {error}")
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+
+@pytest.mark.parametrize("name", ["timm", "transformers"])
+def test_model_libraries_read_the_same_with_and_without_speedups(name, monkeypatch):
+    """A fixed sample (every 40th timm file, every 50th transformers modeling file): files
+    that import many sibling modules and build many models, checked one after the other as in
+    one run, so that the trees kept from one file serve the next."""
+    files = corpus_sample(name, 8 if name == "timm" else 6)
+    fast = [outcome(path) for path in files]
+    slow = [slow_outcome(path, monkeypatch) for path in files]
+    assert fast == slow
+    assert any(models for _, models in fast)  # the sample does build models
+
+
+TORCH_CLEAN = textwrap.dedent("""\
+    import torch.nn as nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+            self.fc = nn.Linear(8 * 30 * 30, 10)
+
+        def forward(self, x):  # shapelint: input=(1, 3, 32, 32)
+            x = self.conv(x).relu()
+            return self.fc(x.flatten(1))
+    """)
+
+
+def test_a_file_that_reports_nothing_resolves_no_position(monkeypatch):
+    resolved = []
+    original = MetadataWrapper.resolve
+
+    def counted(self, provider):
+        resolved.append(provider)
+        return original(self, provider)
+    monkeypatch.setattr(MetadataWrapper, "resolve", counted)
+    assert check_source(TORCH_CLEAN, "clean.py") == []
+    assert resolved == []
+    broken = TORCH_CLEAN.replace("8 * 30 * 30", "8 * 28 * 28")
+    found = check_source(broken, "broken.py")
+    assert [(d.code.code, d.line) for d in found] == [("SHP101", 11)]
+    assert resolved  # the finding's position was resolved when it was reported
+
+
+def test_summary_rows_hold_plain_ints():
+    graph, = analyse(TORCH_CLEAN, "clean.py", whole_file=True).graphs()
+    rows = [(n.line, n.col) for n in graph.nodes]
+    assert all(type(v) is int for row in rows for v in row)
+    assert (graph.line, type(graph.line)) == (3, int)
+    assert [r for r in rows if r != (3, 0)] == [(6, 20), (7, 18)]  # conv, fc
+    assert all(type(line) is int for _, line in graph.line_shapes)
+    json.dumps([d.to_json() for d in check_source(TORCH_CLEAN.replace("30 * 30", "1"),
+                                                 "b.py")])
+
+
+def test_lazy_ints_behave_as_the_ints_they_resolve_to():
+    calls = []
+    spot = Spot(lambda: calls.append(1) or (12, 4))
+    line, col = LazyInt(spot, 0), LazyInt(spot, 1)
+    assert calls == []
+    assert line == 12 and col == 4 and hash(line) == hash(12) and {12: "a"}[line] == "a"
+    assert f"{line}:{col + 1}" == "12:5" and line - 2 == 10 and ([0] * 20)[line] == 0
+    assert sorted([line, 3, 40]) == [3, 12, 40] and calls == [1]  # resolved once
+    pairs = PairsDict([(("a.py", line), "first"), (("a.py", 12), "second")])
+    assert dict(pairs) == {("a.py", 12): "second"}
+
+
+def test_a_keras_file_does_not_load_the_torch_catalogue():
+    code = ("import sys, shapelint; shapelint.check_source(open(sys.argv[1]).read(), "
+            "sys.argv[1]); print(sorted(m for m in sys.modules if m.startswith("
+            "('shapelint.frameworks.torch', 'shapelint.catalogue.torch'))))")
+    run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "alexnet.py")],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monkeypatch):
+    monkeypatch.setattr(imports, "_STATEMENT_CACHE", {})
+    (tmp_path / "blocks.py").write_text(textwrap.dedent("""\
+        import torch.nn as nn
+        WIDTH = 16
+        def block(c_in):
+            return nn.Sequential(nn.Conv2d(c_in, WIDTH, 3), nn.ReLU())
+        def unused():
+            return nn.Linear(1, 2)
+        """))
+    model = textwrap.dedent("""\
+        import torch.nn as nn
+        from blocks import block, WIDTH
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = block(3)
+                self.head = nn.Linear(WIDTH * 30 * 30, 10)
+
+            def forward(self, x):  # shapelint: input=(1, 3, 32, 32)
+                return self.head(self.body(x).flatten(1)){suffix}
+        """)
+    first = check_source(model.format(suffix=""), str(tmp_path / "a.py"))
+    parsed_first = len(libcst_parses)
+    libcst_parses.clear()
+    second = check_source(model.format(suffix="  # the same model"), str(tmp_path / "b.py"))
+    assert first == [] and second == []
+    assert parsed_first == 1 + 3  # a.py's own statements, then blocks.py's three it needs
+    assert len(libcst_parses) == 1  # b.py's own: blocks.py's trees are kept
+    broken = model.format(suffix="").replace("30 * 30", "28 * 28")
+    found = check_source(broken, str(tmp_path / "c.py"))
+    assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 11, 15)]
