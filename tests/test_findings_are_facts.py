@@ -47,3 +47,23 @@ class Scaled(nn.Module):
         return self.softmax(attn * self.scale)
 '''
     assert [d.code.code for d in check_source(source, "scaled.py")] == []
+
+
+def test_a_layer_subclass_keeping_the_layer_constructor_is_not_built_without_arguments():
+    """class CausalConv(nn.Conv1d) with no __init__: its users pass Conv1d's arguments, so
+    nothing is judged on a call without them (transformers' esmc, parakeet, ovis2 do this)."""
+    torch = pytest.importorskip("torch")
+    source = '''
+import torch.nn as nn
+
+
+class CausalConv(nn.Conv1d):
+    def forward(self, x):
+        return super().forward(x)
+'''
+    namespace = {}
+    exec(compile(source, "causal.py", "exec"), namespace)
+    with pytest.raises(TypeError):
+        namespace["CausalConv"]()
+    assert tuple(namespace["CausalConv"](2, 3, 1)(torch.zeros(1, 2, 5)).shape) == (1, 3, 5)
+    assert [d.code.code for d in check_source(source, "causal.py")] == []

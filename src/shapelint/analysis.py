@@ -197,9 +197,12 @@ def _discover_one(result, interp, name, value, seen) -> bool:
     """Run one candidate; False when the discovery budget is spent."""
     if isinstance(value, Class) and id(value) in interp.instantiated:
         return True
+    arguments = _any_arguments(value)
+    if arguments is None:
+        return True
     before = len(interp.state.models)
     try:
-        made = interp.call(value, (), _any_arguments(value), None)
+        made = interp.call(value, (), arguments, None)
     except (BudgetExhausted, RecursionError):
         del interp.state.models[before:]  # a model half built is not reported
         return False
@@ -215,18 +218,26 @@ def _discover_one(result, interp, name, value, seen) -> bool:
     return True
 
 
-def _any_arguments(value) -> dict:
+# Framework bases whose constructor takes no required argument: a subclass without an
+# __init__ of its own is built without arguments by its users.
+_ARGUMENTLESS_BASES = ("Module", "Model", "Layer", "Sequential", "ModuleList", "ModuleDict")
+
+
+def _any_arguments(value) -> dict | None:
     """Arguments for running, unasked, a callable nobody in the file calls. With no required
     parameter, the call without arguments is one its users make, and its defaults hold. With
     one, a caller must pass arguments, and may pass any: every parameter is then unknown,
     defaults too (timm's CondConv blocks fail with their default num_experts=0, which no
-    caller uses), so what is found holds for every call."""
+    caller uses), so what is found holds for every call. None: do not run it at all (a
+    subclass of a layer such as nn.Conv1d that keeps the layer's own constructor, whose
+    required arguments every user passes)."""
     function = value
     if isinstance(value, Class):
         try:
             function = value.lookup("__init__")
         except KeyError:
-            return {}
+            bases = [b.rsplit(".", 1)[-1] for b in value.framework_bases()]
+            return {} if all(b in _ARGUMENTLESS_BASES for b in bases) else None
     params = getattr(getattr(function, "node", None), "params", None)
     if not isinstance(params, cst.Parameters):
         return {}
