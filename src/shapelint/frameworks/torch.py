@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, lookup
-from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast, matmul
+from ..catalogue import torch_indexing as indexing
+from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
+from ..catalogue.torch_products import matmul
+from ..codes import SHP104
 from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
@@ -136,6 +139,8 @@ class TorchTensor:
             return len(shape.dims) if shape.known_rank else Unknown("unknown rank")
         if name in ("size", "dim", "ndimension", "numel", "nelement"):
             return Builtin(f"Tensor.{name}", lambda i, a, k, n: self._size(name, a, k))
+        if name == "item":
+            return Builtin("Tensor.item", lambda i, a, k, n: self._item(i, n))
         if name == "T":
             return tensor_op(interp, "t", (self,), {}, None)
         if name == "type" and self.shape.known_rank:  # x.type(torch.LongTensor): a cast
@@ -164,56 +169,57 @@ class TorchTensor:
     def shapelint_binary(self, interp, fn, left, right):
         import operator
         shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
-        if any(not s.known_rank for s in shapes):
-            return TorchTensor(Shape.unknown("arithmetic on a tensor of unknown rank"))
-        try:
-            if fn is operator.matmul and len(shapes) == 2:
-                return TorchTensor(matmul(*shapes))
-            return TorchTensor(broadcast(*shapes))
-        except LayerFault as fault:
-            _record_fault(interp, fault, None, "broadcast")
-            return TorchTensor(Shape.unknown("after an error upstream"))
+        name = "matmul" if fn is operator.matmul else "broadcast"
+        node = getattr(interp, "operator_node", None)
+        if name == "matmul" and len(shapes) != 2:
+            return TorchTensor(Shape.unknown("@ with an operand that is not a tensor"))
+        return TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
+                                     broadcast, *shapes))
 
     def shapelint_getitem(self, interp, key):
-        out = TorchTensor(_index(self.shape, key))
+        keys = tuple(_index_key(k) for k in key) if isinstance(key, tuple) else \
+            _index_key(key)
+        out = TorchTensor(_shape_of(interp, "indexing", getattr(interp, "operator_node", None),
+                                    indexing.index, self.shape, keys))
         provenance.after_index(self, out)
         return out
 
+    def _item(self, interp, node):
+        """Tensor.item(): a Python number, from a tensor of exactly one element."""
+        try:
+            count = product(self.shape[:])
+            if is_known(count) and count != 1:
+                raise LayerFault(SHP104, f"a Tensor with {count} elements cannot be converted "
+                                 f"to Scalar (item() of {self.shape})",
+                                 input_shape=self.shape.to_json())
+        except NotKnown:
+            pass
+        except LayerFault as fault:
+            _record_fault(interp, fault, node, "item")
+        return Unknown("a tensor's value")
 
-def _index(shape: Shape, key) -> Shape:
-    """Basic indexing: ints drop a dim, slices keep (or shorten) it, None adds one."""
-    if not shape.known_rank:
-        return shape
-    keys = list(key) if isinstance(key, tuple) else [key]
-    if any(isinstance(k, (TorchTensor, list, Unknown)) for k in keys):
-        return Shape.unknown("advanced indexing")
-    used = sum(1 for k in keys if k is not None and k is not Ellipsis)
-    if Ellipsis in keys:
-        at = keys.index(Ellipsis)
-        keys[at:at + 1] = [slice(None)] * (shape.rank - used)
-    dims, out = list(shape[:]), []
-    position = 0
-    for k in keys:
-        if k is None:
-            out.append(1)
-            continue
-        if position >= len(dims):
-            return Shape.unknown("too many indices")
-        d = dims[position]
-        position += 1
-        if isinstance(k, int):
-            continue
-        if isinstance(k, slice):
-            if k == slice(None):
-                out.append(d)
-            elif is_known(d) and all(v is None or isinstance(v, int)
-                                     for v in (k.start, k.stop, k.step)):
-                out.append(len(range(*k.indices(d))))
-            else:
-                out.append(Unknown("slice of a symbolic size"))
-            continue
-        return Shape.unknown("index of an unknown value")
-    return Shape(tuple(out) + tuple(dims[position:]))
+
+def _index_key(k):
+    """One entry of a subscript, tensors as what indexing reads of them."""
+    if isinstance(k, TorchTensor):
+        return indexing.IndexTensor(k.shape, k.dtype)
+    if isinstance(k, list):
+        return [_index_key(v) for v in k]
+    return k
+
+
+def _shape_of(interp, name: str, node, rule, *args) -> Shape:
+    """rule(*args) as a Shape: a fault is recorded and leaves the shape unknown, as does a
+    size or rank the analysis does not know; no rule's failure leaves the lint run."""
+    try:
+        return rule(*args)
+    except LayerFault as fault:
+        _record_fault(interp, fault, node, name)
+        return Shape.unknown("after an error upstream")
+    except NotKnown as why:
+        return Shape.unknown(why.reason)
+    except Exception:  # noqa: BLE001 - operands we cannot read make the result unknown
+        return Shape.unknown(f"{name} of operands shapelint cannot read")
 
 
 def _shapes(value):

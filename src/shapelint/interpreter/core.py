@@ -37,6 +37,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.called: set = set()  # ids of the function nodes that have run
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
+        self.operator_node = None  # the `a @ b` / `x[i]` whose hook runs (faults point there)
         self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions
         self.state = frameworks.new_state(self)  # the framework objects this run creates
 

@@ -203,11 +203,12 @@ class ExpressionsMixin:
                          for p in (index.lower, index.upper, index.step)]
                 indexes.append(slice(*parts))
         key = indexes[0] if len(indexes) == 1 else tuple(indexes)
-        return self.subscript(value, key)
+        return self.subscript(value, key, node)
 
-    def subscript(self, value, key):
+    def subscript(self, value, key, node=None):
         hook = getattr(value, "shapelint_getitem", None)
         if hook is not None:
+            self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, key)
         if isinstance(value, (Unknown, Ref)) or is_indefinite(key):
             return Unknown("subscript of an unknown value")
@@ -223,12 +224,13 @@ class ExpressionsMixin:
     # -- operators --
     def expr_BinaryOperation(self, node, scope):
         return self.binary(node.operator, self.eval(node.left, scope),
-                           self.eval(node.right, scope))
+                           self.eval(node.right, scope), node)
 
-    def binary(self, op, left, right):
+    def binary(self, op, left, right, node=None):
         fn = BINARY[type(op)]
         hook = getattr(left, "shapelint_binary", None) or getattr(right, "shapelint_binary", None)
         if hook is not None:
+            self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, fn, left, right)
         if isinstance(left, (Unknown, Ref)) or isinstance(right, (Unknown, Ref)):
             return left if isinstance(left, Unknown) else right if isinstance(
