@@ -56,9 +56,13 @@ class FileAnalysis:
                 graph = self.graph(entry, model, per_entry=per_entry)
                 built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
-                found.append(_internal_error(self.path, error, f"model '{entry}' was skipped"))
+                found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]
-        for d in judged + check_claims(self.source, here, built, self.tree):
+        try:
+            judged += check_claims(self.source, here, built, self.tree)
+        except Exception as error:  # noqa: BLE001 - the models' own findings still stand
+            found.append(internal_error(self.path, error, "its stated counts were not read"))
+        for d in judged:
             if os.path.abspath(d.path) == here:
                 found.append(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path))
         found.extend(Diagnostic(d.code, d.line, d.column, d.message, d.data, self.path)
@@ -156,7 +160,7 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         try:
             _discover(result, interp, module, seen)
         except Exception as error:  # noqa: BLE001 - the models met so far are still checked
-            result.notes.append(_internal_error(path, error, "while looking for models"))
+            result.notes.append(internal_error(path, error, "while looking for models"))
     return result
 
 
@@ -207,7 +211,8 @@ def _discover_one(result, interp, name, value, seen) -> bool:
 def evaluate_entry(analysis: FileAnalysis, entry: str):
     """The model an ENTRY names: a module-level name or a call expression in module scope."""
     if analysis.module is None:
-        raise EntryError(f"{analysis.path} could not be analysed")
+        why = "; ".join(note.message for note in analysis.notes)
+        raise EntryError(f"{analysis.path} could not be analysed" + (f" ({why})" if why else ""))
     try:
         expression = cst.parse_expression(entry)
     except cst.ParserSyntaxError:
@@ -239,10 +244,11 @@ def _stopped(path, error: Exception) -> Diagnostic:
                      "checked (raise the budget in [tool.shapelint])")
     if isinstance(error, RecursionError):
         return _note(SHP901, path, "analysis stopped: the code nests too deeply")
-    return _internal_error(path, error, "this file was skipped")
+    return internal_error(path, error, "this file was skipped")
 
 
-def _internal_error(path, error, what) -> Diagnostic:
+def internal_error(path, error, what) -> Diagnostic:
+    """The SHP901 note for an error of shapelint's own on one file; what: what was skipped."""
     return _note(SHP901, path, f"shapelint hit an internal error ({type(error).__name__}: "
                  f"{error}); {what}")
 
