@@ -110,7 +110,12 @@ def make_tensor(kind: str, args, kwargs):
         try:
             return TorchTensor(Shape((len(range(*numbers)),)))
         except (TypeError, ValueError, NotKnown):  # NotKnown: a symbolic bound
-            return TorchTensor(Shape.unknown("arange of unknown bounds"))
+            pass
+        if len(numbers) in (1, 2) and len(numbers) == len(args) and all(
+                isinstance(n, (int, SymDim)) and not isinstance(n, bool) for n in numbers):
+            # arange(B), arange(0, B): B - 0 elements (a size is never negative)
+            return TorchTensor(Shape((numbers[-1] - (numbers[0] if len(numbers) == 2 else 0),)))
+        return TorchTensor(Shape.unknown("arange of unknown bounds"))
     if kind == "randint":
         size = args[2] if len(args) > 2 else kwargs.get("size")
         args = (size,) if size is not None else ()
@@ -175,6 +180,17 @@ class TorchTensor:
             return TorchTensor(Shape.unknown("@ with an operand that is not a tensor"))
         return TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                      broadcast, *shapes))
+
+    def shapelint_compare(self, interp, left, right):
+        """x > 0, a == b: elementwise, a bool tensor of the broadcast shape."""
+        if not all(isinstance(v, (TorchTensor, int, float)) for v in (left, right)):
+            return Unknown("a tensor compared with a value that is not a number")
+        out = self.shapelint_binary(interp, None, left, right)
+        out.dtype = "bool"
+        return out
+
+    def shapelint_truth(self):
+        return None  # `if x.any():` depends on the data (and raises for many elements)
 
     def shapelint_getitem(self, interp, key):
         keys = tuple(_index_key(k) for k in key) if isinstance(key, tuple) else \

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..dims import Unknown
+from ..dims import SymDim, Unknown
 from ..interpreter.values import Instance, Ref
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
@@ -32,6 +32,7 @@ _IDENTITY = frozenset({"contiguous", "detach", "clone", "cpu", "cuda", "requires
 _REARRANGE = frozenset({"view", "reshape", "flatten", "squeeze", "unsqueeze", "permute",
                         "transpose", "t", "view_as", "reshape_as", "movedim", "swapaxes"})
 _ELEMENTWISE_FACTS = frozenset({"sigmoid", "tanh", "unbounded"})
+_INDEX_OPS = frozenset({"argmax", "argmin"})  # their result is int64 whatever the input
 ACTIVATIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
                "tanh": "tanh"}
 _UNBOUNDED_OPS = frozenset({"linear", "bilinear", "conv1d", "conv2d", "conv3d",
@@ -84,6 +85,8 @@ def factory_dtype(kind: str, args, kwargs) -> str | None:
             return "bool" if kind != "arange" else None
         if all(isinstance(v, int) for v in values):
             return "int64"
+        if kind == "arange" and all(isinstance(v, (int, SymDim)) for v in values):
+            return "int64"  # a symbolic size is an int too: torch.arange(x.shape[0])
         if all(isinstance(v, (int, float)) for v in values):
             return "float32"
     return None
@@ -127,6 +130,8 @@ def after_op(name: str, args, kwargs, out) -> None:
         out.dtype = source.dtype if source.dtype in FLOATING else None
     elif name in _UNBOUNDED_OPS:
         out.produced_by = "unbounded"
+    elif name in _INDEX_OPS:
+        out.dtype = "int64"
 
 
 def after_index(source, out) -> None:

@@ -48,6 +48,10 @@ MUTATING = {list: {"append", "extend", "insert", "pop", "remove", "reverse", "so
             set: {"add", "update", "discard", "remove"}}
 
 
+ORDERING = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
+            cst.NotEqual)
+
+
 def truth(value) -> bool | None:
     """Python truthiness where it is certain; None where it is not."""
     if isinstance(value, (Unknown, SymDim)):
@@ -56,7 +60,8 @@ def truth(value) -> bool | None:
         return bool(value)
     if isinstance(value, (tuple, list, dict, set, frozenset)):
         return bool(value)
-    return True  # functions, classes, framework objects
+    hook = getattr(value, "shapelint_truth", None)  # a tensor's truth is in its data
+    return hook() if hook is not None else True  # functions, classes, framework objects
 
 
 class ExpressionsMixin:
@@ -282,6 +287,15 @@ class ExpressionsMixin:
 
     def expr_Comparison(self, node, scope):
         left = self.eval(node.left, scope)
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, ORDERING):
+            right = self.eval(node.comparisons[0].comparator, scope)
+            hook = getattr(left, "shapelint_compare", None) or getattr(
+                right, "shapelint_compare", None)
+            if hook is not None:  # elementwise: `x > 0` is a tensor of bools
+                self.operator_node = node
+                return hook(self, left, right)
+            outcome = self.compare(node.comparisons[0].operator, left, right)
+            return Unknown("comparison of unknown values") if outcome is None else outcome
         result = True
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)
