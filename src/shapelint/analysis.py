@@ -14,7 +14,7 @@ from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
 from .graph import ModelGraph
-from .interpreter.budget import BudgetExhausted, Limits
+from .interpreter.budget import BudgetExhausted, Limits, deep_stack
 from .interpreter.core import Interpreter
 from .interpreter.slicing import ModuleIndex, Reading
 from .interpreter.values import Class, Function
@@ -44,7 +44,8 @@ class FileAnalysis:
     def graph(entry: str, model, override: Shape | None = None,
               per_entry: dict | None = None) -> ModelGraph:
         """One model's graph, its input shape the configured one for entry, else override."""
-        return model.graph(entry, (per_entry or {}).get(entry) or override)
+        with deep_stack():  # the forward pass is interpreted here
+            return model.graph(entry, (per_entry or {}).get(entry) or override)
 
     def diagnostics(self, per_entry: dict | None = None) -> list[Diagnostic]:
         found = list(self.notes)
@@ -54,7 +55,8 @@ class FileAnalysis:
         for entry, model in self.models:
             try:
                 graph = self.graph(entry, model, per_entry=per_entry)
-                built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
+                with deep_stack():  # the edges read the model again, under the data's shape
+                    built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]
@@ -137,9 +139,10 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     result.interp = interp
     name = os.path.splitext(os.path.basename(path))[0]
     try:
-        module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
-                                   source=source, reading=reading, line_numbers=numbers,
-                                   firsts=firsts)
+        with deep_stack():
+            module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
+                                       source=source, reading=reading, line_numbers=numbers,
+                                       firsts=firsts)
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
         result.notes.append(_stopped(path, error))
         return result
@@ -158,7 +161,8 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     result.models.extend(named.values())
     if discover:
         try:
-            _discover(result, interp, module, seen)
+            with deep_stack():
+                _discover(result, interp, module, seen)
         except Exception as error:  # noqa: BLE001 - the models met so far are still checked
             result.notes.append(internal_error(path, error, "while looking for models"))
     return result
@@ -210,6 +214,11 @@ def _discover_one(result, interp, name, value, seen) -> bool:
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):
     """The model an ENTRY names: a module-level name or a call expression in module scope."""
+    with deep_stack():
+        return _evaluate_entry(analysis, entry)
+
+
+def _evaluate_entry(analysis: FileAnalysis, entry: str):
     if analysis.module is None:
         why = "; ".join(note.message for note in analysis.notes)
         raise EntryError(f"{analysis.path} could not be analysed" + (f" ({why})" if why else ""))

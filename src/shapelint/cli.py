@@ -229,8 +229,9 @@ def _summarise(path: str, entry: str, config, override, failed: list) -> list:
 
 
 def _graph(model, entry: str, path: str, shape, failed: list) -> list:
+    from .analysis import FileAnalysis
     try:
-        return [(model.graph(entry, shape), path)]
+        return [(FileAnalysis.graph(entry, model, shape), path)]
     except Exception as error:  # noqa: BLE001 - one line for this model, the others still print
         failed.append(internal(error, f"{path}::{entry}"))
         return []

@@ -75,12 +75,12 @@ def static_models(targets, override=None) -> list[Confirmation]:
 
 
 def _static_side(path: str, entry: str, text: str, override) -> list:
-    from .analysis import analyse, evaluate_entry
+    from .analysis import FileAnalysis, analyse, evaluate_entry
     from .checks import check_graph
     from .reporters.json_report import model as model_json
     analysis = analyse(text, path, discover=not entry, whole_file=True)
     if entry:
-        graphs = [evaluate_entry(analysis, entry).graph(entry, override)]
+        graphs = [FileAnalysis.graph(entry, evaluate_entry(analysis, entry), override)]
     else:
         graphs = analysis.graphs(override)
     found = []
