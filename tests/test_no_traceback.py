@@ -184,3 +184,35 @@ def test_the_command_itself_prints_no_traceback(tmp_path):
         done = subprocess.run([sys.executable, "-m", "shapelint", *argv], capture_output=True,
                               text=True, timeout=120)
         assert "Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr
+
+
+SLICED = """import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(4)])
+        self.depth = config.depth
+
+    def forward(self, x):
+        for layer in self.layers[: self.depth]:
+            x = layer(x)
+        return x
+"""
+
+
+def test_a_module_list_sliced_by_an_unknown_bound_is_unknown(tmp_path, capsys):
+    """transformers' Gemma4VisionEncoder (`self.layers[: config.num_hidden_layers]`, config not
+    given) was an SHP901; torch builds 4 * (8 * 8 + 8) parameters whatever the depth."""
+    from types import SimpleNamespace
+    pytest.importorskip("torch")
+    namespace: dict = {}
+    exec(compile(SLICED, "sliced.py", "exec"), namespace)  # noqa: S102 - our own model
+    truth = sum(p.numel() for p in namespace["Encoder"](SimpleNamespace(depth=2)).parameters())
+    path = tmp_path / "sliced.py"
+    path.write_text(SLICED)
+    code, out, _ = summary(capsys, f"{path}::Encoder", "--format", "json")
+    [model] = json.loads(out)["models"]
+    assert code == 0 and model["total_params"] == truth == 288
+    assert main(["check", str(path)]) == 0

@@ -451,6 +451,8 @@ class TorchContainer:
         if isinstance(key, int) and -len(items) <= key < len(items):
             return items[key]
         if isinstance(key, slice):
+            if not all(v is None or isinstance(v, int) for v in (key.start, key.stop, key.step)):
+                return Unknown("a slice of modules with bounds the analysis does not know")
             return TorchContainer(self.kind, {str(i): m for i, m in enumerate(items[key])},
                                   self.path, self.line, self.col, self.uncertain)
         return Unknown("module index out of range")
