@@ -160,3 +160,38 @@ def models_dir() -> pathlib.Path:
         with zipfile.ZipFile(wheels[0]) as wheel:
             wheel.extractall(cache, [n for n in wheel.namelist() if n.endswith(".py")])
     return cache / "torchvision" / "models"
+
+
+LIBRARIES = {"timm": "timm==1.0.31", "transformers": "transformers==5.25.0",
+             "keras_hub": "keras-hub==0.32.0"}
+LIBRARIES_CACHE = pathlib.Path(__file__).resolve().parent.parent / ".cache" / "libraries"
+
+
+@pytest.fixture(scope="session")
+def library_sources() -> dict:
+    """{name: its package's source directory} for timm, transformers and keras_hub (the
+    versions of LIBRARIES), read as text and never imported: $SHAPELINT_LIBRARIES/<name>/<name>
+    when that variable names a folder of unzipped wheels (e.g. /work/corpora), else each wheel
+    downloaded from PyPI once (`pip download --no-deps`) and unzipped under .cache/libraries."""
+    given = os.environ.get("SHAPELINT_LIBRARIES")
+    found = {}
+    for name, requirement in LIBRARIES.items():
+        if given:
+            found[name] = pathlib.Path(given) / name / name
+            continue
+        target = LIBRARIES_CACHE / requirement.replace("==", "-")
+        if not (target / name).is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            download = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(target),
+                 requirement], capture_output=True, text=True)
+            wheels = list(target.glob("*.whl"))
+            if download.returncode or not wheels:
+                pytest.skip(f"{requirement} could not be downloaded: {download.stderr[-200:]}")
+            with zipfile.ZipFile(wheels[0]) as wheel:
+                wheel.extractall(target, [n for n in wheel.namelist() if n.endswith(".py")])
+        found[name] = target / name
+    missing = [str(p) for p in found.values() if not p.is_dir()]
+    if missing:
+        pytest.skip(f"library sources not found: {', '.join(missing)}")
+    return found

@@ -14,13 +14,18 @@ def check_source(text: str, path: str = "<string>", select=(), ignore=(), config
     shapelint.config.Config brings its budget, data format, input shapes and selection."""
     if not mentions_framework(text):
         return []
-    if config is not None:
-        from .config import diagnostics
-        return diagnostics(text, path, config.override(select=tuple(select),
-                                                       ignore=tuple(ignore)))
-    from .analysis import analyse
     from .codes import enabled
-    return analyse(text, path).diagnostics(wanted=lambda d: enabled(d.code, select, ignore))
+    try:
+        if config is not None:
+            from .config import diagnostics
+            return diagnostics(text, path, config.override(select=tuple(select),
+                                                           ignore=tuple(ignore)))
+        from .analysis import analyse
+        return analyse(text, path).diagnostics(wanted=lambda d: enabled(d.code, select, ignore))
+    except Exception as error:  # noqa: BLE001 - one SHP901 for the file, never a traceback
+        from .analysis import internal_error
+        note = internal_error(path, error, "this file was skipped")
+        return [note] if enabled(note.code, select, ignore) else []
 
 
 def summarize(text: str, path: str = "<string>") -> list:

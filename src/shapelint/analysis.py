@@ -14,7 +14,7 @@ from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
 from .frameworks import Frameworks
 from .graph import ModelGraph
-from .interpreter.budget import BudgetExhausted, Limits
+from .interpreter.budget import BudgetExhausted, Limits, deep_stack
 from .interpreter.core import Interpreter
 from .interpreter.slicing import ModuleIndex, Reading
 from .interpreter.spots import unread
@@ -45,7 +45,8 @@ class FileAnalysis:
     def graph(entry: str, model, override: Shape | None = None,
               per_entry: dict | None = None) -> ModelGraph:
         """One model's graph, its input shape the configured one for entry, else override."""
-        return model.graph(entry, (per_entry or {}).get(entry) or override)
+        with deep_stack():  # the forward pass is interpreted here
+            return model.graph(entry, (per_entry or {}).get(entry) or override)
 
     def diagnostics(self, per_entry: dict | None = None, wanted=None) -> list[Diagnostic]:
         """The file's diagnostics, sorted; wanted(d) picks the ones to keep before their
@@ -57,11 +58,16 @@ class FileAnalysis:
         for entry, model in self.models:
             try:
                 graph = self.graph(entry, model, per_entry=per_entry)
-                built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
+                with deep_stack():  # the edges read the model again, under the data's shape
+                    built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
-                found.append(_internal_error(self.path, error, f"model '{entry}' was skipped"))
+                found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]
-        for d in judged + check_claims(self.source, here, built, self.tree):
+        try:
+            judged += check_claims(self.source, here, built, self.tree)
+        except Exception as error:  # noqa: BLE001 - the models' own findings still stand
+            found.append(internal_error(self.path, error, "its stated counts were not read"))
+        for d in judged:
             if os.path.abspath(d.path) == here:
                 found.append(_moved(d, self.path))
         found.extend(_moved(d, self.path) for d in edges if os.path.abspath(d.path) == here)
@@ -144,9 +150,10 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     result.interp = interp
     name = os.path.splitext(os.path.basename(path))[0]
     try:
-        module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
-                                   source=source, reading=reading, line_numbers=numbers,
-                                   firsts=firsts)
+        with deep_stack():
+            module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
+                                       source=source, reading=reading, line_numbers=numbers,
+                                       firsts=firsts)
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
         result.notes.append(_stopped(path, error))
         return result
@@ -165,9 +172,10 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     result.models.extend(named.values())
     if discover:
         try:
-            _discover(result, interp, module, seen)
+            with deep_stack():
+                _discover(result, interp, module, seen)
         except Exception as error:  # noqa: BLE001 - the models met so far are still checked
-            result.notes.append(_internal_error(path, error, "while looking for models"))
+            result.notes.append(internal_error(path, error, "while looking for models"))
     return result
 
 
@@ -252,8 +260,14 @@ def _any_arguments(value) -> dict | None:
 
 def evaluate_entry(analysis: FileAnalysis, entry: str):
     """The model an ENTRY names: a module-level name or a call expression in module scope."""
+    with deep_stack():
+        return _evaluate_entry(analysis, entry)
+
+
+def _evaluate_entry(analysis: FileAnalysis, entry: str):
     if analysis.module is None:
-        raise EntryError(f"{analysis.path} could not be analysed")
+        why = "; ".join(note.message for note in analysis.notes)
+        raise EntryError(f"{analysis.path} could not be analysed" + (f" ({why})" if why else ""))
     try:
         expression = cst.parse_expression(entry)
     except cst.ParserSyntaxError:
@@ -285,10 +299,11 @@ def _stopped(path, error: Exception) -> Diagnostic:
                      "checked (raise the budget in [tool.shapelint])")
     if isinstance(error, RecursionError):
         return _note(SHP901, path, "analysis stopped: the code nests too deeply")
-    return _internal_error(path, error, "this file was skipped")
+    return internal_error(path, error, "this file was skipped")
 
 
-def _internal_error(path, error, what) -> Diagnostic:
+def internal_error(path, error, what) -> Diagnostic:
+    """The SHP901 note for an error of shapelint's own on one file; what: what was skipped."""
     return _note(SHP901, path, f"shapelint hit an internal error ({type(error).__name__}: "
                  f"{error}); {what}")
 

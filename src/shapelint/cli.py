@@ -72,6 +72,16 @@ def main(argv=None) -> int:
     except UsageError as error:
         print(f"shapelint: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 - the last guard: one line, never a traceback
+        print(f"shapelint: error: {internal(error)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def internal(error: Exception, where: str = "") -> str:
+    """The one line that reports an error of shapelint's own (where: PATH or PATH::ENTRY)."""
+    text = str(error).splitlines()[0][:200] if str(error) else ""
+    said = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return (f"{where}: " if where else "") + f"shapelint hit an internal error ({said})"
 
 
 def _codes(text: str) -> tuple:
@@ -116,7 +126,7 @@ def run_check(args) -> int:
     configs = [from_args(args, path) for path, _ in texts]
     found = []
     for (path, text), config in zip(texts, configs):
-        found += check_text(text, path, select, ignore, config=config)
+        found += check_text(text, path, select, ignore, config=config)  # never raises
     from .reporters import render_diagnostics
     sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
@@ -149,27 +159,52 @@ def run_summary(args) -> int:
         if not os.path.isfile(path):
             raise UsageError(f"{path}: no such file")
         targets.append((path, entry.strip()))
-    results = []
+    results, failed = [], []
     for path, entry in targets:
-        results += _summarise(path, entry, from_args(args, path), override)
-    if not results:
+        where = f"{path}::{entry}" if entry else path
+        try:
+            results += _summarise(path, entry, from_args(args, path), override, failed)
+        except UsageError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one line for this target, then the next
+            failed.append(internal(error, where))
+    results = [r for r in results if _renders(args.format, r, failed)]
+    for line in failed:
+        print(f"shapelint: error: {line}", file=sys.stderr)
+    if not results and not failed:
         print("shapelint: no model found in " + ", ".join(args.targets), file=sys.stderr)
-    if args.format in ("dot", "mermaid"):
+    sys.stdout.write(_render(args.format, results))
+    return EXIT_USAGE if failed else EXIT_CLEAN
+
+
+def _render(form: str, results: list) -> str:
+    if form in ("dot", "mermaid"):
         from .reporters import pictures
-        sys.stdout.write(getattr(pictures, args.format)(results))
-    elif args.format == "json":
+        return getattr(pictures, form)(results)
+    if form == "json":
         from .reporters import json_report
-        print(json_report.models(results))
-    else:
-        from .reporters import table
-        sys.stdout.write("\n".join(table.render(g, p) for g, p in results))
-    return EXIT_CLEAN
+        return json_report.models(results) + "\n"
+    from .reporters import table
+    return "\n".join(table.render(g, p) for g, p in results)
 
 
-def _summarise(path: str, entry: str, config, override) -> list:
+def _renders(form: str, result, failed: list) -> bool:
+    """Does one model render? If not, its one line joins failed (the others still print)."""
+    try:
+        _render(form, [result])
+        return True
+    except Exception as error:  # noqa: BLE001
+        graph, path = result
+        failed.append(internal(error, f"{path}::{graph.entry}"))
+        return False
+
+
+def _summarise(path: str, entry: str, config, override, failed: list) -> list:
     """(graph, path) for the models of one target, under [tool.shapelint] for that path: its
-    budget, data format and input shapes (--input-shape wins over the configured shape)."""
+    budget, data format and input shapes (--input-shape wins over the configured shape).
+    What the analysis could not do joins failed (an internal error) or is said on stderr."""
     from .analysis import EntryError, analyse, evaluate_entry
+    from .codes import SHP901
     from .config import keras_data_format
     from .gate import mentions_framework
     from .notebook import source_text
@@ -179,11 +214,26 @@ def _summarise(path: str, entry: str, config, override) -> list:
     with keras_data_format(config.data_format):
         analysis = analyse(text, path, config.limits(), discover=not entry,
                            whole_file=True)
+        for note in analysis.notes if analysis.module is not None or not entry else ():
+            if note.code is SHP901:
+                failed.append(f"{path}: {note.message}")
+            else:
+                print(f"shapelint: note: {path}: {note.message}", file=sys.stderr)
         if not entry:
-            return [(model.graph(name, override or config.input_shape(path, name)), path)
-                    for name, model in analysis.models]
+            return [graph for name, model in analysis.models
+                    for graph in _graph(model, name, path, override or
+                                        config.input_shape(path, name), failed)]
         try:
             model = evaluate_entry(analysis, entry)
         except EntryError as error:
             raise UsageError(f"{path}::{entry}: {error}")
-        return [(model.graph(entry, override or config.input_shape(path, entry)), path)]
+        return _graph(model, entry, path, override or config.input_shape(path, entry), failed)
+
+
+def _graph(model, entry: str, path: str, shape, failed: list) -> list:
+    from .analysis import FileAnalysis
+    try:
+        return [(FileAnalysis.graph(entry, model, shape), path)]
+    except Exception as error:  # noqa: BLE001 - one line for this model, the others still print
+        failed.append(internal(error, f"{path}::{entry}"))
+        return []

@@ -53,12 +53,10 @@ class Confirmation:
 
 def static_models(targets, override=None) -> list[Confirmation]:
     """The static side of each PATH[::ENTRY]; a bad PATH or ENTRY raises cli.UsageError."""
-    from .analysis import EntryError, analyse, evaluate_entry
-    from .checks import check_graph
-    from .cli import UsageError
+    from .analysis import EntryError
+    from .cli import UsageError, internal
     from .gate import mentions_framework
     from .notebook import source_text
-    from .reporters.json_report import model as model_json
     parsed = []
     for target in targets:
         path, _, entry = target.partition("::")
@@ -69,18 +67,29 @@ def static_models(targets, override=None) -> list[Confirmation]:
     for path, entry, text in parsed:
         if not mentions_framework(text) and not entry:
             continue
-        analysis = analyse(text, path, discover=not entry, whole_file=True)
-        if entry:
-            try:
-                graphs = [evaluate_entry(analysis, entry).graph(entry, override)]
-            except EntryError as error:
-                raise UsageError(f"{path}::{entry}: {error}")
-        else:
-            graphs = analysis.graphs(override)
-        for graph in graphs:
-            faults = [d for d in check_graph(graph) if d.code.code.startswith("SHP1")]
-            found.append(Confirmation(path, graph.entry, model_json(graph, path),
-                                      graph.framework, faults))
+        try:
+            found += _static_side(path, entry, text, override)
+        except EntryError as error:
+            raise UsageError(f"{path}::{entry}: {error}")
+        except Exception as error:  # noqa: BLE001 - one line naming the target, never a traceback
+            raise UsageError(internal(error, f"{path}::{entry}" if entry else path))
+    return found
+
+
+def _static_side(path: str, entry: str, text: str, override) -> list:
+    from .analysis import FileAnalysis, analyse, evaluate_entry
+    from .checks import check_graph
+    from .reporters.json_report import model as model_json
+    analysis = analyse(text, path, discover=not entry, whole_file=True)
+    if entry:
+        graphs = [FileAnalysis.graph(entry, evaluate_entry(analysis, entry), override)]
+    else:
+        graphs = analysis.graphs(override)
+    found = []
+    for graph in graphs:
+        faults = [d for d in check_graph(graph) if d.code.code.startswith("SHP1")]
+        found.append(Confirmation(path, graph.entry, model_json(graph, path),
+                                  graph.framework, faults))
     return found
 
 

@@ -55,7 +55,8 @@ class ConfirmItem(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ConfirmFailure):
             return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        from .cli import internal  # shapelint's own error: one line naming the model
+        return internal(excinfo.value, f"{self.model_path}::{self.entry}")
 
     def reportinfo(self):
         return self.model_path, None, f"shapelint confirm {self.name}"

@@ -74,14 +74,19 @@ def _applied(result) -> list[str]:
 
 
 def run_fix(args) -> int:
-    from .cli import EXIT_CLEAN, EXIT_FINDINGS, _python_files
+    from .cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _python_files
     from .gate import mentions_framework
     texts = [(path, _read_exact(path)) for path in _python_files(args.paths)]
-    results = [_fix_one(path, text, args.unsafe_fixes) for path, text in texts
-               if mentions_framework(text)]
+    results, failed = [], 0
+    for path, text in texts:
+        if mentions_framework(text):
+            result = _fixed(text, path, args.unsafe_fixes)
+            failed += result is None
+            results += [result] if result is not None else []
     if args.diff:
         sys.stdout.write("".join(r.diff() for r in results))
-        return EXIT_FINDINGS if any(r.changed for r in results) else EXIT_CLEAN
+        return EXIT_USAGE if failed else \
+            EXIT_FINDINGS if any(r.changed for r in results) else EXIT_CLEAN
     for result in results:
         if result.changed:
             _write(result.path, result.after)
@@ -95,7 +100,22 @@ def run_fix(args) -> int:
     if skipped:
         print(f"{skipped} unsafe fix{'es' * (skipped != 1)} not applied "
               "(review them with --diff --unsafe-fixes; apply with --unsafe-fixes).")
-    return EXIT_FINDINGS if remaining else EXIT_CLEAN
+    return EXIT_USAGE if failed else EXIT_FINDINGS if remaining else EXIT_CLEAN
+
+
+def _fixed(text: str, path: str, unsafe: bool):
+    """fix_source's result, or None after one line on stderr: the file is left as it is."""
+    from .cli import UsageError, internal
+    try:
+        result = _fix_one(path, text, unsafe)
+        result.diff()  # a fix that cannot be written out fails here, not halfway through
+        return result
+    except UsageError:  # a notebook that is not nbformat 4: the user's to correct
+        raise
+    except Exception as error:  # noqa: BLE001 - this file unchanged, the others fixed
+        print(f"shapelint: error: {internal(error, path)}; the file was left unchanged",
+              file=sys.stderr)
+        return None
 
 
 def register_explain(commands) -> None:

@@ -6,8 +6,8 @@ Rules follow the "Shape" sections of the torch docs for each op.
 """
 from __future__ import annotations
 
-from ..codes import SHP104, SHP105, SHP106
-from ..dims import NotKnown, SymDim, Unknown, is_known, same
+from ..codes import SHP103, SHP104, SHP105, SHP106
+from ..dims import NotKnown, SymDim, Unknown, fmt, is_known, same
 from ..shapes import Shape, product
 from . import LayerFault, flag, int_tuple
 from .torch_nn import _pool_args, _pool_rule
@@ -37,19 +37,23 @@ def op(*names):
 
 
 def _axis(d, rank: int, what="dim") -> int:
-    if not is_known(d):
+    """A dim argument as an index; a scalar takes dim 0 or -1, as in torch's maybe_wrap_dim."""
+    if not is_known(d) or not isinstance(d, int):
         raise NotKnown(f"{what} is not known")
-    if not -rank <= d < max(rank, 1):
-        raise LayerFault(SHP105, f"{what}={d} is out of range for a rank-{rank} tensor")
+    span = max(rank, 1)
+    if not -span <= d < span:
+        raise LayerFault(SHP105, f"{what}={d} is out of range for a rank-{rank} tensor: "
+                         f"Dimension out of range (expected to be in range of [{-span}, "
+                         f"{span - 1}], but got {d})")
     return d % rank if rank else 0
 
 
 @op("flatten")
 def flatten(x: Shape, start_dim=0, end_dim=-1):
     rank = x.rank
+    a, b = _axis(start_dim, rank, "start_dim"), _axis(end_dim, rank, "end_dim")
     if rank == 0:
         return Shape((1,))
-    a, b = _axis(start_dim, rank, "start_dim"), _axis(end_dim, rank, "end_dim")
     return Shape(x[:a] + (product(x[a:b + 1]),) + x[b + 1:])
 
 
@@ -107,6 +111,8 @@ def permute(x: Shape, *dims):
 def transpose(x: Shape, dim0, dim1):
     rank = x.rank
     a, b = _axis(dim0, rank), _axis(dim1, rank)
+    if rank == 0:
+        return x
     dims = list(x[:])
     dims[a], dims[b] = dims[b], dims[a]
     return Shape(tuple(dims))
@@ -114,6 +120,9 @@ def transpose(x: Shape, dim0, dim1):
 
 @op("t")
 def t(x: Shape):
+    if x.rank > 2:
+        raise LayerFault(SHP103, f"t() expects a tensor with <= 2 dimensions, but self is "
+                         f"{x.rank}D", input_shape=x.to_json())
     return transpose(x, 0, 1) if x.rank == 2 else x
 
 
@@ -145,19 +154,29 @@ def unsqueeze(x: Shape, dim):
     return Shape(tuple(dims))
 
 
-def _reduce(x: Shape, dim=None, keepdim=False, **_):
-    if dim is None:
-        return Shape(())
+def _reduce(x: Shape, dim=None, keepdim=False, _empty="all", **_):
+    """A reduction over dim; over every dim when dim is None, and when it is empty as
+    sum(dim=[]) does (_empty: "none" for all/any, which then reduce nothing)."""
     axes = dim if isinstance(dim, (tuple, list)) else (dim,)
-    axes = {_axis(a, x.rank) for a in axes}
+    if not axes and _empty == "none":
+        return x
+    if not axes and _empty == "unknown":
+        raise NotKnown("a reduction over an empty dim list")
+    if dim is None or not axes:
+        axes = set(range(x.rank))
+    else:
+        axes = {_axis(a, x.rank) for a in axes}
+    keepdim = flag(keepdim, "keepdim")
     if keepdim:
         return Shape(tuple(1 if i in axes else d for i, d in enumerate(x[:])))
     return Shape(tuple(d for i, d in enumerate(x[:]) if i not in axes))
 
 
-for _name in ("mean", "sum", "amax", "amin", "prod", "std", "var", "logsumexp", "norm_dim",
-              "nansum", "nanmean", "all", "any", "count_nonzero"):
+for _name in ("mean", "sum", "amax", "amin", "prod", "std", "var", "norm_dim", "nansum",
+              "nanmean", "count_nonzero"):
     OPS[_name] = _reduce
+OPS["all"] = OPS["any"] = lambda x, dim=None, keepdim=False: _reduce(x, dim, keepdim, "none")
+OPS["logsumexp"] = lambda x, dim, keepdim=False: _reduce(x, dim, keepdim, "unknown")
 
 
 @op("max", "min")
@@ -174,7 +193,7 @@ def argmax(x: Shape, dim=None, keepdim=False):
 
 
 def broadcast(*shapes: Shape) -> Shape:
-    """NumPy broadcasting (torch docs: Broadcasting semantics)."""
+    """NumPy broadcasting (torch docs: Broadcasting semantics); a fault in torch's words."""
     rank = max(s.rank for s in shapes)
     out = []
     for i in range(1, rank + 1):
@@ -187,8 +206,9 @@ def broadcast(*shapes: Shape) -> Shape:
                 continue
             verdict = same(result, d)
             if verdict is False:
-                raise LayerFault(SHP106, "shapes " + " and ".join(str(s) for s in shapes)
-                                 + f" cannot be broadcast (size {result} vs {d})",
+                raise LayerFault(SHP106, f"The size of tensor a ({fmt(result)}) must match "
+                                 f"the size of tensor b ({fmt(d)}) at non-singleton dimension "
+                                 f"{rank - i} (shapes {' and '.join(str(s) for s in shapes)})",
                                  shapes=[s.to_json() for s in shapes])
             if verdict is None and not is_known(result):
                 # a known size other than 1 wins (the other must match or be 1); two
@@ -231,27 +251,6 @@ def stack(shapes, dim=0):
         if s.rank != shapes[0].rank or any(same(a, b) is False for a, b in pairs):
             raise LayerFault(SHP106, f"torch.stack: shapes differ ({shapes[0]} vs {s})")
     return out.replace(_axis(dim, out.rank), len(shapes))
-
-
-@op("matmul", "mm", "bmm")
-def matmul(a: Shape, b: Shape):
-    if a.rank == 1 and b.rank == 1:
-        return Shape(())
-    if b.rank == 1:
-        _contract(a[-1], b[0], a, b)
-        return Shape(a[:-1])
-    if a.rank == 1:
-        _contract(a[0], b[-2], a, b)
-        return Shape(b[:-2] + (b[-1],))
-    _contract(a[-1], b[-2], a, b)
-    batch = broadcast(Shape(a[:-2]), Shape(b[:-2])) if a.rank > 2 or b.rank > 2 else Shape(())
-    return Shape(batch[:] + (a[-2], b[-1]))
-
-
-def _contract(m, n, a, b):
-    if same(m, n) is False:
-        raise LayerFault(SHP106, f"mat1 and mat2 shapes cannot be multiplied ({a} and {b})",
-                         shapes=[a.to_json(), b.to_json()])
 
 
 @op("chunk")
@@ -388,3 +387,6 @@ def pixel_shuffle(x: Shape, upscale_factor):
 def glu(x: Shape, dim=-1):
     axis = _axis(dim, x.rank)
     return x.replace(axis, x[axis] // 2)
+
+
+from . import torch_products  # noqa: E402,F401 - registers matmul, mm, bmm, dot, mv, einsum

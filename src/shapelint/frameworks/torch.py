@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, lookup
-from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast, matmul
+from ..catalogue import torch_indexing as indexing
+from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
+from ..catalogue.torch_products import matmul
+from ..codes import SHP104
 from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
@@ -120,7 +123,12 @@ def make_tensor(kind: str, args, kwargs):
         try:
             return TorchTensor(Shape((len(range(*numbers)),)))
         except (TypeError, ValueError, NotKnown):  # NotKnown: a symbolic bound
-            return TorchTensor(Shape.unknown("arange of unknown bounds"))
+            pass
+        if len(numbers) in (1, 2) and len(numbers) == len(args) and all(
+                isinstance(n, (int, SymDim)) and not isinstance(n, bool) for n in numbers):
+            # arange(B), arange(0, B): B - 0 elements (a size is never negative)
+            return TorchTensor(Shape((numbers[-1] - (numbers[0] if len(numbers) == 2 else 0),)))
+        return TorchTensor(Shape.unknown("arange of unknown bounds"))
     if kind == "randint":
         size = args[2] if len(args) > 2 else kwargs.get("size")
         args = (size,) if size is not None else ()
@@ -161,6 +169,8 @@ class TorchTensor:
             return len(shape.dims) if shape.known_rank else Unknown("unknown rank")
         if name in ("size", "dim", "ndimension", "numel", "nelement"):
             return Builtin(f"Tensor.{name}", lambda i, a, k, n: self._size(name, a, k))
+        if name == "item":
+            return Builtin("Tensor.item", lambda i, a, k, n: self._item(i, n))
         if name == "T":
             return tensor_op(interp, "t", (self,), {}, None)
         if name == "type" and self.shape.known_rank:  # x.type(torch.LongTensor): a cast
@@ -197,68 +207,84 @@ class TorchTensor:
         shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
         if any(isinstance(v, Unknown) for v in (left, right)):  # a scalar or a tensor: unknown
             return TorchTensor(Shape.unknown("arithmetic with a value that is not known"))
-        if any(not s.known_rank for s in shapes):
-            if fn is not operator.matmul and partial.broadcastable(shapes):
-                try:
-                    probed = broadcast(*[partial.probe(s) if s.is_partial else s
-                                         for s in shapes])
-                except (LayerFault, NotKnown):
-                    probed = Shape.unknown("arithmetic on a tensor of unknown rank")
-                like = next(s for s in shapes if s.is_partial)
-                return TorchTensor(partial.unprobe(probed, like))
-            return TorchTensor(Shape.unknown("arithmetic on a tensor of unknown rank"))
-        try:
-            if fn is operator.matmul and len(shapes) == 2:
-                return TorchTensor(matmul(*shapes))
-            out = TorchTensor(broadcast(*shapes))
+        name = "matmul" if fn is operator.matmul else "broadcast"
+        node = getattr(interp, "operator_node", None)
+        if name == "matmul" and len(shapes) != 2:
+            return TorchTensor(Shape.unknown("@ with an operand that is not a tensor"))
+        if name == "broadcast" and any(not s.known_rank for s in shapes) and \
+                partial.broadcastable(shapes):
+            try:
+                probed = broadcast(*[partial.probe(s) if s.is_partial else s for s in shapes])
+            except (LayerFault, NotKnown):
+                probed = Shape.unknown("arithmetic on a tensor of unknown rank")
+            like = next(s for s in shapes if s.is_partial)
+            return TorchTensor(partial.unprobe(probed, like))
+        out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
+                                    broadcast, *shapes))
+        if name == "broadcast":
             provenance.after_arithmetic([left, right], out)
-            return out
-        except LayerFault as fault:
-            _record_fault(interp, fault, None, "broadcast")
-            return TorchTensor(Shape.unknown("after an error upstream"))
+        return out
+
+    def shapelint_compare(self, interp, left, right):
+        """x > 0, a == b: elementwise, a bool tensor of the broadcast shape."""
+        if not all(isinstance(v, (TorchTensor, int, float)) for v in (left, right)):
+            return Unknown("a tensor compared with a value that is not a number")
+        out = self.shapelint_binary(interp, None, left, right)
+        out.dtype = "bool"
+        return out
+
+    def shapelint_truth(self):
+        return None  # `if x.any():` depends on the data (and raises for many elements)
 
     def shapelint_getitem(self, interp, key):
-        out = TorchTensor(_index(self.shape, key))
+        if self.shape.is_partial:  # x[:, 0], x[..., :2] of (N, ..., C)
+            out = TorchTensor(partial.index(self.shape, list(key) if isinstance(key, tuple)
+                                            else [key]))
+            provenance.after_index(self, out)
+            return out
+        keys = tuple(_index_key(k) for k in key) if isinstance(key, tuple) else \
+            _index_key(key)
+        out = TorchTensor(_shape_of(interp, "indexing", getattr(interp, "operator_node", None),
+                                    indexing.index, self.shape, keys))
         provenance.after_index(self, out)
         return out
 
+    def _item(self, interp, node):
+        """Tensor.item(): a Python number, from a tensor of exactly one element."""
+        try:
+            count = product(self.shape[:])
+            if is_known(count) and count != 1:
+                raise LayerFault(SHP104, f"a Tensor with {count} elements cannot be converted "
+                                 f"to Scalar (item() of {self.shape})",
+                                 input_shape=self.shape.to_json())
+        except NotKnown:
+            pass
+        except LayerFault as fault:
+            _record_fault(interp, fault, node, "item")
+        return Unknown("a tensor's value")
 
-def _index(shape: Shape, key) -> Shape:
-    """Basic indexing: ints drop a dim, slices keep (or shorten) it, None adds one."""
-    keys = list(key) if isinstance(key, tuple) else [key]
-    if shape.is_partial:
-        return partial.index(shape, keys)
-    if not shape.known_rank:
-        return shape
-    if any(isinstance(k, (TorchTensor, list, Unknown)) for k in keys):
-        return Shape.unknown("advanced indexing")
-    used = sum(1 for k in keys if k is not None and k is not Ellipsis)
-    if Ellipsis in keys:
-        at = keys.index(Ellipsis)
-        keys[at:at + 1] = [slice(None)] * (shape.rank - used)
-    dims, out = list(shape[:]), []
-    position = 0
-    for k in keys:
-        if k is None:
-            out.append(1)
-            continue
-        if position >= len(dims):
-            return Shape.unknown("too many indices")
-        d = dims[position]
-        position += 1
-        if isinstance(k, int):
-            continue
-        if isinstance(k, slice):
-            if k == slice(None):
-                out.append(d)
-            elif is_known(d) and all(v is None or isinstance(v, int)
-                                     for v in (k.start, k.stop, k.step)):
-                out.append(len(range(*k.indices(d))))
-            else:
-                out.append(Unknown("slice of a symbolic size"))
-            continue
-        return Shape.unknown("index of an unknown value")
-    return Shape(tuple(out) + tuple(dims[position:]))
+
+def _index_key(k):
+    """One entry of a subscript, tensors as what indexing reads of them."""
+    if isinstance(k, TorchTensor):
+        return indexing.IndexTensor(k.shape, k.dtype)
+    if isinstance(k, list):
+        return [_index_key(v) for v in k]
+    return k
+
+
+def _shape_of(interp, name: str, node, rule, *args) -> Shape:
+    """rule(*args) as a Shape: a fault is recorded and leaves the shape unknown, as does a
+    size or rank the analysis does not know; no rule's failure leaves the lint run."""
+    try:
+        return rule(*args)
+    except LayerFault as fault:
+        _record_fault(interp, fault, node, name)
+        return Shape.unknown("after an error upstream")
+    except NotKnown as why:
+        return Shape.unknown(why.reason)
+    except Exception:  # noqa: BLE001 - operands we cannot read make the result unknown
+        return Shape.unknown(f"{name} of operands shapelint cannot read")
 
 
 def _shapes(value):
@@ -506,6 +532,8 @@ class TorchContainer:
         if isinstance(key, int) and -len(items) <= key < len(items):
             return items[key]
         if isinstance(key, slice):
+            if not all(v is None or isinstance(v, int) for v in (key.start, key.stop, key.step)):
+                return Unknown("a slice of modules with bounds the analysis does not know")
             return TorchContainer(self.kind, {str(i): m for i, m in enumerate(items[key])},
                                   self.path, self.line, self.col, self.uncertain)
         return Unknown("module index out of range")

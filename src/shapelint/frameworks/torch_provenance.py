@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from ..dims import Unknown
+from ..dims import SymDim, Unknown
 from ..interpreter.values import Instance, Ref
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
@@ -39,6 +39,7 @@ _KEEP_LAYOUT_OPS = frozenset({
     "dropout3d", "batch_norm", "group_norm", "instance_norm", "exp", "abs", "neg", "clamp",
     "add", "sub", "mul", "div", "masked_fill", "pad"})
 _ELEMENTWISE_FACTS = frozenset({"sigmoid", "tanh", "unbounded"})
+_INDEX_OPS = frozenset({"argmax", "argmin"})  # their result is int64 whatever the input
 ACTIVATIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
                "tanh": "tanh"}
 _UNBOUNDED_OPS = frozenset({"linear", "bilinear", "conv1d", "conv2d", "conv3d",
@@ -91,6 +92,8 @@ def factory_dtype(kind: str, args, kwargs) -> str | None:
             return "bool" if kind != "arange" else None
         if all(isinstance(v, int) for v in values):
             return "int64"
+        if kind == "arange" and all(isinstance(v, (int, SymDim)) for v in values):
+            return "int64"  # a symbolic size is an int too: torch.arange(x.shape[0])
         if all(isinstance(v, (int, float)) for v in values):
             return "float32"
     return None
@@ -153,6 +156,8 @@ def after_op(name: str, args, kwargs, out) -> None:
         out.dtype = source.dtype if source.dtype in FLOATING else None
     elif name in _UNBOUNDED_OPS:
         out.produced_by = "unbounded"
+    elif name in _INDEX_OPS:
+        out.dtype = "int64"
 
 
 def after_arithmetic(operands, out) -> None:

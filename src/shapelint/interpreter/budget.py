@@ -1,6 +1,9 @@
 """The per-file work budget: no input can make the analysis run unbounded."""
 from __future__ import annotations
 
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -15,6 +18,11 @@ class Limits:
     steps: int = 200_000
     loop_iterations: int = 20_000  # per loop
     call_depth: int = 40
+    # Calls of one function under way at once. A recursion whose base case the analysis cannot
+    # decide (transformers' _format_type_annotation_recursive, run by its @auto_docstring)
+    # would otherwise recurse until Python's own stack ends and the file is lost (SHP901);
+    # model code that recurses (a U-Net built level by level) does so a few levels deep.
+    recursion: int = 12
     modules: int = 128  # sibling modules read per file
     # Source bytes libcst parses per file: the statements read of the file and of its sibling
     # modules (about 0.4 s here; a torchvision classifier reads 40-90 KB, faster_rcnn 250 KB).
@@ -25,6 +33,10 @@ class Limits:
     index_bytes: int = 750_000
     collection_size: int = 100_000  # longest list/str the analysis will build
     discovery_steps: int = 60_000  # for running, unasked, the functions that may build models
+    # Steps one decorator may take on what it decorates. A decorator that costs more (the
+    # docstring machinery transformers applies to every model class and forward) is taken to
+    # return what it decorates, as an external decorator is (calls.decorate).
+    decorator_steps: int = 2_000
     # Read only the statements that build, train or score a model, and what they need
     # (interpreter/slicing.py); off, every statement of the checked file is read.
     slicing: bool = True
@@ -61,3 +73,46 @@ class Budget:
         self.steps += 1
         if self.steps > self.ceiling:
             raise BudgetExhausted(f"more than {self.ceiling} analysis steps")
+
+
+# Python frames kept free below a call the interpreter makes: what one function body can
+# nest (statements in statements, expressions in expressions) before it calls again.
+_STACK_RESERVE = 300
+# Python's recursion limit while a file is analysed: call_depth calls at the 20-40 frames
+# each the interpreter takes, with room to spare (Python's default, 1000, ends at some 30).
+# These frames are Python's own, not C's (3.11 runs Python-to-Python calls in one C frame),
+# so the thread's stack holds them: measured here, 60,000 did not exhaust an 8 MB stack.
+DEEP_LIMIT = 4_000
+_deep_lock = threading.Lock()
+_deep_users = [0, 0]  # analyses under way, the limit they found
+
+
+@contextmanager
+def deep_stack():
+    """Raise Python's recursion limit to DEEP_LIMIT while the interpreter runs, then restore
+    it (once no analysis in any thread still runs)."""
+    with _deep_lock:
+        if _deep_users[0] == 0:
+            _deep_users[1] = sys.getrecursionlimit()
+            if _deep_users[1] < DEEP_LIMIT:
+                sys.setrecursionlimit(DEEP_LIMIT)
+        _deep_users[0] += 1
+    try:
+        yield
+    finally:
+        with _deep_lock:
+            _deep_users[0] -= 1
+            if _deep_users[0] == 0 and sys.getrecursionlimit() == DEEP_LIMIT:
+                sys.setrecursionlimit(_deep_users[1])
+
+
+def stack_nearly_full() -> bool:
+    """Is Python's stack so deep that another abstract call might exhaust it? Then the call
+    is unknown, and the file is still analysed (a RecursionError would lose all of it).
+    The interpreter uses some 20-40 Python frames per call it makes, so call_depth alone
+    does not keep it within Python's recursion limit."""
+    try:
+        sys._getframe(max(sys.getrecursionlimit() - _STACK_RESERVE, 1))
+    except ValueError:  # the stack is shallower than that
+        return False
+    return True

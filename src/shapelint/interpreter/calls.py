@@ -6,9 +6,10 @@ import dataclasses
 import libcst as cst
 
 from ..dims import Unknown
+from .budget import BudgetExhausted, stack_nearly_full
 from .statements import RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     same_value)
+                     is_indefinite, same_value)
 
 
 class CallsMixin:
@@ -96,6 +97,24 @@ class CallsMixin:
     def invoke(self, func: Function, args, kwargs, node):
         if self.depth >= self.budget.limits.call_depth:
             return Unknown("call depth limit reached", opaque=True)
+        key = id(func.node)
+        running = self.running.get(key, 0)
+        if running >= self.budget.limits.recursion or running and self.uncertain and (
+                any(is_indefinite(a) for a in args) or
+                any(is_indefinite(v) for v in kwargs.values())):
+            # A recursion under a condition the analysis cannot decide, on values it does not
+            # know, has no base case it could reach: each level would run both branches again.
+            return Unknown(f"{func.name}() recurses on values the analysis does not know",
+                           opaque=True)
+        if stack_nearly_full():
+            return Unknown("the code nests too deeply here", opaque=True)
+        self.running[key] = self.running.get(key, 0) + 1
+        try:
+            return self._invoke(func, args, kwargs, node)
+        finally:
+            self.running[key] -= 1
+
+    def _invoke(self, func: Function, args, kwargs, node):
         self.called.add(id(func.node))
         bound = self.bind_parameters(func, args, kwargs)
         if bound is None:
@@ -178,6 +197,20 @@ class CallsMixin:
             return Unknown(f"{cls.name}() did not finish ({done.reason})", opaque=True)
         return instance
 
+    def _run_decorator(self, decorator, value, expression):
+        """decorator(value) within budget.decorator_steps; None when it costs more."""
+        budget = self.budget
+        outer = budget.ceiling
+        budget.ceiling = min(outer, budget.steps + budget.limits.decorator_steps)
+        try:
+            return self.call(decorator, (value,), {}, expression)
+        except BudgetExhausted:
+            if budget.steps > outer:
+                raise  # the file's own budget is spent, not the decorator's share
+            return None
+        finally:
+            budget.ceiling = outer
+
     def decorate(self, value, expression, scope):
         decorator = self.eval(expression, scope)
         kinds = ("staticmethod", "classmethod", "property")
@@ -194,7 +227,7 @@ class CallsMixin:
         if isinstance(decorator, Ref) and decorator.qualname.startswith("dataclasses.dataclass"):
             return value
         if isinstance(decorator, (Function, BoundMethod)) or hasattr(decorator, "shapelint_call"):
-            result = self.call(decorator, (value,), {}, expression)
+            result = self._run_decorator(decorator, value, expression)
             if isinstance(result, (Function, Class, BoundMethod)):
                 return result
         # An external or unknown decorator (keras_export, lru_cache, ...) is assumed to return

@@ -41,9 +41,11 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self._star_lookups: set = set()
         self._top = None  # (module, top-level statement) running, for positions
         self.called: set = set()  # ids of the function nodes that have run
+        self.running: dict[int, int] = {}  # function node id -> its calls under way
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
         self.assumed_frames: list = []  # assumed.note(): defaults decisions rested on, per call
+        self.operator_node = None  # the `a @ b` / `x[i]` whose hook runs (faults point there)
         self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions
         self.state = frameworks.new_state(self)  # the framework objects this run creates
 

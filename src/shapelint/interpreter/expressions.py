@@ -49,6 +49,10 @@ MUTATING = {list: {"append", "extend", "insert", "pop", "remove", "reverse", "so
             set: {"add", "update", "discard", "remove"}}
 
 
+ORDERING = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
+            cst.NotEqual)
+
+
 def truth(value) -> bool | None:
     """Python truthiness where it is certain; None where it is not."""
     if isinstance(value, (Unknown, SymDim)):
@@ -57,7 +61,8 @@ def truth(value) -> bool | None:
         return bool(value)
     if isinstance(value, (tuple, list, dict, set, frozenset)):
         return bool(value)
-    return True  # functions, classes, framework objects
+    hook = getattr(value, "shapelint_truth", None)  # a tensor's truth is in its data
+    return hook() if hook is not None else True  # functions, classes, framework objects
 
 
 class ExpressionsMixin:
@@ -204,11 +209,12 @@ class ExpressionsMixin:
                          for p in (index.lower, index.upper, index.step)]
                 indexes.append(slice(*parts))
         key = indexes[0] if len(indexes) == 1 else tuple(indexes)
-        return self.subscript(value, key)
+        return self.subscript(value, key, node)
 
-    def subscript(self, value, key):
+    def subscript(self, value, key, node=None):
         hook = getattr(value, "shapelint_getitem", None)
         if hook is not None:
+            self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, key)
         if isinstance(value, (Unknown, Ref)) or is_indefinite(key):
             return Unknown("subscript of an unknown value")
@@ -227,12 +233,13 @@ class ExpressionsMixin:
     # -- operators --
     def expr_BinaryOperation(self, node, scope):
         return self.binary(node.operator, self.eval(node.left, scope),
-                           self.eval(node.right, scope))
+                           self.eval(node.right, scope), node)
 
-    def binary(self, op, left, right):
+    def binary(self, op, left, right, node=None):
         fn = BINARY[type(op)]
         hook = getattr(left, "shapelint_binary", None) or getattr(right, "shapelint_binary", None)
         if hook is not None:
+            self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, fn, left, right)
         if isinstance(left, (Unknown, Ref)) or isinstance(right, (Unknown, Ref)):
             return left if isinstance(left, Unknown) else right if isinstance(
@@ -287,6 +294,15 @@ class ExpressionsMixin:
 
     def expr_Comparison(self, node, scope):
         left = self.eval(node.left, scope)
+        if len(node.comparisons) == 1 and isinstance(node.comparisons[0].operator, ORDERING):
+            right = self.eval(node.comparisons[0].comparator, scope)
+            hook = getattr(left, "shapelint_compare", None) or getattr(
+                right, "shapelint_compare", None)
+            if hook is not None:  # elementwise: `x > 0` is a tensor of bools
+                self.operator_node = node
+                return hook(self, left, right)
+            outcome = self.compare(node.comparisons[0].operator, left, right)
+            return Unknown("comparison of unknown values") if outcome is None else outcome
         result = True
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)

@@ -73,7 +73,7 @@ class StatementsMixin:
             self.note_mutation(current)
             current.extend(value)  # += on a list mutates it in place
             return
-        self.assign(node.target, self.binary(op, current, value), scope)
+        self.assign(node.target, self.binary(op, current, value, node), scope)
 
     def stmt_Return(self, node, scope):
         value = None if node.value is None else self.eval(node.value, scope)
