@@ -1,5 +1,6 @@
 """Trust on real code (issue 14): timm 1.0.31, transformers 5.25.0 and keras-hub 0.32.0, read as
-text (tests/libraries.py downloads and unzips the wheels; SHAPELINT_LIBRARIES=DIR reuses them).
+text (the library_sources fixture of conftest.py downloads and unzips the wheels;
+SHAPELINT_LIBRARIES=DIR reuses them).
 
 1. Counts. Every entry of tests/data/{timm,transformers,keras_hub}_truth.json (the real
    `parameters()` / `count_params()` totals, built at runtime by tests/make_library_truth.py)
@@ -31,7 +32,6 @@ import pathlib
 
 import pytest
 
-from libraries import library_packages  # noqa: F401 - the session fixture
 from library_corpus import (LIBRARIES, FileResult, check_file, check_item, library_files,
                             picked)
 
@@ -232,17 +232,17 @@ ENTRIES = [pytest.param(library, key, id=key) for library in LIBRARIES
 
 
 @pytest.mark.parametrize("library,key", ENTRIES)
-def test_total_is_exact_or_unknown(library_packages, library, key):  # noqa: F811
-    found = verdict(library_packages, library, key)
+def test_total_is_exact_or_unknown(library_sources, library, key):
+    found = verdict(library_sources, library, key)
     assert found["verdict"] != "wrong", (
         f"printed {found['printed']:,}, torch/Keras build {found['truth']:,}")
 
 
-def test_exact_shares_are_reported(library_packages, capsys):  # noqa: F811
+def test_exact_shares_are_reported(library_sources, capsys):
     """The goals of issue 14, printed for the lead (not asserted yet)."""
     lines = []
     for library in LIBRARIES:
-        found = [verdict(library_packages, library, p.values[1]) for p in ENTRIES
+        found = [verdict(library_sources, library, p.values[1]) for p in ENTRIES
                  if p.values[0] == library]
         counts = {kind: sum(f["verdict"] == kind for f in found)
                   for kind in ("exact", "unknown", "wrong")}
@@ -258,11 +258,11 @@ def test_exact_shares_are_reported(library_packages, capsys):  # noqa: F811
 # ---------------------------------------------------------------- findings
 
 @pytest.fixture(scope="module")
-def checked(library_packages) -> dict[str, FileResult]:  # noqa: F811
+def checked(library_sources) -> dict[str, FileResult]:
     """The sampled files' results, keyed by path relative to the library root, checked in two
     fresh interpreters (spawn: nothing imported by other tests leaks in)."""
-    items = [(str(library_packages[name].parent), relative) for name in LIBRARIES
-             for relative in library_files(library_packages[name])
+    items = [(str(library_sources[name].parent), relative) for name in LIBRARIES
+             for relative in library_files(library_sources[name])
              if picked(relative, EVERY) and relative not in KNOWN_FALSE_ALARMS
              and relative not in FIXED_FALSE_ALARMS]
     context = multiprocessing.get_context("spawn")
@@ -294,8 +294,8 @@ def _known(relative: str, findings: tuple, why: str):
 @pytest.mark.parametrize("relative,listed", [
     _known(relative, findings, why)
     for relative, (findings, why) in sorted(KNOWN_FALSE_ALARMS.items())])
-def test_known_false_alarm(library_packages, relative, listed):  # noqa: F811
-    package = library_packages[relative.split("/", 1)[0]]
+def test_known_false_alarm(library_sources, relative, listed):
+    package = library_sources[relative.split("/", 1)[0]]
     result = check_file(package.parent, relative)
     if result.error:
         raise NewFinding(result.error)
@@ -306,8 +306,8 @@ def test_known_false_alarm(library_packages, relative, listed):  # noqa: F811
 
 
 @pytest.mark.parametrize("relative", sorted(FIXED_FALSE_ALARMS))
-def test_former_false_alarm_is_gone(library_packages, relative):  # noqa: F811
-    package = library_packages[relative.split("/", 1)[0]]
+def test_former_false_alarm_is_gone(library_sources, relative):
+    package = library_sources[relative.split("/", 1)[0]]
     result = check_file(package.parent, relative)
     assert not result.error, result.error
     assert not result.findings, (FIXED_FALSE_ALARMS[relative], result.messages)
