@@ -114,12 +114,15 @@ class Runner:
             spec = importlib.util.spec_from_file_location(name, self.path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
+            argv, sys.argv = sys.argv, [self.path]  # a script's parse_args() sees no arguments
             try:
                 with self._device(device):
                     spec.loader.exec_module(module)
                 self.namespaces[device] = vars(module)
-            except Exception as error:  # noqa: BLE001 - the user's code: report, never crash
+            except BaseException as error:  # noqa: BLE001 - the user's code (argparse exits too)
                 self.namespaces[device] = error
+            finally:
+                sys.argv = argv
         return self.namespaces[device]
 
     def build(self, entry, device):
