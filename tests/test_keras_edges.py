@@ -77,9 +77,12 @@ def _codes(path):
 def test_edge_fixture_runs_or_raises_where_marked(path, keras_env):
     errors = sorted(line for line, code in _codes(path) if code.startswith("SHP1"))
     if errors:
+        # a finding placed on its fix line raises at the call its `# seen:` marker names
+        seen = sorted(line for line, m in read_markers(path).items()
+                      if any(c.startswith("SHP1") for c in m.seen))
         with pytest.raises(RUNTIME_ERRORS) as raised:
             run_fixture(path)
-        assert raising_line(raised.value, path) == errors[0]
+        assert raising_line(raised.value, path) in {errors[0]} | set(seen[:1])
     else:
         namespace = run_fixture(path)
         assert isinstance(namespace.get("model"), keras_env.Model)

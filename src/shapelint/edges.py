@@ -270,7 +270,7 @@ def _cardinality(use, x, y, x_name, y_name):
         n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
             else None
         if is_known(n_x) and is_known(n_y) and n_x != n_y:
-            return (SHP110, (
+            return Diagnostic(SHP110, use.line, use.col, (  # the data's side: at the call
                 f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
                 f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "
                 f"come from different splits"), {"x_samples": n_x, "y_samples": n_y}, use.path)
