@@ -87,9 +87,13 @@ class keras_as_tensorflow:
 def real_keras_models(path) -> dict:
     """Run a model file with Keras 3 and return its module-level models by variable name."""
     import runpy
-    with keras_as_tensorflow() as keras:
-        namespace = runpy.run_path(str(path))
-        return {k: v for k, v in namespace.items() if isinstance(v, keras.Model)}
+    saved, sys.argv = sys.argv, [str(path)]  # the script as run with no arguments, not pytest's
+    try:
+        with keras_as_tensorflow() as keras:
+            namespace = runpy.run_path(str(path))
+            return {k: v for k, v in namespace.items() if isinstance(v, keras.Model)}
+    finally:
+        sys.argv = saved
 
 
 def static_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tuple):

@@ -258,8 +258,11 @@ def test_torch_fixtures_give_totals():
             if cost.flops.known:
                 known.append(name)
             elif _torch_runtime_flops(path, name, inputs[name]) is not None:
-                # a model that runs is unknown only for the ops its forward() does itself
-                assert "outside a layer" in cost.flops.reason, (name, cost.flops.reason)
+                # a model that runs is unknown only for the ops its forward() does itself, or
+                # for a module whose construction shapelint cannot read (its total is unknown)
+                assert "outside a layer" in cost.flops.reason or \
+                    (graph.uncertain and cost.flops.reason == graph.uncertain), \
+                    (name, cost.flops.reason)
     assert len(known) >= 9, known
 
 

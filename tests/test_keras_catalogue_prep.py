@@ -105,6 +105,16 @@ for shape in IMAGE_SHAPES + ((4,),):
                  "Solarization", "MixUp", "RandomShear", "RandomColorJitter"):
         case(name, (), {}, shape)
     case("MaxNumBoundingBoxes", (5,), {}, shape)
+# value_range: the colour layers refuse anything but two items; the others never read it here
+for name in ("RandomBrightness", "RandomSaturation", "RandomSharpness", "RandomPosterization",
+             "RandomColorDegeneration", "RandAugment", "AugMix", "RandomContrast", "RandomHue",
+             "RandomInvert"):
+    for value_range in (0, (0,), (0, 1, 2), [0, 1]):
+        case(name, (), {"factor": 1 if name == "RandomPosterization" else 0.5,
+                        "value_range": value_range}, (8, 8, 3))
+for name in ("AutoContrast", "Solarization"):
+    for value_range in (0, (0, 1, 2), (0, 1)):
+        case(name, (), {"value_range": value_range}, (8, 8, 3))
 for kw in ({"x_factor": 0.3}, {"y_factor": (0.1, 0.2)}):
     case("RandomShear", (), kw, (8, 8, 3))
 for kw in ({"brightness_factor": 0.2}, {"contrast_factor": (0.1, 0.4)},

@@ -39,6 +39,16 @@ def _factor(type_name, value, bounds=(-1, 1), what="factor") -> None:
         raise NotKnown(f"{what} is not known")
 
 
+def _value_range(type_name, value) -> None:
+    """_set_value_range of the colour layers: a list or tuple of exactly two items."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return
+    if isinstance(value, (tuple, list, str, int, float)) or value is None:
+        raise LayerFault(SHP105, f"{type_name}: value_range must be a list of two numbers, got "
+                         f"{value!r}; Keras raises ValueError")
+    raise NotKnown("value_range is not known")
+
+
 def _identity() -> Rule:
     return Rule(output=lambda x: x, tags=frozenset({"augmentation"}))
 
@@ -136,6 +146,7 @@ def random_crop(height, width, seed=None, data_format=None, name=None, **kwargs)
 
 @layer("keras", "RandomBrightness")
 def random_brightness(factor, value_range=(0, 255), seed=None, **kwargs):
+    _value_range("RandomBrightness", value_range)
     return _checked("RandomBrightness", factor, (-1, 1))
 
 
@@ -146,6 +157,7 @@ def random_contrast(factor, value_range=(0, 255), seed=None, **kwargs):
 
 @layer("keras", "RandomSaturation")
 def random_saturation(factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+    _value_range("RandomSaturation", value_range)
     return _checked("RandomSaturation", factor, (-1, 1), data_format)
 
 
@@ -156,12 +168,14 @@ def random_hue(factor, value_range=(0, 255), data_format=None, seed=None, **kwar
 
 @layer("keras", "RandomSharpness")
 def random_sharpness(factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+    _value_range("RandomSharpness", value_range)
     return _checked("RandomSharpness", factor, (0, 1), data_format)
 
 
 @layer("keras", "RandomPosterization")
 def random_posterization(factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
     """factor is a number of bits, 1..8."""
+    _value_range("RandomPosterization", value_range)
     return _checked("RandomPosterization", factor, (1, 8), data_format)
 
 
@@ -199,6 +213,7 @@ def random_color_degeneration(factor, value_range=(0, 255), data_format=None, se
                               **kwargs):
     """compute_output_shape refuses ranks other than 3 and 4 and a channel axis other than 3."""
     _factor("RandomColorDegeneration", factor, (-1, 1))
+    _value_range("RandomColorDegeneration", value_range)
     fmt = _data_format(data_format)
 
     def output(x):
@@ -228,11 +243,13 @@ def random_color_jitter(value_range=(0, 255), brightness_factor=None, contrast_f
 @layer("keras", "Solarization")
 def solarization(addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None,
                  **kwargs):
+    _value_range("Solarization", value_range)
     return _identity()
 
 
 @layer("keras", "AutoContrast")
 def auto_contrast(value_range=(0, 255), **kwargs):
+    _value_range("AutoContrast", value_range)
     return _identity()
 
 
@@ -265,12 +282,14 @@ def mix_up(alpha=0.2, data_format=None, seed=None, **kwargs):
 @layer("keras", "RandAugment")
 def rand_augment(value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
                  seed=None, data_format=None, **kwargs):
+    _value_range("RandAugment", value_range)
     return _checked("RandAugment", factor, (0, 1), data_format)
 
 
 @layer("keras", "AugMix")
 def aug_mix(value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3, alpha=1.0,
             all_ops=True, interpolation="bilinear", seed=None, data_format=None, **kwargs):
+    _value_range("AugMix", value_range)
     return _checked("AugMix", factor, (0, 1), data_format)
 
 
