@@ -117,7 +117,9 @@ def _constructors(graphs, here: str) -> dict:
             line = getattr(layer, "line", 0)
             if line and os.path.abspath(getattr(layer, "path", "") or "") == here and \
                     (line, getattr(layer, "col", 0)) != (node.line, node.col):
-                out[(node.line, node.col)] = (line, layer.col, node.type_name)
+                # int(): the interpreter's positions are lazy (spots.LazyInt); ours are plain
+                out[(int(node.line), int(node.col))] = (int(line), int(layer.col),
+                                                        node.type_name)
     return out
 
 

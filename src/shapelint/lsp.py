@@ -55,9 +55,18 @@ class ShapelintServer(LanguageServer):
         if job is None:
             return
         loop = asyncio.get_running_loop()
-        shot, book, version = await loop.run_in_executor(self.worker, job)
-        self.shots[uri] = (shot, book)
-        self.publish(uri, shot, book, version)
+        try:
+            shot, book, version = await loop.run_in_executor(self.worker, job)
+            self.shots[uri] = (shot, book)
+            self.publish(uri, shot, book, version)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - the editor keeps its server, and is told
+            self.window_log_message(lsp.LogMessageParams(
+                type=lsp.MessageType.Error,
+                message=f"shapelint: internal error analysing {uri}: {error!r}"))
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[]))
 
     def _job(self, uri: str):
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
