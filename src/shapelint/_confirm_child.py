@@ -12,11 +12,12 @@ import contextlib
 import importlib.util
 import json
 import os
-import re
 import resource
 import sys
 import time
 import types
+
+from ._confirm_errors import error_text
 
 BATCH = 2  # what a symbolic batch dim is at runtime (1 would trip BatchNorm in train mode)
 
@@ -42,19 +43,6 @@ def main(argv) -> int:
         json.dump(result, handle)
     os.replace(temporary, result_path)
     return 0
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def error_text(error: BaseException) -> str:
-    """'Type: first line' of the framework's message; Keras's wrapper line ("Exception
-    encountered when calling Reshape.call().") is joined with the line that says what failed."""
-    lines = [line.strip() for line in _ANSI.sub("", str(error)).splitlines() if line.strip()]
-    text = lines[0] if lines else ""
-    if text.startswith("Exception encountered when calling") and len(lines) > 1:
-        text = f"{text.rstrip('.')}: {lines[1]}"
-    return f"{type(error).__name__}: {text}".rstrip(": ")
 
 
 class _TensorflowStandIn(types.ModuleType):

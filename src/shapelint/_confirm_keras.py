@@ -5,7 +5,7 @@ output of a symbolic call on a KerasTensor of the input shape.
 Runs only in the `shapelint confirm` child process (see _confirm_child)."""
 from __future__ import annotations
 
-from ._confirm_child import error_text as _text
+from ._confirm_errors import error_text as _text
 
 
 def _size(weights) -> int:

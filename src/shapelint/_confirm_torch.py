@@ -4,7 +4,7 @@ once), per-module counts under their qualified names, and the shapes a forward p
 Runs only in the `shapelint confirm` child process (see _confirm_child)."""
 from __future__ import annotations
 
-from ._confirm_child import error_text as _text
+from ._confirm_errors import error_text as _text
 
 
 def _counts(params) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from .frameworks import Frameworks
 from .graph import ModelGraph
 from .interpreter.budget import BudgetExhausted, Limits, deep_stack
 from .interpreter.core import Interpreter
+from .interpreter.parsing import parse, python_tree
 from .interpreter.slicing import ModuleIndex, Reading
 from .interpreter.spots import unread
 from .interpreter.values import Class, Function
@@ -89,23 +90,6 @@ def _claimable(index: ModuleIndex, lines: set[int] | None) -> list[int]:
     near = {i for i, s in enumerate(statements) if claim_near(lines, s.first, s.last)}
     claimed = {name for i in near if statements[i].is_definition for name in statements[i].binds}
     return [i for i in index.module_level if i in near or statements[i].reach & claimed]
-
-
-def python_tree(source: str) -> ast.Module | None:
-    """CPython's own tree, or None for text Python itself cannot parse. It refuses nesting that
-    would overflow the native libcst parser's stack, and costs about a tenth of libcst's parse."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return None
-
-
-def parse(source: str) -> cst.Module | None:
-    """libcst's tree of statements CPython has parsed already (python_tree), or None."""
-    try:
-        return cst.parse_module(source)
-    except (cst.ParserSyntaxError, RecursionError, MemoryError):
-        return None
 
 
 def analyse(source: str, path: str, limits: Limits | None = None, discover: bool = True,

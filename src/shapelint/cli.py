@@ -6,12 +6,8 @@ import os
 import sys
 
 from . import __version__
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from .usage import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, UsageError, internal, parse_shape,
+                    python_files, read_text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,40 +73,8 @@ def main(argv=None) -> int:
         return EXIT_USAGE
 
 
-def internal(error: Exception, where: str = "") -> str:
-    """The one line that reports an error of shapelint's own (where: PATH or PATH::ENTRY)."""
-    text = str(error).splitlines()[0][:200] if str(error) else ""
-    said = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    return (f"{where}: " if where else "") + f"shapelint hit an internal error ({said})"
-
-
 def _codes(text: str) -> tuple:
     return tuple(c.strip().upper() for c in text.split(",") if c.strip())
-
-
-def _python_files(paths) -> list[str]:
-    files = []
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                files += [os.path.join(root, n) for n in sorted(names)
-                          if n.endswith((".py", ".ipynb"))]
-        elif os.path.isfile(path):
-            files.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or directory")
-    return files
-
-
-def _read(path: str) -> str:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text; shapelint reads Python source files")
-    except OSError as error:
-        raise UsageError(f"{path}: cannot be read ({error.strerror})")
 
 
 def run_check(args) -> int:
@@ -119,8 +83,8 @@ def run_check(args) -> int:
     for code in select + ignore:
         if not any(c.startswith(code) for c in REGISTRY):
             raise UsageError(f"no shapelint code matches '{code}'")
-    files = _python_files(args.paths)
-    texts = [(path, _read(path)) for path in files]
+    files = python_files(args.paths)
+    texts = [(path, read_text(path)) for path in files]
     from .config import from_args
     from .notebook import check_text  # .py text, or a notebook's cells with their positions
     configs = [from_args(args, path) for path, _ in texts]
@@ -130,24 +94,6 @@ def run_check(args) -> int:
     from .reporters import render_diagnostics
     sys.stdout.write(render_diagnostics(args.format, found, sys.stdout))
     return EXIT_FINDINGS if found else EXIT_CLEAN
-
-
-def parse_shape(text: str):
-    from .dims import Unknown
-    from .shapes import Shape
-    dims = []
-    for item in text.split(","):
-        item = item.strip()
-        if item.lower() in ("none", "?", "-1", "b", "n"):
-            dims.append(Unknown("batch") if not dims else Unknown("given as unknown"))
-        elif item.isdigit() and int(item) > 0:
-            dims.append(int(item))
-        else:
-            raise UsageError(f"--input-shape: '{item}' is not a size; give comma-separated "
-                             "positive ints, batch first, e.g. None,227,227,3")
-    if len(dims) < 2:
-        raise UsageError("--input-shape needs the batch dim and at least one more")
-    return Shape(tuple(dims))
 
 
 def run_summary(args) -> int:

@@ -273,10 +273,10 @@ def from_args(args, path: str) -> Config:
     """[tool.shapelint] for path, overridden by the command line."""
     explicit = getattr(args, "config", None)
     if explicit and not os.path.isfile(explicit):
-        from .cli import UsageError
+        from .usage import UsageError
         raise UsageError(f"--config {explicit}: no such file")
     if getattr(args, "budget", None) is not None and args.budget <= 0:
-        from .cli import UsageError
+        from .usage import UsageError
         raise UsageError("--budget must be a positive number of steps")
     base = config_for(path, explicit)
     budget = dict(base.budget)

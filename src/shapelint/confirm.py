@@ -54,7 +54,7 @@ class Confirmation:
 def static_models(targets, override=None) -> list[Confirmation]:
     """The static side of each PATH[::ENTRY]; a bad PATH or ENTRY raises cli.UsageError."""
     from .analysis import EntryError
-    from .cli import UsageError, internal
+    from .usage import UsageError, internal
     from .gate import mentions_framework
     from .notebook import source_text
     parsed = []
@@ -208,7 +208,7 @@ def _settle(item: Confirmation, run: dict | None, child: dict) -> None:
 
 def parse_memory(text: str) -> int:
     """'4G', '512M', '2048' (MiB) or '0' (no ceiling) -> bytes."""
-    from .cli import UsageError
+    from .usage import UsageError
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
     size = text.strip().upper().removesuffix("IB").removesuffix("B")
     scale = units.get(size[-1:], None)
@@ -220,7 +220,7 @@ def parse_memory(text: str) -> int:
 
 def run_confirm(args) -> int:
     """The `confirm` command; exit 0 when every model agrees, 1 otherwise."""
-    from .cli import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_shape
+    from .usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_shape
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
     memory = parse_memory(args.memory_limit)

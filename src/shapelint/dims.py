@@ -97,6 +97,8 @@ class Sym(SymDim):
         return env[self.name]
 
 
+BATCH = Unknown("batch")  # a batch dim the code leaves open: Keras's None, `--input-shape None,...`
+
 _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv}
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "//": 2}
 

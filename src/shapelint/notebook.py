@@ -181,9 +181,9 @@ _READ: dict = {}  # abspath -> Notebook, for the reporters that print a model's 
 
 def read(path: str) -> Notebook:
     """The notebook at path (a usage error when it is not one); remembered for where()."""
-    from .cli import UsageError, _read
+    from .usage import UsageError, read_text
     try:
-        notebook = load(_read(path), path)
+        notebook = load(read_text(path), path)
     except NotebookError as error:
         raise UsageError(str(error))
     _READ[os.path.abspath(path)] = notebook
@@ -194,8 +194,8 @@ def source_text(path: str) -> str:
     """The Python source of a .py file, or the module of a notebook (summary, confirm)."""
     if is_notebook(path):
         return read(path).source
-    from .cli import _read
-    return _read(path)
+    from .usage import read_text
+    return read_text(path)
 
 
 def position(path: str, line: int) -> tuple[int | None, int]:
@@ -215,7 +215,7 @@ def check_text(text: str, path: str, select=(), ignore=(), config=None) -> list:
     from . import check_source
     if not is_notebook(path):
         return check_source(text, path, select, ignore, config=config)
-    from .cli import UsageError
+    from .usage import UsageError
     try:
         notebook = load(text, path)
     except NotebookError as error:

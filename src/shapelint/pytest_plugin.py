@@ -55,7 +55,7 @@ class ConfirmItem(pytest.Item):
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ConfirmFailure):
             return str(excinfo.value)
-        from .cli import internal  # shapelint's own error: one line naming the model
+        from .usage import internal  # shapelint's own error: one line naming the model
         return internal(excinfo.value, f"{self.model_path}::{self.entry}")
 
     def reportinfo(self):
@@ -76,7 +76,7 @@ def pytest_collection_modifyitems(session, config, items):
     targets = _targets(config)
     if not targets:
         return
-    from .cli import UsageError
+    from .usage import UsageError
     from .confirm import static_models
     for target in targets:
         try:

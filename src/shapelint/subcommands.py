@@ -21,7 +21,7 @@ def register(commands) -> None:
 
 
 def run_lsp(args) -> int:
-    from .cli import UsageError
+    from .usage import UsageError
     try:
         from .lsp import main
     except ImportError as error:  # pygls is the optional extra `lsp`
@@ -32,7 +32,7 @@ def run_lsp(args) -> int:
 
 def _read_exact(path: str) -> str:
     """The file's text with its line endings untouched (a fix must not rewrite them)."""
-    from .cli import UsageError
+    from .usage import UsageError
     try:
         with open(path, encoding="utf-8", newline="") as handle:
             return handle.read()
@@ -55,7 +55,7 @@ def _fix_one(path: str, text: str, unsafe: bool):
     if not is_notebook(path):
         from .fix import fix_source
         return fix_source(text, path, unsafe)
-    from .cli import UsageError
+    from .usage import UsageError
     from .notebook import NotebookError
     from .notebook_fix import fix_notebook
     try:
@@ -74,9 +74,9 @@ def _applied(result) -> list[str]:
 
 
 def run_fix(args) -> int:
-    from .cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, _python_files
+    from .usage import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, python_files
     from .gate import mentions_framework
-    texts = [(path, _read_exact(path)) for path in _python_files(args.paths)]
+    texts = [(path, _read_exact(path)) for path in python_files(args.paths)]
     results, failed = [], 0
     for path, text in texts:
         if mentions_framework(text):
@@ -105,7 +105,7 @@ def run_fix(args) -> int:
 
 def _fixed(text: str, path: str, unsafe: bool):
     """fix_source's result, or None after one line on stderr: the file is left as it is."""
-    from .cli import UsageError, internal
+    from .usage import UsageError, internal
     try:
         result = _fix_one(path, text, unsafe)
         result.diff()  # a fix that cannot be written out fails here, not halfway through
@@ -125,7 +125,7 @@ def register_explain(commands) -> None:
 
 
 def run_explain(args) -> int:
-    from .cli import EXIT_CLEAN, UsageError
+    from .usage import EXIT_CLEAN, UsageError
     from .codes import REGISTRY
     from .rule_docs import page
     wanted = args.code.strip()

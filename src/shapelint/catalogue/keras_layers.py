@@ -7,7 +7,7 @@ compute_pooling_output_shape, compute_reshape_output_shape) and each layer's bui
 from __future__ import annotations
 
 from ..codes import SHP102, SHP103, SHP104, SHP105
-from ..dims import NotKnown, Unknown, is_known
+from ..dims import BATCH, NotKnown, Unknown, is_known
 from ..shapes import Shape, definitely_nonpositive, product, same_out, window_out
 from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
 
@@ -247,7 +247,6 @@ def batch_normalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scal
 
 def _is_keras_batch(d) -> bool:
     """The batch dim of a keras.Input without batch_size: None in Keras itself."""
-    from ..frameworks.keras import BATCH
     return d == BATCH
 
 

@@ -13,7 +13,7 @@ from ..codes import SHP103, SHP105, SHP106
 from ..dims import NotKnown, Unknown, fmt, is_known, same
 from ..shapes import Shape, product
 from . import LayerFault
-from .torch_functional import broadcast, op
+from .torch_ops import broadcast, op
 
 
 def _sizes(*dims) -> str:

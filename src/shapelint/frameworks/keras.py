@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..catalogue import LayerFault, Rule, lookup
 from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
 from ..codes import SHP105
-from ..dims import Sym, Unknown, is_known
+from ..dims import BATCH, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
@@ -19,7 +19,6 @@ from .keras_faults import explain
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
 ROOT = "keras."
-BATCH = Unknown("batch")  # Keras's None batch dimension
 _MODEL_NAMES = {"Sequential": "sequential", "Model": "functional", "Functional": "functional"}
 
 

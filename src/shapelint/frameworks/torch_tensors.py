@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..catalogue import LayerFault
+from ..catalogue import torch_products  # noqa: F401 - fills OPS with the products
 from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin

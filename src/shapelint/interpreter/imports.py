@@ -152,7 +152,7 @@ def _indexed(path: str, stat):
             source = handle.read()
     except (OSError, UnicodeDecodeError):
         return None
-    from ..analysis import python_tree
+    from .parsing import python_tree
     tree = python_tree(source)
     return _remember(_INDEX_CACHE, key, None if tree is None else (ModuleIndex(tree, source),
                                                                    source))
@@ -163,7 +163,7 @@ def parsed_part(path: str, order: list, text: str):
     key = (path, tuple(order), hash(text))
     if key in _PART_CACHE:
         return _PART_CACHE[key]
-    from ..analysis import parse
+    from .parsing import parse
     return _remember(_PART_CACHE, key, parse(text))
 
 
@@ -181,7 +181,7 @@ def parsed_statements(path: str, index, order: list) -> list | None:
     module of its own: its positions are the file's, its lines counted from first); None
     when one does not parse."""
     global _statement_bytes
-    from ..analysis import parse
+    from .parsing import parse
     pieces = []
     for i in order:
         statement = index.statements[i]
