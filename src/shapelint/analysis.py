@@ -93,13 +93,15 @@ def _claimable(index: ModuleIndex, lines: set[int] | None) -> list[int]:
 
 
 def analyse(source: str, path: str, limits: Limits | None = None, discover: bool = True,
-            tree: ast.Module | None = None, whole_file: bool = False) -> FileAnalysis:
+            tree: ast.Module | None = None, whole_file: bool = False,
+            entry: bool = False) -> FileAnalysis:
     """Interpret a file; with discover, also run its top-level functions to find models.
 
     Only the statements that build, train or score a model are read, with what they depend on
     (interpreter/slicing.py): a file with none costs CPython's parse and no more. whole_file
     reads every statement (`summary` and `confirm` list every model a file binds); tree is
-    CPython's tree of source when the caller (flake8) has it already."""
+    CPython's tree of source when the caller (flake8) has it already. entry: the file is read
+    for an ENTRY named on the command line, with the budget of one (Budget.for_entry)."""
     result = FileAnalysis(path, source=source)
     tree = result.tree = tree if tree is not None else python_tree(source)
     if tree is None:
@@ -128,6 +130,8 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     frameworks = Frameworks()
     frameworks.read(source)
     interp = Interpreter(frameworks, limits)
+    if entry:
+        interp.budget.for_entry()
     # The file's own source counts against the import budget: the source parsed for one file,
     # its own and its imports', stays within budget.import_bytes unless the file alone is larger.
     interp.budget.import_bytes = len(text)
@@ -257,7 +261,7 @@ def _evaluate_entry(analysis: FileAnalysis, entry: str):
     except cst.ParserSyntaxError:
         raise EntryError(f"'{entry}' is not a Python expression") from None
     interp = analysis.interp
-    interp.budget.steps = 0  # each ENTRY named on the command line gets the whole budget
+    interp.budget.for_entry()  # each ENTRY named on the command line gets the whole budget
     try:
         if isinstance(expression, cst.Name) and expression.value not in \
                 analysis.module.scope.vars and not interp.resolve_pending(analysis.module,

@@ -158,7 +158,7 @@ def _summarise(path: str, entry: str, config, override, failed: list) -> list:
     if not mentions_framework(text) and not entry:
         return []
     with keras_data_format(config.data_format):
-        analysis = analyse(text, path, config.limits(), discover=not entry,
+        analysis = analyse(text, path, config.limits(), discover=not entry, entry=bool(entry),
                            whole_file=True)
         for note in analysis.notes if analysis.module is not None or not entry else ():
             if note.code is SHP901:

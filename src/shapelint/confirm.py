@@ -80,7 +80,7 @@ def _static_side(path: str, entry: str, text: str, override) -> list:
     from .analysis import FileAnalysis, analyse, evaluate_entry
     from .checks import check_graph
     from .reporters.json_report import model as model_json
-    analysis = analyse(text, path, discover=not entry, whole_file=True)
+    analysis = analyse(text, path, discover=not entry, entry=bool(entry), whole_file=True)
     if entry:
         graphs = [FileAnalysis.graph(entry, evaluate_entry(analysis, entry), override)]
     else:

@@ -73,6 +73,10 @@ def call(interp, name: str, args, kwargs, node):
             shape = data.shape if isinstance(data, TorchTensor) else Shape.unknown(
                 "nn.Parameter of a tensor shapelint cannot read")
             return TorchTensor(shape, parameter=True)
+        if cls == "Buffer":  # self.x = nn.Buffer(t) registers a buffer: never a parameter
+            data = args[0] if args else kwargs.get("data")
+            return TorchTensor(data.shape if isinstance(data, TorchTensor) else Shape.unknown(
+                "nn.Buffer of a tensor shapelint cannot read"))
         if cls == "Module":
             return Unknown("a bare nn.Module()")
         path, line, col = interp.position(node)
@@ -739,7 +743,11 @@ def _leaves_and_modules(module, seen=None):
 
 def _register(interp, obj, name, value):
     record = obj.payload
-    if interp.uncertain:
+    # Under an undecided condition, what may add or replace a module or parameter leaves the
+    # total unknown; a plain attribute (a config object, a flag) changes no count.
+    if interp.uncertain and (is_module(value) or isinstance(value, TorchTensor) and (
+            value.parameter) or isinstance(value, Unknown) and value.opaque or
+            name in record.children or name in record.parameters):
         record.uncertain = f"submodule '{name}' is set under an undecided condition"
     if is_module(value):
         record.children[name] = value

@@ -37,6 +37,10 @@ class Limits:
     # docstring machinery transformers applies to every model class and forward) is taken to
     # return what it decorates, as an external decorator is (calls.decorate).
     decorator_steps: int = 2_000
+    # An ENTRY named on the command line (`summary`, `confirm`, never the lint path) may read
+    # this many times the source bytes above: a model asked for by name is worth a second or
+    # two (a transformers model reads its configuration and PreTrainedModel, 220 KB alone).
+    entry_reading: int = 4
     # Read only the statements that build, train or score a model, and what they need
     # (interpreter/slicing.py); off, every statement of the checked file is read.
     slicing: bool = True
@@ -47,7 +51,7 @@ _BYTES_PER_STEP = {"import_bytes": 5, "index_bytes": 20}
 
 class Budget:
     def __init__(self, limits: Limits):
-        self.limits = limits
+        self.limits = self.given = limits
         self.steps = 0
         self.import_bytes = 0  # source bytes libcst parsed so far
         self.index_bytes = 0  # source bytes of sibling modules indexed so far
@@ -68,6 +72,15 @@ class Budget:
         setattr(self, kind, used + size)
         self.steps += steps
         return None
+
+    def for_entry(self) -> None:
+        """The budget of an ENTRY named on the command line: all the steps, more reading."""
+        from dataclasses import replace
+        limits = self.given
+        self.limits = replace(limits, import_bytes=limits.import_bytes * limits.entry_reading,
+                              index_bytes=limits.index_bytes * limits.entry_reading)
+        self.steps = 0
+        self.ceiling = self.limits.steps
 
     def step(self) -> None:
         self.steps += 1

@@ -319,7 +319,9 @@ PURE_REFS.update({
 })
 PURE_REFS = {k: v for k, v in PURE_REFS.items() if v is not None}
 CONSTANT_REFS = {"math.pi": math.pi, "math.e": math.e, "math.inf": math.inf,
-                 "numpy.pi": math.pi, "sys.maxsize": 2**63 - 1}
+                 "numpy.pi": math.pi, "sys.maxsize": 2**63 - 1,
+                 # False whenever the code runs: `if TYPE_CHECKING:` blocks are for type checkers
+                 "typing.TYPE_CHECKING": False}
 
 
 def call_pure_ref(interp, qualname, args, kwargs):

@@ -9,7 +9,7 @@ from .budget import Budget, Limits
 from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import MUTATING, ExpressionsMixin
-from .imports import ImportsMixin, dotted
+from .imports import ImportsMixin, bound_name
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
 from .spots import LazyInt, Spot
 from .statements import RaiseSignal, ReturnSignal, StatementsMixin
@@ -150,12 +150,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 return False
         for small in statement.body:
             for alias in small.names:
-                if alias.asname is not None:
-                    bound = alias.asname.name.value
-                elif isinstance(small, cst.Import):
-                    bound = dotted(alias.name).split(".")[0]
-                else:
-                    bound = dotted(alias.name)
+                bound = bound_name(small, alias)
                 module.pending[bound] = small
                 module.scope.vars.pop(bound, None)
         return True
@@ -165,10 +160,17 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         statement = module.pending.pop(name, None)
         if statement is None:
             return self.read_more(module, name) or self._from_star(module, name)
-        for other in [k for k, v in module.pending.items() if v is statement]:
-            module.pending.pop(other)
         self.module_stack.append(module)
         try:
+            if isinstance(statement, cst.ImportFrom) and len(statement.names) > 1:
+                # `from m import a, b, c` binds only the name asked for; the others stay
+                # deferred. Each may pull in a module of its own (transformers' utils import
+                # dozens of names from one module), and a name nobody uses is never read.
+                self.import_names(statement, [a for a in statement.names
+                                              if bound_name(statement, a) == name], module.scope)
+                return True
+            for other in [k for k, v in module.pending.items() if v is statement]:
+                module.pending.pop(other)
             self.exec(statement, module.scope)
         finally:
             self.module_stack.pop()

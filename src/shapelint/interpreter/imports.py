@@ -24,6 +24,15 @@ def dotted(node) -> str:
     return ""
 
 
+def bound_name(statement, alias) -> str:
+    """The name an import's alias binds: `import a.b` binds a."""
+    if alias.asname is not None:
+        return alias.asname.name.value
+    if isinstance(statement, cst.Import):
+        return dotted(alias.name).split(".")[0]
+    return dotted(alias.name)
+
+
 class ImportsMixin:
 
     def do_import(self, node: cst.Import, scope) -> None:
@@ -52,7 +61,14 @@ class ImportsMixin:
             elif isinstance(module, Ref) and scope.module is not None:
                 scope.module.star_refs.append(module.qualname)
             return
-        for alias in node.names:
+        self.import_names(node, node.names, scope, module)
+
+    def import_names(self, node: cst.ImportFrom, aliases, scope, module=None) -> None:
+        """Bind aliases, some of the names node imports (module: what node imports from)."""
+        if module is None:
+            module = self.import_module(dotted(node.module) if node.module is not None else "",
+                                        len(node.relative), scope.module)
+        for alias in aliases:
             name = dotted(alias.name)
             target = alias.asname.name if alias.asname is not None else cst.Name(name)
             self.assign(target, self.get_attribute(module, name), scope)
@@ -120,7 +136,7 @@ class ImportsMixin:
         index, source = indexed
         self.frameworks.read(source)
         # Nothing runs yet: each name asked of the module reads the statements it needs.
-        module = self.run_module(None, path, name, source=source, reading=Reading(index))
+        module = self.run_module(None, path, name, source=source, reading=Reading(index, lazy_bodies=True))
         if not self.budget.limits.slicing:
             self.read_more(module)
         return module

@@ -78,6 +78,7 @@ class Statement:
     # (`ModuleInfo(nn.Linear)`: a table of classes, constructed only if the callee does)
     handed: dict = field(default_factory=dict)
     foreign_binds: set = field(default_factory=set)  # names it binds to something not a layer
+    constant_binds: set = field(default_factory=set)  # `NAME = "5.0"`: bound to an immutable literal
     is_class: bool = False
     model_class: bool = False  # derives from a model base, or defines forward/call
     adds_layers: bool = False  # a subclass whose __init__/build (or body) may add layers
@@ -103,6 +104,11 @@ class ModuleIndex:
         # change it (`setup(CFG)`); a function or class is changed only by name (`Net.x = 1`)
         self.variables = {name for s in self.statements
                           if not s.is_definition and not s.imports for name in s.binds}
+        # ... but not a name only ever bound to an immutable literal (`__version__ = "5.0"`):
+        # no call it is handed to can change it
+        constants = {name for s in self.statements for name in s.constant_binds}
+        self.variables -= constants - {name for s in self.statements
+                                       for name in s.binds - s.constant_binds}
         # A call may change what it is handed: a value, or an imported name that is not a class
         # (`cfg.merge_from_file(...)`, `setup(CONFIG)`), not `isinstance(x, TensorBox)`.
         imported = {name for s in self.statements if s.imports for name in s.binds} - \
@@ -238,8 +244,12 @@ class ModuleIndex:
 class Reading:
     """Which statements of a module one analysis has read, and the names they depend on."""
 
-    def __init__(self, index: ModuleIndex):
+    def __init__(self, index: ModuleIndex, lazy_bodies: bool = False):
         self.index = index
+        # An imported module's functions and methods read the names their bodies use when
+        # they are called (as Python looks globals up at call time), not when they are read:
+        # a class with a hundred methods does not read every helper each of them names.
+        self.lazy_bodies = lazy_bodies
         self.read: set[int] = set()
         self.needed: set[str] = set()
         self.models: set[str] = set()  # names bound by the statements read for themselves
@@ -257,7 +267,7 @@ class Reading:
         needed = set(self.needed) | set(names)
         models = self.models
         for i in take:
-            needed |= index.statements[i].loads
+            needed |= self._needs(index.statements[i])
             models |= index.statements[i].binds
         changed = True
         while changed:
@@ -273,7 +283,7 @@ class Reading:
                 if s.star or s.binds & needed or s.touches & watched or (
                         not s.is_definition and (s.loads & used or s.calls & models)):
                     take.add(i)
-                    needed |= s.loads
+                    needed |= self._needs(s)
                     if not s.is_definition:
                         needed |= s.binds  # an alias (`alias = CFG`) is followed like CFG
                         if s.calls & models:
@@ -287,18 +297,29 @@ class Reading:
         self.needed = needed
         return order, hazard
 
+    def _needs(self, s: Statement) -> set:
+        return s.eager if self.lazy_bodies and s.is_definition else s.loads
+
     def _hazard(self, order: list[int]) -> str | None:
         """A statement read now, above a statement already read that rebinds or changes a name
-        it uses, would see that later value where Python shows it the earlier one."""
+        it uses, would see that later value where Python shows it the earlier one; below a
+        statement already run that reads (through the functions it calls) a name it binds or
+        changes, it would show that statement a value Python had not yet made."""
         statements = self.index.statements
         for i in order:
             s = statements[i]
             uses = s.eager if s.is_definition else s.reach
+            made = s.binds | s.touches
             for j in self.read:
-                changed = (statements[j].binds | statements[j].touches) & uses if j > i else ()
+                other = statements[j]
+                changed = (other.binds | other.touches) & uses if j > i else ()
                 if changed:
                     return (f"line {s.first} would read '{sorted(changed)[0]}' after line "
-                            f"{statements[j].first} changed it")
+                            f"{other.first} changed it")
+                early = made & other.reach if j < i and not other.is_definition else ()
+                if early:
+                    return (f"line {other.first} would read '{sorted(early)[0]}' as line "
+                            f"{s.first} changes it, before that line runs")
         return None
 
 
@@ -332,6 +353,9 @@ def _describe(node: ast.stmt) -> Statement:
         s.mentions = _scan(node, s, s.touches, s.passed, s.hits, top=True)
         s.assigns_call = isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(
             node.value, ast.Call)
+        if isinstance(node, ast.Assign) and _immutable_literal(node.value) and all(
+                isinstance(t, ast.Name) for t in node.targets):
+            s.constant_binds = {t.id for t in node.targets}
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
                 isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Attribute):
             chain = node.value
@@ -503,6 +527,10 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
             continue
         elif (kind is ast.Import or kind is ast.ImportFrom) and top and not inner:
             _imports(node, s)
+        elif kind is ast.If and _type_checking(node.test):
+            # typing.TYPE_CHECKING is False when the code runs: the body never does
+            todo.extend((child, inner, callee) for child in [node.test] + node.orelse)
+            continue
         for child in ast.iter_child_nodes(node):
             todo.append((child, inner, callee))
     return mentions
@@ -512,6 +540,20 @@ _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 # Where a layer class is named without being constructed: an annotation, isinstance's test.
 ANNOTATION = "<annotation>"
 _INERT_CALLEES = frozenset({ANNOTATION, "isinstance", "issubclass"})
+
+
+def _type_checking(test) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`."""
+    return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING" or \
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and \
+        isinstance(test.value, ast.Name) and test.value.id == "typing"
+
+
+def _immutable_literal(node) -> bool:
+    """A str, bytes, number, bool or None literal, or a tuple of them."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.Tuple) and all(_immutable_literal(e) for e in node.elts)
 
 
 def _add_root(node, into: set) -> None:
