@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..catalogue import LayerFault, Rule, lookup
 from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
 from ..codes import SHP105
-from ..dims import Sym, Unknown, is_known
+from ..dims import NotKnown, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
@@ -61,6 +61,9 @@ def call(interp, name: str, args, kwargs, node):
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
         from ..catalogue import keras_layers
         return keras_layers.DEFAULT_DATA_FORMAT
+    if len(parts) > 2 and parts[1] in ("ops", "activations"):
+        from . import keras_ops  # stateless operations: graph nodes without weights
+        return keras_ops.call(interp, name, args, kwargs, node)
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
     if "layers" in parts and last in FUNCTIONAL_FORMS:
@@ -128,6 +131,7 @@ class KerasLayer(LayerObject):
             refuse_single_tensor(applied, [t.shape for t in tensors])
         else:
             apply(applied, [t.shape for t in tensors], not self.built)
+            _call_output(applied, self.rule, tensors, args, kwargs)
             check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
         explain(applied)
         if not self.built:
@@ -142,6 +146,20 @@ class KerasLayer(LayerObject):
         if name == "name":
             return self.name
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+
+def _call_output(node: LayerNode, rule, tensors, args, kwargs) -> None:
+    """The output of a layer whose call's further arguments choose it (rule.call_output)."""
+    if rule is None or rule.call_output is None or node.fault is not None or len(tensors) != 1:
+        return
+    shape = tensors[0].shape
+    try:
+        if not shape.known_rank:
+            raise NotKnown("input of unknown rank")
+        node.output_shape = rule.call_output(shape, tuple(args[1:]), {
+            k: v for k, v in kwargs.items() if k != "inputs"})
+    except (NotKnown, TypeError, ValueError, IndexError) as why:
+        node.output_shape = Shape.unknown(getattr(why, "reason", "the call is not understood"))
 
 
 def is_merge(layer) -> bool:
@@ -185,6 +203,10 @@ class KerasTensor:
 
     def shapelint_binary(self, interp, fn, left, right):
         return tensor_binary(interp, fn, left, right)
+
+    def shapelint_getitem(self, interp, key):
+        from .keras_ops import apply_op
+        return apply_op(interp, "__getitem__", (self, key), {})
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":  # as Keras shows it: None for every size not known statically

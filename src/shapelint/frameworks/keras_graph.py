@@ -157,8 +157,16 @@ def tensor_binary(interp, fn, left, right):
             consts.append(Shape(()))
         elif hasattr(value, "shape") and isinstance(value.shape, tuple):
             consts.append(Shape(tuple(value.shape)))
+        elif isinstance(getattr(value, "shape", None), Shape) and value.shape.known_rank:
+            consts.append(value.shape)  # a constant tensor (keras_ops.Constant)
         else:
             return Unknown("arithmetic of a tensor with an unknown value")
+    if not tensors:  # constants only (weights, keras.ops.arange...): a constant again
+        from .keras_ops import Constant
+        try:
+            return Constant(broadcast(consts))
+        except Exception:  # noqa: BLE001 - a fault between constants is not followed here
+            return Unknown("arithmetic of constants that do not broadcast")
 
     def output(shapes):
         shapes = list(shapes) + consts

@@ -61,6 +61,7 @@ class Subclass:
     functional: object = None  # a KerasFunctional when __init__ passed inputs/outputs
     traces: dict = field(default_factory=dict)
     layer: object = None
+    dtype_given: object = None  # the dtype= given to Layer.__init__ / Model.__init__
 
     def __repr__(self):
         return f"<keras {self.kind} {self.type_name} {self.name!r}>"
@@ -141,6 +142,9 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
     except KeyError:
         return f"{record.type_name} defines no call()"
     out = interp.call(interp.bind_attribute(call, inst, inst.cls), (arg,) + more, named, None)
+    from .keras_ops import as_output
+    out = [as_output(interp, o, inputs) for o in out] if isinstance(out, (list, tuple)) \
+        else as_output(interp, out, inputs)
     tensors = out if isinstance(out, (list, tuple)) else [out]
     if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
@@ -228,6 +232,10 @@ def instance_attribute(interp, obj, name):
         return Builtin("build", lambda i, a, kw, n: _external_build(record, i, a, kw, n))
     if name == "name":
         return record.name
+    if name == "dtype_policy":
+        # the dtype given to Layer.__init__ (None: the global policy, as for any layer not
+        # given one); handing it on to a sublayer is the same as handing on that dtype
+        return record.dtype_given
     method = model_method(record, name, record.type_name) if record.kind == "model" else None
     if method is not None:
         return method
@@ -248,6 +256,7 @@ def external_super(interp, self_value, base, name):
 def _super_init(record, interp, args, kwargs, node):
     if isinstance(kwargs.get("name"), str):
         record.name = kwargs["name"]
+    record.dtype_given = kwargs.get("dtype")
     inputs = args[0] if args else kwargs.get("inputs")
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
     if inputs is not None and outputs is not None:
