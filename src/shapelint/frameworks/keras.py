@@ -113,6 +113,9 @@ class KerasLayer(LayerObject):
     """A Keras layer instance: called on KerasTensors, it adds a node to the graph."""
 
     def shapelint_call(self, interp, args, kwargs, node):
+        if args:
+            from .keras_ops import tensors_for_constants
+            args = (tensors_for_constants(args[0]),) + tuple(args[1:])
         tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
@@ -203,6 +206,10 @@ class KerasTensor:
 
     def shapelint_binary(self, interp, fn, left, right):
         return tensor_binary(interp, fn, left, right)
+
+    def shapelint_join(self, values):
+        from .keras_ops import join_tensors
+        return join_tensors(values)
 
     def shapelint_getitem(self, interp, key):
         from .keras_ops import apply_op

@@ -433,7 +433,93 @@ def as_output(interp, value, inputs: list):
     return op.shapelint_call(interp, (list(inputs),), {}, None)
 
 
+def constant_tensor(value: Constant):
+    """A constant as a symbolic tensor that no layer produces (a layer called on
+    ops.arange(n) inside call() is built for its shape, and gains no upstream layers)."""
+    from ..graph import LayerNode
+    from .keras import KerasTensor
+    from .keras_graph import TensorOp
+    made = TensorOp("constant", "constant", "", 0, 0,
+                    rule=Rule(output=lambda shapes: value.shape, multi_input=True))
+    made.built = True
+    node = LayerNode(made, "constant", "constant", "", 0, 0, output_shape=value.shape)
+    return KerasTensor(node)
+
+
+def tensors_for_constants(value, depth=0):
+    """A layer call's first argument with each constant made a symbolic tensor."""
+    if isinstance(value, Constant):
+        return constant_tensor(value)
+    if isinstance(value, (list, tuple)) and depth < 3:
+        items = [tensors_for_constants(v, depth + 1) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    return value
+
+
+def _weighs(node) -> bool:
+    """Could this application hold weights? Operations and weightless catalogue layers
+    (Dropout, Softmax, Add...) cannot."""
+    from ..catalogue import _zero
+    from .keras_graph import TensorOp
+    layer = node.layer
+    if node.is_input or isinstance(layer, TensorOp):
+        return False
+    rule = getattr(layer, "rule", None)
+    plain = type(layer).__name__ == "KerasLayer" and getattr(layer, "model", None) is None
+    return not (plain and rule is not None and rule.params is _zero and rule.frozen is _zero)
+
+
+def join_tensors(values: list):
+    """Symbolic tensors from the branches of an undecided condition. When the branches apply
+    the same layers that hold weights (they differ only by operations, as a fused kernel and
+    its plain fallback do), the weights are the same whichever runs: one tensor, of the
+    sizes the branches agree on, depending on all of them. Otherwise nothing is joined."""
+    from ..graph import LayerNode, upstream
+    from .keras import KerasTensor
+    from .keras_graph import TensorOp
+    if not all(isinstance(v, KerasTensor) for v in values):
+        return NotImplemented
+    weighted = [{id(n) for n in upstream([v.node]) if _weighs(n)} for v in values]
+    if any(w != weighted[0] for w in weighted[1:]):
+        return NotImplemented
+    shapes = [v.shape for v in values]
+    if all(s.known_rank for s in shapes) and len({s.rank for s in shapes}) == 1:
+        dims = tuple(d if all(_same_dim(d, s[i]) for s in shapes) else
+                     Unknown("sizes differ between branches")
+                     for i, d in enumerate(shapes[0][:]))
+        joined = Shape(dims)
+    else:
+        joined = Shape.unknown("ranks differ between branches")
+    made = TensorOp("join", "join", "", 0, 0,
+                    rule=Rule(output=lambda _shapes: joined, multi_input=True))
+    made.built = True
+    node = LayerNode(made, "join", "join", "", 0, 0, inputs=[v.node for v in values],
+                     input_shapes=shapes, output_shape=joined)
+    return KerasTensor(node)
+
+
+def _same_dim(a, b) -> bool:
+    from ..interpreter.values import same_value
+    return a is b or same_value(a, b) or (is_known(a) and is_known(b) and a == b)
+
+
+def _activation(identifier):
+    """keras.activations.get(x): a named activation (elementwise, no weights), or the
+    callable given; anything else is not followed."""
+    from ..interpreter.values import Builtin
+    if identifier is None:
+        identifier = "linear"
+    if isinstance(identifier, str) and identifier in _SAME:
+        return Builtin(f"keras.activations.{identifier}",
+                       lambda i, a, kw, n: apply_op(i, identifier, tuple(a), dict(kw), n))
+    if _takes_function(identifier):
+        return identifier
+    return Unknown("an activation that is not known", opaque=True)
+
+
 def call(interp, name: str, args, kwargs, node):
     """keras.ops.X, keras.ops.numpy.X, keras.ops.nn.X..., keras.activations.X."""
     short = name.rsplit(".", 1)[-1]
+    if name.startswith("keras.activations.") and short in ("get", "deserialize"):
+        return _activation(args[0] if args else kwargs.get("identifier"))
     return apply_op(interp, short, tuple(args), dict(kwargs), node)

@@ -295,6 +295,11 @@ class SubclassLayer(k.KerasLayer):
 
     def shapelint_call(self, interp, args, kwargs, node):
         record = self.record
+        if not args and "inputs" not in kwargs:
+            args, kwargs = _first_by_name(record, kwargs)
+        if args:
+            from .keras_ops import tensors_for_constants
+            args = (tensors_for_constants(args[0]),) + tuple(args[1:])
         x = args[0] if args else kwargs.get("inputs")
         tensors = list(x) if isinstance(x, (list, tuple)) else [x]
         if isinstance(x, ArrayValue) and x.shape.known_rank and x.shape.dims:
@@ -317,6 +322,19 @@ class SubclassLayer(k.KerasLayer):
             return super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
         finally:
             self.pending_form = None
+
+
+def _first_by_name(record: Subclass, kwargs: dict):
+    """call(hidden_states=x): Keras's Layer.__call__ takes call()'s first parameter, under
+    whatever name, as the inputs the layer is built for."""
+    try:
+        params = record.instance.cls.lookup("call").node.params.params
+    except (KeyError, AttributeError):
+        return (), kwargs
+    if len(params) < 2 or params[1].name.value not in kwargs:
+        return (), kwargs
+    rest = dict(kwargs)
+    return (rest.pop(params[1].name.value),), rest
 
 
 def subclass_layer(record: Subclass) -> SubclassLayer:
