@@ -161,6 +161,7 @@ def _call_output(node: LayerNode, rule, tensors, args, kwargs) -> None:
             raise NotKnown("input of unknown rank")
         node.output_shape = rule.call_output(shape, tuple(args[1:]), {
             k: v for k, v in kwargs.items() if k != "inputs"})
+        node.called_output = node.output_shape  # kept when keras_graph.recount re-applies
     except (NotKnown, TypeError, ValueError, IndexError) as why:
         node.output_shape = Shape.unknown(getattr(why, "reason", "the call is not understood"))
 
@@ -206,6 +207,10 @@ class KerasTensor:
 
     def shapelint_binary(self, interp, fn, left, right):
         return tensor_binary(interp, fn, left, right)
+
+    def __neg__(self):  # -x: an elementwise operation (the interpreter applies unary ops)
+        from .keras_ops import apply_op
+        return apply_op(None, "negative", (self,), {})
 
     def shapelint_join(self, values):
         from .keras_ops import join_tensors
@@ -451,8 +456,11 @@ def make_functional(interp, args, kwargs, node):
 def _tensors(value):
     if isinstance(value, KerasTensor):
         return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
+    if isinstance(value, dict):  # keras.tree flattens a dict in the order of its sorted keys
+        try:
+            value = [value[k] for k in sorted(value)]
+        except TypeError:
+            return None
     if isinstance(value, (list, tuple)) and all(isinstance(v, KerasTensor) for v in value):
         return list(value)
     return None

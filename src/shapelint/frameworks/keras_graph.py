@@ -23,6 +23,8 @@ def recount(order: list) -> list:
         if not n.is_input:
             if not n.counts:
                 apply(new, list(n.input_shapes), True)
+                if n.__dict__.get("called_output") is not None:
+                    new.output_shape = n.called_output
             parts = leaves(new)
             fresh = [p for p in parts if p[0] not in seen]
             seen.update(p[0] for p in parts)

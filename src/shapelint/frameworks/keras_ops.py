@@ -286,6 +286,9 @@ class Constant:
         from .keras import tensor_binary
         return tensor_binary(interp, fn, left, right)
 
+    def __neg__(self):
+        return self
+
     def shapelint_getitem(self, interp, key):
         return Constant(_safe(_getitem, (self.shape, key), {}))
 
@@ -410,6 +413,10 @@ def apply_op(interp, name: str, args, kwargs, node=None):
                 return Constant(_safe(rule, form_args, form_kwargs))
             except NotKnown as why:
                 return Constant(Shape.unknown(why.reason))
+        unknown = next((v for v in list(args) + list(kwargs.values())
+                        if isinstance(v, Unknown)), None)
+        if unknown is not None:
+            return Unknown(f"keras.ops.{name}() of an unknown value ({unknown.reason})")
         return Unknown(f"keras.ops.{name}() of values that are not tensors")
 
     def output(shapes):
@@ -514,6 +521,11 @@ def _activation(identifier):
                        lambda i, a, kw, n: apply_op(i, identifier, tuple(a), dict(kw), n))
     if _takes_function(identifier):
         return identifier
+    from ..interpreter.values import Ref
+    from . import canonical
+    if isinstance(identifier, Ref) and canonical(identifier.qualname).split(".")[:2] in (
+            ["keras", "ops"], ["keras", "activations"]):
+        return identifier  # ops.silu: called later as the op itself
     return Unknown("an activation that is not known", opaque=True)
 
 

@@ -1,0 +1,147 @@
+"""keras.ops on symbolic tensors inside user layers, and the Keras 3 idioms of model libraries
+(issue 14, keras-hub): a keras.Model subclass calling the functional constructor with dict
+inputs and outputs, layers with build()/add_weight whose call() uses keras.ops, a layer called
+on a constant, a sublayer called with its first argument by name, a fused/fallback branch,
+ReversibleEmbedding, dtype_policy handed to sublayers. Every total and output shape is checked
+against Keras 3 (torch backend)."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from test_keras_models import _compare
+from shapelint.analysis import analyse
+
+SNIPPETS = {
+    "backbone_with_dict_inputs_and_ops": """
+        import keras
+        from keras import layers, ops
+
+        class PositionAdd(layers.Layer):
+            def __init__(self, length, width, **kwargs):
+                super().__init__(**kwargs)
+                self.length = length
+                self.rows = layers.Embedding(length, width)  # called on a constant
+
+            def build(self, input_shape):
+                self.table = self.add_weight(shape=(self.length, input_shape[-1]))
+
+            def call(self, x):
+                shape = ops.shape(x)
+                table = ops.slice(ops.convert_to_tensor(self.table), (0, 0),
+                                  (shape[-2], shape[-1]))
+                rows = ops.expand_dims(self.rows(ops.arange(self.length)), 0)
+                return x + ops.broadcast_to(ops.expand_dims(table, 0), shape) + rows
+
+        class Block(layers.Layer):
+            def __init__(self, width, heads, fused=False, **kwargs):
+                super().__init__(**kwargs)
+                self.fused = fused
+                self.attention = layers.MultiHeadAttention(heads, width // heads,
+                                                           dtype=self.dtype_policy)
+                self.norm = layers.LayerNormalization(dtype=self.dtype_policy)
+                self.up = layers.Dense(width * 2)
+                self.down = layers.Dense(width)
+                self.act = keras.activations.get("gelu")
+
+            def scores(self, x, mask):
+                if self.fused:  # decided only at run time in the libraries
+                    return ops.multiply(x, ops.cast(mask, x.dtype))
+                return x * ops.cast(mask, "float32")
+
+            def call(self, hidden, padding_mask=None):
+                mask = ops.expand_dims(ops.cast(padding_mask, "float32"), -1)
+                y = self.attention(hidden, hidden)
+                y = self.norm(self.scores(y, mask) + hidden)
+                z = ops.reshape(y, (-1, ops.shape(y)[1], 2, ops.shape(y)[-1] // 2))
+                z = ops.reshape(ops.transpose(z, (0, 1, 3, 2)), ops.shape(y))
+                return self.down(self.act(self.up(-z)))
+
+        class Backbone(keras.Model):
+            def __init__(self, vocab=50, width=16, heads=2, length=12, **kwargs):
+                # layers made first, stored after the functional constructor (torch's Module
+                # refuses attributes before its __init__)
+                embed = layers.ReversibleEmbedding(vocab, width)
+                position = PositionAdd(length, width)
+                blocks = [Block(width, heads, name=f"block_{i}") for i in range(2)]
+                pool = layers.Dense(width, activation="tanh")
+                ids = keras.Input((length,), dtype="int32", name="ids")
+                mask = keras.Input((length,), dtype="int32", name="mask")
+                x = position(embed(ids))
+                for block in blocks:
+                    x = block(hidden=x, padding_mask=mask)
+                pooled = pool(x[:, 0, :])
+                super().__init__(inputs={"ids": ids, "mask": mask},
+                                 outputs={"sequence": x, "pooled": pooled},
+                                 **kwargs)
+                self.blocks = blocks
+
+        model = Backbone()
+        """,
+    "reversible_embedding_both_ways": """
+        import keras
+        from keras import layers
+
+        embed = layers.ReversibleEmbedding(40, 8, tie_weights=False)
+        ids = keras.Input((5,), dtype="int32")
+        logits = embed(layers.Dense(8)(embed(ids)), reverse=True)
+        model = keras.Model(ids, logits)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_static_totals_equal_keras(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(SNIPPETS[name]))
+    _compare(path)
+
+
+def test_branches_that_build_different_layers_stay_unknown(tmp_path):
+    """A condition the analysis cannot decide, choosing between two Dense layers, leaves
+    the count unknown: the weights depend on which branch runs."""
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent("""
+        import os
+        import keras
+        from keras import layers
+
+        class Pick(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.a = layers.Dense(4)
+                self.b = layers.Dense(8)
+
+            def call(self, x):
+                if os.environ.get("PICK"):
+                    return self.a(x)
+                return self.b(x)
+
+        inputs = keras.Input((6,))
+        model = keras.Model(inputs, Pick()(inputs))
+        """))
+    [graph] = analyse(path.read_text(), str(path)).graphs()
+    assert graph.total is None
+
+
+def test_ops_that_take_functions_are_opaque(tmp_path):
+    """ops.cond runs functions that may call layers: the model's layers are not all known."""
+    path = tmp_path / "m.py"
+    path.write_text(textwrap.dedent("""
+        import keras
+        from keras import layers, ops
+
+        class Cond(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.d = layers.Dense(4)
+
+            def call(self, x):
+                return ops.cond(ops.sum(x) > 0, lambda: self.d(x), lambda: self.d(x))
+
+        inputs = keras.Input((4,))
+        model = keras.Model(inputs, Cond()(inputs))
+        """))
+    [graph] = analyse(path.read_text(), str(path)).graphs()
+    assert graph.total is None
