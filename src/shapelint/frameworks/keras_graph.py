@@ -159,12 +159,14 @@ def tensor_binary(interp, fn, left, right):
             consts.append(Shape(()))
         elif hasattr(value, "shape") and isinstance(value.shape, tuple):
             consts.append(Shape(tuple(value.shape)))
-        elif isinstance(getattr(value, "shape", None), Shape) and value.shape.known_rank:
+        elif isinstance(getattr(value, "shape", None), Shape):
             consts.append(value.shape)  # a constant tensor (keras_ops.Constant)
         else:
             return Unknown("arithmetic of a tensor with an unknown value")
     if not tensors:  # constants only (weights, keras.ops.arange...): a constant again
         from .keras_ops import Constant
+        if not all(c.known_rank for c in consts):
+            return Constant(Shape.unknown("operand of unknown rank"))
         try:
             return Constant(broadcast(consts))
         except Exception:  # noqa: BLE001 - a fault between constants is not followed here

@@ -338,6 +338,16 @@ def _hollow(value, tensors: list, kind, depth=0):
     return value
 
 
+def _has_shape(value, depth=0) -> bool:
+    if isinstance(value, Shape):
+        return True
+    if isinstance(value, (list, tuple)) and depth < 6:
+        return any(_has_shape(v, depth + 1) for v in value)
+    if isinstance(value, dict) and depth < 6:
+        return any(_has_shape(v, depth + 1) for v in value.values())
+    return False
+
+
 def _put(value, shapes, depth=0):
     if isinstance(value, Slot):
         return shapes[value.index]
@@ -408,7 +418,9 @@ def apply_op(interp, name: str, args, kwargs, node=None):
                 return Constant(_made(name, args, kwargs))
             except NotKnown as why:
                 return Constant(Shape.unknown(why.reason))
-        if rule is not None and any(isinstance(v, Shape) for v in form_args):
+        first = form_args[0] if form_args else None
+        numeric = isinstance(first, (int, float)) and not isinstance(first, bool)
+        if rule is not None and (numeric or _has_shape(form_args) or _has_shape(form_kwargs)):
             try:
                 return Constant(_safe(rule, form_args, form_kwargs))
             except NotKnown as why:
