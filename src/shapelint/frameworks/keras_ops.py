@@ -338,6 +338,19 @@ def _hollow(value, tensors: list, kind, depth=0):
     return value
 
 
+def _nested_shape(value, depth=0) -> Shape:
+    """The shape of a tensor made from Python numbers and (nested) lists of them."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(
+            value, bool):
+        return Shape(())
+    if isinstance(value, (list, tuple)) and value and depth < 6:
+        inner = [_nested_shape(v, depth + 1) for v in value]
+        if all(s.known_rank for s in inner) and all(s.dims == inner[0].dims for s in inner):
+            return Shape((len(value),) + tuple(inner[0].dims))
+    shape = _shape_of(value) if not isinstance(value, (list, tuple)) else None
+    return shape if shape is not None else Shape.unknown("a tensor made from unknown values")
+
+
 def _has_shape(value, depth=0) -> bool:
     if isinstance(value, Shape):
         return True
@@ -418,6 +431,8 @@ def apply_op(interp, name: str, args, kwargs, node=None):
                 return Constant(_made(name, args, kwargs))
             except NotKnown as why:
                 return Constant(Shape.unknown(why.reason))
+        if name in ("convert_to_tensor", "array", "asarray") and args:
+            return Constant(_nested_shape(args[0]))
         first = form_args[0] if form_args else None
         numeric = isinstance(first, (int, float)) and not isinstance(first, bool)
         if rule is not None and (numeric or _has_shape(form_args) or _has_shape(form_kwargs)):
