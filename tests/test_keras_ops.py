@@ -79,6 +79,36 @@ SNIPPETS = {
 
         model = Backbone()
         """,
+    "a_sublayer_returning_none_beside_its_output": """
+        import keras
+        from keras import layers, ops
+
+        class WithCache(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.proj = layers.Dense(6)
+
+            def call(self, x, cache=None):
+                y = self.proj(x)
+                if cache is not None:
+                    return y, ops.stack((y, y), axis=1)
+                return y, cache
+
+        class Block(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.inner = WithCache()
+                self.out = layers.Dense(3)
+
+            def call(self, x, cache=None):
+                y, cache = self.inner(x, cache=cache)
+                if cache is not None:
+                    return self.out(y), cache
+                return self.out(y)
+
+        inputs = keras.Input((4, 5))
+        model = keras.Model(inputs, Block()(inputs))
+        """,
     "reversible_embedding_both_ways": """
         import keras
         from keras import layers

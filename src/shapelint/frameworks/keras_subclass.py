@@ -145,7 +145,11 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
     from .keras_ops import as_output
     out = [as_output(interp, o, inputs) for o in out] if isinstance(out, (list, tuple)) \
         else as_output(interp, out, inputs)
-    tensors = out if isinstance(out, (list, tuple)) else [out]
+    # call() may return None among its outputs ((x, cache) without a cache): Keras keeps the
+    # structure, and the tensors are the outputs
+    nones = [i for i, o in enumerate(out) if o is None] if isinstance(out, (list, tuple)) \
+        else []
+    tensors = [o for o in out if o is not None] if isinstance(out, (list, tuple)) else [out]
     if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
         return f"{record.type_name}.call() returns {why}"
@@ -155,7 +159,24 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
         return f"{record.type_name}.call(): {hidden}"
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
-    return order, [mapped[id(t.node)] for t in tensors]
+    outputs = _Outputs(mapped[id(t.node)] for t in tensors)
+    outputs.nones = nones
+    return order, outputs
+
+
+class _Outputs(list):
+    """The output nodes of a trace, and where call() returned None among them."""
+    nones: list = []
+
+
+def _with_nones(result, nones: list):
+    """A layer call's result with None put back where call() returned it."""
+    items = list(result) if isinstance(result, list) else [result]
+    if not nones or not all(isinstance(t, k.KerasTensor) for t in items):
+        return result
+    for i in sorted(nones):
+        items.insert(i, None)
+    return tuple(items)
 
 
 def own_weights(record: Subclass, weights: list) -> LayerNode:
@@ -319,9 +340,13 @@ class SubclassLayer(k.KerasLayer):
         self.pending_form = form
         rest = {key: v for key, v in kwargs.items() if key != "inputs"}
         try:
-            return super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
+            result = super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
         finally:
             self.pending_form = None
+        multi = isinstance(x, (list, tuple))
+        trace = record.trace([t.shape for t in (tensors if multi else tensors[:1])], form)
+        return _with_nones(result, getattr(trace[1], "nones", [])) \
+            if not isinstance(trace, str) else result
 
 
 def _first_by_name(record: Subclass, kwargs: dict):
