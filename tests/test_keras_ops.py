@@ -109,6 +109,32 @@ SNIPPETS = {
         inputs = keras.Input((4, 5))
         model = keras.Model(inputs, Block()(inputs))
         """,
+    "build_takes_each_call_argument_shape_by_name": """
+        import keras
+        from keras import layers
+
+        class Cross(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.cross = None
+
+            def build(self, x_shape, context_shape=None):
+                self.own = layers.Dense(x_shape[-1])
+                self.own.build(x_shape)
+                if context_shape is not None:
+                    self.cross = layers.Dense(x_shape[-1])
+                    self.cross.build(context_shape)
+
+            def call(self, x, context=None):
+                y = self.own(x)
+                if self.cross is not None:
+                    y = y + self.cross(context)
+                return y
+
+        a = keras.Input((4, 6))
+        b = keras.Input((4, 9))
+        model = keras.Model([a, b], Cross()(a, context=b))
+        """,
     "reversible_embedding_both_ways": """
         import keras
         from keras import layers

@@ -120,6 +120,35 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
     return nodes + untraced_rows(record, counted), outputs
 
 
+def _as_build_shape(shape: Shape):
+    return tuple(d if is_known(d) else None for d in shape.dims) if shape.known_rank else None
+
+
+def _build_by_name(inst, build, more: tuple, named: dict, first):
+    """Keras 3's Layer._maybe_build: when build() takes several parameters, each
+    `<name>_shape` gets the shape of call()'s tensor argument `<name>` (the first one
+    included), the others keep their defaults. None when build() takes one parameter."""
+    try:
+        build_params = [p.name.value for p in build.node.params.params[1:]]
+        call_params = [p.name.value for p in inst.cls.lookup("call").node.params.params[1:]]
+    except (KeyError, AttributeError):
+        return None
+    if len(build_params) < 2 or not call_params:
+        return None
+    if not all(p.endswith("_shape") for p in build_params):
+        return None  # Keras refuses such a build(); not followed here
+    given = dict(zip(call_params[1:], more))
+    given.update(named)
+    out = {}
+    for param in build_params:
+        name = param[:-len("_shape")]
+        if name == call_params[0]:
+            out[param] = first
+        elif isinstance(given.get(name), k.KerasTensor):
+            out[param] = _as_build_shape(given[name].shape)
+    return out
+
+
 def _run_call(record: Subclass, shapes: list, form: CallForm | None):
     """build() then call() on fresh inputs: (nodes, output nodes), or why not."""
     interp = record.interp
@@ -135,8 +164,12 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
         dims = [s.to_json() if s.known_rank else None for s in shapes]
         as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
                     if ds is not None else None for ds in dims]
-        interp.call(interp.bind_attribute(build, inst, inst.cls),
-                    (as_shape[0] if len(as_shape) == 1 else as_shape,), {}, None)
+        by_name = _build_by_name(inst, build, more, named, as_shape[0])
+        if by_name is not None:
+            interp.call(interp.bind_attribute(build, inst, inst.cls), (), by_name, None)
+        else:
+            interp.call(interp.bind_attribute(build, inst, inst.cls),
+                        (as_shape[0] if len(as_shape) == 1 else as_shape,), {}, None)
     try:
         call = inst.cls.lookup("call")
     except KeyError:
