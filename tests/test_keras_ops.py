@@ -135,6 +135,26 @@ SNIPPETS = {
         b = keras.Input((4, 9))
         model = keras.Model([a, b], Cross()(a, context=b))
         """,
+    "comparisons_make_masks": """
+        import keras
+        from keras import layers, ops
+
+        class Causal(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.attention = layers.MultiHeadAttention(2, 4)
+                self.gate = layers.Dense(8)
+
+            def call(self, x):
+                n = ops.shape(x)[1]
+                mask = ops.arange(n)[:, None] >= ops.arange(n)[None, :]
+                y = self.attention(x, x, attention_mask=ops.expand_dims(mask, 0))
+                keep = ops.cast(y > 0, y.dtype)
+                return self.gate(y * keep)
+
+        inputs = keras.Input((5, 8))
+        model = keras.Model(inputs, Causal()(inputs))
+        """,
     "reversible_embedding_both_ways": """
         import keras
         from keras import layers

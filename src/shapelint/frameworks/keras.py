@@ -208,6 +208,11 @@ class KerasTensor:
     def shapelint_binary(self, interp, fn, left, right):
         return tensor_binary(interp, fn, left, right)
 
+    def shapelint_compare(self, interp, left, right):
+        """x > 0, a <= b: elementwise, a tensor of bools of the broadcast shape."""
+        from .keras_ops import apply_op
+        return apply_op(interp, "less", (left, right), {})
+
     def __neg__(self):  # -x: an elementwise operation (the interpreter applies unary ops)
         from .keras_ops import apply_op
         return apply_op(None, "negative", (self,), {})

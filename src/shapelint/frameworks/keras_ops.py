@@ -289,6 +289,9 @@ class Constant:
     def __neg__(self):
         return self
 
+    def shapelint_compare(self, interp, left, right):
+        return apply_op(interp, "less", (left, right), {})
+
     def shapelint_getitem(self, interp, key):
         return Constant(_safe(_getitem, (self.shape, key), {}))
 
