@@ -155,6 +155,39 @@ SNIPPETS = {
         inputs = keras.Input((5, 8))
         model = keras.Model(inputs, Causal()(inputs))
         """,
+    "subclasses_of_keras_layers": """
+        import keras
+        from keras import layers, ops
+
+        class Cached(layers.MultiHeadAttention):
+            # overrides call(), using the projections Keras builds in its build()
+            def call(self, query, value, key=None, attention_mask=None, cache=None,
+                     training=None):
+                key = value if key is None else key
+                q = self._query_dense(query)
+                k = self._key_dense(key)
+                v = self._value_dense(value)
+                out, _ = self._compute_attention(query=q, key=k, value=v,
+                                                 attention_mask=attention_mask,
+                                                 training=training)
+                out = self._output_dense(out)
+                if cache is not None:
+                    return out, cache
+                return out
+
+        class Wider(layers.Dense):
+            def __init__(self, units, **kwargs):
+                super().__init__(units * 2, **kwargs)
+
+        class Plain(layers.LayerNormalization):
+            pass
+
+        a = keras.Input((6, 12))
+        b = keras.Input((4, 10))
+        x = Cached(num_heads=3, key_dim=5)(a, b)
+        x = Cached(num_heads=2, key_dim=4, value_dim=3, output_shape=7)(x, a)
+        model = keras.Model([a, b], Plain()(Wider(5)(x)))
+        """,
     "reversible_embedding_both_ways": """
         import keras
         from keras import layers

@@ -15,6 +15,7 @@ from . import keras as k
 from .keras_calls import CallForm, call_form, fill, opaque_edges
 from .keras_tracking import untraced_rows
 from .arrays import ArrayValue
+from .keras_base_layer import base_weights, delegate, internal, make_base
 from .layers import InputMarker, apply
 
 _BASES = {"Model": "model", "Layer": "layer"}
@@ -28,6 +29,17 @@ def keras_kind(cls) -> str | None:
         last = name.rsplit(".", 1)[-1]
         if name.startswith("keras.") and last in _BASES:
             return _BASES[last]
+    return "layer" if base_type(cls) is not None else None
+
+
+def base_type(cls) -> str | None:
+    """The catalogue layer a user class derives from (keras_base_layer), or None."""
+    from . import canonical
+    from .keras_base_layer import catalogue_base
+    for base in cls.framework_bases():
+        found = catalogue_base(canonical(base))
+        if found is not None:
+            return found
     return None
 
 
@@ -62,6 +74,8 @@ class Subclass:
     traces: dict = field(default_factory=dict)
     layer: object = None
     dtype_given: object = None  # the dtype= given to Layer.__init__ / Model.__init__
+    base_type: str | None = None  # the catalogue layer the class derives from
+    base: object = None  # its layer object, made by super().__init__ (keras_base_layer)
 
     def __repr__(self):
         return f"<keras {self.kind} {self.type_name} {self.name!r}>"
@@ -116,6 +130,8 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
         return result
     order, outputs = result
     nodes = order + [own_weights(record, made_in_init + weights)]
+    if record.base is not None and getattr(record, "base_node", None) is not None:
+        nodes.append(record.base_node)
     counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
     return nodes + untraced_rows(record, counted), outputs
 
@@ -160,6 +176,11 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
         build = inst.cls.lookup("build")
     except KeyError:
         build = None
+    if record.base is not None:  # Keras builds the base for the call's tensors
+        made = base_weights(record, inputs[0], more, named)
+        if isinstance(made, str):
+            return made
+        record.base_node, record.query_shape = made, shapes[0]
     if build is not None:
         dims = [s.to_json() if s.known_rank else None for s in shapes]
         as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
@@ -244,6 +265,7 @@ def instantiate(interp, cls, args, kwargs, node):
     record = Subclass(kind, cls.name, name if isinstance(name, str) else
                       interp.state.unique_name(k.to_snake_case(cls.name)), path, line, col, inst)
     record.interp = interp
+    record.base_type = base_type(cls)
     inst.payload = record
     try:
         init = cls.lookup("__init__")
@@ -251,6 +273,8 @@ def instantiate(interp, cls, args, kwargs, node):
         init = None
     if init is not None:
         interp.call(interp.bind_attribute(init, inst, cls), tuple(args), dict(kwargs), node)
+    elif record.base_type is not None:
+        make_base(record, interp, args, kwargs, node)
     record.init_weights = list(record.weights)
     if interp.uncertain:
         record.uncertain = "built under an undecided condition"
@@ -290,6 +314,9 @@ def instance_attribute(interp, obj, name):
         # the dtype given to Layer.__init__ (None: the global policy, as for any layer not
         # given one); handing it on to a sublayer is the same as handing on that dtype
         return record.dtype_given
+    inner = internal(record, name)
+    if inner is not None:
+        return inner
     method = model_method(record, name, record.type_name) if record.kind == "model" else None
     if method is not None:
         return method
@@ -311,6 +338,9 @@ def _super_init(record, interp, args, kwargs, node):
     if isinstance(kwargs.get("name"), str):
         record.name = kwargs["name"]
     record.dtype_given = kwargs.get("dtype")
+    if record.base_type is not None:
+        make_base(record, interp, args, kwargs, node)
+        return None
     inputs = args[0] if args else kwargs.get("inputs")
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
     if inputs is not None and outputs is not None:
@@ -349,6 +379,8 @@ class SubclassLayer(k.KerasLayer):
 
     def shapelint_call(self, interp, args, kwargs, node):
         record = self.record
+        if record.base is not None and delegate(record):
+            return record.base.shapelint_call(interp, args, kwargs, node)
         if not args and "inputs" not in kwargs:
             args, kwargs = _first_by_name(record, kwargs)
         if args:
