@@ -150,7 +150,8 @@ SNIPPETS = {
                 mask = ops.arange(n)[:, None] >= ops.arange(n)[None, :]
                 y = self.attention(x, x, attention_mask=ops.expand_dims(mask, 0))
                 keep = ops.cast(y > 0, y.dtype)
-                return self.gate(y * keep)
+                mixed, _ = ops.fft2((y, ops.zeros_like(y)))  # FNet's token mixing
+                return self.gate(y * keep + mixed)
 
         inputs = keras.Input((5, 8))
         model = keras.Model(inputs, Causal()(inputs))

@@ -245,6 +245,14 @@ def _slice(x, start_indices, shape):
     return Shape(tuple(shape))
 
 
+def _fft(x, *args, **kwargs):
+    """fft / fft2 / ifft2 of (real, imaginary): both parts keep the input's shape."""
+    real, imag = (_as_shape(v) for v in x)
+    if real.dims != imag.dims:
+        raise NotKnown("real and imaginary parts of different shapes")
+    return [real, imag]
+
+
 def _unary(x, *args, **kwargs):
     return _as_shape(x)
 
@@ -262,7 +270,7 @@ RULES.update({
     "einsum": lambda subscripts, *operands: einsum_rule(
         subscripts, *[_as_shape(o) for o in operands]),
     "dot_product_attention": _dot_product_attention, "split": _split_shape,
-    "slice": _slice,
+    "slice": _slice, "fft": _fft, "fft2": _fft, "ifft2": _fft,
     "__getitem__": _getitem,
 })
 
