@@ -189,6 +189,41 @@ SNIPPETS = {
         x = Cached(num_heads=2, key_dim=4, value_dim=3, output_shape=7)(x, a)
         model = keras.Model([a, b], Plain()(Wider(5)(x)))
         """,
+    "mixture_of_experts_routing": """
+        import keras
+        from keras import layers, ops
+
+        class Experts(layers.Layer):
+            def __init__(self, experts, width, **kwargs):
+                super().__init__(**kwargs)
+                self.experts, self.width = experts, width
+
+            def build(self, input_shape):
+                self.kernel = self.add_weight(shape=(self.experts, input_shape[-1],
+                                                     self.width))
+
+            def call(self, x):
+                return ops.einsum("td,edh->eth", x, self.kernel)
+
+        class Moe(layers.Layer):
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.router = layers.Dense(4)
+                self.bank = Experts(4, 6)
+
+            def call(self, x):
+                batch, length, width = ops.shape(x)
+                flat = ops.reshape(x, (-1, width))
+                top_p, top_i = ops.top_k(ops.softmax(self.router(flat)), k=2)
+                one_hot = ops.cast(ops.one_hot(top_i, 4), top_p.dtype)
+                routing = ops.transpose(ops.sum(one_hot * top_p[..., None], axis=1), (1, 0))
+                out = ops.sum(self.bank(flat) * routing[:, :, None], axis=0)
+                return ops.reshape(out, (batch, length, 6)), top_i
+
+        inputs = keras.Input((5, 8))
+        y, _ = Moe()(inputs)
+        model = keras.Model(inputs, layers.Dense(3)(y))
+        """,
     "reversible_embedding_both_ways": """
         import keras
         from keras import layers

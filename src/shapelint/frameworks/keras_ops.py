@@ -253,6 +253,24 @@ def _fft(x, *args, **kwargs):
     return [real, imag]
 
 
+def _top_k(x, k=5, *args, **kwargs):
+    """(values, indices), each of the input's shape with k in the last axis."""
+    x = _as_shape(x)
+    if not isinstance(k, int) or isinstance(k, bool):
+        raise NotKnown("top_k's k is not known")
+    out = Shape(tuple(x[:-1]) + (k,))
+    return [out, out]
+
+
+def _one_hot(x, num_classes, axis=-1, *args, **kwargs):
+    x = _as_shape(x)
+    if not isinstance(num_classes, int) or isinstance(num_classes, bool):
+        raise NotKnown("num_classes is not known")
+    dims = list(x[:])
+    dims.insert(_axis(axis, x.rank + 1) if axis != -1 else x.rank, num_classes)
+    return Shape(tuple(dims))
+
+
 def _unary(x, *args, **kwargs):
     return _as_shape(x)
 
@@ -270,7 +288,7 @@ RULES.update({
     "einsum": lambda subscripts, *operands: einsum_rule(
         subscripts, *[_as_shape(o) for o in operands]),
     "dot_product_attention": _dot_product_attention, "split": _split_shape,
-    "slice": _slice, "fft": _fft, "fft2": _fft, "ifft2": _fft,
+    "slice": _slice, "top_k": _top_k, "one_hot": _one_hot, "fft": _fft, "fft2": _fft, "ifft2": _fft,
     "__getitem__": _getitem,
 })
 
