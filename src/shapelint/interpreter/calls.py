@@ -9,7 +9,7 @@ from ..dims import Unknown
 from .budget import BudgetExhausted, stack_nearly_full
 from .statements import RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     is_indefinite, merge, same_value)
+                     is_indefinite, merge)
 
 
 class CallsMixin:
