@@ -44,6 +44,9 @@ class Rule:
     # recurrent layers: the initial states a call may pass for an input, as groups (one per
     # wrapped layer: Bidirectional splits initial_state in halves); None when not recurrent
     states: Callable[[Any], tuple] | None = None
+    # a layer whose output depends on its call's further arguments (ReversibleEmbedding's
+    # reverse=): (input shape, the call's args after the input, its kwargs) -> output shape
+    call_output: Callable[..., Shape] | None = None
 
 
 @dataclass(frozen=True)

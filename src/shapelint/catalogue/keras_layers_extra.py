@@ -122,15 +122,21 @@ def reversible_embedding(input_dim, output_dim, tie_weights=True,
                          embeddings_constraint=None, mask_zero=False, reverse_dtype=None,
                          logit_soft_cap=None, **kwargs):
     """The table input_dim x output_dim, and with tie_weights=False a second, reversed one.
-    Called with reverse=True it maps (..., output_dim) to logits (..., input_dim); the call's
-    keywords do not reach this rule, so its output shape is left unknown."""
+    call(inputs, reverse=False) embeds (...) to (..., output_dim); reverse=True maps
+    (..., output_dim) to logits (..., input_dim)."""
     n = _positive_int(input_dim, "input_dim", "ReversibleEmbedding")
     d = _positive_int(output_dim, "output_dim", "ReversibleEmbedding")
     tables = 1 if flag(tie_weights, "tie_weights") else 2
 
     def output(x):
         raise NotKnown("ReversibleEmbedding's output depends on its call's reverse= argument")
-    return Rule(output=output, params=lambda x: tables * n * d)
+
+    def call_output(x, args, kwargs):
+        reverse = args[0] if args else kwargs.get("reverse", False)
+        if flag(reverse, "reverse"):
+            return Shape(tuple(x[:-1]) + (n,))
+        return Shape(tuple(x[:]) + (d,))
+    return Rule(output=output, params=lambda x: tables * n * d, call_output=call_output)
 
 
 # -- wrappers ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..catalogue import LayerFault, Rule, lookup
 from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
 from ..codes import SHP105
-from ..dims import BATCH, Sym, Unknown, is_known
+from ..dims import BATCH, NotKnown, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
 from ..shapes import Shape
@@ -60,6 +60,9 @@ def call(interp, name: str, args, kwargs, node):
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
         from ..catalogue import keras_layers
         return keras_layers.DEFAULT_DATA_FORMAT
+    if len(parts) > 2 and parts[1] in ("ops", "activations"):
+        from . import keras_ops  # stateless operations: graph nodes without weights
+        return keras_ops.call(interp, name, args, kwargs, node)
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
     if "layers" in parts and last in FUNCTIONAL_FORMS:
@@ -109,6 +112,9 @@ class KerasLayer(LayerObject):
     """A Keras layer instance: called on KerasTensors, it adds a node to the graph."""
 
     def shapelint_call(self, interp, args, kwargs, node):
+        if args:
+            from .keras_ops import tensors_for_constants
+            args = (tensors_for_constants(args[0]),) + tuple(args[1:])
         tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
@@ -127,6 +133,7 @@ class KerasLayer(LayerObject):
             refuse_single_tensor(applied, [t.shape for t in tensors])
         else:
             apply(applied, [t.shape for t in tensors], not self.built)
+            _call_output(applied, self.rule, tensors, args, kwargs)
             check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
         explain(applied)
         if not self.built:
@@ -141,6 +148,21 @@ class KerasLayer(LayerObject):
         if name == "name":
             return self.name
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+
+def _call_output(node: LayerNode, rule, tensors, args, kwargs) -> None:
+    """The output of a layer whose call's further arguments choose it (rule.call_output)."""
+    if rule is None or rule.call_output is None or node.fault is not None or len(tensors) != 1:
+        return
+    shape = tensors[0].shape
+    try:
+        if not shape.known_rank:
+            raise NotKnown("input of unknown rank")
+        node.output_shape = rule.call_output(shape, tuple(args[1:]), {
+            k: v for k, v in kwargs.items() if k != "inputs"})
+        node.called_output = node.output_shape  # kept when keras_graph.recount re-applies
+    except (NotKnown, TypeError, ValueError, IndexError) as why:
+        node.output_shape = Shape.unknown(getattr(why, "reason", "the call is not understood"))
 
 
 def is_merge(layer) -> bool:
@@ -184,6 +206,23 @@ class KerasTensor:
 
     def shapelint_binary(self, interp, fn, left, right):
         return tensor_binary(interp, fn, left, right)
+
+    def shapelint_compare(self, interp, left, right):
+        """x > 0, a <= b: elementwise, a tensor of bools of the broadcast shape."""
+        from .keras_ops import apply_op
+        return apply_op(interp, "less", (left, right), {})
+
+    def __neg__(self):  # -x: an elementwise operation (the interpreter applies unary ops)
+        from .keras_ops import apply_op
+        return apply_op(None, "negative", (self,), {})
+
+    def shapelint_join(self, values):
+        from .keras_ops import join_tensors
+        return join_tensors(values)
+
+    def shapelint_getitem(self, interp, key):
+        from .keras_ops import apply_op
+        return apply_op(interp, "__getitem__", (self, key), {})
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":  # as Keras shows it: None for every size not known statically
@@ -421,8 +460,11 @@ def make_functional(interp, args, kwargs, node):
 def _tensors(value):
     if isinstance(value, KerasTensor):
         return [value]
-    if isinstance(value, dict):
-        value = list(value.values())
+    if isinstance(value, dict):  # keras.tree flattens a dict in the order of its sorted keys
+        try:
+            value = [value[k] for k in sorted(value)]
+        except TypeError:
+            return None
     if isinstance(value, (list, tuple)) and all(isinstance(v, KerasTensor) for v in value):
         return list(value)
     return None

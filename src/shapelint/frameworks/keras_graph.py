@@ -23,6 +23,8 @@ def recount(order: list) -> list:
         if not n.is_input:
             if not n.counts:
                 apply(new, list(n.input_shapes), True)
+                if n.__dict__.get("called_output") is not None:
+                    new.output_shape = n.called_output
             parts = leaves(new)
             fresh = [p for p in parts if p[0] not in seen]
             seen.update(p[0] for p in parts)
@@ -157,8 +159,18 @@ def tensor_binary(interp, fn, left, right):
             consts.append(Shape(()))
         elif hasattr(value, "shape") and isinstance(value.shape, tuple):
             consts.append(Shape(tuple(value.shape)))
+        elif isinstance(getattr(value, "shape", None), Shape):
+            consts.append(value.shape)  # a constant tensor (keras_ops.Constant)
         else:
             return Unknown("arithmetic of a tensor with an unknown value")
+    if not tensors:  # constants only (weights, keras.ops.arange...): a constant again
+        from .keras_ops import Constant
+        if not all(c.known_rank for c in consts):
+            return Constant(Shape.unknown("operand of unknown rank"))
+        try:
+            return Constant(broadcast(consts))
+        except Exception:  # noqa: BLE001 - a fault between constants is not followed here
+            return Unknown("arithmetic of constants that do not broadcast")
 
     def output(shapes):
         shapes = list(shapes) + consts

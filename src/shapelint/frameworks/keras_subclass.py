@@ -15,6 +15,7 @@ from . import keras as k
 from .keras_calls import CallForm, call_form, fill, opaque_edges
 from .keras_tracking import untraced_rows
 from .arrays import ArrayValue
+from .keras_base_layer import base_weights, delegate, internal, make_base
 from .layers import InputMarker, apply
 
 _BASES = {"Model": "model", "Layer": "layer"}
@@ -28,6 +29,17 @@ def keras_kind(cls) -> str | None:
         last = name.rsplit(".", 1)[-1]
         if name.startswith("keras.") and last in _BASES:
             return _BASES[last]
+    return "layer" if base_type(cls) is not None else None
+
+
+def base_type(cls) -> str | None:
+    """The catalogue layer a user class derives from (keras_base_layer), or None."""
+    from . import canonical
+    from .keras_base_layer import catalogue_base
+    for base in cls.framework_bases():
+        found = catalogue_base(canonical(base))
+        if found is not None:
+            return found
     return None
 
 
@@ -61,6 +73,9 @@ class Subclass:
     functional: object = None  # a KerasFunctional when __init__ passed inputs/outputs
     traces: dict = field(default_factory=dict)
     layer: object = None
+    dtype_given: object = None  # the dtype= given to Layer.__init__ / Model.__init__
+    base_type: str | None = None  # the catalogue layer the class derives from
+    base: object = None  # its layer object, made by super().__init__ (keras_base_layer)
 
     def __repr__(self):
         return f"<keras {self.kind} {self.type_name} {self.name!r}>"
@@ -115,8 +130,39 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
         return result
     order, outputs = result
     nodes = order + [own_weights(record, made_in_init + weights)]
+    if record.base is not None and getattr(record, "base_node", None) is not None:
+        nodes.append(record.base_node)
     counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
     return nodes + untraced_rows(record, counted), outputs
+
+
+def _as_build_shape(shape: Shape):
+    return tuple(d if is_known(d) else None for d in shape.dims) if shape.known_rank else None
+
+
+def _build_by_name(inst, build, more: tuple, named: dict, first):
+    """Keras 3's Layer._maybe_build: when build() takes several parameters, each
+    `<name>_shape` gets the shape of call()'s tensor argument `<name>` (the first one
+    included), the others keep their defaults. None when build() takes one parameter."""
+    try:
+        build_params = [p.name.value for p in build.node.params.params[1:]]
+        call_params = [p.name.value for p in inst.cls.lookup("call").node.params.params[1:]]
+    except (KeyError, AttributeError):
+        return None
+    if len(build_params) < 2 or not call_params:
+        return None
+    if not all(p.endswith("_shape") for p in build_params):
+        return None  # Keras refuses such a build(); not followed here
+    given = dict(zip(call_params[1:], more))
+    given.update(named)
+    out = {}
+    for param in build_params:
+        name = param[:-len("_shape")]
+        if name == call_params[0]:
+            out[param] = first
+        elif isinstance(given.get(name), k.KerasTensor):
+            out[param] = _as_build_shape(given[name].shape)
+    return out
 
 
 def _run_call(record: Subclass, shapes: list, form: CallForm | None):
@@ -130,18 +176,34 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
         build = inst.cls.lookup("build")
     except KeyError:
         build = None
+    if record.base is not None:  # Keras builds the base for the call's tensors
+        made = base_weights(record, inputs[0], more, named)
+        if isinstance(made, str):
+            return made
+        record.base_node, record.query_shape = made, shapes[0]
     if build is not None:
         dims = [s.to_json() if s.known_rank else None for s in shapes]
         as_shape = [tuple(None if d is None or isinstance(d, str) else d for d in ds)
                     if ds is not None else None for ds in dims]
-        interp.call(interp.bind_attribute(build, inst, inst.cls),
-                    (as_shape[0] if len(as_shape) == 1 else as_shape,), {}, None)
+        by_name = _build_by_name(inst, build, more, named, as_shape[0])
+        if by_name is not None:
+            interp.call(interp.bind_attribute(build, inst, inst.cls), (), by_name, None)
+        else:
+            interp.call(interp.bind_attribute(build, inst, inst.cls),
+                        (as_shape[0] if len(as_shape) == 1 else as_shape,), {}, None)
     try:
         call = inst.cls.lookup("call")
     except KeyError:
         return f"{record.type_name} defines no call()"
     out = interp.call(interp.bind_attribute(call, inst, inst.cls), (arg,) + more, named, None)
-    tensors = out if isinstance(out, (list, tuple)) else [out]
+    from .keras_ops import as_output
+    out = [as_output(interp, o, inputs) for o in out] if isinstance(out, (list, tuple)) \
+        else as_output(interp, out, inputs)
+    # call() may return None among its outputs ((x, cache) without a cache): Keras keeps the
+    # structure, and the tensors are the outputs
+    nones = [i for i, o in enumerate(out) if o is None] if isinstance(out, (list, tuple)) \
+        else []
+    tensors = [o for o in out if o is not None] if isinstance(out, (list, tuple)) else [out]
     if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
         return f"{record.type_name}.call() returns {why}"
@@ -151,7 +213,24 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
         return f"{record.type_name}.call(): {hidden}"
     order = k.recount(order)
     mapped = {id(n.original): n for n in order}
-    return order, [mapped[id(t.node)] for t in tensors]
+    outputs = _Outputs(mapped[id(t.node)] for t in tensors)
+    outputs.nones = nones
+    return order, outputs
+
+
+class _Outputs(list):
+    """The output nodes of a trace, and where call() returned None among them."""
+    nones: list = []
+
+
+def _with_nones(result, nones: list):
+    """A layer call's result with None put back where call() returned it."""
+    items = list(result) if isinstance(result, list) else [result]
+    if not nones or not all(isinstance(t, k.KerasTensor) for t in items):
+        return result
+    for i in sorted(nones):
+        items.insert(i, None)
+    return tuple(items)
 
 
 def own_weights(record: Subclass, weights: list) -> LayerNode:
@@ -186,6 +265,7 @@ def instantiate(interp, cls, args, kwargs, node):
     record = Subclass(kind, cls.name, name if isinstance(name, str) else
                       interp.state.unique_name(k.to_snake_case(cls.name)), path, line, col, inst)
     record.interp = interp
+    record.base_type = base_type(cls)
     inst.payload = record
     try:
         init = cls.lookup("__init__")
@@ -193,6 +273,8 @@ def instantiate(interp, cls, args, kwargs, node):
         init = None
     if init is not None:
         interp.call(interp.bind_attribute(init, inst, cls), tuple(args), dict(kwargs), node)
+    elif record.base_type is not None:
+        make_base(record, interp, args, kwargs, node)
     record.init_weights = list(record.weights)
     if interp.uncertain:
         record.uncertain = "built under an undecided condition"
@@ -228,6 +310,13 @@ def instance_attribute(interp, obj, name):
         return Builtin("build", lambda i, a, kw, n: _external_build(record, i, a, kw, n))
     if name == "name":
         return record.name
+    if name == "dtype_policy":
+        # the dtype given to Layer.__init__ (None: the global policy, as for any layer not
+        # given one); handing it on to a sublayer is the same as handing on that dtype
+        return record.dtype_given
+    inner = internal(record, name)
+    if inner is not None:
+        return inner
     method = model_method(record, name, record.type_name) if record.kind == "model" else None
     if method is not None:
         return method
@@ -248,6 +337,10 @@ def external_super(interp, self_value, base, name):
 def _super_init(record, interp, args, kwargs, node):
     if isinstance(kwargs.get("name"), str):
         record.name = kwargs["name"]
+    record.dtype_given = kwargs.get("dtype")
+    if record.base_type is not None:
+        make_base(record, interp, args, kwargs, node)
+        return None
     inputs = args[0] if args else kwargs.get("inputs")
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
     if inputs is not None and outputs is not None:
@@ -286,6 +379,13 @@ class SubclassLayer(k.KerasLayer):
 
     def shapelint_call(self, interp, args, kwargs, node):
         record = self.record
+        if record.base is not None and delegate(record):
+            return record.base.shapelint_call(interp, args, kwargs, node)
+        if not args and "inputs" not in kwargs:
+            args, kwargs = _first_by_name(record, kwargs)
+        if args:
+            from .keras_ops import tensors_for_constants
+            args = (tensors_for_constants(args[0]),) + tuple(args[1:])
         x = args[0] if args else kwargs.get("inputs")
         tensors = list(x) if isinstance(x, (list, tuple)) else [x]
         if isinstance(x, ArrayValue) and x.shape.known_rank and x.shape.dims:
@@ -305,9 +405,26 @@ class SubclassLayer(k.KerasLayer):
         self.pending_form = form
         rest = {key: v for key, v in kwargs.items() if key != "inputs"}
         try:
-            return super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
+            result = super().shapelint_call(interp, (main,) + tuple(args[1:]), rest, node)
         finally:
             self.pending_form = None
+        multi = isinstance(x, (list, tuple))
+        trace = record.trace([t.shape for t in (tensors if multi else tensors[:1])], form)
+        return _with_nones(result, getattr(trace[1], "nones", [])) \
+            if not isinstance(trace, str) else result
+
+
+def _first_by_name(record: Subclass, kwargs: dict):
+    """call(hidden_states=x): Keras's Layer.__call__ takes call()'s first parameter, under
+    whatever name, as the inputs the layer is built for."""
+    try:
+        params = record.instance.cls.lookup("call").node.params.params
+    except (KeyError, AttributeError):
+        return (), kwargs
+    if len(params) < 2 or params[1].name.value not in kwargs:
+        return (), kwargs
+    rest = dict(kwargs)
+    return (rest.pop(params[1].name.value),), rest
 
 
 def subclass_layer(record: Subclass) -> SubclassLayer:

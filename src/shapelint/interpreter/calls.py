@@ -9,7 +9,7 @@ from ..dims import Unknown
 from .budget import BudgetExhausted, stack_nearly_full
 from .statements import RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     is_indefinite, same_value)
+                     is_indefinite, merge)
 
 
 class CallsMixin:
@@ -149,10 +149,7 @@ class CallsMixin:
         outcomes = [v for v in pending + [result] if v is not _RAISED]
         if not outcomes:
             return Unknown(f"{func.name}() raises", opaque=True)
-        first = outcomes[0]
-        if all(same_value(first, v) for v in outcomes):
-            return first
-        return Unknown(f"the result of {func.name}() depends on an undecided condition")
+        return merge(outcomes, f"the result of {func.name}() depends on an undecided condition")
 
     def is_generator(self, node, func=None) -> bool:
         key = id(node)

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..dims import Unknown
 from .expressions import AUGMENTED, truth
-from .values import Class, Function, Instance, Scope, same_value
+from .values import Class, Function, Instance, Scope, merge, same_value
 
 
 class ReturnSignal(Exception):
@@ -203,8 +203,7 @@ class StatementsMixin:
             raise RaiseSignal()
         if not falls:
             values = [o[1] for o in live]
-            raise ReturnSignal(values[0] if all(same_value(values[0], v) for v in values)
-                               else Unknown("return value depends on an undecided condition"))
+            raise ReturnSignal(merge(values, "return value depends on an undecided condition"))
         for o in live:
             if o[0] == "returned":
                 self.pending_returns.append(o[1])
@@ -217,7 +216,9 @@ class StatementsMixin:
                     scope.vars[name] = vals[0]
             else:
                 scope.vars[name] = Unknown(
-                    f"'{name}' depends on a condition the analysis cannot decide")
+                    f"'{name}' depends on a condition the analysis cannot decide") \
+                    if any(v is _ABSENT for v in vals) else \
+                    merge(vals, f"'{name}' depends on a condition the analysis cannot decide")
 
     def _run_branch(self, body, scope):
         try:

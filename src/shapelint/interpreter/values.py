@@ -168,3 +168,18 @@ def same_value(a, b) -> bool:
     if isinstance(a, SymDim):
         return a == b
     return False
+
+
+def merge(values: list, reason: str):
+    """What branch outcomes still say together: the value when they agree, else a framework
+    value's own join (`shapelint_join`, e.g. a symbolic tensor whose branches differ only by
+    weightless operations), else Unknown(reason)."""
+    first = values[0]
+    if all(same_value(first, v) for v in values):
+        return first
+    hook = getattr(first, "shapelint_join", None)
+    if hook is not None:
+        joined = hook(values)
+        if joined is not NotImplemented:
+            return joined
+    return Unknown(reason)
