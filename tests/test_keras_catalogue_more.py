@@ -145,6 +145,9 @@ MHA = [
     ((2, 4), {}, [(3, 8), (5, 6)]), ((3, 2), {"value_dim": 5, "use_bias": False},
                                      [(3, 8), (5, 6), (5, 7)]),
     ((1, 4), {"output_shape": 10}, [(3, 8), (3, 8)]),
+    # Keras 3.15's gate: a query projection to heads x value_dim (was missed: a wrong count)
+    ((2, 4), {"use_gate": True}, [(3, 8), (5, 6)]),
+    ((3, 2), {"use_gate": True, "value_dim": 5, "use_bias": False}, [(3, 8), (5, 6), (5, 7)]),
 ]
 
 

@@ -400,11 +400,13 @@ def unit_normalization(axis=-1, **kwargs):
 
 @layer("keras", "MultiHeadAttention")
 def multi_head_attention(num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
-                         output_shape=None, attention_axes=None, **kwargs):
-    """query/key/value projections (EinsumDense per head) and an output projection."""
+                         output_shape=None, attention_axes=None, use_gate=False, **kwargs):
+    """query/key/value projections (EinsumDense per head) and an output projection; with
+    use_gate (Keras 3.15), a sigmoid gate projecting the query to heads x value_dim."""
     heads, kd = known_int(num_heads, "num_heads"), known_int(key_dim, "key_dim")
     vd = kd if value_dim is None else known_int(value_dim, "value_dim")
     bias = flag(use_bias, "use_bias")
+    gate = flag(use_gate, "use_gate")
     if output_shape is not None and not is_known(output_shape):
         raise NotKnown("output_shape is not modelled unless an int")
 
@@ -419,7 +421,8 @@ def multi_head_attention(num_heads, key_dim, value_dim=None, dropout=0.0, use_bi
         k = shapes[2] if len(shapes) > 2 else v
         out = q[-1] if output_shape is None else output_shape
         return (q[-1] * heads * kd + heads * kd * bias + k[-1] * heads * kd + heads * kd * bias
-                + v[-1] * heads * vd + heads * vd * bias + heads * vd * out + out * bias)
+                + v[-1] * heads * vd + heads * vd * bias + heads * vd * out + out * bias
+                + gate * (q[-1] * heads * vd + heads * vd * bias))
     return Rule(output=output, params=params, multi_input=True, min_ndim=3)
 
 
