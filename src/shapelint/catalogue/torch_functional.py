@@ -390,3 +390,4 @@ def glu(x: Shape, dim=-1):
 
 
 from . import torch_products  # noqa: E402,F401 - registers matmul, mm, bmm, dot, mv, einsum
+from . import torch_functional_ops  # noqa: E402,F401 - addmm, baddbmm, conv, attention

@@ -90,6 +90,35 @@ def _op(node) -> str:
     return ""
 
 
+def cst_op(node) -> str:
+    """_op for a libcst node: the op a call or `@` is spelled as, or ""."""
+    import libcst as cst
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply) \
+            or isinstance(node, cst.AugAssign) and isinstance(node.operator,
+                                                             cst.MatrixMultiplyAssign):
+        return "@"
+    if not isinstance(node, cst.Call):
+        return ""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        name = func.attr.value
+    elif isinstance(func, cst.Name):
+        name = func.value
+    else:
+        return ""
+    if name not in FLOP_CALLS:
+        return ""
+    root = func
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    root = root.value if isinstance(root, cst.Name) else ""
+    if isinstance(func, cst.Attribute) and root == "self":
+        return ""
+    if name in _AMBIGUOUS and isinstance(func, cst.Attribute) and root not in _NAMESPACES:
+        return ""
+    return f"{name}()"
+
+
 def _is_main_guard(statement) -> bool:
     test = getattr(statement, "test", None)
     return isinstance(statement, ast.If) and isinstance(test, ast.Compare) and \

@@ -15,6 +15,7 @@ from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
 from . import softmax_checks, torch_losses, torch_tensors, torch_wrap
+from . import torch_op_log as op_log
 from . import torch_params as params
 from . import torch_partial as partial
 from . import torch_provenance as provenance
@@ -221,6 +222,8 @@ class TorchTensor:
             return TorchTensor(partial.unprobe(probed, like))
         out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                     broadcast, *shapes))
+        if name == "matmul":
+            op_log.record(interp, "matmul", [_shapes(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
             provenance.after_arithmetic([left, right], out)
         return out
@@ -300,6 +303,8 @@ def _shapes(value):
 def tensor_op(interp, name: str, args, kwargs, node):
     """The result of a torch op, with what is certain about its values (torch_provenance)."""
     result = _tensor_op_shape(interp, name, args, kwargs, node)
+    op_log.record(interp, name.removesuffix("_"), [_shapes(a) for a in args],
+                  {k: _shapes(v) for k, v in kwargs.items()}, node, result)
     provenance.after_op(name, args, kwargs, result)
     if name in ("softmax", "log_softmax") and isinstance(result, TorchTensor):
         softmax_checks.functional(interp, name, args, kwargs, node)
