@@ -35,9 +35,13 @@ def _shapes(*values) -> None:
 
 
 def matmul(a, b, **_):
-    """aten.matmul by the path _matmul_impl takes: a vector on the right is mv/dot (0);
-    otherwise one mm or bmm over the broadcast batch."""
+    """aten.matmul by the path _matmul_impl takes: a vector and a matrix run mv or dot (0) or
+    one mm; otherwise one mm or bmm over the broadcast batch (the same count either way). A
+    vector beside a batch of matrices runs mv (0) or bmm, by the strides and requires_grad
+    of the operands (should_fold): not known here."""
     _shapes(a, b)
+    if min(a.rank, b.rank) == 1 and max(a.rank, b.rank) >= 3:
+        raise NotKnown("a vector times a batch of matrices runs mv or bmm by its strides")
     if b.rank == 1:
         return 0
     n = a[-2] if a.rank >= 2 else 1
