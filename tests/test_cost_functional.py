@@ -143,3 +143,12 @@ def test_known_cases_are_not_all_zero():
     """Not hollow: most cases count real multiply-accumulates."""
     zero = {"matmul-vector", "matmul-dot", "einsum-mul", "einsum-outer", "einsum-one"}
     assert len(KNOWN) - len(zero) >= 25
+
+
+def test_a_module_under_an_undecided_condition_leaves_the_total_unknown(tmp_path):
+    """fc may or may not run: its FLOPs are neither in nor out of the total."""
+    body = "if x.sum() > 0:\n            y = self.fc(x)\n        return x @ self.w"
+    _, _, cost = _static(tmp_path, (2, 4), {"w": (4, 4)}, body)
+    assert not cost.flops.known and "fc runs under a condition" in cost.flops.reason
+    _, _, cost = _static(tmp_path, (2, 4), {"w": (4, 4)}, "y = self.fc(x)\n        return x @ self.w")
+    assert cost.flops.value == 2 * 2 * 4 * 3 + 2 * 2 * 4 * 4

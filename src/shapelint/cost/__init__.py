@@ -178,6 +178,10 @@ def _torch(graph):
             continue
         flops = _safe(node_flops, applied, "torch")
         acts = _safe(node_activation_bytes, applied)
+        if getattr(applied, "uncertain", False):  # run under a condition not decided
+            why = Unknown(f"line {applied.line}: {applied.name} runs under a condition or loop "
+                          "the analysis cannot decide")
+            flops, acts = why, why
         calls.setdefault(id(applied.layer), []).append((flops, acts))
     rows = []
     for row in graph.rows:

@@ -398,6 +398,7 @@ class TorchLayer(LayerObject):
         else:
             apply(applied, shapes if multi else shapes[:1], True)
         applied.counts = False  # torch counts a module's parameters once, from the module tree
+        applied.uncertain = interp.uncertain > 0  # may not run: its FLOPs are not certain
         if interp.state.torch_log is not None:
             interp.state.torch_log.append(applied)
         if self.built_shapes is None:
