@@ -53,6 +53,8 @@ KNOWN = [
      "return F.scaled_dot_product_attention(x, x, x, is_causal=True)"),
     ("sdpa-mask", (2, 3, 5, 8), {"k": (2, 3, 7, 8), "m": (5, 7)},
      "return F.scaled_dot_product_attention(x, self.k, self.k, attn_mask=self.m)"),
+    ("sdpa-dropout-scale", (2, 3, 5, 8), {"k": (2, 3, 7, 8), "v": (2, 3, 7, 6)},
+     "return F.scaled_dot_product_attention(x, self.k, self.v, dropout_p=0.1, scale=0.3)"),
     ("conv2d", (2, 3, 8, 8), {"w": (6, 3, 3, 3)},
      "return F.conv2d(x, self.w, stride=2, padding=1)"),
     ("conv2d-groups", (2, 4, 8, 8), {"w": (6, 2, 3, 3), "b": (6,)},

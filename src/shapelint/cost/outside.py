@@ -93,9 +93,8 @@ def _op(node) -> str:
 def cst_op(node) -> str:
     """_op for a libcst node: the op a call or `@` is spelled as, or ""."""
     import libcst as cst
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.MatrixMultiply) \
-            or isinstance(node, cst.AugAssign) and isinstance(node.operator,
-                                                             cst.MatrixMultiplyAssign):
+    operator = getattr(node, "operator", None)
+    if isinstance(operator, (cst.MatrixMultiply, cst.MatrixMultiplyAssign)):
         return "@"
     if not isinstance(node, cst.Call):
         return ""
