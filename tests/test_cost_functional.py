@@ -45,6 +45,10 @@ KNOWN = [
      'return torch.einsum("bhqd,bhkd->bhqk", x, self.k)'),
     ("einsum-ellipsis", (2, 3, 5, 8), {"k": (2, 3, 8, 6)},
      'return torch.einsum("...ij,...jk->...ik", x, self.k)'),
+    ("einops-einsum", (2, 3, 4), {"w": (2, 4, 5)},
+     'return einops.einsum(x, self.w, "batch i j, batch j k -> batch i k")'),
+    ("einops-einsum-ellipsis", (2, 3, 5, 8), {"k": (2, 3, 7, 8)},
+     'return einops.einsum(x, self.k, "... q d, ... k d -> ... q k")'),
     ("sdpa", (2, 3, 5, 8), {"k": (2, 3, 7, 8), "v": (2, 3, 7, 6)},
      "return F.scaled_dot_product_attention(x, self.k, self.v)"),
     ("sdpa-3d", (3, 5, 8), {"k": (3, 7, 8), "v": (3, 7, 8)},
@@ -82,7 +86,8 @@ UNKNOWN = [
      "no FLOP formula"),
 ]
 
-HEADER = '''import torch
+HEADER = '''import einops
+import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
