@@ -88,6 +88,29 @@ def test_every_fixture_is_confirmed(path, confirmed):
                 assert result.static["total_params"] == result.runtime["total_params"]
 
 
+def test_flops_are_confirmed_by_flop_counter_on_many_fixtures(confirmed):
+    """Not hollow: the FLOPs row (FlopCounterMode at runtime) agrees on many fixtures of both
+    frameworks, and never differs (test_every_fixture_is_confirmed)."""
+    agreed = {"torch": 0, "keras": 0}
+    for results in confirmed.values():
+        for result in results:
+            for what, static, runtime, verdict in result.checks:
+                if what.startswith("FLOPs") and verdict == "agrees":
+                    assert static == runtime and static > 0
+                    agreed[result.framework] += 1
+    assert agreed["torch"] >= 10 and agreed["keras"] >= 10, agreed
+
+
+def test_confirm_counts_ops_forward_runs_itself():
+    """einsum, @, scaled_dot_product_attention, F.linear and addmm in forward(): the static
+    total equals FlopCounterMode's on the meta device."""
+    [result] = confirm([str(ROOT / "fixtures" / "torch" / "attention_written_out.py")])
+    [row] = [c for c in result.checks if c[0].startswith("FLOPs")]
+    assert row[0] == "FLOPs per sample" and row[3] == "agrees", result.checks
+    assert row[1] == row[2] == 917_504
+    assert result.runtime["flops_input_shape"] == [1, 16, 64]
+
+
 def test_a_clean_static_unknown_is_not_a_disagreement(tmp_path):
     """A Lambda's output is unknown to shapelint, so it gives no total (never a guess); confirm
     shows the runtime one, and the layers both sides know agree."""

@@ -115,6 +115,9 @@ for name in ("RandomBrightness", "RandomSaturation", "RandomSharpness", "RandomP
 for name in ("AutoContrast", "Solarization"):
     for value_range in (0, (0, 1, 2), (0, 1)):
         case(name, (), {"value_range": value_range}, (8, 8, 3))
+for kw in ({"addition_factor": -1}, {"addition_factor": 0.5}, {"threshold_factor": (0.2, 0.4)},
+           {"threshold_factor": (0.2,)}, {"threshold_factor": 1.5}, {"addition_factor": (0, 2)}):
+    case("Solarization", (), kw, (8, 8, 3))
 for kw in ({"x_factor": 0.3}, {"y_factor": (0.1, 0.2)}):
     case("RandomShear", (), kw, (8, 8, 3))
 for kw in ({"brightness_factor": 0.2}, {"contrast_factor": (0.1, 0.4)},

@@ -65,4 +65,9 @@ def describe(keras, model, spec) -> dict:
         out.update(total_params=None, trainable_params=None, non_trainable_params=None,
                    exact=False, unknown_reasons=["the model was never built"])
     out["layers"] = [_layer_row(layer) for layer in model.layers]
+    flops_shape = spec.get("flops_input_shape")
+    if flops_shape is not None and not out.get("error") and model.built:
+        import torch
+        from ._confirm_flops import count
+        count(torch, lambda s: model(torch.zeros(s)), flops_shape, out)
     return out

@@ -81,10 +81,24 @@ def describe(torch, model, spec, device) -> dict:
                             "(give --input-shape)")
     else:
         _run(torch, model, rows, shape, device, out)
+        _flops(torch, model, spec.get("flops_input_shape"), out)
     for row in rows:
         del row["module"]
     out["layers"] = rows
     return out
+
+
+def _flops(torch, model, shape, out) -> None:
+    """FlopCounterMode's figure on the meta device, the convention the static figure follows
+    (on CPU torch runs attention as a kernel FlopCounterMode does not count)."""
+    if shape is None or out.get("error"):
+        return
+    if out["device"] != "meta":
+        out["flops"] = None
+        out["notes"].append("FLOPs not counted: the model did not run on the meta device")
+        return
+    from ._confirm_flops import count
+    count(torch, lambda s: _forward(torch, model, s, "meta"), shape, out)
 
 
 def _run(torch, model, rows, shape, device, out) -> None:

@@ -9,6 +9,7 @@ import libcst as cst
 
 from .checks import check_graph
 from .claims import check_claims, claim_comment_lines, claim_near, might_claim
+from .flops_claims import check_cost_claims, cost_comment_lines, might_claim_cost
 from .edges import check_edges
 from .codes import SHP901, SHP902, Diagnostic
 from .dims import Unknown
@@ -66,6 +67,7 @@ class FileAnalysis:
         judged = [d for _, _, found_here in built for d in found_here]
         try:
             judged += check_claims(self.source, here, built, self.tree)
+            judged += check_cost_claims(self.source, here, built, self.tree)
         except Exception as error:  # noqa: BLE001 - the models' own findings still stand
             found.append(internal_error(self.path, error, "its stated counts were not read"))
         for d in judged:
@@ -81,6 +83,13 @@ class FileAnalysis:
 def _moved(d: Diagnostic, path: str) -> Diagnostic:
     """d at path (as given), its position left unresolved until read."""
     return Diagnostic(d.code, unread(d, "line"), unread(d, "column"), d.message, d.data, path)
+
+
+def _claim_lines(source: str) -> set[int] | None:
+    """The comment lines that may hold a parameter-count or a FLOPs claim (None: anywhere)."""
+    found = [f(source) for f, gate in ((claim_comment_lines, might_claim),
+                                       (cost_comment_lines, might_claim_cost)) if gate(source)]
+    return None if any(lines is None for lines in found) else set().union(*found)
 
 
 def _claimable(index: ModuleIndex, lines: set[int] | None) -> list[int]:
@@ -112,8 +121,9 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
         reading = Reading(index)
         if whole_file or not limits.slicing:
             statements = index.everything
-        elif might_claim(source):  # a claim may speak of a model bound at module level
-            statements = index.seeds + _claimable(index, claim_comment_lines(source))
+        elif might_claim(source) or might_claim_cost(source):
+            # a claim may speak of a model bound at module level
+            statements = index.seeds + _claimable(index, _claim_lines(source))
         else:
             statements = index.seeds
         if not statements and discover:

@@ -77,6 +77,9 @@ SHP208 = _register("SHP208", "bce-on-unbounded-output", WARNING,
                    "likely meant.")
 SHP209 = _register("SHP209", "parameter-count-claim", WARNING,
                    "A docstring or comment states a parameter count the code does not build.")
+SHP210 = _register("SHP210", "flops-claim", WARNING,
+                   "A docstring or comment states FLOPs or MACs the code does not cost at the "
+                   "input resolution it names.")
 # SHP3xx: blind spots, off by default.
 SHP301 = _register("SHP301", "unresolved-layer", INFO,
                    "A layer is not in shapelint's catalogue; its shape and params are unknown.",

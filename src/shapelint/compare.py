@@ -82,6 +82,11 @@ def compare(static: dict, runtime: dict, failed: bool = False) -> list[tuple]:
               for label, key in COUNTS]
     token = _batch_token(static.get("input_shape"))
     batch = _first(runtime.get("input_shape"))
+    if not failed and (static.get("flops") is not None or runtime.get("flops") is not None):
+        # FlopCounterMode's count for the input the static figure is for (flops_input_shape)
+        label = "FLOPs per sample" if static.get("cost_batch") == 1 else "FLOPs"
+        checks.append((label, static.get("flops"), runtime.get("flops"),
+                       _count(static.get("flops"), runtime.get("flops"))))
     if not failed:
         verdict = shape(static.get("output_shape"), runtime.get("output_shape"), token, batch)
         checks.append(("output shape", static.get("output_shape"), runtime.get("output_shape"),

@@ -109,6 +109,18 @@ def runtime_input(static_input, framework: str):
     return dims
 
 
+def flops_input(static: dict):
+    """The input the static FLOPs are for: the static input, its symbolic batch as 1 when the
+    figure is per sample (`cost_batch`); None when another dim is not a known size."""
+    shape = static.get("input_shape")
+    if not isinstance(shape, list) or not shape or any(isinstance(d, list) for d in shape):
+        return None
+    dims = list(shape)
+    if not isinstance(dims[0], int) and static.get("cost_batch") == 1:
+        dims[0] = 1
+    return dims if all(isinstance(d, int) and not isinstance(d, bool) for d in dims) else None
+
+
 def run_child(path: str, models: list, device: str, timeout: float, memory: int) -> dict:
     """Import PATH in a fresh interpreter and build MODELS there; the child's result file."""
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -167,7 +179,8 @@ def confirm(targets, override=None, timeout: float = 60.0, memory: int = DEFAULT
 
     def one(items):
         models = [{"entry": i.entry, "override": override is not None,
-                   "input_shape": runtime_input(i.static["input_shape"], i.framework)}
+                   "input_shape": runtime_input(i.static["input_shape"], i.framework),
+                   "flops_input_shape": flops_input(i.static)}
                   for i in items]
         device = "meta" if all(i.framework == "torch" for i in items) else "cpu"
         return items, run_child(items[0].path, models, device, timeout, memory)
@@ -193,7 +206,8 @@ def _settle(item: Confirmation, run: dict | None, child: dict) -> None:
     if "total_params" in run:  # the model was built
         keys = ("name", "entry", "framework", "path", "line", "input_shape", "output_shape",
                 "total_params", "trainable_params", "non_trainable_params", "exact",
-                "unknown_reasons", "layers", "device", "seconds")
+                "unknown_reasons", "layers", "device", "seconds", "flops",
+                "flops_input_shape")
         item.runtime = {k: run.get(k) for k in keys}
         item.runtime.update(path=item.path, entry=item.entry,
                             peak_rss_kib=child.get("peak_rss_kib"))

@@ -57,6 +57,10 @@ class ModelGraph:
     apply: Callable | None = None  # framework function re-applying a layer (for what-ifs)
     applications: list = field(default_factory=list)  # torch: each call made by forward()
     line_shapes: dict = field(default_factory=dict)  # (path, line) -> Shape a line assigned
+    # torch: FLOP-bearing ops forward() ran outside its modules (frameworks/torch_op_log.py),
+    # and the (path, line, op, uncertain) of each call site spelled like one that it evaluated
+    op_calls: list | None = None
+    op_sites: list = field(default_factory=list)
 
     @property
     def inputs(self) -> list:

@@ -479,6 +479,52 @@ DOCS: dict[str, RuleDoc] = {
                        "argument-free `__init__`) is reported; correct the docstring or allow "
                        "the line.",
         fix="None: whether the code or the claim is wrong is the author's call."),
+    "SHP210": RuleDoc(
+        what="Checks a FLOPs or MACs figure stated next to a model for an input resolution "
+             "(\"4.1 GFLOPs at 224x224\", \"600M MACs (224 px)\", \"FLOPs: 1.8G\" in a "
+             "docstring that names 224x224) against what one forward pass of the model as "
+             "written costs at that input, and reports the claim when they differ by more "
+             "than 5% (or more than the precision written). Claims are read where SHP209 "
+             "reads parameter counts. Figures follow torch's FlopCounterMode (2 FLOPs per "
+             "multiply-accumulate of matmuls, linear layers, convolutions, attention, "
+             "einsum; 0 for elementwise ops, norms and pooling); MACs are FLOPs / 2. Since "
+             "papers and tools often write \"FLOPs\" for multiply-accumulates, a FLOPs claim "
+             "is kept when it matches either figure; a MACs claim must match the MACs.",
+        why="A stated cost is usually the cost of the model the author meant; when the code "
+            "costs something else at the very input the text names, the code or the text is "
+            "out of date. `shapelint confirm` shows FlopCounterMode's own figure beside "
+            "shapelint's.",
+        example="import torch.nn as nn\n\n\n"
+                "class TinyNet(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
+                "    \"\"\"A tiny CNN for 32x32 images: 5M MACs.\"\"\"\n\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = nn.Conv2d(3, 16, 3)\n"
+                "        self.pool = nn.AdaptiveAvgPool2d(1)\n"
+                "        self.fc = nn.Linear(16, 10)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.fc(self.pool(self.conv(x).relu()).flatten(1))\n",
+        use_instead="import torch.nn as nn\n\n\n"
+                "class TinyNet(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
+                "    \"\"\"A tiny CNN for 32x32 images: 389K MACs.\"\"\"\n\n"
+                "    def __init__(self):\n"
+                "        super().__init__()\n"
+                "        self.conv = nn.Conv2d(3, 16, 3)\n"
+                "        self.pool = nn.AdaptiveAvgPool2d(1)\n"
+                "        self.fc = nn.Linear(16, 10)\n\n"
+                "    def forward(self, x):\n"
+                "        return self.fc(self.pool(self.conv(x).relu()).flatten(1))\n",
+        known_problems="Judged only when the text states exactly one resolution and it is the "
+                       "height and width of the input the model is analysed with (rank-4 "
+                       "images), and only when the model's FLOPs for one sample at that input "
+                       "are known exactly: a claim with no resolution, about another input "
+                       "size, or about a model with an op shapelint cannot count is not "
+                       "checked. Tools that also count elementwise ops, norms and pooling "
+                       "(thop, ptflops) give a few percent more than FlopCounterMode; within "
+                       "5% that is not reported. Speeds (\"312 TFLOPS\", \"per second\"), "
+                       "comparisons and bounds (\"under 1 GFLOPs\"), counts of a part (\"each "
+                       "block\") and texts giving several different figures are not read.",
+        fix="None: whether the code or the claim is wrong is the author's call."),
     "SHP301": RuleDoc(
         what="Reports a layer that is not in shapelint's catalogue (off by default).",
         why="Its output shape and parameter count are unknown, so every count that depends on "

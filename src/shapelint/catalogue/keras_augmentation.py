@@ -39,6 +39,22 @@ def _factor(type_name, value, bounds=(-1, 1), what="factor") -> None:
         raise NotKnown(f"{what} is not known")
 
 
+def _unit_factor(type_name, what, value) -> None:
+    """Solarization's _set_factor: a number or a pair of numbers, each within [0, 1]."""
+    bad = LayerFault(SHP105, f"{type_name}: {what} must be a number or a pair of numbers in "
+                     f"[0, 1], got {value!r}; Keras raises ValueError")
+    items = value if isinstance(value, (tuple, list)) else (value,)
+    if isinstance(value, (tuple, list)) and len(value) != 2:
+        raise bad
+    for item in items:
+        if isinstance(item, str) or item is None:
+            raise bad
+        if not isinstance(item, (int, float)):
+            raise NotKnown(f"{what} is not known")
+        if not 0 <= item <= 1:
+            raise bad
+
+
 def _value_range(type_name, value) -> None:
     """_set_value_range of the colour layers: a list or tuple of exactly two items."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
@@ -243,6 +259,9 @@ def random_color_jitter(value_range=(0, 255), brightness_factor=None, contrast_f
 @layer("keras", "Solarization")
 def solarization(addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None,
                  **kwargs):
+    for name, value in (("addition_factor", addition_factor),
+                        ("threshold_factor", threshold_factor)):
+        _unit_factor("Solarization", name, value)
     _value_range("Solarization", value_range)
     return _identity()
 

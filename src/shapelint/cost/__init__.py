@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..shapes import Shape, product
-from . import keras_flops, outside, torch_flops
+from . import functional_flops, keras_flops, outside, torch_flops
 
 BATCH = Sym("batch")  # Keras's None batch, as a symbol the formulas can carry
 DEFAULT_BYTES = 4  # float32, both frameworks' default parameter and activation dtype
@@ -178,6 +178,10 @@ def _torch(graph):
             continue
         flops = _safe(node_flops, applied, "torch")
         acts = _safe(node_activation_bytes, applied)
+        if getattr(applied, "uncertain", False):  # run under a condition not decided
+            why = Unknown(f"line {applied.line}: {applied.name} runs under a condition or loop "
+                          "the analysis cannot decide")
+            flops, acts = why, why
         calls.setdefault(id(applied.layer), []).append((flops, acts))
     rows = []
     for row in graph.rows:
@@ -217,9 +221,16 @@ def _keras(graph):
 
 
 def _whole(graph, flops, reasons: list, module_level: bool):
-    """The total, unless the model's code does FLOP-bearing work outside its layers."""
+    """The total, with the FLOP-bearing work the model's code does outside its layers: counted
+    op by op where forward() was followed (torch), else unknown."""
     if graph.uncertain:
         return Unknown(graph.uncertain)
+    if getattr(graph, "op_calls", None) is not None:
+        extra = _functional(graph)
+        if isinstance(extra, Unknown):
+            reasons.append(extra.reason)
+            return extra
+        return flops if isinstance(flops, Unknown) else flops + extra
     paths = {graph.path} | {n.path for n in graph.nodes if n.path} | \
         {n.path for n in graph.applications if n.path} | {p for p, _ in graph.line_shapes}
     for path in sorted(paths):
@@ -232,6 +243,33 @@ def _whole(graph, flops, reasons: list, module_level: bool):
             reasons.append(why)
             return Unknown(why)
     return flops
+
+
+def _functional(graph):
+    """FLOPs of the ops forward() ran itself; unknown when one of them is, when one ran under
+    a condition the analysis could not decide, or when a call site spelled like such an op ran
+    without the op being recorded (its callee or operands were not known)."""
+    def where(path, line, op, why):
+        shown = os.path.relpath(path) if os.path.isabs(path) else path
+        return Unknown(f"{shown}:{line}: {op} outside a layer costs FLOPs shapelint does not "
+                       f"count: {why}")
+    recorded = {(c.path, c.line) for c in graph.op_calls}
+    for path, line, op, uncertain in graph.op_sites:
+        if uncertain:
+            return where(path, line, op, "it runs under a condition or loop the analysis "
+                         "cannot decide")
+        if (path, line) not in recorded:
+            return where(path, line, op, "its callee or operands are not known")
+    total = 0
+    for call in graph.op_calls:
+        try:
+            value = functional_flops.op_flops(call)
+        except NotKnown as why:
+            return where(call.path, call.line, f"{call.name}()", why.reason)
+        if isinstance(value, Unknown):
+            return where(call.path, call.line, f"{call.name}()", value.reason)
+        total = total + value
+    return total
 
 
 # -- sizes and dtypes ---------------------------------------------------------------------------

@@ -90,6 +90,34 @@ def _op(node) -> str:
     return ""
 
 
+def cst_op(node) -> str:
+    """_op for a libcst node: the op a call or `@` is spelled as, or ""."""
+    import libcst as cst
+    operator = getattr(node, "operator", None)
+    if isinstance(operator, (cst.MatrixMultiply, cst.MatrixMultiplyAssign)):
+        return "@"
+    if not isinstance(node, cst.Call):
+        return ""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        name = func.attr.value
+    elif isinstance(func, cst.Name):
+        name = func.value
+    else:
+        return ""
+    if name not in FLOP_CALLS:
+        return ""
+    root = func
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    root = root.value if isinstance(root, cst.Name) else ""
+    if isinstance(func, cst.Attribute) and root == "self":
+        return ""
+    if name in _AMBIGUOUS and isinstance(func, cst.Attribute) and root not in _NAMESPACES:
+        return ""
+    return f"{name}()"
+
+
 def _is_main_guard(statement) -> bool:
     test = getattr(statement, "test", None)
     return isinstance(statement, ast.If) and isinstance(test, ast.Compare) and \

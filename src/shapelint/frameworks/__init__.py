@@ -201,6 +201,7 @@ class Frameworks:
 class State(keras_fw.KerasState):
     """What one analysis creates: Keras names and models, torch forward logs and inputs."""
     torch_log: list | None = None  # application nodes of the forward pass being read
+    op_log: list | None = None  # torch_op_log.OpCall of the forward pass being read
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
     partial_learning: object = None  # torch_partial.Learning of the forward() being read
     # Findings at a model's edges (data, labels, losses), met while the file runs; the

@@ -162,8 +162,34 @@ def _einsum(interp, args, kwargs, node):
     if kwargs or len(args) < 2 or not isinstance(args[-1], str):
         raise NotKnown("einsum arguments")
     pattern = args[-1]
-    return _run(interp, "einops.einsum", args[:-1], lambda shapes: einsum(shapes, pattern),
-                node)
+    result = _run(interp, "einops.einsum", args[:-1], lambda shapes: einsum(shapes, pattern),
+                  node)
+    if _framework(args[:-1]) == "torch":  # einops runs torch.einsum: its FLOPs are torch's
+        from . import torch_op_log
+        equation = _torch_equation(pattern)
+        if equation is not None:
+            torch_op_log.record(interp, "einsum", [equation] + [t.shape for t in args[:-1]], {},
+                                node, result)
+    return result
+
+
+def _torch_equation(pattern: str) -> str | None:
+    """einops' "b t e, b s e -> b t s" as torch's "abc,adc->abd" (einops names each axis
+    with a letter the same way); None for a pattern this does not read."""
+    letters: dict = {}
+    sides = []
+    for side in pattern.split("->"):
+        terms = []
+        for term in side.split(","):
+            names = term.split()
+            if not all(n == "..." or n.isidentifier() for n in names):
+                return None
+            for n in names:
+                if n != "...":
+                    letters.setdefault(n, chr(ord("a") + len(letters)))
+            terms.append("".join("..." if n == "..." else letters[n] for n in names))
+        sides.append(",".join(terms))
+    return "->".join(sides) if len(sides) == 2 and len(letters) <= 26 else None
 
 
 def _parse_shape(interp, args, kwargs, node):

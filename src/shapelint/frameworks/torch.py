@@ -9,12 +9,14 @@ from ..catalogue import LayerFault, lookup
 from ..catalogue import torch_indexing as indexing
 from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
 from ..catalogue.torch_products import matmul
+from ..catalogue import torch_functional_ops  # noqa: F401 - fills OPS: addmm, conv, attention
 from ..codes import SHP104
 from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..shapes import Shape, product
 from . import softmax_checks, torch_losses, torch_tensors, torch_wrap
+from . import torch_op_log as op_log
 from . import torch_params as params
 from . import torch_partial as partial
 from . import torch_provenance as provenance
@@ -225,6 +227,8 @@ class TorchTensor:
             return TorchTensor(partial.unprobe(probed, like))
         out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                     broadcast, *shapes))
+        if name == "matmul":
+            op_log.record(interp, "matmul", [_shapes(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
             provenance.after_arithmetic([left, right], out)
         return out
@@ -304,6 +308,8 @@ def _shapes(value):
 def tensor_op(interp, name: str, args, kwargs, node):
     """The result of a torch op, with what is certain about its values (torch_provenance)."""
     result = _tensor_op_shape(interp, name, args, kwargs, node)
+    op_log.record(interp, name.removesuffix("_"), [_shapes(a) for a in args],
+                  {k: _shapes(v) for k, v in kwargs.items()}, node, result)
     provenance.after_op(name, args, kwargs, result)
     if name in ("softmax", "log_softmax") and isinstance(result, TorchTensor):
         softmax_checks.functional(interp, name, args, kwargs, node)
@@ -397,6 +403,7 @@ class TorchLayer(LayerObject):
         else:
             apply(applied, shapes if multi else shapes[:1], True)
         applied.counts = False  # torch counts a module's parameters once, from the module tree
+        applied.uncertain = interp.uncertain > 0  # may not run: its FLOPs are not certain
         if interp.state.torch_log is not None:
             interp.state.torch_log.append(applied)
         if self.built_shapes is None:

@@ -12,6 +12,7 @@ from ..interpreter.budget import BudgetExhausted
 from ..interpreter.spots import PairsDict
 from ..interpreter.values import Instance
 from ..shapes import Shape
+from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_partial as partial
 from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
@@ -170,7 +171,7 @@ class TorchModel:
         # input (its rank, its last dim, its channels) and run again on what was learned.
         for _ in range(_REFINEMENTS):
             learning = partial.Learning() if shape.is_partial else None
-            result, log, line_shapes = self._forward(shape, learning)
+            result, log, line_shapes, outside = self._forward(shape, learning)
             refined = partial.refine(shape, learning) if learning and learning.learned else None
             if refined is None:
                 break
@@ -178,7 +179,9 @@ class TorchModel:
             for _, leaf in leaves(self.root):  # a Lazy layer is built by its first input
                 if isinstance(leaf, TorchLayer):
                     leaf.built_shapes = None
-        return self._graph(entry, shape, reason, result, log, line_shapes)
+        graph = self._graph(entry, shape, reason, result, log, line_shapes)
+        graph.op_calls, graph.op_sites = outside
+        return graph
 
     def _forward(self, shape: Shape, learning):
         """forward() on an abstract input: its result, the layer applications, line shapes."""
@@ -197,6 +200,8 @@ class TorchModel:
                 path, line, _ = interp.position(statement)
                 line_shapes.append(((path, line), value.shape))
         interp.state.torch_log, interp.trace = log, trace
+        ops, sites, saved_ops, saved_visit = [], [], interp.state.op_log, interp.visit
+        interp.state.op_log, interp.visit = ops, op_log.site_visitor(interp, sites)
         interp.state.partial_learning = learning
         steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
         try:
@@ -205,10 +210,11 @@ class TorchModel:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:
             interp.state.torch_log, interp.trace = saved, saved_trace
+            interp.state.op_log, interp.visit = saved_ops, saved_visit
             interp.state.partial_learning = saved_learning
             interp.state.observed_inputs = saved_observed
             interp.budget.steps = max(interp.budget.steps, steps)
-        return result, log, PairsDict(line_shapes)
+        return result, log, PairsDict(line_shapes), (ops, sites)
 
     def _graph(self, entry, shape, reason, result, log, line_shapes) -> ModelGraph:
         named = leaves(self.root)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..catalogue import LayerFault
-from ..catalogue import torch_products  # noqa: F401 - fills OPS with the products
+from ..catalogue import torch_functional_ops, torch_products  # noqa: F401 - they fill OPS
 from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin

@@ -15,6 +15,8 @@ from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, R
 class CallsMixin:
 
     def expr_Call(self, node, scope):
+        if self.visit is not None:
+            self.visit(node)
         func = self.eval(node.func, scope)
         args, kwargs = [], {}
         for arg in node.args:

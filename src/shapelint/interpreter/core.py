@@ -44,6 +44,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.running: dict[int, int] = {}  # function node id -> its calls under way
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
+        self.visit = None  # visit(node) before each call or binary operation runs, if set
         self.assumed_frames: list = []  # assumed.note(): defaults decisions rested on, per call
         self.operator_node = None  # the `a @ b` / `x[i]` whose hook runs (faults point there)
         self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions

@@ -236,6 +236,8 @@ class ExpressionsMixin:
                            self.eval(node.right, scope), node)
 
     def binary(self, op, left, right, node=None):
+        if self.visit is not None and node is not None:
+            self.visit(node)
         fn = BINARY[type(op)]
         hook = getattr(left, "shapelint_binary", None) or getattr(right, "shapelint_binary", None)
         if hook is not None:

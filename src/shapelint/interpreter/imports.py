@@ -136,7 +136,8 @@ class ImportsMixin:
         index, source = indexed
         self.frameworks.read(source)
         # Nothing runs yet: each name asked of the module reads the statements it needs.
-        module = self.run_module(None, path, name, source=source, reading=Reading(index, lazy_bodies=True))
+        module = self.run_module(None, path, name, source=source,
+                                 reading=Reading(index, lazy_bodies=True))
         if not self.budget.limits.slicing:
             self.read_more(module)
         return module

@@ -78,7 +78,8 @@ class Statement:
     # (`ModuleInfo(nn.Linear)`: a table of classes, constructed only if the callee does)
     handed: dict = field(default_factory=dict)
     foreign_binds: set = field(default_factory=set)  # names it binds to something not a layer
-    constant_binds: set = field(default_factory=set)  # `NAME = "5.0"`: bound to an immutable literal
+    # `NAME = "5.0"`: names bound to an immutable literal
+    constant_binds: set = field(default_factory=set)
     is_class: bool = False
     model_class: bool = False  # derives from a model base, or defines forward/call
     adds_layers: bool = False  # a subclass whose __init__/build (or body) may add layers
