@@ -22,8 +22,8 @@ EXCLUDED = {
     "FlaxLayer": "an arbitrary Flax module; JAX backend only",
 }
 
-NEW_MODULES = ("keras_preprocessing", "keras_augmentation", "keras_lookup",
-               "keras_conv_lstm", "keras_layers_extra")
+NEW_MODULES = ("preprocessing", "augmentation", "lookup",
+               "conv_lstm", "attention")
 
 
 def _public_layers():

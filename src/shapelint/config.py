@@ -238,7 +238,7 @@ def config_for(path: str, explicit: str | None = None) -> Config:
 @contextlib.contextmanager
 def keras_data_format(data_format: str):
     """Keras's image_data_format for one analysis (Keras reads it from keras.json)."""
-    from .catalogue import keras_layers
+    from .catalogue.keras import core as keras_layers
     saved = keras_layers.DEFAULT_DATA_FORMAT
     keras_layers.DEFAULT_DATA_FORMAT = data_format
     try:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, Rule, lookup
-from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
+from ..catalogue.keras.merge import FUNCTIONAL_FORMS
 from ..codes import SHP105
 from ..dims import BATCH, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
@@ -58,7 +58,7 @@ def call(interp, name: str, args, kwargs, node):
     if last == "InputLayer":
         return make_input_layer(interp, args, kwargs, node)
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
-        from ..catalogue import keras_layers
+        from ..catalogue.keras import core as keras_layers
         return keras_layers.DEFAULT_DATA_FORMAT
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)

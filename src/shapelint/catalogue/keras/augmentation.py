@@ -7,11 +7,11 @@ cross-checked against real Keras in tests/test_keras_catalogue_augmentation.py.
 """
 from __future__ import annotations
 
-from ..codes import SHP105
-from ..dims import NotKnown, is_known
-from ..shapes import Shape
-from . import LayerFault, Rule, layer, size
-from .keras_layers import _data_format
+from ...codes import SHP105
+from ...dims import NotKnown, is_known
+from ...shapes import Shape
+from .. import LayerFault, Rule, layer, size
+from .core import _data_format
 
 
 def _number(value) -> bool:

@@ -7,9 +7,9 @@ layers/rnn/; every entry is cross-checked against real Keras in tests/test_keras
 """
 from __future__ import annotations
 
-from ..dims import NotKnown
-from ..shapes import Shape
-from . import Rule, choice, flag, known_int, layer
+from ...dims import NotKnown
+from ...shapes import Shape
+from .. import Rule, choice, flag, known_int, layer
 
 # gates of each cell kind: kernel, recurrent kernel and bias each hold `gates * units` columns
 _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import inspect
 
-from ..codes import SHP105, SHP107
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape, product
-from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
-from .keras_layers import _channel_axis, _data_format, _spatial_axes, _windowed
-from .keras_recurrent import _inner_rule
+from ...codes import SHP105, SHP107
+from ...dims import NotKnown, Unknown, is_known
+from ...shapes import Shape, product
+from .. import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
+from .core import _channel_axis, _data_format, _spatial_axes, _windowed
+from .recurrent import _inner_rule
 
 # -- merging (keras/src/layers/merging/) ----------------------------------------------------
 

@@ -4,11 +4,11 @@ around a torch module. Cross-checked in tests/test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ..codes import SHP105, SHP107
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape, product
-from . import LayerFault, Rule, flag, known_int, layer
-from .keras_layers import DEFAULT_DATA_FORMAT, _positive_int
+from ...codes import SHP105, SHP107
+from ...dims import NotKnown, Unknown, is_known
+from ...shapes import Shape, product
+from .. import LayerFault, Rule, flag, known_int, layer
+from .core import DEFAULT_DATA_FORMAT, _positive_int
 
 
 # -- adaptive pooling (pooling/base_adaptive_pooling.py) ---------------------------------------

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 
-from ..codes import SHP101, SHP102, SHP103, SHP104, SHP105, SHP106
-from ..dims import NotKnown, SymDim, Unknown, is_known, same
-from ..shapes import Shape, definitely_nonpositive, product, window_out
-from . import LayerFault, Rule, flag, int_tuple, known_int, layer
+from ...codes import SHP101, SHP102, SHP103, SHP104, SHP105, SHP106
+from ...dims import NotKnown, SymDim, Unknown, is_known, same
+from ...shapes import Shape, definitely_nonpositive, product, window_out
+from .. import LayerFault, Rule, flag, int_tuple, known_int, layer
 
 SPATIAL = frozenset({"spatial"})
 DENSE = frozenset({"dense"})

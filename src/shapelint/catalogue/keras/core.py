@@ -6,10 +6,10 @@ compute_pooling_output_shape, compute_reshape_output_shape) and each layer's bui
 """
 from __future__ import annotations
 
-from ..codes import SHP102, SHP103, SHP104, SHP105
-from ..dims import BATCH, NotKnown, Unknown, is_known
-from ..shapes import Shape, definitely_nonpositive, product, same_out, window_out
-from . import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
+from ...codes import SHP102, SHP103, SHP104, SHP105
+from ...dims import BATCH, NotKnown, Unknown, is_known
+from ...shapes import Shape, definitely_nonpositive, product, same_out, window_out
+from .. import LayerFault, Rule, choice, flag, int_tuple, known_int, layer, size
 
 DEFAULT_DATA_FORMAT = "channels_last"
 

@@ -4,9 +4,9 @@ tests/test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ..shapes import Shape, product
-from . import Rule, choice, flag, int_tuple, known_int, layer
-from .keras_layers import _data_format, _windowed
+from ...shapes import Shape, product
+from .. import Rule, choice, flag, int_tuple, known_int, layer
+from .core import _data_format, _windowed
 
 
 # -- ConvLSTM1D/2D/3D (conv_lstm.py) -----------------------------------------------------------
