@@ -128,9 +128,12 @@ def _counts_unknown(rule: Rule, reason: str) -> Rule:
 
 def _load(framework: str) -> None:
     if framework == "keras":
-        from . import keras  # noqa: F401  (registers entries on import)
+        from .keras import load
     elif framework == "torch":
-        from . import torch  # noqa: F401
+        from .torch import load
+    else:
+        return
+    load()
 
 
 # -- argument helpers shared by entries ------------------------------------------------------

@@ -58,8 +58,8 @@ def call(interp, name: str, args, kwargs, node):
     if last == "InputLayer":
         return make_input_layer(interp, args, kwargs, node)
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
-        from ..catalogue.keras import core as keras_layers
-        return keras_layers.DEFAULT_DATA_FORMAT
+        from ..catalogue.keras import _common as keras_common
+        return keras_common.DEFAULT_DATA_FORMAT
     if "layers" in parts and last[:1].isupper():
         return make_layer(interp, last, args, kwargs, node)
     if "layers" in parts and last in FUNCTIONAL_FORMS:

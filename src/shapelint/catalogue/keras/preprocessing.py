@@ -10,7 +10,7 @@ from ...codes import SHP102, SHP103, SHP105
 from ...dims import NotKnown, SymDim, Unknown, is_known
 from ...shapes import Shape, product, same_out, window_out
 from .. import LayerFault, Rule, flag, known_int, layer, size
-from .core import _data_format, _is_keras_batch
+from ._common import _data_format, _is_keras_batch
 
 
 def _keras_none(d) -> bool:
