@@ -1,6 +1,7 @@
-"""Grid cross-checks of keras_recurrent.py (cells, RNN), keras_conv_lstm.py and keras_layers_extra.py against the real
-layers of Keras 3 (torch backend), including layers that hold layers (RNN over cells,
-Pipeline, SpectralNormalization, TorchModuleWrapper)."""
+"""Grid cross-checks of catalogue/keras/ recurrent.py (cells, RNN), conv_lstm.py and the newer
+entries of pool.py, attention.py, norm.py, core.py and wrappers.py against the real layers of
+Keras 3 (torch backend), including layers that hold layers (RNN over cells, Pipeline,
+SpectralNormalization, TorchModuleWrapper)."""
 from __future__ import annotations
 
 import pytest
@@ -186,7 +187,7 @@ def test_what_the_call_decides_is_unknown_not_guessed():
         assert real[0] == [None, 5, 6]  # without reverse=True
         assert static_keras_layer("ReversibleEmbedding", (10, 6), kw, (5,)) == (
             None, real[1], real[2], None)
-    # a cell's rule is one step (keras_recurrent.py), which RNN runs; its count is the cell's
+    # a cell's rule is one step (catalogue/keras/recurrent.py), which RNN runs; its count is the cell's
     _, params, _, fault = static_keras_layer("LSTMCell", (3,), {}, (4,))
     cell = keras.layers.LSTMCell(3)
     cell.build((None, 4))

@@ -1,4 +1,4 @@
-"""Grid cross-checks of keras_lookup.py against Keras 3's own layer code.
+"""Grid cross-checks of catalogue/keras/lookup.py against Keras 3's own layer code.
 
 These layers need TensorFlow, which is not installed beside the torch backend (Keras raises
 ImportError in their constructors). Their shapes and vocabulary arithmetic are Keras code, not

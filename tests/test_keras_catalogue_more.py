@@ -1,5 +1,7 @@
-"""Grid cross-checks of keras_layers_more.py against the real layers of Keras 3 (torch
-backend): output shape, trainable and non-trainable counts, and rejected arguments."""
+"""Grid cross-checks of catalogue/keras/ merge.py, conv.py (transposed, separable, depthwise),
+reshape.py, norm.py, attention.py, activation.py and wrappers.py against the real layers of
+Keras 3 (torch backend): output shape, trainable and non-trainable counts, and rejected
+arguments."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Grid cross-checks of keras_preprocessing.py and keras_augmentation.py against the real
+"""Grid cross-checks of catalogue/keras/preprocessing.py and augmentation.py against the real
 layers of Keras 3 (torch backend): output shape, trainable and non-trainable counts, and the
 arguments or inputs Keras refuses."""
 from __future__ import annotations

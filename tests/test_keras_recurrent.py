@@ -1,4 +1,4 @@
-"""keras_recurrent.py against real Keras 3 (torch backend): RNN over built-in cells and lists of
+"""catalogue/keras/recurrent.py against real Keras 3 (torch backend): RNN over built-in cells and lists of
 them (stacked), Bidirectional over RNN(cell), every output of return_state=True and the
 parameter count, for grids of arguments. SimpleRNN, LSTM, GRU and Bidirectional over them are
 gridded in test_keras_catalogue_more.py."""

@@ -238,13 +238,13 @@ def config_for(path: str, explicit: str | None = None) -> Config:
 @contextlib.contextmanager
 def keras_data_format(data_format: str):
     """Keras's image_data_format for one analysis (Keras reads it from keras.json)."""
-    from .catalogue import keras_layers
-    saved = keras_layers.DEFAULT_DATA_FORMAT
-    keras_layers.DEFAULT_DATA_FORMAT = data_format
+    from .catalogue.keras import _common as keras_common
+    saved = keras_common.DEFAULT_DATA_FORMAT
+    keras_common.DEFAULT_DATA_FORMAT = data_format
     try:
         yield
     finally:
-        keras_layers.DEFAULT_DATA_FORMAT = saved
+        keras_common.DEFAULT_DATA_FORMAT = saved
 
 
 def diagnostics(text: str, path: str, config: Config, tree=None) -> list:

@@ -37,19 +37,30 @@ def layer_names() -> frozenset:
     return _catalogued() | _OTHER_NAMES
 
 
+def _sources(folder: str) -> list:
+    """Every .py file under folder, its packages included."""
+    import os
+    paths = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        paths += [os.path.join(root, name) for name in files if name.endswith(".py")]
+    return paths
+
+
 def _catalogued() -> frozenset:
     """The names the catalogues register. Loading them costs a process linting a Keras file
     the whole torch catalogue (and the reverse), so the names are kept beside the catalogue's
-    compiled modules, in a file named after the size and time of every catalogue source: any
-    change to one makes a new file, read from the catalogues themselves."""
+    compiled modules, in a file named after the size and time of every catalogue source (the
+    torch/ and keras/ packages' too): any change to one makes a new file, read from the
+    catalogues themselves."""
     import hashlib
     import json
     import os
     from . import catalogue
     folder = os.path.dirname(catalogue.__file__)
     try:
-        stamp = sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
-                       for entry in os.scandir(folder) if entry.name.endswith(".py"))
+        stamp = sorted((os.path.relpath(path, folder), status.st_mtime_ns, status.st_size)
+                       for path in _sources(folder) for status in (os.stat(path),))
     except OSError:
         stamp = None
     kept = None if stamp is None else os.path.join(

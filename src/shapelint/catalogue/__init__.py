@@ -131,14 +131,12 @@ def _counts_unknown(rule: Rule, reason: str) -> Rule:
 
 def _load(framework: str) -> None:
     if framework == "keras":
-        from . import keras_layers  # noqa: F401  (registers entries on import)
-        from . import keras_layers_more  # noqa: F401
-        from . import keras_preprocessing, keras_augmentation, keras_lookup  # noqa: F401
-        from . import keras_conv_lstm, keras_layers_extra  # noqa: F401
-        # last: its RNN, cells and StackedRNNCells also say which initial states a call takes
-        from . import keras_recurrent  # noqa: F401
+        from .keras import load
     elif framework == "torch":
-        from . import torch_nn  # noqa: F401
+        from .torch import load
+    else:
+        return
+    load()
 
 
 # -- argument helpers shared by entries ------------------------------------------------------

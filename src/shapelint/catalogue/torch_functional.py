@@ -10,7 +10,7 @@ from ..codes import SHP103, SHP104, SHP105, SHP106
 from ..dims import NotKnown, SymDim, Unknown, is_known, same
 from ..shapes import Shape, product
 from . import LayerFault, flag, int_tuple
-from .torch_nn import _pool_args, _pool_rule
+from .torch.pool import _pool_args, _pool_rule
 from .torch_ops import ELEMENTWISE, OPS, broadcast, op  # noqa: F401 - ELEMENTWISE: callers
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, Rule, lookup
-from ..catalogue.keras_layers_more import FUNCTIONAL_FORMS
+from ..catalogue.keras.merge import FUNCTIONAL_FORMS
 from ..codes import SHP105
 from ..dims import BATCH, NotKnown, Sym, Unknown, is_known
 from ..graph import LayerNode, ModelGraph, upstream
@@ -58,8 +58,8 @@ def call(interp, name: str, args, kwargs, node):
     if last == "InputLayer":
         return make_input_layer(interp, args, kwargs, node)
     if name in ("keras.backend.image_data_format", "keras.config.image_data_format"):
-        from ..catalogue import keras_layers
-        return keras_layers.DEFAULT_DATA_FORMAT
+        from ..catalogue.keras import _common as keras_common
+        return keras_common.DEFAULT_DATA_FORMAT
     if len(parts) > 2 and parts[1] in ("ops", "activations"):
         from . import keras_ops  # stateless operations: graph nodes without weights
         return keras_ops.call(interp, name, args, kwargs, node)

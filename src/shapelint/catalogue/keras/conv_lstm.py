@@ -1,12 +1,12 @@
 """Keras 3 convolutional recurrent layers (keras/src/layers/rnn/conv_lstm*.py): ConvLSTM1D/2D/3D.
-The cells, RNN and StackedRNNCells live in keras_recurrent.py. Cross-checked in
+The cells, RNN and StackedRNNCells live in recurrent.py. Cross-checked in
 tests/test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ..shapes import Shape, product
-from . import Rule, choice, flag, int_tuple, known_int, layer
-from .keras_layers import _data_format, _windowed
+from ...shapes import Shape, product
+from .. import Rule, choice, flag, int_tuple, known_int, layer
+from ._common import _data_format, _windowed
 
 
 # -- ConvLSTM1D/2D/3D (conv_lstm.py) -----------------------------------------------------------

@@ -7,9 +7,10 @@ layers/rnn/; every entry is cross-checked against real Keras in tests/test_keras
 """
 from __future__ import annotations
 
-from ..dims import NotKnown
-from ..shapes import Shape
-from . import Rule, choice, flag, known_int, layer
+from ...dims import NotKnown
+from ...shapes import Shape
+from .. import Rule, choice, flag, known_int, layer
+from ._common import _inner_rule
 
 # gates of each cell kind: kernel, recurrent kernel and bias each hold `gates * units` columns
 _GATES = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}
@@ -120,13 +121,6 @@ def rnn(cell, return_sequences=False, return_state=False, go_backwards=False, st
     seqs, state = flag(return_sequences, "return_sequences"), flag(return_state, "return_state")
     flag(go_backwards, "go_backwards")
     return _sequence_rule(_cell_of(cell), seqs, state)
-
-
-def _inner_rule(inner, wrapper):
-    rule = getattr(inner, "rule", None)
-    if rule is None:
-        raise NotKnown(f"the layer wrapped by {wrapper} is not known")
-    return rule
 
 
 @layer("keras", "Bidirectional")

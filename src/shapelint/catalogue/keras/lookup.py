@@ -8,11 +8,11 @@ it is adapted at runtime or read from a file. Cross-checked in tests/test_keras_
 """
 from __future__ import annotations
 
-from ..codes import SHP105, SHP107
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape
-from . import LayerFault, Rule, flag, known_int, layer
-from .keras_preprocessing import _keras_none
+from ...codes import SHP105, SHP107
+from ...dims import NotKnown, Unknown, is_known
+from ...shapes import Shape
+from .. import LayerFault, Rule, flag, known_int, layer
+from .preprocessing import _keras_none
 
 TOKENS = Unknown("tokens per text")  # the axis a split adds: None in Keras
 MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")

@@ -3,15 +3,15 @@
 None has weights. All but RandomCrop return their input's shape (compute_output_shape is the
 identity; at inference they pass images through). What they check is their factor: a number or a
 pair in the class's _FACTOR_BOUNDS, as BaseImagePreprocessingLayer._set_factor does. Entries are
-cross-checked against real Keras in tests/test_keras_catalogue_augmentation.py.
+cross-checked against real Keras in tests/test_keras_catalogue_prep.py.
 """
 from __future__ import annotations
 
-from ..codes import SHP105
-from ..dims import NotKnown, is_known
-from ..shapes import Shape
-from . import LayerFault, Rule, layer, size
-from .keras_layers import _data_format
+from ...codes import SHP105
+from ...dims import NotKnown, is_known
+from ...shapes import Shape
+from .. import LayerFault, Rule, layer, size
+from ._common import _data_format
 
 
 def _number(value) -> bool:
