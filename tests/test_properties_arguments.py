@@ -232,6 +232,8 @@ KERAS_PROFILE = settings(PROFILE, max_examples=40)
 @example((1,), ["ReLU(max_value=(0, 0))"])
 @example((2,), ["PReLU(shared_axes=0)"])  # a wrong count: 2 where Keras builds 1
 @example((1,), ["Normalization(axis=1, mean=None, variance=0)"])
+@example((1,), ["RandomPosterization(1, value_range=0)"])  # found by CI: Keras refuses both
+@example((1,), ["ActivityRegularization()", "Solarization(addition_factor=-1)"])
 def test_keras_layers_with_plausible_arguments_never_give_a_wrong_number(tmp_path_factory,
                                                                          shape, calls):
     body = "".join(f"    layers.{c},\n" for c in calls)

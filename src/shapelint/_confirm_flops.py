@@ -6,7 +6,7 @@ meta device attention runs as counted bmm). The input is the one the static figu
 Runs only in the `shapelint confirm` child process (see _confirm_child)."""
 from __future__ import annotations
 
-from ._confirm_child import error_text as _text
+from ._confirm_errors import error_text as _text
 
 
 def _counter(torch):
