@@ -361,3 +361,32 @@ def test_summary_json_and_table_carry_the_cost(capsys):
     assert mixer["flops"] is None and mixer["macs"] is None and mixer["cost_unknown_reasons"]
     main(["summary", str(ROOT / "examples" / "alexnet.py")])
     assert "FLOPs (batch of 1): 9.56 GFLOPs (9,562,833,984" in capsys.readouterr().out
+
+
+def test_a_module_forward_lost_on_the_way_is_not_free(tmp_path):
+    """`out` runs on the value of an undecided branch: its call is not recorded, and its row
+    must say unknown, not 0 FLOPs and 0 bytes (found while adding ops in forward())."""
+    path = tmp_path / "undecided.py"
+    path.write_text(
+        "import torch.nn as nn\n\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(8, 8)\n"
+        "        self.out = nn.Linear(8, 2)\n\n"
+        "    def forward(self, x):\n"
+        "        if x.sum() > 0:\n"
+        "            x = self.fc(x)\n"
+        "        return self.out(x)\n")
+    cost = model_cost(_graphs(path, {"Net": (4, 8)})["Net"])
+    assert [(f.value, a.value) for f, a in cost.rows] == [(None, None), (None, None)]
+    assert cost.flops.value is None and cost.activation_bytes.value is None
+    import runpy
+    from torch.utils.flop_counter import FlopCounterMode
+    net = runpy.run_path(str(path))["Net"]()
+    with FlopCounterMode(display=False) as counter:  # the real figure depends on the data
+        net(torch.ones(4, 8))
+    ones = counter.get_total_flops()
+    with FlopCounterMode(display=False) as counter:
+        net(-torch.ones(4, 8))
+    assert ones != counter.get_total_flops()

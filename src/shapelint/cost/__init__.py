@@ -183,6 +183,11 @@ def _torch(graph):
                           "the analysis cannot decide")
             flops, acts = why, why
         calls.setdefault(id(applied.layer), []).append((flops, acts))
+    out = graph.outputs[0].output_shape if graph.outputs else Shape.unknown("no output")
+    # a module with no recorded call costs 0 only when forward() was followed to its end: a
+    # call on a value the analysis lost is not recorded, and must not read as free
+    unseen = 0 if out.known_rank else Unknown("forward() was not followed to its end, so its "
+                                               "calls of this module are not known")
     rows = []
     for row in graph.rows:
         if row.type_name == "Parameter":
@@ -192,14 +197,16 @@ def _torch(graph):
             why = Unknown(row.reason or f"submodule {row.name} is not known")
             rows.append((why, why))
             continue
-        made = calls.get(id(row.layer), [])
+        made = calls.get(id(row.layer))
+        if not made:
+            rows.append((unseen, unseen))
+            continue
         rows.append((_sum(f for f, _ in made), _sum(a for _, a in made)))
     every = [c for made in calls.values() for c in made]
     # a row unknown for its own sake (a submodule shapelint does not know) hides calls too
     flops = _sum([f for f, _ in rows if isinstance(f, Unknown)] + [f for f, _ in every])
     acts = _sum([a for _, a in rows if isinstance(a, Unknown)] + [a for _, a in every])
     flops = _whole(graph, flops, reasons, module_level=False)
-    out = graph.outputs[0].output_shape if graph.outputs else Shape.unknown("no output")
     if not out.known_rank and not isinstance(flops, Unknown):
         flops = Unknown("forward() returns a value shapelint could not follow")
     return rows, flops, acts, reasons
