@@ -186,8 +186,8 @@ def _torch(graph):
     out = graph.outputs[0].output_shape if graph.outputs else Shape.unknown("no output")
     # a module with no recorded call costs 0 only when forward() was followed to its end: a
     # call on a value the analysis lost is not recorded, and must not read as free
-    unseen = 0 if out.known_rank else Unknown("forward() was not followed to its end, so its "
-                                               "calls of this module are not known")
+    lost = "forward() was not followed to its end, so its calls of this module are not known"
+    unseen = 0 if out.known_rank else Unknown(lost)
     rows = []
     for row in graph.rows:
         if row.type_name == "Parameter":
