@@ -8,6 +8,7 @@ from ..dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter import configs
+from ..interpreter.collections_model import make_defaultdict, make_deque
 from ..interpreter.assumed import noted
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
@@ -100,7 +101,9 @@ class Frameworks:
         if name == "collections.OrderedDict":
             return interp.builtins["dict"].fn(interp, args, kwargs, node)
         if name == "collections.defaultdict":
-            return Unknown("a defaultdict")
+            return make_defaultdict(interp, args, kwargs, node)
+        if name == "collections.deque":
+            return make_deque(interp, args, kwargs, node)
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made

@@ -9,7 +9,7 @@ import libcst as cst
 from ..dims import SymDim, Unknown
 from .assumed import carry, labels, note
 from .expressions import _Iterator, truth
-from .values import PLAIN, Builtin, Class, Function, Instance, Ref, is_indefinite
+from .values import PLAIN, Builtin, Class, Function, Instance, Ref, UserModule, is_indefinite
 
 _PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
@@ -219,6 +219,12 @@ def _hasattr(interp, args, kwargs, node):
             return True
         except KeyError:
             return Unknown("hasattr() of an attribute that may be set elsewhere")
+    if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], UserModule):
+        found = interp.module_attribute(args[0], args[1])
+        if found is NotImplemented:  # no statement binds it; setattr from elsewhere may
+            return Unknown("hasattr() of a module attribute no statement binds")
+        return True if not isinstance(found, Unknown) else Unknown(
+            f"hasattr() of a module attribute that may not be bound ({found.reason})")
     return Unknown("hasattr() of an unknown value")
 
 

@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..dims import SymDim, Unknown
 from .assumed import _Assumed, carry, carry_entry, labels, merge, note
+from .collections_model import DEQUE_MUTATING, Deque
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
                      UserModule,
                      is_indefinite, same_value)
@@ -46,7 +47,13 @@ SAFE_METHODS = {
 }
 MUTATING = {list: {"append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear"},
             dict: {"update", "setdefault", "pop", "clear", "popitem"},
-            set: {"add", "update", "discard", "remove"}}
+            set: {"add", "update", "discard", "remove"},
+            Deque: DEQUE_MUTATING}
+
+
+def mutates(obj, name: str) -> bool:
+    """Does obj.name() change obj (for a subclass such as a deque too)?"""
+    return any(name in MUTATING.get(kind, ()) for kind in type(obj).__mro__)
 
 
 ORDERING = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
@@ -148,9 +155,8 @@ class ExpressionsMixin:
             constant = self.frameworks.constant(ref.qualname)
             return ref if constant is NotImplemented else constant
         if isinstance(obj, UserModule):
-            if name in obj.scope.vars or self.resolve_pending(obj, name):
-                return obj.scope.vars.get(name, Unknown(f"'{name}' is not known"))
-            return self.import_submodule(obj, name)
+            found = self.module_attribute(obj, name)
+            return self.import_submodule(obj, name) if found is NotImplemented else found
         if isinstance(obj, Instance):
             if name in obj.attrs:
                 return obj.attrs[name]
@@ -165,6 +171,8 @@ class ExpressionsMixin:
         if isinstance(obj, Class):
             if name == "__name__":
                 return obj.name
+            if name == "__module__" and name not in obj.namespace:
+                return obj.module.scope.vars.get("__name__", Unknown("__module__ is not known"))
             try:
                 attr = obj.lookup(name)
             except KeyError:
@@ -174,6 +182,9 @@ class ExpressionsMixin:
             return attr
         if isinstance(obj, Function) and name == "__name__":
             return obj.name
+        if isinstance(obj, Function) and name == "__module__":
+            # the defining module's __name__, as Python copies it from the globals
+            return obj.module.scope.vars.get("__name__", Unknown("__module__ is not known"))
         attribute = getattr(obj, "shapelint_attribute", None)
         if attribute is not None:
             return attribute(self, name)
@@ -216,6 +227,8 @@ class ExpressionsMixin:
         if hook is not None:
             self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, key)
+        if isinstance(value, Ref) and value.qualname == "sys.modules":
+            return self.loaded_module(key)
         if isinstance(value, (Unknown, Ref)) or is_indefinite(key):
             return Unknown("subscript of an unknown value")
         if isinstance(value, (tuple, list, str, dict, range, bytes)):

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..dims import Unknown
 from .expressions import AUGMENTED, truth
-from .values import Class, Function, Instance, Scope, same_value
+from .values import Class, Function, Instance, Scope, UserModule, same_value
 
 
 class ReturnSignal(Exception):
@@ -145,6 +145,10 @@ class StatementsMixin:
             obj.attrs[name] = value
         elif isinstance(obj, Class):
             obj.namespace[name] = value
+        elif isinstance(obj, UserModule):  # `mod.__all__ = [...]` on a module read by path
+            if self.uncertain and not same_value(obj.scope.vars.get(name), value):
+                value = Unknown(f"'{name}' set under an undecided condition")
+            obj.scope.vars[name] = value
         else:
             hook = getattr(obj, "shapelint_setattr", None)
             if hook is not None:

@@ -56,6 +56,7 @@ class UserModule:
     tops: dict = field(default_factory=dict)
     definitions: dict = field(default_factory=dict)  # id(class or def node) -> its position
     functions: dict = field(default_factory=dict)  # id(def node) -> (positions, line offset)
+    running: list = field(default_factory=list)  # first lines of its top statements under way
 
 
 @dataclass(eq=False)
