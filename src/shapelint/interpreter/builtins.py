@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..dims import SymDim, Unknown
 from .assumed import carry, labels, note
+from . import type_kinds
 from .expressions import _Iterator, truth
 from .values import PLAIN, Builtin, Class, Function, Instance, Ref, UserModule, is_indefinite
 
@@ -173,7 +174,12 @@ def _isinstance(interp, args, kwargs, node):
         return Unknown("isinstance() of an unknown value")
     answers = []
     for kind in kinds:
-        if isinstance(kind, Builtin) and kind.name in _TYPES:
+        known = type_kinds.answer(interp, value, kind)
+        if known is not None:
+            answers.append(known)
+        elif isinstance(kind, Builtin) and kind.name == "type":
+            return Unknown("isinstance(..., type) of a value that may be a class")
+        elif isinstance(kind, Builtin) and kind.name in _TYPES:
             py = _TYPES[kind.name]
             answers.append(isinstance(value, py) and not (py is int and isinstance(value, bool)
                                                           and kind.name != "bool"))
@@ -418,6 +424,11 @@ class Partial:
 
     def shapelint_call(self, interp, args, kwargs, node):
         return interp.call(self.func, self.args + tuple(args), {**self.kwargs, **kwargs}, node)
+
+    def shapelint_attribute(self, interp, name):
+        if name in ("func", "args", "keywords"):  # functools.partial's own attributes
+            return {"func": self.func, "args": self.args, "keywords": dict(self.kwargs)}[name]
+        return Unknown(f"attribute '{name}' of a partial is not known")
 
 
 def make_partial(interp, args, kwargs, node):

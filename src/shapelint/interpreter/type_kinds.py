@@ -1,0 +1,47 @@
+"""isinstance() against the kinds of callables: `type`, `types.FunctionType`,
+`functools.partial` (factories such as `get_norm_layer` accept a class, a function, a partial
+or a name and branch on which). None when the interpreter cannot tell."""
+from __future__ import annotations
+
+from .values import PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref
+
+_FUNCTION_KINDS = ("types.FunctionType", "types.LambdaType")
+_VALUES = PLAIN + (tuple, list, dict, set, frozenset, range)
+
+
+# collections.abc kinds, answered for the plain values the interpreter holds as Python's own
+_ABC = {f"{root}.{name}" for root in ("collections.abc", "typing")
+        for name in ("Iterable", "Sequence", "Mapping", "Sized", "Container", "Collection")}
+
+
+def answer(interp, value, kind) -> bool | None:
+    """isinstance(value, kind) where kind is `type`, a callable's type or an abc."""
+    from .builtins import Partial
+    name = "type" if isinstance(kind, Builtin) and kind.name == "type" else \
+        kind.qualname if isinstance(kind, Ref) else None
+    if name in _ABC:
+        return _abc(value, name)
+    if name not in ("type", "functools.partial") + _FUNCTION_KINDS:
+        return None
+    if isinstance(value, _VALUES) or isinstance(value, Instance):
+        return False
+    if isinstance(value, Class):
+        return name == "type"
+    if isinstance(value, Function):  # a def or a lambda (a method read off a class, too)
+        return name in _FUNCTION_KINDS
+    if isinstance(value, BoundMethod):
+        return False
+    if isinstance(value, Partial):
+        return name == "functools.partial"
+    if isinstance(value, Ref) and interp.frameworks.is_class(value.qualname):
+        return name == "type"
+    return None
+
+
+def _abc(value, name: str) -> bool | None:
+    import collections.abc as abc
+    if isinstance(value, _VALUES):
+        return isinstance(value, getattr(abc, name.rsplit(".", 1)[-1]))
+    if isinstance(value, (Class, Function, BoundMethod)):  # classes and functions hold no items
+        return False
+    return None
