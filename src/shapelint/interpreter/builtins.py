@@ -194,6 +194,12 @@ def _isinstance(interp, args, kwargs, node):
     return any(answers)
 
 
+def _issubclass(interp, args, kwargs, node):
+    answer = type_kinds.issubclass_of(interp, *args) if len(args) == 2 and not kwargs else None
+    return Unknown("issubclass() of classes shapelint cannot relate") if answer is None \
+        else answer
+
+
 def _getattr(interp, args, kwargs, node):
     if len(args) < 2 or not isinstance(args[1], str):
         return Unknown("getattr() with an unknown name")
@@ -287,7 +293,7 @@ def make_builtins() -> dict:
         "filter": Builtin("filter", _filter),
         "any": _bool_of("any", any), "all": _bool_of("all", all),
         "isinstance": Builtin("isinstance", _isinstance),
-        "issubclass": _unknown("issubclass"), "callable": _unknown("callable"),
+        "issubclass": Builtin("issubclass", _issubclass), "callable": _unknown("callable"),
         "getattr": Builtin("getattr", _getattr), "setattr": Builtin("setattr", _setattr),
         "hasattr": Builtin("hasattr", _hasattr), "super": Builtin("super", _super),
         "print": _nothing("print"), "open": _unknown("open"), "input": _unknown("input"),

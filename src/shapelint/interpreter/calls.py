@@ -12,6 +12,9 @@ from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, R
                      is_indefinite, same_value)
 
 
+_UNBOUND = "call does not match the signature of"
+
+
 class CallsMixin:
 
     def expr_Call(self, node, scope):
@@ -23,10 +26,14 @@ class CallsMixin:
                 items = self.iterate(value)
                 if items is None:
                     return Unknown("call with *args of unknown length")
+                if self.is_tainted(value):
+                    return Unknown("call with *args changed under an undecided condition")
                 args.extend(items)
             elif arg.star == "**":
                 if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
                     return Unknown("call with **kwargs of unknown keys")
+                if self.is_tainted(value):  # a key set in one branch only may be there or not
+                    return Unknown("call with **kwargs changed under an undecided condition")
                 kwargs.update(value)
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
@@ -118,7 +125,7 @@ class CallsMixin:
         self.called.add(id(func.node))
         bound = self.bind_parameters(func, args, kwargs)
         if bound is None:
-            return Unknown(f"call does not match the signature of {func.name}()")
+            return Unknown(f"{_UNBOUND} {func.name}()")
         scope = Scope(dict(bound), func.scope, func.module)
         if isinstance(func.node, cst.Lambda):
             self.depth += 1
@@ -193,7 +200,8 @@ class CallsMixin:
         except KeyError:
             return instance
         done = self.call(init, (instance,) + tuple(args), kwargs, node)
-        if isinstance(done, Unknown) and done.opaque:
+        if isinstance(done, Unknown) and (done.opaque or done.reason.startswith(_UNBOUND)):
+            # __init__ did not run (a TypeError in Python): no attribute of it is known
             return Unknown(f"{cls.name}() did not finish ({done.reason})", opaque=True)
         return instance
 

@@ -45,3 +45,21 @@ def _abc(value, name: str) -> bool | None:
     if isinstance(value, (Class, Function, BoundMethod)):  # classes and functions hold no items
         return False
     return None
+
+
+def issubclass_of(interp, cls, kinds) -> bool | None:
+    """issubclass(cls, kinds) for classes the interpreter knows; None when it cannot tell."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    answers = []
+    for kind in kinds:
+        if isinstance(cls, Class) and isinstance(kind, Class):
+            answers.append(kind in cls.mro())
+        elif isinstance(cls, Class) and isinstance(kind, Ref) and \
+                kind.qualname in cls.framework_bases():
+            answers.append(True)
+        elif isinstance(cls, Ref) and isinstance(kind, Class) and \
+                interp.frameworks.is_class(cls.qualname):
+            answers.append(False)  # a framework's class derives from no class of the user's
+        else:
+            return None
+    return any(answers)
