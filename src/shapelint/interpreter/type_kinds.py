@@ -52,14 +52,24 @@ def issubclass_of(interp, cls, kinds) -> bool | None:
     kinds = kinds if isinstance(kinds, tuple) else (kinds,)
     answers = []
     for kind in kinds:
-        if isinstance(cls, Class) and isinstance(kind, Class):
+        if isinstance(cls, Class) and isinstance(kind, Builtin) and kind.name == "object":
+            answers.append(True)
+        elif isinstance(cls, Class) and isinstance(kind, Class):
             answers.append(kind in cls.mro())
         elif isinstance(cls, Class) and isinstance(kind, Ref) and \
                 kind.qualname in cls.framework_bases():
             answers.append(True)
+        elif isinstance(cls, Class) and isinstance(kind, (Ref, Builtin)) and \
+                _only_user_bases(cls):
+            answers.append(False)  # nothing external in its bases: no framework class either
         elif isinstance(cls, Ref) and isinstance(kind, Class) and \
                 interp.frameworks.is_class(cls.qualname):
             answers.append(False)  # a framework's class derives from no class of the user's
         else:
             return None
     return any(answers)
+
+
+def _only_user_bases(cls: Class) -> bool:
+    return all(isinstance(base, Class) or isinstance(base, Builtin) and base.name == "object"
+               for c in cls.mro() for base in c.bases)
