@@ -151,6 +151,8 @@ class ExpressionsMixin:
         if isinstance(obj, Unknown):
             return obj
         if isinstance(obj, Ref):
+            if name == "__name__" and self.frameworks.is_class(obj.qualname):
+                return obj.qualname.rsplit(".", 1)[-1]  # a class's name: torch.nn.Conv2d
             ref = Ref(f"{obj.qualname}.{name}")
             constant = self.frameworks.constant(ref.qualname)
             return ref if constant is NotImplemented else constant
