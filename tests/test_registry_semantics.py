@@ -58,6 +58,7 @@ EXACT = {
         import collections.abc
         import functools
         import itertools
+        import numbers
         import types
         class Block:
             pass
@@ -75,8 +76,18 @@ EXACT = {
                  issubclass(Block, nn.Module), issubclass(nn.Conv2d, Block), issubclass(Wide, object)]
         OUT = sum(2 ** i for i, k in enumerate(kinds) if k) + len(part.keywords)
         OUT += len(tuple(itertools.repeat(0, 3))) + len(nn.BatchNorm2d.__name__.lower())
+        OUT += 100 * isinstance(7, numbers.Integral) + 200 * isinstance(0.5, numbers.Integral)
+        OUT += 400 * isinstance(True, numbers.Number) + 800 * isinstance(Block, numbers.Number)
         """,
 }
+
+EXACT["list_slice_assignment"] = """
+    x = [4, 5]
+    x[-1:-1] = [x[-1] for _ in range(2)]
+    x[:1] = (1, 2, 3)
+    x[::2] = [0] * len(x[::2])
+    OUT = sum(v * 10 ** i for i, v in enumerate(x))
+    """
 
 UNKNOWN = {
     # hasattr on a module while the statement binding the name is still below: Python says

@@ -11,7 +11,8 @@ _VALUES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
 # collections.abc kinds, answered for the plain values the interpreter holds as Python's own
 _ABC = {f"{root}.{name}" for root in ("collections.abc", "typing")
-        for name in ("Iterable", "Sequence", "Mapping", "Sized", "Container", "Collection")}
+        for name in ("Iterable", "Sequence", "Mapping", "Sized", "Container", "Collection")} | {
+    f"numbers.{name}" for name in ("Number", "Complex", "Real", "Rational", "Integral")}
 
 
 def answer(interp, value, kind) -> bool | None:
@@ -39,9 +40,11 @@ def answer(interp, value, kind) -> bool | None:
 
 
 def _abc(value, name: str) -> bool | None:
-    import collections.abc as abc
+    import collections.abc
+    import numbers
     if isinstance(value, _VALUES):
-        return isinstance(value, getattr(abc, name.rsplit(".", 1)[-1]))
+        root = numbers if name.startswith("numbers.") else collections.abc
+        return isinstance(value, getattr(root, name.rsplit(".", 1)[-1]))
     if isinstance(value, (Class, Function, BoundMethod)):  # classes and functions hold no items
         return False
     return None
