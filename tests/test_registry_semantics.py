@@ -89,6 +89,12 @@ EXACT["list_slice_assignment"] = """
     OUT = sum(v * 10 ** i for i, v in enumerate(x))
     """
 
+EXACT["sequential_named_children"] = """
+    stem = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2))
+    names = [name for name, _ in stem.named_children()]
+    OUT = names.index("1") + 10 * len(names)
+    """
+
 UNKNOWN = {
     # hasattr on a module while the statement binding the name is still below: Python says
     # False there; reading the later statement first would say True
