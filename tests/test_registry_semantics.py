@@ -95,6 +95,21 @@ EXACT["sequential_named_children"] = """
     OUT = names.index("1") + 10 * len(names)
     """
 
+EXACT["partial_of_a_partial_is_flattened"] = """
+    import functools
+    inner = functools.partial(nn.Linear, bias=False)
+    outer = functools.partial(inner, 4)
+    OUT = (outer.func is nn.Linear) + 2 * len(outer.args) + 4 * len(outer.keywords)
+    OUT += 8 * isinstance(outer.func, functools.partial)
+    """
+
+EXACT["external_classes_compared"] = """
+    import torch
+    kinds = [nn.ReLU is nn.ReLU, nn.ReLU == nn.GELU, nn.ReLU in (nn.GELU, nn.ReLU),
+             nn.SiLU in [nn.GELU], torch.nn.Linear is nn.Linear, nn.ReLU is not nn.GELU]
+    OUT = sum(2 ** i for i, k in enumerate(kinds) if k)
+    """
+
 UNKNOWN = {
     # hasattr on a module while the statement binding the name is still below: Python says
     # False there; reading the later statement first would say True

@@ -440,6 +440,9 @@ class Partial:
 def make_partial(interp, args, kwargs, node):
     if not args:
         return Unknown("partial() without a function")
+    if isinstance(args[0], Partial):  # CPython flattens a partial of a partial
+        inner = args[0]
+        return Partial(inner.func, inner.args + tuple(args[1:]), {**inner.kwargs, **kwargs})
     return Partial(args[0], args[1:], kwargs)
 
 

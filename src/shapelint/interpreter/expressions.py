@@ -10,8 +10,7 @@ from ..dims import SymDim, Unknown
 from .assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .collections_model import DEQUE_MUTATING, Deque
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     UserModule,
-                     is_indefinite, same_value)
+                     UserModule, is_indefinite, same_ref, same_value)
 
 BINARY = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
@@ -337,6 +336,10 @@ class ExpressionsMixin:
                 return None
             same = left is right or (left is None and right is None) or (
                 isinstance(left, PLAIN) and type(left) is type(right) and left == right)
+            if isinstance(left, Ref) and isinstance(right, Ref):
+                same = same_ref(left, right)
+                if same is None:
+                    return None
             return same if isinstance(op, cst.Is) else not same
         if isinstance(op, (cst.In, cst.NotIn)):
             found = self.contains(right, left)
@@ -349,6 +352,10 @@ class ExpressionsMixin:
                 isinstance(right, PLAIN + (tuple, list, dict, set, frozenset))):
             if isinstance(op, (cst.Equal, cst.NotEqual)):
                 same = left is right
+                if isinstance(left, Ref) and isinstance(right, Ref):
+                    same = same_ref(left, right)
+                    if same is None:
+                        return None
                 return same if isinstance(op, cst.Equal) else not same
             return None
         try:
@@ -365,6 +372,9 @@ class ExpressionsMixin:
             for element in container:
                 if same_value(element, item):
                     return True
+            if isinstance(item, Ref) and any(isinstance(e, Ref) and same_ref(e, item) is None
+                                             for e in container):
+                return None  # an alias of the name may be there
             return None if is_indefinite(list(container)) else False
         return None
 
