@@ -8,6 +8,7 @@ from ..dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter import configs
+from ..interpreter.collections_model import make_defaultdict, make_deque, make_repeat
 from ..interpreter.assumed import noted
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
@@ -100,7 +101,11 @@ class Frameworks:
         if name == "collections.OrderedDict":
             return interp.builtins["dict"].fn(interp, args, kwargs, node)
         if name == "collections.defaultdict":
-            return Unknown("a defaultdict")
+            return make_defaultdict(interp, args, kwargs, node)
+        if name == "collections.deque":
+            return make_deque(interp, args, kwargs, node)
+        if name == "itertools.repeat":
+            return make_repeat(interp, args, kwargs, node)
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made
@@ -136,6 +141,12 @@ class Frameworks:
                 if answer is not NotImplemented:
                     return answer
         return NotImplemented
+
+    def is_class(self, qualname: str) -> bool:
+        """Is the external name a class we model (torch.nn.Conv2d), not a function?"""
+        name = self._named(canonical(qualname))
+        last = name.rsplit(".", 1)[-1]
+        return name.startswith("torch.nn.") and last[:1].isupper() and self.knows(name)
 
     def instantiate(self, interp, cls: Class, args, kwargs, node):
         return self._first("instantiate", interp, cls, args, kwargs, node)

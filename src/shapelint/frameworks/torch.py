@@ -488,6 +488,7 @@ class TorchContainer:
                    "keys": lambda i, a, k, n: list(self.children),
                    "values": lambda i, a, k, n: list(self.children.values()),
                    "children": lambda i, a, k, n: list(self.children.values()),
+                   "named_children": lambda i, a, k, n: list(self.children.items()),
                    "forward": lambda i, a, k, n: self.shapelint_call(i, a, k, n)}
         if name in methods:
             return Builtin(f"{self.kind}.{name}", methods[name])

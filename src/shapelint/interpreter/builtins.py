@@ -8,8 +8,9 @@ import libcst as cst
 
 from ..dims import SymDim, Unknown
 from .assumed import carry, labels, note
+from . import type_kinds
 from .expressions import _Iterator, truth
-from .values import PLAIN, Builtin, Class, Function, Instance, Ref, is_indefinite
+from .values import PLAIN, Builtin, Class, Function, Instance, Ref, UserModule, is_indefinite
 
 _PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
@@ -173,7 +174,12 @@ def _isinstance(interp, args, kwargs, node):
         return Unknown("isinstance() of an unknown value")
     answers = []
     for kind in kinds:
-        if isinstance(kind, Builtin) and kind.name in _TYPES:
+        known = type_kinds.answer(interp, value, kind)
+        if known is not None:
+            answers.append(known)
+        elif isinstance(kind, Builtin) and kind.name == "type":
+            return Unknown("isinstance(..., type) of a value that may be a class")
+        elif isinstance(kind, Builtin) and kind.name in _TYPES:
             py = _TYPES[kind.name]
             answers.append(isinstance(value, py) and not (py is int and isinstance(value, bool)
                                                           and kind.name != "bool"))
@@ -186,6 +192,12 @@ def _isinstance(interp, args, kwargs, node):
         else:
             return Unknown("isinstance() against an external class")
     return any(answers)
+
+
+def _issubclass(interp, args, kwargs, node):
+    answer = type_kinds.issubclass_of(interp, *args) if len(args) == 2 and not kwargs else None
+    return Unknown("issubclass() of classes shapelint cannot relate") if answer is None \
+        else answer
 
 
 def _getattr(interp, args, kwargs, node):
@@ -219,6 +231,12 @@ def _hasattr(interp, args, kwargs, node):
             return True
         except KeyError:
             return Unknown("hasattr() of an attribute that may be set elsewhere")
+    if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], UserModule):
+        found = interp.module_attribute(args[0], args[1])
+        if found is NotImplemented:  # no statement binds it; setattr from elsewhere may
+            return Unknown("hasattr() of a module attribute no statement binds")
+        return True if not isinstance(found, Unknown) else Unknown(
+            f"hasattr() of a module attribute that may not be bound ({found.reason})")
     return Unknown("hasattr() of an unknown value")
 
 
@@ -275,7 +293,7 @@ def make_builtins() -> dict:
         "filter": Builtin("filter", _filter),
         "any": _bool_of("any", any), "all": _bool_of("all", all),
         "isinstance": Builtin("isinstance", _isinstance),
-        "issubclass": _unknown("issubclass"), "callable": _unknown("callable"),
+        "issubclass": Builtin("issubclass", _issubclass), "callable": _unknown("callable"),
         "getattr": Builtin("getattr", _getattr), "setattr": Builtin("setattr", _setattr),
         "hasattr": Builtin("hasattr", _hasattr), "super": Builtin("super", _super),
         "print": _nothing("print"), "open": _unknown("open"), "input": _unknown("input"),
@@ -415,10 +433,18 @@ class Partial:
     def shapelint_call(self, interp, args, kwargs, node):
         return interp.call(self.func, self.args + tuple(args), {**self.kwargs, **kwargs}, node)
 
+    def shapelint_attribute(self, interp, name):
+        if name in ("func", "args", "keywords"):  # functools.partial's own attributes
+            return {"func": self.func, "args": self.args, "keywords": dict(self.kwargs)}[name]
+        return Unknown(f"attribute '{name}' of a partial is not known")
+
 
 def make_partial(interp, args, kwargs, node):
     if not args:
         return Unknown("partial() without a function")
+    if isinstance(args[0], Partial):  # CPython flattens a partial of a partial
+        inner = args[0]
+        return Partial(inner.func, inner.args + tuple(args[1:]), {**inner.kwargs, **kwargs})
     return Partial(args[0], args[1:], kwargs)
 
 

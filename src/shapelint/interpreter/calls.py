@@ -12,6 +12,9 @@ from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, R
                      is_indefinite, merge)
 
 
+_UNBOUND = "call does not match the signature of"
+
+
 class CallsMixin:
 
     def expr_Call(self, node, scope):
@@ -24,17 +27,28 @@ class CallsMixin:
             if arg.star == "*":
                 items = self.iterate(value)
                 if items is None:
-                    return Unknown("call with *args of unknown length")
+                    return self._not_called("call with *args of unknown length", node)
+                if self.is_tainted(value):
+                    return self._not_called(
+                        "call with *args changed under an undecided condition", node)
                 args.extend(items)
             elif arg.star == "**":
                 if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-                    return Unknown("call with **kwargs of unknown keys")
+                    return self._not_called("call with **kwargs of unknown keys", node)
+                if self.is_tainted(value):  # a key set in one branch only may be there or not
+                    return self._not_called(
+                        "call with **kwargs changed under an undecided condition", node)
                 kwargs.update(value)
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
         return self.call(func, tuple(args), kwargs, node)
+
+    def _not_called(self, reason: str, node):
+        """The call was not made: its result may be anything, a module included (opaque)."""
+        where = (self.current_module, node) if node is not None else None
+        return Unknown(reason, opaque=True, where=where)
 
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
@@ -120,7 +134,7 @@ class CallsMixin:
         self.called.add(id(func.node))
         bound = self.bind_parameters(func, args, kwargs)
         if bound is None:
-            return Unknown(f"call does not match the signature of {func.name}()")
+            return self._not_called(f"{_UNBOUND} {func.name}()", node)
         scope = Scope(dict(bound), func.scope, func.module)
         if isinstance(func.node, cst.Lambda):
             self.depth += 1
@@ -193,6 +207,7 @@ class CallsMixin:
             return instance
         done = self.call(init, (instance,) + tuple(args), kwargs, node)
         if isinstance(done, Unknown) and done.opaque:
+            # __init__ did not run (a TypeError in Python): no attribute of it is known
             return Unknown(f"{cls.name}() did not finish ({done.reason})", opaque=True)
         return instance
 

@@ -8,7 +8,7 @@ from ..dims import Unknown
 from .budget import Budget, Limits
 from .builtins import make_builtins
 from .calls import CallsMixin
-from .expressions import MUTATING, ExpressionsMixin
+from .expressions import ExpressionsMixin, mutates
 from .imports import ImportsMixin, bound_name
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
 from .spots import LazyInt, Spot
@@ -90,10 +90,14 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 self._top = (module, statement)
                 if self._defer_imports(statement, module):
                     continue
+                top = module.tops.get(id(statement))
+                module.running.append(top[1] if top else None)
                 try:
                     self.exec(statement, module.scope)
                 except (ReturnSignal, RaiseSignal):
                     break  # a module-level raise ends the module, as it would in Python
+                finally:
+                    module.running.pop()
         finally:
             self._top = saved
             self.module_stack.pop()
@@ -160,7 +164,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         """Run the deferred import that binds name in module; False if there is none."""
         statement = module.pending.pop(name, None)
         if statement is None:
-            return self.read_more(module, name) or self._from_star(module, name)
+            read = self.read_more(module, name)
+            # the statement read may be a star import, deferred: ask the modules it names
+            return self._from_star(module, name) if name not in module.scope.vars else read
         self.module_stack.append(module)
         try:
             if isinstance(statement, cst.ImportFrom) and len(statement.names) > 1:
@@ -176,6 +182,19 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         finally:
             self.module_stack.pop()
         return True
+
+    def module_attribute(self, module: UserModule, name: str):
+        """module.name, read on demand; Unknown while a statement of module runs above the
+        one binding name (Python has no such attribute yet there; a later read would lie)."""
+        if name in module.scope.vars:
+            return module.scope.vars[name]
+        if module.running and module.reading is not None and (
+                module.running[-1] is None or
+                module.reading.bound_only_after(name, module.running[-1])):
+            return Unknown(f"'{name}' of {module.name} is bound below the statement running")
+        if self.resolve_pending(module, name):
+            return module.scope.vars.get(name, Unknown(f"'{name}' is not known"))
+        return NotImplemented
 
     def _from_star(self, module: UserModule, name: str) -> bool:
         """A public name of a module star-imported into module, read when first asked for."""
@@ -312,7 +331,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     def plain_method(self, obj, name: str):
         method = getattr(obj, name)
-        mutating = name in MUTATING.get(type(obj), ())
+        mutating = mutates(obj, name)
 
         def run(interp, args, kwargs, node):
             if not mutating and any(is_indefinite(v) or not isinstance(v, _PLAIN_ARGS)

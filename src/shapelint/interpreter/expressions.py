@@ -8,9 +8,9 @@ import libcst as cst
 
 from ..dims import SymDim, Unknown
 from .assumed import _Assumed, carry, carry_entry, labels, merge, note
+from .collections_model import DEQUE_MUTATING, Deque
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     UserModule,
-                     is_indefinite, same_value)
+                     UserModule, is_indefinite, same_ref, same_value)
 
 BINARY = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
@@ -46,7 +46,13 @@ SAFE_METHODS = {
 }
 MUTATING = {list: {"append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear"},
             dict: {"update", "setdefault", "pop", "clear", "popitem"},
-            set: {"add", "update", "discard", "remove"}}
+            set: {"add", "update", "discard", "remove"},
+            Deque: DEQUE_MUTATING}
+
+
+def mutates(obj, name: str) -> bool:
+    """Does obj.name() change obj (for a subclass such as a deque too)?"""
+    return any(name in MUTATING.get(kind, ()) for kind in type(obj).__mro__)
 
 
 ORDERING = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
@@ -144,13 +150,14 @@ class ExpressionsMixin:
         if isinstance(obj, Unknown):
             return obj
         if isinstance(obj, Ref):
+            if name == "__name__" and self.frameworks.is_class(obj.qualname):
+                return obj.qualname.rsplit(".", 1)[-1]  # a class's name: torch.nn.Conv2d
             ref = Ref(f"{obj.qualname}.{name}")
             constant = self.frameworks.constant(ref.qualname)
             return ref if constant is NotImplemented else constant
         if isinstance(obj, UserModule):
-            if name in obj.scope.vars or self.resolve_pending(obj, name):
-                return obj.scope.vars.get(name, Unknown(f"'{name}' is not known"))
-            return self.import_submodule(obj, name)
+            found = self.module_attribute(obj, name)
+            return self.import_submodule(obj, name) if found is NotImplemented else found
         if isinstance(obj, Instance):
             if name in obj.attrs:
                 return obj.attrs[name]
@@ -165,6 +172,8 @@ class ExpressionsMixin:
         if isinstance(obj, Class):
             if name == "__name__":
                 return obj.name
+            if name == "__module__" and name not in obj.namespace:
+                return obj.module.scope.vars.get("__name__", Unknown("__module__ is not known"))
             try:
                 attr = obj.lookup(name)
             except KeyError:
@@ -174,6 +183,9 @@ class ExpressionsMixin:
             return attr
         if isinstance(obj, Function) and name == "__name__":
             return obj.name
+        if isinstance(obj, Function) and name == "__module__":
+            # the defining module's __name__, as Python copies it from the globals
+            return obj.module.scope.vars.get("__name__", Unknown("__module__ is not known"))
         attribute = getattr(obj, "shapelint_attribute", None)
         if attribute is not None:
             return attribute(self, name)
@@ -216,6 +228,8 @@ class ExpressionsMixin:
         if hook is not None:
             self.operator_node = node  # where a fault the hook finds is reported
             return hook(self, key)
+        if isinstance(value, Ref) and value.qualname == "sys.modules":
+            return self.loaded_module(key)
         if isinstance(value, (Unknown, Ref)) or is_indefinite(key):
             return Unknown("subscript of an unknown value")
         if isinstance(value, (tuple, list, str, dict, range, bytes)):
@@ -324,6 +338,10 @@ class ExpressionsMixin:
                 return None
             same = left is right or (left is None and right is None) or (
                 isinstance(left, PLAIN) and type(left) is type(right) and left == right)
+            if isinstance(left, Ref) and isinstance(right, Ref):
+                same = same_ref(left, right)
+                if same is None:
+                    return None
             return same if isinstance(op, cst.Is) else not same
         if isinstance(op, (cst.In, cst.NotIn)):
             found = self.contains(right, left)
@@ -336,6 +354,10 @@ class ExpressionsMixin:
                 isinstance(right, PLAIN + (tuple, list, dict, set, frozenset))):
             if isinstance(op, (cst.Equal, cst.NotEqual)):
                 same = left is right
+                if isinstance(left, Ref) and isinstance(right, Ref):
+                    same = same_ref(left, right)
+                    if same is None:
+                        return None
                 return same if isinstance(op, cst.Equal) else not same
             return None
         try:
@@ -352,6 +374,9 @@ class ExpressionsMixin:
             for element in container:
                 if same_value(element, item):
                     return True
+            if isinstance(item, Ref) and any(isinstance(e, Ref) and same_ref(e, item) is None
+                                             for e in container):
+                return None  # an alias of the name may be there
             return None if is_indefinite(list(container)) else False
         return None
 

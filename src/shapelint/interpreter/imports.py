@@ -84,6 +84,15 @@ class ImportsMixin:
             return Ref(name)
         return self.load_module(path, name or os.path.basename(os.path.dirname(path)))
 
+    def loaded_module(self, name):
+        """sys.modules[name]: the one module read so far whose __name__ is name."""
+        if not isinstance(name, str):
+            return Unknown("sys.modules of an unknown name")
+        found = [m for m in self.modules.values() if m.scope.vars.get("__name__") == name]
+        if len(found) != 1:
+            return Unknown(f"sys.modules[{name!r}]: not one module shapelint read")
+        return found[0]
+
     def import_submodule(self, module: UserModule, name: str):
         """`pkg.sub` where pkg is a user package: read pkg/sub.py on demand."""
         if not module.path.endswith("__init__.py"):

@@ -260,6 +260,13 @@ class Reading:
         return any(i not in self.read for i in index.binders.get(name, ())) or any(
             i not in self.read for i in index.stars)
 
+    def bound_only_after(self, name: str, line: int) -> bool:
+        """Is every unread statement binding name below line (so, at line, not bound yet)?"""
+        index = self.index
+        unread = [i for i in index.binders.get(name, ()) if i not in self.read]
+        return bool(unread) and not any(i not in self.read for i in index.stars) and all(
+            index.statements[i].first > line for i in unread)
+
     def extend(self, names=(), statements=()) -> tuple[list[int], str | None]:
         """The statements to read next, in file order, so that names are bound and statements
         can run; and why reading them now would be unsound (None when it is not)."""

@@ -5,7 +5,8 @@ import libcst as cst
 
 from ..dims import Unknown
 from .expressions import AUGMENTED, truth
-from .values import Class, Function, Instance, Scope, merge, same_value
+from .values import (Class, Function, Instance, Scope, UserModule, is_indefinite, merge,
+                     same_value)
 
 
 class ReturnSignal(Exception):
@@ -145,6 +146,10 @@ class StatementsMixin:
             obj.attrs[name] = value
         elif isinstance(obj, Class):
             obj.namespace[name] = value
+        elif isinstance(obj, UserModule):  # `mod.__all__ = [...]` on a module read by path
+            if self.uncertain and not same_value(obj.scope.vars.get(name), value):
+                value = Unknown(f"'{name}' set under an undecided condition")
+            obj.scope.vars[name] = value
         else:
             hook = getattr(obj, "shapelint_setattr", None)
             if hook is not None:
@@ -152,6 +157,10 @@ class StatementsMixin:
 
     def set_item(self, container, target, value, scope):
         elements = target.slice
+        if len(elements) == 1 and isinstance(elements[0].slice, cst.Slice) and \
+                isinstance(container, list):
+            self._set_slice(container, elements[0].slice, value, scope)
+            return
         if len(elements) != 1 or not isinstance(elements[0].slice, cst.Index):
             self.note_mutation(container)
             return
@@ -169,6 +178,22 @@ class StatementsMixin:
             hook = getattr(container, "shapelint_setitem", None)
             if hook is not None:
                 hook(self, key, value)
+
+    def _set_slice(self, container: list, part, value, scope) -> None:
+        """`items[i:j] = values` on a list; a slice or values not known leave the list
+        unknown to calls that spread it (tainted), never silently unchanged."""
+        bounds = [None if p is None else self.eval(p, scope)
+                  for p in (part.lower, part.upper, part.step)]
+        items = self.iterate(value)
+        self.note_mutation(container)
+        if items is None or any(b is not None and (not isinstance(b, int) or is_indefinite(b))
+                                for b in bounds):
+            self.tainted[id(container)] = container
+            return
+        try:
+            container[slice(*bounds)] = list(items)
+        except (ValueError, TypeError):  # an extended slice of another length: Python raises
+            self.tainted[id(container)] = container
 
     # -- control flow --
     def stmt_If(self, node, scope):

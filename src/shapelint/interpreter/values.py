@@ -56,6 +56,7 @@ class UserModule:
     tops: dict = field(default_factory=dict)
     definitions: dict = field(default_factory=dict)  # id(class or def node) -> its position
     functions: dict = field(default_factory=dict)  # id(def node) -> (positions, line offset)
+    running: list = field(default_factory=list)  # first lines of its top statements under way
 
 
 @dataclass(eq=False)
@@ -153,10 +154,22 @@ def _base(value) -> type:
     return next(t for t in type(value).__mro__ if t in PLAIN)
 
 
+def same_ref(a: Ref, b: Ref) -> bool | None:
+    """Are two external names the same object? The same name is; two names ending alike
+    (torch.nn.ReLU, torch.nn.modules.activation.ReLU) may be; names ending apart are not."""
+    if a.qualname == b.qualname:
+        return True
+    if a.qualname.rsplit(".", 1)[-1] == b.qualname.rsplit(".", 1)[-1]:
+        return None
+    return False
+
+
 def same_value(a, b) -> bool:
     """Identity, or equality of plain immutable values (used when two branches merge)."""
     if a is b:
         return True
+    if isinstance(a, Ref) and isinstance(b, Ref):
+        return same_ref(a, b) is True
     if isinstance(a, PLAIN) and isinstance(b, PLAIN):  # an assumed 3 (assumed.py) is a 3
         return _base(a) is _base(b) and a == b
     if type(a) is not type(b):
