@@ -127,6 +127,13 @@ def real_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tup
     return list(out.shape), sum(p.numel() for p in module.parameters()), None
 
 
+@pytest.fixture(autouse=True)
+def script_argv(monkeypatch):
+    """Model scripts run in this process (argparse fixtures call parse_args()) see a command
+    line with no arguments, as `python model.py` gives them, never pytest's own."""
+    monkeypatch.setattr(sys, "argv", [sys.argv[0]])
+
+
 @pytest.fixture
 def libcst_parses(monkeypatch) -> list:
     """The length of each source libcst parses while the test runs: what reading only a

@@ -9,8 +9,9 @@ import libcst as cst
 from ..dims import SymDim, Unknown
 from .assumed import carry, labels, note
 from . import type_kinds
-from .expressions import _Iterator, truth
-from .values import PLAIN, Builtin, Class, Function, Instance, Ref, UserModule, is_indefinite
+from .expressions import truth
+from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, Partial, Ref,
+                     UserModule, is_indefinite)
 
 _PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
@@ -84,7 +85,7 @@ def _over_items(name, fn):
         if any(items is None or len(items) > limit for items in lists):
             return Unknown(f"{name}() of an unknown iterable")
         try:
-            return _Iterator(fn(*lists, **kwargs))
+            return Iterator(fn(*lists, **kwargs))
         except Exception:  # noqa: BLE001
             return Unknown(f"{name}() failed")
     return Builtin(name, run)
@@ -136,7 +137,7 @@ def _map(interp, args, kwargs, node):
     lists = [interp.iterate(a) for a in args[1:]]
     if not args or any(items is None for items in lists):
         return Unknown("map() of an unknown iterable")
-    return _Iterator([interp.call(args[0], tuple(items), {}, node) for items in zip(*lists)])
+    return Iterator([interp.call(args[0], tuple(items), {}, node) for items in zip(*lists)])
 
 
 def _filter(interp, args, kwargs, node):
@@ -150,7 +151,7 @@ def _filter(interp, args, kwargs, node):
             return Unknown("filter() with an unknown predicate")
         if keep:
             out.append(item)
-    return _Iterator(out)
+    return Iterator(out)
 
 
 def _bool_of(name, fn):
@@ -422,21 +423,6 @@ class Wraps:
         if isinstance(func, Function) and isinstance(self.wrapped, Function):
             func.wrapped = self.wrapped
         return func
-
-
-class Partial:
-    """functools.partial of any callable the interpreter can call."""
-
-    def __init__(self, func, args, kwargs):
-        self.func, self.args, self.kwargs = func, tuple(args), dict(kwargs)
-
-    def shapelint_call(self, interp, args, kwargs, node):
-        return interp.call(self.func, self.args + tuple(args), {**self.kwargs, **kwargs}, node)
-
-    def shapelint_attribute(self, interp, name):
-        if name in ("func", "args", "keywords"):  # functools.partial's own attributes
-            return {"func": self.func, "args": self.args, "keywords": dict(self.kwargs)}[name]
-        return Unknown(f"attribute '{name}' of a partial is not known")
 
 
 def make_partial(interp, args, kwargs, node):

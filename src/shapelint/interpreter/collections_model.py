@@ -7,7 +7,7 @@ a user class or function; anything it cannot decide is Unknown, never a guess.""
 from __future__ import annotations
 
 from ..dims import Unknown
-from .values import is_indefinite
+from .values import Iterator, is_indefinite
 
 
 class DefaultDict(dict):
@@ -86,11 +86,10 @@ def make_deque(interp, args, kwargs, node):
 
 def make_repeat(interp, args, kwargs, node):
     """itertools.repeat(x, n): n copies of x; without n it never ends."""
-    from .expressions import _Iterator
     times = kwargs.get("times", args[1] if len(args) > 1 else None)
     if not args or not isinstance(times, int) or isinstance(times, bool) or \
             is_indefinite(times):
         return Unknown("itertools.repeat() without a known count")
     if times > interp.budget.limits.collection_size:
         return Unknown("itertools.repeat() of a huge count")
-    return _Iterator([args[0]] * max(times, 0))
+    return Iterator([args[0]] * max(times, 0))

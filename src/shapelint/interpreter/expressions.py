@@ -9,7 +9,7 @@ import libcst as cst
 from ..dims import SymDim, Unknown
 from .assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .collections_model import DEQUE_MUTATING, Deque
-from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
+from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Iterator, Ref, Scope,
                      UserModule, is_indefinite, same_ref, same_value)
 
 BINARY = {
@@ -519,7 +519,7 @@ class ExpressionsMixin:
                 return sorted(value)
             except TypeError:
                 return list(value)
-        if isinstance(value, _Iterator):
+        if isinstance(value, Iterator):
             return value.items
         return None
 
@@ -529,10 +529,3 @@ _DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 
 class _Indefinite(Exception):
     pass
-
-
-class _Iterator:
-    """A lazily known sequence produced by a builtin (zip, enumerate, map...)."""
-
-    def __init__(self, items):
-        self.items = items

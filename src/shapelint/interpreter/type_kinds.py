@@ -3,7 +3,7 @@
 or a name and branch on which). None when the interpreter cannot tell."""
 from __future__ import annotations
 
-from .values import PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref
+from .values import PLAIN, BoundMethod, Builtin, Class, Function, Instance, Partial, Ref
 
 _FUNCTION_KINDS = ("types.FunctionType", "types.LambdaType")
 _VALUES = PLAIN + (tuple, list, dict, set, frozenset, range)
@@ -17,7 +17,6 @@ _ABC = {f"{root}.{name}" for root in ("collections.abc", "typing")
 
 def answer(interp, value, kind) -> bool | None:
     """isinstance(value, kind) where kind is `type`, a callable's type or an abc."""
-    from .builtins import Partial
     name = "type" if isinstance(kind, Builtin) and kind.name == "type" else \
         kind.qualname if isinstance(kind, Ref) else None
     if name in _ABC:

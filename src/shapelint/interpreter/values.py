@@ -196,3 +196,25 @@ def merge(values: list, reason: str):
         if joined is not NotImplemented:
             return joined
     return Unknown(reason)
+
+
+class Iterator:
+    """A lazily known sequence produced by a builtin (zip, enumerate, map...)."""
+
+    def __init__(self, items):
+        self.items = items
+
+
+class Partial:
+    """functools.partial of any callable the interpreter can call."""
+
+    def __init__(self, func, args, kwargs):
+        self.func, self.args, self.kwargs = func, tuple(args), dict(kwargs)
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        return interp.call(self.func, self.args + tuple(args), {**self.kwargs, **kwargs}, node)
+
+    def shapelint_attribute(self, interp, name):
+        if name in ("func", "args", "keywords"):  # functools.partial's own attributes
+            return {"func": self.func, "args": self.args, "keywords": dict(self.kwargs)}[name]
+        return Unknown(f"attribute '{name}' of a partial is not known")
