@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..dims import Unknown
 from .budget import BudgetExhausted, stack_nearly_full
-from .statements import RaiseSignal, ReturnSignal
+from .statements import ContentsLost, RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
                      is_indefinite, merge)
 
@@ -156,6 +156,8 @@ class CallsMixin:
             result = r.value
         except RaiseSignal:
             result = _RAISED
+        except ContentsLost as lost:
+            result = Unknown(f"{func.name}(): {lost}", opaque=True)
         finally:
             self.depth -= 1
             self.assumed_frames.pop()

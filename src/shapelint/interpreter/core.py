@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..dims import Unknown
+from ..dims import NotKnown, Unknown
 from .budget import Budget, Limits
 from .builtins import make_builtins
 from .calls import CallsMixin
@@ -12,7 +12,7 @@ from .expressions import ExpressionsMixin, mutates
 from .imports import ImportsMixin, bound_name
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
 from .spots import LazyInt, Spot
-from .statements import RaiseSignal, ReturnSignal, StatementsMixin
+from .statements import ContentsLost, RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 
 _PLAIN_ARGS = PLAIN + (tuple, list, dict, set, frozenset, range)
@@ -96,6 +96,10 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     self.exec(statement, module.scope)
                 except (ReturnSignal, RaiseSignal):
                     break  # a module-level raise ends the module, as it would in Python
+                except ContentsLost as lost:
+                    for name, value in list(module.scope.vars.items()):
+                        if value is lost.container:
+                            module.scope.vars[name] = Unknown(str(lost))
                 finally:
                     module.running.pop()
         finally:
@@ -343,6 +347,12 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     return Unknown("sort with a key")
             try:
                 return method(*args, **kwargs)
+            except NotKnown as why:
+                if mutating:  # the container's contents are lost: nothing after may read it
+                    interp.tainted[id(obj)] = obj
+                    raise ContentsLost(f"{type(obj).__name__}.{name}() of an unknown value "
+                                       f"({why})", obj)
+                return Unknown(f"{type(obj).__name__}.{name}() of an unknown value")
             except Exception:  # noqa: BLE001 - the user's call fails or is unknown
                 return Unknown(f"{type(obj).__name__}.{name}() failed")
         return Builtin(f"{type(obj).__name__}.{name}", run)

@@ -18,6 +18,16 @@ class RaiseSignal(Exception):
     """The user's code raises here; this path yields no value."""
 
 
+class ContentsLost(Exception):
+    """A list, dict or set was changed by an operation on unknown values (`xs.extend(u)`): its
+    contents are no longer known, so the function running it has no known result (at module
+    level, the names bound to it become unknown)."""
+
+    def __init__(self, reason: str, container):
+        super().__init__(reason)
+        self.container = container
+
+
 class BreakSignal(Exception):
     pass
 
