@@ -20,7 +20,7 @@ CASES = ROOT / "fixtures" / "cases"
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 from markers import read_markers  # noqa: E402
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 
 
 @dataclass(frozen=True)

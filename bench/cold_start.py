@@ -24,7 +24,7 @@ COMMANDS = {
     "import libcst + parse": "import sys, libcst; libcst.parse_module(open(sys.argv[1]).read())",
     "import shapelint + check_source": (
         "import sys, shapelint; shapelint.check_source(open(sys.argv[1]).read(), sys.argv[1])"),
-    "shapelint check (CLI)": "import sys; from shapelint.cli import main; sys.argv[0] = "
+    "shapelint check (CLI)": "import sys; from shapelint.adapters.cli import main; sys.argv[0] = "
                              "'shapelint'; main(['check', sys.argv[1]])",
 }
 

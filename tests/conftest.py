@@ -17,7 +17,7 @@ def static_keras_layer(type_name: str, args: tuple, kwargs: dict, input_shape: t
 
     Returns (output_shape as JSON list, trainable, non_trainable, fault code or None)."""
     from shapelint.frameworks.keras import build_layer, apply, input_shape as make_shape
-    from shapelint.graph import LayerNode
+    from shapelint.domain.graph import LayerNode
     layer = build_layer(type_name, args, kwargs)
     if layer.fault is not None:
         return None, None, None, layer.fault.code.code
@@ -100,8 +100,8 @@ def static_torch_layer(type_name: str, args: tuple, kwargs: dict, input_shape: t
     """What shapelint says one torch.nn module does to an input of input_shape (batch
     included). Returns (output_shape as JSON list, params, fault code or None)."""
     from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
-    from shapelint.graph import LayerNode
-    from shapelint.shapes import Shape
+    from shapelint.domain.graph import LayerNode
+    from shapelint.domain.shapes import Shape
     layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
     if layer.fault is not None:
         return None, None, layer.fault.code.code

@@ -57,7 +57,7 @@ def check_file(root: pathlib.Path, relative: str, parse: bool = False) -> FileRe
     import traceback
 
     from shapelint import check_source
-    from shapelint.config import Config
+    from shapelint.adapters.config import Config
     try:
         text = (root / relative).read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError):

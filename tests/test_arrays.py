@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.frameworks.arrays import ArrayValue
 from shapelint.frameworks.datasets import DATASETS, split_sizes
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import real_keras_models
 from shapelint import check_source
-from shapelint.analysis import analyse
-from shapelint.claim_text import Claim, find_claims, holds
+from shapelint.pipeline.analysis import analyse
+from shapelint.rules.claim_text import Claim, find_claims, holds
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -393,7 +393,7 @@ def test_the_small_models_counts_are_the_frameworks(tmp_path):
 
 def test_rule_page_example_counts_are_keras(tmp_path):
     """The SHP209 page says the example builds 54,410 parameters, not about 1.2M."""
-    from shapelint.rule_docs import DOCS
+    from shapelint.rules.docs import DOCS
     path = tmp_path / "example.py"
     path.write_text(DOCS["SHP209"].use_instead)
     assert real_keras_models(path)["model"].count_params() == 54_410
@@ -414,7 +414,7 @@ def test_a_text_that_also_states_the_count_built_knows_the_difference():
 
 @pytest.mark.parametrize("text", [c[0] for c in CLAIMS] + ["1.2B", "~60M"])
 def test_the_cheap_gate_lets_every_claim_through(text):
-    from shapelint.claims import might_claim
+    from shapelint.rules.claims import might_claim
     as_comments = "x = 1\n" + "".join(f"# {line}\n" for line in text.splitlines())
     as_docstring = f'def f():\n    """{text}"""\n'
     assert might_claim(as_docstring) or text in ("1.2B", "~60M")  # bare: comments only
@@ -530,7 +530,7 @@ def test_a_big_file_is_not_tokenized_for_claims_far_from_its_models(monkeypatch)
     function, its class, the comment block above), so none of those comments can be one; the
     file is not tokenized (0.4 s of its check). A claim inside the model's function still is."""
     torch = pytest.importorskip("torch")
-    from shapelint import claims
+    from shapelint.rules import claims
     calls = []
     original = claims.tokenize.generate_tokens
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from shapelint.cli import main
+from shapelint.adapters.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = str(ROOT / "examples" / "alexnet.py")

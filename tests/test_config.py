@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from shapelint.cli import main
-from shapelint.config import Config, config_for, from_table, parse_dims
+from shapelint.adapters.cli import main
+from shapelint.adapters.config import Config, config_for, from_table, parse_dims
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "alexnet.py"

@@ -10,10 +10,10 @@ import textwrap
 import libcst as cst
 import pytest
 
-from shapelint.analysis import analyse
-from shapelint.dims import Unknown
+from shapelint.pipeline.analysis import analyse
+from shapelint.domain.dims import Unknown
 from shapelint.frameworks import Frameworks
-from shapelint.interpreter.assumed import labels
+from shapelint.domain.assumed import labels
 from shapelint.interpreter.core import Interpreter
 from shapelint.interpreter.yaml_subset import load
 
@@ -265,7 +265,7 @@ def test_summary_says_which_defaults_a_count_rests_on(tmp_path, capsys):
                                                "--norm not given"]
     assert graphs["critic"].assumptions == []
     assert isinstance(torch.nn.Module, type)
-    from shapelint.cli import main
+    from shapelint.adapters.cli import main
     main(["summary", str(path), "--format", "json"])
     models = {m["entry"]: m for m in json.loads(capsys.readouterr().out)["models"]}
     assert models["generator"]["assumptions"] == graphs["generator"].assumptions

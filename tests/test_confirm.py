@@ -14,8 +14,8 @@ import time
 import pytest
 
 from markers import read_markers
-from shapelint.compare import compare, shape
-from shapelint.confirm import confirm
+from shapelint.confirm.compare import compare, shape
+from shapelint.confirm.runner import confirm
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "confirm"
@@ -53,7 +53,7 @@ def faults(path) -> set:
 @pytest.fixture(scope="module")
 def confirmed():
     """One confirm run over every fixture (two children at a time): {path name: [results]}."""
-    from shapelint.cli import parse_shape
+    from shapelint.adapters.cli import parse_shape
     plain = [str(p) for p in FIXTURES if p.name not in INPUTS]
     results = confirm(plain, jobs=2)
     for name, shape_text in INPUTS.items():
@@ -202,10 +202,10 @@ def test_usage_errors_are_one_line_exit_2(args, message):
 
 
 def test_the_lint_path_never_imports_confirm_or_frameworks():
-    probe = ("import sys; from shapelint.cli import main; from shapelint import flake8_plugin; "
+    probe = ("import sys; from shapelint.adapters.cli import main; from shapelint import flake8_plugin; "
              "main(['check', 'fixtures/torch', 'examples']); "
              "bad = [m for m in sys.modules if m.split('.')[0] in ('torch', 'keras', "
-             "'tensorflow') or m in ('shapelint.confirm', 'shapelint._confirm_child')]; "
+             "'tensorflow') or m in ('shapelint.confirm.runner', 'shapelint.confirm.child')]; "
              "print(bad)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=ROOT, env=dict(os.environ, PYTHONPATH=SRC))
@@ -216,7 +216,7 @@ def test_pytest_plugin_makes_one_item_per_model(tmp_path):
     (tmp_path / "test_nothing.py").write_text("def test_ok():\n    pass\n")
     env = dict(os.environ, PYTHONPATH=SRC, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "shapelint.pytest_plugin", "-q", "-p",
+        [sys.executable, "-m", "pytest", "-p", "shapelint.adapters.pytest_plugin", "-q", "-p",
          "no:cacheprovider", "--shapelint-confirm", str(ROOT / "fixtures/torch/mnist_cnn.py"),
          str(ROOT / "fixtures/torch/linear_in_features_wrong.py"), "--", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
@@ -229,7 +229,7 @@ def test_pytest_plugin_reads_the_ini_option(tmp_path):
     (tmp_path / "pytest.ini").write_text(
         f"[pytest]\nshapelint_confirm =\n    {ROOT / 'fixtures/torch/lstm_classifier.py'}\n")
     env = dict(os.environ, PYTHONPATH=SRC, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "shapelint.pytest_plugin",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "shapelint.adapters.pytest_plugin",
                            "-q", "-p", "no:cacheprovider", str(tmp_path)],
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert "1 passed" in done.stdout, done.stdout + done.stderr

@@ -89,7 +89,7 @@ def check_one(item: tuple[str, str]) -> dict:
         return result  # `shapelint check` refuses non-UTF-8 files with a usage error
     try:
         from shapelint import check_source
-        from shapelint.flake8_plugin import ShapelintPlugin
+        from shapelint.adapters.flake8_plugin import ShapelintPlugin
         start = time.process_time()
         found = check_source(text, path)
         check_cpu = time.process_time() - start

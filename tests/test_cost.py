@@ -21,9 +21,9 @@ import test_keras_catalogue as kc  # noqa: E402
 import test_keras_catalogue_more as kcm  # noqa: E402
 import test_torch_catalogue as tc  # noqa: E402
 from shapelint.cost import keras_flops, node_activation_bytes, node_flops, torch_flops  # noqa
-from shapelint.dims import NotKnown  # noqa: E402
-from shapelint.graph import LayerNode  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.domain.dims import NotKnown  # noqa: E402
+from shapelint.domain.graph import LayerNode  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -194,7 +194,7 @@ def test_keras_grids_give_figures():
 
 import pathlib  # noqa: E402
 
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 from shapelint.cost import model_cost  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -334,7 +334,7 @@ def test_keras_applications_cost_what_keras_counts(name):
     keras = pytest.importorskip("keras")
     from make_keras_applications_table import BUILDERS
     from test_keras_applications import _applications_dir
-    from shapelint.analysis import evaluate_entry
+    from shapelint.pipeline.analysis import evaluate_entry
     file = next(f for f, names in BUILDERS.items() if name in names)
     path = str(_applications_dir() / file)
     analysis = analyse(pathlib.Path(path).read_text(), path, discover=False)
@@ -347,7 +347,7 @@ def test_keras_applications_cost_what_keras_counts(name):
 
 
 def test_summary_json_and_table_carry_the_cost(capsys):
-    from shapelint.cli import main
+    from shapelint.adapters.cli import main
     main(["summary", str(ROOT / "examples" / "alexnet.py"), "--format", "json"])
     import json
     model = json.loads(capsys.readouterr().out)["models"][0]

@@ -11,9 +11,9 @@ import pytest
 torch = pytest.importorskip("torch")
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 from shapelint.cost import model_cost  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

@@ -14,13 +14,13 @@ torch = pytest.importorskip("torch")
 einops = pytest.importorskip("einops")
 np = pytest.importorskip("numpy")
 
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 from shapelint.catalogue import LayerFault  # noqa: E402
 from shapelint.catalogue.einops_einsum import einsum  # noqa: E402
 from shapelint.catalogue.einops_packing import pack, unpack  # noqa: E402
-from shapelint.codes import enabled  # noqa: E402
-from shapelint.dims import NotKnown, Sym  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.domain.codes import enabled  # noqa: E402
+from shapelint.domain.dims import NotKnown, Sym  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 EINSUM = [
     ("b i d, b j d -> b i j", [(2, 3, 4), (2, 5, 4)]),

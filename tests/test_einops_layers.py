@@ -29,8 +29,8 @@ from einops.layers._einmix import _EinmixDebugger  # noqa: E402
 
 from shapelint.catalogue.einops_layers import ENTRIES  # noqa: E402
 from shapelint.frameworks.layers import LayerObject, apply, make_layer_object  # noqa: E402
-from shapelint.graph import LayerNode  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.domain.graph import LayerNode  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 

@@ -18,7 +18,7 @@ einops = pytest.importorskip("einops")
 
 from shapelint.catalogue import LayerFault  # noqa: E402
 from shapelint.catalogue.einops_patterns import parse_shape, transform  # noqa: E402
-from shapelint.dims import NotKnown, Sym, SymDim, is_known  # noqa: E402
+from shapelint.domain.dims import NotKnown, Sym, SymDim, is_known  # noqa: E402
 
 # (operation, pattern, keyword lengths); reduce's reduction is the operation
 PATTERNS = [

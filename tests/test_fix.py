@@ -9,8 +9,8 @@ import shutil
 import pytest
 
 from conftest import keras_as_tensorflow
-from shapelint.cli import main
-from shapelint.fix import fix_source
+from shapelint.adapters.cli import main
+from shapelint.pipeline.fix import fix_source
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "alexnet.py"

@@ -7,8 +7,8 @@ import pathlib
 import pytest
 
 from markers import normalise_shape, read_markers
-from shapelint.analysis import analyse
-from shapelint.codes import REGISTRY, enabled
+from shapelint.pipeline.analysis import analyse
+from shapelint.domain.codes import REGISTRY, enabled
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # fixtures/cases/ reproduce public questions for the recall measure (bench/case_recall.py,

@@ -76,8 +76,8 @@ def test_plugin_does_not_parse_files_without_a_framework(tmp_path):
 
 
 def test_internal_error_is_one_quiet_note(tmp_path, monkeypatch):
-    from shapelint import analysis
-    from shapelint.flake8_plugin import ShapelintPlugin
+    from shapelint.pipeline import analysis
+    from shapelint.adapters.flake8_plugin import ShapelintPlugin
 
     def boom(*args, **kwargs):
         raise RuntimeError("bug")

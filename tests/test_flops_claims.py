@@ -9,7 +9,7 @@ import runpy
 import pytest
 
 from shapelint import check_source
-from shapelint.flops_claim_text import find_cost_claims, holds, resolutions
+from shapelint.rules.flops_claim_text import find_cost_claims, holds, resolutions
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from conftest import real_keras_models
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 SNIPPETS = {
     "add_in_a_loop_over_a_tuple": """

@@ -11,7 +11,7 @@ import pathlib
 import pytest
 
 from make_keras_applications_table import BUILDERS, TABLE, layer_names, names_digest
-from shapelint.analysis import analyse, evaluate_entry
+from shapelint.pipeline.analysis import analyse, evaluate_entry
 
 CASES = [(f, name) for f, names in BUILDERS.items() for name in names]
 

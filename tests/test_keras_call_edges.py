@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 HEAD = "import keras\nfrom keras import layers\n"
 

@@ -290,7 +290,7 @@ def test_base_layer_options(type_name, args, kwargs, shape):
 def test_quantized_dtype_counts_are_unknown_not_a_number(type_name, args, shape, dtype):
     """A quantized dtype policy rebuilds Dense's and Embedding's weights: the shape stays known,
     the counts are not (shapelint never guesses them)."""
-    from shapelint.dims import is_known
+    from shapelint.domain.dims import is_known
     s_shape, s_trainable, s_frozen, s_fault = static_keras_layer(
         type_name, args, {"dtype": dtype}, shape)
     r_shape, *_, r_fault = real(type_name, args, {"dtype": dtype}, shape)
@@ -351,7 +351,7 @@ MISSING = [case("AveragePooling2D", (), {}, (4, 4, 3)), case("Dense", (), {}, (3
 
 @pytest.mark.parametrize("type_name,args,kwargs,shape", MISSING)
 def test_missing_required_argument_gives_no_number(type_name, args, kwargs, shape):
-    from shapelint.dims import is_known
+    from shapelint.domain.dims import is_known
     assert real(type_name, args, kwargs, shape)[3] == "TypeError"
     s_shape, s_trainable, s_frozen, s_fault = static_keras_layer(type_name, args, kwargs, shape)
     assert s_fault is not None or (s_shape is None and not is_known(s_trainable))

@@ -60,7 +60,7 @@ def _static(type_name, args, kwargs, shapes):
     if len(shapes) == 1:
         return static_keras_layer(type_name, args, kwargs, shapes[0])
     from shapelint.frameworks.keras import apply, build_layer, input_shape
-    from shapelint.graph import LayerNode
+    from shapelint.domain.graph import LayerNode
     layer = build_layer(type_name, args, kwargs)
     if layer.fault is not None:
         return None, None, None, layer.fault.code.code

@@ -173,7 +173,7 @@ def test_mismatched_merges_are_faults_in_keras_too():
         with pytest.raises(ValueError):
             getattr(keras.layers, type_name)(**kwargs)([keras.Input(s) for s in shapes])
         from shapelint.frameworks.keras import build_layer, apply, input_shape
-        from shapelint.graph import LayerNode
+        from shapelint.domain.graph import LayerNode
         node = LayerNode(None, "m", type_name, "", 0, 0)
         node.layer = build_layer(type_name, (), kwargs)
         apply(node, [input_shape(s) for s in shapes], True)

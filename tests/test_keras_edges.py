@@ -17,7 +17,7 @@ import pytest
 
 from conftest import keras_as_tensorflow
 from markers import read_markers
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.frameworks.datasets import DATASETS
 
 np = pytest.importorskip("numpy")

@@ -12,7 +12,7 @@ import runpy
 import pytest
 
 from markers import read_markers
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from test_keras_edges import keras_env  # noqa: F401  (the fixture: stand-in datasets)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

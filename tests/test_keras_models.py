@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from conftest import real_keras_models
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 SNIPPETS = {
     "two_inputs_three_outputs_merges_and_a_shared_layer": """

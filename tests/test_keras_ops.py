@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from test_keras_models import _compare
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 SNIPPETS = {
     "backbone_with_dict_inputs_and_ops": """

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 # (cells as written, RNN keyword arguments, input shape without batch)
 CELLS = ["layers.LSTMCell(6)", "layers.GRUCell(5)", "layers.GRUCell(5, reset_after=False)",

@@ -202,7 +202,7 @@ _VERDICTS: dict[tuple[str, str], dict] = {}
 def summary_json(path: pathlib.Path, entry: str) -> tuple[int, dict | None, str]:
     """`shapelint summary PATH::ENTRY --format json`, run in this process: (exit code, the
     printed model, stderr)."""
-    from shapelint.cli import main
+    from shapelint.adapters.cli import main
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["summary", f"{path}::{entry}", "--format", "json"])

@@ -172,9 +172,9 @@ async def test_edits_in_quick_succession_are_analysed_once(client: LanguageClien
 
 def test_the_lint_path_never_imports_the_server():
     import subprocess
-    code = ("import sys, shapelint; from shapelint.cli import main; main(['check', "
+    code = ("import sys, shapelint; from shapelint.adapters.cli import main; main(['check', "
             f"{str(SEED)!r}]); print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pygls', 'lsprotocol') or m in ('shapelint.lsp', 'shapelint.editor')))")
+            "('pygls', 'lsprotocol') or m in ('shapelint.adapters.lsp', 'shapelint.adapters.editor')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     assert done.stdout.strip().endswith("[]"), done.stdout + done.stderr

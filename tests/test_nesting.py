@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.interpreter.budget import Limits
 
 DOCUMENTED = '''

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from shapelint.cli import main
+from shapelint.adapters.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py"))
@@ -118,9 +118,9 @@ def _explode(*_args, **_kwargs):
 
 @pytest.mark.parametrize("where", ["analysis", "graph", "render"])
 def test_an_internal_error_is_one_line_naming_the_target(where, tmp_path, capsys, monkeypatch):
-    from shapelint.analysis import FileAnalysis
+    from shapelint.pipeline.analysis import FileAnalysis
     from shapelint.frameworks import torch_model
-    from shapelint.reporters import table
+    from shapelint.adapters.reporters import table
     path = tmp_path / "scalar.py"
     path.write_text(SCALAR_MATMUL)
     target = {"analysis": (FileAnalysis, "__init__"), "render": (table, "render"),
@@ -140,11 +140,11 @@ def test_an_internal_error_is_one_line_naming_the_target(where, tmp_path, capsys
 
 def test_check_fix_and_confirm_turn_an_internal_error_into_one_line(tmp_path, capsys,
                                                                     monkeypatch):
-    import shapelint.analysis
-    import shapelint.fix
+    import shapelint.pipeline.analysis
+    import shapelint.pipeline.fix
     path = tmp_path / "scalar.py"
     path.write_text(SCALAR_MATMUL)
-    monkeypatch.setattr(shapelint.analysis, "analyse", _explode)
+    monkeypatch.setattr(shapelint.pipeline.analysis, "analyse", _explode)
     assert main(["check", str(path)]) == 1
     out, err = capsys.readouterr()
     assert out.startswith(f"{path}:1:1: SHP901 internal-error: shapelint hit an internal error "
@@ -153,7 +153,7 @@ def test_check_fix_and_confirm_turn_an_internal_error_into_one_line(tmp_path, ca
     out, err = capsys.readouterr()
     assert err == (f"shapelint: error: {path}::model: shapelint hit an internal error "
                    "(Boom: a deliberate failure inside shapelint)\n")
-    monkeypatch.setattr(shapelint.fix, "fix_source", _explode)
+    monkeypatch.setattr(shapelint.pipeline.fix, "fix_source", _explode)
     assert main(["fix", str(path)]) == 2
     out, err = capsys.readouterr()
     assert err == (f"shapelint: error: {path}: shapelint hit an internal error (Boom: a "
@@ -164,9 +164,9 @@ def test_check_fix_and_confirm_turn_an_internal_error_into_one_line(tmp_path, ca
 def test_flake8_plugin_turns_an_internal_error_into_shp901(tmp_path, monkeypatch):
     import ast
 
-    import shapelint.config
-    from shapelint.flake8_plugin import ShapelintPlugin
-    monkeypatch.setattr(shapelint.config, "diagnostics", _explode)
+    import shapelint.adapters.config
+    from shapelint.adapters.flake8_plugin import ShapelintPlugin
+    monkeypatch.setattr(shapelint.adapters.config, "diagnostics", _explode)
     plugin = ShapelintPlugin(ast.parse(SCALAR_MATMUL), str(tmp_path / "m.py"),
                              SCALAR_MATMUL.splitlines(keepends=True))
     [(line, col, message, _)] = list(plugin.run())

@@ -12,8 +12,8 @@ import sys
 import pytest
 
 from conftest import keras_as_tensorflow
-from shapelint import notebook
-from shapelint.cli import main
+from shapelint.adapters import notebook
+from shapelint.adapters.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "alexnet.ipynb"
@@ -188,7 +188,7 @@ def test_fix_of_a_torch_notebook_keeps_magics_and_runs(tmp_path, capsys):
 
 
 def test_rewrite_keeps_single_string_sources_and_ascii_escapes():
-    from shapelint.notebook_fix import rewrite_sources
+    from shapelint.adapters.notebook_fix import rewrite_sources
     raw = ('{"cells": [{"cell_type": "code", "source": "a = 1\\nb = \\u00e9"},\n'
            ' {"cell_type": "code", "source": []}], "nbformat": 4}')
     out = rewrite_sources(raw, {1: "a = 2\nb = \u00e9", 2: "c = 3\n"})

@@ -10,10 +10,10 @@ import runpy
 
 import pytest
 
-from shapelint.analysis import analyse
-from shapelint.dims import SymDim, is_known
+from shapelint.pipeline.analysis import analyse
+from shapelint.domain.dims import SymDim, is_known
 from shapelint.frameworks import torch_partial
-from shapelint.shapes import Rest, Shape
+from shapelint.domain.shapes import Rest, Shape
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "fixtures" / "torch" / "undeclared_inputs_are_learned.py"

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from shapelint.cli import main
+from shapelint.adapters.cli import main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = str(ROOT / "examples" / "alexnet.py")

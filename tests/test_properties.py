@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 hypothesmith = pytest.importorskip("hypothesmith")
 
-from shapelint.analysis import analyse  # noqa: E402
-from shapelint.flake8_plugin import ShapelintPlugin  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
+from shapelint.adapters.flake8_plugin import ShapelintPlugin  # noqa: E402
 from shapelint.interpreter.budget import Limits  # noqa: E402
 
 PREFIXES = ("import torch\n", "import keras\n", "import torch\nimport torch.nn as nn\n",

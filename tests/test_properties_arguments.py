@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 from conftest import weights_size
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.catalogue import CATALOGUES, lookup
-from shapelint.shapes import Shape
+from shapelint.domain.shapes import Shape
 
 PROFILE = settings(max_examples=150, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))

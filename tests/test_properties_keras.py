@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 keras = pytest.importorskip("keras")
 
 from conftest import weights_size  # noqa: E402
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 
 PROFILE = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))

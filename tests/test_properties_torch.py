@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, event, example, given, settings, strategies 
 
 torch = pytest.importorskip("torch")
 
-from shapelint.analysis import analyse  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 PROFILE = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))

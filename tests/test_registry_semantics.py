@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 
 torch = pytest.importorskip("torch")
 

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from shapelint.cli import main
-from shapelint.codes import REGISTRY
+from shapelint.adapters.cli import main
+from shapelint.domain.codes import REGISTRY
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEED = "examples/alexnet.py"
@@ -77,8 +77,8 @@ def test_github_annotations(capsys):
 
 
 def test_github_escapes_what_workflow_commands_reserve():
-    from shapelint.codes import SHP201, Diagnostic
-    from shapelint.reporters.github import render
+    from shapelint.domain.codes import SHP201, Diagnostic
+    from shapelint.adapters.reporters.github import render
     line = render([Diagnostic(SHP201, 1, 0, "50% of\nit", {}, "a,b:c.py")])
     assert line == ("::warning file=a%2Cb%3Ac.py,line=1,col=1,title=SHP201 "
                     "dense-on-feature-map::SHP201 50%25 of%0Ait\n")
@@ -93,7 +93,7 @@ def test_text_has_no_colour_when_piped():
 
 def test_text_is_coloured_on_a_terminal(monkeypatch):
     import io
-    from shapelint.reporters import render_diagnostics
+    from shapelint.adapters.reporters import render_diagnostics
     from shapelint import check_source
 
     class Terminal(io.StringIO):
@@ -113,7 +113,7 @@ def test_json_is_unchanged(capsys):
 
 
 def test_lint_path_imports_no_framework():
-    code = ("import sys\nfrom shapelint.cli import main\n"
+    code = ("import sys\nfrom shapelint.adapters.cli import main\n"
             "for fmt in ('text', 'json', 'sarif', 'github'):\n"
             "    main(['check', '--format', fmt, 'examples/alexnet.py', 'fixtures'])\n"
             "loaded = {'torch', 'keras', 'tensorflow'} & set(sys.modules)\n"

@@ -47,7 +47,7 @@ def test_hostile_input_ends_quietly(name, tmp_path):
 
 READ_IN_FULL = """
 import json, sys
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 path = sys.argv[1]
 text = open(path, encoding="utf-8", errors="surrogateescape").read()
 print(json.dumps([d.code.code for d in analyse(text, path, whole_file=True).diagnostics()]))
@@ -69,7 +69,7 @@ def test_hostile_input_read_in_full_ends_quietly(name, tmp_path):
 
 def test_a_forward_that_is_not_a_def_is_read_without_error():
     """torch/jit/_script.py: `forward = _CachedForward()` (found by the corpus test)."""
-    from shapelint.analysis import analyse
+    from shapelint.pipeline.analysis import analyse
     source = ("import torch.nn as nn\n\nclass Cached:\n    pass\n\n"
               "class Scripted(nn.Module):\n    forward = Cached()\n\n"
               "model = nn.Sequential(nn.Linear(3, 4), nn.Linear(5, 2))\n")
@@ -103,7 +103,7 @@ TWO_MODELS = ("from keras import Sequential, layers\n"
 
 
 def test_an_internal_error_while_discovering_is_one_quiet_note(monkeypatch):
-    import shapelint.analysis as analysis
+    import shapelint.pipeline.analysis as analysis
 
     def broken(*args):
         raise IndexError("a bug in shapelint")
@@ -115,7 +115,7 @@ def test_an_internal_error_while_discovering_is_one_quiet_note(monkeypatch):
 
 
 def test_an_internal_error_in_one_models_checks_spares_the_others(monkeypatch):
-    import shapelint.analysis as analysis
+    import shapelint.pipeline.analysis as analysis
     real = analysis.check_graph
 
     def broken_for_build(graph):

@@ -8,9 +8,9 @@ import runpy
 import pytest
 
 from shapelint import check_source
-from shapelint.cli import main
-from shapelint.codes import REGISTRY
-from shapelint.rule_docs import DOCS, help_uri, page, pages
+from shapelint.adapters.cli import main
+from shapelint.domain.codes import REGISTRY
+from shapelint.rules.docs import DOCS, help_uri, page, pages
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RULES = ROOT / "docs" / "rules"
@@ -32,7 +32,7 @@ def test_pages_on_disk_are_not_stale():
              if not (RULES / name).is_file() or (RULES / name).read_text() != text]
     extra = sorted(p.name for p in RULES.glob("*.md") if p.name not in pages())
     assert not stale and not extra, (
-        f"docs/rules is stale ({stale + extra}); run `python -m shapelint.rule_docs`")
+        f"docs/rules is stale ({stale + extra}); run `python -m shapelint.rules.docs`")
 
 
 def test_explain_prints_the_page(capsys):

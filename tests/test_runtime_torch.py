@@ -56,7 +56,7 @@ def _declared_sizes_run(path, class_name, sizes, channels):
 def test_the_sizes_shapelint_says_fit_are_the_ones_that_run():
     """SHP303's claim (fc1 fits 28..29 px) holds for real, and its neighbours fail."""
     pytest.importorskip("torch")
-    from shapelint.analysis import analyse
+    from shapelint.pipeline.analysis import analyse
     path = ROOT / "fixtures" / "torch" / "linear_fits_some_input_sizes.py"
     [claim] = [d for d in analyse(path.read_text(), str(path)).diagnostics()
                if d.code.code == "SHP303"]

@@ -17,7 +17,7 @@ import textwrap
 import pytest
 
 from shapelint import check_source
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.interpreter.budget import Limits
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -22,10 +22,10 @@ import pytest
 from libcst.metadata import MetadataWrapper
 
 from shapelint import check_source
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.interpreter import imports
 from shapelint.interpreter.core import Interpreter
-from shapelint.interpreter.spots import LazyInt, PairsDict, Spot
+from shapelint.domain.spots import LazyInt, PairsDict, Spot
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "examples").glob("*.py"))

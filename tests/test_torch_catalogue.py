@@ -39,8 +39,8 @@ ERRORS = (ValueError, TypeError, RuntimeError, AssertionError, IndexError, NotIm
 def static_multi(type_name, args, kwargs, shapes):
     """static_torch_layer for modules called with several tensors (all shapes batch-first)."""
     from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
-    from shapelint.graph import LayerNode
-    from shapelint.shapes import Shape
+    from shapelint.domain.graph import LayerNode
+    from shapelint.domain.shapes import Shape
     layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
     if layer.fault is not None:
         return None, None, layer.fault.code.code
@@ -500,8 +500,8 @@ def test_signature_matches_torch(name, entry):
 def _fault(type_name, args, kwargs, *shapes):
     """The LayerFault shapelint raises (at construction or on these inputs), or None."""
     from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
-    from shapelint.graph import LayerNode
-    from shapelint.shapes import Shape
+    from shapelint.domain.graph import LayerNode
+    from shapelint.domain.shapes import Shape
     layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
     if layer.fault is not None:
         return layer.fault
@@ -543,7 +543,7 @@ def test_linear_fault_data():
 # -- symbolic and unknown sizes: no invented numbers, no invented faults -------------------------
 
 def _sym(*names):
-    from shapelint.dims import Sym
+    from shapelint.domain.dims import Sym
     return [Sym(n) for n in names]
 
 
@@ -571,7 +571,7 @@ def test_symbolic_sizes_stay_honest(type_name, args, kwargs, out):
 
 
 def test_unknown_sizes_are_not_faults():
-    from shapelint.dims import Unknown
+    from shapelint.domain.dims import Unknown
     u = Unknown("test")
     assert static_torch_layer("Linear", (10, 4), {}, (u, u)) == ([None, 4], 44, None)
     assert static_torch_layer("Conv2d", (3, 8, 3), {}, (u, u, 9, 9))[2] is None

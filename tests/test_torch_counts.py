@@ -9,13 +9,13 @@ import warnings
 
 import pytest
 
-from shapelint.analysis import analyse, evaluate_entry
+from shapelint.pipeline.analysis import analyse, evaluate_entry
 from shapelint.frameworks.layers import make_layer_object
 from shapelint.frameworks.torch import TorchLayer
 from shapelint.frameworks.torch_params import own_shapes
-from shapelint.reporters import pictures
-from shapelint.reporters.json_report import model as json_model
-from shapelint.reporters.table import render
+from shapelint.adapters.reporters import pictures
+from shapelint.adapters.reporters.json_report import model as json_model
+from shapelint.adapters.reporters.table import render
 
 LAYERS = [
     ("Linear", (7, 5), {}), ("Linear", (7, 5), {"bias": False}),
@@ -206,7 +206,7 @@ def test_a_claim_is_not_judged_against_an_unknown_total():
 
 
 def test_the_static_side_of_confirm_prints_null(tmp_path):
-    from shapelint.confirm import static_models
+    from shapelint.confirm.runner import static_models
     path = tmp_path / "fused.py"
     path.write_text(textwrap.dedent(UNKNOWN))
     [found] = static_models([f"{path}::Fused()"])
@@ -237,7 +237,7 @@ def test_a_wrapped_critic_is_counted_and_its_claim_holds():
 
 
 def test_summary_json_of_an_entry_gives_the_definition_line(tmp_path, capsys):
-    from shapelint.cli import main
+    from shapelint.adapters.cli import main
     path = tmp_path / "critic.py"
     path.write_text("import torch.nn as nn\n\n\nclass Critic(nn.Module):\n"
                     "    def __init__(self):\n        super().__init__()\n"

@@ -9,10 +9,10 @@ import warnings
 
 import pytest
 
-from shapelint.dims import Sym
+from shapelint.domain.dims import Sym
 from shapelint.frameworks.torch import TorchTensor
 from shapelint.frameworks.torch_losses import FUNCTIONS, MODULES, outcome
-from shapelint.shapes import Shape
+from shapelint.domain.shapes import Shape
 
 INPUTS = [(4, 3), (4, 1), (3,), (4, 3, 5), (4,), (1, 3)]
 TARGETS = [(4,), (4, 1), (4, 3), (3,), (), (4, 5), (4, 3, 5), (5,), (1,), (1, 3), (4, 4)]
@@ -119,7 +119,7 @@ def _broadcast_warnings(caught):
 
 
 def _static_codes(name):
-    from shapelint.analysis import analyse
+    from shapelint.pipeline.analysis import analyse
     path = FIXTURES / name
     return {d.code.code for d in analyse(path.read_text(), str(path)).diagnostics()}
 
@@ -206,7 +206,7 @@ def test_static_tensors_of_a_script_are_the_real_ones(name):
     """Every tensor a script leaves in a module-level variable: the shape and dtype shapelint
     gives it (when it gives one) are the ones torch computes."""
     torch = pytest.importorskip("torch")
-    from shapelint.analysis import analyse
+    from shapelint.pipeline.analysis import analyse
     path = FIXTURES / name
     analysis = analyse(path.read_text(), str(path))
     static = analysis.interp.modules[str(path)].scope.vars

@@ -14,12 +14,12 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from shapelint.analysis import analyse  # noqa: E402
+from shapelint.pipeline.analysis import analyse  # noqa: E402
 from shapelint.catalogue import LayerFault  # noqa: E402
 from shapelint.catalogue.torch_functional import OPS  # noqa: E402
 from shapelint.catalogue.torch_indexing import IndexTensor, index  # noqa: E402
-from shapelint.dims import NotKnown, Unknown  # noqa: E402
-from shapelint.shapes import Shape  # noqa: E402
+from shapelint.domain.dims import NotKnown, Unknown  # noqa: E402
+from shapelint.domain.shapes import Shape  # noqa: E402
 
 LEFT = [(), (3,), (4,), (2, 3), (4, 2, 3), (1, 2, 3), (5, 4, 2, 3), (5, 1, 2, 3)]
 RIGHT = [(), (3,), (4,), (3, 5), (4, 5), (4, 3, 5), (1, 3, 5), (2, 3, 5), (5, 1, 3, 5),

@@ -8,7 +8,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from shapelint.analysis import analyse
+from shapelint.pipeline.analysis import analyse
 from shapelint.frameworks import Frameworks
 from shapelint.frameworks.torch import TorchTensor
 from shapelint.interpreter.core import Interpreter

@@ -8,8 +8,8 @@ import pathlib
 
 import pytest
 
-from shapelint.analysis import analyse, evaluate_entry
-from shapelint.cli import parse_shape
+from shapelint.pipeline.analysis import analyse, evaluate_entry
+from shapelint.adapters.cli import parse_shape
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TRUTH = json.loads((ROOT / "tests" / "data" / "torchvision_truth.json").read_text())

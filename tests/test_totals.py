@@ -18,8 +18,8 @@ import pytest
 
 from case_runtime import run_case
 from conftest import keras_as_tensorflow
-from shapelint.analysis import analyse
-from shapelint.reporters.json_report import model as json_model
+from shapelint.pipeline.analysis import analyse
+from shapelint.adapters.reporters.json_report import model as json_model
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.py"))

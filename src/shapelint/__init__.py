@@ -4,26 +4,26 @@ The public API. Importing it is cheap: libcst is imported only when a file menti
 """
 from __future__ import annotations
 
-from .gate import mentions_framework
+from .pipeline.gate import mentions_framework
 
 __version__ = "0.1.0"
 
 
 def check_source(text: str, path: str = "<string>", select=(), ignore=(), config=None) -> list:
     """Diagnostics for one file's text (an empty list when it mentions no framework); a
-    shapelint.config.Config brings its budget, data format, input shapes and selection."""
+    shapelint.adapters.config.Config brings its budget, data format, input shapes and selection."""
     if not mentions_framework(text):
         return []
-    from .codes import enabled
+    from .domain.codes import enabled
     try:
         if config is not None:
-            from .config import diagnostics
+            from .adapters.config import diagnostics
             return diagnostics(text, path, config.override(select=tuple(select),
                                                            ignore=tuple(ignore)))
-        from .analysis import analyse
+        from .pipeline.analysis import analyse
         return analyse(text, path).diagnostics(wanted=lambda d: enabled(d.code, select, ignore))
     except Exception as error:  # noqa: BLE001 - one SHP901 for the file, never a traceback
-        from .analysis import internal_error
+        from .pipeline.analysis import internal_error
         note = internal_error(path, error, "this file was skipped")
         return [note] if enabled(note.code, select, ignore) else []
 
@@ -32,5 +32,5 @@ def summarize(text: str, path: str = "<string>") -> list:
     """The model graphs found in one file's text."""
     if not mentions_framework(text):
         return []
-    from .analysis import analyse
+    from .pipeline.analysis import analyse
     return analyse(text, path, whole_file=True).graphs()

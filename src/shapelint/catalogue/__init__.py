@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..codes import Code
-from ..dims import Dim, NotKnown, SymDim, Unknown, is_known
-from ..shapes import Shape
+from ..domain.codes import Code
+from ..domain.dims import Dim, NotKnown, SymDim, Unknown, is_known
+from ..domain.shapes import Shape
 
 
 class LayerFault(Exception):
@@ -196,5 +196,5 @@ def flag(value, what: str) -> bool:
 
 
 def _args_code() -> Code:
-    from ..codes import SHP105
+    from ..domain.codes import SHP105
     return SHP105

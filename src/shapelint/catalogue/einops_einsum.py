@@ -5,9 +5,9 @@ one operand must agree exactly; ellipsis dims broadcast, and are summed when the
 ellipsis)."""
 from __future__ import annotations
 
-from ..codes import SHP103, SHP107
-from ..dims import NotKnown, Unknown, is_known, same
-from ..shapes import Shape
+from ..domain.codes import SHP103, SHP107
+from ..domain.dims import NotKnown, Unknown, is_known, same
+from ..domain.shapes import Shape
 from . import LayerFault
 from .einops_patterns import ELLIPSIS, Anonymous, Side, parse, pattern_error
 from .torch_functional import broadcast

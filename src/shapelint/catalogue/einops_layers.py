@@ -15,9 +15,9 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from ..codes import SHP103, SHP106, SHP107
-from ..dims import NotKnown, is_known
-from ..shapes import Shape, product
+from ..domain.codes import SHP103, SHP106, SHP107
+from ..domain.dims import NotKnown, is_known
+from ..domain.shapes import Shape, product
 from . import Entry, LayerFault, Rule
 from .einops_einsum import einsum
 from .einops_patterns import (ELLIPSIS, check_pattern, minimal_rank, names, parse,

@@ -4,9 +4,9 @@ concatenates the tensors there (torch.cat's checks), unpack splits it again by t
 shapes."""
 from __future__ import annotations
 
-from ..codes import SHP103, SHP104
-from ..dims import NotKnown, SymDim, Unknown, is_known
-from ..shapes import Shape, product
+from ..domain.codes import SHP103, SHP104
+from ..domain.dims import NotKnown, SymDim, Unknown, is_known
+from ..domain.shapes import Shape, product
 from . import LayerFault
 from .einops_patterns import pattern_error, valid_name
 from .torch_functional import cat, sum_dims

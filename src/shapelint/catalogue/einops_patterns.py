@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codes import SHP103, SHP104, SHP105
-from ..dims import Expr, NotKnown, SymDim, Unknown, is_known
-from ..shapes import product
+from ..domain.codes import SHP103, SHP104, SHP105
+from ..domain.dims import Expr, NotKnown, SymDim, Unknown, is_known
+from ..domain.shapes import product
 from . import LayerFault
 
 ELLIPSIS = "\u2026"  # einops writes `...` as this one character while parsing

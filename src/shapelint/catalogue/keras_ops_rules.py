@@ -8,8 +8,8 @@ from . import flag
 from . import torch_functional as tf_ops
 from .torch_indexing import index as basic_index
 from .torch_products import einsum as einsum_rule, matmul as matmul_rule
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.shapes import Shape, product
 
 SAME = frozenset({
     "cast", "convert_to_tensor", "stop_gradient", "copy", "abs", "absolute", "negative",

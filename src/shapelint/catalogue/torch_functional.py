@@ -6,9 +6,9 @@ Rules follow the "Shape" sections of the torch docs for each op.
 """
 from __future__ import annotations
 
-from ..codes import SHP103, SHP104, SHP105, SHP106
-from ..dims import NotKnown, SymDim, Unknown, is_known, same
-from ..shapes import Shape, product
+from ..domain.codes import SHP103, SHP104, SHP105, SHP106
+from ..domain.dims import NotKnown, SymDim, Unknown, is_known, same
+from ..domain.shapes import Shape, product
 from . import LayerFault, flag, int_tuple
 from .torch.pool import _pool_args, _pool_rule
 from .torch_ops import ELEMENTWISE, OPS, broadcast, op  # noqa: F401 - ELEMENTWISE: callers

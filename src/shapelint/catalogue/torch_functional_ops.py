@@ -7,8 +7,8 @@ these faults are not reproduced here.
 """
 from __future__ import annotations
 
-from ..dims import NotKnown, is_known, same
-from ..shapes import Shape
+from ..domain.dims import NotKnown, is_known, same
+from ..domain.shapes import Shape
 from .torch_ops import broadcast, op
 from .torch_products import bmm, mm
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codes import SHP103, SHP105, SHP106
-from ..dims import NotKnown, SymDim, Unknown, fmt, is_known, same
-from ..shapes import Shape
+from ..domain.codes import SHP103, SHP105, SHP106
+from ..domain.dims import NotKnown, SymDim, Unknown, fmt, is_known, same
+from ..domain.shapes import Shape
 from . import LayerFault
 
 INDEX_DTYPES = frozenset({"int64", "int32", "uint8", "bool"})  # what torch indexes with

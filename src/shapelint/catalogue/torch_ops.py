@@ -4,9 +4,9 @@ torch_functional.py and torch_products.py fill OPS when imported (frameworks/tor
 both)."""
 from __future__ import annotations
 
-from ..codes import SHP106
-from ..dims import Unknown, fmt, is_known, same
-from ..shapes import Shape
+from ..domain.codes import SHP106
+from ..domain.dims import Unknown, fmt, is_known, same
+from ..domain.shapes import Shape
 from . import LayerFault
 
 OPS: dict = {}  # name -> function(shape, *args, **kwargs)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import string
 
-from ..codes import SHP103, SHP105, SHP106
-from ..dims import NotKnown, Unknown, fmt, is_known, same
-from ..shapes import Shape, product
+from ..domain.codes import SHP103, SHP105, SHP106
+from ..domain.dims import NotKnown, Unknown, fmt, is_known, same
+from ..domain.shapes import Shape, product
 from . import LayerFault
 from .torch_ops import broadcast, op
 

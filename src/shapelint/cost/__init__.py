@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
+from ..domain.shapes import Shape, product
 from . import functional_flops, keras_flops, outside, torch_flops
 
 BATCH = Sym("batch")  # Keras's None batch, as a symbol the formulas can carry

@@ -7,8 +7,8 @@ with no contracted label runs aten.mul (0). Figures checked in tests/test_cost_f
 """
 from __future__ import annotations
 
-from ..dims import NotKnown, same
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown, same
+from ..domain.shapes import Shape, product
 
 
 def op_flops(call):

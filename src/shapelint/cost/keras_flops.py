@@ -6,8 +6,8 @@ normalising, pooling, resampling or moving data count 0. Shapes include the batc
 """
 from __future__ import annotations
 
-from ..dims import NotKnown, same
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown, same
+from ..domain.shapes import Shape, product
 
 ZERO = frozenset({
     "InputLayer", "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average",

@@ -6,8 +6,8 @@ input and output shapes (batch included); a size it needs but does not know rais
 """
 from __future__ import annotations
 
-from ..dims import NotKnown
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown
+from ..domain.shapes import Shape, product
 
 # Modules whose forward runs no op FlopCounterMode counts (each checked in tests/test_cost.py
 # over the catalogue's own grids).

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter import configs
 from ..interpreter.collections_model import make_defaultdict, make_deque, make_repeat
-from ..interpreter.assumed import noted
+from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
 from . import keras as keras_fw
@@ -225,7 +225,7 @@ def record_finding(interp, code, node, message: str, data: dict | None = None) -
     Findings under an undecided condition are dropped: edges are reported only when certain."""
     if interp.uncertain:
         return
-    from ..codes import Diagnostic
+    from ..domain.codes import Diagnostic
     path, line, col = interp.position(node)
     if path:
         interp.state.findings.append(Diagnostic(code, line, col, message, data or {}, path))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..dims import SymDim, Unknown, is_known
+from ..domain.dims import SymDim, Unknown, is_known
 from ..interpreter.values import Builtin, Ref
-from ..shapes import Shape, product
+from ..domain.shapes import Shape, product
 
 INTEGER_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                             "uint64", "int", "intp"})

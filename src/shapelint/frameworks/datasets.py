@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..dims import Unknown, is_known
+from ..domain.dims import Unknown, is_known
 from .arrays import ArrayValue, Labels, array_of, dtype_name, unknown_array
 
 

@@ -9,8 +9,8 @@ raises whatever the rank are.
 """
 from __future__ import annotations
 
-from ..dims import NotKnown, Unknown
-from ..shapes import Shape
+from ..domain.dims import NotKnown, Unknown
+from ..domain.shapes import Shape
 
 ROOT = "einops."
 _FUNCTION_MODULES = ("einops", "einops.einops", "einops.packing")

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, Rule, lookup
 from ..catalogue.keras.merge import FUNCTIONAL_FORMS
-from ..codes import SHP105
-from ..dims import BATCH, NotKnown, Sym, Unknown, is_known
-from ..graph import LayerNode, ModelGraph, upstream
+from ..domain.codes import SHP105
+from ..domain.dims import BATCH, NotKnown, Sym, Unknown, is_known
+from ..domain.graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, is_indefinite
-from ..shapes import Shape
+from ..domain.shapes import Shape
 from .keras_calls import (check_states, initial_state, opaque_argument, opaque_edges,
                           side_tensors)
 from .keras_edges import model_method

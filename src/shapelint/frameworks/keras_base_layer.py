@@ -14,10 +14,10 @@ shape rules (their weights are the formula's). Anything else of the base is not 
 from __future__ import annotations
 
 from ..catalogue import Rule, lookup
-from ..dims import NotKnown, Unknown, is_known
-from ..graph import LayerNode
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin
-from ..shapes import Shape
+from ..domain.shapes import Shape
 
 
 def catalogue_base(name: str) -> str | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue import LayerFault
-from ..codes import SHP101, SHP105
-from ..dims import NotKnown, Unknown, is_known
+from ..domain.codes import SHP101, SHP105
+from ..domain.dims import NotKnown, Unknown, is_known
 
 # Arguments that never carry a tensor in the code we read: a wrong guess here only hides an
 # edge, so the list is short. `training` is a bool (Keras passes it down, never as a tensor).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Ref
 
 # Keras 3 signatures (keras/src/trainers/trainer.py): the positions of x, y and

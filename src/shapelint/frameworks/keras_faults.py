@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..catalogue import LayerFault
-from ..codes import SHP103, SHP108, SHP202
-from ..dims import is_known
+from ..domain.codes import SHP103, SHP108, SHP202
+from ..domain.dims import is_known
 
 _IMAGE_LAYERS = ("Conv", "Pooling", "Pool", "ZeroPadding", "UpSampling", "Cropping")
 

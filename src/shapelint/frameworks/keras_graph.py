@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 from ..catalogue import Rule
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.shapes import Shape
 from .keras import (KerasFunctional, KerasLayer, KerasSequential, KerasTensor, apply)
 
 
@@ -133,7 +133,7 @@ def broadcast(shapes: list) -> Shape:
         known = {d for d in sizes if is_known(d) and d != 1}
         if len(known) > 1:
             from ..catalogue import LayerFault
-            from ..codes import SHP107
+            from ..domain.codes import SHP107
             raise LayerFault(SHP107, "operands of shapes " + ", ".join(str(s) for s in shapes)
                              + " cannot be broadcast together")
         rest = [d for d in sizes if not (is_known(d) and d == 1)]

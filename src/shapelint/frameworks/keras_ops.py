@@ -18,8 +18,8 @@ from ..catalogue import LayerFault, Rule
 from ..catalogue.keras_ops_rules import (CONTROL as _CONTROL, MAKERS as _MAKERS, RULES,
                                          SAME as _SAME, getitem as _getitem,
                                          shape_of as _shape_of)
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.shapes import Shape
 from .keras_calls import Slot
 
 
@@ -229,7 +229,7 @@ def as_output(interp, value, inputs: list):
 def constant_tensor(value: Constant):
     """A constant as a symbolic tensor that no layer produces (a layer called on
     ops.arange(n) inside call() is built for its shape, and gains no upstream layers)."""
-    from ..graph import LayerNode
+    from ..domain.graph import LayerNode
     from .keras import KerasTensor
     from .keras_graph import TensorOp
     made = TensorOp("constant", "constant", "", 0, 0,
@@ -267,7 +267,7 @@ def join_tensors(values: list):
     the same layers that hold weights (they differ only by operations, as a fused kernel and
     its plain fallback do), the weights are the same whichever runs: one tensor, of the
     sizes the branches agree on, depending on all of them. Otherwise nothing is joined."""
-    from ..graph import LayerNode, upstream
+    from ..domain.graph import LayerNode, upstream
     from .keras import KerasTensor
     from .keras_graph import TensorOp
     if not all(isinstance(v, KerasTensor) for v in values):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalogue import Rule
-from ..dims import NotKnown, Unknown, is_known
-from ..graph import LayerNode, ModelGraph, upstream
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, Instance
 from .keras_edges import model_method
-from ..shapes import Shape
+from ..domain.shapes import Shape
 from . import keras as k
 from .keras_calls import CallForm, call_form, fill, opaque_edges
 from .keras_tracking import untraced_rows

@@ -12,8 +12,8 @@ from __future__ import annotations
 import libcst as cst
 
 from ..catalogue import _zero
-from ..dims import Unknown, is_known
-from ..graph import LayerNode
+from ..domain.dims import Unknown, is_known
+from ..domain.graph import LayerNode
 from ..interpreter.values import Function, Instance
 from . import keras as k
 from .layers import InputMarker

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue import LayerFault, Rule, lookup
-from ..codes import SHP103, SHP105
-from ..dims import NotKnown, Unknown
-from ..graph import LayerNode
-from ..shapes import Shape
+from ..domain.codes import SHP103, SHP105
+from ..domain.dims import NotKnown, Unknown
+from ..domain.graph import LayerNode
+from ..domain.shapes import Shape
 
 
 @dataclass(eq=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..dims import Unknown, is_known
-from ..shapes import Shape
+from ..domain.dims import Unknown, is_known
+from ..domain.shapes import Shape
 from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, argmax, array_of, astype,
                      dtype_name, expand_dims, reshape, size_tuple, squeeze, transpose,
                      unknown_array)

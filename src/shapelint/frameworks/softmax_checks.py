@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..catalogue import LayerFault
-from ..codes import SHP204
-from ..dims import is_known
-from ..graph import LayerNode
-from ..shapes import Shape
+from ..domain.codes import SHP204
+from ..domain.dims import is_known
+from ..domain.graph import LayerNode
+from ..domain.shapes import Shape
 
 
 def _legacy_dim(rank: int) -> int:

@@ -10,11 +10,11 @@ from ..catalogue import torch_indexing as indexing
 from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
 from ..catalogue.torch_products import matmul
 from ..catalogue import torch_functional_ops  # noqa: F401 - fills OPS: addmm, conv, attention
-from ..codes import SHP104
-from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
-from ..graph import LayerNode
+from ..domain.codes import SHP104
+from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
+from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance, Ref
-from ..shapes import Shape, product
+from ..domain.shapes import Shape, product
 from . import softmax_checks, torch_losses, torch_tensors, torch_wrap
 from . import torch_op_log as op_log
 from . import torch_params as params

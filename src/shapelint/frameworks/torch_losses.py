@@ -10,9 +10,9 @@ import inspect
 from dataclasses import dataclass
 
 from ..catalogue import Rule
-from ..codes import SHP110, SHP111, SHP206, SHP207, SHP208
-from ..dims import is_known, same
-from ..shapes import Shape
+from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
+from ..domain.dims import is_known, same
+from ..domain.shapes import Shape
 from .torch_provenance import FLOATING, INTEGER
 
 

@@ -6,12 +6,12 @@ import re
 
 import libcst as cst
 
-from ..dims import Sym, Unknown
-from ..graph import LayerNode, ModelGraph
+from ..domain.dims import Sym, Unknown
+from ..domain.graph import LayerNode, ModelGraph
 from ..interpreter.budget import BudgetExhausted
-from ..interpreter.spots import PairsDict
+from ..domain.spots import PairsDict
 from ..interpreter.values import Instance
-from ..shapes import Shape
+from ..domain.shapes import Shape
 from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_partial as partial

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..cost.outside import FLOP_CALLS, cst_op
-from ..shapes import Shape
+from ..domain.shapes import Shape
 
 
 @dataclass(frozen=True)

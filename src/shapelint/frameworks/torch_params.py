@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dims import NotKnown, Unknown, is_known
-from ..shapes import Shape, product
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.shapes import Shape, product
 
 _BASE_NAMES = ("weight", "bias")
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..dims import NotKnown, Sym, SymDim, Unknown, is_known
-from ..shapes import Rest, Shape
+from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
+from ..domain.shapes import Rest, Shape
 
 BATCH = Sym("N")
 _PROBE = Sym("...")  # stands for the unknown middle while a trailing-axis rule runs

@@ -7,7 +7,7 @@ import re
 
 import libcst as cst
 
-from ..dims import SymDim, Unknown
+from ..domain.dims import SymDim, Unknown
 from ..interpreter.values import Instance, Ref
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.

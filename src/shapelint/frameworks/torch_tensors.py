@@ -12,9 +12,9 @@ import math
 from ..catalogue import LayerFault
 from ..catalogue import torch_functional_ops, torch_products  # noqa: F401 - they fill OPS
 from ..catalogue.torch_functional import ELEMENTWISE, OPS
-from ..dims import NotKnown, SymDim, Unknown, is_known
+from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin
-from ..shapes import Shape
+from ..domain.shapes import Shape
 
 # legacy typed constructors: torch.FloatTensor(2, 3) is an uninitialised (2, 3) tensor
 LEGACY = {"Tensor": "float32", "FloatTensor": "float32", "DoubleTensor": "float64",

@@ -13,9 +13,9 @@
 """
 from __future__ import annotations
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Class, Instance
-from ..shapes import Shape
+from ..domain.shapes import Shape
 from . import torch_params as params
 
 RETURNS_SELF = frozenset({"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..dims import Unknown
-from .assumed import note, tag
+from ..domain.dims import Unknown
+from ..domain.assumed import note, tag
 from .values import PLAIN, Builtin, Class, Function, Ref, is_indefinite
 
 _STORE = (None, "store")

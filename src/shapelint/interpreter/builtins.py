@@ -6,8 +6,8 @@ import operator
 
 import libcst as cst
 
-from ..dims import SymDim, Unknown
-from .assumed import carry, labels, note
+from ..domain.dims import SymDim, Unknown
+from ..domain.assumed import carry, labels, note
 from . import type_kinds
 from .expressions import truth
 from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, Partial, Ref,

@@ -5,7 +5,7 @@ import dataclasses
 
 import libcst as cst
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from .budget import BudgetExhausted, stack_nearly_full
 from .statements import ContentsLost, RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,

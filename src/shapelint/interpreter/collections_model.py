@@ -6,7 +6,7 @@ A defaultdict's missing key calls its factory through the interpreter, so the fa
 a user class or function; anything it cannot decide is Unknown, never a guess."""
 from __future__ import annotations
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from .values import Iterator, is_indefinite
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from . import yaml_subset
 from .argparse_model import Namespace, Parser
 from .values import MISSING, Builtin, Class, Instance, is_indefinite

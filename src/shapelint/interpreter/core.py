@@ -4,14 +4,14 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..dims import NotKnown, Unknown
+from ..domain.dims import NotKnown, Unknown
 from .budget import Budget, Limits
 from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import ExpressionsMixin, mutates
 from .imports import ImportsMixin, bound_name
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
-from .spots import LazyInt, Spot
+from ..domain.spots import LazyInt, Spot
 from .statements import ContentsLost, RaiseSignal, ReturnSignal, StatementsMixin
 from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
 

@@ -6,8 +6,8 @@ import operator
 
 import libcst as cst
 
-from ..dims import SymDim, Unknown
-from .assumed import _Assumed, carry, carry_entry, labels, merge, note
+from ..domain.dims import SymDim, Unknown
+from ..domain.assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .collections_model import DEQUE_MUTATING, Deque
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Iterator, Ref, Scope,
                      UserModule, is_indefinite, same_ref, same_value)

@@ -5,7 +5,7 @@ import os
 
 import libcst as cst
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from .slicing import ModuleIndex, Reading
 from .values import Ref, UserModule
 

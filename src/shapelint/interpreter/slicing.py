@@ -34,8 +34,8 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..vocabulary import (FRAMEWORK_WORDS, MODEL_BASES, MODEL_METHODS, NOT_MODELS,
-                          TRAINING_METHODS, layer_names)
+from .vocabulary import (FRAMEWORK_WORDS, MODEL_BASES, MODEL_METHODS, NOT_MODELS,
+                         TRAINING_METHODS, layer_names)
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")  # lines as Python numbers them
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..dims import Unknown
+from ..domain.dims import Unknown
 from .expressions import AUGMENTED, truth
 from .values import (Class, Function, Instance, Scope, UserModule, is_indefinite, merge,
                      same_value)

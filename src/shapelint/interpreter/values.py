@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 import libcst as cst
 
-from ..dims import SymDim, Unknown
+from ..domain.dims import SymDim, Unknown
 
 
 @dataclass(eq=False)

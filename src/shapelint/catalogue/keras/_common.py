@@ -6,9 +6,9 @@ entry is registered here.
 """
 from __future__ import annotations
 
-from ...codes import SHP102, SHP105
-from ...dims import BATCH, NotKnown, Unknown
-from ...shapes import Shape, definitely_nonpositive, same_out, window_out
+from ...domain.codes import SHP102, SHP105
+from ...domain.dims import BATCH, NotKnown, Unknown
+from ...domain.shapes import Shape, definitely_nonpositive, same_out, window_out
 from .. import LayerFault, choice, known_int
 
 DEFAULT_DATA_FORMAT = "channels_last"

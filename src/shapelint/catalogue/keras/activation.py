@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import inspect
 
-from ...codes import SHP105
-from ...dims import is_known
-from ...shapes import product
+from ...domain.codes import SHP105
+from ...domain.dims import is_known
+from ...domain.shapes import product
 from .. import LayerFault, Rule, layer
 from ._common import _activation, _axes
 

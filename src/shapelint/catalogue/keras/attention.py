@@ -6,8 +6,8 @@ test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105, SHP107
-from ...dims import NotKnown, is_known
+from ...domain.codes import SHP105, SHP107
+from ...domain.dims import NotKnown, is_known
 from .. import LayerFault, Rule, choice, flag, known_int, layer
 
 

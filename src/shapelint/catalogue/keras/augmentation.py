@@ -7,9 +7,9 @@ cross-checked against real Keras in tests/test_keras_catalogue_prep.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105
-from ...dims import NotKnown, is_known
-from ...shapes import Shape
+from ...domain.codes import SHP105
+from ...domain.dims import NotKnown, is_known
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, layer, size
 from ._common import _data_format
 

@@ -5,9 +5,9 @@ tests/test_keras_catalogue.py and test_keras_catalogue_more.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105
-from ...dims import NotKnown, is_known
-from ...shapes import Shape, product
+from ...domain.codes import SHP105
+from ...domain.dims import NotKnown, is_known
+from ...domain.shapes import Shape, product
 from .. import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
 from ._common import _activation, _channel_axis, _data_format, _lora_rank, _spatial_axes, _windowed
 

@@ -4,7 +4,7 @@ tests/test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...shapes import Shape, product
+from ...domain.shapes import Shape, product
 from .. import Rule, choice, flag, int_tuple, known_int, layer
 from ._common import _data_format, _windowed
 

@@ -5,9 +5,9 @@ test_keras_catalogue_more.py and test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape, product
+from ...domain.codes import SHP105
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape, product
 from .. import LayerFault, Rule, flag, layer, size
 from ._common import _activation, _lora_rank, _positive_int
 

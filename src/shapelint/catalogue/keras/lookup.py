@@ -8,9 +8,9 @@ it is adapted at runtime or read from a file. Cross-checked in tests/test_keras_
 """
 from __future__ import annotations
 
-from ...codes import SHP105, SHP107
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape
+from ...domain.codes import SHP105, SHP107
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, flag, known_int, layer
 from .preprocessing import _keras_none
 

@@ -5,9 +5,9 @@ Cross-checked against real Keras 3 (torch backend) in tests/test_keras_catalogue
 """
 from __future__ import annotations
 
-from ...codes import SHP105, SHP107
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape
+from ...domain.codes import SHP105, SHP107
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, known_int, layer
 
 

@@ -6,9 +6,9 @@ test_keras_catalogue_more.py and test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP103, SHP105
-from ...dims import NotKnown, is_known
-from ...shapes import product
+from ...domain.codes import SHP103, SHP105
+from ...domain.dims import NotKnown, is_known
+from ...domain.shapes import product
 from .. import LayerFault, Rule, flag, known_int, layer
 from ._common import _axes, _is_keras_batch
 

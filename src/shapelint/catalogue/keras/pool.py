@@ -6,9 +6,9 @@ test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105
-from ...dims import NotKnown
-from ...shapes import Shape
+from ...domain.codes import SHP105
+from ...domain.dims import NotKnown
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, flag, int_tuple, known_int, layer
 from ._common import DEFAULT_DATA_FORMAT, _channel_axis, _data_format, _spatial_axes, _windowed
 

@@ -6,9 +6,9 @@ Formulas follow compute_output_shape() and build() in keras/src/layers/preproces
 """
 from __future__ import annotations
 
-from ...codes import SHP102, SHP103, SHP105
-from ...dims import NotKnown, SymDim, Unknown, is_known
-from ...shapes import Shape, product, same_out, window_out
+from ...domain.codes import SHP102, SHP103, SHP105
+from ...domain.dims import NotKnown, SymDim, Unknown, is_known
+from ...domain.shapes import Shape, product, same_out, window_out
 from .. import LayerFault, Rule, flag, known_int, layer, size
 from ._common import _data_format, _is_keras_batch
 

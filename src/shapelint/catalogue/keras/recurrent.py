@@ -7,8 +7,8 @@ layers/rnn/; every entry is cross-checked against real Keras in tests/test_keras
 """
 from __future__ import annotations
 
-from ...dims import NotKnown
-from ...shapes import Shape
+from ...domain.dims import NotKnown
+from ...domain.shapes import Shape
 from .. import Rule, choice, flag, known_int, layer
 from ._common import _inner_rule
 

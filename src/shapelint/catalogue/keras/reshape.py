@@ -6,9 +6,9 @@ test_keras_catalogue_more.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP102, SHP104, SHP105
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape, product
+from ...domain.codes import SHP102, SHP104, SHP105
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape, product
 from .. import LayerFault, Rule, int_tuple, known_int, layer
 from ._common import _data_format, _spatial_axes
 

@@ -6,9 +6,9 @@ tests/test_keras_catalogue_more.py and test_keras_catalogue_extra.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape
+from ...domain.codes import SHP105
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, known_int, layer
 from ._common import _inner_rule
 

@@ -5,9 +5,9 @@ codes follow what torch 2.13 raises; no entry is registered here.
 """
 from __future__ import annotations
 
-from ...codes import SHP102, SHP103, SHP104, SHP105
-from ...dims import NotKnown, SymDim, Unknown, is_known, same
-from ...shapes import Shape
+from ...domain.codes import SHP102, SHP103, SHP104, SHP105
+from ...domain.dims import NotKnown, SymDim, Unknown, is_known, same
+from ...domain.shapes import Shape
 from .. import LayerFault, int_tuple, known_int
 
 

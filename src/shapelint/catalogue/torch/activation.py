@@ -4,8 +4,8 @@ slopes), GLU, which halves a dim, and the softmax family. Argument checks are th
 """
 from __future__ import annotations
 
-from ...codes import SHP103, SHP106
-from ...dims import same
+from ...domain.codes import SHP103, SHP106
+from ...domain.dims import same
 from .. import LayerFault, Rule, layer
 from ._common import _axis, _bad, _divides, _nonneg, _numbers, _rank
 

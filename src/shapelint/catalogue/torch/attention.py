@@ -5,8 +5,8 @@ torch.nn docs. Cross-checked against torch in tests/test_torch_catalogue.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP103, SHP106
-from ...dims import NotKnown
+from ...domain.codes import SHP103, SHP106
+from ...domain.dims import NotKnown
 from .. import LayerFault, Rule, flag, known_int, layer
 from ._common import _bad, _expect, _factor, _inputs, _nonneg, _rank, _same_dims
 

@@ -5,9 +5,9 @@ tests/test_torch_catalogue.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP105, SHP106
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape, product, window_out
+from ...domain.codes import SHP105, SHP106
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape, product, window_out
 from .. import LayerFault, Rule, flag, int_tuple, known_int, layer
 from ._common import SPATIAL, _bad, _expect, _rank, _shrinks, _small_input, _tuple, _width
 

@@ -4,9 +4,9 @@ torch.nn docs (torch 2.13). Cross-checked against torch in tests/test_torch_cata
 """
 from __future__ import annotations
 
-from ...codes import SHP101, SHP103
-from ...dims import NotKnown, is_known, same
-from ...shapes import Shape
+from ...domain.codes import SHP101, SHP103
+from ...domain.dims import NotKnown, is_known, same
+from ...domain.shapes import Shape
 from .. import LayerFault, Rule, flag, known_int, layer
 from ._common import DENSE, _bad, _inputs, _nonneg, _rank, _same_dims, _width
 

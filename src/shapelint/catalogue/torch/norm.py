@@ -5,9 +5,9 @@ Cross-checked against torch in tests/test_torch_catalogue.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP102, SHP103, SHP106
-from ...dims import NotKnown, is_known
-from ...shapes import product
+from ...domain.codes import SHP102, SHP103, SHP106
+from ...domain.dims import NotKnown, is_known
+from ...domain.shapes import product
 from .. import LayerFault, Rule, flag, known_int, layer
 from ._common import _bad, _expect, _numbers, _rank, _rank_at_least, _width
 

@@ -5,8 +5,8 @@ F.max_pool*/F.avg_pool*. Cross-checked against torch in tests/test_torch_catalog
 """
 from __future__ import annotations
 
-from ...dims import NotKnown, Unknown, is_known
-from ...shapes import Shape, definitely_nonpositive
+from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.shapes import Shape, definitely_nonpositive
 from .. import Rule, flag, known_int, layer
 from ._common import SPATIAL, _bad, _numbers, _rank, _rank_at_least, _shrinks, _small_input, _tuple
 

@@ -5,8 +5,8 @@ against torch in tests/test_torch_catalogue.py.
 """
 from __future__ import annotations
 
-from ...codes import SHP106
-from ...dims import NotKnown, is_known
+from ...domain.codes import SHP106
+from ...domain.dims import NotKnown, is_known
 from .. import Rule, flag, known_int, layer
 from ._common import _bad, _expect, _nonneg, _rank
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-from ...codes import SHP103, SHP104, SHP106
-from ...dims import NotKnown, Unknown, is_known, same
-from ...shapes import Shape, product
+from ...domain.codes import SHP103, SHP104, SHP106
+from ...domain.dims import NotKnown, Unknown, is_known, same
+from ...domain.shapes import Shape, product
 from .. import LayerFault, Rule, known_int, layer
 from ._common import _axis, _bad, _divides, _factor, _rank, _rank_at_least, _shrinks, _small_input
 

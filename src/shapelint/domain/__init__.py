@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: dims, shapes, the model graph, diagnostic codes."""

@@ -1,0 +1,1 @@
+"""The judgments over model graphs and their pages."""

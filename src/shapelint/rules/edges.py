@@ -1,0 +1,427 @@
+"""Judgments at a Keras model's edges, after its graph is built: the data given to fit /
+evaluate / predict against the model's inputs (SHP109), the labels against its output under
+the compiled loss (SHP110, SHP111), and the loss against the output layer (SHP205).
+
+Only what Keras 3 itself rejects is an SHP1xx here; whenever the data, the labels, the loss or
+the model are not certain, nothing is said."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.codes import SHP109, SHP110, SHP111, SHP205, Diagnostic
+from ..domain.dims import Unknown, is_known
+from ..frameworks.arrays import ArrayValue
+from ..frameworks.keras_edges import Loss, edges_of
+from ..domain.graph import ModelGraph
+from ..domain.shapes import Shape
+
+BATCH = Unknown("batch")
+
+
+def check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
+    try:
+        return _check_edges(graph, model)
+    except Exception:  # noqa: BLE001 - an edge we cannot judge is silence, never a crash
+        return []
+
+
+def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
+    edges = getattr(model, "__dict__", {}).get("shapelint_edges")
+    if edges is None or graph.framework != "keras":
+        return []
+    if graph.uncertain and not _deferred_subclass(model) or \
+            any(n.fault is not None for n in graph.nodes):
+        return []  # an error inside the model comes first; an uncertain model says nothing
+    out = []
+    for loss, path, line, col in edges.compiles:
+        out.extend(_loss_vs_output(graph, loss, path, line, col))
+    for use in edges.uses:
+        pairs = [(use.x, use.y, "x", "y")]
+        if isinstance(use.validation, (tuple, list)) and len(use.validation) >= 2:
+            pairs.append((use.validation[0], use.validation[1], "validation_data[0]",
+                          "validation_data[1]"))
+        for x, y, x_name, y_name in pairs:  # the first fault of a call is the one Keras meets
+            found, built = _data(graph, model, use, x, x_name)
+            if found is None and y is not None and built is not None:
+                found = _cardinality(use, x, y, x_name, y_name) or \
+                    _labels(built, use, y, y_name)
+            if found is not None:
+                out.append(found)
+                break
+    return out
+
+
+def _deferred_subclass(model) -> bool:
+    return type(model).__name__ == "Subclass" and model.shape is None and \
+        model.functional is None
+
+
+def _deferred(graph: ModelGraph, model) -> bool:
+    """A model with no input shape yet: Keras builds it from the first data it sees."""
+    return _deferred_subclass(model) or any(
+        "input shape is not given" in r for r in graph.unknown_reasons)
+
+
+def _samples(shape: Shape) -> Shape:
+    return Shape((BATCH,) + tuple(shape.dims[1:]))
+
+
+def _declared_inputs(graph: ModelGraph, model) -> list:
+    """The graph's input nodes in the order the model declares its inputs (Model([a, b], ..));
+    the graph lists them in topological order, which need not be the same."""
+    declared = getattr(getattr(model, "functional", None) or model, "inputs", None)
+    if not isinstance(declared, list):
+        return graph.inputs
+    by_original = {id(getattr(n, "original", n)): n for n in graph.inputs}
+    ordered = [by_original.get(id(getattr(t, "node", None))) for t in declared]
+    return ordered if all(n is not None for n in ordered) else []
+
+
+def _inputs_of(x, graph: ModelGraph, inputs: list):
+    """The arrays for each model input, in order; None when that is not certain."""
+    if isinstance(x, ArrayValue):
+        arrays = [x]
+    elif isinstance(x, (list, tuple)) and all(isinstance(a, ArrayValue) for a in x):
+        arrays = list(x)
+    elif isinstance(x, dict) and all(isinstance(a, ArrayValue) for a in x.values()):
+        names = [n.name for n in inputs]
+        if sorted(x) != sorted(names):
+            return None
+        arrays = [x[name] for name in names]
+    else:
+        return None
+    if len(arrays) != len(inputs) or not all(a.shape.known_rank and a.dims for a in arrays):
+        return None
+    return arrays
+
+
+def _data(graph, model, use, x, x_name):
+    """(SHP109 diagnostic or None, the graph as the data builds it or None when unknown)."""
+    if x is None:
+        return None, None
+    inputs = _declared_inputs(graph, model)
+    arrays = _inputs_of(x, graph, inputs) if not _deferred_subclass(model) else (
+        [x] if isinstance(x, ArrayValue) and x.shape.known_rank and x.dims else None)
+    if arrays is None:
+        return None, None
+    if _deferred(graph, model):
+        try:
+            built = model.graph(graph.entry, _samples(arrays[0].shape))
+        except Exception:  # noqa: BLE001 - a graph the data cannot build is not judged
+            return None, None
+        fault = next((n for n in built.nodes if n.fault is not None), None)
+        if fault is None:
+            return None, built
+        # a model without an input shape is built by the data: the fix is the data, at the call
+        return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
+    transforms, adjusted = {}, []
+    for node, array in zip(inputs, arrays):
+        ref = node.output_shape
+        shape = _adjust_rank(_samples(array.shape), ref)
+        if shape is None:
+            return _report(use, x_name, array, ref, None, None, _input_line(graph, node)), None
+        adjusted.append((node, shape))
+    for node, shape in adjusted:
+        for consumer in graph.nodes:
+            if node in consumer.inputs:
+                previous = transforms.get(consumer)
+                transforms[consumer] = _replacer(consumer, node, shape, previous)
+    try:
+        built = graph.replay(transforms)
+    except Exception:  # noqa: BLE001
+        return None, None
+    # the input whose data contradicts it, to name in the message (the first one otherwise)
+    culprit = next((i for i, (node, shape) in enumerate(adjusted)
+                    if _contradicts(shape, node.output_shape)), 0)
+    name = x_name if len(arrays) == 1 else f"{x_name}[{culprit}]"
+    array, ref = arrays[culprit], inputs[culprit].output_shape
+    declared = _input_line(graph, inputs[culprit])
+    for before, after in zip(graph.nodes, built.nodes):
+        if after.fault is not None:
+            return _report(use, name, array, ref, after.fault.message, after, declared), None
+        if before.counts and is_known(before.params) and is_known(after.params) and \
+                before.params != after.params:
+            why = (f"{before.name} ({before.type_name}) was built for input "
+                   f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
+                   f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
+            return _report(use, name, array, ref, why, after, declared), None
+    return None, built
+
+
+def _contradicts(x: Shape, ref: Shape) -> bool:
+    return ref.known_rank and len(x.dims) == len(ref.dims) and any(
+        is_known(a) and is_known(b) and a != b for a, b in zip(x.dims[1:], ref.dims[1:]))
+
+
+def _replacer(consumer, node, shape, previous):
+    def transform(shapes):
+        shapes = previous(shapes) if previous is not None else list(shapes)
+        return [shape if i is node else s for i, s in zip(consumer.inputs, shapes)]
+    return transform
+
+
+def _adjust_rank(x: Shape, ref: Shape):
+    """Keras 3 Functional._adjust_input_rank: a trailing 1 is squeezed or added when the ranks
+    differ by one; any other rank difference raises ValueError (None here)."""
+    if not ref.known_rank or len(x.dims) == len(ref.dims):
+        return x
+    if len(x.dims) == len(ref.dims) + 1 and x.dims[-1] == 1:
+        return Shape(x.dims[:-1])
+    if len(x.dims) == len(ref.dims) - 1 and ref.dims[-1] == 1:
+        return Shape(x.dims + (1,))
+    if len(x.dims) == len(ref.dims) + 1 and not is_known(x.dims[-1]) or \
+            len(x.dims) == len(ref.dims) - 1 and not is_known(ref.dims[-1]):
+        return x  # depends on a size we do not know: not ours to judge
+    return None
+
+
+def _dims(shape) -> tuple:
+    return tuple(d if is_known(d) else None for d in shape.dims)
+
+
+def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
+    """SHP109 sits on the model's input (the input_shape= / Input line, or the layer the data
+    breaks), where the fix goes; the message names the call where the data meets it."""
+    data_shape = _dims(array.shape)
+    where = f"{x_name} given to model.{use.method}() at line {use.line}"
+    origin = f" (from {array.origin})" if array.origin else ""
+    if ref is None:
+        message = f"{where} gets data of shape {data_shape}{origin}, which the model cannot " \
+                  f"take: {why}"
+        model_shape = None
+    else:
+        model_shape = _dims(ref)
+        message = (f"{where} gets data of shape {data_shape}{origin} but the model's input is "
+                   f"{model_shape}" + (f": {why}" if why else "; Keras raises ValueError"))
+    message += _fix(data_shape, model_shape, node, why)
+    data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
+            else None, "method": use.method}
+    return _placed(SHP109, fix_at, use, message, data)
+
+
+def _input_line(graph: ModelGraph, node):
+    """Where an input's shape is written: the Input(...) line, or for a Sequential whose input
+    comes from input_shape= on its first layer (the input node sits on the Sequential line),
+    that layer."""
+    if node.line != graph.line:
+        return node
+    return next((n for n in graph.nodes if node in n.inputs), node)
+
+
+def _placed(code, node, use, message, data) -> Diagnostic:
+    """A finding seen at a call, placed on the model line its fix changes (issue 16); `data`
+    keeps the call's line (seen_at_line), which SARIF gives as a relatedLocation. Without a
+    model line in the same file, it stays on the call."""
+    data = {**data, "seen_at_line": use.line, "seen_at_col": use.col}
+    line, col, path = getattr(node, "line", 0), getattr(node, "col", 0), \
+        getattr(node, "path", "")
+    if not line or path != use.path:
+        return Diagnostic(code, use.line, use.col, message, data, use.path)
+    return Diagnostic(code, line, col, message, data, use.path)
+
+
+_SAME_WIDTH = ("Activation", "Dropout", "Softmax", "ReLU", "LeakyReLU", "ELU", "PReLU",
+               "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")
+
+
+def _last_layer(graph: ModelGraph):
+    """The layer that sets the output's width: the output node, past width-keeping layers
+    (Activation, Dropout, ...) to the Dense / Conv before them."""
+    node = graph.outputs[0] if len(graph.outputs) == 1 else None
+    while node is not None and node.type_name in _SAME_WIDTH and len(node.inputs) == 1:
+        node = node.inputs[0]
+    return node
+
+
+def _fix(data, model, node, why) -> str:
+    sample = data[1:]
+    image = node is not None and any(w in node.type_name for w in ("Conv", "Pool"))
+    if model is not None and tuple(model[1:]) == tuple(data):
+        return (f". input_shape={tuple(model[1:])} is the data's full shape, sample axis "
+                f"included; Keras adds the batch axis itself: use input_shape=X.shape[1:] "
+                f"= {sample}")
+    if model is not None and len(model) == 3 and len(data) == 3 and \
+            tuple(model[1:]) == (data[2], data[1]):
+        return (f". The input_shape swaps timesteps and features: the data has "
+                f"{data[1]} steps of {data[2]} features; use input_shape=X.shape[1:] = {sample}")
+    if model is None and image and len(data) == 3 and "channel axis" not in (why or ""):
+        return (". The data lacks the channel axis: add it with X[..., None] "
+                "(np.expand_dims(X, -1))")
+    if model is None and image and len(data) == 3:
+        return " (X[..., None] or np.expand_dims(X, -1) adds that axis)"
+    if model is not None and len(model) == len(data) + 1 and tuple(model[1:-1]) == sample:
+        return (f". The data has no channel axis while the model expects {model[-1]} "
+                f"channels; give it images of shape {tuple(model[1:])}")
+    if model is not None:
+        return f". If the data is right, build the model with input_shape=X.shape[1:] = {sample}"
+    return ""
+
+
+# -- labels -------------------------------------------------------------------------------------
+
+def _cardinality(use, x, y, x_name, y_name):
+    """x and y with different sample counts: Keras raises "Data cardinality is ambiguous"."""
+    arrays = [x] if isinstance(x, ArrayValue) else list(x) if isinstance(x, (list, tuple)) \
+        else []
+    if not isinstance(y, ArrayValue) or not y.shape.known_rank or not y.dims or not arrays:
+        return None
+    n_y = y.dims[0]
+    for a in arrays:
+        n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
+            else None
+        if is_known(n_x) and is_known(n_y) and n_x != n_y:
+            return Diagnostic(SHP110, use.line, use.col, (  # the data's side: at the call
+                f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
+                f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "
+                f"come from different splits"), {"x_samples": n_x, "y_samples": n_y}, use.path)
+    return None
+
+
+def _output_width(graph: ModelGraph):
+    if len(graph.outputs) != 1:
+        return None
+    shape = graph.outputs[0].output_shape
+    return shape if shape.known_rank and len(shape.dims) >= 2 else None
+
+
+def _squeeze_or_expand(y: tuple, out: tuple):
+    """keras/src/losses/loss.py squeeze_or_expand_to_same_rank(y_true, y_pred)."""
+    if len(y) == len(out) + 1 and y[-1] == 1:
+        return (y, out + (1,)) if len(out) == 1 else (y[:-1], out)
+    if len(out) == len(y) + 1 and out[-1] == 1:
+        return (y + (1,), out) if len(y) == 1 else (y, out[:-1])
+    return y, out
+
+
+def _labels(graph, use, y, y_name):
+    found = _label_fault(graph, use, y, y_name)
+    if found is None:
+        return None
+    code, message, data = found
+    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line
+        return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
+                       use.compile_line else None, use, message, data)
+    return _placed(code, _last_layer(graph), use, message, data)
+
+
+@dataclass(frozen=True)
+class _Where:
+    line: int
+    col: int
+    path: str
+
+
+def _label_fault(graph, use, y, y_name):
+    loss = use.loss
+    out = _output_width(graph)
+    if not isinstance(loss, Loss) or out is None or not isinstance(y, ArrayValue) or \
+            not y.shape.known_rank or not y.dims:
+        return None
+    units = out.dims[-1]
+    if not is_known(units):
+        return None
+    y_dims = (BATCH,) + tuple(y.dims[1:])
+    y_shape = _dims(y.shape)
+    out_shape = _dims(out)
+    where = f"{y_name} given to model.{use.method}() at line {use.line}"
+    labels = y.labels
+    what = (" (one-hot over %s classes)" % labels.classes if labels and labels.encoding ==
+            "onehot" and labels.classes else " (integer class ids)" if labels and
+            labels.encoding == "ids" else "")
+    data = {"label_shape": list(y_shape), "output_shape": list(out_shape), "loss": loss.spelling}
+    head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
+    if loss.kind == "sparse":
+        if len(y_dims) == len(out.dims) and is_known(y_dims[-1]) and y_dims[-1] > 1:
+            return (SHP111, (
+                f"{head}: {loss.spelling} wants one integer class id per sample, but these "
+                f"labels have {y_dims[-1]} columns (one-hot); Keras raises ValueError. Use "
+                f"loss='categorical_crossentropy', or give y.argmax(-1)"), data)
+        if labels is not None and labels.encoding == "ids" and labels.classes and \
+                labels.classes > units and len(y_dims) <= len(out.dims):
+            return (SHP110, (
+                f"{head}: the labels hold {labels.classes} classes (ids up to "
+                f"{labels.classes - 1}) but the last layer has {_units(units)}; the loss raises "
+                f"\"Target {labels.classes - 1} is out of bounds\". Use Dense({labels.classes})"),
+                data)
+        return None
+    y2, out2 = _squeeze_or_expand(y_dims, tuple(out.dims))
+    if loss.kind in ("categorical", "binary") and _differ(y2, out2):
+        # both losses require target.shape == output.shape (keras/src/backend/torch/nn.py)
+        if loss.kind == "categorical" and units > 1 and len(out.dims) == 2 and \
+                (len(y_dims) == 1 or len(y_dims) == 2 and y_dims[-1] == 1):
+            return (SHP111, (
+                f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
+                f"these are integer class ids; Keras raises ValueError. Use "
+                f"loss='sparse_categorical_crossentropy', or "
+                f"keras.utils.to_categorical(y, {units})"), data)
+        if len(y2) == len(out2) and is_known(y2[-1]):
+            return _width(head, y2[-1], units, loss, use, data)
+        return None
+    if loss.kind == "elementwise" and len(y2) == len(out2) and is_known(y2[-1]) and \
+            y2[-1] != out2[-1] and y2[-1] != 1 and out2[-1] != 1:
+        return _width(head, y2[-1], units, loss, use, data)
+    return None
+
+
+def _differ(y: tuple, out: tuple) -> bool:
+    """Certainly different shapes past the batch axis (a rank difference is certain)."""
+    if len(y) != len(out):
+        return True
+    return any(is_known(a) and is_known(b) and a != b for a, b in zip(y[1:], out[1:]))
+
+
+def _units(n) -> str:
+    return "1 unit" if n == 1 else f"{n} units"
+
+
+def _width(head, width, units, loss, use, data):
+    return (SHP110, (
+        f"{head}: the labels have {width} columns but the last layer has {_units(units)}, so "
+        f"{loss.spelling} cannot compare them and Keras raises; make the last layer "
+        f"Dense({width}) or fix the labels"), data)
+
+
+# -- loss against the output layer -------------------------------------------------------------
+
+def output_activation(graph: ModelGraph) -> str | None:
+    """The activation the model ends with ("softmax", "sigmoid", ...), when it is plain."""
+    if len(graph.outputs) != 1:
+        return None
+    node = graph.outputs[0]
+    return activation_name(getattr(node.layer, "activation", None))
+
+
+def activation_name(value) -> str | None:
+    if isinstance(value, str):
+        return value.lower()
+    qualname = getattr(value, "qualname", None)
+    if isinstance(qualname, str) and qualname.rsplit(".", 1)[0].endswith(
+            ("activations", "nn", "ops")):
+        return qualname.rsplit(".", 1)[-1].lower()
+    return None
+
+
+def _loss_vs_output(graph, loss, path, line, col) -> list[Diagnostic]:
+    out = _output_width(graph)
+    if not isinstance(loss, Loss) or out is None or not is_known(out.dims[-1]) or \
+            len(out.dims) != 2:
+        return []
+    units, activation = out.dims[-1], output_activation(graph)
+    data = {"loss": loss.spelling, "units": units, "activation": activation}
+    if loss.kind == "binary" and activation == "softmax" and units >= 3:
+        return [Diagnostic(SHP205, line, col, (
+            f"loss={loss.spelling} on a softmax over {units} classes: binary cross-entropy "
+            f"scores each of the {units} outputs as an independent yes/no, so the loss and "
+            f"accuracy it reports are not those of a {units}-class problem; use "
+            f"categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy "
+            f"(integer labels), or sigmoid outputs for multi-label data"), data, path)]
+    if loss.kind in ("categorical", "sparse") and units == 1:
+        return [Diagnostic(SHP205, line, col, (
+            f"loss={loss.spelling} on an output of one unit {_dims(out)}: a categorical "
+            f"cross-entropy over a single class is constant (the class has probability 1), so "
+            f"the model learns nothing; for two classes use Dense(1, activation='sigmoid') "
+            f"with binary_crossentropy, or Dense(2, activation='softmax')"), data, path)]
+    return []
+
+
+__all__ = ["check_edges", "edges_of", "activation_name"]
