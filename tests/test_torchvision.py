@@ -46,3 +46,23 @@ def test_forward_gives_the_class_scores(models_dir, key):
     size = 299 if key.startswith("inception") else 224
     graph = summarize(models_dir, key, parse_shape(f"1,3,{size},{size}"))
     assert graph.outputs[0].output_shape.to_json() == [1, 1000]
+
+
+@pytest.mark.parametrize("key", CLASSIFIERS)
+def test_flops_equal_the_flop_counter_or_are_unknown(models_dir, key):
+    """FLOPs at 224 (299 for Inception3) against FlopCounterMode's total on the meta device,
+    recorded beside each count: equal, or unknown with a reason, never another number."""
+    from shapelint.cost import model_cost
+    size = 299 if key.startswith("inception") else 224
+    cost = model_cost(summarize(models_dir, key, parse_shape(f"1,3,{size},{size}")))
+    assert cost.flops.value in (None, TRUTH[key]["flops"]), cost.flops.reason
+
+
+def test_most_flops_are_known(models_dir):
+    """Not hollow: the comparison above is made for most classifiers."""
+    from shapelint.cost import model_cost
+    known = [key for key in CLASSIFIERS if model_cost(summarize(
+        models_dir, key, parse_shape("1,3,299,299" if key.startswith("inception") else
+                                     "1,3,224,224"))).flops.known]
+    print(f"FLOPs known for {len(known)} of {len(CLASSIFIERS)} classifiers")
+    assert len(known) >= 55, known

@@ -3,6 +3,9 @@
 
     python tests/torchvision_truth.py /path/to/unpacked/torchvision-0.28.0-wheel
 
+Beside each count, "flops": torch.utils.flop_counter.FlopCounterMode's total for one forward
+pass of a batch of one at 224 x 224 (299 for Inception3), on the meta device.
+
 torchvision's compiled ops do not load beside the CPU torch wheel ("operator torchvision::nms
 does not exist"); the classifiers need none of them, so fake-kernel registration is made a
 no-op before importing (ORACLES.md). Models are built on the meta device (no memory), or on the
@@ -50,6 +53,19 @@ ENTRIES = {
 }
 
 
+def _flops(model, file: str) -> int | None:
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+    size = 299 if file == "inception.py" else 224
+    try:
+        model = model.to("meta").eval()
+        with FlopCounterMode(display=False) as counter, torch.no_grad():
+            model(torch.zeros(1, 3, size, size, device="meta"))
+    except Exception:  # noqa: BLE001 - a forward the meta device cannot run: no figure
+        return None
+    return counter.get_total_flops()
+
+
 def main(root: str) -> None:
     sys.path.insert(0, root)
     import importlib
@@ -69,7 +85,7 @@ def main(root: str) -> None:
             except Exception:  # noqa: BLE001 - constructors that read tensor values
                 model, device = eval(entry, vars(module)), "cpu"
             table[f"{file}::{entry}"] = {"params": sum(p.numel() for p in model.parameters()),
-                                         "device": device}
+                                         "device": device, "flops": _flops(model, file)}
             print(f"{file}::{entry}", table[f"{file}::{entry}"], flush=True)
     out = pathlib.Path(__file__).parent / "data" / "torchvision_truth.json"
     out.write_text(json.dumps(table, indent=1) + "\n")
