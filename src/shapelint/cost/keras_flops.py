@@ -169,8 +169,10 @@ def multi_head_attention(args, xs, y):
     vd = args.get("value_dim") or kd
     b, t, s = q[0], q[1], v[1]
     out = y[-1]
+    gate = bool(args.get("use_gate"))  # Keras 3.15: a sigmoid projection of the query
     return 2 * b * (t * q[-1] * heads * kd + s * k[-1] * heads * kd + s * v[-1] * heads * vd
-                    + heads * t * s * (kd + vd) + t * heads * vd * out)
+                    + heads * t * s * (kd + vd) + t * heads * vd * out
+                    + gate * t * q[-1] * heads * vd)
 
 
 FORMULAS = {"Dense": dense, "EinsumDense": einsum_dense, "Embedding": embedding,
