@@ -13,7 +13,7 @@ from .. import LayerFault, Rule, choice, flag, known_int, layer
 
 @layer("keras", "MultiHeadAttention")
 def multi_head_attention(num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
-                         output_shape=None, attention_axes=None, use_gate=False, **kwargs):
+                         output_shape=None, attention_axes=None, *, use_gate=False, **kwargs):
     """query/key/value projections (EinsumDense per head) and an output projection; with
     use_gate (Keras 3.15), a sigmoid gate projecting the query to heads x value_dim."""
     heads, kd = known_int(num_heads, "num_heads"), known_int(key_dim, "key_dim")
