@@ -12,23 +12,17 @@ from ...domain.codes import SHP105, SHP107
 from ...domain.dims import NotKnown, Unknown, is_known
 from ...domain.shapes import Shape
 from .. import LayerFault, Rule, flag, known_int, layer
-from .preprocessing import _keras_none
+from .preprocessing import _keras_none, _output_mode
 
 TOKENS = Unknown("tokens per text")  # the axis a split adds: None in Keras
 MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
 def _mode(value, layer_name, options=MODES) -> str:
-    if value == "binary":
-        value = "multi_hot"
-    if value == "tf-idf":
-        value = "tf_idf"
-    if not isinstance(value, str):
-        raise NotKnown("output_mode is not known")
-    if value not in options:
-        raise LayerFault(SHP105, f"{layer_name}: output_mode must be one of "
-                         f"{', '.join(options)}, got {value!r}")
-    return value
+    """output_mode, with the spellings Keras also accepts ("binary", "tf-idf")."""
+    if isinstance(value, str):
+        value = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(value, value)
+    return _output_mode(value, options, layer_name)
 
 
 # -- hashing ---------------------------------------------------------------------------------
