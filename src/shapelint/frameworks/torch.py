@@ -9,7 +9,6 @@ from ..catalogue import LayerFault, lookup
 from ..catalogue import torch_indexing as indexing
 from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
 from ..catalogue.torch_products import matmul
-from ..catalogue import torch_functional_ops  # noqa: F401 - fills OPS: addmm, conv, attention
 from ..domain.codes import SHP104
 from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode
