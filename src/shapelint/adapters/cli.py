@@ -159,7 +159,7 @@ def _summarise(path: str, entry: str, config, override, failed: list) -> list:
         return []
     with keras_data_format(config.data_format):
         analysis = analyse(text, path, config.limits(), discover=not entry, entry=bool(entry),
-                           whole_file=True)
+                           whole_file=not entry)
         for note in analysis.notes if analysis.module is not None or not entry else ():
             if note.code is SHP901:
                 failed.append(f"{path}: {note.message}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..domain.dims import Unknown
+from ..interpreter.regex_model import regex_refs
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter import configs
@@ -19,6 +20,8 @@ _ALIASES = (
     ("tf_keras.", "keras."), ("keras._tf_keras.keras.", "keras."), ("keras.src.", "keras."),
     ("keras.api.", "keras."),
 )
+
+REGEX_REFS = regex_refs()
 
 
 def canonical(qualname: str) -> str:
@@ -88,6 +91,8 @@ class Frameworks:
         pure = call_pure_ref(interp, name, args, kwargs)
         if pure is not None:
             return pure
+        if name in REGEX_REFS:
+            return REGEX_REFS[name].fn(interp, args, kwargs, node)
         if name == "inspect.signature":
             return inspect_signature(interp, args, kwargs, node)
         if name == "functools.wraps":
@@ -154,6 +159,23 @@ class Frameworks:
     def instance_attribute(self, interp, obj: Instance, name: str):
         return self._first("instance_attribute", interp, obj, name)
 
+    def lost_write(self, interp, reason: str) -> None:
+        """Something that may be a module or parameter was stored where the analysis cannot
+        follow: every model built so far may hold it."""
+        for module in self.modules:
+            fn = getattr(module, "lost_write", None)
+            if fn is not None:
+                fn(interp, reason)
+
+    def lost_call(self, interp, reason: str, given) -> None:
+        """A call that did not run to its end was given these values: the models among them
+        (or, when a layer the frameworks keep no record of is among them, every model) may
+        have changed."""
+        for module in self.modules:
+            fn = getattr(module, "lost_call", None)
+            if fn is not None:
+                fn(interp, reason, given)
+
     def set_instance_attribute(self, interp, obj: Instance, name: str, value) -> bool:
         return self._first("set_instance_attribute", interp, obj, name, value) is True
 
@@ -218,6 +240,7 @@ class State(keras_fw.KerasState):
     # Findings at a model's edges (data, labels, losses), met while the file runs; the
     # analysis reports those whose path is the file's own.
     findings: list = field(default_factory=list)
+    torch_records: list = field(default_factory=list)  # every torch ModuleRecord made
 
 
 def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, lookup
 from ..catalogue import torch_indexing as indexing
+from ..catalogue.torch_attribute_names import may_have as torch_may_have
 from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
 from ..catalogue.torch_products import matmul
 from ..domain.codes import SHP104
@@ -373,6 +374,7 @@ def _record_fault(interp, fault, node, name):
 class TorchLayer(LayerObject):
     """A leaf torch.nn module from the catalogue."""
     slots: params.Slots | None = None  # its parameters as objects, once read or replaced
+    plain: dict | None = None  # attributes the code set that are neither parameter nor module
     requires_grad: object = True  # requires_grad_(False) on it or a module holding it
 
     def shapelint_call(self, interp, args, kwargs, node):
@@ -426,6 +428,8 @@ class TorchLayer(LayerObject):
         tensor = params.read(self, name)  # before the arguments: `bias` is both
         if tensor is not NotImplemented:
             return tensor
+        if name in (self.plain or {}):
+            return self.plain[name]
         arguments = self.arguments or {}
         if name in arguments:
             return arguments[name]
@@ -437,7 +441,17 @@ class TorchLayer(LayerObject):
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
 
     def shapelint_setattr(self, interp, name, value):
-        params.assign(self, name, value)
+        if not params.assign(self, name, value):
+            self.plain = {**(self.plain or {}), name: value}
+
+    def shapelint_has(self, name):
+        """True, False, or Unknown when the name may be the layer class's own (torch's)."""
+        if name in (self.plain or {}) or name in (self.arguments or {}) or \
+                params.read(self, name) is not NotImplemented:
+            return True
+        if torch_may_have(name):
+            return Unknown(f"hasattr() of {self.type_name}.{name}")
+        return False
 
     def params(self):
         """Parameter count; Lazy modules need the shape of their first input."""
@@ -462,6 +476,23 @@ class TorchContainer:
     col: int = 0
     uncertain: str = ""
     interp: object = None
+    plain: dict | None = None  # attributes the code set that are neither parameter nor module
+
+    def shapelint_setattr(self, interp, name, value):
+        if is_module(value):  # nn.Module.__setattr__ registers it as a child
+            self._mutating(interp)
+            self.children[name] = value
+        elif name in self.children:
+            self.uncertain = f"child '{name}' replaced by a value shapelint cannot read"
+        else:
+            self.plain = {**(self.plain or {}), name: value}
+
+    def shapelint_has(self, name):
+        if name in self.children or name in (self.plain or {}):
+            return True
+        if self.uncertain or torch_may_have(name):
+            return Unknown(f"hasattr() of nn.{self.kind}.{name}")
+        return False
 
     def _add(self, module, name=None):
         key = str(len(self.children)) if name is None else str(name)
@@ -493,6 +524,8 @@ class TorchContainer:
             return Builtin(f"{self.kind}.{name}", methods[name])
         if name in self.children:
             return self.children[name]
+        if name in (self.plain or {}):
+            return self.plain[name]
         method = torch_wrap.module_method(self, name)
         if method is not None:
             return method
@@ -627,6 +660,7 @@ def instantiate(interp, cls: Class, args, kwargs, node):
     if not line:  # built by an ENTRY expression, which has no line: the class's own
         path, line, col = interp.position_in(cls.module, cls.node)
     record = ModuleRecord(path=path, line=line, col=col, interp=interp)
+    interp.state.torch_records.append(record)
     container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
                            if b.rsplit(".", 1)[-1] in CONTAINERS), None)
     if container_kind:
@@ -719,14 +753,20 @@ def instance_attribute(interp, obj: Instance, name: str):
     def register_parameter(i, a, k, n):
         if len(a) == 2 and isinstance(a[0], str) and isinstance(a[1], TorchTensor):
             record.parameters[a[0]] = a[1]
+        elif len(a) != 2 or a[1] is not None:
+            record.uncertain = record.uncertain or "register_parameter() of a name or value " \
+                "shapelint cannot read"
         return None
     hooks = {"add_module": add_module, "register_module": add_module,
              "register_parameter": register_parameter,
+             "get_submodule": lambda i, a, k, n: _get_submodule(i, obj, *a, **k),
+             "get_parameter": lambda i, a, k, n: _get_tensor(i, obj, True, *a, **k),
+             "get_buffer": lambda i, a, k, n: _get_tensor(i, obj, False, *a, **k),
              "register_buffer": lambda i, a, k, n: torch_tensors.register_buffer(obj, a, k),
              "modules": lambda i, a, k, n: [obj] + [m for _, m in _leaves_and_modules(obj)],
              "children": lambda i, a, k, n: list(record.children.values()),
              "named_children": lambda i, a, k, n: list(record.children.items())}
-    if name in hooks:
+    if name in hooks and not _defines(obj.cls, name):
         return Builtin(f"nn.Module.{name}", hooks[name])
     method = torch_wrap.module_method(obj, name)
     if method is not None and not _defines(obj.cls, name):
@@ -734,6 +774,32 @@ def instance_attribute(interp, obj: Instance, name: str):
     if record.container is not None:
         return record.container.shapelint_attribute(interp, name)
     return NotImplemented
+
+
+def _get_submodule(interp, module, target=None):
+    """nn.Module.get_submodule: the module at a dotted path of child names."""
+    if not isinstance(target, str):
+        return Unknown("get_submodule() of a name shapelint cannot read")
+    for part in target.split(".") if target else ():
+        module = interp.get_attribute(module, part)
+        if not is_module(module):
+            return Unknown(f"get_submodule({target!r}): {part!r} is not a module shapelint knows")
+    return module
+
+
+def _get_tensor(interp, module, parameter: bool, target=None):
+    """nn.Module.get_parameter / get_buffer at a dotted path."""
+    if not isinstance(target, str):
+        return Unknown("get_parameter() of a name shapelint cannot read")
+    owner, _, name = target.rpartition(".")
+    module = _get_submodule(interp, module, owner)
+    if isinstance(module, Unknown):
+        return module
+    value = interp.get_attribute(module, name)
+    if isinstance(value, TorchTensor) and (value.parameter is True) == parameter:
+        return value
+    return Unknown(f"{target!r} is not a {'parameter' if parameter else 'buffer'} shapelint "
+                   "knows")
 
 
 def _leaves_and_modules(module, seen=None):
@@ -750,6 +816,13 @@ def _leaves_and_modules(module, seen=None):
 
 def _register(interp, obj, name, value):
     record = obj.payload
+    leaf = record.children.get("")
+    if leaf is not None and params.is_slot(leaf, name) and params.assign(leaf, name, value):
+        # `self.weight = shared` on a subclass of a catalogue layer replaces that layer's own
+        # weight, as nn.Module.__setattr__ replaces _parameters["weight"]
+        if interp.uncertain:
+            record.uncertain = f"parameter '{name}' is set under an undecided condition"
+        return
     # Under an undecided condition, what may add or replace a module or parameter leaves the
     # total unknown; a plain attribute (a config object, a flag) changes no count.
     if interp.uncertain and (is_module(value) or isinstance(value, TorchTensor) and (
@@ -781,6 +854,26 @@ def _defines(cls, name: str) -> bool:
     except KeyError:
         return False
     return not isinstance(found, Builtin)
+
+
+def lost_write(interp, reason: str) -> None:
+    for record in interp.state.torch_records:
+        record.uncertain = record.uncertain or reason
+
+
+def lost_call(interp, reason: str, given) -> None:
+    values = list(given)
+    for value in list(values):  # one level into containers: `fn([self.a, self.b])`
+        if isinstance(value, (list, tuple)):
+            values.extend(value)
+        elif isinstance(value, dict):
+            values.extend(value.values())
+    if any(isinstance(v, (TorchLayer, TorchContainer)) for v in values):
+        lost_write(interp, reason)  # a layer has no record of its own: any model may hold it
+        return
+    for value in values:
+        if isinstance(value, Instance) and isinstance(value.payload, ModuleRecord):
+            value.payload.uncertain = value.payload.uncertain or reason
 
 
 def set_instance_attribute(interp, obj: Instance, name: str, value):

@@ -38,8 +38,9 @@ class Limits:
     # return what it decorates, as an external decorator is (calls.decorate).
     decorator_steps: int = 2_000
     # An ENTRY named on the command line (`summary`, `confirm`, never the lint path) may read
-    # this many times the source bytes above: a model asked for by name is worth a second or
-    # two (a transformers model reads its configuration and PreTrainedModel, 220 KB alone).
+    # this many times the source bytes above, and take as many times the steps (reading costs
+    # steps): a model asked for by name is worth a second or two (a transformers model reads
+    # its configuration and PreTrainedModel, 220 KB alone).
     entry_reading: int = 4
     # Read only the statements that build, train or score a model, and what they need
     # (interpreter/slicing.py); off, every statement of the checked file is read.
@@ -56,6 +57,9 @@ class Budget:
         self.import_bytes = 0  # source bytes libcst parsed so far
         self.index_bytes = 0  # source bytes of sibling modules indexed so far
         self.ceiling = limits.steps  # lowered while discovering models nobody asked for
+        # the ceiling a decorator's share lowered (calls._run_decorator): reading source is
+        # charged to it, not to the decorator, whose share bounds what the decorator runs
+        self.outer: int | None = None
 
     def read(self, kind: str, size: int) -> str | None:
         """Charge reading size bytes of source, kind "import_bytes" (parsed by libcst) or
@@ -67,18 +71,36 @@ class Budget:
         if used + size > limit:
             return f"this file's imports exceed {limit:,} bytes of source (budget.{kind})"
         steps = size // _BYTES_PER_STEP[kind]
-        if self.steps + steps > self.ceiling:
+        if self.steps + steps > (self.ceiling if self.outer is None else self.outer):
             return f"reading it would take more than the {self.ceiling:,} analysis steps"
         setattr(self, kind, used + size)
         self.steps += steps
+        if self.outer is not None:
+            self.ceiling = min(self.outer, self.ceiling + steps)
         return None
+
+    @contextmanager
+    def unshared(self):
+        """Work that is not the decorator's own while one runs (a module's statements read on
+        first use): charged to the ceiling outside the decorator, not to its share."""
+        if self.outer is None:
+            yield
+            return
+        ceiling, outer, start = self.ceiling, self.outer, self.steps
+        self.ceiling, self.outer = outer, None
+        try:
+            yield
+        finally:
+            self.outer = outer
+            self.ceiling = min(outer, ceiling + (self.steps - start))
 
     def for_entry(self) -> None:
         """The budget of an ENTRY named on the command line: all the steps, more reading."""
         from dataclasses import replace
         limits = self.given
         self.limits = replace(limits, import_bytes=limits.import_bytes * limits.entry_reading,
-                              index_bytes=limits.index_bytes * limits.entry_reading)
+                              index_bytes=limits.index_bytes * limits.entry_reading,
+                              steps=limits.steps * limits.entry_reading)
         self.steps = 0
         self.ceiling = self.limits.steps
 

@@ -205,7 +205,7 @@ def _getattr(interp, args, kwargs, node):
     if len(args) < 2 or not isinstance(args[1], str):
         return Unknown("getattr() with an unknown name")
     has = getattr(args[0], "shapelint_has", None)
-    if has is not None and len(args) == 3 and not has(args[1]):
+    if has is not None and len(args) == 3 and has(args[1]) is False:
         return args[2]
     value = interp.get_attribute(args[0], args[1])
     if isinstance(value, Unknown) and len(args) == 3:
@@ -217,6 +217,8 @@ def _getattr(interp, args, kwargs, node):
 def _setattr(interp, args, kwargs, node):
     if len(args) == 3 and isinstance(args[1], str):
         interp.set_attribute(args[0], args[1], args[2])
+    elif len(args) == 3:
+        interp.lost_write(args[2], "an attribute of unknown name")
     return None
 
 

@@ -9,7 +9,7 @@ from ..domain.dims import Unknown
 from .budget import BudgetExhausted, stack_nearly_full
 from .statements import ContentsLost, RaiseSignal, ReturnSignal
 from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
-                     is_indefinite, merge)
+                     UserModule, is_indefinite, merge)
 
 
 _UNBOUND = "call does not match the signature of"
@@ -22,33 +22,73 @@ class CallsMixin:
             self.visit(node)
         func = self.eval(node.func, scope)
         args, kwargs = [], {}
+        loose = None  # why only part of the arguments is known
+        placed = True  # positional arguments still have known places
         for arg in node.args:
             value = self.eval(arg.value, scope)
             if arg.star == "*":
                 items = self.iterate(value)
-                if items is None:
-                    return self._not_called("call with *args of unknown length", node)
-                if self.is_tainted(value):
-                    return self._not_called(
-                        "call with *args changed under an undecided condition", node)
-                args.extend(items)
+                if items is None or self.is_tainted(value):
+                    loose = loose or ("*args of unknown length" if items is None else
+                                      "*args changed under an undecided condition")
+                    placed = False
+                elif placed:
+                    args.extend(items)
             elif arg.star == "**":
                 if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-                    return self._not_called("call with **kwargs of unknown keys", node)
-                if self.is_tainted(value):  # a key set in one branch only may be there or not
-                    return self._not_called(
-                        "call with **kwargs changed under an undecided condition", node)
-                kwargs.update(value)
+                    loose = loose or "**kwargs of unknown keys"
+                elif self.is_tainted(value):  # a key set in one branch only may be there or not
+                    loose = loose or "**kwargs changed under an undecided condition"
+                else:
+                    kwargs.update(value)
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = value
-            else:
+            elif placed:
                 args.append(value)
-        return self.call(func, tuple(args), kwargs, node)
+        if loose is None:
+            return self.call(func, tuple(args), kwargs, node)
+        return self._call_loosely(func, args, kwargs, node, loose)
 
-    def _not_called(self, reason: str, node):
-        """The call was not made: its result may be anything, a module included (opaque)."""
+    def _call_loosely(self, func, args, kwargs, node, why: str):
+        """A call of the user's own function or class whose arguments are known only in part:
+        it runs with every parameter the unknown part may give unknown (bind_parameters), so
+        what it builds and changes is followed, never guessed. Anything else is not called."""
+        target = func.func if isinstance(func, BoundMethod) else func
+        if isinstance(target, Class):
+            try:
+                target = target.lookup("__init__")
+            except KeyError:
+                target = None
+            while isinstance(target, BoundMethod):
+                target = target.func
+        if not isinstance(target, Function) or isinstance(target.node, cst.Lambda):
+            return self._not_called(f"call with {why}", node, func, (*args, *kwargs.values()))
+        self.loose[id(target.node)] = why
+        try:
+            return self.call(func, tuple(args), kwargs, node)
+        finally:
+            self.loose.pop(id(target.node), None)
+
+    def _not_called(self, reason: str, node, func=None, given=()):
+        """The call was not made: its result may be anything, a module included (opaque),
+        unless func is a plain class (Class.plain), whose instances never are. What it would
+        have done to the values it was given is not known either (lost_call)."""
+        if isinstance(func, Class) and func.plain():
+            return Unknown(f"{reason}: an instance of {func.name}")
+        if isinstance(func, BoundMethod):
+            given = (func.self_, *given)
         where = (self.current_module, node) if node is not None else None
+        if given:
+            line = self.position_in(*where)[1] if where is not None else 0
+            at = f" at line {line} of {where[0].name}" if line and where[0] is not None else ""
+            self.lost_call(f"a call{at} was not followed ({reason})", given)
         return Unknown(reason, opaque=True, where=where)
+
+    def lost_call(self, reason: str, given) -> None:
+        """A call that did not run to its end (or at all) may have changed the models it was
+        given: their totals become unknown (frameworks.lost_call)."""
+        if given:
+            self.frameworks.lost_call(self, reason, given)
 
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
@@ -80,6 +120,9 @@ class CallsMixin:
         return out
 
     def bind_parameters(self, func: Function, args, kwargs) -> dict | None:
+        # a call whose *args or **kwargs are not known (expr_Call): what they may give is
+        # unknown, a parameter's default included
+        loose = self.loose.pop(id(func.node), None)
         params = func.node.params
         positional = [p.name.value for p in (*params.posonly_params, *params.params)]
         bound = {}
@@ -89,22 +132,25 @@ class CallsMixin:
                 bound[name] = args.pop(0)
         star = params.star_arg
         if isinstance(star, cst.Param):
-            bound[star.name.value] = tuple(args)
+            bound[star.name.value] = Unknown(f"given by {loose}") if loose else tuple(args)
         elif args:
             return None
         kwargs = dict(kwargs)
         for name in positional + [p.name.value for p in params.kwonly_params]:
             if name in kwargs:
-                if name in bound:
+                if name in bound and not loose:
                     return None
                 bound[name] = kwargs.pop(name)
         if params.star_kwarg is not None:
-            bound[params.star_kwarg.name.value] = kwargs
+            bound[params.star_kwarg.name.value] = Unknown(f"given by {loose}") if loose \
+                else kwargs
         elif kwargs:
             return None
         for name in positional + [p.name.value for p in params.kwonly_params]:
             if name not in bound:
-                if name in func.defaults:
+                if loose:
+                    bound[name] = Unknown(f"'{name}' may be given by the call's {loose}")
+                elif name in func.defaults:
                     bound[name] = func.defaults[name]
                 else:
                     bound[name] = Unknown(f"argument '{name}' was not given")
@@ -112,6 +158,8 @@ class CallsMixin:
 
     def invoke(self, func: Function, args, kwargs, node):
         if self.depth >= self.budget.limits.call_depth:
+            self.lost_call(f"{func.name}() is past the call depth limit",
+                           (*args, *kwargs.values()))
             return Unknown("call depth limit reached", opaque=True)
         key = id(func.node)
         running = self.running.get(key, 0)
@@ -120,9 +168,11 @@ class CallsMixin:
                 any(is_indefinite(v) for v in kwargs.values())):
             # A recursion under a condition the analysis cannot decide, on values it does not
             # know, has no base case it could reach: each level would run both branches again.
-            return Unknown(f"{func.name}() recurses on values the analysis does not know",
-                           opaque=True)
+            why = f"{func.name}() recurses on values the analysis does not know"
+            self.lost_call(why, (*args, *kwargs.values()))
+            return Unknown(why, opaque=True)
         if stack_nearly_full():
+            self.lost_call(f"{func.name}() nests too deeply", (*args, *kwargs.values()))
             return Unknown("the code nests too deeply here", opaque=True)
         self.running[key] = self.running.get(key, 0) + 1
         try:
@@ -158,6 +208,7 @@ class CallsMixin:
             result = _RAISED
         except ContentsLost as lost:
             result = Unknown(f"{func.name}(): {lost}", opaque=True)
+            self.lost_call(f"{func.name}() stopped at {lost}", (*args, *kwargs.values()))
         finally:
             self.depth -= 1
             self.assumed_frames.pop()
@@ -216,16 +267,36 @@ class CallsMixin:
     def _run_decorator(self, decorator, value, expression):
         """decorator(value) within budget.decorator_steps; None when it costs more."""
         budget = self.budget
-        outer = budget.ceiling
+        outer, budget.outer = budget.ceiling, budget.ceiling
         budget.ceiling = min(outer, budget.steps + budget.limits.decorator_steps)
         try:
             return self.call(decorator, (value,), {}, expression)
         except BudgetExhausted:
             if budget.steps > outer:
                 raise  # the file's own budget is spent, not the decorator's share
+            self._forget_state_of(decorator)
             return None
         finally:
-            budget.ceiling = outer
+            budget.ceiling, budget.outer = outer, None
+
+    def _forget_state_of(self, decorator) -> None:
+        """A decorator left half run (a registry's `register(fn)`) may have changed the
+        lists, dicts and sets its module keeps: what they hold is unknown from now on, wherever
+        they are bound, never what they held before."""
+        while isinstance(decorator, BoundMethod):
+            decorator = decorator.func
+        module = getattr(decorator, "module", None)
+        if not isinstance(module, UserModule) or module.scope is None:
+            return
+        lost = {id(v) for v in module.scope.vars.values() if isinstance(v, (list, dict, set))}
+        if not lost:
+            return
+        why = Unknown(f"changed by decorator {getattr(decorator, 'name', '?')}(), which the "
+                      "analysis did not finish (budget.decorator_steps)")
+        for other in list(self.modules.values()):
+            for name, v in list(other.scope.vars.items()):
+                if id(v) in lost:
+                    other.scope.vars[name] = why
 
     def decorate(self, value, expression, scope):
         decorator = self.eval(expression, scope)

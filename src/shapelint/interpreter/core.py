@@ -13,9 +13,12 @@ from .imports import ImportsMixin, bound_name
 from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
 from ..domain.spots import LazyInt, Spot
 from .statements import ContentsLost, RaiseSignal, ReturnSignal, StatementsMixin
-from .values import PLAIN, Builtin, Scope, UserModule, is_indefinite
+from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Ref, Scope, UserModule,
+                     is_indefinite)
 
 _PLAIN_ARGS = PLAIN + (tuple, list, dict, set, frozenset, range)
+# values that are never a module or a parameter (a class, a function, a module of code)
+_NOT_WEIGHTS = (Ref, Builtin, Function, Class, BoundMethod, UserModule)
 
 
 class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
@@ -42,6 +45,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self._top = None  # (module, top-level statement) running, for positions
         self.called: set = set()  # ids of the function nodes that have run
         self.running: dict[int, int] = {}  # function node id -> its calls under way
+        self.loose: dict[int, str] = {}  # function node id -> why its next call binds loosely
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
         self.visit = None  # visit(node) before each call or binary operation runs, if set
@@ -141,7 +145,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 if pieces is None:
                     unread = f"'{name}' of {module.name} could not be parsed"
                 else:
-                    self.run_pieces(module, pieces)
+                    with self.budget.unshared():
+                        self.run_pieces(module, pieces)
                     if name in module.pending:  # bound by an import, deferred as it ran
                         self.resolve_pending(module, name)
         if unread is not None and name is not None:
@@ -198,7 +203,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             return Unknown(f"'{name}' of {module.name} is bound below the statement running")
         if self.resolve_pending(module, name):
             return module.scope.vars.get(name, Unknown(f"'{name}' is not known"))
-        return NotImplemented
+        return self.lazily_bound(module, name)
 
     def _from_star(self, module: UserModule, name: str) -> bool:
         """A public name of a module star-imported into module, read when first asked for."""
@@ -325,6 +330,18 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         if count >= self.budget.limits.loop_iterations:
             from .budget import BudgetExhausted
             raise BudgetExhausted(f"a loop ran more than {count} iterations")
+
+    def lost_write(self, value, what: str) -> None:
+        """value was stored where the analysis cannot follow (an attribute of an unknown
+        object, setattr with an unknown name). If it may be a module or a parameter, any
+        model built so far may have changed: the frameworks make their counts unknown."""
+        if isinstance(value, _PLAIN_ARGS + _NOT_WEIGHTS) or \
+                isinstance(value, Unknown) and not value.opaque:
+            return
+        module = self.current_module
+        where = f" in {module.name}" if module is not None else ""
+        self.frameworks.lost_write(self, f"{what} was set{where}; it may be a module or a "
+                                   "parameter of this model")
 
     def note_mutation(self, container) -> None:
         if self.uncertain:

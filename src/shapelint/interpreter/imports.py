@@ -102,6 +102,36 @@ class ImportsMixin:
             return Unknown(f"'{name}' is not defined in {module.name}")
         return self.load_module(path, f"{module.name}.{name}")
 
+    def lazily_bound(self, module: UserModule, name: str):
+        """A name a lazy package binds on first use (transformers' _LazyModule, a PEP 562
+        __getattr__), read where the package's TYPE_CHECKING imports say it comes from
+        (slicing._typed_imports); NotImplemented when they do not name it, or when it is a
+        submodule, which the loader imports first too."""
+        typed = module.reading.index.typed_imports if module.reading is not None else {}
+        if not typed:
+            return NotImplemented
+        if name in typed:
+            base, level, there = typed[name]
+            found = self.get_attribute(self.import_module(base, level, module), there)
+        elif name.startswith("_") or not module.path.endswith("__init__.py") or \
+                _module_file(os.path.dirname(module.path), [name]) is not None:
+            return NotImplemented
+        else:
+            found = NotImplemented
+            for base, level in reversed(typed.get("*", ())):  # the last import wins
+                source = self.import_module(base, level, module)
+                if isinstance(source, UserModule) and source.reading is not None and (
+                        name in source.reading.index.binders or
+                        source.reading.index.typed_imports):
+                    found = self.module_attribute(source, name)
+                    if found is not NotImplemented and not isinstance(found, Unknown):
+                        break
+            if found is NotImplemented or isinstance(found, Unknown):
+                return NotImplemented
+        if not isinstance(found, Unknown):
+            module.scope.vars[name] = found  # as the loader keeps it
+        return found
+
     def find_module(self, name: str, level: int, importer: UserModule | None) -> str | None:
         here = os.path.dirname(os.path.abspath(importer.path)) if importer else os.getcwd()
         parts = [p for p in name.split(".") if p]

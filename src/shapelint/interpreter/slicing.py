@@ -62,6 +62,10 @@ class Statement:
     untracked_imports: set = field(default_factory=set)
     alias_of: str | None = None  # `aten = torch.ops.aten`: the root of the attribute chain
     eager: set = field(default_factory=set)  # names a def/class statement reads as it runs
+    # ... and calls as it runs: its decorators, calls in defaults and the class body, a
+    # metaclass; a base only when its __init_subclass__ runs (subclass_hook)
+    eager_runs: set = field(default_factory=set)
+    subclass_hook: bool = False  # a class defining __init_subclass__
     bases: set = field(default_factory=set)  # a class's base names
     calls: set = field(default_factory=set)  # names it calls, or calls a method of
     passed: set = field(default_factory=set)  # names it hands to a call (or calls a method of)
@@ -144,6 +148,7 @@ class ModuleIndex:
         # `name = call(...)` at module level: what a claim in a comment may speak of
         self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
         self._trees: dict = {}  # first line -> CPython's tree of that statement alone
+        self.typed_imports = _typed_imports(tree) if _lazy_package(tree) else {}
 
     def _mutations(self, bound: set) -> None:
         """Close `later` and `reach` over calls: a function that calls one changing (reading)
@@ -166,7 +171,11 @@ class ModuleIndex:
                         changed = True
         for s in self.statements:
             # what runs now: a definition's decorators; a statement's calls
-            runs = s.eager if s.is_definition else s.calls | s.later
+            if s.is_definition:
+                runs = s.eager_runs | {b for b in s.bases
+                                       if b in defines and defines[b].subclass_hook}
+            else:
+                runs = s.calls | s.later
             for name in runs & defines.keys():
                 s.touches |= defines[name].later
             if not s.is_definition:
@@ -376,11 +385,16 @@ def _describe(node: ast.stmt) -> Statement:
     for part in _eager_parts(node):
         _scan(part, eager, s.touches, s.passed, set(), top=False)
     s.eager = eager.loads
+    s.eager_runs = eager.calls
+    for called in list(node.decorator_list) + [k.value for k in getattr(node, "keywords", ())]:
+        _add_root(called, s.eager_runs)
     s.foreign_binds.add(node.name)  # a class or function of this module, not a framework layer
     s.mentions = _scan(node, s, s.later, s.later_passed, s.hits, top=False)
     if isinstance(node, ast.ClassDef):
         s.is_class = True
         s.bases = {_last_name(b) for b in node.bases} - {None}
+        s.subclass_hook = any(isinstance(b, _FUNCTIONS) and b.name == "__init_subclass__"
+                              for b in node.body)
         s.model_class = bool(s.bases & MODEL_BASES) or bool(s.bases - {"object"}) and any(
             isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
         if not s.model_class and s.bases - {"object"}:
@@ -548,6 +562,45 @@ _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
 # Where a layer class is named without being constructed: an annotation, isinstance's test.
 ANNOTATION = "<annotation>"
 _INERT_CALLEES = frozenset({ANNOTATION, "isinstance", "issubclass"})
+
+
+def _lazy_package(tree: ast.Module) -> bool:
+    """A module whose names come from a lazy loader: it puts another object in its place in
+    sys.modules (`sys.modules[__name__] = _LazyModule(...)`, transformers) or defines a
+    module-level __getattr__ (PEP 562)."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _FUNCTIONS) and node.name == "__getattr__":
+            return True
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and ast.unparse(t.value) == "sys.modules"
+                for t in node.targets):
+            return True
+        if isinstance(node, (ast.If, ast.Try)):
+            todo.extend(node.body + node.orelse + getattr(node, "finalbody", []) +
+                        [s for h in getattr(node, "handlers", []) for s in h.body])
+    return False
+
+
+def _typed_imports(tree: ast.Module) -> dict:
+    """What a lazy package declares for type checkers (`if TYPE_CHECKING: from .sub import
+    X`): name -> (module, level, name there), with "*" -> [(module, level), ...] for star
+    imports. Such a package binds these names only when first asked for, from the same places."""
+    found: dict = {}
+    for node in tree.body:
+        if not (isinstance(node, ast.If) and _type_checking(node.test)):
+            continue
+        for statement in ast.walk(node):
+            if not isinstance(statement, ast.ImportFrom):
+                continue
+            for alias in statement.names:
+                where = (statement.module or "", statement.level)
+                if alias.name == "*":
+                    found.setdefault("*", []).append(where)
+                else:
+                    found[alias.asname or alias.name] = where + (alias.name,)
+    return found
 
 
 def _type_checking(test) -> bool:

@@ -164,6 +164,8 @@ class StatementsMixin:
             hook = getattr(obj, "shapelint_setattr", None)
             if hook is not None:
                 hook(self, name, value)
+            elif isinstance(obj, Unknown):
+                self.lost_write(value, f"an attribute '{name}' of an unknown object")
 
     def set_item(self, container, target, value, scope):
         elements = target.slice

@@ -1,12 +1,15 @@
 """The values the abstract interpreter computes with, besides plain Python values."""
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import libcst as cst
 
 from ..domain.dims import SymDim, Unknown
+
+_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 @dataclass(eq=False)
@@ -104,6 +107,25 @@ class Class:
             if name in c.namespace:
                 return c.namespace[name]
         raise KeyError(name)
+
+    def plain(self) -> bool:
+        """Every class of its MRO is read here or comes from the standard library, none has a
+        metaclass or __new__: what calling it returns is an instance of it, never a module,
+        a layer or a parameter, whatever its arguments."""
+        for c in self.mro():
+            if "__new__" in c.namespace or c.node is not None and any(
+                    k.keyword is not None and k.keyword.value == "metaclass"
+                    for k in c.node.keywords):
+                return False
+            for base in c.bases:
+                if isinstance(base, Class):
+                    continue
+                if isinstance(base, Ref) and base.qualname.split(".")[0] in _STDLIB:
+                    continue
+                if getattr(base, "name", None) == "object" and not isinstance(base, Ref):
+                    continue
+                return False
+        return True
 
     def framework_bases(self) -> list[str]:
         """Qualified names of the external classes this class derives from."""
