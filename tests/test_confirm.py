@@ -24,9 +24,11 @@ DATA = ROOT / "tests" / "data" / "confirm"
 # tests/test_keras_edges.py run them for real, offline.
 OFFLINE_ELSEWHERE = (ROOT / "fixtures" / "cases", ROOT / "fixtures" / "keras" / "edges")
 # Training scripts build their model under `if __name__ == "__main__":`, which confirm does not
-# run; tests/test_torch_losses.py runs them.
+# run; tests/test_torch_losses.py runs them. A package's modules (fixtures/torch/lazy_config) hold
+# no model: confirm meets them through the fixture that imports them.
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py")
                   if not any(d in p.parents for d in OFFLINE_ELSEWHERE)
+                  and not (p.parent / "__init__.py").exists()
                   and "__main__" not in p.read_text(encoding="utf-8"))
 SRC = str(ROOT / "src")
 # Fixtures with no declared input size: the size their markers and SHP303 talk about.

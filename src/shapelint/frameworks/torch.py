@@ -632,6 +632,8 @@ class ModuleRecord:
     parameters: dict = field(default_factory=dict)
     container: TorchContainer | None = None  # for subclasses of Sequential/ModuleList/Dict
     uncertain: str = ""
+    # a write the analysis lost may have tied or replaced tensors: each row's share is unknown
+    shares_lost: str = ""
     path: str = ""
     line: int = 0
     col: int = 0
@@ -859,6 +861,7 @@ def _defines(cls, name: str) -> bool:
 def lost_write(interp, reason: str) -> None:
     for record in interp.state.torch_records:
         record.uncertain = record.uncertain or reason
+        record.shares_lost = record.shares_lost or reason
 
 
 def lost_call(interp, reason: str, given) -> None:
@@ -874,6 +877,7 @@ def lost_call(interp, reason: str, given) -> None:
     for value in values:
         if isinstance(value, Instance) and isinstance(value.payload, ModuleRecord):
             value.payload.uncertain = value.payload.uncertain or reason
+            value.payload.shares_lost = value.payload.shares_lost or reason
 
 
 def set_instance_attribute(interp, obj: Instance, name: str, value):

@@ -67,7 +67,9 @@ def leaves(root) -> list:
     return out
 
 
-def _uncertain(root) -> str:
+def _uncertain(root, field: str = "uncertain") -> str:
+    """The first reason of this kind found on the module tree ("uncertain": the count may
+    differ; "shares_lost": so may each leaf's share of it)."""
     todo, seen = [root], set()
     while todo:
         module = todo.pop()
@@ -75,18 +77,29 @@ def _uncertain(root) -> str:
             continue
         seen.add(id(module))
         record = module.payload if isinstance(module, Instance) else None
-        why = getattr(module, "uncertain", "") or (record.uncertain if record else "")
+        why = getattr(module, field, "") or (getattr(record, field, "") if record else "")
         if why:
             return why
-        if record is not None and record.container is not None and record.container.uncertain:
+        if field == "uncertain" and record is not None and record.container is not None and \
+                record.container.uncertain:
             return record.container.uncertain
         todo.extend(c for c in _children(module).values() if c is not None)
     return ""
 
 
-def _rows(named, first_use: dict, model) -> list:
+def _rows(named, first_use: dict, model, shares_lost: str = "") -> list:
     """One row per leaf: its share of the total, each parameter tensor counted once over the
-    model (tied weights, a Parameter under two names), as `model.parameters()` yields them."""
+    model (tied weights, a Parameter under two names), as `model.parameters()` yields them.
+    After a write the analysis lost, which tensors are shared is not known: no share is."""
+    rows = _known_rows(named, first_use, model)
+    if shares_lost:
+        for row in rows:
+            row.reason = f"{row.name}'s share is not known: {shares_lost}"
+            row.params = row.frozen = Unknown(row.reason)
+    return rows
+
+
+def _known_rows(named, first_use: dict, model) -> list:
     rows, seen = [], set()
     for name, leaf in named:
         if isinstance(leaf, TorchLayer):
@@ -224,7 +237,7 @@ class TorchModel:
             if applied.layer is not None:
                 applied.name = names.get(id(applied.layer), applied.type_name)
                 first_use.setdefault(id(applied.layer), applied)
-        rows = _rows(named, first_use, self)
+        rows = _rows(named, first_use, self, _uncertain(self.root, "shares_lost"))
         start = LayerNode(None, "input", "Input", self.path, self.line, self.col,
                           output_shape=shape, is_input=True, counts=False)
         out_shape = result.shape if isinstance(result, TorchTensor) else Shape.unknown(
