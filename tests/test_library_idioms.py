@@ -150,7 +150,7 @@ REGISTRY_OF_WIDTHS = {
 
         @register
         def wide():
-            return nn.Linear(WIDTHS.get("wide", 4), 2)
+            return nn.Sequential(nn.Linear(WIDTHS.get("wide", 4), 2))
 
 
         model = wide()

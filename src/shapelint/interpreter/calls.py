@@ -282,17 +282,21 @@ class CallsMixin:
     def _forget_state_of(self, decorator) -> None:
         """A decorator left half run (a registry's `register(fn)`) may have changed the
         lists, dicts and sets its module keeps: what they hold is unknown from now on, wherever
-        they are bound, never what they held before."""
+        they are bound, never what they held before. A module read lazily may bind such a
+        container later: run_pieces makes it unknown then (module.state_lost)."""
         while isinstance(decorator, BoundMethod):
             decorator = decorator.func
         module = getattr(decorator, "module", None)
         if not isinstance(module, UserModule) or module.scope is None:
             return
+        why = Unknown(f"changed by decorator {getattr(decorator, 'name', '?')}(), which the "
+                      "analysis did not finish (budget.decorator_steps)")
+        # While the module itself runs, only what its statements so far made can have changed.
+        running = [line for line in module.running if line is not None]
+        module.state_lost = (why, running[0] if running else None)
         lost = {id(v) for v in module.scope.vars.values() if isinstance(v, (list, dict, set))}
         if not lost:
             return
-        why = Unknown(f"changed by decorator {getattr(decorator, 'name', '?')}(), which the "
-                      "analysis did not finish (budget.decorator_steps)")
         for other in list(self.modules.values()):
             for name, v in list(other.scope.vars.items()):
                 if id(v) in lost:

@@ -96,6 +96,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     continue
                 top = module.tops.get(id(statement))
                 module.running.append(top[1] if top else None)
+                before = dict(module.scope.vars) if module.state_lost is not None else None
                 try:
                     self.exec(statement, module.scope)
                 except (ReturnSignal, RaiseSignal):
@@ -106,9 +107,22 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                             module.scope.vars[name] = Unknown(str(lost))
                 finally:
                     module.running.pop()
+                    if before is not None:
+                        self._lose_state(module, before, top[1] if top else None)
         finally:
             self._top = saved
             self.module_stack.pop()
+
+    @staticmethod
+    def _lose_state(module: UserModule, before: dict, line: int | None) -> None:
+        """The lists, dicts and sets a statement just bound, if a half-run decorator may have
+        changed them already (in Python the statement ran before the decorator did)."""
+        why, last = module.state_lost
+        if last is not None and line is not None and line >= last:
+            return
+        for name, value in list(module.scope.vars.items()):
+            if isinstance(value, (list, dict, set)) and before.get(name) is not value:
+                module.scope.vars[name] = why
 
     def current_top(self):
         """(module, top-level statement) of the code running now: a function's definition's."""

@@ -60,6 +60,9 @@ class UserModule:
     definitions: dict = field(default_factory=dict)  # id(class or def node) -> its position
     functions: dict = field(default_factory=dict)  # id(def node) -> (positions, line offset)
     running: list = field(default_factory=list)  # first lines of its top statements under way
+    # (why, last line or None) once a half-run decorator may have changed the module's lists,
+    # dicts and sets: those its statements up to that line bind, read later, are unknown too
+    state_lost: Any = None
 
 
 @dataclass(eq=False)
