@@ -6,10 +6,12 @@ entry is registered here.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...domain.codes import SHP102, SHP105
 from ...domain.dims import BATCH, NotKnown, Unknown
 from ...domain.shapes import Shape, definitely_nonpositive, same_out, window_out
-from .. import LayerFault, choice, known_int
+from .. import LayerFault, choice, int_tuple, known_int
 
 DEFAULT_DATA_FORMAT = "channels_last"
 
@@ -98,6 +100,29 @@ def _windowed(layer_name, x: Shape, rank, data_format, sizes, strides, padding, 
     if channels_out is not None:
         dims[_channel_axis(data_format)] = channels_out
     return Shape(tuple(dims))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The window arguments of a Keras convolution without causal padding (separable,
+    depthwise, ConvLSTM), read and checked in Keras's order."""
+    kernel: tuple
+    strides: tuple
+    dilation: tuple
+    padding: str
+    data_format: str
+
+    @classmethod
+    def read(cls, rank, kernel_size, strides, padding, data_format, dilation_rate) -> "Window":
+        return cls(int_tuple(kernel_size, rank, "kernel_size"),
+                   int_tuple(strides, rank, "strides"),
+                   int_tuple(dilation_rate, rank, "dilation_rate"),
+                   choice(padding, ("valid", "same"), "padding"),
+                   _data_format(data_format))
+
+    def output(self, layer_name, x: Shape, channels_out=None) -> Shape:
+        return _windowed(layer_name, x, len(self.kernel), self.data_format, self.kernel,
+                         self.strides, self.padding, self.dilation, channels_out)
 
 
 def _is_keras_batch(d) -> bool:

@@ -9,7 +9,8 @@ from ...domain.codes import SHP105
 from ...domain.dims import NotKnown, is_known
 from ...domain.shapes import Shape, product
 from .. import LayerFault, Rule, choice, flag, int_tuple, known_int, layer
-from ._common import _activation, _channel_axis, _data_format, _lora_rank, _spatial_axes, _windowed
+from ._common import (Window, _activation, _channel_axis, _data_format, _lora_rank, _spatial_axes,
+                      _windowed)
 
 
 # -- convolution ----------------------------------------------------------------------------
@@ -137,19 +138,15 @@ def _channelwise(rank, type_name, kernel_size, strides, padding, data_format, di
     """What separable and depthwise convolutions share: a kernel per input channel and
     multiplier. Returns the params of that depthwise step and the windowed output rule."""
     mult = known_int(depth_multiplier, "depth_multiplier")
-    kernel = int_tuple(kernel_size, rank, "kernel_size")
-    steps = int_tuple(strides, rank, "strides")
-    dil = int_tuple(dilation_rate, rank, "dilation_rate")
-    pad = choice(padding, ("valid", "same"), "padding")
-    fmt = _data_format(data_format)
+    window = Window.read(rank, kernel_size, strides, padding, data_format, dilation_rate)
     bias = flag(use_bias, "use_bias")
 
     def channels(x):
-        return x[_channel_axis(fmt)] * mult
+        return x[_channel_axis(window.data_format)] * mult
 
     def output(x, filters):
-        return _windowed(type_name, x, rank, fmt, kernel, steps, pad, dil, filters)
-    return product(kernel), channels, bias, output
+        return window.output(type_name, x, filters)
+    return product(window.kernel), channels, bias, output
 
 
 def _separable_entry(rank, type_name):

@@ -5,8 +5,8 @@ tests/test_keras_catalogue_extra.py.
 from __future__ import annotations
 
 from ...domain.shapes import Shape, product
-from .. import Rule, choice, flag, int_tuple, known_int, layer
-from ._common import _data_format, _windowed
+from .. import Rule, flag, known_int, layer
+from ._common import Window
 
 
 # -- ConvLSTM1D/2D/3D (conv_lstm.py) -----------------------------------------------------------
@@ -14,24 +14,20 @@ from ._common import _data_format, _windowed
 def _conv_lstm(rank, type_name, filters, kernel_size, strides, padding, data_format,
                dilation_rate, use_bias, return_sequences, return_state, go_backwards):
     filters = known_int(filters, "filters")
-    kernel = int_tuple(kernel_size, rank, "kernel_size")
-    steps = int_tuple(strides, rank, "strides")
-    dil = int_tuple(dilation_rate, rank, "dilation_rate")
-    pad = choice(padding, ("valid", "same"), "padding")
-    fmt = _data_format(data_format)
+    window = Window.read(rank, kernel_size, strides, padding, data_format, dilation_rate)
     bias = flag(use_bias, "use_bias")
     seqs, state = flag(return_sequences, "return_sequences"), flag(return_state, "return_state")
     flag(go_backwards, "go_backwards")
 
     def output(x):
         frame = Shape((x[0],) + tuple(x[2:]))
-        out = _windowed(type_name, frame, rank, fmt, kernel, steps, pad, dil, filters)
+        out = window.output(type_name, frame, filters)
         main = Shape((x[0], x[1]) + tuple(out[1:])) if seqs else out
         return [main, out, out] if state else main
 
     def params(x):
-        c = x[-1] if fmt == "channels_last" else x[2]
-        k = product(kernel)
+        c = x[-1] if window.data_format == "channels_last" else x[2]
+        k = product(window.kernel)
         return 4 * filters * (k * c + k * filters + bias)
     return Rule(output=output, params=params, ndim=rank + 3, tags=frozenset({"recurrent"}))
 
