@@ -17,7 +17,7 @@ its own (ORACLES.md), never the project's:
 The entries are fixed here before anything is measured. timm: the first @register_model
 function of every model file, called with no arguments (pretrained=False). transformers:
 <Arch>Model(<Arch>Config()) for each architecture below, plus its causal LM for the decoder-only
-LMs (GPT-2's is GPT2LMHeadModel). keras-hub: backbones with small configurations. torch models
+LMs (GPT-2's is GPT2LMHeadModel), plus five small models configured by keyword. keras-hub: backbones with small configurations. torch models
 are built on the meta device (default configs are billions of parameters), on the CPU where a
 constructor reads tensor values; Keras ones on the torch backend.
 """
@@ -42,6 +42,21 @@ TRANSFORMERS = {  # directory: (class prefix, is a decoder-only LM)
     "whisper": ("Whisper", False), "vit": ("ViT", False), "deit": ("DeiT", False),
     "swin": ("Swin", False), "convnext": ("ConvNext", False), "clip": ("CLIP", False),
     "wav2vec2": ("Wav2Vec2", False),
+}
+
+# Configured by keyword, as users build small models: the config's own fields must reach the
+# layers (a config class whose fields the analysis cannot set must give unknown, never the
+# default config's count).
+TRANSFORMERS_CONFIGURED = {
+    "bert": "BertModel(BertConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, "
+            "intermediate_size=128))",
+    "gpt2": "GPT2Model(GPT2Config(n_embd=64, n_layer=2, n_head=2))",
+    "llama": "LlamaModel(LlamaConfig(hidden_size=64, intermediate_size=128, num_hidden_layers=2, "
+             "num_attention_heads=4, num_key_value_heads=2, vocab_size=1000))",
+    "vit": "ViTModel(ViTConfig(hidden_size=64, num_hidden_layers=2, num_attention_heads=2, "
+           "intermediate_size=128, image_size=32, patch_size=8))",
+    "t5": "T5Model(T5Config(d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4, "
+          "vocab_size=1000))",
 }
 
 _TEXT = "vocabulary_size=1000, num_layers=2, hidden_dim=64, intermediate_dim=128"
@@ -105,7 +120,8 @@ def transformers_entries() -> dict[str, list[str]]:
     for directory, (prefix, decoder) in TRANSFORMERS.items():
         lm = "GPT2LMHeadModel" if prefix == "GPT2" else f"{prefix}ForCausalLM"
         entries[f"transformers/models/{directory}/modeling_{directory}.py"] = [
-            f"{prefix}Model({prefix}Config())"] + ([f"{lm}({prefix}Config())"] if decoder else [])
+            f"{prefix}Model({prefix}Config())"] + ([f"{lm}({prefix}Config())"] if decoder else []) \
+            + ([TRANSFORMERS_CONFIGURED[directory]] if directory in TRANSFORMERS_CONFIGURED else [])
     return entries
 
 

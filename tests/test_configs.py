@@ -137,6 +137,51 @@ def test_dataclass_fields_factories_post_init_and_replace():
     assert run_static(source)["result"] == run_real(source)["result"]
 
 
+def test_a_dataclass_subclass_runs_its_own_post_init():
+    # the generated __init__ calls self.__post_init__(): a subclass's own, as transformers'
+    # configs define it (static printed the base's result before: a wrong count downstream)
+    source = """
+        from dataclasses import dataclass
+
+        @dataclass
+        class Base:
+            width: int = 4
+
+            def __post_init__(self):
+                self.out = self.width
+
+        class Config(Base):
+            depth: int = 2
+
+            def __post_init__(self):
+                self.out = self.width * 3
+
+        result = (Config().out, Config(width=5).out, Config(5).out, Base().out)
+        """
+    assert run_static(source)["result"] == run_real(source)["result"] == (12, 15, 15, 4)
+
+
+@pytest.mark.parametrize("call", ["Config(depth=3)", "Config(1, 2)"])
+def test_a_dataclass_init_refuses_what_python_refuses(call):
+    # Base's generated __init__ knows only its own fields: Python raises TypeError, so the
+    # value is unknown, never an instance with the argument dropped
+    source = f"""
+        from dataclasses import dataclass
+
+        @dataclass
+        class Base:
+            width: int = 4
+
+        class Config(Base):
+            depth: int = 2
+
+        made = {call}
+        """
+    with pytest.raises(TypeError):
+        run_real(source)
+    assert isinstance(run_static(source)["made"], Unknown)
+
+
 def test_dict_merges_and_table_lookups():
     source = """
         BASE = {"hidden": 48, "depth": 2}

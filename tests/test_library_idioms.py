@@ -166,6 +166,43 @@ def test_a_registry_a_decorator_left_half_filled_is_unknown(tmp_path):
     assert static_total(path, Limits(decorator_steps=20)) is None
 
 
+HOOKS_OVER_THE_TREE = {
+    "model.py": """
+        import os
+
+        import torch.nn as nn
+
+
+        def install(module, prefix, tasks):
+            # transformers' recursively_install_hooks: a walk over named_children(), here under
+            # a condition and with tasks the analysis cannot know
+            for name, child in module.named_children():
+                install(child, f"{prefix}.{name}", tasks)
+            for task in tasks:
+                if prefix.endswith(task):
+                    module.register_forward_hook(lambda *hook_args: None)
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Sequential(nn.Linear(4, 8), nn.Sequential(nn.Linear(8, 8)))
+                if os.environ.get("HOOKS"):
+                    install(self, "", os.environ["HOOKS"].split(","))
+
+
+        model = Net()
+    """,
+}
+
+
+def test_a_recursion_over_the_module_tree_ends_whatever_the_conditions(tmp_path):
+    # each level hands on a child no call under way holds: a walk over a finite tree, followed
+    # to its end (it was "recurses on values the analysis does not know", the total unknown)
+    path = write(tmp_path, HOOKS_OVER_THE_TREE)
+    assert static_total(path) == real_params(tmp_path) == 4 * 8 + 8 + 8 * 8 + 8
+
+
 def test_defining_a_subclass_does_not_run_its_base_s_methods():
     source = textwrap.dedent("""
         STATE = []

@@ -5,10 +5,10 @@ import dataclasses
 
 import libcst as cst
 
-from ..domain.dims import Unknown
+from ..domain.dims import SymDim, Unknown
 from .budget import BudgetExhausted, stack_nearly_full
 from .statements import ContentsLost, RaiseSignal, ReturnSignal
-from .values import (MISSING, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
+from .values import (MISSING, PLAIN, BoundMethod, Builtin, Class, Function, Instance, Ref, Scope,
                      UserModule, is_indefinite, merge)
 
 
@@ -162,10 +162,11 @@ class CallsMixin:
                            (*args, *kwargs.values()))
             return Unknown("call depth limit reached", opaque=True)
         key = id(func.node)
-        running = self.running.get(key, 0)
-        if running >= self.budget.limits.recursion or running and self.uncertain and (
+        under_way = self.running.setdefault(key, [])
+        if len(under_way) >= self.budget.limits.recursion or under_way and self.uncertain and (
                 any(is_indefinite(a) for a in args) or
-                any(is_indefinite(v) for v in kwargs.values())):
+                any(is_indefinite(v) for v in kwargs.values())) and not _descends(
+                under_way, (*args, *kwargs.values())):
             # A recursion under a condition the analysis cannot decide, on values it does not
             # know, has no base case it could reach: each level would run both branches again.
             why = f"{func.name}() recurses on values the analysis does not know"
@@ -174,11 +175,11 @@ class CallsMixin:
         if stack_nearly_full():
             self.lost_call(f"{func.name}() nests too deeply", (*args, *kwargs.values()))
             return Unknown("the code nests too deeply here", opaque=True)
-        self.running[key] = self.running.get(key, 0) + 1
+        under_way.append((*args, *kwargs.values()))
         try:
             return self._invoke(func, args, kwargs, node)
         finally:
-            self.running[key] -= 1
+            under_way.pop()
 
     def _invoke(self, func: Function, args, kwargs, node):
         self.called.add(id(func.node))
@@ -335,6 +336,11 @@ def _dataclass_init(cls: Class) -> Builtin:
         instance, args = args[0], args[1:]
         names = [name for name, spec in cls.dataclass_fields
                  if not (isinstance(spec, FieldSpec) and not spec.init)]
+        extra = [k for k in kwargs if k not in names]
+        if len(args) > len(names) or extra:  # a TypeError in Python
+            return Unknown(f"{cls.name}.__init__() takes no "
+                           f"{'argument ' + repr(extra[0]) if extra else 'more arguments'}",
+                           opaque=True)
         values = dict(zip(names, args))
         values.update({k: v for k, v in kwargs.items() if k in names})
         for name, default in cls.dataclass_fields:
@@ -348,8 +354,8 @@ def _dataclass_init(cls: Class) -> Builtin:
                 values[name] = Unknown(f"field '{name}' not given")
         if isinstance(instance, Instance):
             instance.attrs.update(values)
-            try:
-                post = cls.lookup("__post_init__")
+            try:  # self.__post_init__(): a subclass's own comes first
+                post = instance.cls.lookup("__post_init__")
             except KeyError:
                 return None
             if isinstance(post, Function):
@@ -402,3 +408,15 @@ _WHITESPACE = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWh
 
 
 _RAISED = object()
+# values with no identity of their own in a walk over objects
+_NOT_NODES = PLAIN + (tuple, list, dict, set, frozenset, range, slice, Unknown, SymDim, Function,
+                      Class, Ref, Builtin, BoundMethod, UserModule)
+
+
+def _descends(under_way: list, arguments: tuple) -> bool:
+    """Does a recursive call hand on an object (a module, an instance) that none of the calls
+    under way holds? Then it walks a finite graph of objects that exist, as a recursion over
+    named_children() does, and reaches its end whatever the conditions; budget.recursion
+    bounds its depth."""
+    held = {id(v) for frame in under_way for v in frame}
+    return any(not isinstance(v, _NOT_NODES) and id(v) not in held for v in arguments)

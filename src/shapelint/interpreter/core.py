@@ -44,7 +44,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self._star_lookups: set = set()
         self._top = None  # (module, top-level statement) running, for positions
         self.called: set = set()  # ids of the function nodes that have run
-        self.running: dict[int, int] = {}  # function node id -> its calls under way
+        self.running: dict[int, list] = {}  # function node id -> arguments of its calls under way
         self.loose: dict[int, str] = {}  # function node id -> why its next call binds loosely
         self.instantiated: set = set()  # ids of the classes instantiated
         self.trace = None  # trace(statement, value) after assignments and returns, if set
