@@ -182,6 +182,81 @@ def test_a_dataclass_init_refuses_what_python_refuses(call):
     assert isinstance(run_static(source)["made"], Unknown)
 
 
+def test_init_subclass_makes_configs_dataclasses():
+    # transformers' PreTrainedConfig pattern in our own words: the base's __init_subclass__
+    # turns each subclass into a keyword-only dataclass and wraps its __init__ so that unknown
+    # keywords reach __post_init__; fields() drives the wrapper
+    source = """
+        from dataclasses import MISSING, dataclass, fields
+        from functools import wraps
+
+        def accept_extra(cls):
+            generated = cls.__init__
+
+            @wraps(generated)
+            def __init__(self, **kwargs):
+                own = {f.name for f in fields(cls)}
+                for f in fields(cls):
+                    if f.name in kwargs:
+                        setattr(self, f.name, kwargs[f.name])
+                    elif f.default is not MISSING:
+                        setattr(self, f.name, f.default)
+                    elif f.default_factory is not MISSING:
+                        setattr(self, f.name, f.default_factory())
+                self.__post_init__(**{k: v for k, v in kwargs.items() if k not in own})
+
+            cls.__init__ = __init__
+            return cls
+
+        class BaseConfig:
+            dropout: float = 0.1
+
+            def __init_subclass__(cls, **kwargs):
+                super().__init_subclass__(**kwargs)
+                cls = dataclass(cls, kw_only=True)
+                cls = accept_extra(cls)
+
+            def __post_init__(self, **kwargs):
+                for key, value in kwargs.items():
+                    setattr(self, key, value)
+                self.has_rope = hasattr(self, "rope")
+
+        class SmallConfig(BaseConfig):
+            hidden: int = 768
+            layers: int = 12
+
+            def __post_init__(self, **kwargs):
+                self.inner = self.hidden * 4
+                super().__post_init__(**kwargs)
+
+        a = SmallConfig()
+        b = SmallConfig(hidden=64, layers=2)
+        c = SmallConfig(hidden=32, extra=5)
+        result = (a.hidden, a.inner, a.layers, b.hidden, b.inner, b.layers, c.inner, c.extra,
+                  a.dropout, a.has_rope, [f.name for f in fields(b)])
+        """
+    assert run_static(source)["result"] == run_real(source)["result"]
+
+
+def test_setattr_by_an_unknown_name_loses_every_data_attribute():
+    source = """
+        import os
+
+        class Config:
+            width = 4
+
+            def double(self):
+                return 2
+
+        c = Config()
+        c.depth = 3
+        setattr(c, os.environ.get("FIELD", "width"), 64)
+        result = (c.width, c.depth, getattr(c, "other", 1), hasattr(c, "other"), c.double())
+        """
+    found = run_static(source)["result"]
+    assert all(isinstance(v, Unknown) for v in found[:4]) and found[4] == 2
+
+
 def test_dict_merges_and_table_lookups():
     source = """
         BASE = {"hidden": 48, "depth": 2}

@@ -210,6 +210,7 @@ def _getattr(interp, args, kwargs, node):
     value = interp.get_attribute(args[0], args[1])
     if isinstance(value, Unknown) and len(args) == 3:
         return args[2] if isinstance(args[0], (Instance, Class)) and \
+            getattr(args[0], "attrs_lost", None) is None and \
             args[1] not in getattr(args[0], "attrs", {}) else value
     return value
 
@@ -218,6 +219,9 @@ def _setattr(interp, args, kwargs, node):
     if len(args) == 3 and isinstance(args[1], str):
         interp.set_attribute(args[0], args[1], args[2])
     elif len(args) == 3:
+        if isinstance(args[0], Instance):  # whichever attribute it was, it may have changed
+            args[0].attrs_lost = "an attribute was set by setattr() with a name shapelint " \
+                                 "does not know"
         interp.lost_write(args[2], "an attribute of unknown name")
     return None
 
@@ -233,7 +237,15 @@ def _hasattr(interp, args, kwargs, node):
             args[0].cls.lookup(args[1])
             return True
         except KeyError:
-            return Unknown("hasattr() of an attribute that may be set elsewhere")
+            pass
+        # Every write to the instance went through the analysis (as getattr() with a default
+        # assumes), unless one was lost or a base the analysis does not read may define it.
+        classes = args[0].cls.mro()
+        if args[0].attrs_lost is None and not any(
+                "__getattr__" in c.namespace or any(isinstance(b, Ref) for b in c.bases)
+                for c in classes):
+            return False
+        return Unknown("hasattr() of an attribute that may be set elsewhere")
     if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], UserModule):
         found = interp.module_attribute(args[0], args[1])
         if found is NotImplemented:  # no statement binds it; setattr from elsewhere may

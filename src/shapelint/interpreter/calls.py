@@ -303,6 +303,26 @@ class CallsMixin:
                 if id(v) in lost:
                     other.scope.vars[name] = why
 
+    @staticmethod
+    def make_dataclass(value, kw_only: bool = False):
+        """What @dataclass and dataclass(cls, ...) do to a class: its fields, and the __init__
+        they write unless the class defines its own."""
+        if isinstance(value, Class):
+            value.dataclass_fields = _dataclass_fields(value)
+            value.namespace.setdefault("__init__", _dataclass_init(value, kw_only))
+        return value
+
+    def init_subclass(self, cls: Class, node, scope) -> None:
+        """type() runs the nearest base's __init_subclass__ with the class statement's keywords,
+        before any decorator (transformers' configs become dataclasses there)."""
+        hook = next((c.namespace["__init_subclass__"] for c in cls.mro()[1:]
+                     if "__init_subclass__" in c.namespace), None)
+        if not isinstance(hook, Function):
+            return
+        keywords = {arg.keyword.value: self.eval(arg.value, scope) for arg in node.keywords
+                    if arg.keyword is not None and arg.keyword.value != "metaclass"}
+        self.call(hook, (cls,), keywords, node)
+
     def decorate(self, value, expression, scope):
         decorator = self.eval(expression, scope)
         kinds = ("staticmethod", "classmethod", "property")
@@ -312,10 +332,7 @@ class CallsMixin:
             return value
         if isinstance(decorator, Ref) and decorator.qualname.split(".")[-1] == "dataclass" or (
                 isinstance(decorator, Builtin) and decorator.name == "dataclass"):
-            if isinstance(value, Class):
-                value.dataclass_fields = _dataclass_fields(value)
-                value.namespace.setdefault("__init__", _dataclass_init(value))
-            return value
+            return self.make_dataclass(value)
         if isinstance(decorator, Ref) and decorator.qualname.startswith("dataclasses.dataclass"):
             return value
         if isinstance(decorator, (Function, BoundMethod)) or hasattr(decorator, "shapelint_call"):
@@ -327,9 +344,9 @@ class CallsMixin:
         return value
 
 
-def _dataclass_init(cls: Class) -> Builtin:
-    """The __init__ @dataclass writes: positional and keyword fields, then defaults (a
-    field(default_factory=...) is called for each instance), then __post_init__."""
+def _dataclass_init(cls: Class, kw_only: bool = False) -> Builtin:
+    """The __init__ @dataclass writes: positional (unless kw_only) and keyword fields, then
+    defaults (a field(default_factory=...) is called for each instance), then __post_init__."""
     from .configs import FieldSpec
 
     def init(interp, args, kwargs, node):
@@ -337,7 +354,7 @@ def _dataclass_init(cls: Class) -> Builtin:
         names = [name for name, spec in cls.dataclass_fields
                  if not (isinstance(spec, FieldSpec) and not spec.init)]
         extra = [k for k in kwargs if k not in names]
-        if len(args) > len(names) or extra:  # a TypeError in Python
+        if len(args) > (0 if kw_only else len(names)) or extra:  # a TypeError in Python
             return Unknown(f"{cls.name}.__init__() takes no "
                            f"{'argument ' + repr(extra[0]) if extra else 'more arguments'}",
                            opaque=True)

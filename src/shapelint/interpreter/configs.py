@@ -9,7 +9,7 @@ import json
 from ..domain.dims import Unknown
 from . import yaml_subset
 from .argparse_model import Namespace, Parser
-from .values import MISSING, Builtin, Class, Instance, is_indefinite
+from .values import MISSING, Builtin, Class, Instance, Ref, is_indefinite
 
 _YAML_LOADS = ("yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load")
 
@@ -42,8 +42,10 @@ def call(interp, name: str, args, kwargs, node):
                          kwargs.get("init", True) is not False)
     if name == "dataclasses.dataclass":
         if args:  # dataclass(cls) called by hand
-            return interp.call(Builtin("dataclass", _no_op), args, {}, node)
+            return interp.make_dataclass(args[0], kwargs.get("kw_only") is True)
         return Builtin("dataclass", _no_op)  # @dataclass(frozen=True): decorate() reads it
+    if name == "dataclasses.fields":
+        return _field_views(args[0]) if len(args) == 1 else Unknown("fields() of nothing")
     if name in ("dataclasses.asdict", "dataclasses.astuple"):
         return _asdict(args[0], name.endswith("astuple")) if args else Unknown(name)
     if name == "dataclasses.replace":
@@ -61,6 +63,36 @@ def call(interp, name: str, args, kwargs, node):
         return Unknown(f"{name}() of YAML outside the subset shapelint reads") \
             if loaded is None else loaded
     return NotImplemented
+
+
+class FieldView:
+    """An item of dataclasses.fields(): a field's name, default and default_factory, with
+    dataclasses.MISSING where there is none."""
+
+    def __init__(self, name: str, spec):
+        self.name, self.spec = name, spec
+
+    def shapelint_attribute(self, interp, attr):
+        spec = self.spec
+        missing = Ref("dataclasses.MISSING")
+        if attr == "name":
+            return self.name
+        if attr == "default":
+            default = spec.default if isinstance(spec, FieldSpec) else spec
+            return missing if default is MISSING else default
+        if attr == "default_factory":
+            factory = spec.factory if isinstance(spec, FieldSpec) else None
+            return missing if factory is None else factory
+        if attr == "init":
+            return spec.init if isinstance(spec, FieldSpec) else True
+        return Unknown(f"Field.{attr} is outside the analysis")
+
+
+def _field_views(value):
+    cls = value.cls if isinstance(value, Instance) else value
+    if not isinstance(cls, Class) or cls.dataclass_fields is None:
+        return Unknown("fields() of a value that is not a dataclass shapelint read")
+    return tuple(FieldView(name, spec) for name, spec in cls.dataclass_fields)
 
 
 def _no_op(interp, args, kwargs, node):

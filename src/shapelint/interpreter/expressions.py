@@ -159,6 +159,11 @@ class ExpressionsMixin:
             found = self.module_attribute(obj, name)
             return self.import_submodule(obj, name) if found is NotImplemented else found
         if isinstance(obj, Instance):
+            if obj.attrs_lost is not None:
+                method = obj.cls.lookup(name) if name not in obj.attrs and any(
+                    name in c.namespace for c in obj.cls.mro()) else None
+                if not isinstance(method, Function):
+                    return Unknown(f"attribute '{name}': {obj.attrs_lost}")
             if name in obj.attrs:
                 return obj.attrs[name]
             hooked = self.frameworks.instance_attribute(self, obj, name)

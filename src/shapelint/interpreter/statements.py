@@ -357,6 +357,7 @@ class StatementsMixin:
         for value in cls.namespace.values():
             if isinstance(value, Function) and value.owner is None:
                 value.owner = cls
+        self.init_subclass(cls, node, scope)
         result = cls
         for decorator in reversed(node.decorators):
             result = self.decorate(result, decorator.decorator, scope)

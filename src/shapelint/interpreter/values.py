@@ -143,6 +143,8 @@ class Instance:
     cls: Class
     attrs: dict = field(default_factory=dict)
     payload: Any = None  # a framework's own record for this object (e.g. an nn.Module's parts)
+    # why none of its data attributes is known any more (setattr with an unknown name)
+    attrs_lost: str | None = None
 
 
 @dataclass(eq=False)
