@@ -216,3 +216,19 @@ def test_a_module_list_sliced_by_an_unknown_bound_is_unknown(tmp_path, capsys):
     [model] = json.loads(out)["models"]
     assert code == 0 and model["total_params"] == truth == 288
     assert main(["check", str(path)]) == 0
+
+
+def test_a_long_symbolic_cost_does_not_overflow_the_stack(tmp_path, capsys):
+    # timm's repvit_m1 summed a few hundred activation terms over unknown H, W into an
+    # expression n deep, whose str() overflowed the stack when summary ran under a deep caller
+    # (an internal error); the sum is balanced now. torch builds 600 * (3 * 3 + 3) parameters.
+    path = tmp_path / "deep.py"
+    path.write_text("import torch.nn as nn\n\n"
+                    "model = nn.Sequential(*[nn.Conv2d(3, 3, 1) for _ in range(600)])\n")
+
+    def under(depth):
+        if depth:
+            return under(depth - 1)
+        return summary(capsys, str(path), "--format", "json")
+    code, out, _ = under(700)
+    assert code == 0 and json.loads(out)["models"][0]["total_params"] == 600 * 12

@@ -397,6 +397,28 @@ def test_resample(type_name, args, kwargs, shape, how):
     check(type_name, args, kwargs, shape, how)
 
 
+# -- sliding blocks --------------------------------------------------------------------------
+
+# on the CPU: the meta kernels accept a negative padding that the CPU's forward rejects
+BLOCKS = [case("Unfold", (k,), {"dilation": d, "padding": p, "stride": st}, s, **CPU)
+          for k, d, p, st, s in grid((1, 2, (2, 3)), (1, 2), (0, 1), (1, (1, 2)),
+                                     [(2, 3, 5, 5), (3, 6, 7), (2, 3, 1, 1), (0, 3, 5, 5),
+                                      (2, 0, 5, 5), (1, 2, 3, 5, 5), (3, 5)])]
+BLOCKS += [case("Unfold", (k,), {"padding": p, "stride": st}, (2, 3, 5, 5), **CPU)
+           for k, p, st in [(0, 0, 1), (2, -1, 1), (2, 0, 0)]]
+BLOCKS += [case("Fold", (size, k), {"dilation": d, "padding": p, "stride": st}, s, **CPU)
+           for size, k, d, p, st, s in grid(((5, 5), (4, 6)), (2, (2, 3)), (1, 2), (0, 1),
+                                            (1, 2),
+                                            [(2, 12, 16), (12, 16), (2, 12, 15), (2, 10, 16),
+                                             (2, 12, 16, 1), (2, 24, 4), (0, 12, 16), (2, 12, 2),
+                                             (2, 12, 20), (2, 18, 10), (18, 6)])]
+
+
+@pytest.mark.parametrize("type_name,args,kwargs,shape,how", BLOCKS)
+def test_sliding_blocks(type_name, args, kwargs, shape, how):
+    check(type_name, args, kwargs, shape, how)
+
+
 # -- padding ---------------------------------------------------------------------------------
 
 def _pad_args(kind, p):

@@ -156,12 +156,17 @@ def _safe(function, node, framework=None):
 
 
 def _sum(values):
-    total = 0
+    terms = []
     for v in values:
         if isinstance(v, Unknown):
             return v
-        total = total + v
-    return total
+        terms.append(v)
+    # Added pairwise: a model's hundreds of symbolic terms nest log2(n) deep, not n deep (a
+    # left fold of timm's repvit_m1 overflowed the stack when printed or compared)
+    while len(terms) > 1:
+        terms = [terms[i] + terms[i + 1] if i + 1 < len(terms) else terms[i]
+                 for i in range(0, len(terms), 2)]
+    return terms[0] if terms else 0
 
 
 # -- frameworks ----------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import math
 
 from ...domain.codes import SHP103, SHP104, SHP106
 from ...domain.dims import NotKnown, Unknown, is_known, same
-from ...domain.shapes import Shape, product
+from ...domain.shapes import Shape, definitely_nonpositive, product
 from .. import LayerFault, Rule, known_int, layer
-from ._common import _axis, _bad, _divides, _factor, _rank, _rank_at_least, _shrinks, _small_input
+from ._common import (_axis, _bad, _divides, _factor, _rank, _rank_at_least, _shrinks,
+                      _small_input, _tuple)
 
 
 @layer("torch", "Identity")
@@ -261,4 +262,72 @@ def unflatten(dim, unflattened_size):
                                  f"dim {axis} ({size}) of {x}", input_shape=x.to_json())
             new = sizes
         return Shape(x[:axis] + new + x[axis + 1:])
+    return Rule(output=output)
+
+
+# -- sliding blocks (im2col / col2im) ----------------------------------------------------------
+
+def _block_args(name, kernel_size, dilation, padding, stride):
+    """Unfold and Fold take 2-tuples (or ints); their forward rejects a kernel, dilation or
+    stride below 1 and a negative padding."""
+    k = _tuple(kernel_size, 2, "kernel_size", allow_zero=True)
+    d = _tuple(dilation, 2, "dilation", allow_zero=True)
+    p = _tuple(padding, 2, "padding", allow_zero=True)
+    s = _tuple(stride, 2, "stride", allow_zero=True)
+    for what, values, least in (("kernel_size", k, 1), ("dilation", d, 1), ("stride", s, 1),
+                                ("padding", p, 0)):
+        if min(values) < least:
+            raise _bad(f"{name}: {what} must be {'positive' if least else 'non-negative'}, "
+                       f"got {values}")
+    return k, d, p, s
+
+
+def _blocks(name, sizes, k, d, p, s, x):
+    """The number of sliding blocks along each spatial size (torch's im2col shape check)."""
+    counts = [(n + 2 * pi - di * (ki - 1) - 1) // si + 1
+              for n, ki, di, pi, si in zip(sizes, k, d, p, s)]
+    if any(definitely_nonpositive(c) for c in counts):
+        raise _bad(f"{name}: spatial size {tuple(sizes)} with kernel_size {k}, dilation {d}, "
+                   f"padding {p}, stride {s} leaves no sliding block (torch raises)",
+                   input_shape=x.to_json())
+    return counts
+
+
+def _nonzero(name, x, batched: bool):
+    """torch accepts an empty batch but no other empty axis."""
+    if any(is_known(n) and n == 0 for n in x[1 if batched else 0:]):
+        raise LayerFault(SHP103, f"{name} expects non-zero sizes besides the batch axis, but "
+                         f"receives {x}", input_shape=x.to_json())
+
+
+@layer("torch", "Unfold")
+def unfold(kernel_size, dilation=1, padding=0, stride=1):
+    """(N, C, H, W) or (C, H, W) -> (N, C * prod(kernel_size), L), L the number of blocks."""
+    k, d, p, s = _block_args("Unfold", kernel_size, dilation, padding, stride)
+
+    def output(x):
+        batched = _rank("Unfold", x, 3, 4) == 4
+        _nonzero("Unfold", x, batched)
+        counts = _blocks("Unfold", x[-2:], k, d, p, s, x)
+        return Shape(x[:-3] + (x[-3] * k[0] * k[1], counts[0] * counts[1]))
+    return Rule(output=output)
+
+
+@layer("torch", "Fold")
+def fold(output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """(N, C * prod(kernel_size), L) or (C * prod(kernel_size), L) -> (N, C, *output_size)."""
+    size = _tuple(output_size, 2, "output_size", allow_zero=True)
+    k, d, p, s = _block_args("Fold", kernel_size, dilation, padding, stride)
+
+    def output(x):
+        batched = _rank("Fold", x, 2, 3) == 3
+        _nonzero("Fold", x, batched)
+        _divides("Fold", x, -2, x[-2], k[0] * k[1], "the product of kernel_size")
+        counts = _blocks("Fold", size, k, d, p, s, x)
+        blocks = counts[0] * counts[1]
+        if is_known(x[-1]) and x[-1] != blocks:
+            raise LayerFault(SHP104, f"Fold: output_size {size} with kernel_size {k}, dilation "
+                             f"{d}, padding {p}, stride {s} needs {blocks} blocks in the last "
+                             f"axis of {x}, which has {x[-1]}", input_shape=x.to_json())
+        return Shape(x[:-2] + (x[-2] // (k[0] * k[1]),) + size)
     return Rule(output=output)
