@@ -257,6 +257,21 @@ def test_setattr_by_an_unknown_name_loses_every_data_attribute():
     assert all(isinstance(v, Unknown) for v in found[:4]) and found[4] == 2
 
 
+def test_functools_reduce_folds_as_python_does():
+    # timm's csatv2 reduces its channel ratio with reduce(math.gcd, ratio)
+    source = """
+        import math
+        import operator
+        from functools import reduce
+
+        ratio = (24, 4, 4)
+        g = reduce(math.gcd, ratio)
+        result = (g, tuple(r // g for r in ratio), reduce(operator.mul, [2, 3, 4], 1),
+                  reduce(lambda a, b: a + [b * 2], range(3), []), reduce(max, [5]))
+        """
+    assert run_static(source)["result"] == run_real(source)["result"]
+
+
 def test_dict_merges_and_table_lookups():
     source = """
         BASE = {"hidden": 48, "depth": 2}

@@ -9,7 +9,8 @@ from ..interpreter.regex_model import regex_refs
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
                                     make_partial)
 from ..interpreter import configs
-from ..interpreter.collections_model import make_defaultdict, make_deque, make_repeat
+from ..interpreter.collections_model import (make_defaultdict, make_deque, make_repeat,
+                                             reduce_items)
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
@@ -111,6 +112,8 @@ class Frameworks:
             return make_deque(interp, args, kwargs, node)
         if name == "itertools.repeat":
             return make_repeat(interp, args, kwargs, node)
+        if name == "functools.reduce":
+            return reduce_items(interp, args, kwargs, node)
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made

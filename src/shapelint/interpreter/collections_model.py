@@ -93,3 +93,22 @@ def make_repeat(interp, args, kwargs, node):
     if times > interp.budget.limits.collection_size:
         return Unknown("itertools.repeat() of a huge count")
     return Iterator([args[0]] * max(times, 0))
+
+
+def reduce_items(interp, args, kwargs, node):
+    """functools.reduce(function, iterable[, initial]): the function folded over the items, as
+    functools runs it (TypeError on an empty iterable with no initial value)."""
+    if len(args) not in (2, 3) or kwargs:
+        return Unknown("functools.reduce() arguments")
+    items = interp.iterate(args[1])
+    if items is None:
+        return Unknown("functools.reduce() of an unknown iterable")
+    items = list(items)
+    if len(args) == 3:
+        items.insert(0, args[2])
+    if not items:
+        return Unknown("functools.reduce() of an empty iterable raises TypeError", opaque=True)
+    value = items[0]
+    for item in items[1:]:
+        value = interp.call(args[0], (value, item), {}, node)
+    return value
