@@ -81,6 +81,34 @@ EXACT = {
         """,
 }
 
+EXACT["abc_kinds_of_user_instances"] = """
+    import typing
+    from collections.abc import Callable, Iterable, Mapping, Sequence, Sized
+    from dataclasses import dataclass
+
+    @dataclass
+    class Cfg:
+        d: int = 2
+
+    class Bag:
+        def __iter__(self):
+            return iter([1])
+
+        def __len__(self):
+            return 1
+
+    class Fn:
+        def __call__(self):
+            return 1
+
+    kinds = [isinstance(Cfg(), Sequence), isinstance(Cfg(), typing.Sequence),
+             isinstance(Cfg(), Mapping), isinstance(Bag(), Iterable), isinstance(Bag(), Sized),
+             isinstance(Cfg(), Iterable), isinstance(Fn(), Callable), isinstance(Cfg(), Callable),
+             isinstance(None, typing.Callable), isinstance(len, Callable),
+             isinstance(Cfg, Callable), isinstance(Bag(), Sequence)]
+    OUT = sum(2 ** i for i, k in enumerate(kinds) if k)
+    """
+
 EXACT["list_slice_assignment"] = """
     x = [4, 5]
     x[-1:-1] = [x[-1] for _ in range(2)]

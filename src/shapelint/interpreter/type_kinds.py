@@ -11,7 +11,8 @@ _VALUES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
 # collections.abc kinds, answered for the plain values the interpreter holds as Python's own
 _ABC = {f"{root}.{name}" for root in ("collections.abc", "typing")
-        for name in ("Iterable", "Sequence", "Mapping", "Sized", "Container", "Collection")} | {
+        for name in ("Iterable", "Sequence", "Mapping", "Sized", "Container", "Collection",
+                     "Callable")} | {
     f"numbers.{name}" for name in ("Number", "Complex", "Real", "Rational", "Integral")}
 
 
@@ -44,9 +45,23 @@ def _abc(value, name: str) -> bool | None:
     if isinstance(value, _VALUES):
         root = numbers if name.startswith("numbers.") else collections.abc
         return isinstance(value, getattr(root, name.rsplit(".", 1)[-1]))
-    if isinstance(value, (Class, Function, BoundMethod)):  # classes and functions hold no items
-        return False
+    if isinstance(value, (Class, Function, BoundMethod, Builtin, Partial)):
+        return name.endswith(".Callable")  # callables that hold no items
+    if isinstance(value, Instance) and isinstance(value.cls, Class) and \
+            _only_user_bases(value.cls) and not name.startswith("numbers."):
+        # Sequence and Mapping admit only their subclasses and registered classes; the others'
+        # __subclasshook__ looks for the methods in the class's order, as here
+        needs = _ABC_METHODS.get(name.rsplit(".", 1)[-1])
+        if needs is None:
+            return False
+        defined = {key for c in value.cls.mro() for key, v in c.namespace.items()
+                   if v is not None}
+        return needs <= defined
     return None
+
+
+_ABC_METHODS = {"Iterable": {"__iter__"}, "Sized": {"__len__"}, "Container": {"__contains__"},
+                "Collection": {"__iter__", "__len__", "__contains__"}, "Callable": {"__call__"}}
 
 
 def issubclass_of(interp, cls, kinds) -> bool | None:
