@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from shapelint.catalogue.torch_attribute_names import may_have
+from shapelint.domain.dims import Unknown
 from shapelint.interpreter.budget import Limits
 from shapelint.interpreter.slicing import ModuleIndex, Reading
 from shapelint.pipeline.analysis import analyse
@@ -224,3 +225,30 @@ def test_defining_a_subclass_does_not_run_its_base_s_methods():
     order, _ = Reading(index).extend({"A"})
     bound = set().union(*(index.statements[i].binds for i in order))
     assert "A" in bound and "B" not in bound
+
+
+def test_listed_torch_module_names_are_the_installed_torch_s():
+    torch = pytest.importorskip("torch")
+    import importlib
+
+    from shapelint.catalogue.torch_module_names import NAMES
+    assert torch.__version__.startswith("2.13")
+    for name, listed in NAMES.items():
+        assert listed == frozenset(dir(importlib.import_module(name))), name
+
+
+def test_probes_of_torch_modules_are_decided_from_its_names():
+    # timm's create_act: `_has_hardswish = 'hardswish' in dir(torch.nn.functional)`
+    found = evaluate("""
+        import torch
+        import torch.nn as nn
+        import torch.nn.functional as F
+        listed = 'hardswish' in dir(torch.nn.functional)
+        aliased = 'silu' in dir(F)
+        has = hasattr(nn, 'RMSNorm')
+        absent = 'no_such_op' in dir(F)
+        absent_attr = hasattr(nn, 'NoSuchLayer')
+        """, ["listed", "aliased", "has", "absent", "absent_attr"])
+    assert (found["listed"], found["aliased"], found["has"]) == (True, True, True)
+    # torch 2.13 has none of them, another torch may: unknown, never False
+    assert all(isinstance(found[k], Unknown) for k in ("absent", "absent_attr"))

@@ -150,6 +150,11 @@ class Frameworks:
                     return answer
         return NotImplemented
 
+    def module_names(self, qualname: str) -> frozenset | None:
+        """dir() of a framework module shapelint lists, or None."""
+        from ..catalogue.torch_module_names import NAMES
+        return NAMES.get(self._named(canonical(qualname)))
+
     def is_class(self, qualname: str) -> bool:
         """Is the external name a class we model (torch.nn.Conv2d), not a function?"""
         name = self._named(canonical(qualname))

@@ -10,8 +10,8 @@ from ..domain.dims import SymDim, Unknown
 from ..domain.assumed import carry, labels, note
 from . import type_kinds
 from .expressions import truth
-from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, Partial, Ref,
-                     UserModule, is_indefinite)
+from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, ModuleNames, Partial,
+                     Ref, UserModule, is_indefinite)
 
 _PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
 
@@ -226,6 +226,13 @@ def _setattr(interp, args, kwargs, node):
     return None
 
 
+def _dir(interp, args, kwargs, node):
+    names = interp.frameworks.module_names(args[0].qualname) \
+        if len(args) == 1 and isinstance(args[0], Ref) else None
+    return Unknown("dir() of a value shapelint does not list") if names is None \
+        else ModuleNames(names)
+
+
 def _hasattr(interp, args, kwargs, node):
     has = getattr(args[0], "shapelint_has", None) if len(args) == 2 else None
     if has is not None and isinstance(args[1], str):
@@ -252,6 +259,9 @@ def _hasattr(interp, args, kwargs, node):
             return Unknown("hasattr() of a module attribute no statement binds")
         return True if not isinstance(found, Unknown) else Unknown(
             f"hasattr() of a module attribute that may not be bound ({found.reason})")
+    if len(args) == 2 and isinstance(args[1], str) and isinstance(args[0], Ref) and \
+            args[1] in (interp.frameworks.module_names(args[0].qualname) or ()):
+        return True
     return Unknown("hasattr() of an unknown value")
 
 
@@ -310,7 +320,8 @@ def make_builtins() -> dict:
         "isinstance": Builtin("isinstance", _isinstance),
         "issubclass": Builtin("issubclass", _issubclass), "callable": _unknown("callable"),
         "getattr": Builtin("getattr", _getattr), "setattr": Builtin("setattr", _setattr),
-        "hasattr": Builtin("hasattr", _hasattr), "super": Builtin("super", _super),
+        "hasattr": Builtin("hasattr", _hasattr), "dir": Builtin("dir", _dir),
+        "super": Builtin("super", _super),
         "print": _nothing("print"), "open": _unknown("open"), "input": _unknown("input"),
         "exec": _unknown("exec"), "eval": _unknown("eval"), "compile": _unknown("compile"),
         "__import__": _unknown("__import__"), "globals": _unknown("globals"),

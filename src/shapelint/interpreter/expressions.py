@@ -9,8 +9,8 @@ import libcst as cst
 from ..domain.dims import SymDim, Unknown
 from ..domain.assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .collections_model import DEQUE_MUTATING, Deque
-from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Iterator, Ref, Scope,
-                     UserModule, is_indefinite, same_ref, same_value)
+from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Iterator,
+                     ModuleNames, Ref, Scope, UserModule, is_indefinite, same_ref, same_value)
 
 BINARY = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
@@ -373,6 +373,8 @@ class ExpressionsMixin:
     def contains(self, container, item) -> bool | None:
         if isinstance(container, (Unknown, Ref)) or is_indefinite(item):
             return None
+        if isinstance(container, ModuleNames):
+            return True if isinstance(item, str) and item in container.names else None
         if isinstance(container, str):
             return item in container if isinstance(item, str) else None
         if isinstance(container, (tuple, list, set, frozenset, dict, range)):

@@ -158,6 +158,12 @@ class Builtin:
 MISSING = object()
 
 
+@dataclass(frozen=True)
+class ModuleNames:
+    """dir() of a framework module: the names known to be there; any other may be there too."""
+    names: frozenset
+
+
 def is_indefinite(value, depth: int = 0) -> bool:
     """Does the value, or anything inside a container, hold Unknown or a symbolic dim?"""
     if isinstance(value, (Unknown, SymDim)):
