@@ -252,3 +252,46 @@ def test_probes_of_torch_modules_are_decided_from_its_names():
     assert (found["listed"], found["aliased"], found["has"]) == (True, True, True)
     # torch 2.13 has none of them, another torch may: unknown, never False
     assert all(isinstance(found[k], Unknown) for k in ("absent", "absent_attr"))
+
+
+TRY_THE_ARGUMENT = {
+    "model.py": """
+        import torch.nn as nn
+
+
+        def make_act(layer, inplace=True):
+            # timm's create_act_layer: torch's GELU takes no inplace and raises TypeError
+            try:
+                return layer(inplace=inplace)
+            except TypeError:
+                return layer()
+
+
+        def build(layer):
+            return layer(inplace=True)
+
+
+        def safe(layer):
+            try:
+                return build(layer)
+            except (ValueError, TypeError):
+                return nn.Linear(4, 2)
+
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = make_act(nn.GELU)
+                self.b = make_act(nn.ReLU)
+                self.c = safe(nn.GELU)
+                self.fc = nn.Linear(4, 4)
+
+
+        model = Net()
+    """,
+}
+
+
+def test_a_constructor_s_type_error_is_caught_where_python_catches_it(tmp_path):
+    path = write(tmp_path, TRY_THE_ARGUMENT)
+    assert static_total(path) == real_params(tmp_path) == 4 * 2 + 2 + 4 * 4 + 4

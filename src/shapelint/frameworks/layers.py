@@ -25,6 +25,7 @@ class LayerObject:
     built: bool = False
     unresolved: bool = False  # not in the catalogue at all (SHP301)
     arguments: dict | None = None  # the constructor's arguments, bound by its signature
+    raises: str | None = None  # the exception its constructor raises (a binding TypeError)
 
 
 def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col,
@@ -43,6 +44,7 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     except TypeError as error:
         layer.fault = LayerFault(SHP105, f"{type_name}(...) is called wrongly: {error}; "
                                  f"{framework} raises TypeError here")
+        layer.raises = "TypeError"
         return layer
     try:
         layer.rule = entry.rule(tuple(args), dict(kwargs))

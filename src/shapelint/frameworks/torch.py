@@ -13,6 +13,7 @@ from ..catalogue.torch_products import matmul
 from ..domain.codes import SHP104
 from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode
+from ..interpreter.statements import RaiseSignal
 from ..interpreter.values import Builtin, Class, Instance, Ref
 from ..domain.shapes import Shape, product
 from . import softmax_checks, torch_losses, torch_tensors, torch_wrap
@@ -84,7 +85,11 @@ def call(interp, name: str, args, kwargs, node):
         path, line, col = interp.position(node)
         if cls in torch_losses.MODULES:
             return torch_losses.make_loss(TorchLayer, cls, args, kwargs, path, line, col)
-        return make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
+        layer = make_layer_object(TorchLayer, "torch", cls, args, kwargs, cls, path, line, col)
+        if layer.raises is not None and interp.catches(layer.raises):
+            # timm's create_act_layer: act_layer(inplace=True), and on TypeError act_layer()
+            raise RaiseSignal(layer.raises)
+        return layer
     last = name.rsplit(".", 1)[-1]
     if last in FROM_DATA and name.count(".") == 1 and args and isinstance(args[0], ArrayValue):
         # A tensor of a numpy array's shape (arrays.py); torch.Tensor(...) is always float32,

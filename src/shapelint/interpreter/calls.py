@@ -205,8 +205,8 @@ class CallsMixin:
             result = None
         except ReturnSignal as r:
             result = r.value
-        except RaiseSignal:
-            result = _RAISED
+        except RaiseSignal as signal:
+            result, raised = _RAISED, signal
         except ContentsLost as lost:
             result = Unknown(f"{func.name}(): {lost}", opaque=True)
             self.lost_call(f"{func.name}() stopped at {lost}", (*args, *kwargs.values()))
@@ -218,6 +218,8 @@ class CallsMixin:
             pending, self.pending_returns = self.pending_returns, saved_pending
         outcomes = [v for v in pending + [result] if v is not _RAISED]
         if not outcomes:
+            if result is _RAISED and raised.kind is not None and self.catches(raised.kind):
+                raise raised  # a caller's try statement catches it
             return Unknown(f"{func.name}() raises", opaque=True)
         return merge(outcomes, f"the result of {func.name}() depends on an undecided condition")
 

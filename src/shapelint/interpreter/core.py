@@ -38,6 +38,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.frames: list = []  # (Function, Scope) of the calls under way, for super()
         self.depth = 0
         self.uncertain = 0
+        self.handlers: list = []  # the except clauses of the try statements under way
         self.loop_undecided = False
         self.pending_returns: list = []
         self._generator_cache: dict = {}

@@ -15,7 +15,35 @@ class ReturnSignal(Exception):
 
 
 class RaiseSignal(Exception):
-    """The user's code raises here; this path yields no value."""
+    """The user's code raises here; this path yields no value. kind: the exception class's
+    name when the analysis knows it (a constructor's TypeError), else None."""
+
+    def __init__(self, kind: str | None = None):
+        super().__init__(kind)
+        self.kind = kind
+
+
+_CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def handler_names(handler) -> frozenset | None:
+    """The exception class names an except clause names; None for a bare except."""
+    if handler.type is None:
+        return None
+    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
+    names = set()
+    for t in types:
+        value = t.value if isinstance(t, cst.Element) else t
+        if isinstance(value, cst.Name):
+            names.add(value.value)
+        elif isinstance(value, cst.Attribute):
+            names.add(value.attr.value)
+    return frozenset(names)
+
+
+def _catches(handler, kind: str) -> bool:
+    names = handler_names(handler)
+    return names is None or kind in names or bool(names & _CATCH_ALL)
 
 
 class ContentsLost(Exception):
@@ -316,10 +344,19 @@ class StatementsMixin:
                 return
 
     def stmt_Try(self, node, scope):
+        self.handlers.append(node.handlers)
         try:
-            self.exec_block(self.body_of(node), scope)
-        except RaiseSignal:
-            if node.handlers:
+            try:
+                self.exec_block(self.body_of(node), scope)
+            finally:
+                self.handlers.pop()
+        except RaiseSignal as signal:
+            if signal.kind is not None:  # the clause that catches it, or on up the stack
+                caught = [h for h in node.handlers if _catches(h, signal.kind)]
+                if not caught:
+                    raise
+                self.exec_block(self.body_of(caught[0]), scope)
+            elif node.handlers:
                 self.exec_block(self.body_of(node.handlers[0]), scope)
         else:
             if node.orelse is not None:
@@ -329,6 +366,10 @@ class StatementsMixin:
                 self.exec_block(self.body_of(node.finalbody), scope)
 
     stmt_TryStar = stmt_Try
+
+    def catches(self, kind: str) -> bool:
+        """Would an enclosing try statement, in this call or a caller's, catch `kind`?"""
+        return any(_catches(h, kind) for handlers in self.handlers for h in handlers)
 
     def stmt_With(self, node, scope):
         for item in node.items:
