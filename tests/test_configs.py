@@ -30,7 +30,9 @@ def run_real(source: str):
     namespace: dict = {}
     saved, sys.argv = sys.argv, ["script.py"]  # the script run without arguments
     try:
-        exec(compile(textwrap.dedent(source), "config", "exec"), namespace)  # noqa: S102
+        # as Python runs the script: without this test module's __future__ annotations
+        exec(compile(textwrap.dedent(source), "config", "exec", dont_inherit=True),  # noqa: S102
+             namespace)
     finally:
         sys.argv = saved
     return namespace
@@ -268,6 +270,49 @@ def test_functools_reduce_folds_as_python_does():
         g = reduce(math.gcd, ratio)
         result = (g, tuple(r // g for r in ratio), reduce(operator.mul, [2, 3, 4], 1),
                   reduce(lambda a, b: a + [b * 2], range(3), []), reduce(max, [5]))
+        """
+    assert run_static(source)["result"] == run_real(source)["result"]
+
+
+def test_attribute_maps_through_getattribute_and_setattr():
+    # transformers' PreTrainedConfig: names mapped by attribute_map in __getattribute__ and
+    # __setattr__, object's own reached through super(); a mixin reading __dict__
+    source = """
+        from dataclasses import dataclass
+        from typing import ClassVar
+
+        class Mixin:
+            def __getattribute__(self, key):
+                spec = super().__getattribute__("__dict__").get("_spec")
+                return super().__getattribute__(key)
+
+        @dataclass
+        class Base(Mixin):
+            attribute_map: ClassVar[dict] = {}
+            dropout: float = 0.1
+
+            def __setattr__(self, key, value):
+                if key in super().__getattribute__("attribute_map"):
+                    key = super().__getattribute__("attribute_map")[key]
+                super().__setattr__(key, value)
+
+            def __getattribute__(self, key):
+                if key != "attribute_map" and key in super().__getattribute__("attribute_map"):
+                    key = super().__getattribute__("attribute_map")[key]
+                return super().__getattribute__(key)
+
+        @dataclass
+        class Small(Base):
+            attribute_map: ClassVar[dict] = {"hidden_size": "n_embd"}
+            n_embd: int = 768
+            dropout: float = 0.2
+            layers: int = 2
+
+        a = Small()
+        b = Small(0.3, 64)
+        b.hidden_size = 32
+        result = (a.hidden_size, a.n_embd, b.n_embd, b.dropout, b.hidden_size,
+                  sorted(vars(b)), "attribute_map" in Small.__dict__, a.__class__ is Small)
         """
     assert run_static(source)["result"] == run_real(source)["result"]
 

@@ -12,7 +12,7 @@ from ..interpreter import configs
 from ..interpreter.collections_model import (make_defaultdict, make_deque, make_repeat,
                                              reduce_items)
 from ..domain.assumed import noted
-from ..interpreter.values import BoundMethod, Class, Instance, Ref
+from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
 from . import datasets, keras_edges, numpy_api
 from . import keras as keras_fw
 
@@ -317,6 +317,16 @@ class SuperProxy:
                         return found
         if name == "__init__":
             return _NoOp()
+        # object's own, under a class that overrides them (transformers' attribute_map)
+        if name == "__getattribute__" and isinstance(self.self_value, Instance):
+            return Builtin("object.__getattribute__", lambda i, a, k, n: (
+                i.instance_attribute(self.self_value, a[0]) if len(a) == 1 and
+                isinstance(a[0], str) else Unknown("object.__getattribute__ arguments")))
+        if name == "__setattr__" and isinstance(self.self_value, Instance):
+            return Builtin("object.__setattr__", lambda i, a, k, n: (
+                i.set_instance_attribute(self.self_value, a[0], a[1]) if len(a) == 2 and
+                isinstance(a[0], str) else i.lost_write(a[-1] if a else None,
+                                                        "an attribute of unknown name")))
         return Unknown(f"super().{name} is outside the analysis")
 
 

@@ -39,9 +39,9 @@ class Limits:
     decorator_steps: int = 2_000
     # An ENTRY named on the command line (`summary`, `confirm`, never the lint path) may read
     # this many times the source bytes above, and take as many times the steps (reading costs
-    # steps): a model asked for by name is worth a second or two (a transformers model reads
-    # its configuration and PreTrainedModel, 220 KB alone).
-    entry_reading: int = 4
+    # steps): a model asked for by name is worth a few seconds (a transformers model reads
+    # its configuration and PreTrainedModel, 220 KB alone; GPT-2 needs 1.5 MB in all).
+    entry_reading: int = 6
     # Read only the statements that build, train or score a model, and what they need
     # (interpreter/slicing.py); off, every statement of the checked file is read.
     slicing: bool = True

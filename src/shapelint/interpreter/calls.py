@@ -384,17 +384,28 @@ def _dataclass_init(cls: Class, kw_only: bool = False) -> Builtin:
 
 
 def _dataclass_fields(cls: Class) -> list:
-    fields = []
+    """The bases' fields, then the class's own annotated names; a field a subclass redefines
+    keeps its first place, and ClassVar / InitVar annotations are no fields (as dataclasses
+    orders and filters them)."""
+    fields: dict = {}
     for base in reversed(cls.mro()[1:]):
-        fields.extend(base.dataclass_fields or [])
+        fields.update(base.dataclass_fields or [])
     for statement in cls.node.body.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) \
+                        and not _pseudo_field(small.annotation.annotation):
                     name = small.target.value
-                    default = cls.namespace.get(name, MISSING)
-                    fields = [f for f in fields if f[0] != name] + [(name, default)]
-    return fields
+                    fields[name] = cls.namespace.get(name, MISSING)
+    return list(fields.items())
+
+
+def _pseudo_field(annotation) -> bool:
+    """ClassVar[...] or InitVar[...] (bare, or typing./dataclasses. qualified)."""
+    head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    name = head.attr.value if isinstance(head, cst.Attribute) else \
+        head.value if isinstance(head, cst.Name) else ""
+    return name in ("ClassVar", "InitVar")
 
 
 def _contains_yield(node) -> bool:

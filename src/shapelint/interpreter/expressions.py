@@ -71,6 +71,17 @@ def truth(value) -> bool | None:
     return hook() if hook is not None else True  # functions, classes, framework objects
 
 
+def user_override(obj: Instance, dunder: str):
+    """The user's own __getattribute__ or __setattr__ in the instance's class order, if any."""
+    if not isinstance(obj.cls, Class):
+        return None
+    for c in obj.cls.mro():
+        found = c.namespace.get(dunder)
+        if found is not None:
+            return found if isinstance(found, Function) else None
+    return None
+
+
 class ExpressionsMixin:
 
     def eval(self, node: cst.BaseExpression, scope: Scope):
@@ -159,26 +170,42 @@ class ExpressionsMixin:
             found = self.module_attribute(obj, name)
             return self.import_submodule(obj, name) if found is NotImplemented else found
         if isinstance(obj, Instance):
-            if obj.attrs_lost is not None:
-                method = obj.cls.lookup(name) if name not in obj.attrs and any(
-                    name in c.namespace for c in obj.cls.mro()) else None
-                if not isinstance(method, Function):
-                    return Unknown(f"attribute '{name}': {obj.attrs_lost}")
-            if name in obj.attrs:
-                return obj.attrs[name]
-            hooked = self.frameworks.instance_attribute(self, obj, name)
-            if hooked is not NotImplemented:
-                return hooked
-            try:
-                attr = obj.cls.lookup(name)
-            except KeyError:
-                return Unknown(f"attribute '{name}' is not known")
-            return self.bind_attribute(attr, obj, obj.cls)
+            override = user_override(obj, "__getattribute__")
+            if override is not None:  # transformers' configs map names through attribute_map
+                return self.call(override, (obj, name), {}, None)
+            return self.instance_attribute(obj, name)
+        return self._attribute_of_other(obj, name)
+
+    def instance_attribute(self, obj: Instance, name: str):
+        """object.__getattribute__: the instance's own, then its class's."""
+        if name == "__dict__" and obj.payload is None and obj.attrs_lost is None:
+            return obj.attrs  # the same dict: a change through it changes the instance
+        if name == "__class__":
+            return obj.cls
+        if obj.attrs_lost is not None:
+            method = obj.cls.lookup(name) if name not in obj.attrs and any(
+                name in c.namespace for c in obj.cls.mro()) else None
+            if not isinstance(method, Function):
+                return Unknown(f"attribute '{name}': {obj.attrs_lost}")
+        if name in obj.attrs:
+            return obj.attrs[name]
+        hooked = self.frameworks.instance_attribute(self, obj, name)
+        if hooked is not NotImplemented:
+            return hooked
+        try:
+            attr = obj.cls.lookup(name)
+        except KeyError:
+            return Unknown(f"attribute '{name}' is not known")
+        return self.bind_attribute(attr, obj, obj.cls)
+
+    def _attribute_of_other(self, obj, name: str):
         if isinstance(obj, Class):
             if name == "__name__":
                 return obj.name
             if name == "__module__" and name not in obj.namespace:
                 return obj.module.scope.vars.get("__name__", Unknown("__module__ is not known"))
+            if name == "__dict__":  # the class's own namespace, its bases' not included
+                return obj.namespace
             try:
                 attr = obj.lookup(name)
             except KeyError:

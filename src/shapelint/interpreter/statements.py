@@ -4,7 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..domain.dims import Unknown
-from .expressions import AUGMENTED, truth
+from .expressions import AUGMENTED, user_override, truth
 from .values import (Class, Function, Instance, Scope, UserModule, is_indefinite, merge,
                      same_value)
 
@@ -177,12 +177,24 @@ class StatementsMixin:
 
     def set_attribute(self, obj, name, value):
         if isinstance(obj, Instance):
-            if self.frameworks.set_instance_attribute(self, obj, name, value):
+            override = user_override(obj, "__setattr__")
+            if override is not None:
+                self.call(override, (obj, name, value), {}, None)
                 return
-            if self.uncertain and not same_value(obj.attrs.get(name), value):
-                value = Unknown(f"attribute '{name}' set under an undecided condition")
-            obj.attrs[name] = value
-        elif isinstance(obj, Class):
+            self.set_instance_attribute(obj, name, value)
+        else:
+            self._set_attribute_of_other(obj, name, value)
+
+    def set_instance_attribute(self, obj, name, value):
+        """object.__setattr__."""
+        if self.frameworks.set_instance_attribute(self, obj, name, value):
+            return
+        if self.uncertain and not same_value(obj.attrs.get(name), value):
+            value = Unknown(f"attribute '{name}' set under an undecided condition")
+        obj.attrs[name] = value
+
+    def _set_attribute_of_other(self, obj, name, value):
+        if isinstance(obj, Class):
             obj.namespace[name] = value
         elif isinstance(obj, UserModule):  # `mod.__all__ = [...]` on a module read by path
             if self.uncertain and not same_value(obj.scope.vars.get(name), value):
