@@ -13,7 +13,8 @@ import textwrap
 
 TARGET = (pathlib.Path(__file__).resolve().parents[1] / "src" / "shapelint" / "catalogue" /
           "torch_module_names.py")
-MODULES = ("torch.nn", "torch.nn.functional", "torch.nn.init")
+MODULES = ("torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.utils",
+           "torch.nn.utils.parametrizations")
 
 
 def main() -> None:
