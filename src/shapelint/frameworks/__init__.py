@@ -280,7 +280,8 @@ def clone(value, deep: bool, memo: dict | None = None):
     if isinstance(value, (list, tuple)):
         items = [clone(v, deep, memo) if deep else v for v in value]
         return items if isinstance(value, list) else tuple(items)
-    if isinstance(value, (Unknown, Ref, Class)) or not hasattr(value, "__dataclass_fields__"):
+    if isinstance(value, (Unknown, Ref, Class)) or not hasattr(value, "__dataclass_fields__") \
+            or value.__dataclass_params__.frozen:
         return value  # immutable, or shared by design (classes, functions, external names)
     out = pycopy.copy(value)
     memo[id(value)] = out

@@ -72,10 +72,15 @@ def truth(value) -> bool | None:
 
 
 def user_override(obj: Instance, dunder: str):
-    """The user's own __getattribute__ or __setattr__ in the instance's class order, if any."""
-    if not isinstance(obj.cls, Class):
+    """The user's own __getattribute__ or __setattr__ in the instance's class order, if any.
+    Under a framework's base class (keras.Model, nn.Module) the framework's own attribute
+    handling stands, as it models what the base's methods do."""
+    if not isinstance(obj.cls, Class) or obj.payload is not None:
         return None
-    for c in obj.cls.mro():
+    mro = obj.cls.mro()
+    if any(isinstance(base, Ref) for c in mro for base in c.bases):
+        return None
+    for c in mro:
         found = c.namespace.get(dunder)
         if found is not None:
             return found if isinstance(found, Function) else None
