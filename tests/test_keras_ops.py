@@ -290,3 +290,50 @@ def test_ops_that_take_functions_are_opaque(tmp_path):
         """))
     [graph] = analyse(path.read_text(), str(path)).graphs()
     assert graph.total is None
+
+
+# A tf.keras custom layer written with TensorFlow's spellings of the ops; TensorFlow is never
+# installed, so the same layer written with keras.ops is the one Keras builds, and the static
+# reading of both must equal it.
+TF_SPELLED = """
+    {imports}
+
+
+    class Heads(layers.Layer):
+        def __init__(self, heads, **kwargs):
+            super().__init__(**kwargs)
+            self.heads = heads
+            self.proj = layers.Dense(32)
+
+        def call(self, x):
+            n, d = 10, 32
+            q = tf.reshape(self.proj(x), (-1, n, self.heads, d // self.heads))
+            q = tf.transpose(q, (0, 2, 1, 3))
+            att = tf.{softmax}(tf.matmul(q, tf.transpose(q, (0, 1, 3, 2))), axis=-1)
+            out = tf.reshape(tf.transpose(tf.matmul(att, q), (0, 2, 1, 3)), (-1, n, d))
+            both = tf.{concat}([out, tf.expand_dims(tf.{mean}(x, axis=1), 1) + x], axis=-1)
+            return tf.{mean}(both, axis=1)
+
+
+    inputs = keras.Input(shape=(10, 32))
+    model = keras.Model(inputs, layers.Dense(5)(Heads(4)(inputs)))
+    """
+
+
+def test_tensorflow_spellings_read_as_keras_ops(tmp_path):
+    spellings = {
+        "tf": dict(imports="import tensorflow as tf\nfrom tensorflow import keras\n"
+                           "from tensorflow.keras import layers",
+                   softmax="nn.softmax", concat="concat", mean="reduce_mean"),
+        "keras": dict(imports="import keras\nfrom keras import layers\nfrom keras import ops as tf",
+                      softmax="softmax", concat="concatenate", mean="mean")}
+    totals = {}
+    for name, words in spellings.items():
+        path = tmp_path / f"{name}_spelled.py"
+        path.write_text(textwrap.dedent(TF_SPELLED).replace("{imports}", words["imports"])
+                        .format(**{k: v for k, v in words.items() if k != "imports"}))
+        [graph] = analyse(path.read_text(), str(path)).graphs()
+        totals[name] = (graph.total, [o.output_shape.to_json() for o in graph.outputs])
+        if name == "keras":
+            _compare(path)  # against Keras itself
+    assert totals["tf"] == totals["keras"] and totals["tf"][0] is not None

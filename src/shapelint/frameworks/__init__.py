@@ -20,7 +20,26 @@ _ALIASES = (
     ("tensorflow.python.keras.", "keras."), ("tensorflow.keras.", "keras."),
     ("tf_keras.", "keras."), ("keras._tf_keras.keras.", "keras."), ("keras.src.", "keras."),
     ("keras.api.", "keras."),
-)
+) + tuple(
+    # TensorFlow's spellings of keras.ops in tf.keras code, where the positional arguments
+    # mean the same (tf.reduce_mean(x, axis, keepdims) is keras.ops.mean(x, axis, keepdims));
+    # an argument keras.ops does not take (tf.matmul's transpose_a) leaves the result unknown.
+    # tf.split (sizes, not indices) and tf.shape (a tensor, not a tuple) are not among them.
+    (f"tensorflow.{tf_name}.", f"keras.ops.{keras_name}.") for tf_name, keras_name in {
+        "reshape": "reshape", "matmul": "matmul", "linalg.matmul": "matmul",
+        "concat": "concatenate", "stack": "stack", "transpose": "transpose",
+        "expand_dims": "expand_dims", "squeeze": "squeeze", "einsum": "einsum",
+        "cast": "cast", "tile": "tile", "reduce_sum": "sum", "reduce_mean": "mean",
+        "reduce_max": "max", "reduce_min": "min", "reduce_prod": "prod",
+        "math.reduce_sum": "sum", "math.reduce_mean": "mean", "math.reduce_max": "max",
+        "math.reduce_min": "min", "add": "add", "subtract": "subtract",
+        "multiply": "multiply", "divide": "divide", "math.add": "add",
+        "math.multiply": "multiply", "math.sqrt": "sqrt", "sqrt": "sqrt", "exp": "exp",
+        "math.exp": "exp", "square": "square", "math.square": "square", "tanh": "tanh",
+        "math.tanh": "tanh", "sigmoid": "sigmoid", "math.sigmoid": "sigmoid",
+        "nn.softmax": "softmax", "math.softmax": "softmax", "nn.relu": "relu",
+        "nn.gelu": "gelu", "nn.sigmoid": "sigmoid", "nn.tanh": "tanh", "nn.silu": "silu",
+        "nn.swish": "silu", "nn.log_softmax": "log_softmax"}.items())
 
 REGEX_REFS = regex_refs()
 
