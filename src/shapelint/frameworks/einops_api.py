@@ -85,13 +85,14 @@ def _run(interp, what: str, tensors: list, rule, node):
         op = TensorOp(what, what, path, line, col, rule=Rule(output=rule, multi_input=True))
         return op.shapelint_call(interp, (tensors,), {}, node)
     from ..catalogue import LayerFault
-    from .torch import TorchTensor, _record_fault
+    from .torch import TorchTensor
+    from .torch_values import record_fault
     if any(not s.known_rank and s.reason == _AFTER_ERROR for s in shapes):
         return TorchTensor(Shape.unknown(_AFTER_ERROR))
     try:
         return TorchTensor(rule(shapes))
     except LayerFault as fault:
-        _record_fault(interp, fault, node, what)
+        record_fault(interp, fault, node, what)
         return TorchTensor(Shape.unknown(_AFTER_ERROR))
     except NotKnown as why:
         return TorchTensor(Shape.unknown(why.reason))

@@ -14,6 +14,7 @@ from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from .torch_provenance import FLOATING, INTEGER
+from .torch_values import TorchTensor
 
 
 # Constructor and function signatures as in torch 2.13 (torch/nn/modules/loss.py,
@@ -153,7 +154,6 @@ def call_function(interp, name: str, args, kwargs, node):
 
 
 def _unknown(reason: str):
-    from .torch import TorchTensor
     return TorchTensor(Shape.unknown(reason))
 
 
@@ -210,7 +210,6 @@ def evaluate(interp, loss: Loss, x, y, reduction: str | None, node):
 def outcome(loss: Loss, x, y, reduction: str | None):
     """(findings, result tensor) of loss(x, y) with this reduction; findings are
     (code, message, data)."""
-    from .torch import TorchTensor
     if not (isinstance(x, TorchTensor) and isinstance(y, TorchTensor)):
         return [], _unknown(f"{loss.name} of a value that is not a known tensor")
     findings, elements = _judge(loss, x, y)

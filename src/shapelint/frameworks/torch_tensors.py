@@ -15,6 +15,7 @@ from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin
 from ..domain.shapes import Shape
+from .torch_values import TorchTensor
 
 # legacy typed constructors: torch.FloatTensor(2, 3) is an uninitialised (2, 3) tensor
 LEGACY = {"Tensor": "float32", "FloatTensor": "float32", "DoubleTensor": "float64",
@@ -35,12 +36,10 @@ _MAX_TABLE = 10_000_000  # tril_indices and the like are counted, not built, abo
 
 
 def _tensor(shape, dtype=None):
-    from .torch import TorchTensor
     return TorchTensor(shape, dtype=dtype)
 
 
 def _is_tensor(value) -> bool:
-    from .torch import TorchTensor
     return isinstance(value, TorchTensor)
 
 
