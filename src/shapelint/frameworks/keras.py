@@ -80,4 +80,3 @@ def call(interp, name: str, args, kwargs, node):
         made = make_layer(interp, FUNCTIONAL_FORMS[last], args[1:], rest, node)
         return made.shapelint_call(interp, (inputs,), {}, node)
     return Unknown(f"{name}() is outside the analysis")
-

@@ -236,4 +236,3 @@ def input_node(interp, shape: Shape, name: str, node) -> LayerNode:
     marker = InputMarker(shape, name)
     return LayerNode(marker, name, "InputLayer", path, line, col, output_shape=shape,
                      is_input=True)
-
