@@ -16,7 +16,8 @@ def static_keras_layer(type_name: str, args: tuple, kwargs: dict, input_shape: t
     """What shapelint says one Keras layer does to a (None, *input_shape) input.
 
     Returns (output_shape as JSON list, trainable, non_trainable, fault code or None)."""
-    from shapelint.frameworks.keras import build_layer, apply, input_shape as make_shape
+    from shapelint.frameworks.layers import apply
+    from shapelint.frameworks.keras_values import build_layer, input_shape as make_shape
     from shapelint.domain.graph import LayerNode
     layer = build_layer(type_name, args, kwargs)
     if layer.fault is not None:

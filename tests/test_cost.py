@@ -45,7 +45,8 @@ def static_cost(framework, type_name, args, kwargs, shapes):
         from shapelint.frameworks.layers import LayerObject, apply, make_layer_object
         layer = make_layer_object(LayerObject, "torch", type_name, args, kwargs, "m", "", 0, 0)
     else:
-        from shapelint.frameworks.keras import apply, build_layer
+        from shapelint.frameworks.layers import apply
+        from shapelint.frameworks.keras_values import build_layer
         layer = build_layer(type_name, args, kwargs)
     if layer.fault is not None:
         return None, None, layer.fault

@@ -276,7 +276,7 @@ def test_keras_subclass_calling_einops_matches_keras(tmp_path):
     path.write_text(_KERAS_SUBCLASS)
     model = runpy.run_path(str(path))["Mixer"]()
     out = model(keras.ops.zeros((2, 8, 12, 3)))
-    from shapelint.frameworks.keras import input_shape
+    from shapelint.frameworks.keras_values import input_shape
     analysis = analyse(_KERAS_SUBCLASS, str(path), whole_file=True)
     [graph] = analysis.graphs(override=input_shape((8, 12, 3)))
     assert graph.trainable == model.count_params() == 12 * 24 + 24 + 24 * 7 + 7

@@ -10,8 +10,8 @@ import pytest
 EXCLUDED = {
     # the abstract base: a user's subclass is read by frameworks/keras_subclass.py
     "Layer": "abstract base; subclasses are interpreted (build/call)",
-    # keras.Input's layer: frameworks/keras.py turns it into the model's input node
-    "InputLayer": "an input, handled by frameworks/keras.py (make_input_layer)",
+    # keras.Input's layer: frameworks/keras_models.py turns it into the model's input node
+    "InputLayer": "an input, handled by frameworks/keras_models.py (make_input_layer)",
     # abstract base of Bidirectional, TimeDistributed, SpectralNormalization (all catalogued)
     "Wrapper": "abstract base of the catalogued wrappers; build() raises on its own",
     # load a TensorFlow SavedModel from disk; Keras refuses them on any other backend

@@ -29,7 +29,7 @@ class L:
             from shapelint.frameworks.torch import TorchLayer
             return make_layer_object(TorchLayer, "torch", self.type_name, self.args,
                                      self.kwargs, "m", "", 0, 0)
-        from shapelint.frameworks.keras import build_layer
+        from shapelint.frameworks.keras_values import build_layer
         return build_layer(self.type_name, _ours(self.args), _ours(self.kwargs))
 
     def __repr__(self):
@@ -125,7 +125,7 @@ def test_entry_matches_keras(key):
 def _many(type_name, args, kwargs, shapes):
     """(output shapes, trainable, non-trainable): Keras's, then shapelint's."""
     keras = pytest.importorskip("keras")
-    from shapelint.frameworks.keras import KerasTensor, _input_node, build_layer, input_shape
+    from shapelint.frameworks.keras_values import KerasTensor, input_node, build_layer, input_shape
     layer = getattr(keras.layers, type_name)(*_real(args), **_real(kwargs))
     outs = layer(*[keras.Input(s) for s in shapes]) if type_name == "GroupQueryAttention" \
         else layer([keras.Input(s) for s in shapes]) if len(shapes) > 1 \
@@ -134,7 +134,7 @@ def _many(type_name, args, kwargs, shapes):
     real = ([list(o.shape) for o in outs], weights_size(layer.trainable_weights),
             weights_size(layer.non_trainable_weights))
     ours = build_layer(type_name, _ours(args), _ours(kwargs))
-    tensors = [KerasTensor(_input_node(_Interp(), input_shape(s), "in", None)) for s in shapes]
+    tensors = [KerasTensor(input_node(_Interp(), input_shape(s), "in", None)) for s in shapes]
     call = tuple(tensors) if type_name == "GroupQueryAttention" or len(shapes) == 1 \
         else (tensors,)
     made = ours.shapelint_call(None, call, {}, None)

@@ -59,7 +59,8 @@ def _real(keras, type_name, args, kwargs, shapes, dtype):
 def _static(type_name, args, kwargs, shapes):
     if len(shapes) == 1:
         return static_keras_layer(type_name, args, kwargs, shapes[0])
-    from shapelint.frameworks.keras import apply, build_layer, input_shape
+    from shapelint.frameworks.layers import apply
+    from shapelint.frameworks.keras_values import build_layer, input_shape
     from shapelint.domain.graph import LayerNode
     layer = build_layer(type_name, args, kwargs)
     if layer.fault is not None:

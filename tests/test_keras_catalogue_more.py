@@ -108,7 +108,7 @@ def test_entry_matches_keras(key):
 def _multi(type_name, args, kwargs, shapes, call=None):
     """(output shapes, trainable, non-trainable) of a layer called on several inputs."""
     keras = pytest.importorskip("keras")
-    from shapelint.frameworks.keras import KerasTensor, build_layer, input_shape, _input_node
+    from shapelint.frameworks.keras_values import KerasTensor, build_layer, input_shape, input_node
     layer = getattr(keras.layers, type_name)(*args, **kwargs)
     inputs = [keras.Input(shape=s) for s in shapes]
     out = layer(*inputs) if call == "args" else layer(inputs)
@@ -117,7 +117,7 @@ def _multi(type_name, args, kwargs, shapes, call=None):
             sum(int(w.numpy().size) for w in layer.trainable_weights),
             sum(int(w.numpy().size) for w in layer.non_trainable_weights))
     ours = build_layer(type_name, args, kwargs)
-    tensors = [KerasTensor(_input_node(_Interp(), input_shape(s), "in", None)) for s in shapes]
+    tensors = [KerasTensor(input_node(_Interp(), input_shape(s), "in", None)) for s in shapes]
     made = ours.shapelint_call(None, tuple(tensors) if call == "args" else (tensors,), {}, None)
     made = made if isinstance(made, list) else [made]
     node = made[0].node
@@ -172,7 +172,8 @@ def test_mismatched_merges_are_faults_in_keras_too():
                                       ("Concatenate", {}, [(4, 5), (3, 5)])):
         with pytest.raises(ValueError):
             getattr(keras.layers, type_name)(**kwargs)([keras.Input(s) for s in shapes])
-        from shapelint.frameworks.keras import build_layer, apply, input_shape
+        from shapelint.frameworks.layers import apply
+        from shapelint.frameworks.keras_values import build_layer, input_shape
         from shapelint.domain.graph import LayerNode
         node = LayerNode(None, "m", type_name, "", 0, 0)
         node.layer = build_layer(type_name, (), kwargs)
@@ -196,7 +197,7 @@ WRAPPED = [
 @pytest.mark.parametrize("case_", WRAPPED, ids=str)
 def test_wrappers_match_keras(case_):
     keras = pytest.importorskip("keras")
-    from shapelint.frameworks.keras import build_layer
+    from shapelint.frameworks.keras_values import build_layer
     wrapper, (inner, args, kwargs), options, shape = case_
     real_layer = getattr(keras.layers, wrapper)(getattr(keras.layers, inner)(*args, **kwargs),
                                                 **options)
@@ -205,8 +206,8 @@ def test_wrappers_match_keras(case_):
     real = ([list(o.shape) for o in outs],
             sum(int(w.numpy().size) for w in real_layer.trainable_weights), 0)
     ours = build_layer(wrapper, (build_layer(inner, args, kwargs),), options)
-    from shapelint.frameworks.keras import KerasTensor, _input_node, input_shape
-    made = ours.shapelint_call(None, (KerasTensor(_input_node(_Interp(), input_shape(shape),
-                                                              "in", None)),), {}, None)
+    from shapelint.frameworks.keras_values import KerasTensor, input_node, input_shape
+    made = ours.shapelint_call(None, (KerasTensor(input_node(_Interp(), input_shape(shape),
+                                                             "in", None)),), {}, None)
     made = made if isinstance(made, list) else [made]
     assert ([t.shape.to_json() for t in made], made[0].node.params, made[0].node.frozen) == real

@@ -1,7 +1,7 @@
 """The registry of torch tensor operations' shape rules, and broadcasting, which many share.
 
-torch_functional.py and torch_products.py fill OPS when imported (frameworks/torch.py imports
-both)."""
+torch_functional.py and torch_products.py fill OPS when imported (frameworks/torch_values.py
+imports both)."""
 from __future__ import annotations
 
 from ..domain.codes import SHP106

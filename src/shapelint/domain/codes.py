@@ -129,3 +129,15 @@ def enabled(code: Code, select: tuple[str, ...] = (), ignore: tuple[str, ...] = 
     if chosen < 0 and dropped < 0:
         return code.default and not select
     return chosen > dropped
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """The long text of a code's rule page (docs/rules/SHPxxx.md, in Ruff's sections); it sits
+    beside the code that raises the code, on whatever floor that is (rules/docs.py)."""
+    what: str
+    why: str
+    example: str = ""
+    use_instead: str = ""
+    known_problems: str = "None known."
+    fix: str = "None."

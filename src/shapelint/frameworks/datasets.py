@@ -170,7 +170,7 @@ def call(interp, name: str, args, kwargs, node):
                 "keras.utils.numerical_utils.to_categorical"):
         return to_categorical(tuple(args), dict(kwargs))
     if name in ("tensorflow.one_hot", "keras.ops.one_hot"):
-        from .keras import KerasTensor
+        from .keras_values import KerasTensor
         if name == "keras.ops.one_hot" and args and isinstance(args[0], KerasTensor):
             return NotImplemented  # a symbolic tensor: an operation of the graph (keras_ops)
         return one_hot(tuple(args), dict(kwargs))

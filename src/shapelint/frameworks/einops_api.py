@@ -51,7 +51,7 @@ def _make_layer(interp, framework: str, type_name: str, args, kwargs, node):
         from .torch import TorchLayer
         return make_layer_object(TorchLayer, "torch", type_name, args, kwargs, type_name, path,
                                  line, col, entry=entry)
-    from .keras import KerasLayer, to_snake_case
+    from .keras_values import KerasLayer, to_snake_case
     own = kwargs.get("name")  # an axis length to einops, but Keras would name the layer so
     name = own if isinstance(own, str) else interp.state.unique_name(to_snake_case(type_name))
     layer = make_layer_object(KerasLayer, "keras", type_name, args, kwargs, name, path, line,
@@ -63,7 +63,7 @@ def _make_layer(interp, framework: str, type_name: str, args, kwargs, node):
 # -- applying a shape rule to the tensors of either framework --------------------------------
 
 def _framework(values) -> str | None:
-    from .keras import KerasTensor
+    from .keras_values import KerasTensor
     from .torch import TorchTensor
     if values and all(isinstance(v, TorchTensor) for v in values):
         return "torch"
@@ -80,18 +80,19 @@ def _run(interp, what: str, tensors: list, rule, node):
     shapes = [t.shape for t in tensors]
     if framework == "keras":
         from ..catalogue import Rule
-        from .keras_graph import TensorOp
+        from .keras_values import TensorOp
         path, line, col = interp.position(node)
         op = TensorOp(what, what, path, line, col, rule=Rule(output=rule, multi_input=True))
         return op.shapelint_call(interp, (tensors,), {}, node)
     from ..catalogue import LayerFault
-    from .torch import TorchTensor, _record_fault
+    from .torch import TorchTensor
+    from .torch_values import record_fault
     if any(not s.known_rank and s.reason == _AFTER_ERROR for s in shapes):
         return TorchTensor(Shape.unknown(_AFTER_ERROR))
     try:
         return TorchTensor(rule(shapes))
     except LayerFault as fault:
-        _record_fault(interp, fault, node, what)
+        record_fault(interp, fault, node, what)
         return TorchTensor(Shape.unknown(_AFTER_ERROR))
     except NotKnown as why:
         return TorchTensor(Shape.unknown(why.reason))

@@ -18,6 +18,8 @@ from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin
 from ..domain.shapes import Shape
+from .keras_tracking import tracked
+from .keras_values import KerasTensor, TensorOp, build_layer
 
 
 def catalogue_base(name: str) -> str | None:
@@ -33,15 +35,13 @@ def catalogue_base(name: str) -> str | None:
 
 def make_base(record, interp, args, kwargs, node) -> None:
     """super().__init__(...) of a subclass of a catalogue layer: the base layer object."""
-    from . import keras as k
-    record.base = k.build_layer(record.base_type, tuple(args), dict(kwargs), record.name,
-                                record.path, record.line, record.col)
+    record.base = build_layer(record.base_type, tuple(args), dict(kwargs), record.name,
+                              record.path, record.line, record.col)
 
 
 def delegate(record) -> bool:
     """May a call go straight to the base layer? Only when the subclass adds nothing Keras
     would count or run: no call(), no build(), no weights or layers of its own."""
-    from .keras_tracking import tracked
     cls = record.instance.cls
     for name in ("call", "build"):
         try:
@@ -56,7 +56,6 @@ def delegate(record) -> bool:
 def base_weights(record, first, more: tuple, named: dict) -> LayerNode | str:
     """A hidden row with the base layer's weights for the shapes this call builds it with,
     or why they are not known."""
-    from . import keras as k
     base = record.base
     try:
         record.instance.cls.lookup("build")
@@ -74,7 +73,7 @@ def base_weights(record, first, more: tuple, named: dict) -> LayerNode | str:
         call_params = _call_params(record)
         given.update(zip(call_params[1:], more))
         shapes += [given[name].shape for name in ("value", "key")
-                   if isinstance(given.get(name), k.KerasTensor)]
+                   if isinstance(given.get(name), KerasTensor)]
     x = shapes if base.rule.multi_input else shapes[0]
     try:
         node.params, node.frozen = base.rule.params(x), base.rule.frozen(x)
@@ -132,8 +131,6 @@ def _shape_op(name, rule):
 
 
 def _tensor_op(interp, name, tensors, rule):
-    from .keras import KerasTensor
-    from .keras_graph import TensorOp
     if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
         return Unknown(f"MultiHeadAttention.{name} applied to an unknown value")
 
@@ -148,7 +145,6 @@ def _tensor_op(interp, name, tensors, rule):
 def _compute_attention(interp, args, kwargs):
     """(attention_output (B, T, N, Dv), attention_scores (B, N, T, S)) for projected
     query (B, T, N, Dk), key (B, S, N, Dk), value (B, S, N, Dv); the mask is an edge."""
-    from .keras import KerasTensor
     names = ("query", "key", "value", "attention_mask")
     given = dict(zip(names, args))
     given.update({k: v for k, v in kwargs.items() if k in names})

@@ -21,6 +21,7 @@ from ..catalogue.keras_ops_rules import (CONTROL as _CONTROL, MAKERS as _MAKERS,
 from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.shapes import Shape
 from .keras_calls import Slot
+from .keras_values import KerasTensor, TensorOp
 
 
 # -- constants: tensors made from sizes alone, or from a weight ------------------------------
@@ -39,7 +40,6 @@ class Constant:
         return Unknown(f"tensor.{name} is outside the analysis")
 
     def shapelint_binary(self, interp, fn, left, right):
-        from .keras import tensor_binary
         return tensor_binary(interp, fn, left, right)
 
     def __neg__(self):
@@ -158,6 +158,65 @@ def _opaque(value, depth=0) -> str:
     return ""
 
 
+# -- arithmetic on tensors and constants ----------------------------------------------------
+
+def broadcast(shapes: list) -> Shape:
+    """NumPy broadcasting of full shapes (batch axis included), as keras.ops does."""
+    rank = max(len(s) for s in shapes)
+    dims = []
+    for i in range(rank):
+        sizes = [s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0]
+        known = {d for d in sizes if is_known(d) and d != 1}
+        if len(known) > 1:
+            from ..catalogue import LayerFault
+            from ..domain.codes import SHP107
+            raise LayerFault(SHP107, "operands of shapes " + ", ".join(str(s) for s in shapes)
+                             + " cannot be broadcast together")
+        rest = [d for d in sizes if not (is_known(d) and d == 1)]
+        if known:
+            dims.append(known.pop())
+        elif not rest:
+            dims.append(1)
+        elif all(d == rest[0] for d in rest):
+            dims.append(rest[0])
+        else:
+            dims.append(Unknown("broadcast of unknown sizes"))
+    return Shape(tuple(dims))
+
+
+def tensor_binary(interp, fn, left, right):
+    operands = [left, right]
+    tensors = [t for t in operands if isinstance(t, KerasTensor)]
+    consts = []
+    for value in operands:
+        if isinstance(value, KerasTensor):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            consts.append(Shape(()))
+        elif hasattr(value, "shape") and isinstance(value.shape, tuple):
+            consts.append(Shape(tuple(value.shape)))
+        elif isinstance(getattr(value, "shape", None), Shape):
+            consts.append(value.shape)  # a constant tensor (keras_ops.Constant)
+        else:
+            return Unknown("arithmetic of a tensor with an unknown value")
+    if not tensors:  # constants only (weights, keras.ops.arange...): a constant again
+        if not all(c.known_rank for c in consts):
+            return Constant(Shape.unknown("operand of unknown rank"))
+        try:
+            return Constant(broadcast(consts))
+        except Exception:  # noqa: BLE001 - a fault between constants is not followed here
+            return Unknown("arithmetic of constants that do not broadcast")
+
+    def output(shapes):
+        shapes = list(shapes) + consts
+        if not all(s.known_rank for s in shapes):
+            raise NotKnown("operand of unknown rank")
+        return broadcast(shapes)
+    op = TensorOp(getattr(fn, "__name__", "op"), getattr(fn, "__name__", "op"), "", 0, 0,
+                  rule=Rule(output=output, multi_input=True))
+    return op.shapelint_call(interp, (tensors,), {}, None)
+
+
 def _takes_function(value) -> bool:
     from ..interpreter.values import BoundMethod, Builtin, Function
     return isinstance(value, (Function, BoundMethod, Builtin)) or (
@@ -166,8 +225,6 @@ def _takes_function(value) -> bool:
 
 def apply_op(interp, name: str, args, kwargs, node=None):
     """keras.ops.<name>(*args, **kwargs) on the interpreter's values."""
-    from .keras import KerasTensor
-    from .keras_graph import TensorOp
     if name in _CONTROL or any(_takes_function(v) for v in list(args) + list(kwargs.values())):
         return Unknown(f"keras.ops.{name}() runs functions shapelint does not follow",
                        opaque=True)
@@ -217,7 +274,6 @@ def as_output(interp, value, inputs: list):
     """A layer's call() returning a constant (ops.broadcast_to(weight, shape)): Keras makes
     the layer's output a symbolic tensor of that shape, produced by the layer from its
     inputs; a weightless node standing for it."""
-    from .keras_graph import TensorOp
     if not isinstance(value, Constant) or not inputs:
         return value
     shape = value.shape
@@ -230,8 +286,6 @@ def constant_tensor(value: Constant):
     """A constant as a symbolic tensor that no layer produces (a layer called on
     ops.arange(n) inside call() is built for its shape, and gains no upstream layers)."""
     from ..domain.graph import LayerNode
-    from .keras import KerasTensor
-    from .keras_graph import TensorOp
     made = TensorOp("constant", "constant", "", 0, 0,
                     rule=Rule(output=lambda shapes: value.shape, multi_input=True))
     made.built = True
@@ -253,7 +307,6 @@ def _weighs(node) -> bool:
     """Could this application hold weights? Operations and weightless catalogue layers
     (Dropout, Softmax, Add...) cannot."""
     from ..catalogue import _zero
-    from .keras_graph import TensorOp
     layer = node.layer
     if node.is_input or isinstance(layer, TensorOp):
         return False
@@ -268,8 +321,6 @@ def join_tensors(values: list):
     its plain fallback do), the weights are the same whichever runs: one tensor, of the
     sizes the branches agree on, depending on all of them. Otherwise nothing is joined."""
     from ..domain.graph import LayerNode, upstream
-    from .keras import KerasTensor
-    from .keras_graph import TensorOp
     if not all(isinstance(v, KerasTensor) for v in values):
         return NotImplemented
     weighted = [{id(n) for n in upstream([v.node]) if _weighs(n)} for v in values]

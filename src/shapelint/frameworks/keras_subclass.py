@@ -3,20 +3,21 @@ sublayers it makes are applied when `call` runs on abstract KerasTensors, and we
 `add_weight` in `build` count with them, each weight once."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..catalogue import Rule
-from ..domain.dims import NotKnown, Unknown, is_known
-from ..domain.graph import LayerNode, ModelGraph, upstream
+from ..domain.dims import BATCH, NotKnown, Unknown, is_known
+from ..domain.graph import LayerNode, upstream
 from ..interpreter.values import Builtin, Instance
 from .keras_edges import model_method
 from ..domain.shapes import Shape
-from . import keras as k
+from .keras_models import KerasFunctional, Subclass, leaves, make_functional, recount
+from .keras_values import OPERATIONS, KerasLayer, KerasTensor, to_snake_case
 from .keras_calls import CallForm, call_form, fill, opaque_edges
 from .keras_tracking import untraced_rows
 from .arrays import ArrayValue
 from .keras_base_layer import base_weights, delegate, internal, make_base
-from .layers import InputMarker, apply
+from .layers import InputMarker
 
 _BASES = {"Model": "model", "Layer": "layer"}
 
@@ -54,71 +55,16 @@ class Weight:
         return Unknown(f"weight.{name} is outside the analysis")
 
     def shapelint_binary(self, interp, fn, left, right):
-        return k.tensor_binary(interp, fn, left, right)
-
-
-@dataclass(eq=False, repr=False)
-class Subclass:
-    """The record of one subclassed layer or model instance (Instance.payload)."""
-    kind: str
-    type_name: str
-    name: str
-    path: str
-    line: int
-    col: int
-    instance: Instance = None  # type: ignore[assignment]
-    weights: list = field(default_factory=list)  # (shape, trainable)
-    shape: Shape | None = None  # the input it was built for or called on
-    uncertain: str = ""
-    functional: object = None  # a KerasFunctional when __init__ passed inputs/outputs
-    traces: dict = field(default_factory=dict)
-    layer: object = None
-    dtype_given: object = None  # the dtype= given to Layer.__init__ / Model.__init__
-    base_type: str | None = None  # the catalogue layer the class derives from
-    base: object = None  # its layer object, made by super().__init__ (keras_base_layer)
-
-    def __repr__(self):
-        return f"<keras {self.kind} {self.type_name} {self.name!r}>"
-
-    def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
-        if self.functional is not None:
-            g = self.functional.graph(entry, override)
-            g.name = self.name
-            return g
-        shape = override or self.shape
-        reasons = [] if shape is not None else [
-            f"{self.type_name} is only built with build(), which in Keras 3 creates no "
-            "sublayer weights; give --input-shape to count it as called"
-            if getattr(self, "build_only", False) else
-            f"{self.type_name} is never called on a known input shape"]
-        nodes, outputs = [], []
-        if shape is not None:
-            trace = self.trace([shape])
-            if isinstance(trace, str):
-                reasons.append(trace)
-            else:
-                nodes, outputs = trace
-        return ModelGraph(self.name, "keras", entry, self.path, self.line, self.col, nodes,
-                          outputs, show_inputs=False, unknown_reasons=reasons,
-                          uncertain=self.uncertain or "; ".join(reasons), apply=apply)
-
-    def trace(self, shapes: list, form: CallForm | None = None):
-        """Run `call` on fresh inputs of these shapes (and the further arguments of `form`,
-        each tensor there a fresh input of its shape): (nodes counted once, output nodes), or
-        a reason why not."""
-        key = (tuple(str(s) for s in shapes), form.key if form is not None else "")
-        if key not in self.traces:
-            self.traces[key] = _trace(self, shapes, form)
-        return self.traces[key]
+        return OPERATIONS.tensor_binary(interp, fn, left, right)
 
 
 def _fresh(record, shape):
-    return k.KerasTensor(LayerNode(InputMarker(shape, "input"), "input", "InputLayer",
-                                   record.path, record.line, record.col, output_shape=shape,
-                                   is_input=True))
+    return KerasTensor(LayerNode(InputMarker(shape, "input"), "input", "InputLayer",
+                                 record.path, record.line, record.col, output_shape=shape,
+                                 is_input=True))
 
 
-def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
+def trace(record: Subclass, shapes: list, form: CallForm | None = None):
     # weights made by add_weight in __init__ exist from the start; build() and call() add more
     made_in_init = getattr(record, "init_weights", [])
     record.weights = []
@@ -132,7 +78,7 @@ def _trace(record: Subclass, shapes: list, form: CallForm | None = None):
     nodes = order + [own_weights(record, made_in_init + weights)]
     if record.base is not None and getattr(record, "base_node", None) is not None:
         nodes.append(record.base_node)
-    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in k.leaves(n)}
+    counted = {key for n in nodes if n.counts and not n.is_input for key, _ in leaves(n)}
     return nodes + untraced_rows(record, counted), outputs
 
 
@@ -160,7 +106,7 @@ def _build_by_name(inst, build, more: tuple, named: dict, first):
         name = param[:-len("_shape")]
         if name == call_params[0]:
             out[param] = first
-        elif isinstance(given.get(name), k.KerasTensor):
+        elif isinstance(given.get(name), KerasTensor):
             out[param] = _as_build_shape(given[name].shape)
     return out
 
@@ -204,14 +150,14 @@ def _run_call(record: Subclass, shapes: list, form: CallForm | None):
     nones = [i for i, o in enumerate(out) if o is None] if isinstance(out, (list, tuple)) \
         else []
     tensors = [o for o in out if o is not None] if isinstance(out, (list, tuple)) else [out]
-    if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
+    if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
         why = out.reason if isinstance(out, Unknown) else "a value that is not a tensor"
         return f"{record.type_name}.call() returns {why}"
     order = upstream(t.node for t in tensors)
     hidden = opaque_edges(order)
     if hidden:
         return f"{record.type_name}.call(): {hidden}"
-    order = k.recount(order)
+    order = recount(order)
     mapped = {id(n.original): n for n in order}
     outputs = _Outputs(mapped[id(t.node)] for t in tensors)
     outputs.nones = nones
@@ -226,7 +172,7 @@ class _Outputs(list):
 def _with_nones(result, nones: list):
     """A layer call's result with None put back where call() returned it."""
     items = list(result) if isinstance(result, list) else [result]
-    if not nones or not all(isinstance(t, k.KerasTensor) for t in items):
+    if not nones or not all(isinstance(t, KerasTensor) for t in items):
         return result
     for i in sorted(nones):
         items.insert(i, None)
@@ -263,7 +209,7 @@ def instantiate(interp, cls, args, kwargs, node):
     name = kwargs.get("name")
     inst = Instance(cls)
     record = Subclass(kind, cls.name, name if isinstance(name, str) else
-                      interp.state.unique_name(k.to_snake_case(cls.name)), path, line, col, inst)
+                      interp.state.unique_name(to_snake_case(cls.name)), path, line, col, inst)
     record.interp = interp
     record.base_type = base_type(cls)
     inst.payload = record
@@ -344,8 +290,8 @@ def _super_init(record, interp, args, kwargs, node):
     inputs = args[0] if args else kwargs.get("inputs")
     outputs = args[1] if len(args) > 1 else kwargs.get("outputs")
     if inputs is not None and outputs is not None:
-        made = k.make_functional(interp, (inputs, outputs), {}, node)
-        if isinstance(made, k.KerasFunctional):
+        made = make_functional(interp, (inputs, outputs), {}, node)
+        if isinstance(made, KerasFunctional):
             interp.state.models.remove(made)
             record.functional = made
         else:
@@ -374,7 +320,7 @@ def _external_build(record, interp, args, kwargs, node):
 
 # -- a subclassed layer applied to tensors --------------------------------------------------
 
-class SubclassLayer(k.KerasLayer):
+class SubclassLayer(KerasLayer):
     """The layer object of a subclassed instance: its rule traces `call` for the input."""
 
     def shapelint_call(self, interp, args, kwargs, node):
@@ -390,16 +336,16 @@ class SubclassLayer(k.KerasLayer):
         tensors = list(x) if isinstance(x, (list, tuple)) else [x]
         if isinstance(x, ArrayValue) and x.shape.known_rank and x.shape.dims:
             if record.shape is None and record.kind == "model":  # Keras builds it for them
-                record.shape = Shape((k.BATCH,) + tuple(x.shape.dims[1:]))
+                record.shape = Shape((BATCH,) + tuple(x.shape.dims[1:]))
             return Unknown(f"the result of calling {self.name} on data")
-        if not tensors or not all(isinstance(t, k.KerasTensor) for t in tensors):
+        if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
             return Unknown(f"{self.name} applied to an unknown value")
         if record.shape is None and len(tensors) == 1:
             record.shape = tensors[0].shape
         # call(self, x, state=None, mask=None...): the further arguments go to the trace, and
         # their tensors are edges of the graph (the base class records them)
         form = call_form(tuple(args[1:]), {key: v for key, v in kwargs.items()
-                                           if key != "inputs"}, k.KerasTensor)
+                                           if key != "inputs"}, KerasTensor)
         main = tensors if len(tensors) > 1 or isinstance(x, (list, tuple)) else tensors[0]
         self.rule = _subclass_rule(record, multi=isinstance(x, (list, tuple)), form=form)
         self.pending_form = form
@@ -444,7 +390,7 @@ def _leaves(record, node):
     if isinstance(trace, str):
         return [(id(record), _unknown_leaf(trace))]
     return [(id(record), _ZERO_LEAF)] + [leaf for n in trace[0] if n.counts and not n.is_input
-                                         for leaf in k.leaves(n)]
+                                         for leaf in leaves(n)]
 
 
 class _Leaf:

@@ -15,7 +15,9 @@ from ..catalogue import _zero
 from ..domain.dims import Unknown, is_known
 from ..domain.graph import LayerNode
 from ..interpreter.values import Function, Instance
-from . import keras as k
+from ..domain.shapes import Shape
+from .keras_models import KerasFunctional, KerasSequential, Subclass, leaves, model_layer
+from .keras_values import OPERATIONS, KerasLayer
 from .layers import InputMarker
 
 # methods the analysis runs on a subclass (their reads of an attribute are seen as they run)
@@ -24,9 +26,9 @@ _RUN = ("__init__", "call", "build")
 
 def tracked(value, depth=0) -> list:
     """The layer and model objects an attribute value holds, in order."""
-    if isinstance(value, (k.KerasLayer, k.KerasSequential, k.KerasFunctional)):
+    if isinstance(value, (KerasLayer, KerasSequential, KerasFunctional)):
         return [value]
-    if isinstance(value, Instance) and isinstance(value.payload, k.Subclass):
+    if isinstance(value, Instance) and isinstance(value.payload, Subclass):
         return [value.payload]
     if depth > 4:
         return []
@@ -55,17 +57,17 @@ def untraced_rows(record, counted: set) -> list:
 
 def _held_leaves(record, attr: str, obj):
     """(id, leaf) of every layer whose weights `obj` holds, or why they are not known."""
-    if isinstance(obj, k.KerasFunctional):
-        return _model_leaves(k.model_layer(obj), obj.graph(obj.name))
-    if isinstance(obj, k.KerasSequential):
+    if isinstance(obj, KerasFunctional):
+        return _model_leaves(model_layer(obj), obj.graph(obj.name))
+    if isinstance(obj, KerasSequential):
         if obj.input is not None or _declares_input(obj):
-            return _model_leaves(k.model_layer(obj), obj.graph(obj.name))
-        return _called_or_not(record, attr, k.model_layer(obj))
-    if isinstance(obj, k.Subclass):
+            return _model_leaves(model_layer(obj), obj.graph(obj.name))
+        return _called_or_not(record, attr, model_layer(obj))
+    if isinstance(obj, Subclass):
         if obj.layer is not None and obj.layer.__dict__.get("first_node") is not None:
-            return k.leaves(obj.layer.first_node)
+            return leaves(obj.layer.first_node)
         if obj.kind == "model" and obj.functional is not None:
-            return _model_leaves(k.subclass_layer(obj), obj.graph(obj.name))
+            return _model_leaves(OPERATIONS.subclass_layer(obj), obj.graph(obj.name))
         if _reads_elsewhere(record, attr) or _reads_elsewhere(obj, None):
             return f"{obj.type_name} held in self.{attr} is built by code shapelint does not run"
         inner = untraced_rows(obj, set())
@@ -77,7 +79,7 @@ def _held_leaves(record, attr: str, obj):
 def _called_or_not(record, attr, layer):
     first = layer.__dict__.get("first_node")
     if first is not None:
-        return k.leaves(first)
+        return leaves(first)
     rule = getattr(layer, "rule", None)
     if rule is not None and rule.params is _zero and rule.frozen is _zero:
         return []  # a layer without weights
@@ -89,7 +91,7 @@ def _called_or_not(record, attr, layer):
 
 def _declares_input(model) -> bool:
     first = model.layers[0] if model.layers else None
-    return isinstance(first, k.KerasLayer) and first.input_shape is not None
+    return isinstance(first, KerasLayer) and first.input_shape is not None
 
 
 def _model_leaves(layer, graph) -> list:
@@ -98,7 +100,7 @@ def _model_leaves(layer, graph) -> list:
         return graph.uncertain
     for n in graph.nodes:
         if n.counts and not n.is_input:
-            out.extend(k.leaves(n))
+            out.extend(leaves(n))
     return out
 
 
@@ -153,11 +155,11 @@ def _row(record, obj, leaves, seen) -> LayerNode:
     seen.update(key for key, _ in leaves)
     name = getattr(obj, "name", "layer")
     type_name = getattr(obj, "type_name", None) or (
-        "Sequential" if isinstance(obj, k.KerasSequential) else "Functional")
-    node = LayerNode(InputMarker(k.Shape.unknown("held, not called"), name), name, type_name,
+        "Sequential" if isinstance(obj, KerasSequential) else "Functional")
+    node = LayerNode(InputMarker(Shape.unknown("held, not called"), name), name, type_name,
                      getattr(obj, "path", record.path), getattr(obj, "line", record.line),
                      getattr(obj, "col", record.col),
-                     output_shape=k.Shape.unknown("not called by call()"))
+                     output_shape=Shape.unknown("not called by call()"))
     node.params = sum((leaf.params for _, leaf in fresh), 0)
     node.frozen = sum((leaf.frozen for _, leaf in fresh), 0)
     node.fixed_leaves = leaves

@@ -46,11 +46,11 @@ def module(interp, layer, shape: Shape, node) -> None:
 
 
 def functional(interp, name: str, args, kwargs, node) -> None:
-    """F.softmax(x, dim) / torch.softmax(x, dim) / x.softmax(dim): only an explicit dim."""
-    from .torch import TorchTensor
-    x = args[0] if args else None
+    """F.softmax(x, dim) / torch.softmax(x, dim) / x.softmax(dim): only an explicit dim.
+    args[0] is a torch tensor (the caller, torch_tensor_ops, makes sure)."""
+    x = args[0]
     dim = args[1] if len(args) > 1 else kwargs.get("dim")
-    if not isinstance(x, TorchTensor) or dim is None:
+    if dim is None:
         return
     axis = _axis_of_one(x.shape, dim, legacy=False)
     if axis is not None:

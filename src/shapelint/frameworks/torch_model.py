@@ -15,9 +15,8 @@ from ..domain.shapes import Shape
 from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_partial as partial
-from .torch import (ModuleRecord, TorchContainer, TorchLayer, TorchTensor, _children,
-                    is_module_class)
-from .torch_wrap import WRAPPERS
+from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
+                           children_of, is_module_class)
 
 BATCH = partial.BATCH
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
@@ -56,7 +55,7 @@ def leaves(root) -> list:
                 if id(param) not in seen:
                     seen.add(id(param))
                     out.append((prefix + name, param))
-        for name, child in _children(module).items():
+        for name, child in children_of(module).items():
             if child is None:
                 continue
             if isinstance(child, (TorchLayer, TorchContainer, Instance)):
@@ -83,7 +82,7 @@ def _uncertain(root, field: str = "uncertain") -> str:
         if field == "uncertain" and record is not None and record.container is not None and \
                 record.container.uncertain:
             return record.container.uncertain
-        todo.extend(c for c in _children(module).values() if c is not None)
+        todo.extend(c for c in children_of(module).values() if c is not None)
     return ""
 
 

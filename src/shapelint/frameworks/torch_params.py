@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.shapes import Shape, product
+from .torch_values import TorchTensor, is_module
 
 _BASE_NAMES = ("weight", "bias")
 
@@ -116,7 +117,6 @@ def slots_of(layer) -> Slots:
 def own_tensor(layer, name: str):
     """The layer's own parameter `name` (one object), None where torch keeps None, or
     NotImplemented when shapelint does not know it."""
-    from .torch import TorchTensor
     shapes = own_shapes(layer)
     if shapes is None or name not in shapes:
         return NotImplemented
@@ -143,7 +143,6 @@ def current_shape(layer, name: str) -> Shape:
 def read(layer, name: str):
     """`layer.name` for a parameter name (or one a re-parametrization registered);
     NotImplemented for any other attribute."""
-    from .torch import TorchTensor
     slots = layer.slots
     if slots is not None:
         slot = slots.replaced.get(name)
@@ -172,7 +171,6 @@ def is_slot(layer, name: str) -> bool:
 def assign(layer, name: str, value) -> bool:
     """`layer.name = value` as nn.Module.__setattr__ does it; False when it is not a
     parameter or module assignment (a plain attribute: left alone)."""
-    from .torch import TorchTensor, is_module
     if is_module(value):
         slots_of(layer).modules.append((name, value))
         return True

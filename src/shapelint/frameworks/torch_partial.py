@@ -263,9 +263,9 @@ class PartialSize:
 
 
 def op(interp, name: str, args: list, kwargs: dict, node, function):
-    """A functional op whose first operand is partial: its result where the op acts on trailing
-    axes only, what it proves (permute names every axis); None when it is not known."""
-    from .torch import TorchTensor
+    """A functional op whose first operand is partial: the shape (or tuple) of its result where
+    the op acts on trailing axes only, what it proves (permute names every axis); None when it
+    is not known."""
     first = args[0] if args and isinstance(args[0], Shape) else None
     if first is None or not first.is_partial:
         return None
@@ -284,6 +284,4 @@ def op(interp, name: str, args: list, kwargs: dict, node, function):
     except Exception:  # noqa: BLE001 - a fault or an unreadable argument: not known here
         return None
     result = unprobe(result, first)
-    if isinstance(result, tuple):
-        return tuple(TorchTensor(r) if isinstance(r, Shape) else r for r in result)
-    return TorchTensor(result) if isinstance(result, Shape) else None
+    return result if isinstance(result, (tuple, Shape)) else None

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 
-import libcst as cst
-
 from ..domain.dims import SymDim, Unknown
-from ..interpreter.values import Instance, Ref
+from ..interpreter.values import Ref
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
 _DTYPES = {"float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
@@ -134,11 +132,9 @@ def after_layer(type_name: str, source, out, rule=None) -> None:
 
 
 def after_op(name: str, args, kwargs, out) -> None:
-    """Set what a tensor op's result certainly is; args[0] is the tensor it acted on."""
-    from .torch import TorchTensor
-    source = args[0] if args else None
-    if not isinstance(out, TorchTensor) or not isinstance(source, TorchTensor):
-        return
+    """Set what a tensor op's result certainly is; args[0] is the tensor it acted on (both
+    are torch tensors: the caller, torch_tensor_ops, makes sure)."""
+    source = args[0]
     out.channels_first = name in _SPATIAL_OPS or (source.channels_first and (
         name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
@@ -161,10 +157,9 @@ def after_op(name: str, args, kwargs, out) -> None:
 
 
 def after_arithmetic(operands, out) -> None:
-    """x + shortcut, x * scale: the layout of a channels-first operand of the result's rank."""
-    from .torch import TorchTensor
-    out.channels_first = any(isinstance(v, TorchTensor) and v.channels_first and
-                             v.shape == out.shape for v in operands)
+    """x + shortcut, x * scale: the layout of a channels-first operand of the result's rank
+    (operands: the torch tensors among them)."""
+    out.channels_first = any(v.channels_first and v.shape == out.shape for v in operands)
 
 
 def after_index(source, out) -> None:
@@ -198,21 +193,3 @@ def holds_unknown(data) -> bool:
         return True
     leaves = _leaves(data) if isinstance(data, (list, tuple)) else None
     return leaves is not None and any(isinstance(v, Unknown) for v in leaves)
-
-
-def reads_training_flag(module) -> bool:
-    """Does a user module class in this module tree mention `training` (self.training)?"""
-    from .torch import _children
-    todo, seen = [module], set()
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, Instance):
-            for cls in current.cls.mro():
-                node = getattr(cls, "node", None)
-                if node is not None and "training" in cst.Module([]).code_for_node(node):
-                    return True
-        todo.extend(c for c in _children(current).values() if c is not None)
-    return False

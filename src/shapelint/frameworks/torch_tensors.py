@@ -15,6 +15,7 @@ from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin
 from ..domain.shapes import Shape
+from .torch_values import TorchTensor
 
 # legacy typed constructors: torch.FloatTensor(2, 3) is an uninitialised (2, 3) tensor
 LEGACY = {"Tensor": "float32", "FloatTensor": "float32", "DoubleTensor": "float64",
@@ -28,19 +29,17 @@ SAME_SHAPE = frozenset((
     "log1p", "log2", "log10", "sinh", "cosh", "tan", "asin", "acos", "atan", "frac", "real",
     "imag", "angle", "full_like", "clip", "trunc", "signbit", "deg2rad", "rad2deg", "sgn",
     "conj", "bernoulli", "randint_like", "erfinv", "logit", "fmod", "remainder",
-    "masked_fill")) - ELEMENTWISE - set(OPS)  # those keep torch.py's provenance
+    "masked_fill")) - ELEMENTWISE - set(OPS)  # those keep torch_tensor_ops' provenance
 WINDOWS = ("hann_window", "hamming_window", "blackman_window", "bartlett_window",
            "kaiser_window")
 _MAX_TABLE = 10_000_000  # tril_indices and the like are counted, not built, above this
 
 
 def _tensor(shape, dtype=None):
-    from .torch import TorchTensor
     return TorchTensor(shape, dtype=dtype)
 
 
 def _is_tensor(value) -> bool:
-    from .torch import TorchTensor
     return isinstance(value, TorchTensor)
 
 
@@ -294,7 +293,7 @@ _ATTRIBUTES = frozenset(("shape", "ndim", "device", "dtype", "requires_grad", "i
 
 
 def method(tensor, interp, name: str):
-    """A tensor method torch.py does not read: the tensors it makes, else a plain unknown."""
+    """A tensor method torch_values does not read: the tensors it makes, else a plain unknown."""
     if name in ("data", "real", "imag"):
         return _tensor(tensor.shape) if name != "data" else tensor
     if name in ("new_zeros", "new_ones", "new_empty", "new_full"):
@@ -312,7 +311,7 @@ def method(tensor, interp, name: str):
         return Builtin(f"Tensor.{name}", lambda i, a, k, n: _tensor(tensor.shape))
     if name.startswith("_") or name in _ATTRIBUTES:
         return NotImplemented
-    # A method torch.py does not read gives a tensor or a number, never a module: a plain
+    # A method torch_values does not read gives a tensor or a number, never a module: a plain
     # unknown value, which no __init__ mistakes for a submodule it cannot read.
     return Builtin(f"Tensor.{name}",
                    lambda i, a, k, n: Unknown(f"Tensor.{name}() is outside the analysis"))

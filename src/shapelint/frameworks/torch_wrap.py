@@ -17,11 +17,12 @@ from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape
 from . import torch_params as params
+from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
+                           children_of, is_module)
 
 RETURNS_SELF = frozenset({"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "type",
                           "train", "eval", "requires_grad_", "share_memory", "xpu", "ipu",
                           "mtia", "to_empty"})
-WRAPPERS = ("DataParallel", "DistributedDataParallel")
 _SAME_MODULE = ("torch.compile", "torch.jit.script", "torch.jit.trace")
 # torch names whose unmodelled results may be modules or parameters: stored on a module they
 # make its total unknown (torch.py marks them opaque). Helpers such as
@@ -54,7 +55,6 @@ def module_method(module, name: str):
 
 def _requires_grad(module, flag):
     """module.requires_grad_(flag): every parameter of the tree trainable or not."""
-    from .torch import ModuleRecord, TorchLayer, _children
     flag = flag if isinstance(flag, bool) else Unknown("requires_grad_() of an unknown flag")
     todo, seen = [module], set()
     while todo:
@@ -69,13 +69,12 @@ def _requires_grad(module, flag):
         if isinstance(m, Instance) and isinstance(m.payload, ModuleRecord):
             for tensor in m.payload.parameters.values():
                 tensor.requires_grad = flag
-        todo.extend(c for c in _children(m).values() if c is not None)
+        todo.extend(c for c in children_of(m).values() if c is not None)
     return module
 
 
 def _parameters(module, named: bool):
     """module.parameters(): each tensor once, when shapelint knows every one of them."""
-    from .torch import TorchLayer, TorchTensor
     from .torch_model import leaves
     out = []
     for name, leaf in leaves(module):
@@ -98,7 +97,6 @@ def _parameters(module, named: bool):
 
 def _apply(interp, module, args, kwargs, node):
     """module.apply(fn): fn on every submodule, children first, then on module (as torch)."""
-    from .torch import _children
     fn = args[0] if args else kwargs.get("fn")
     if fn is None:
         return module
@@ -108,7 +106,7 @@ def _apply(interp, module, args, kwargs, node):
         if id(m) in done:  # torch visits a shared module once per path; fn is idempotent here
             return
         done.add(id(m))
-        for child in list(_children(m).values()):
+        for child in list(children_of(m).values()):
             if child is not None:
                 visit(child)
         interp.call(fn, (m,), {}, node)
@@ -118,7 +116,6 @@ def _apply(interp, module, args, kwargs, node):
 
 def call(interp, name: str, args, kwargs, node):
     """torch.* calls handled here; NotImplemented for the others."""
-    from .torch import TorchContainer, is_module
     last = name.rsplit(".", 1)[-1]
     if name in _SAME_MODULE or last in WRAPPERS and name.startswith("torch.nn."):
         module = args[0] if args else kwargs.get("module", kwargs.get("model"))
@@ -166,7 +163,6 @@ def _g_shape(weight: Shape, dim) -> Shape:
 
 
 def reparametrize(interp, kind: str, new_api: bool, args, kwargs):
-    from .torch import TorchLayer, TorchTensor
     module = _target(_argument(args, kwargs, 0, "module", None))
     name = _argument(args, kwargs, 1, "name", "weight")
     if not isinstance(name, str):
@@ -197,14 +193,12 @@ def reparametrize(interp, kind: str, new_api: bool, args, kwargs):
 
 def _plain(module, name) -> bool:
     """True when `name` on this layer is still its own parameter (not replaced)."""
-    from .torch import TorchLayer
     return isinstance(module, TorchLayer) and not (
         module.slots and name in module.slots.replaced) and params.is_slot(module, name)
 
 
 def _current(module, name: str) -> Shape | None:
     """The shape of the parameter `name` of a module; None when shapelint cannot find it."""
-    from .torch import ModuleRecord, TorchLayer
     if isinstance(module, TorchLayer):
         shape = params.current_shape(module, name)
         return shape if shape.known_rank else None
@@ -215,7 +209,6 @@ def _current(module, name: str) -> Shape | None:
 
 
 def _replace(module, name: str, slot):
-    from .torch import ModuleRecord, TorchLayer
     if isinstance(module, TorchLayer):
         params.slots_of(module).replaced[name] = slot
         return module
@@ -228,7 +221,6 @@ def _replace(module, name: str, slot):
 
 def _unknowable(module, why: str):
     """The module with the count it would have made unknown."""
-    from .torch import ModuleRecord, TorchContainer, TorchLayer
     if isinstance(module, TorchLayer):  # an Unknown slot makes the layer's count unknown
         params.slots_of(module).replaced[f"?{why}"] = Unknown(why)
         return module
@@ -245,7 +237,6 @@ def remove(args, kwargs, key: str, default):
     """remove_weight_norm / remove_spectral_norm / parametrize.remove_parametrizations: a
     plain parameter of the tensor's shape again (leave_parametrized=False keeps the original,
     the same shape for the parametrizations modelled here)."""
-    from .torch import ModuleRecord, TorchLayer, TorchTensor
     module = _target(_argument(args, kwargs, 0, "module", None))
     name = _argument(args, kwargs, 1, key, default)
     if isinstance(module, TorchLayer) and module.slots is not None and \
@@ -275,7 +266,6 @@ def remove(args, kwargs, key: str, default):
 
 def _target(module):
     """A user class deriving from a catalogue layer keeps its parameters in that layer."""
-    from .torch import ModuleRecord
     if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord) and \
             "" in module.payload.children:
         return module.payload.children[""]
@@ -284,7 +274,6 @@ def _target(module):
 
 def register(interp, args, kwargs):
     """parametrize.register_parametrization(module, tensor_name, parametrization)."""
-    from .torch import ModuleRecord, TorchLayer, TorchTensor, is_module
     module = _target(_argument(args, kwargs, 0, "module", None))
     name = _argument(args, kwargs, 1, "tensor_name", None)
     parametrization = _argument(args, kwargs, 2, "parametrization", None)

@@ -1,0 +1,111 @@
+"""torch ops on tensors (torch.cat, F.relu, x.view, ...): their result's shape from the
+catalogue's rules, what is certain about its values (torch_provenance), the FLOP log
+(torch_op_log), and the softmax judgment that reads the op's own arguments."""
+from __future__ import annotations
+
+from ..catalogue import LayerFault
+from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
+from ..domain.dims import NotKnown, SymDim, Unknown, is_known
+from ..interpreter.values import Ref
+from ..domain.shapes import Shape
+from . import softmax_checks
+from . import torch_op_log as op_log
+from . import torch_partial as partial
+from . import torch_provenance as provenance
+from .torch_values import TorchTensor, record_fault, shapes_of
+
+
+def make_tensor(kind: str, args, kwargs):
+    if kind.endswith("_like"):
+        first = args[0] if args else None
+        return TorchTensor(first.shape) if isinstance(first, TorchTensor) else Unknown("like")
+    if kind == "tensor":
+        data = args[0] if args else None
+        dims, level = [], data
+        while isinstance(level, (list, tuple)):
+            dims.append(len(level))
+            level = level[0] if level else None
+        return TorchTensor(Shape(tuple(dims)))
+    if kind == "arange":
+        numbers = [a for a in args if not isinstance(a, (Ref, Unknown))]
+        try:
+            return TorchTensor(Shape((len(range(*numbers)),)))
+        except (TypeError, ValueError, NotKnown):  # NotKnown: a symbolic bound
+            pass
+        if len(numbers) in (1, 2) and len(numbers) == len(args) and all(
+                isinstance(n, (int, SymDim)) and not isinstance(n, bool) for n in numbers):
+            # arange(B), arange(0, B): B - 0 elements (a size is never negative)
+            return TorchTensor(Shape((numbers[-1] - (numbers[0] if len(numbers) == 2 else 0),)))
+        return TorchTensor(Shape.unknown("arange of unknown bounds"))
+    if kind == "randint":
+        size = args[2] if len(args) > 2 else kwargs.get("size")
+        args = (size,) if size is not None else ()
+    elif kind in ("full", "normal"):
+        args = args[:1]
+    size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    size = kwargs.get("size", size)
+    if not isinstance(size, (tuple, list)) or not all(is_known(d) or isinstance(d, SymDim)
+                                                      for d in size):
+        return TorchTensor(Shape.unknown("tensor of unknown size"))
+    return TorchTensor(Shape(tuple(size)))
+
+
+def tensor_op(interp, name: str, args, kwargs, node):
+    """The result of a torch op, with what is certain about its values (torch_provenance)."""
+    result = _tensor_op_shape(interp, name, args, kwargs, node)
+    op_log.record(interp, name.removesuffix("_"), [shapes_of(a) for a in args],
+                  {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
+    if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):
+        provenance.after_op(name, args, kwargs, result)
+        if name in ("softmax", "log_softmax"):
+            softmax_checks.functional(interp, name, args, kwargs, node)
+    return result
+
+
+def _tensor_op_shape(interp, name: str, args, kwargs, node):
+    args = [shapes_of(a) for a in args]
+    kwargs = {k: shapes_of(v) for k, v in kwargs.items()}
+    if name.endswith("_") and name[:-1] in OPS:
+        name = name[:-1]
+    shapes = [a for a in args if isinstance(a, Shape)] + [
+        s for a in args if isinstance(a, list) for s in a if isinstance(s, Shape)]
+    if not shapes or any(isinstance(a, Unknown) for a in args):
+        return Unknown(f"torch.{name}() of an unknown value")
+    if name in ELEMENTWISE:  # the shape of the first tensor; weights and the like aside
+        return TorchTensor(shapes[0])
+    if name in ("view", "reshape") and isinstance(args[0], Shape) and \
+            not args[0].known_rank:  # the output is the size asked for, whatever the input
+        target = tuple(args[1]) if len(args) == 2 and isinstance(args[1], (tuple, list)) \
+            else tuple(args[1:])
+        if target and all(isinstance(d, SymDim) or type(d) is int and d >= 0 for d in target):
+            return TorchTensor(Shape(target))
+    if any(not s.known_rank for s in shapes):
+        return _as_tensors(partial.op(interp, name, args, kwargs, node, OPS.get(name))) or \
+            TorchTensor(Shape.unknown(f"{name}() of a tensor of unknown rank"))
+    if name in ("add", "sub", "mul", "div", "maximum", "minimum", "where"):
+        function = lambda *a, **k: broadcast(*[s for s in a if isinstance(s, Shape)])  # noqa
+    else:
+        function = OPS.get(name)
+    if function is None:
+        return Unknown(f"torch.{name}() is outside the analysis")
+    try:
+        result = function(*args, **kwargs)
+    except LayerFault as fault:
+        record_fault(interp, fault, node, name)
+        return TorchTensor(Shape.unknown("after an error upstream"))
+    except NotKnown as why:
+        return TorchTensor(Shape.unknown(why.reason))
+    except Exception:  # noqa: BLE001 - arguments we cannot read make the result unknown
+        return TorchTensor(Shape.unknown(f"{name}() arguments not understood"))
+    if isinstance(result, Shape):
+        return TorchTensor(result)
+    if isinstance(result, tuple):
+        return tuple(TorchTensor(r) if isinstance(r, Shape) else r for r in result)
+    return result
+
+
+def _as_tensors(result):
+    """Shapes as tensors: one, or a tuple of them (and of what is not a shape); None stays."""
+    if isinstance(result, tuple):
+        return tuple(TorchTensor(r) if isinstance(r, Shape) else r for r in result)
+    return TorchTensor(result) if isinstance(result, Shape) else None

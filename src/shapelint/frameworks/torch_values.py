@@ -1,0 +1,486 @@
+"""PyTorch values as the interpreter sees them: tensors whose shapes flow through torch
+operations, leaf layers from the catalogue, containers (Sequential, ModuleList, ModuleDict), and
+the record of what a user's nn.Module registered.
+
+The modules that build or transform these values (torch_tensor_ops, torch_tensors,
+torch_params, torch_wrap, torch_modules, torch_losses, torch_model) import them from here, and
+this module imports none of them: the few things a value does that make new values above this
+floor reach their code through OPERATIONS, which frameworks/torch.py plugs in as it loads."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..catalogue import LayerFault
+from ..catalogue import torch_indexing as indexing
+from ..catalogue.torch_attribute_names import may_have as torch_may_have
+from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
+from ..catalogue.torch_products import matmul
+from ..domain.codes import SHP104
+from ..domain.dims import NotKnown, Unknown, is_known
+from ..domain.graph import LayerNode
+from ..interpreter.values import Builtin, Class, Instance
+from ..domain.shapes import Shape, product
+from . import softmax_checks
+from . import torch_op_log as op_log
+from . import torch_partial as partial
+from . import torch_provenance as provenance
+from .layers import LayerObject, apply
+
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
+RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
+WRAPPERS = ("DataParallel", "DistributedDataParallel")
+
+
+@dataclass
+class Operations:
+    """What a value does that makes new values with code above this module: a tensor op or
+    method (torch_tensor_ops, torch_tensors), reading or setting a layer's parameter on first
+    use (torch_params), nn.Module's own methods (torch_wrap). frameworks/torch.py fills these in
+    when it is imported, which is before any torch value can exist: every way to one (the
+    Frameworks hooks, einops' torch layers) goes through it."""
+    tensor_op: Callable = None  # (interp, name, args, kwargs, node) -> the op's result
+    tensor_method: Callable = None  # (tensor, interp, name) -> value, or NotImplemented
+    read_parameter: Callable = None  # (layer, name) -> tensor, or NotImplemented
+    assign_parameter: Callable = None  # (layer, name, value) -> False for a plain attribute
+    module_method: Callable = None  # (module, name) -> a Builtin, or None
+
+
+OPERATIONS = Operations()
+
+
+# -- tensors ----------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class TorchTensor:
+    shape: Shape
+    parameter: bool = False
+    dtype: str | None = None  # "float32", "int64", ... when certain (torch_provenance)
+    produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
+    channels_first: bool = False  # certainly (N, C, *spatial): its last axis is a spatial one
+    requires_grad: object = True  # a parameter's: False counts it as non-trainable
+
+    def shapelint_setattr(self, interp, name, value):
+        if name == "requires_grad" and self.parameter:
+            self.requires_grad = value if isinstance(value, bool) else Unknown("requires_grad")
+
+    def shapelint_attribute(self, interp, name):
+        shape = self.shape
+        if name == "requires_grad_" and self.parameter:
+            return Builtin("Tensor.requires_grad_", lambda i, a, k, n: (
+                self.shapelint_setattr(i, "requires_grad", a[0] if a else k.get(
+                    "requires_grad", True)), self)[1])
+        if name == "shape":
+            if shape.is_partial:
+                return partial.PartialSize(shape)
+            return tuple(shape.dims) if shape.known_rank else Unknown("shape of unknown rank")
+        if name == "ndim":
+            return len(shape.dims) if shape.known_rank else Unknown("unknown rank")
+        if name in ("size", "dim", "ndimension", "numel", "nelement"):
+            return Builtin(f"Tensor.{name}", lambda i, a, k, n: self._size(name, a, k))
+        if name == "item":
+            return Builtin("Tensor.item", lambda i, a, k, n: self._item(i, n))
+        if name == "T":
+            return OPERATIONS.tensor_op(interp, "t", (self,), {}, None)
+        if name == "type" and self.shape.known_rank:  # x.type(torch.LongTensor): a cast
+            return Builtin("Tensor.type", lambda i, a, k, n: OPERATIONS.tensor_op(
+                i, "to", (self,) + tuple(a), k, n))
+        if name in OPS or name in ELEMENTWISE or name in ("add", "sub", "mul", "div"):
+            return Builtin(f"Tensor.{name}", lambda i, a, k, n: OPERATIONS.tensor_op(
+                i, name, (self,) + tuple(a), k, n))
+        made = OPERATIONS.tensor_method(self, interp, name)
+        return Unknown(f"Tensor.{name} is outside the analysis") if made is NotImplemented \
+            else made
+
+    def _size(self, name, args, kwargs):
+        shape = self.shape
+        if shape.is_partial and name == "size":
+            dim = args[0] if args else kwargs.get("dim")
+            return partial.PartialSize(shape) if dim is None else \
+                partial.PartialSize(shape).shapelint_getitem(None, dim)
+        if not shape.known_rank:
+            return Unknown("size of a tensor of unknown rank")
+        if name in ("dim", "ndimension"):
+            return shape.rank
+        if name in ("numel", "nelement"):
+            return product(shape[:])
+        dim = args[0] if args else kwargs.get("dim")
+        if dim is None:
+            return tuple(shape.dims)
+        if not is_known(dim) or not -shape.rank <= dim < shape.rank:
+            return Unknown("size() of an unknown or invalid dim")
+        return shape[dim]
+
+    def shapelint_binary(self, interp, fn, left, right):
+        import operator
+        shapes = [v.shape for v in (left, right) if isinstance(v, TorchTensor)]
+        if any(isinstance(v, Unknown) for v in (left, right)):  # a scalar or a tensor: unknown
+            return TorchTensor(Shape.unknown("arithmetic with a value that is not known"))
+        name = "matmul" if fn is operator.matmul else "broadcast"
+        node = getattr(interp, "operator_node", None)
+        if name == "matmul" and len(shapes) != 2:
+            return TorchTensor(Shape.unknown("@ with an operand that is not a tensor"))
+        if name == "broadcast" and any(not s.known_rank for s in shapes) and \
+                partial.broadcastable(shapes):
+            try:
+                probed = broadcast(*[partial.probe(s) if s.is_partial else s for s in shapes])
+            except (LayerFault, NotKnown):
+                probed = Shape.unknown("arithmetic on a tensor of unknown rank")
+            like = next(s for s in shapes if s.is_partial)
+            return TorchTensor(partial.unprobe(probed, like))
+        out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
+                                    broadcast, *shapes))
+        if name == "matmul":
+            op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
+        if name == "broadcast":
+            provenance.after_arithmetic(
+                [v for v in (left, right) if isinstance(v, TorchTensor)], out)
+        return out
+
+    def shapelint_compare(self, interp, left, right):
+        """x > 0, a == b: elementwise, a bool tensor of the broadcast shape."""
+        if not all(isinstance(v, (TorchTensor, int, float)) for v in (left, right)):
+            return Unknown("a tensor compared with a value that is not a number")
+        out = self.shapelint_binary(interp, None, left, right)
+        out.dtype = "bool"
+        return out
+
+    def shapelint_truth(self):
+        return None  # `if x.any():` depends on the data (and raises for many elements)
+
+    def shapelint_getitem(self, interp, key):
+        if self.shape.is_partial:  # x[:, 0], x[..., :2] of (N, ..., C)
+            out = TorchTensor(partial.index(self.shape, list(key) if isinstance(key, tuple)
+                                            else [key]))
+            provenance.after_index(self, out)
+            return out
+        keys = tuple(_index_key(k) for k in key) if isinstance(key, tuple) else \
+            _index_key(key)
+        out = TorchTensor(_shape_of(interp, "indexing", getattr(interp, "operator_node", None),
+                                    indexing.index, self.shape, keys))
+        provenance.after_index(self, out)
+        return out
+
+    def _item(self, interp, node):
+        """Tensor.item(): a Python number, from a tensor of exactly one element."""
+        try:
+            count = product(self.shape[:])
+            if is_known(count) and count != 1:
+                raise LayerFault(SHP104, f"a Tensor with {count} elements cannot be converted "
+                                 f"to Scalar (item() of {self.shape})",
+                                 input_shape=self.shape.to_json())
+        except NotKnown:
+            pass
+        except LayerFault as fault:
+            record_fault(interp, fault, node, "item")
+        return Unknown("a tensor's value")
+
+
+def _index_key(k):
+    """One entry of a subscript, tensors as what indexing reads of them."""
+    if isinstance(k, TorchTensor):
+        return indexing.IndexTensor(k.shape, k.dtype)
+    if isinstance(k, list):
+        return [_index_key(v) for v in k]
+    return k
+
+
+def _shape_of(interp, name: str, node, rule, *args) -> Shape:
+    """rule(*args) as a Shape: a fault is recorded and leaves the shape unknown, as does a
+    size or rank the analysis does not know; no rule's failure leaves the lint run."""
+    try:
+        return rule(*args)
+    except LayerFault as fault:
+        record_fault(interp, fault, node, name)
+        return Shape.unknown("after an error upstream")
+    except NotKnown as why:
+        return Shape.unknown(why.reason)
+    except Exception:  # noqa: BLE001 - operands we cannot read make the result unknown
+        return Shape.unknown(f"{name} of operands shapelint cannot read")
+
+
+def shapes_of(value):
+    """Tensor arguments as Shapes (lists of tensors as lists of Shapes); None if not tensors."""
+    if isinstance(value, TorchTensor):
+        return value.shape
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, TorchTensor)
+                                                          for v in value):
+        return [v.shape for v in value]
+    return value
+
+
+def record_fault(interp, fault, node, name):
+    log = interp.state.torch_log
+    if log is None:
+        return
+    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
+    applied = LayerNode(None, name, name, path, line, col, counts=False)
+    applied.fault = fault
+    log.append(applied)
+
+
+# -- modules ------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class TorchLayer(LayerObject):
+    """A leaf torch.nn module from the catalogue."""
+    slots: object = None  # torch_params.Slots: its parameters, once read or replaced
+    plain: dict | None = None  # attributes the code set that are neither parameter nor module
+    requires_grad: object = True  # requires_grad_(False) on it or a module holding it
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        inputs = [a for a in args if isinstance(a, TorchTensor)]
+        if not inputs or len(inputs) < len([a for a in args if a is not None][:1]):
+            return Unknown(f"{self.type_name} applied to an unknown value")
+        multi = self.rule is not None and self.rule.multi_input
+        shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
+        if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
+            return TorchTensor(Shape.unknown("after an error upstream"))
+        # Called by the user's own code: report at the call; through a container: at the
+        # line that built this layer.
+        path, line, col = interp.position(node) if node is not None else (
+            self.path, self.line, self.col)
+        applied = LayerNode(self, self.name, self.type_name, path, line, col,
+                            tags=self.rule.tags if self.rule else frozenset())
+        if len(shapes) == 1 and shapes[0].is_partial:
+            partial.layer_facts(interp, self.type_name, self.arguments, shapes[0])
+        if self.rule is not None and len(shapes) == 1 and shapes[0].is_partial and \
+                partial.trailing_layer(self.type_name):
+            apply(applied, [partial.probe(shapes[0])], True)
+            applied.input_shapes = shapes
+            applied.output_shape = partial.unprobe(applied.output_shape, shapes[0])
+        elif self.rule is not None and not all(s.known_rank for s in shapes):
+            applied.output_shape = Shape.unknown("input of unknown rank")
+            applied.input_shapes = shapes
+        else:
+            apply(applied, shapes if multi else shapes[:1], True)
+        applied.counts = False  # torch counts a module's parameters once, from the module tree
+        applied.uncertain = interp.uncertain > 0  # may not run: its FLOPs are not certain
+        if interp.state.torch_log is not None:
+            interp.state.torch_log.append(applied)
+        if self.built_shapes is None:
+            self.built_shapes = shapes
+        out = TorchTensor(applied.output_shape)
+        provenance.after_layer(self.type_name, inputs[0], out, self.rule)
+        applied.channels_first = inputs[0].channels_first
+        if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
+            softmax_checks.module(interp, self, inputs[0].shape, node)
+        extra = RETURNS_TUPLE.get(self.type_name)
+        if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
+            extra = 2
+        if extra:
+            return (out,) + tuple(Unknown(f"{self.type_name} extra output")
+                                  for _ in range(extra - 1))
+        return out
+
+    built_shapes = None
+
+    def shapelint_attribute(self, interp, name):
+        tensor = OPERATIONS.read_parameter(self, name)  # before the arguments: `bias` is both
+        if tensor is not NotImplemented:
+            return tensor
+        if name in (self.plain or {}):
+            return self.plain[name]
+        arguments = self.arguments or {}
+        if name in arguments:
+            return arguments[name]
+        if name == "weight" or name == "bias":
+            return Unknown(f"{self.type_name}.{name} tensor")
+        method = OPERATIONS.module_method(self, name)
+        if method is not None:
+            return method
+        return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        if not OPERATIONS.assign_parameter(self, name, value):
+            self.plain = {**(self.plain or {}), name: value}
+
+    def shapelint_has(self, name):
+        """True, False, or Unknown when the name may be the layer class's own (torch's)."""
+        if name in (self.plain or {}) or name in (self.arguments or {}) or \
+                OPERATIONS.read_parameter(self, name) is not NotImplemented:
+            return True
+        if torch_may_have(name):
+            return Unknown(f"hasattr() of {self.type_name}.{name}")
+        return False
+
+    def params(self):
+        """Parameter count; Lazy modules need the shape of their first input."""
+        if self.fault is not None or self.rule is None:
+            return Unknown(self.reason or "after-error")
+        shapes = self.built_shapes or [Shape.unknown(f"{self.type_name} was not applied")]
+        x = shapes if self.rule.multi_input else shapes[0]
+        try:
+            return self.rule.params(x)
+        except NotKnown as why:
+            return Unknown(why.reason)
+        except Exception:  # noqa: BLE001 - LayerFault included: no count after an error
+            return Unknown(f"the parameters of {self.type_name} could not be evaluated")
+
+
+@dataclass(eq=False)
+class TorchContainer:
+    kind: str
+    children: dict
+    path: str = ""
+    line: int = 0
+    col: int = 0
+    uncertain: str = ""
+    interp: object = None
+    plain: dict | None = None  # attributes the code set that are neither parameter nor module
+
+    def shapelint_setattr(self, interp, name, value):
+        if is_module(value):  # nn.Module.__setattr__ registers it as a child
+            self._mutating(interp)
+            self.children[name] = value
+        elif name in self.children:
+            self.uncertain = f"child '{name}' replaced by a value shapelint cannot read"
+        else:
+            self.plain = {**(self.plain or {}), name: value}
+
+    def shapelint_has(self, name):
+        if name in self.children or name in (self.plain or {}):
+            return True
+        if self.uncertain or torch_may_have(name):
+            return Unknown(f"hasattr() of nn.{self.kind}.{name}")
+        return False
+
+    def _add(self, module, name=None):
+        key = str(len(self.children)) if name is None else str(name)
+        self.children[key] = module
+
+    def shapelint_call(self, interp, args, kwargs, node):
+        if self.kind in WRAPPERS:  # DataParallel(m)(x) runs m(x)
+            return interp.call(self.children["module"], tuple(args), kwargs, node)
+        if self.kind != "Sequential":
+            return Unknown(f"nn.{self.kind} is not callable")
+        value = args[0] if args else Unknown("no input")
+        if isinstance(value, TorchTensor) and value.shape.known_rank and \
+                outside_modules(interp):
+            interp.state.observed_inputs[id(self)] = value.shape
+        for child in list(self.children.values()):
+            value = interp.call(child, (value,), {}, None)
+        return value
+
+    def shapelint_attribute(self, interp, name):
+        methods = {"append": self._m_append, "extend": self._m_extend,
+                   "add_module": self._m_add_module, "insert": self._m_insert,
+                   "items": lambda i, a, k, n: list(self.children.items()),
+                   "keys": lambda i, a, k, n: list(self.children),
+                   "values": lambda i, a, k, n: list(self.children.values()),
+                   "children": lambda i, a, k, n: list(self.children.values()),
+                   "named_children": lambda i, a, k, n: list(self.children.items()),
+                   "forward": lambda i, a, k, n: self.shapelint_call(i, a, k, n)}
+        if name in methods:
+            return Builtin(f"{self.kind}.{name}", methods[name])
+        if name in self.children:
+            return self.children[name]
+        if name in (self.plain or {}):
+            return self.plain[name]
+        method = OPERATIONS.module_method(self, name)
+        if method is not None:
+            return method
+        return Unknown(f"nn.{self.kind}.{name} is outside the analysis")
+
+    def _mutating(self, interp):
+        if interp.uncertain:
+            self.uncertain = "modules added under an undecided condition"
+
+    def _m_append(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        self._add(args[0])
+        return self
+
+    def _m_extend(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        items = interp.iterate(args[0]) if args else None
+        if items is None:
+            self.uncertain = "extended with an unknown list"
+        else:
+            for item in items:
+                self._add(item)
+        return self
+
+    def _m_insert(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        items = list(self.children.values())
+        if len(args) == 2 and is_known(args[0]):
+            items.insert(args[0], args[1])
+            self.children.clear()  # in place: a subclass's record shares this dict
+            self.children.update({str(i): m for i, m in enumerate(items)})
+        else:
+            self.uncertain = "insert at an unknown index"
+        return None
+
+    def _m_add_module(self, interp, args, kwargs, node):
+        self._mutating(interp)
+        if len(args) == 2 and isinstance(args[0], str):
+            self.children[args[0]] = args[1]
+        else:
+            self.uncertain = "add_module with an unknown name"
+        return None
+
+    def shapelint_getitem(self, interp, key):
+        items = list(self.children.values())
+        if self.kind == "ModuleDict":
+            return self.children.get(key, Unknown(f"no module named {key!r}"))
+        if isinstance(key, int) and -len(items) <= key < len(items):
+            return items[key]
+        if isinstance(key, slice):
+            if not all(v is None or isinstance(v, int) for v in (key.start, key.stop, key.step)):
+                return Unknown("a slice of modules with bounds the analysis does not know")
+            return TorchContainer(self.kind, {str(i): m for i, m in enumerate(items[key])},
+                                  self.path, self.line, self.col, self.uncertain)
+        return Unknown("module index out of range")
+
+    def shapelint_iter(self, interp):
+        return list(self.children) if self.kind == "ModuleDict" else list(self.children.values())
+
+    def shapelint_len(self, interp):
+        return len(self.children)
+
+
+@dataclass(eq=False)
+class ModuleRecord:
+    """What nn.Module.__setattr__ would have registered on a user module."""
+    children: dict = field(default_factory=dict)
+    parameters: dict = field(default_factory=dict)
+    container: TorchContainer | None = None  # for subclasses of Sequential/ModuleList/Dict
+    uncertain: str = ""
+    # a write the analysis lost may have tied or replaced tensors: each row's share is unknown
+    shares_lost: str = ""
+    path: str = ""
+    line: int = 0
+    col: int = 0
+    interp: object = None  # the analysis that built it (its forward runs there later)
+
+
+def torch_bases(cls: Class) -> list[str]:
+    from . import canonical
+    return [canonical(b) for b in cls.framework_bases()]
+
+
+def is_module_class(cls) -> bool:
+    return isinstance(cls, Class) and any(b in MODULE_BASES or b.startswith("torch.nn.")
+                                          for b in torch_bases(cls))
+
+
+def is_module(value) -> bool:
+    return isinstance(value, (TorchLayer, TorchContainer)) or (
+        isinstance(value, Instance) and isinstance(value.payload, ModuleRecord))
+
+
+def outside_modules(interp) -> bool:
+    """A model called at the top level or from a training function, not from a module's own
+    methods (forward, or __init__ probing sizes with a dummy input)."""
+    return not any(is_module_class(getattr(func, "owner", None)) for func, _ in interp.frames)
+
+
+def children_of(module) -> dict:
+    if isinstance(module, TorchContainer):
+        return module.children
+    if isinstance(module, Instance) and isinstance(module.payload, ModuleRecord):
+        record = module.payload
+        return record.children
+    return {}
