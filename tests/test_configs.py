@@ -317,6 +317,24 @@ def test_attribute_maps_through_getattribute_and_setattr():
     assert run_static(source)["result"] == run_real(source)["result"]
 
 
+def test_formatting_an_object_of_the_interpreter_is_unknown_not_its_python_repr():
+    # a test grid keyed by f"{args}" with layer objects inside (tests/test_keras_catalogue_extra
+    # built 150 of them): Python's repr of the interpreter's own instance is neither the
+    # user's text nor small (a class holds its module), and took minutes per key
+    source = """
+        class L:
+            def __init__(self, *args):
+                self.args = args
+
+        key = f"{(L(1), 2)}"
+        text = str([L(3)])
+        plain = f"{(1, 'a')}-{[2.5]}" + str({"k": (1,)})
+        """
+    found = run_static(source)
+    assert isinstance(found["key"], Unknown) and isinstance(found["text"], Unknown)
+    assert found["plain"] == run_real(source)["plain"]
+
+
 def test_dict_merges_and_table_lookups():
     source = """
         BASE = {"hidden": 48, "depth": 2}

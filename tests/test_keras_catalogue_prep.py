@@ -162,4 +162,3 @@ def test_normalization_naming_an_axis_twice_fails_in_keras_too():
     with pytest.raises(RuntimeError):
         keras.layers.Normalization(axis=(1, -1))(keras.Input((4,)))
     assert static_keras_layer("Normalization", (), {"axis": (1, -1)}, (4,))[3] == "SHP105"
-

@@ -141,7 +141,7 @@ def test_buggy_case_is_a_real_fault(path):
     errors = [line for line, code in marks if code.startswith("SHP1")]
     # a finding placed where its fix goes raises at the call its `seen:` marker names
     shows = [line for line, code in seen(path) if code in {c for _, c in marks}]
-    errors = [line for line in errors if line not in {l for l, _ in seen(path)}] + shows
+    errors = [line for line in errors if line not in {known for known, _ in seen(path)}] + shows
     run = run_case(path)
     if errors:
         assert run.error is not None, f"{path.name}: ran although marked {marks}"

@@ -122,7 +122,7 @@ def test_summary_rows_hold_plain_ints():
     assert [r for r in rows if r != (3, 0)] == [(6, 20), (7, 18)]  # conv, fc
     assert all(type(line) is int for _, line in graph.line_shapes)
     json.dumps([d.to_json() for d in check_source(TORCH_CLEAN.replace("30 * 30", "1"),
-                                                 "b.py")])
+                                                  "b.py")])
 
 
 def test_lazy_ints_behave_as_the_ints_they_resolve_to():

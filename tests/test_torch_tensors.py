@@ -127,7 +127,7 @@ class Net(nn.Module):
 
 
 def test_init_loops_and_init_tensors_keep_the_count_exact(tmp_path):
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     path = tmp_path / "init_model.py"
     path.write_text(INIT_MODEL)
     [graph] = analyse(INIT_MODEL, str(path)).graphs()

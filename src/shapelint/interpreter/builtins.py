@@ -11,13 +11,11 @@ from ..domain.assumed import carry, labels, note
 from . import type_kinds
 from .expressions import truth
 from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, ModuleNames, Partial,
-                     Ref, UserModule, is_indefinite)
-
-_PURE_TYPES = PLAIN + (tuple, list, dict, set, frozenset, range)
+                     Ref, UserModule, is_indefinite, is_plain_data)
 
 
 def _known(*values) -> bool:
-    return not any(is_indefinite(v) or not isinstance(v, _PURE_TYPES) for v in values)
+    return not any(is_indefinite(v) or not is_plain_data(v) for v in values)
 
 
 def pure(fn, name):

@@ -10,7 +10,8 @@ from ..domain.dims import SymDim, Unknown
 from ..domain.assumed import _Assumed, carry, carry_entry, labels, merge, note
 from .collections_model import DEQUE_MUTATING, Deque
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Instance, Iterator,
-                     ModuleNames, Ref, Scope, UserModule, is_indefinite, same_ref, same_value)
+                     ModuleNames, Ref, Scope, UserModule, is_indefinite, is_plain_data, same_ref,
+                     same_value)
 
 BINARY = {
     cst.Add: operator.add, cst.Subtract: operator.sub, cst.Multiply: operator.mul,
@@ -119,8 +120,8 @@ class ExpressionsMixin:
                 out.append(part.value)
                 continue
             value = self.eval(part.expression, scope)
-            if is_indefinite(value) or not isinstance(value, PLAIN + (tuple, list)):
-                return Unknown("f-string of an unknown value")
+            if is_indefinite(value) or not is_plain_data(value):
+                return Unknown("f-string of a value shapelint does not print")
             if part.conversion == "r":
                 value = repr(value)
             elif part.conversion in ("s", "a"):

@@ -183,6 +183,24 @@ def is_indefinite(value, depth: int = 0) -> bool:
 PLAIN = (int, float, str, bytes, bool, type(None), complex)
 
 
+def is_plain_data(value, depth: int = 0) -> bool:
+    """Python's own data all the way down (numbers, strings, and containers of them), which
+    str(), repr() and format() may print as Python would; the interpreter's objects (an
+    instance, a class, a layer) are not: their Python repr is not the user's, and it can be
+    huge (a class holds its module, which holds every value of the file)."""
+    if isinstance(value, PLAIN):
+        return True
+    if depth > 4 or not isinstance(value, (tuple, list, set, frozenset, dict, range)):
+        return False
+    if isinstance(value, range):
+        return True
+    items = list(value.items()) if isinstance(value, dict) else list(value)
+    if len(items) > 10_000:
+        return False
+    return all(is_plain_data(k, depth + 1) and is_plain_data(v, depth + 1) for k, v in items) \
+        if isinstance(value, dict) else all(is_plain_data(v, depth + 1) for v in items)
+
+
 def _base(value) -> type:
     return next(t for t in type(value).__mro__ if t in PLAIN)
 
