@@ -234,9 +234,10 @@ def test_listed_torch_module_names_are_the_installed_torch_s():
     from shapelint.catalogue.torch_module_names import NAMES
     assert torch.__version__.startswith("2.13")
     for name, listed in NAMES.items():
-        # __warningregistry__ appears once a warning has been issued from the module
-        installed = frozenset(dir(importlib.import_module(name))) - {"__warningregistry__"}
-        assert listed == installed, name
+        # every listed name is there; a module may gain more while a process runs (a submodule
+        # imported later, __warningregistry__), which shapelint leaves unknown
+        missing = listed - frozenset(dir(importlib.import_module(name)))
+        assert not missing, (name, sorted(missing))
 
 
 def test_probes_of_torch_modules_are_decided_from_its_names():
