@@ -135,6 +135,29 @@ def fast_keras(keras):
 
 
 @contextlib.contextmanager
+def recorded_keras_losses(keras, path, calls):
+    """Record every Keras 3 loss function call with the shapes it compares, after Keras's own
+    squeeze_or_expand_to_same_rank (keras/src/losses/losses.py LossFunctionWrapper.call)."""
+    from keras.src.losses.loss import squeeze_or_expand_to_same_rank
+    from keras.src.losses.losses import LossFunctionWrapper
+    original = LossFunctionWrapper.call
+
+    @functools.wraps(original)
+    def record(self, y_true, y_pred):
+        if hasattr(y_true, "shape") and hasattr(y_pred, "shape"):
+            target, output = squeeze_or_expand_to_same_rank(y_true, y_pred)
+            calls.append(LossCall(self.fn.__name__, output, target,
+                                  fixture_line(path, frame=sys._getframe(1)), ""))
+        return original(self, y_true, y_pred)
+
+    LossFunctionWrapper.call = record
+    try:
+        yield
+    finally:
+        LossFunctionWrapper.call = original
+
+
+@contextlib.contextmanager
 def recorded_losses(torch, path, calls):
     """Record every torch.nn.functional loss call (nn.*Loss modules call these at run time)."""
     functional = torch.nn.functional
@@ -174,6 +197,7 @@ def run_case(path) -> Run:
             keras.backend.clear_session()
             keras.utils.set_random_seed(0)
             stack.enter_context(fast_keras(keras))
+            stack.enter_context(recorded_keras_losses(keras, path, run.losses))
         stack.enter_context(recorded_losses(torch, path, run.losses))
         caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")

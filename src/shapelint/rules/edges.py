@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.codes import SHP109, SHP110, SHP111, SHP205, Diagnostic, RuleDoc
+from ..domain.codes import SHP109, SHP110, SHP111, SHP205, SHP206, Diagnostic, RuleDoc
 from ..domain.dims import Unknown, is_known
 from ..frameworks.arrays import ArrayValue
 from ..frameworks.keras_edges import Loss, edges_of
 from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
+from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
+from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 
 BATCH = Unknown("batch")
 
@@ -284,20 +286,13 @@ def _output_width(graph: ModelGraph):
     return shape if shape.known_rank and len(shape.dims) >= 2 else None
 
 
-def _squeeze_or_expand(y: tuple, out: tuple):
-    """keras/src/losses/loss.py squeeze_or_expand_to_same_rank(y_true, y_pred)."""
-    if len(y) == len(out) + 1 and y[-1] == 1:
-        return (y, out + (1,)) if len(out) == 1 else (y[:-1], out)
-    if len(out) == len(y) + 1 and out[-1] == 1:
-        return (y + (1,), out) if len(y) == 1 else (y, out[:-1])
-    return y, out
-
-
 def _labels(graph, use, y, y_name):
     found = _label_fault(graph, use, y, y_name)
     if found is None:
         return None
-    code, message, data = found
+    code, message, data, *where = found
+    if where:  # placed by the judgment itself, on the line its fix changes
+        return _placed(code, where[0], use, message, data)
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line
         return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                        use.compile_line else None, use, message, data)
@@ -330,6 +325,9 @@ def _label_fault(graph, use, y, y_name):
             labels.encoding == "ids" else "")
     data = {"label_shape": list(y_shape), "output_shape": list(out_shape), "loss": loss.spelling}
     head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
+    found = sequence_head(graph, loss, y_dims, tuple(out.dims), head)
+    if found is not None or len(out.dims) >= 3 and len(y_dims) < len(out.dims):
+        return found if found is None else (found[0], found[1], {**data, **found[2]}, found[3])
     if loss.kind == "sparse":
         if len(y_dims) == len(out.dims) and is_known(y_dims[-1]) and y_dims[-1] > 1:
             return (SHP111, (
@@ -360,14 +358,10 @@ def _label_fault(graph, use, y, y_name):
     if loss.kind == "elementwise" and len(y2) == len(out2) and is_known(y2[-1]) and \
             y2[-1] != out2[-1] and y2[-1] != 1 and out2[-1] != 1:
         return _width(head, y2[-1], units, loss, use, data)
+    broadcast = one_column_broadcast(loss, y2, out2, units, head)
+    if broadcast is not None:
+        return SHP206, broadcast[0], {**data, **broadcast[1]}
     return None
-
-
-def _differ(y: tuple, out: tuple) -> bool:
-    """Certainly different shapes past the batch axis (a rank difference is certain)."""
-    if len(y) != len(out):
-        return True
-    return any(is_known(a) and is_known(b) and a != b for a, b in zip(y[1:], out[1:]))
 
 
 def _units(n) -> str:

@@ -1,0 +1,155 @@
+"""Labels against a Keras head that keeps an axis the labels do not have: a Dense acts on the
+last axis only, so after an LSTM(return_sequences=True), a Conv1D, an Embedding or a 1-D pooling
+it predicts one row per timestep, (None, T, k), while per-sample labels are (N,) or (N, m).
+
+What Keras 3 does then depends on the loss (keras/src/losses/loss.py squeeze_or_expand_to_same_
+rank, then keras/src/backend/torch/nn.py): the cross-entropies require the labels' shape and
+raise ValueError (SHP110); MSE / MAE broadcast the labels over the timesteps and train without a
+word (SHP206). Each finding sits on the line the fix changes: the LSTM whose return_sequences=
+True keeps the time axis, the 1-D pooling a global pooling replaces, else the Dense that needs a
+Flatten or a global pooling before it.
+
+Also the Keras 3 broadcast of a one-column target against a wider output under MSE / MAE."""
+from __future__ import annotations
+
+from ..domain.codes import SHP110, SHP206
+from ..domain.dims import Unknown, is_known
+
+BATCH = Unknown("batch")
+# Layers that pass the time axis through unchanged, walked past to the layer that made it.
+_SAME_WIDTH = ("Activation", "Dropout", "Softmax", "ReLU", "LeakyReLU", "ELU", "PReLU",
+               "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")
+_KEEPS_AXES = _SAME_WIDTH + ("BatchNormalization", "LayerNormalization", "SpatialDropout1D",
+                             "Dense", "TimeDistributed", "Masking")
+_RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "CuDNNLSTM", "CuDNNGRU")
+_POOLS_1D = {"MaxPooling1D": "GlobalMaxPooling1D", "MaxPool1D": "GlobalMaxPooling1D",
+             "AveragePooling1D": "GlobalAveragePooling1D",
+             "AvgPool1D": "GlobalAveragePooling1D"}
+
+
+def squeeze_or_expand(y: tuple, out: tuple):
+    """keras/src/losses/loss.py squeeze_or_expand_to_same_rank(y_true, y_pred)."""
+    if len(y) == len(out) + 1 and y[-1] == 1:
+        return (y, out + (1,)) if len(out) == 1 else (y[:-1], out)
+    if len(out) == len(y) + 1 and out[-1] == 1:
+        return (y + (1,), out) if len(y) == 1 else (y, out[:-1])
+    return y, out
+
+
+def differ(y: tuple, out: tuple) -> bool:
+    """Certainly different shapes past the batch axis (a rank difference is certain)."""
+    if len(y) != len(out):
+        return True
+    return any(is_known(a) and is_known(b) and a != b for a, b in zip(y[1:], out[1:]))
+
+
+def _broadcasts_for_any_batch(y: tuple, out: tuple) -> bool:
+    """numpy broadcasting of y against out holds whatever the batch size: every aligned pair is
+    equal or has a 1, and the batch axis meets only the batch axis or a 1."""
+    for i in range(1, max(len(y), len(out)) + 1):
+        a = y[-i] if i <= len(y) else 1
+        b = out[-i] if i <= len(out) else 1
+        a_batch, b_batch = i == len(y), i == len(out)
+        if a == 1 or b == 1 or a_batch and b_batch:
+            continue
+        if a_batch or b_batch or not (is_known(a) and is_known(b)) or a != b:
+            return False
+    return True
+
+
+def _show(dims) -> tuple:
+    return tuple(d if is_known(d) else None for d in dims)
+
+
+def _head(graph):
+    """The Dense (or TimeDistributed) that sets the output, past width-keeping layers."""
+    node = graph.outputs[0] if len(graph.outputs) == 1 else None
+    while node is not None and node.type_name in _SAME_WIDTH and len(node.inputs) == 1:
+        node = node.inputs[0]
+    if node is None or node.type_name not in ("Dense", "TimeDistributed") or \
+            not node.input_shapes or not node.input_shapes[0].known_rank:
+        return None
+    return node
+
+
+def _returns_sequences(node) -> bool:
+    arguments = getattr(node.layer, "arguments", None) or {}
+    if node.type_name == "Bidirectional":
+        inner = arguments.get("layer")
+        arguments = getattr(inner, "arguments", None) or {}
+    return arguments.get("return_sequences") is True
+
+
+def _fix_at(head):
+    """(node whose line the fix changes, the fix in words)."""
+    node = head.inputs[0] if len(head.inputs) == 1 else None
+    while node is not None and node.type_name in _KEEPS_AXES and len(node.inputs) == 1:
+        node = node.inputs[0]
+    rank = head.input_shapes[0].rank
+    if node is not None and (node.type_name in _RNNS or node.type_name == "Bidirectional") \
+            and _returns_sequences(node):
+        plain = " and a plain Dense for the TimeDistributed" if \
+            head.type_name == "TimeDistributed" else ""
+        return node, (f"set return_sequences=False on the {node.type_name} at line "
+                      f"{node.line} to keep only its last step{plain}, one row per sample")
+    if node is not None and node.type_name in _POOLS_1D:
+        pool = _POOLS_1D[node.type_name]
+        return node, (f"replace the {node.type_name} at line {node.line} with {pool}() (or "
+                      f"add Flatten() before the {head.type_name}), one row per sample")
+    pool = "GlobalAveragePooling%dD" % (rank - 2) if 3 <= rank <= 5 else None
+    return head, (f"add Flatten()" + (f" or {pool}()" if pool else "") +
+                  f" before the {head.type_name} at line {head.line}, one row per sample")
+
+
+def sequence_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
+    """(code, message, data, node to place it on) for per-sample labels against an output
+    that kept a time (or spatial) axis; None when this is not that, or not certain."""
+    if len(out_dims) < 3 or len(y_dims) >= len(out_dims) or not is_known(out_dims[-1]):
+        return None
+    head = _head(graph)
+    if head is None or head.input_shapes[0].rank != len(out_dims):
+        return None
+    y2, out2 = squeeze_or_expand(y_dims, out_dims)
+    if loss.kind == "sparse":
+        if len(y2) == len(out2) and y2[-1] == 1:
+            y2 = y2[:-1]
+        raises = differ(y2, out2[:-1])
+    elif loss.kind in ("categorical", "binary"):
+        raises = differ(y2, out2)
+    else:
+        raises = None
+    silent = loss.kind == "elementwise" and differ(y2, out2) and \
+        _broadcasts_for_any_batch(y2, out2)
+    if not raises and not silent:
+        return None
+    node, fix = _fix_at(head)
+    given = head.input_shapes[0]
+    why = (f"the {head.type_name} at line {head.line} acts on the last axis of the "
+           f"rank-{given.rank} tensor {_show(given.dims)} it receives, so the output is "
+           f"{_show(out_dims)}: one prediction per step, not one per sample")
+    data = {"fix_line": node.line, "head_line": head.line}
+    if raises:
+        return SHP110, (f"{head_text}: {why}; {loss.spelling} needs labels of the output's "
+                        f"shape and Keras raises ValueError. To predict per sample, {fix}"), \
+            data, node
+    if len(y2) == len(out2):
+        how = "each sample's target is repeated over the steps"
+    else:  # the batch axis of the labels meets the steps' last axis: every pair is compared
+        how = "every prediction is compared with the target of every sample in the batch"
+    return SHP206, (f"{head_text}: {why}; Keras 3's {loss.spelling} broadcasts the labels "
+                    f"{_show(y2)} against the predictions {_show(out2)} and trains without an "
+                    f"error: {how}. To predict per sample, {fix}"), data, node
+
+
+def one_column_broadcast(loss, y_dims: tuple, out_dims: tuple, units, head_text: str):
+    """MSE / MAE with one target column against a wider output: Keras 3 keeps both at rank 2
+    and broadcasts (N, 1) over (N, k) without a word, so all k units learn the same target.
+    (SHP206 message, data) or None. Labels of shape (N,) against (N, k) are not this: there
+    the batch axis meets k and Keras raises unless the batch happens to be k."""
+    if loss.kind != "elementwise" or len(out_dims) != 2 or len(y_dims) != 2 or \
+            y_dims[-1] != 1 or not is_known(units) or units < 2:
+        return None
+    return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one target column over "
+            f"the {units} outputs (the loss sees {_show(y_dims)} against {_show(out_dims)}) and "
+            f"trains without an error: every unit is fitted to the same value. Give labels "
+            f"with {units} columns, or make the last layer Dense(1)"), {"units": units}
