@@ -97,7 +97,7 @@ def _fix_at(head):
         return node, (f"replace the {node.type_name} at line {node.line} with {pool}() (or "
                       f"add Flatten() before the {head.type_name}), one row per sample")
     pool = "GlobalAveragePooling%dD" % (rank - 2) if 3 <= rank <= 5 else None
-    return head, (f"add Flatten()" + (f" or {pool}()" if pool else "") +
+    return head, ("add Flatten()" + (f" or {pool}()" if pool else "") +
                   f" before the {head.type_name} at line {head.line}, one row per sample")
 
 
@@ -142,14 +142,24 @@ def sequence_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
 
 
 def one_column_broadcast(loss, y_dims: tuple, out_dims: tuple, units, head_text: str):
-    """MSE / MAE with one target column against a wider output: Keras 3 keeps both at rank 2
-    and broadcasts (N, 1) over (N, k) without a word, so all k units learn the same target.
-    (SHP206 message, data) or None. Labels of shape (N,) against (N, k) are not this: there
-    the batch axis meets k and Keras raises unless the batch happens to be k."""
+    """MSE / MAE with one column on one side and k > 1 on the other, both of rank 2 once Keras
+    has squeezed a trailing 1 (labels (N, k, 1) become (N, k)): Keras 3 broadcasts (N, 1)
+    over (N, k) without a word. (SHP206 message, data) or None. Labels of shape (N,) against
+    (N, k) are not this: there the batch axis meets k and Keras raises unless the batch
+    happens to be k."""
     if loss.kind != "elementwise" or len(out_dims) != 2 or len(y_dims) != 2 or \
-            y_dims[-1] != 1 or not is_known(units) or units < 2:
+            not is_known(units) or not is_known(y_dims[-1]):
         return None
-    return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one target column over "
-            f"the {units} outputs (the loss sees {_show(y_dims)} against {_show(out_dims)}) and "
-            f"trains without an error: every unit is fitted to the same value. Give labels "
-            f"with {units} columns, or make the last layer Dense(1)"), {"units": units}
+    shapes = f"(the loss sees {_show(y_dims)} against {_show(out_dims)})"
+    if y_dims[-1] == 1 and units > 1:
+        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one target column over "
+                f"the {units} outputs {shapes} and trains without an error: every unit is "
+                f"fitted to the same value. Give labels with {units} columns, or make the "
+                f"last layer Dense(1)"), {"units": units}
+    if units == 1 and y_dims[-1] > 1:
+        width = y_dims[-1]
+        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one output over the "
+                f"{width} target columns {shapes} and trains without an error: the model "
+                f"learns one value for all {width}. Make the last layer Dense({width})"), \
+            {"units": units, "label_width": width}
+    return None
