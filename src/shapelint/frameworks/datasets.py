@@ -1,10 +1,12 @@
 """Data from libraries: keras.datasets.*.load_data(), keras.utils.to_categorical,
-tf.one_hot and sklearn's train_test_split, described by their documented results."""
+tf.one_hot and sklearn's train_test_split, described by their documented results (image
+folders: image_dirs.py)."""
 from __future__ import annotations
 
 import math
 
 from ..domain.dims import Unknown, is_known
+from . import image_dirs
 from .arrays import ArrayValue, Labels, array_of, dtype_name, unknown_array
 
 
@@ -176,4 +178,4 @@ def call(interp, name: str, args, kwargs, node):
         return one_hot(tuple(args), dict(kwargs))
     if name == "sklearn.model_selection.train_test_split":
         return train_test_split(tuple(args), dict(kwargs))
-    return NotImplemented
+    return image_dirs.call(interp, name, args, kwargs, node)

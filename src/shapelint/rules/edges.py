@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..domain.codes import SHP109, SHP110, SHP111, SHP205, SHP206, Diagnostic, RuleDoc
 from ..domain.dims import Unknown, is_known
 from ..frameworks.arrays import ArrayValue
+from ..frameworks.image_dirs import Batches
 from ..frameworks.keras_edges import Loss, edges_of
 from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
@@ -38,7 +39,8 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
     for loss, path, line, col in edges.compiles:
         out.extend(_loss_vs_output(graph, loss, path, line, col))
     for use in edges.uses:
-        pairs = [(use.x, use.y, "x", "y")]
+        pairs = [(use.x.x, use.x.y, "x", "y") if isinstance(use.x, Batches) and use.y is None
+                 else (use.x, use.y, "x", "y")]  # a source of (x, y) batches gives both
         if isinstance(use.validation, (tuple, list)) and len(use.validation) >= 2:
             pairs.append((use.validation[0], use.validation[1], "validation_data[0]",
                           "validation_data[1]"))
@@ -320,9 +322,11 @@ def _label_fault(graph, use, y, y_name):
     out_shape = _dims(out)
     where = f"{y_name} given to model.{use.method}() at line {use.line}"
     labels = y.labels
-    what = (" (one-hot over %s classes)" % labels.classes if labels and labels.encoding ==
-            "onehot" and labels.classes else " (integer class ids)" if labels and
+    what = ("one-hot over %s classes" % labels.classes if labels and labels.encoding ==
+            "onehot" and labels.classes else "integer class ids" if labels and
             labels.encoding == "ids" else "")
+    what = ", from ".join(w for w in (what, y.origin) if w)
+    what = f" ({what})" if what else ""
     data = {"label_shape": list(y_shape), "output_shape": list(out_shape), "loss": loss.spelling}
     head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
     found = sequence_head(graph, loss, y_dims, tuple(out.dims), head)
@@ -350,8 +354,7 @@ def _label_fault(graph, use, y, y_name):
             return (SHP111, (
                 f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
                 f"these are integer class ids; Keras raises ValueError. Use "
-                f"loss='sparse_categorical_crossentropy', or "
-                f"keras.utils.to_categorical(y, {units})"), data)
+                f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None
@@ -362,6 +365,15 @@ def _label_fault(graph, use, y, y_name):
     if broadcast is not None:
         return SHP206, broadcast[0], {**data, **broadcast[1]}
     return None
+
+
+def _one_hot_fix(y, units) -> str:
+    """How to get one-hot labels where these come from."""
+    for source, argument in (("flow_from_directory", "class_mode"),
+                             ("image_dataset_from_directory", "label_mode")):
+        if y.origin.startswith(source):
+            return f"{argument}='categorical' in {source}"
+    return f"keras.utils.to_categorical(y, {units})"
 
 
 def _units(n) -> str:
