@@ -347,7 +347,11 @@ DOCS = {
              "output units (categorical and binary cross-entropy, and elementwise losses such "
              "as `mse`); integer labels whose largest class id is known (MNIST's 0-9) need "
              "more output units than that id. Labels whose sample count differs from the "
-             "data's are reported too.",
+             "data's are reported too, and per-sample labels against a head that kept a time "
+             "axis (a Dense after `LSTM(return_sequences=True)`, `Conv1D`, `Embedding` or a "
+             "1-D pooling), reported on the layer to change. Labels from "
+             "`flow_from_directory(class_mode=...)` and `image_dataset_from_directory("
+             "label_mode=...)` are read with the shapes those modes give.",
         why="Keras raises at the first batch: `Arguments target and output must have the same "
             "shape`, a broadcast error for `mse`, or `Target 9 is out of bounds` for a sparse "
             "loss over too few units; before any batch, `Data cardinality is ambiguous` when x "
@@ -394,7 +398,12 @@ DOCS = {
         what="Checks the input and target of `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, "
              "`nn.HuberLoss` (and `F.mse_loss`, `F.l1_loss`, `F.smooth_l1_loss`, "
              "`F.huber_loss`) when both shapes are known: it reports shapes that differ but "
-             "broadcast, such as an `(N, 1)` output against an `(N,)` target.",
+             "broadcast, such as an `(N, 1)` output against an `(N,)` target. For a Keras "
+             "model compiled with `mse` / `mae` it checks the labels given to `fit`: a head "
+             "that kept a time axis (`(None, T, 1)` after an `LSTM(return_sequences=True)`, a "
+             "`Conv1D`, an `Embedding`) against one target per sample, and one column against "
+             "`k > 1` (Keras 3 keeps `(N, 1)` and `(N, k)` at rank 2 and broadcasts them "
+             "without a word); it sits on the line the fix changes.",
         why="These losses broadcast the two tensors before comparing them. `(N, 1)` against "
             "`(N,)` becomes an `(N, N)` difference: every prediction is compared with every "
             "target and the mean of those N x N errors is minimised. torch only warns (\"Using "
