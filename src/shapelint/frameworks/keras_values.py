@@ -118,6 +118,8 @@ class KerasLayer(LayerObject):
         explain(applied)
         if not self.built:
             self.first_node = applied  # the application that built it (keras_tracking)
+            self.built_uncertain = interp is None or bool(interp.uncertain) or \
+                bool(getattr(interp.state, "keras_tracing", 0))
         self.built = True
         outs = getattr(applied, "output_shapes", None)
         if outs:
@@ -135,7 +137,8 @@ def _refit(applied: LayerNode, layer, tensors, interp, node) -> None:
     this call (keras_misuse.refit), and is reported even when no model holds the call."""
     first = layer.__dict__.get("first_node")
     if first is None or not layer.built or applied.fault is not None or len(tensors) != 1 \
-            or not first.input_shapes or node is None or interp.uncertain:
+            or not first.input_shapes or node is None or interp is None or interp.uncertain or \
+            layer.__dict__.get("built_uncertain") or getattr(interp.state, "keras_tracing", 0):
         return
     fault = refit(layer, first.input_shapes[0], tensors[0].shape, interp, node)
     if fault is None:
