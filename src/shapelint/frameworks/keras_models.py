@@ -15,6 +15,7 @@ from ..domain.shapes import Shape
 from .keras_calls import CallForm, opaque_edges
 from .keras_edges import model_method
 from .keras_faults import explain
+from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
                            is_merge, placeholder_input, refuse_single_tensor)
 from .layers import InputMarker, apply
@@ -72,6 +73,10 @@ class KerasSequential:
             return Builtin("Sequential.build", self._build)
         if name == "name":
             return self.name
+        if name == "layers":  # Sequential.layers leaves out the InputLayer
+            if self.uncertain or not all(type(x) is KerasLayer for x in self.layers):
+                return Unknown("the layers of this Sequential are not all known")
+            return list(self.layers)
         method = model_method(self, name, "Sequential")
         if method is not None:
             return method
@@ -182,6 +187,8 @@ class KerasFunctional:
             tensors = getattr(self, name.rstrip("s") + "s")
             return list(tensors) if name.endswith("s") else (
                 tensors[0] if len(tensors) == 1 else list(tensors))
+        if name == "layers":
+            return chain_layers(self)
         method = model_method(self, name, "Model")
         if method is not None:
             return method
@@ -196,6 +203,22 @@ class KerasFunctional:
                           uncertain=self.uncertain or opaque_edges(order), apply=apply)
 
 
+def chain_layers(model: KerasFunctional):
+    """Functional.layers for a model that is one chain of layers from one Input: the
+    InputLayer first (an Unknown here: shapelint keeps no object for it), then each layer in
+    order. Keras orders the layers of a branching graph by depth, which is not followed here."""
+    order = upstream(t.node for t in model.outputs)
+    if model.uncertain or len(model.outputs) != 1 or not order or not order[0].is_input:
+        return Unknown("the layers of this model are not a plain chain")
+    out = [Unknown("the model's InputLayer")]
+    for previous, n in zip(order, order[1:]):
+        if n.is_input or type(n.layer) is not KerasLayer or n.inputs != [previous] or \
+                n.side_inputs or any(n.layer is x for x in out):
+            return Unknown("the layers of this model are not a plain chain")
+        out.append(n.layer)
+    return out
+
+
 def make_functional(interp, args, kwargs, node):
     path, line, col = interp.position(node)
     inputs = args[0] if args else kwargs.get("inputs")
@@ -203,6 +226,12 @@ def make_functional(interp, args, kwargs, node):
     flat_in = _tensors(inputs)
     flat_out = _tensors(outputs)
     if flat_in is None or flat_out is None:
+        for what, given in (("inputs", inputs), ("outputs", outputs)):
+            layers = [x for x in layers_in(given, KerasLayer) if strict(x)]
+            if layers:
+                layer_as_tensor(interp, layers, f"Model({what}=...)",
+                                f"all `{what}` values must be KerasTensors", node)
+                break
         return Unknown("a model whose inputs or outputs are not known")
     name = kwargs.get("name")
     model = KerasFunctional(name if isinstance(name, str) else

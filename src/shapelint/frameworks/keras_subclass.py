@@ -68,10 +68,15 @@ def trace(record: Subclass, shapes: list, form: CallForm | None = None):
     # weights made by add_weight in __init__ exist from the start; build() and call() add more
     made_in_init = getattr(record, "init_weights", [])
     record.weights = []
+    # a trace runs call() for a shape the analysis chose (a placeholder, the data's, an
+    # override): the layers it calls are not called by the user (keras_values._refit)
+    state = record.interp.state
+    state.keras_tracing = getattr(state, "keras_tracing", 0) + 1
     try:
         result = _run_call(record, shapes, form)
     finally:
         weights, record.weights = record.weights, list(made_in_init)
+        state.keras_tracing -= 1
     if isinstance(result, str):
         return result
     order, outputs = result

@@ -19,6 +19,7 @@ from ..domain.graph import LayerNode
 from ..domain.shapes import Shape
 from .keras_calls import check_states, initial_state, opaque_argument, side_tensors
 from .keras_faults import explain
+from .keras_misuse import layer_as_tensor, layers_in, refit, strict
 from .layers import InputMarker, LayerObject, apply, make_layer_object
 
 
@@ -90,6 +91,11 @@ class KerasLayer(LayerObject):
             args = (OPERATIONS.tensors_for_constants(args[0]),) + tuple(args[1:])
         tensors = call_tensors(self.rule, args, kwargs)
         if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
+            if strict(self):
+                given = layers_in((list(args), kwargs.get("inputs")), KerasLayer)
+                layer_as_tensor(interp, [g for g in given if strict(g)],
+                                f"{self.type_name}(...)", "only input tensors may be passed "
+                                "as positional arguments", node)
             return Unknown(f"{self.name} applied to an unknown value")
         if self.rule is not None and "cell" in self.rule.tags:
             return Unknown(f"{self.type_name} called directly, not through keras.layers.RNN")
@@ -106,11 +112,14 @@ class KerasLayer(LayerObject):
             refuse_single_tensor(applied, [t.shape for t in tensors])
         else:
             apply(applied, [t.shape for t in tensors], not self.built)
+            _refit(applied, self, tensors, interp, node)
             _call_output(applied, self.rule, tensors, args, kwargs)
             check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
         explain(applied)
         if not self.built:
             self.first_node = applied  # the application that built it (keras_tracking)
+            self.built_uncertain = interp is None or bool(interp.uncertain) or \
+                bool(getattr(interp.state, "keras_tracing", 0))
         self.built = True
         outs = getattr(applied, "output_shapes", None)
         if outs:
@@ -121,6 +130,25 @@ class KerasLayer(LayerObject):
         if name == "name":
             return self.name
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+
+def _refit(applied: LayerNode, layer, tensors, interp, node) -> None:
+    """A built layer called again on an input its weights cannot take: the fault sits on
+    this call (keras_misuse.refit), and is reported even when no model holds the call."""
+    first = layer.__dict__.get("first_node")
+    if first is None or not layer.built or applied.fault is not None or len(tensors) != 1 \
+            or not first.input_shapes or node is None or interp is None or interp.uncertain or \
+            layer.__dict__.get("built_uncertain") or getattr(interp.state, "keras_tracing", 0):
+        return
+    fault = refit(layer, first.input_shapes[0], tensors[0].shape, interp, node)
+    if fault is None:
+        return
+    path, line, col = interp.position(node)
+    applied.fault, applied.output_shape = fault, Shape.unknown("after an error upstream")
+    applied.path, applied.line, applied.col = path, line, col
+    from . import record_finding
+    record_finding(interp, fault.code, node, fault.message,
+                   {"layer": applied.name, "type": applied.type_name, **fault.data})
 
 
 def _call_output(node: LayerNode, rule, tensors, args, kwargs) -> None:

@@ -202,6 +202,39 @@ def concatenate(args, kwargs):
     return array_of(dims, _common_dtype(items))
 
 
+def _shape_of(args, kwargs):
+    """np.shape(a): the array's shape tuple."""
+    a = _bind(args, kwargs, ("a",))
+    first = a.get("a")
+    if isinstance(first, ArrayValue) and first.shape.known_rank:
+        return tuple(first.dims)
+    return Unknown("np.shape of a value shapelint does not know")
+
+
+def _append(args, kwargs):
+    """np.append(arr, values) without axis: both flattened, end to end (1-D)."""
+    a = _bind(args, kwargs, ("arr", "values", "axis"), {"axis": None})
+    if a["axis"] is not None:
+        return unknown_array("np.append along an axis is outside the analysis")
+    sizes = [_size(v) for v in (a.get("arr"), a.get("values"))]
+    if not all(is_known(n) for n in sizes):
+        return unknown_array("np.append of values of unknown size")
+    kinds = [v.dtype if isinstance(v, ArrayValue) else None for v in (a["arr"], a["values"])]
+    return array_of([sum(sizes)], kinds[0] if kinds[0] == kinds[1] else None)
+
+
+def _size(value):
+    if isinstance(value, ArrayValue):
+        dims = value.dims if value.shape.known_rank else None
+        return math.prod(dims) if dims is not None and all(is_known(d) for d in dims) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return 1
+    if isinstance(value, (list, tuple)) and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+        return len(value)
+    return None
+
+
 def _common_dtype(items):
     kinds = {i.dtype for i in items}
     return kinds.pop() if len(kinds) == 1 else None
@@ -258,6 +291,8 @@ FUNCTIONS = {
     "vstack": lambda a, k: _stacked(a, k, 0),
     "hstack": lambda a, k: _stacked(a, k, 1),
     "argmax": _on_array(argmax, ("a", "axis")),
+    "shape": _shape_of,
+    "append": _append,
     "expand_dims": _on_array(expand_dims, ("a", "axis")),
     "transpose": _on_array(transpose, ("a", "axes")),
     "squeeze": _on_array(squeeze, ("a", "axis")),

@@ -87,6 +87,7 @@ class Statement:
     is_class: bool = False
     model_class: bool = False  # derives from a model base, or defines forward/call
     adds_layers: bool = False  # a subclass whose __init__/build (or body) may add layers
+    builds: set = field(default_factory=set)  # a class: the layer roots any of its methods use
 
 
 class ModuleIndex:
@@ -135,6 +136,7 @@ class ModuleIndex:
                 s.seed = s.mentions or layers
         while self._model_subclasses() | self._handed_layers(foreign, plain):
             pass  # each may make seeds the other follows
+        self._builder_users(foreign)
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
         # names of the functions worth running unasked (they mention a framework)
@@ -190,6 +192,18 @@ class ModuleIndex:
             if not s.seed and s.bases & model_classes:
                 s.seed = changed = True
         return changed
+
+    def _builder_users(self, foreign: set) -> None:
+        """A class that is no model but whose methods build one (a trainer or an agent keeping
+        `self.model = Sequential()`, a factory with `def build_model(self)`) runs only when the
+        file uses it: the statements and functions that name it are seeds, and read it."""
+        builders = {name for s in self.statements
+                    if s.is_class and not s.seed and s.builds - foreign for name in s.binds}
+        if not builders:
+            return
+        for s in self.statements:
+            if not s.seed and not s.is_class and not s.imports and s.loads & builders:
+                s.seed = True
 
     def _handed_layers(self, foreign: set, plain: set) -> bool:
         """A layer class handed uncalled to a class or function of this module is built only
@@ -397,6 +411,7 @@ def _describe(node: ast.stmt) -> Statement:
                               for b in node.body)
         s.model_class = bool(s.bases & MODEL_BASES) or bool(s.bases - {"object"}) and any(
             isinstance(b, _FUNCTIONS) and b.name in MODEL_METHODS for b in node.body)
+        s.builds = set(s.hits)
         if not s.model_class and s.bases - {"object"}:
             # a subclass of an imported model that adds layers as torch and Keras build them;
             # not a test case whose test methods build some

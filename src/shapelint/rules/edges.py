@@ -256,6 +256,9 @@ def _fix(data, model, node, why) -> str:
     if model is not None and len(model) == len(data) + 1 and tuple(model[1:-1]) == sample:
         return (f". The data has no channel axis while the model expects {model[-1]} "
                 f"channels; give it images of shape {tuple(model[1:])}")
+    if model is not None and len(model) == 2 == len(data) and model[1] == data[0] != data[1]:
+        return (f". The model's input width {data[0]} is the number of samples (X.shape[0], "
+                f"len(X)), not of features: use input_dim=X.shape[1] = {data[1]}")
     if model is not None:
         return f". If the data is right, build the model with input_shape=X.shape[1:] = {sample}"
     return ""
