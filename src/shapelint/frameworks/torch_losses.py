@@ -10,9 +10,10 @@ import inspect
 from dataclasses import dataclass
 
 from ..catalogue import Rule
-from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, RuleDoc
+from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, Diagnostic, RuleDoc
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_loss_places as places
 from .torch_provenance import FLOATING, INTEGER
 from .torch_values import TorchTensor
 
@@ -139,7 +140,7 @@ def _call_module(interp, layer, loss: Loss, args, kwargs, node):
     except TypeError:
         return _unknown("a loss called with arguments shapelint cannot read")
     return evaluate(interp, loss, bound.arguments["input"], bound.arguments["target"],
-                    _reduction(layer.arguments or {}), node)
+                    _reduction(layer.arguments or {}), node, (layer.path, layer.line, layer.col))
 
 
 def call_function(interp, name: str, args, kwargs, node):
@@ -198,12 +199,24 @@ def _without_class_dim(a: Shape) -> Shape:
 
 # -- the checks -------------------------------------------------------------------------------
 
-def evaluate(interp, loss: Loss, x, y, reduction: str | None, node):
-    """A loss call met by the interpreter: its findings recorded, its result returned."""
+def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None):
+    """A loss call met by the interpreter: its findings recorded where their fix goes
+    (torch_loss_places; ctor_at is the criterion's constructor), its result returned."""
     from . import record_finding
     findings, result = outcome(loss, x, y, reduction)
     for code, message, data in findings:
-        record_finding(interp, code, node, message, data)
+        path, line, col = interp.position(node)
+        at = places.place(code, loss.kind, x, y, ctor_at, path) if path else None
+        if at is None or interp.uncertain:
+            record_finding(interp, code, node, message, data)
+            continue
+        prefix = f"{loss.name} gets"
+        seen = places.seen_phrase(loss.name, line)
+        message = f"{seen} gets{message[len(prefix):]}" if message.startswith(prefix) else \
+            f"{message} (seen at {seen})"
+        interp.state.findings.append(Diagnostic(
+            code, at[1], at[2], f"{message} {at[3]}",
+            {**data, "seen_at_line": int(line), "seen_at_col": int(col)}, path))
     return result
 
 
