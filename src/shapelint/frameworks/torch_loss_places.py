@@ -19,6 +19,9 @@ from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 
 
+_BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes the logits."
+
+
 def place(code, kind: str, x, y, ctor_at, call_path: str):
     """(path, line, col, sentence) where the finding goes, or None for the loss call itself;
     the sentence, added to the message, says what this line holds."""
@@ -26,8 +29,7 @@ def place(code, kind: str, x, y, ctor_at, call_path: str):
     if code is SHP207:
         at = x.produced_at and (*x.produced_at[:3], "The softmax is applied on this line.")
     elif code is SHP208:
-        at = ctor_at and (*ctor_at[:3], "The criterion is built on this line: "
-                                           "nn.BCEWithLogitsLoss() takes the logits.")
+        at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y)
     if at is None or at[0] != call_path or not at[1]:
