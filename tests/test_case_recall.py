@@ -51,6 +51,20 @@ def test_recall_floor(results):
     assert sum(r.found for r in results) / len(results) >= RECALL_FLOOR
 
 
+def test_seen_markers_are_the_findings_other_place(results):
+    """Each `# seen: SHPxxx` line is where a marked finding of that code says it shows
+    (data["seen_at_line"]), and each finding placed apart from where it shows is marked so."""
+    from markers import read_markers
+    from case_recall import CASES
+    for r in results:
+        framework, slug = r.name.split("/")
+        seen = {(line, code) for line, m in read_markers(CASES / framework / f"{slug}.py").items()
+                for code in m.seen}
+        placed = {(shows, code) for line, code, shows in r.related
+                  if (line, code) in r.expected and shows != line}
+        assert seen == placed, r.name
+
+
 def test_on_the_line_to_change_floor(results):
     """Issue 16: the finding sits on the line its fix changes (from the fixed twin's diff)."""
     assert sum(r.on_fix_line for r in results) / len(results) >= ON_FIX_LINE_FLOOR - 1e-9
