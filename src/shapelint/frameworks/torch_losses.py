@@ -407,7 +407,11 @@ DOCS = {
         what="Checks the input and target of `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, "
              "`nn.HuberLoss` (and `F.mse_loss`, `F.l1_loss`, `F.smooth_l1_loss`, "
              "`F.huber_loss`) when both shapes are known: it reports shapes that differ but "
-             "broadcast, such as an `(N, 1)` output against an `(N,)` target.",
+             "broadcast, such as an `(N, 1)` output against an `(N,)` target. It is reported "
+             "where the fix goes: for an `(N, 1)` / `(N,)` pair, on the line that wrote the odd "
+             "side's shape (a `view` / `squeeze`, else a tensor built from its sizes such as "
+             "`torch.randn(64)`), naming the loss call; on the loss call when both or neither "
+             "side was written so.",
         why="These losses broadcast the two tensors before comparing them. `(N, 1)` against "
             "`(N,)` becomes an `(N, N)` difference: every prediction is compared with every "
             "target and the mean of those N x N errors is minimised. torch only warns (\"Using "
@@ -432,7 +436,9 @@ DOCS = {
     "SHP207": RuleDoc(
         what="Checks `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.NLLLoss` / "
              "`F.nll_loss` for an input certainly produced by a softmax (`nn.Softmax`, "
-             "`F.softmax`, `torch.softmax`, `x.softmax(...)`, a forward pass ending in one).",
+             "`F.softmax`, `torch.softmax`, `x.softmax(...)`, a forward pass ending in one). It "
+             "is reported on the line that applies the softmax, where the fix goes, naming the "
+             "loss call.",
         why="`CrossEntropyLoss` applies `log_softmax` to its input itself: given probabilities "
             "it computes the cross-entropy of a softmax of a softmax, whose gradients are "
             "squashed, so training is slow and stalls at a worse loss. `NLLLoss` expects "
@@ -455,7 +461,9 @@ DOCS = {
     "SHP208": RuleDoc(
         what="Checks `nn.BCELoss` / `F.binary_cross_entropy` for an input certainly produced "
              "by an unbounded layer (`Linear`, `Conv*`, `F.linear`, ...) with no sigmoid after "
-             "it; reshapes and indexing in between do not hide it.",
+             "it; reshapes and indexing in between do not hide it. It is reported on the "
+             "`nn.BCELoss()` constructor, where `BCEWithLogitsLoss` goes, naming the loss call "
+             "(a functional loss, on its call).",
         why="`BCELoss` takes probabilities in [0, 1]. A Linear output is any real number: "
             "torch raises `all elements of input should be between 0 and 1` as soon as one "
             "value leaves that range, often a few steps into training. `BCEWithLogitsLoss` "
