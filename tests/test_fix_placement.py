@@ -152,6 +152,12 @@ def test_a_layer_rejecting_its_input_sits_on_its_constructor():
         .replace("torch.randn(4, 20)", "torch.randn(8, 20, 5)")
     d, line, seen = one(lstm, "SHP106")
     assert (line, seen) == (line_of(lstm, "nn.LSTM("), line_of(lstm, "return self"))
+    # the script built the tensor the model is called on: that line is named too
+    built = line_of(lstm, "torch.randn(8, 20, 5)")
+    assert d.data["input_built_at_line"] == built and f"built at line {built}" in d.message
+    result = json.loads(sarif.render([d]))["runs"][0]["results"][0]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in result["relatedLocations"]] \
+        == [seen, built]
 
 
 def test_a_missing_flatten_is_fixed_at_the_call_and_stays_there():

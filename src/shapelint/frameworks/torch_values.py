@@ -269,6 +269,7 @@ class TorchLayer(LayerObject):
         out = TorchTensor(applied.output_shape)
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         applied.channels_first = inputs[0].channels_first
+        applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)
@@ -364,6 +365,7 @@ class TorchContainer:
         if isinstance(value, TorchTensor) and value.shape.known_rank and \
                 outside_modules(interp):
             interp.state.observed_inputs[id(self)] = value.shape
+            interp.state.observed_places[id(self)] = value.shape_at
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value

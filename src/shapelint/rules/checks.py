@@ -69,9 +69,12 @@ def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
     stop = "" if diagnostic.message.endswith(".") else "."
     message = (f"{diagnostic.message}{stop} Its input arrives where it is applied, line "
                f"{call_line}; the {node.type_name}(...) on this line sets what it expects.")
-    return Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message,
-                      {**diagnostic.data, "seen_at_line": call_line, "seen_at_col": call_col},
-                      path)
+    data = {**diagnostic.data, "seen_at_line": call_line, "seen_at_col": call_col}
+    built = getattr(node, "input_shape_at", None)  # the tensor as the script built it
+    if built and built[3] == "built" and built[0] == path and int(built[1]) != call_line:
+        data["input_built_at_line"] = int(built[1])
+        message += f" That input is built at line {data['input_built_at_line']}."
+    return Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message, data, path)
 
 
 def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
