@@ -5,6 +5,12 @@ fault is; its `_fixed` twin carries none. A case is found when every marked (lin
 reported; an SHP1xx/SHP2xx reported anywhere on a fixed twin, or on a buggy case but not marked
 there, is a false alarm. tests/test_runtime_cases.py proves each marker with the real framework.
 
+Two figures say whether a finding sits where the author must act (issue 16), both read from the
+lines the fixed twin changes (lines_to_change): "on the line to change", a marked finding is
+reported on one of them; "on it or pointing at it", or its other place (data["seen_at_line"],
+SARIF's relatedLocation: the call where the mismatch shows, when the finding sits on the model
+or data side) is one of them, so the editor shows the fix line one click away.
+
     PYTHONPATH=src:tests python bench/case_recall.py
 """
 from __future__ import annotations
@@ -30,6 +36,7 @@ class CaseResult:
     reported: frozenset  # {(line, code)} SHP1xx/SHP2xx on the buggy file
     on_twin: frozenset  # {(line, code)} SHP1xx/SHP2xx on the fixed twin
     to_change: frozenset = frozenset()  # lines of the buggy file its fixed twin changes
+    related: frozenset = frozenset()  # {(line, code, seen_at_line)} of the buggy file's findings
 
     @property
     def found(self) -> bool:
@@ -39,6 +46,13 @@ class CaseResult:
     def on_fix_line(self) -> bool:
         """Found, and a marked finding sits on a line the fixed twin changes (issue 16)."""
         return self.found and any(line in self.to_change for line, _ in self.expected)
+
+    @property
+    def on_or_pointing_at_fix_line(self) -> bool:
+        """Found, and a marked finding sits on a line to change or names one as its other place."""
+        return self.on_fix_line or self.found and any(
+            (line, code) in self.expected and seen in self.to_change
+            for line, code, seen in self.related)
 
     @property
     def extra(self) -> frozenset:
@@ -54,7 +68,12 @@ _MARK = re.compile(r"\s*#\s*(?:shape|params|error|warning|info|seen)\s*:.*$")
 
 def lines_to_change(buggy: pathlib.Path, twin: pathlib.Path) -> frozenset:
     """The buggy file's lines (markers stripped, the citation line left out) that its twin
-    replaces or deletes; a pure insertion changes no existing line, its hunk's neighbour does."""
+    replaces or deletes, and for a pure insertion the existing line it follows: an added line
+    amends the statement before it (`x = x[..., None]` after the load that lacks the axis,
+    `y = to_categorical(y)` after the labels are read), so that statement is the one to change.
+    (An insertion at the top counts the line it precedes.) Where an insertion belongs before the
+    line it fixes, a Flatten() before a Dense, this credits the line above: one rule, no
+    guessing which neighbour was meant."""
     def body(path):
         return [_MARK.sub("", t).rstrip() for t in path.read_text(encoding="utf-8").splitlines()]
     a, b = body(buggy), body(twin)
@@ -62,13 +81,24 @@ def lines_to_change(buggy: pathlib.Path, twin: pathlib.Path) -> frozenset:
     for op, i1, i2, _, _ in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op in ("replace", "delete"):
             changed.update(range(i1 + 1, i2 + 1))
+        elif op == "insert":
+            changed.add(max(i1, 1))
     return frozenset(changed - {1})
 
 
-def findings(path: pathlib.Path) -> frozenset:
+def reported(path: pathlib.Path) -> list:
     analysis = analyse(path.read_text(encoding="utf-8"), str(path))
-    return frozenset((d.line, d.code.code) for d in analysis.diagnostics()
-                     if d.code.code.startswith(("SHP1", "SHP2")))
+    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
+
+
+def findings(path: pathlib.Path) -> frozenset:
+    return frozenset((d.line, d.code.code) for d in reported(path))
+
+
+def related(path: pathlib.Path) -> frozenset:
+    """(line, code, seen_at_line) of the findings placed apart from where they show."""
+    return frozenset((d.line, d.code.code, d.data["seen_at_line"]) for d in reported(path)
+                     if isinstance(d.data, dict) and isinstance(d.data.get("seen_at_line"), int))
 
 
 def measure() -> list[CaseResult]:
@@ -78,7 +108,7 @@ def measure() -> list[CaseResult]:
                           for code in m.codes)
         twin = path.with_name(path.stem + "_fixed.py")
         results.append(CaseResult(f"{path.parent.name}/{path.stem}", marks, findings(path),
-                                  findings(twin), lines_to_change(path, twin)))
+                                  findings(twin), lines_to_change(path, twin), related(path)))
     return results
 
 
@@ -92,16 +122,20 @@ def main() -> int:
     print(f"{'case':{width}}  {'expected':18} {'found':5}  {'fix lines':12} "
           f"{'extra on buggy':16} on fixed twin")
     for r in results:
-        fix = ",".join(map(str, sorted(r.to_change))) + ("*" if r.on_fix_line else "")
+        fix = ",".join(map(str, sorted(r.to_change))) + (
+            "*" if r.on_fix_line else "+" if r.on_or_pointing_at_fix_line else "")
         print(f"{r.name:{width}}  {codes(r.expected):18} {'yes' if r.found else 'no':5}  "
               f"{fix:12} {codes(r.extra):16} {codes(r.on_twin)}")
     found = sum(r.found for r in results)
     twin_alarms = sum(len(r.on_twin) for r in results)
     buggy_extra = sum(len(r.extra) for r in results)
     on_line = sum(r.on_fix_line for r in results)
+    pointing = sum(r.on_or_pointing_at_fix_line for r in results)
     print(f"\nrecall: {found}/{len(results)} = {found / len(results):.2f}")
     print(f"found on the line to change (* above): {on_line}/{len(results)} = "
           f"{on_line / len(results):.2f}")
+    print(f"on the line to change or naming it as the other place (* or + above): "
+          f"{pointing}/{len(results)} = {pointing / len(results):.2f}")
     print(f"false alarms: {twin_alarms} on {sum(bool(r.on_twin) for r in results)} fixed twins,"
           f" {buggy_extra} unexpected on buggy cases")
     return 0

@@ -85,7 +85,8 @@ def test_input_shapes_per_model(tmp_path, capsys):
             {"wrong/digits.py": DIGITS, "right/digits.py": DIGITS})
     code, out, _ = check(capsys, tmp_path)
     assert code == 1 and out.count("SHP101") == 1
-    assert "wrong/digits.py:18:16: SHP101" in out and "(1, 12544)" in out
+    # on the Linear's constructor (issue 16), naming the call in forward
+    assert "wrong/digits.py:12:20: SHP101" in out and "(1, 12544)" in out and "line 18" in out
     assert check(capsys, tmp_path / "right" / "digits.py")[0] == 0
 
 
@@ -159,7 +160,7 @@ def test_flake8_options_map_onto_the_config(tmp_path):
     assert "SHP902" in result.stdout  # the pyproject budget applies under flake8 too
     result = flake8(tmp_path, "--shapelint-budget", "400000",
                     "--shapelint-input-shapes", "DigitNet=1x1x32x32", "digits.py")
-    assert result.returncode == 1 and "digits.py:18:16: SHP101" in result.stdout
+    assert result.returncode == 1 and "digits.py:12:20: SHP101" in result.stdout
     (tmp_path / "setup.cfg").write_text("[flake8]\nshapelint-budget = 400000\n"
                                         "shapelint-input-shapes = DigitNet=1x1x28x28\n")
     result = flake8(tmp_path, "digits.py")

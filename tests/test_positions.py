@@ -184,8 +184,9 @@ TAB_KERAS = (
 
 
 @pytest.mark.parametrize("source, code, at", [
-    # torch: Linear(100, 10) on 7,200 features; the finding sits on the call in forward
-    (TWO_SPACE_TORCH, "SHP101", "self.fc(x.flatten(1))"),
+    # torch: Linear(100, 10) on 7,200 features; the finding sits on the constructor, where
+    # its fix goes (issue 16), and names the call in forward
+    (TWO_SPACE_TORCH, "SHP101", "nn.Linear(100, 10)"),
     # Keras: Dense on (None, 26, 26, 8), built at module level inside an if block
     (TAB_KERAS, "SHP201", "layers.Dense(10)"),
 ])

@@ -72,8 +72,10 @@ def test_github_annotations(capsys):
     seed, torch = out.splitlines()
     assert seed.startswith(f"::warning file={SEED},line=13,col=5,"
                            "title=SHP201 dense-on-feature-map::SHP201 Dense(4096) is applied")
-    assert torch.startswith("::error file=fixtures/torch/linear_in_features_wrong.py,line=17,"
-                            "col=16,title=SHP101 last-dim-mismatch::SHP101 Linear(1050, 10)")
+    # on the constructor, where its fix goes (issue 16); the call in forward is named
+    assert torch.startswith("::error file=fixtures/torch/linear_in_features_wrong.py,line=12,"
+                            "col=21,title=SHP101 last-dim-mismatch::SHP101 Linear(1050, 10)")
+    assert "applied, line 17" in torch
 
 
 def test_github_escapes_what_workflow_commands_reserve():

@@ -36,7 +36,8 @@ def seen(path) -> list[tuple[int, str]]:
     return sorted((line, code) for line, m in read_markers(path).items() for code in m.seen)
 
 
-# --- per-code facts, each over one run; `line` is the marked line, or None on the twin ------
+# --- per-code facts, each over one run; `line` is the marked line (its `seen:` line when the
+# finding sits where its fix goes), or None on the twin ------------------------------------------
 
 def calls(run, names, line):
     return [c for c in run.losses if c.name in names and (line is None or c.line == line)]
@@ -144,8 +145,8 @@ def test_buggy_case_is_a_real_fault(path):
     marks = expected(path)
     errors = [line for line, code in marks if code.startswith("SHP1")]
     # a finding placed where its fix goes raises at the call its `seen:` marker names
-    shows = [line for line, code in seen(path) if code in {c for _, c in marks}
-             and code.startswith("SHP1")]  # a warning's call runs; its fact is checked below
+    shows = [line for line, code in seen(path)
+             if code.startswith("SHP1") and code in {c for _, c in marks}]
     errors = [line for line in errors if line not in {known for known, _ in seen(path)}] + shows
     run = run_case(path)
     if errors:
@@ -159,8 +160,11 @@ def test_buggy_case_is_a_real_fault(path):
         allowed = [TOLERATED[code] for _, code in marks if code in TOLERATED]
         assert any(text in str(run.error) for text in allowed), (
             f"{type(run.error).__name__}: {run.error}")
+    # a warning placed where its fix goes holds at the call its `seen:` marker names
+    shown = {code: line for line, code in seen(path)}
     for line, code in marks:
-        assert FACTS[code](run, line), f"{path.name}:{line}: {code} does not hold at runtime"
+        at = shown.get(code, line)
+        assert FACTS[code](run, at), f"{path.name}:{at}: {code} does not hold at runtime"
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: str(p.relative_to(ROOT)))

@@ -110,7 +110,8 @@ def test_a_file_that_reports_nothing_resolves_no_position(monkeypatch):
     assert resolved == []
     broken = TORCH_CLEAN.replace("8 * 30 * 30", "8 * 28 * 28")
     found = check_source(broken, "broken.py")
-    assert [(d.code.code, d.line) for d in found] == [("SHP101", 11)]
+    # on the Linear's constructor, where its fix goes (issue 16), naming the call at line 11
+    assert [(d.code.code, d.line, d.data["seen_at_line"]) for d in found] == [("SHP101", 7, 11)]
     assert resolved  # the finding's position was resolved when it was reported
 
 
@@ -178,4 +179,4 @@ def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monke
     assert len(libcst_parses) == 1  # b.py's own: blocks.py's trees are kept
     broken = model.format(suffix="").replace("30 * 30", "28 * 28")
     found = check_source(broken, str(tmp_path / "c.py"))
-    assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 11, 15)]
+    assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 8, 20)]  # the ctor

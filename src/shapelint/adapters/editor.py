@@ -129,6 +129,11 @@ def _related(d, found, ctors, lines) -> tuple:
     if ctor is not None:
         out.append(Related(*span(lines, ctor[0] - 1, ctor[1]),
                            f"{ctor[2]} constructed here"))
+    seen = d.data.get("seen_at_line") if isinstance(d.data, dict) else None
+    if isinstance(seen, int) and seen != d.line and 0 < seen <= len(lines):
+        # a finding placed where its fix goes (issue 16): the call where the mismatch shows
+        out.append(Related(*span(lines, seen - 1, int(d.data.get("seen_at_col", 0))),
+                           "where the mismatch shows"))
     if d.code.code == "SHP209":
         for cause in found:
             if cause.code.code == "SHP201":

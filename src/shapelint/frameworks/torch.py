@@ -15,6 +15,7 @@ from .layers import make_layer_object
 from .torch_modules import (call_instance, external_super, instance_attribute,
                             instantiate, isinstance_of, lost_call, lost_write, make_container,
                             nn_class, set_instance_attribute)
+from . import torch_provenance as provenance
 from .torch_provenance import factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
 from .torch_values import (CONTAINERS, OPERATIONS, TorchContainer, TorchLayer,
@@ -104,6 +105,8 @@ def call(interp, name: str, args, kwargs, node):
         made = make_tensor(last, args, kwargs)
         if isinstance(made, TorchTensor):
             made.dtype = factory_dtype(last, args, kwargs)
+            if not last.endswith("_like") and made.shape.known_rank:
+                provenance.built(made, interp.position(node))
         return made
     if name.count(".") == 1 and (last in OPS or last in ELEMENTWISE):
         return tensor_op(interp, last, args, kwargs, node)

@@ -10,9 +10,10 @@ import inspect
 from dataclasses import dataclass
 
 from ..catalogue import Rule
-from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, RuleDoc
+from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, Diagnostic, RuleDoc
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_loss_places as places
 from .torch_provenance import FLOATING, INTEGER
 from .torch_values import TorchTensor
 
@@ -139,7 +140,7 @@ def _call_module(interp, layer, loss: Loss, args, kwargs, node):
     except TypeError:
         return _unknown("a loss called with arguments shapelint cannot read")
     return evaluate(interp, loss, bound.arguments["input"], bound.arguments["target"],
-                    _reduction(layer.arguments or {}), node)
+                    _reduction(layer.arguments or {}), node, (layer.path, layer.line, layer.col))
 
 
 def call_function(interp, name: str, args, kwargs, node):
@@ -198,12 +199,24 @@ def _without_class_dim(a: Shape) -> Shape:
 
 # -- the checks -------------------------------------------------------------------------------
 
-def evaluate(interp, loss: Loss, x, y, reduction: str | None, node):
-    """A loss call met by the interpreter: its findings recorded, its result returned."""
+def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None):
+    """A loss call met by the interpreter: its findings recorded where their fix goes
+    (torch_loss_places; ctor_at is the criterion's constructor), its result returned."""
     from . import record_finding
     findings, result = outcome(loss, x, y, reduction)
     for code, message, data in findings:
-        record_finding(interp, code, node, message, data)
+        path, line, col = interp.position(node)
+        at = places.place(code, loss.kind, x, y, ctor_at, path) if path else None
+        if at is None or interp.uncertain:
+            record_finding(interp, code, node, message, data)
+            continue
+        prefix = f"{loss.name} gets"
+        seen = places.seen_phrase(loss.name, line)
+        message = f"{seen} gets{message[len(prefix):]}" if message.startswith(prefix) else \
+            f"{message} (seen at {seen})"
+        interp.state.findings.append(Diagnostic(
+            code, at[1], at[2], f"{message} {at[3]}",
+            {**data, "seen_at_line": int(line), "seen_at_col": int(col)}, path))
     return result
 
 
@@ -403,7 +416,11 @@ DOCS = {
              "that kept a time axis (`(None, T, 1)` after an `LSTM(return_sequences=True)`, a "
              "`Conv1D`, an `Embedding`) against one target per sample, and one column against "
              "`k > 1` (Keras 3 keeps `(N, 1)` and `(N, k)` at rank 2 and broadcasts them "
-             "without a word); it sits on the line the fix changes.",
+             "without a word); it sits on the line the fix changes. For torch "
+             "losses it is reported where the fix goes: for an `(N, 1)` / `(N,)` pair, on "
+             "the line that wrote the odd side's shape (a `view` / `squeeze`, else a tensor built from its sizes such as "
+             "`torch.randn(64)`), naming the loss call; on the loss call when both or neither "
+             "side was written so.",
         why="These losses broadcast the two tensors before comparing them. `(N, 1)` against "
             "`(N,)` becomes an `(N, N)` difference: every prediction is compared with every "
             "target and the mean of those N x N errors is minimised. torch only warns (\"Using "
@@ -428,7 +445,9 @@ DOCS = {
     "SHP207": RuleDoc(
         what="Checks `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.NLLLoss` / "
              "`F.nll_loss` for an input certainly produced by a softmax (`nn.Softmax`, "
-             "`F.softmax`, `torch.softmax`, `x.softmax(...)`, a forward pass ending in one).",
+             "`F.softmax`, `torch.softmax`, `x.softmax(...)`, a forward pass ending in one). It "
+             "is reported on the line that applies the softmax, where the fix goes, naming the "
+             "loss call.",
         why="`CrossEntropyLoss` applies `log_softmax` to its input itself: given probabilities "
             "it computes the cross-entropy of a softmax of a softmax, whose gradients are "
             "squashed, so training is slow and stalls at a worse loss. `NLLLoss` expects "
@@ -451,7 +470,9 @@ DOCS = {
     "SHP208": RuleDoc(
         what="Checks `nn.BCELoss` / `F.binary_cross_entropy` for an input certainly produced "
              "by an unbounded layer (`Linear`, `Conv*`, `F.linear`, ...) with no sigmoid after "
-             "it; reshapes and indexing in between do not hide it.",
+             "it; reshapes and indexing in between do not hide it. It is reported on the "
+             "`nn.BCELoss()` constructor, where `BCEWithLogitsLoss` goes, naming the loss call "
+             "(a functional loss, on its call).",
         why="`BCELoss` takes probabilities in [0, 1]. A Linear output is any real number: "
             "torch raises `all elements of input should be between 0 and 1` as soon as one "
             "value leaves that range, often a few steps into training. `BCEWithLogitsLoss` "

@@ -183,7 +183,8 @@ class TorchModel:
         # input (its rank, its last dim, its channels) and run again on what was learned.
         for _ in range(_REFINEMENTS):
             learning = partial.Learning() if shape.is_partial else None
-            result, log, line_shapes, outside = self._forward(shape, learning)
+            result, log, line_shapes, outside = self._forward(shape, learning, self._place(
+                shape))
             refined = partial.refine(shape, learning) if learning and learning.learned else None
             if refined is None:
                 break
@@ -195,7 +196,13 @@ class TorchModel:
         graph.op_calls, graph.op_sites = outside
         return graph
 
-    def _forward(self, shape: Shape, learning):
+    def _place(self, shape: Shape):
+        """Where the file built the tensor the model is called on, when that is the input."""
+        state = self.interp.state
+        return state.observed_places.get(id(self.root)) \
+            if state.observed_inputs.get(id(self.root)) is shape else None
+
+    def _forward(self, shape: Shape, learning, place=None):
         """forward() on an abstract input: its result, the layer applications, line shapes."""
         interp = self.interp
         log, saved, saved_trace = [], interp.state.torch_log, interp.trace
@@ -217,7 +224,7 @@ class TorchModel:
         interp.state.partial_learning = learning
         steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
         try:
-            result = interp.call(self.root, (TorchTensor(shape),), {}, None)
+            result = interp.call(self.root, (TorchTensor(shape, shape_at=place),), {}, None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:

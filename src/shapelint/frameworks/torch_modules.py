@@ -304,6 +304,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
         interp.state.observed_inputs[id(obj)] = args[0].shape
+        interp.state.observed_places[id(obj)] = args[0].shape_at
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:

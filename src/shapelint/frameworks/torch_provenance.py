@@ -1,6 +1,9 @@
 """What is certain about a torch tensor's values besides its shape: its dtype, and the last
 activation that produced it ("softmax", "log_softmax", "sigmoid", "tanh", or "unbounded" for
-a Linear/Conv output). Facts only: an op that may change one drops it (None = not known)."""
+a Linear/Conv output). Facts only: an op that may change one drops it (None = not known).
+Beside them, where they were made: the line of that activation (produced_at) and the line
+that wrote the tensor's shape (shape_at: a factory given its sizes, or a reshape), which is
+where a loss finding's fix goes (torch_loss_places)."""
 from __future__ import annotations
 
 import re
@@ -37,6 +40,11 @@ _KEEP_LAYOUT_OPS = frozenset({
     "dropout3d", "batch_norm", "group_norm", "instance_norm", "exp", "abs", "neg", "clamp",
     "add", "sub", "mul", "div", "masked_fill", "pad"})
 _ELEMENTWISE_FACTS = frozenset({"sigmoid", "tanh", "unbounded"})
+# Rearrangements that write a new shape (a rank or a size), not only an order of axes.
+_RESHAPES = frozenset({"view", "reshape", "flatten", "squeeze", "unsqueeze", "view_as",
+                       "reshape_as"})
+# Ops that join tensors: a shape written by factories stays written here.
+_JOINS = frozenset({"cat", "concat", "concatenate", "stack"})
 _INDEX_OPS = frozenset({"argmax", "argmin"})  # their result is int64 whatever the input
 ACTIVATIONS = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
                "tanh": "tanh"}
@@ -112,29 +120,47 @@ _SPATIAL_OPS = frozenset({"conv1d", "conv2d", "conv3d", "conv_transpose1d", "con
                           "upsample", "pixel_shuffle", "pixel_unshuffle"})
 
 
-def after_layer(type_name: str, source, out, rule=None) -> None:
-    """Set what a leaf module's output certainly is, from the module and its input."""
+def built(out, at) -> None:
+    """A factory given its sizes (torch.ones(128), torch.randn(64, pred_len)) wrote this
+    shape at `at` (path, line, col)."""
+    if at is not None and at[0]:
+        out.shape_at = (*at[:3], "built")
+
+
+def after_join(tensors, out, at) -> None:
+    """torch.cat / torch.stack of tensors whose shapes were all built in the file: the join
+    writes the result's shape (torch.cat([torch.ones(64), torch.zeros(64)]))."""
+    if tensors and all(getattr(t, "shape_at", None) and t.shape_at[3] == "built"
+                       for t in tensors):
+        built(out, at)
+
+
+def after_layer(type_name: str, source, out, rule=None, at=None) -> None:
+    """Set what a leaf module's output certainly is, from the module and its input; `at` is
+    where the layer is applied (its own line inside an nn.Sequential)."""
     out.channels_first = bool(rule is not None and "spatial" in rule.tags) or (
         source.channels_first and bool(_KEEP_LAYOUT_LAYERS.match(type_name)))
     fact = _LAYER_FACTS.get(type_name)
     if fact is None and type_name.startswith(_UNBOUNDED_LAYER_PREFIXES):
         fact = "unbounded"
     if fact is not None:
-        out.produced_by = fact
+        out.produced_by, out.produced_at = fact, at
     elif type_name in ("Identity",):
         out.produced_by, out.dtype = source.produced_by, source.dtype
+        out.produced_at = source.produced_at
     elif type_name in ("Flatten", "Unflatten"):
         out.dtype = source.dtype
         if source.produced_by in _ELEMENTWISE_FACTS:
-            out.produced_by = source.produced_by
+            out.produced_by, out.produced_at = source.produced_by, source.produced_at
     if fact is not None and source.dtype in FLOATING:
         out.dtype = source.dtype
 
 
-def after_op(name: str, args, kwargs, out) -> None:
+def after_op(name: str, args, kwargs, out, at=None) -> None:
     """Set what a tensor op's result certainly is; args[0] is the tensor it acted on (both
-    are torch tensors: the caller, torch_tensor_ops, makes sure)."""
+    are torch tensors: the caller, torch_tensor_ops, makes sure); `at` is the op's place."""
     source = args[0]
+    _keep_places(name, source, out, at)
     out.channels_first = name in _SPATIAL_OPS or (source.channels_first and (
         name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
@@ -148,25 +174,39 @@ def after_op(name: str, args, kwargs, out) -> None:
         if source.produced_by in _ELEMENTWISE_FACTS:
             out.produced_by = source.produced_by
     elif name in ACTIVATIONS:
-        out.produced_by = ACTIVATIONS[name]
+        out.produced_by, out.produced_at = ACTIVATIONS[name], at
         out.dtype = source.dtype if source.dtype in FLOATING else None
     elif name in _UNBOUNDED_OPS:
-        out.produced_by = "unbounded"
+        out.produced_by, out.produced_at = "unbounded", at
     elif name in _INDEX_OPS:
         out.dtype = "int64"
 
 
 def after_arithmetic(operands, out) -> None:
     """x + shortcut, x * scale: the layout of a channels-first operand of the result's rank
-    (operands: the torch tensors among them)."""
+    (operands: the torch tensors among them); a tensor scaled by a number keeps the line
+    that wrote its shape (torch.rand(32, 1) * 16)."""
     out.channels_first = any(v.channels_first and v.shape == out.shape for v in operands)
+    if len(operands) == 1 and operands[0].shape == out.shape:
+        out.shape_at = operands[0].shape_at
+
+
+def _keep_places(name: str, source, out, at) -> None:
+    """The places that survive an op: its produced_at with its produced_by (set after), the
+    line that wrote the shape through ops that keep it, or this op's line for a reshape."""
+    if name in _RESHAPES:
+        if at is not None and at[0]:
+            out.shape_at = (*at[:3], "reshaped")
+    elif out.shape == source.shape and name not in _INDEX_OPS:
+        out.shape_at = source.shape_at
+    out.produced_at = source.produced_at
 
 
 def after_index(source, out) -> None:
     """x[...] picks elements: their dtype and per-element bounds stay."""
     out.dtype = source.dtype
     if source.produced_by in _ELEMENTWISE_FACTS:
-        out.produced_by = source.produced_by
+        out.produced_by, out.produced_at = source.produced_by, source.produced_at
 
 
 def _moves_only(args, kwargs) -> bool:

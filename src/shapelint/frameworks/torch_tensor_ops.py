@@ -56,9 +56,12 @@ def tensor_op(interp, name: str, args, kwargs, node):
     op_log.record(interp, name.removesuffix("_"), [shapes_of(a) for a in args],
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
     if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):
-        provenance.after_op(name, args, kwargs, result)
+        provenance.after_op(name, args, kwargs, result, interp.position(node))
         if name in ("softmax", "log_softmax"):
             softmax_checks.functional(interp, name, args, kwargs, node)
+    elif isinstance(result, TorchTensor) and name in ("cat", "concat", "concatenate", "stack") \
+            and args and isinstance(args[0], (list, tuple)):
+        provenance.after_join(args[0], result, interp.position(node))
     return result
 
 

@@ -72,6 +72,9 @@ def call(interp, name: str, args, kwargs, node):
         if getattr(made, "dtype", "") is None:
             from .torch_provenance import factory_dtype
             made.dtype = factory_dtype(last, args, kwargs)
+        if last in ("randint", "arange", "randperm") and getattr(made, "shape", None) is not None:
+            from .torch_provenance import built  # sizes written in the call
+            built(made, interp.position(node))
         return made
     if last in SAME_SHAPE and args and _is_tensor(args[0]) and not any(
             _is_tensor(a) for a in (*args[1:], *kwargs.values())):  # none broadcasts

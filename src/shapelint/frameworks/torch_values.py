@@ -60,6 +60,11 @@ class TorchTensor:
     produced_by: str | None = None  # "softmax", "sigmoid", "unbounded", ... when certain
     channels_first: bool = False  # certainly (N, C, *spatial): its last axis is a spatial one
     requires_grad: object = True  # a parameter's: False counts it as non-trainable
+    # Where a loss finding's fix goes (torch_loss_places): (path, line, col) of the op or layer
+    # that set produced_by, and (path, line, col, how) of the statement that wrote this shape,
+    # how = "built" (a factory given its sizes) or "reshaped" (view, squeeze, ...).
+    produced_at: tuple | None = None
+    shape_at: tuple | None = None
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
@@ -262,8 +267,9 @@ class TorchLayer(LayerObject):
         if self.built_shapes is None:
             self.built_shapes = shapes
         out = TorchTensor(applied.output_shape)
-        provenance.after_layer(self.type_name, inputs[0], out, self.rule)
+        provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         applied.channels_first = inputs[0].channels_first
+        applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)
@@ -359,6 +365,7 @@ class TorchContainer:
         if isinstance(value, TorchTensor) and value.shape.known_rank and \
                 outside_modules(interp):
             interp.state.observed_inputs[id(self)] = value.shape
+            interp.state.observed_places[id(self)] = value.shape_at
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value

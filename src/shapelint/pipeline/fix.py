@@ -41,6 +41,8 @@ class Fix:
     framework: str
     features: int | None = None  # the in_features to write
     ctor: tuple[int, int] | None = None  # where the Linear is constructed
+    # where it is applied, when the diagnostic (line, col) sits on the constructor (issue 16)
+    call: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def plan(text: str, path: str) -> list[Fix]:
 
 def _fix_for(d, torch_ctors) -> Fix | None:
     data, code = d.data, d.code.code
-    where = (d.line, d.column)
+    # a torch finding placed on the constructor keeps the application in seen_at_line/col
+    where = (data.get("seen_at_line", d.line), data.get("seen_at_col", d.column))
     if code == "SHP201" and where not in torch_ctors:
         if data.get("params_intended") is None:
             return None
@@ -95,19 +98,21 @@ def _fix_for(d, torch_ctors) -> Fix | None:
     if where not in torch_ctors or data.get("type") != "Linear":
         return None
     ctor = torch_ctors[where][:2]
+    call = (int(where[0]), int(where[1]))
     if code == "SHP101" and data.get("missing_flatten"):
         return Fix(code, d.line, d.column, "flatten-torch", True,
-                   "flatten the input of this Linear from dim 1", "torch", ctor=ctor)
+                   "flatten the input of this Linear from dim 1", "torch", ctor=ctor,
+                   call=call)
     if code == "SHP101" and isinstance(data.get("params_intended"), int) and \
             isinstance(data.get("actual_features"), int):
         n = data["actual_features"]
         return Fix(code, d.line, d.column, "in-features", False,
-                   f"set in_features to {n}", "torch", features=n, ctor=ctor)
+                   f"set in_features to {n}", "torch", features=n, ctor=ctor, call=call)
     if code == "SHP201" and isinstance(data.get("in_features_intended"), int):
         n = data["in_features_intended"]
         return Fix(code, d.line, d.column, "flatten-and-in-features", False,
                    f"flatten the input from dim 1 and set in_features to {n}", "torch",
-                   features=n, ctor=ctor)
+                   features=n, ctor=ctor, call=call)
     return None
 
 
@@ -202,7 +207,7 @@ def apply(text: str, fixes: list[Fix]) -> tuple[str, list[Fix]]:
     parents = wrapper.resolve(ParentNodeProvider)
     edits, done, touched = _Edits(), [], set()
     for fix in fixes:
-        call = index.calls.get((fix.line, fix.col))
+        call = index.calls.get(fix.call or (fix.line, fix.col))
         if call is None or id(call) in touched:
             continue
         plan_ = _plan_edit(fix, call, index, parents)

@@ -1,8 +1,8 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from ..domain.codes import (SHP101, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303, Diagnostic,
-                            RuleDoc)
+from ..domain.codes import (SHP101, SHP106, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303,
+                            Diagnostic, RuleDoc)
 from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
@@ -10,8 +10,9 @@ from ..domain.shapes import Shape, product
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
-    out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
-           if node.fault is not None]
+    out = [fault_diagnostic(node) for node in graph.nodes if node.fault is not None]
+    out += [at_constructor(node, fault_diagnostic(node)) if graph.framework == "torch" else
+            fault_diagnostic(node) for node in graph.applications if node.fault is not None]
     if graph.framework == "keras":
         judgments = (dense_on_feature_map, softmax_over_one_unit)
     else:
@@ -49,6 +50,31 @@ def fault_diagnostic(node: LayerNode) -> Diagnostic:
         message, extra = _linear_mismatch(node, node.input_shapes[0])
         data.update(extra)
     return Diagnostic(fault.code, node.line, node.col, message, data, node.path)
+
+
+def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
+    """A torch layer that rejects its input where forward() applies it (SHP101 in_features,
+    SHP106 in_channels / input_size / num_features): the fix is the constructor's argument, so
+    the finding sits on the constructor and names the call (data["seen_at_line"], SARIF's
+    relatedLocation). A Linear that only lacks a flatten is fixed at the call, and stays there;
+    so does a layer built in another file or by code shapelint did not see."""
+    layer = node.layer
+    line, path = getattr(layer, "line", 0), getattr(layer, "path", "")
+    if diagnostic.code not in (SHP101, SHP106) or getattr(layer, "arguments", None) is None \
+            or not line or path != node.path or diagnostic.data.get("missing_flatten"):
+        return diagnostic
+    call_line, call_col = int(node.line), int(node.col)
+    if int(line) == call_line:
+        return diagnostic
+    stop = "" if diagnostic.message.endswith(".") else "."
+    message = (f"{diagnostic.message}{stop} Its input arrives where it is applied, line "
+               f"{call_line}; the {node.type_name}(...) on this line sets what it expects.")
+    data = {**diagnostic.data, "seen_at_line": call_line, "seen_at_col": call_col}
+    built = getattr(node, "input_shape_at", None)  # the tensor as the script built it
+    if built and built[3] == "built" and built[0] == path and int(built[1]) != call_line:
+        data["input_built_at_line"] = int(built[1])
+        message += f" That input is built at line {data['input_built_at_line']}."
+    return Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message, data, path)
 
 
 def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
@@ -202,10 +228,10 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
                 "fitting_sizes": fits}
         factor = _constant_factor(x[-1])
         if declared % factor:
-            out.append(Diagnostic(SHP101, node.line, node.col,
-                                  f"Linear({declared}, ...) receives {x[-1]} features, a "
-                                  f"multiple of {factor}: no input size can give {declared}",
-                                  data, node.path))
+            out.append(at_constructor(node, Diagnostic(
+                SHP101, node.line, node.col, f"Linear({declared}, ...) receives {x[-1]} "
+                f"features, a multiple of {factor}: no input size can give {declared}", data,
+                node.path)))
         elif not fits:
             out.append(Diagnostic(SHP303, node.line, node.col,
                                   f"Linear(in_features={declared}) fits no input with {names} "

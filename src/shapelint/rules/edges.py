@@ -216,7 +216,8 @@ def _placed(code, node, use, message, data) -> Diagnostic:
     """A finding seen at a call, placed on the model line its fix changes (issue 16); `data`
     keeps the call's line (seen_at_line), which SARIF gives as a relatedLocation. Without a
     model line in the same file, it stays on the call."""
-    data = {**data, "seen_at_line": use.line, "seen_at_col": use.col}
+    # int(): the interpreter's positions are lazy (spots.LazyInt); data is printed as JSON
+    data = {**data, "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
     line, col, path = getattr(node, "line", 0), getattr(node, "col", 0), \
         getattr(node, "path", "")
     if not line or path != use.path:

@@ -35,17 +35,27 @@ def _region(d) -> dict:
     return region if d.cell is None else {**region, "properties": {"cell": d.cell}}
 
 
+# The other places a finding placed where its fix goes names: data key -> (column key, text).
+_OTHER_PLACES = {"seen_at_line": ("seen_at_col", "where the mismatch shows"),
+                 "input_built_at_line": (None, "where its input is built")}
+
+
 def _related(d) -> list:
-    """The other place of a finding placed where its fix goes: where the mismatch shows
-    (data["seen_at_line"], the fit() / evaluate() / loss call)."""
-    line = d.data.get("seen_at_line") if isinstance(d.data, dict) else None
-    if not isinstance(line, int) or line == d.line:
-        return []
-    region = {"startLine": line, "startColumn": int(d.data.get("seen_at_col", 0)) + 1}
-    if d.cell is not None:
-        region["properties"] = {"cell": d.cell}
-    return [{"id": 1, "physicalLocation": {"artifactLocation": _uri(d.path), "region": region},
-             "message": {"text": "where the mismatch shows"}}]
+    """The other places of a finding placed where its fix goes: where the mismatch shows
+    (data["seen_at_line"], the fit() / evaluate() / loss / layer call), and where the script
+    built the input a layer rejects (data["input_built_at_line"])."""
+    out = []
+    for key, (col_key, text) in _OTHER_PLACES.items():
+        line = d.data.get(key) if isinstance(d.data, dict) else None
+        if not isinstance(line, int) or line == d.line:
+            continue
+        col = d.data.get(col_key, 0) if col_key else 0
+        region = {"startLine": line, "startColumn": int(col) + 1}
+        if d.cell is not None:
+            region["properties"] = {"cell": d.cell}
+        out.append({"id": len(out) + 1, "physicalLocation": {
+            "artifactLocation": _uri(d.path), "region": region}, "message": {"text": text}})
+    return out
 
 
 def render(diagnostics) -> str:

@@ -1,0 +1,74 @@
+"""Where a torch loss finding is reported (issue 16): on the line its fix changes, the message
+naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's relatedLocation).
+
+- SHP207 (softmax before cross-entropy): the line that applies the softmax (an nn.Softmax in
+  an nn.Sequential, `self.softmax(x)` / `F.softmax` / `x.softmax()` in forward): the fix drops it.
+- SHP208 (BCELoss on an unbounded output): the criterion's constructor, where BCELoss becomes
+  BCEWithLogitsLoss; a functional loss has none, and stays on its call.
+- SHP110 / SHP206 where the two shapes differ only by a trailing axis of size 1 ((N, 1) against
+  (N,)): the fix adds or drops that axis on one side, and goes where that side's shape was
+  written in this file: a reshape (view, squeeze, flatten, ...) first, as it was written to set
+  the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
+  those). When both sides or neither were written so, either side is honest and the finding
+  stays on the loss call, whose line both share.
+A place in another file than the loss call leaves the finding on the call."""
+from __future__ import annotations
+
+from ..domain.codes import SHP110, SHP206, SHP207, SHP208
+from ..domain.dims import is_known, same
+from ..domain.shapes import Shape
+
+
+_BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes the logits."
+
+
+def place(code, kind: str, x, y, ctor_at, call_path: str):
+    """(path, line, col, sentence) where the finding goes, or None for the loss call itself;
+    the sentence, added to the message, says what this line holds."""
+    at = None
+    if code is SHP207:
+        at = x.produced_at and (*x.produced_at[:3], "The softmax is applied on this line.")
+    elif code is SHP208:
+        at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
+    elif code in (SHP110, SHP206):
+        at = _shape_side(kind, x, y)
+    if at is None or at[0] != call_path or not at[1]:
+        return None
+    return at
+
+
+def _shape_side(kind: str, x, y):
+    """The side whose shape the fix changes, when the two differ by a trailing 1."""
+    a, b = x.shape, y.shape
+    sides = [("input", x.shape_at), ("target", y.shape_at)]
+    if kind in ("class", "nll"):  # class indices: the input's shape without its class axis,
+        if not (a.known_rank and a.rank >= 1):  # so only the target's can be off by a 1
+            return None
+        a, sides = Shape(a[:0] if a.rank == 1 else (a[0],) + a[2:]), sides[1:]
+    if not _trailing_one(a, b):
+        return None
+    for how in ("reshaped", "built"):
+        written = [(name, at) for name, at in sides if at is not None and at[3] == how]
+        if len(written) == 1:
+            name, at = written[0]
+            shape, other = (x.shape, y.shape) if name == "input" else (y.shape, x.shape)
+            how = "by a reshape" if how == "reshaped" else "where the tensor is built"
+            return (*at[:3], f"The {name}'s shape {shape} is written on this line ({how}); "
+                    f"the {'target' if name == 'input' else 'input'} is {other}.")
+        if written:
+            return None
+    return None
+
+
+def _trailing_one(a: Shape, b: Shape) -> bool:
+    """a and b are one shape but for a trailing axis of known size 1 on one of them."""
+    if not (a.known_rank and b.known_rank) or abs(a.rank - b.rank) != 1:
+        return False
+    long, short = (a, b) if a.rank > b.rank else (b, a)
+    return is_known(long[-1]) and long[-1] == 1 and all(
+        same(p, q) is True for p, q in zip(long[:-1], short[:]))
+
+
+def seen_phrase(loss_name: str, line) -> str:
+    """How the message names the call where the mismatch shows."""
+    return f"{loss_name} at line {line}"
