@@ -139,6 +139,11 @@ class Frameworks:
         data = datasets.call(interp, name, args, kwargs, node)
         if data is not NotImplemented:
             return data
+        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
+            from . import torchvision_data
+            data = torchvision_data.call(interp, name, args, kwargs, node)
+            if data is not NotImplemented:
+                return data
         loss = keras_edges.make_loss(name)
         if loss is not NotImplemented:
             return loss
