@@ -273,6 +273,7 @@ class State(keras_fw.KerasState):
     # analysis reports those whose path is the file's own.
     findings: list = field(default_factory=list)
     torch_records: list = field(default_factory=list)  # every torch ModuleRecord made
+    cat_log: list | None = None  # torch_size_fit.CatCall of the forward pass being read
 
 
 def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:

@@ -14,6 +14,7 @@ from ..interpreter.values import Instance
 from ..domain.shapes import Shape
 from . import torch_op_log as op_log
 from . import torch_params
+from . import torch_size_fit as size_fit
 from . import torch_partial as partial
 from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
                            children_of, is_module_class)
@@ -183,7 +184,13 @@ class TorchModel:
         # input (its rank, its last dim, its channels) and run again on what was learned.
         for _ in range(_REFINEMENTS):
             learning = partial.Learning() if shape.is_partial else None
-            result, log, line_shapes, outside = self._forward(shape, learning)
+            state = self.interp.state
+            saved_cats, state.cat_log = state.cat_log, []  # the skip connections met
+            try:
+                result, log, line_shapes, outside = self._forward(shape, learning)
+                cats = state.cat_log
+            finally:
+                state.cat_log = saved_cats
             refined = partial.refine(shape, learning) if learning and learning.learned else None
             if refined is None:
                 break
@@ -193,6 +200,8 @@ class TorchModel:
                     leaf.built_shapes = None
         graph = self._graph(entry, shape, reason, result, log, line_shapes)
         graph.op_calls, graph.op_sites = outside
+        size_fit.explain(self, graph, shape)
+        graph.size_constraints = size_fit.symbolic_constraints(cats)
         return graph
 
     def _forward(self, shape: Shape, learning):

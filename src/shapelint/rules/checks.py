@@ -11,7 +11,7 @@ from ..domain.shapes import Shape, product
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
-           if node.fault is not None]
+           if node.fault is not None] + list(graph.size_constraints)
     if graph.framework == "keras":
         judgments = (dense_on_feature_map, softmax_over_one_unit)
     else:
