@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from ..domain.dims import Unknown
 from .expressions import AUGMENTED, user_override, truth
@@ -342,8 +343,10 @@ class StatementsMixin:
         if self._loop_body(node, scope):
             return
         targets = set(_target_names(node.target))
+        bound = _bound_in(node.body)  # a name read lazily meanwhile (an import) is not the loop's
         for name, value in list(scope.vars.items()):
-            if name in targets or (name in before and same_value(before[name], value)):
+            if name in targets or name not in bound or (
+                    name in before and same_value(before[name], value)):
                 continue
             reason = f"'{name}' after a loop of unknown length"
             scope.vars[name] = merge([before[name], value], reason) if name in before else \
@@ -455,6 +458,52 @@ class _Assign:
 def _stmt_assign_unknown(self, node, scope):
     self.assign(node.target, Unknown("loop over an unknown iterable") if node.value is None
                 else node.value, scope)
+
+
+class _Bound(cst.CSTVisitor):
+    """Names a block binds: assignment and loop targets, with-as, walrus, defs, imports."""
+
+    def __init__(self):
+        self.names = set()
+
+    def _targets(self, target):
+        self.names.update(_target_names(target))
+
+    def visit_AssignTarget(self, node):
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node):
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node):
+        self._targets(node.target)
+
+    def visit_For(self, node):
+        self._targets(node.target)
+
+    def visit_AsName(self, node):
+        self._targets(node.name)
+
+    def visit_NamedExpr(self, node):
+        self._targets(node.target)
+
+    def visit_FunctionDef(self, node):
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ClassDef(self, node):
+        self.names.add(node.name.value)
+        return False
+
+    def visit_ImportAlias(self, node):
+        if node.asname is None:
+            self.names.add((get_full_name_for_node(node.name) or "").split(".")[0])
+
+
+def _bound_in(body) -> set:
+    visitor = _Bound()
+    body.visit(visitor)
+    return visitor.names
 
 
 def _target_names(target):
