@@ -200,8 +200,11 @@ class TorchModel:
                     leaf.built_shapes = None
         graph = self._graph(entry, shape, reason, result, log, line_shapes)
         graph.op_calls, graph.op_sites = outside
-        size_fit.explain(self, graph, shape)
-        graph.size_constraints = size_fit.symbolic_constraints(cats)
+        try:  # which input sizes a skip connection fits: a better message, never a failure
+            size_fit.explain(self, graph, shape)
+            graph.size_constraints = size_fit.symbolic_constraints(cats)
+        except Exception:  # noqa: BLE001
+            graph.size_constraints = []
         return graph
 
     def _forward(self, shape: Shape, learning):

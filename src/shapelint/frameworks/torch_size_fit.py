@@ -39,7 +39,8 @@ def record(interp, name: str, args, kwargs, node) -> None:
     tensors = args[0]
     shapes = tuple(getattr(t, "shape", None) for t in tensors) if isinstance(
         tensors, (list, tuple)) else ()
-    if len(shapes) < 2 or not all(isinstance(s, Shape) and s.known_rank for s in shapes):
+    if len(shapes) < 2 or not all(isinstance(s, Shape) and s.known_rank for s in shapes) or \
+            len({s.rank for s in shapes}) != 1:
         return
     path, line, col = interp.position(node) if node is not None else ("", 0, 0)
     log.append(CatCall(path, int(line), int(col), shapes,
