@@ -126,3 +126,25 @@ def test_enumerate_and_next_give_the_batch():
     images, labels = next(iter(loader))
     loss = criterion(model(images), labels.float())
     """) == [(10, "SHP111")]
+
+
+@pytest.mark.parametrize("steps, known", [
+    ([("Resize", ((40, 24),), {}), ("ToTensor", (), {})], True),
+    ([("Resize", (64,), {}), ("CenterCrop", (48,), {}), ("ToTensor", (), {})], True),
+    ([("Resize", (64,), {}), ("ToTensor", (), {})], False),  # the aspect ratio is the files'
+])
+def test_image_folder_sizes_are_known_only_where_a_transform_fixes_them(steps, known):
+    from torchvision_stand_in import stand_in_torchvision
+    with stand_in_torchvision():
+        import torchvision
+        dataset = torchvision.datasets.ImageFolder(
+            "images", transform=runtime_transform(torchvision.transforms, steps))
+        image, _ = dataset[0]
+    made = tv.call(None, "torchvision.datasets.ImageFolder", ("images",),
+                   {"transform": static_transform(steps)}, None)
+    dims = made.sample[0].shape.dims
+    assert dims[0] == image.shape[0] == 3
+    if known:
+        assert tuple(dims) == tuple(image.shape)
+    else:
+        assert not any(is_known(d) for d in dims[1:])

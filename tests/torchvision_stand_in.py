@@ -5,7 +5,9 @@ run offline. It is not torchvision: it keeps only what the cases' shapes depend 
 - datasets.MNIST / FashionMNIST / KMNIST / CIFAR10 / CIFAR100 / SVHN / STL10 hold SAMPLES
   all-zero images of the documented size and mode (MNIST family 28x28 "L", CIFAR and SVHN
   32x32 "RGB", STL10 96x96 "RGB"), each with the class index 0 (a Python int, as torchvision
-  returns it); SAMPLES instead of 60000 keeps a whole epoch to three batches.
+  returns it); SAMPLES instead of 60000 keeps a whole epoch to three batches. ImageFolder
+  holds SAMPLES 60x80 "RGB" images (its default loader converts every file to RGB; their
+  size is the files', so a case resizes them).
 - an image is a `Picture` (uint8 pixels (H, W, C), as PIL holds them); the transforms apply the
   documented shape change with real torch ops: ToTensor (H, W, C) uint8 -> (C, H, W) float32 in
   [0, 1], Resize (int: the shorter edge, keeping the aspect ratio; (h, w): both), CenterCrop
@@ -23,7 +25,7 @@ SAMPLES = 150
 # name: (height, width, mode)
 SIZES = {"MNIST": (28, 28, "L"), "FashionMNIST": (28, 28, "L"), "KMNIST": (28, 28, "L"),
          "CIFAR10": (32, 32, "RGB"), "CIFAR100": (32, 32, "RGB"), "SVHN": (32, 32, "RGB"),
-         "STL10": (96, 96, "RGB")}
+         "STL10": (96, 96, "RGB"), "ImageFolder": (60, 80, "RGB")}
 
 
 class Picture:
@@ -44,7 +46,7 @@ def _dataset(name):
 
     class Dataset(torch.utils.data.Dataset):
         def __init__(self, root=None, train=True, transform=None, target_transform=None,
-                     download=False, split=None):
+                     download=False, split=None, **_):
             self.transform, self.target_transform = transform, target_transform
 
         def __len__(self):

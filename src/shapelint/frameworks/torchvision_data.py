@@ -151,11 +151,14 @@ def apply(transform: Transform, image):
     if name == "Grayscale":
         n = a.get("num_output_channels", 1)
         return _remade(image, n, h, w) if n in (1, 3) else Unknown("Grayscale channels")
-    if name == "Resize":
-        out = _resized(h, w, a.get("size"), a.get("max_size"))
-        return _remade(image, c, *out) if out else Unknown("Resize to a size not known")
-    if name in ("CenterCrop", "RandomResizedCrop"):
-        out = _size_pair(a.get("size"))  # CenterCrop pads an image smaller than the crop
+    if name == "Resize":  # an int keeps the aspect ratio, which an image of unknown size hides
+        out = _resized(h, w, a.get("size"), a.get("max_size")) or (
+            Unknown("the height Resize gives"), Unknown("the width Resize gives"))
+        return _remade(image, c, *out)
+    if name in ("CenterCrop", "RandomResizedCrop", "RandomCrop"):
+        # CenterCrop pads an image smaller than the crop; RandomCrop raises on one (unless
+        # pad_if_needed): whatever runs on has the crop's size
+        out = _size_pair(a.get("size"))
         return _remade(image, c, *out) if out else Unknown(f"{name} to a size not known")
     if name == "Normalize":
         return _normalized(transform, image, kind, c)
@@ -338,6 +341,7 @@ def data_loader(args, kwargs):
 
 TRANSFORM_PARAMETERS = {"Resize": ("size", "interpolation", "max_size", "antialias"),
                         "CenterCrop": ("size",), "RandomResizedCrop": ("size",),
+                        "RandomCrop": ("size", "padding", "pad_if_needed"),
                         "Grayscale": ("num_output_channels",),
                         "Normalize": ("mean", "std", "inplace"), "Compose": ("transforms",)}
 
