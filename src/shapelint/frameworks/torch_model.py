@@ -31,6 +31,9 @@ def as_model(value):
         return TorchModel(value)
     if isinstance(value, TorchContainer) and value.kind in WRAPPERS:
         return as_model(value.children["module"])  # DataParallel(m): m's parameters
+    if isinstance(value, TorchLayer) and value.interp is not None and \
+            id(value) in value.interp.state.observed_inputs:
+        return TorchModel(value)  # a layer the script applies itself
     return None
 
 
@@ -161,7 +164,8 @@ class TorchModel:
     def __init__(self, root):
         self.root = root
         self.record = root.payload if isinstance(root, Instance) else None
-        self.name = root.cls.name if isinstance(root, Instance) else "Sequential"
+        self.name = root.cls.name if isinstance(root, Instance) else \
+            root.type_name if isinstance(root, TorchLayer) else "Sequential"
         self.line = self.record.line if self.record else root.line
         self.path = self.record.path if self.record else root.path
         self.col = self.record.col if self.record else root.col

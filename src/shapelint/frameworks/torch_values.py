@@ -237,6 +237,11 @@ class TorchLayer(LayerObject):
         shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
         if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
             return TorchTensor(Shape.unknown("after an error upstream"))
+        if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
+            # a bare layer the script calls itself (`lstm = nn.LSTM(3, 2); lstm(x)`) is a
+            # model of one layer, judged on that input (torch_model.as_model)
+            interp.state.observed_inputs[id(self)] = shapes[0]
+            self.interp = interp
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
         path, line, col = interp.position(node) if node is not None else (
@@ -275,6 +280,7 @@ class TorchLayer(LayerObject):
         return out
 
     built_shapes = None
+    interp = None  # the interpreter of the script that called it, when it did (above)
 
     def shapelint_attribute(self, interp, name):
         tensor = OPERATIONS.read_parameter(self, name)  # before the arguments: `bias` is both
