@@ -11,7 +11,7 @@ from ..domain.shapes import Shape, product
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes + graph.applications
-           if node.fault is not None] + list(graph.size_constraints)
+           if node.fault is not None]
     if graph.framework == "keras":
         judgments = (dense_on_feature_map, softmax_over_one_unit)
     else:
@@ -38,6 +38,8 @@ def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
                               f"the input shape of {graph.name} is not given; sizes that depend "
                               "on it are symbolic and counts may be unknown",
                               {"model": graph.name}, graph.path))
+    # SHP303: skip connections that fit only some input sizes (frameworks/torch_size_fit.py)
+    out.extend(graph.size_constraints)
     return out
 
 
