@@ -45,7 +45,7 @@ KEEPING = frozenset((
     "GaussianBlur", "RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness",
     "RandomAutocontrast", "RandomEqualize", "RandomAffine", "RandomPerspective",
     "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix", "RandomErasing",
-    "ConvertImageDtype", "ToDtype", "Identity"))
+    "Identity"))
 
 
 @dataclass(frozen=True)
@@ -146,6 +146,8 @@ def apply(transform: Transform, image):
         if kind != "pil":  # ToTensor of a tensor raises TypeError; v2's pass it through
             return image if name.startswith("ToImage") else Unknown(f"{name} of a tensor")
         return TorchTensor(Shape((c, h, w)), dtype="float32" if name == "ToTensor" else "uint8")
+    if name in ("ConvertImageDtype", "ToDtype"):  # the size stays; the dtype is the one given
+        return image if kind == "pil" else TorchTensor(image.shape)
     if name == "ToPILImage":
         return Image(c, h, w) if kind == "tensor" else Unknown("ToPILImage of an image")
     if name == "Grayscale":
@@ -230,11 +232,14 @@ def vision_dataset(name: str, args, kwargs):
         length, nonempty = Unknown("files in the folder"), not bound.get("allow_empty")
     else:
         splits, channels, height, width = DATASETS[name]
+        train = bound.get("train", True)
         split = bound.get("split", "train") if "split" in PARAMETERS[name] else \
-            ("train" if bound.get("train", True) else "test")
-        if not isinstance(split, str) or split not in splits or bound.get("folds") is not None:
+            ("train" if train else "test") if isinstance(train, bool) else None
+        if bound.get("folds") is not None or split is not None and split not in splits:
             return Unknown(f"datasets.{name} split not known")
-        image, length, nonempty = Image(channels, height, width), splits[split], True
+        # a split the analysis cannot read: every split has these images, its length differs
+        length = splits[split] if split is not None else Unknown(f"{name} split not known")
+        image, nonempty = Image(channels, height, width), True
     transform = bound.get("transform")
     if isinstance(transform, Transform):
         image = apply(transform, image)

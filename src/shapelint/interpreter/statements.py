@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from ..domain.dims import Unknown
 from .expressions import AUGMENTED, user_override, truth
+from .loop_names import bound_names, target_names
 from .values import (Class, Function, Instance, Repeated, Scope, UserModule, as_repeated,
                      is_indefinite, merge, same_value)
 
@@ -342,8 +342,8 @@ class StatementsMixin:
         self.assign(node.target, iterable.item, scope)
         if self._loop_body(node, scope):
             return
-        targets = set(_target_names(node.target))
-        bound = _bound_in(node.body)  # a name read lazily meanwhile (an import) is not the loop's
+        targets = set(target_names(node.target))
+        bound = bound_names(node.body)  # a name read lazily meanwhile (an import) is not the loop's
         for name, value in list(scope.vars.items()):
             if name in targets or name not in bound or (
                     name in before and same_value(before[name], value)):
@@ -458,61 +458,6 @@ class _Assign:
 def _stmt_assign_unknown(self, node, scope):
     self.assign(node.target, Unknown("loop over an unknown iterable") if node.value is None
                 else node.value, scope)
-
-
-class _Bound(cst.CSTVisitor):
-    """Names a block binds: assignment and loop targets, with-as, walrus, defs, imports."""
-
-    def __init__(self):
-        self.names = set()
-
-    def _targets(self, target):
-        self.names.update(_target_names(target))
-
-    def visit_AssignTarget(self, node):
-        self._targets(node.target)
-
-    def visit_AugAssign(self, node):
-        self._targets(node.target)
-
-    def visit_AnnAssign(self, node):
-        self._targets(node.target)
-
-    def visit_For(self, node):
-        self._targets(node.target)
-
-    def visit_AsName(self, node):
-        self._targets(node.name)
-
-    def visit_NamedExpr(self, node):
-        self._targets(node.target)
-
-    def visit_FunctionDef(self, node):
-        self.names.add(node.name.value)
-        return False
-
-    def visit_ClassDef(self, node):
-        self.names.add(node.name.value)
-        return False
-
-    def visit_ImportAlias(self, node):
-        if node.asname is None:
-            self.names.add((get_full_name_for_node(node.name) or "").split(".")[0])
-
-
-def _bound_in(body) -> set:
-    visitor = _Bound()
-    body.visit(visitor)
-    return visitor.names
-
-
-def _target_names(target):
-    """The names a for-loop target binds (`x`, `x, y`, `i, (x, y)`)."""
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _target_names(e.value)]
-    return []
 
 
 StatementsMixin.stmt__Assign = _stmt_assign_unknown
