@@ -387,7 +387,8 @@ DOCS = {
             "`summary --input-shape`."),
     "SHP303": RuleDoc(
         what="Reports the input sizes a `Linear` fits when its input width depends on an "
-             "unknown input size (off by default).",
+             "unknown input size, and those a `torch.cat` skip connection (a U-Net) fits when "
+             "both sides depend on it (off by default).",
         why="`Linear(9216, 4096)` after a convolution stack fits only inputs of 224 to 227 "
             "pixels; saying so documents an assumption the code does not state.",
         example="import torch.nn as nn\n\n\n"
