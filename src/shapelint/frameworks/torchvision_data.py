@@ -152,6 +152,8 @@ def apply(transform: Transform, image):
         return Image(c, h, w) if kind == "tensor" else Unknown("ToPILImage of an image")
     if name == "Grayscale":
         n = a.get("num_output_channels", 1)
+        if kind == "tensor" and c != 3 and n == 3:  # a tensor's gray image is expanded to its
+            return Unknown("Grayscale(3) of a tensor that is not RGB")  # own shape
         return _remade(image, n, h, w) if n in (1, 3) else Unknown("Grayscale channels")
     if name == "Resize":  # an int keeps the aspect ratio, which an image of unknown size hides
         out = _resized(h, w, a.get("size"), a.get("max_size")) or (
