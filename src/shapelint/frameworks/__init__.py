@@ -268,6 +268,7 @@ class State(keras_fw.KerasState):
     torch_log: list | None = None  # application nodes of the forward pass being read
     op_log: list | None = None  # torch_op_log.OpCall of the forward pass being read
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
+    observed_lines: dict = field(default_factory=dict)  # id(module) -> (path, line) of that call
     partial_learning: object = None  # torch_partial.Learning of the forward() being read
     # Findings at a model's edges (data, labels, losses), met while the file runs; the
     # analysis reports those whose path is the file's own.

@@ -130,6 +130,23 @@ def _known_rows(named, first_use: dict, model) -> list:
     return rows
 
 
+def shows_at(graph, called) -> None:
+    """A layer that rejects the script's input where it was built (inside an nn.Sequential, or
+    a layer the script applies itself) shows the mismatch where the script calls the model:
+    its fault names that line (data["seen_at_line"], SARIF's relatedLocation)."""
+    if called is None:
+        return
+    path, line = called
+    for node in graph.applications:
+        layer = node.layer
+        if node.fault is None or layer is None or node.path != path or \
+                int(node.line) != int(getattr(layer, "line", -1)) or int(node.line) == line:
+            continue
+        node.fault.data.setdefault("seen_at_line", line)
+        if not node.fault.message.rstrip().endswith(")"):
+            node.fault.message = f"{node.fault.message.rstrip('.')} (called at line {line})"
+
+
 def comment_shape(interp, instance) -> Shape | None:
     """`# shapelint: input=(N, 3, 224, 224)` on the class line or on its forward's def line."""
     if not isinstance(instance, Instance):
@@ -204,6 +221,8 @@ class TorchModel:
                     leaf.built_shapes = None
         graph = self._graph(entry, shape, reason, result, log, line_shapes)
         graph.op_calls, graph.op_sites = outside
+        if override is None and id(self.root) in self.interp.state.observed_inputs:
+            shows_at(graph, self.interp.state.observed_lines.get(id(self.root)))
         try:  # which input sizes a skip connection fits: a better message, never a failure
             size_fit.explain(self, graph, shape)
             graph.size_constraints = size_fit.symbolic_constraints(cats)

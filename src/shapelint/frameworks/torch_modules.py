@@ -14,8 +14,8 @@ from . import torch_params as params
 from . import torch_tensors, torch_wrap
 from .layers import make_layer_object
 from .torch_values import (CONTAINERS, MODULE_BASES, ModuleRecord, TorchContainer, TorchLayer,
-                           TorchTensor, children_of, is_module, is_module_class, outside_modules,
-                           torch_bases)
+                           TorchTensor, children_of, is_module, is_module_class, observed_at,
+                           outside_modules, torch_bases)
 
 
 def nn_class(name: str) -> str | None:
@@ -304,6 +304,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
         interp.state.observed_inputs[id(obj)] = args[0].shape
+        observed_at(interp, obj, node)
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:

@@ -242,6 +242,7 @@ class TorchLayer(LayerObject):
             # model of one layer, judged on that input (torch_model.as_model)
             interp.state.observed_inputs[id(self)] = shapes[0]
             self.interp = interp
+            observed_at(interp, self, node)
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
         path, line, col = interp.position(node) if node is not None else (
@@ -365,6 +366,7 @@ class TorchContainer:
         if isinstance(value, TorchTensor) and value.shape.known_rank and \
                 outside_modules(interp):
             interp.state.observed_inputs[id(self)] = value.shape
+            observed_at(interp, self, node)
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value
@@ -475,6 +477,14 @@ def is_module_class(cls) -> bool:
 def is_module(value) -> bool:
     return isinstance(value, (TorchLayer, TorchContainer)) or (
         isinstance(value, Instance) and isinstance(value.payload, ModuleRecord))
+
+
+def observed_at(interp, model, node) -> None:
+    """The line where the script calls a model on the input it is judged on: a fault on a
+    layer's own line names it as where the mismatch shows (torch_model.graph)."""
+    if node is not None:
+        path, line, _ = interp.position(node)
+        interp.state.observed_lines[id(model)] = (path, int(line))
 
 
 def outside_modules(interp) -> bool:
