@@ -238,8 +238,7 @@ class TorchLayer(LayerObject):
         if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
             return TorchTensor(Shape.unknown("after an error upstream"))
         if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
-            # a bare layer the script calls itself (`lstm = nn.LSTM(3, 2); lstm(x)`) is a
-            # model of one layer, judged on that input (torch_model.as_model)
+            # applied by the script itself: a model of one layer (torch_model.as_model)
             interp.state.observed_inputs[id(self)] = shapes[0]
             self.interp = interp
             observed_at(interp, self, node)
@@ -480,8 +479,7 @@ def is_module(value) -> bool:
 
 
 def observed_at(interp, model, node) -> None:
-    """The line where the script calls a model on the input it is judged on: a fault on a
-    layer's own line names it as where the mismatch shows (torch_model.graph)."""
+    """Where the script calls a model on the input it is judged on (torch_model.shows_at)."""
     if node is not None:
         path, line, _ = interp.position(node)
         interp.state.observed_lines[id(model)] = (path, int(line))
