@@ -239,8 +239,7 @@ class TorchLayer(LayerObject):
             return TorchTensor(Shape.unknown("after an error upstream"))
         if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
             # applied by the script itself: a model of one layer (torch_model.as_model)
-            interp.state.observed_inputs[id(self)] = shapes[0]
-            self.interp = interp
+            interp.state.observed_inputs[id(self)], self.interp = shapes[0], interp
             observed_at(interp, self, node)
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
