@@ -1,6 +1,8 @@
 """Running a case fixture (fixtures/cases/) for real, offline and fast, and recording what its
 model edges did: the exception, the fixture line it came from, each torch loss call, and the
-Keras models left at module level. tests/test_runtime_cases.py states the per-code facts."""
+Keras models left at module level. tests/test_runtime_cases.py states the per-code facts.
+torch cases import torchvision from tests/torchvision_stand_in.py (datasets of zero images of the
+documented sizes, transforms applying the documented shape changes with real torch ops)."""
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +15,8 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from torchvision_stand_in import stand_in_torchvision
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CASES = ROOT / "fixtures" / "cases"
@@ -198,6 +202,8 @@ def run_case(path) -> Run:
             keras.utils.set_random_seed(0)
             stack.enter_context(fast_keras(keras))
             stack.enter_context(recorded_keras_losses(keras, path, run.losses))
+        else:  # torchvision does not import here: a documented stand-in replaces it
+            stack.enter_context(stand_in_torchvision())
         stack.enter_context(recorded_losses(torch, path, run.losses))
         caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")

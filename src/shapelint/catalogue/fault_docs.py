@@ -143,10 +143,13 @@ DOCS = {
                     "    def forward(self, x):\n"
                     "        return self.b(self.a(x))\n"),
     "SHP107": RuleDoc(
-        what="Reports a merge layer (`Add`, `Concatenate`, `Multiply`, ...) whose inputs cannot "
-             "be combined: different shapes, or sizes that differ off the concatenation axis.",
-        why="Keras raises when it builds the model; the message names both shapes so the "
-            "branch that went wrong is visible before anything runs.",
+        what="Reports a merge layer (`Add`, `Concatenate`, `Multiply`, ...) or a `torch.cat` "
+             "whose inputs cannot be combined: different shapes, or sizes that differ off the "
+             "concatenation axis.",
+        why="Keras raises when it builds the model, torch when forward() runs; the message "
+            "names both shapes so the branch that went wrong is visible before anything runs. "
+            "A U-Net's skip connection that fails for the script's input size also says which "
+            "input sizes fit (a multiple of 2**depth when each level halves the map).",
         example="import keras\nfrom keras import layers\n\n"
                 "a = keras.Input(shape=(8,))\n"
                 "b = keras.Input(shape=(4,))\n"

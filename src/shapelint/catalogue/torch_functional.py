@@ -6,7 +6,7 @@ Rules follow the "Shape" sections of the torch docs for each op.
 """
 from __future__ import annotations
 
-from ..domain.codes import SHP103, SHP104, SHP105, SHP106
+from ..domain.codes import SHP103, SHP104, SHP105, SHP106, SHP107
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known, same
 from ..domain.shapes import Shape, product
 from . import LayerFault, flag, int_tuple
@@ -177,10 +177,10 @@ def cat(shapes, dim=0):
     axis = _axis(dim, rank)
     for s in shapes[1:]:
         if s.rank != rank:
-            raise LayerFault(SHP106, f"torch.cat: tensors of ranks {rank} and {s.rank}")
+            raise LayerFault(SHP107, f"torch.cat: tensors of ranks {rank} and {s.rank}")
         for i in range(rank):
             if i != axis and same(s[i], shapes[0][i]) is False:
-                raise LayerFault(SHP106, f"torch.cat along dim {dim}: sizes differ in dim {i} "
+                raise LayerFault(SHP107, f"torch.cat along dim {dim}: sizes differ in dim {i} "
                                  f"({shapes[0]} vs {s})",
                                  shapes=[t.to_json() for t in shapes])
     return Shape(tuple(sum_dims([s[axis] for s in shapes]) if i == axis else shapes[0][i]

@@ -61,6 +61,8 @@ class ModelGraph:
     # and the (path, line, op, uncertain) of each call site spelled like one that it evaluated
     op_calls: list | None = None
     op_sites: list = field(default_factory=list)
+    # torch: SHP303 Diagnostics for skip connections that fit only some input sizes
+    size_constraints: list = field(default_factory=list)
 
     @property
     def inputs(self) -> list:

@@ -139,6 +139,11 @@ class Frameworks:
         data = datasets.call(interp, name, args, kwargs, node)
         if data is not NotImplemented:
             return data
+        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
+            from . import torchvision_data
+            data = torchvision_data.call(interp, name, args, kwargs, node)
+            if data is not NotImplemented:
+                return data
         loss = keras_edges.make_loss(name)
         if loss is not NotImplemented:
             return loss
@@ -265,11 +270,13 @@ class State(keras_fw.KerasState):
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
     # id(module) -> where the file built the tensor it was called on (TorchTensor.shape_at)
     observed_places: dict = field(default_factory=dict)
+    observed_lines: dict = field(default_factory=dict)  # id(module) -> (path, line) of that call
     partial_learning: object = None  # torch_partial.Learning of the forward() being read
     # Findings at a model's edges (data, labels, losses), met while the file runs; the
     # analysis reports those whose path is the file's own.
     findings: list = field(default_factory=list)
     torch_records: list = field(default_factory=list)  # every torch ModuleRecord made
+    cat_log: list | None = None  # torch_size_fit.CatCall of the forward pass being read
 
 
 def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:

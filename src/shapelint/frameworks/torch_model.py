@@ -14,6 +14,7 @@ from ..interpreter.values import Instance
 from ..domain.shapes import Shape
 from . import torch_op_log as op_log
 from . import torch_params
+from . import torch_size_fit as size_fit
 from . import torch_partial as partial
 from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
                            children_of, is_module_class)
@@ -30,6 +31,9 @@ def as_model(value):
         return TorchModel(value)
     if isinstance(value, TorchContainer) and value.kind in WRAPPERS:
         return as_model(value.children["module"])  # DataParallel(m): m's parameters
+    if isinstance(value, TorchLayer) and value.interp is not None and \
+            id(value) in value.interp.state.observed_inputs:
+        return TorchModel(value)  # a layer the script applies itself
     return None
 
 
@@ -126,6 +130,23 @@ def _known_rows(named, first_use: dict, model) -> list:
     return rows
 
 
+def shows_at(graph, called) -> None:
+    """A layer that rejects the script's input where it was built (inside an nn.Sequential, or
+    a layer the script applies itself) shows the mismatch where the script calls the model:
+    its fault names that line (data["seen_at_line"], SARIF's relatedLocation)."""
+    if called is None:
+        return
+    path, line = called
+    for node in graph.applications:
+        layer = node.layer
+        if node.fault is None or layer is None or node.path != path or \
+                int(node.line) != int(getattr(layer, "line", -1)) or int(node.line) == line:
+            continue
+        node.fault.data.setdefault("seen_at_line", line)
+        if not node.fault.message.rstrip().endswith(")"):
+            node.fault.message = f"{node.fault.message.rstrip('.')} (called at line {line})"
+
+
 def comment_shape(interp, instance) -> Shape | None:
     """`# shapelint: input=(N, 3, 224, 224)` on the class line or on its forward's def line."""
     if not isinstance(instance, Instance):
@@ -160,7 +181,8 @@ class TorchModel:
     def __init__(self, root):
         self.root = root
         self.record = root.payload if isinstance(root, Instance) else None
-        self.name = root.cls.name if isinstance(root, Instance) else "Sequential"
+        self.name = root.cls.name if isinstance(root, Instance) else \
+            root.type_name if isinstance(root, TorchLayer) else "Sequential"
         self.line = self.record.line if self.record else root.line
         self.path = self.record.path if self.record else root.path
         self.col = self.record.col if self.record else root.col
@@ -183,8 +205,14 @@ class TorchModel:
         # input (its rank, its last dim, its channels) and run again on what was learned.
         for _ in range(_REFINEMENTS):
             learning = partial.Learning() if shape.is_partial else None
-            result, log, line_shapes, outside = self._forward(shape, learning, self._place(
-                shape))
+            state = self.interp.state
+            saved_cats, state.cat_log = state.cat_log, []  # the skip connections met
+            try:
+                result, log, line_shapes, outside = self._forward(
+                    shape, learning, self._place(shape))
+                cats = state.cat_log
+            finally:
+                state.cat_log = saved_cats
             refined = partial.refine(shape, learning) if learning and learning.learned else None
             if refined is None:
                 break
@@ -194,6 +222,13 @@ class TorchModel:
                     leaf.built_shapes = None
         graph = self._graph(entry, shape, reason, result, log, line_shapes)
         graph.op_calls, graph.op_sites = outside
+        if override is None and id(self.root) in self.interp.state.observed_inputs:
+            shows_at(graph, self.interp.state.observed_lines.get(id(self.root)))
+        try:  # which input sizes a skip connection fits: a better message, never a failure
+            size_fit.explain(self, graph, shape)
+            graph.size_constraints = size_fit.symbolic_constraints(cats)
+        except Exception:  # noqa: BLE001
+            graph.size_constraints = []
         return graph
 
     def _place(self, shape: Shape):

@@ -14,8 +14,9 @@ from . import torch_params as params
 from . import torch_tensors, torch_wrap
 from .layers import make_layer_object
 from .torch_values import (CONTAINERS, MODULE_BASES, ModuleRecord, TorchContainer, TorchLayer,
-                           TorchTensor, children_of, is_module, is_module_class, outside_modules,
-                           torch_bases)
+                           TorchTensor, children_of, is_module, is_module_class,
+                           outside_modules, torch_bases)
+from .torch_observed import observed_at
 
 
 def nn_class(name: str) -> str | None:
@@ -303,8 +304,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         return NotImplemented
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
-        interp.state.observed_inputs[id(obj)] = args[0].shape
-        interp.state.observed_places[id(obj)] = args[0].shape_at
+        observed_at(interp, obj, args[0], node)
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:

@@ -12,6 +12,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_size_fit as size_fit
 from .torch_values import TorchTensor, record_fault, shapes_of
 
 
@@ -53,6 +54,7 @@ def make_tensor(kind: str, args, kwargs):
 def tensor_op(interp, name: str, args, kwargs, node):
     """The result of a torch op, with what is certain about its values (torch_provenance)."""
     result = _tensor_op_shape(interp, name, args, kwargs, node)
+    size_fit.record(interp, name, args, kwargs, node)
     op_log.record(interp, name.removesuffix("_"), [shapes_of(a) for a in args],
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
     if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):

@@ -25,6 +25,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from .torch_observed import observed_at
 from .layers import LayerObject, apply
 
 CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
@@ -242,6 +243,10 @@ class TorchLayer(LayerObject):
         shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
         if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
             return TorchTensor(Shape.unknown("after an error upstream"))
+        if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
+            # applied by the script itself: a model of one layer (torch_model.as_model)
+            self.interp = interp
+            observed_at(interp, self, inputs[0], node)
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
         path, line, col = interp.position(node) if node is not None else (
@@ -281,6 +286,7 @@ class TorchLayer(LayerObject):
         return out
 
     built_shapes = None
+    interp = None  # the interpreter of the script that called it, when it did (above)
 
     def shapelint_attribute(self, interp, name):
         tensor = OPERATIONS.read_parameter(self, name)  # before the arguments: `bias` is both
@@ -364,8 +370,7 @@ class TorchContainer:
         value = args[0] if args else Unknown("no input")
         if isinstance(value, TorchTensor) and value.shape.known_rank and \
                 outside_modules(interp):
-            interp.state.observed_inputs[id(self)] = value.shape
-            interp.state.observed_places[id(self)] = value.shape_at
+            observed_at(interp, self, value, node)
         for child in list(self.children.values()):
             value = interp.call(child, (value,), {}, None)
         return value
@@ -476,6 +481,8 @@ def is_module_class(cls) -> bool:
 def is_module(value) -> bool:
     return isinstance(value, (TorchLayer, TorchContainer)) or (
         isinstance(value, Instance) and isinstance(value.payload, ModuleRecord))
+
+
 
 
 def outside_modules(interp) -> bool:

@@ -11,7 +11,8 @@ from ..domain.assumed import carry, labels, note
 from . import type_kinds
 from .expressions import truth
 from .values import (PLAIN, Builtin, Class, Function, Instance, Iterator, ModuleNames, Partial,
-                     Ref, UserModule, is_indefinite, is_plain_data)
+                     Ref, Repeated, UserModule, as_repeated, is_indefinite,
+                     is_plain_data)
 
 
 def _known(*values) -> bool:
@@ -78,6 +79,11 @@ def _container(kind):
 def _over_items(name, fn):
     """Builtins over one iterable whose items may be anything: enumerate, reversed, zip..."""
     def run(interp, args, kwargs, node):
+        args = tuple(as_repeated(interp, a, node) for a in args)
+        if name in ("enumerate", "iter") and len(args) == 1 and isinstance(args[0], Repeated):
+            # batches of a DataLoader: enumerate(loader) pairs each with an unknown index
+            item = args[0].item if name == "iter" else (Unknown("enumerate index"), args[0].item)
+            return Repeated(item, args[0].nonempty)
         lists = [interp.iterate(a) for a in args]
         limit = interp.budget.limits.collection_size
         if any(items is None or len(items) > limit for items in lists):
@@ -268,6 +274,9 @@ def _super(interp, args, kwargs, node):
 
 
 def _next(interp, args, kwargs, node):
+    args = tuple(as_repeated(interp, a, node) for a in args[:1]) + tuple(args[1:])
+    if args and isinstance(args[0], Repeated) and args[0].nonempty:
+        return args[0].item  # next(iter(loader)): the first batch
     items = interp.iterate(args[0]) if args else None
     if items is None:
         return Unknown("next() of an unknown iterator")

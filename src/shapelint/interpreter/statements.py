@@ -5,8 +5,9 @@ import libcst as cst
 
 from ..domain.dims import Unknown
 from .expressions import AUGMENTED, user_override, truth
-from .values import (Class, Function, Instance, Scope, UserModule, is_indefinite, merge,
-                     same_value)
+from .loop_names import bound_names, target_names
+from .values import (Class, Function, Instance, Repeated, Scope, UserModule, as_repeated,
+                     is_indefinite, merge, same_value)
 
 
 class ReturnSignal(Exception):
@@ -310,7 +311,11 @@ class StatementsMixin:
         return ("fell-through", None, dict(scope.vars))
 
     def stmt_For(self, node, scope):
-        items = self.iterate(self.eval(node.iter, scope))
+        iterable = as_repeated(self, self.eval(node.iter, scope), node)
+        if isinstance(iterable, Repeated):
+            self._repeated(node, scope, iterable)
+            return
+        items = self.iterate(iterable)
         if items is None:
             self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [], node)
             return
@@ -322,6 +327,31 @@ class StatementsMixin:
                 broke = True
                 break
         if not broke and node.orelse is not None:
+            self.exec_block(self.body_of(node.orelse), scope)
+
+    def _repeated(self, node, scope, iterable) -> None:
+        """A loop over items of one form, how many unknown: when it certainly runs, its first
+        pass is certain (what it finds holds for the first batch); afterwards a name the pass
+        changed is its join with the value before (a later pass may change it again), unless
+        the pass broke out of the loop."""
+        body = list(self.body_of(node))
+        if not iterable.nonempty:
+            self.undecided(scope, [_Assign(node.target, iterable.item)] + body, [], node)
+            return
+        before = dict(scope.vars)
+        self.assign(node.target, iterable.item, scope)
+        if self._loop_body(node, scope):
+            return
+        targets = set(target_names(node.target))
+        bound = bound_names(node.body)  # a name read lazily meanwhile (an import) is not the loop's
+        for name, value in list(scope.vars.items()):
+            if name in targets or name not in bound or (
+                    name in before and same_value(before[name], value)):
+                continue
+            reason = f"'{name}' after a loop of unknown length"
+            scope.vars[name] = merge([before[name], value], reason) if name in before else \
+                Unknown(reason)
+        if node.orelse is not None:
             self.exec_block(self.body_of(node.orelse), scope)
 
     def _loop_body(self, node, scope) -> bool:
@@ -418,14 +448,16 @@ class StatementsMixin:
 
 
 class _Assign:
-    """A synthetic statement binding a loop target to Unknown (for undecided loops)."""
+    """A synthetic statement binding a loop target to Unknown, or to the one form every item
+    of the iterable has (for undecided loops)."""
 
-    def __init__(self, target):
-        self.target = target
+    def __init__(self, target, value=None):
+        self.target, self.value = target, value
 
 
 def _stmt_assign_unknown(self, node, scope):
-    self.assign(node.target, Unknown("loop over an unknown iterable"), scope)
+    self.assign(node.target, Unknown("loop over an unknown iterable") if node.value is None
+                else node.value, scope)
 
 
 StatementsMixin.stmt__Assign = _stmt_assign_unknown

@@ -256,6 +256,22 @@ class Iterator:
         self.items = items
 
 
+class Repeated:
+    """An iterable whose length the analysis does not know but whose every item has one known
+    form (a DataLoader's batches: each the same shapes, the batch axis symbolic). `nonempty`:
+    it certainly yields at least one item, so a loop over it certainly runs its body."""
+
+    def __init__(self, item, nonempty: bool):
+        self.item, self.nonempty = item, nonempty
+
+
+def as_repeated(interp, value, node):
+    """The Repeated form of a value that iterates that way (`shapelint_repeat`: a DataLoader
+    drawing its batches), or the value itself."""
+    hook = getattr(value, "shapelint_repeat", None)
+    return hook(interp, node) if hook is not None else value
+
+
 class Partial:
     """functools.partial of any callable the interpreter can call."""
 

@@ -39,6 +39,8 @@ def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
                               f"the input shape of {graph.name} is not given; sizes that depend "
                               "on it are symbolic and counts may be unknown",
                               {"model": graph.name}, graph.path))
+    # SHP303: skip connections that fit only some input sizes (frameworks/torch_size_fit.py)
+    out.extend(graph.size_constraints)
     return out
 
 
@@ -411,7 +413,8 @@ DOCS = {
             "`summary --input-shape`."),
     "SHP303": RuleDoc(
         what="Reports the input sizes a `Linear` fits when its input width depends on an "
-             "unknown input size (off by default).",
+             "unknown input size, and those a `torch.cat` skip connection (a U-Net) fits when "
+             "both sides depend on it (off by default).",
         why="`Linear(9216, 4096)` after a convolution stack fits only inputs of 224 to 227 "
             "pixels; saying so documents an assumption the code does not state.",
         example="import torch.nn as nn\n\n\n"
