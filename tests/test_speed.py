@@ -138,12 +138,26 @@ def test_lazy_ints_behave_as_the_ints_they_resolve_to():
 
 
 def test_a_keras_file_does_not_load_the_torch_catalogue():
+    """Nor the models of what it does not call: numpy, argparse, YAML."""
     code = ("import sys, shapelint; shapelint.check_source(open(sys.argv[1]).read(), "
             "sys.argv[1]); print(sorted(m for m in sys.modules if m.startswith("
-            "('shapelint.frameworks.torch', 'shapelint.catalogue.torch'))))")
+            "('shapelint.frameworks.torch', 'shapelint.catalogue.torch', "
+            "'shapelint.frameworks.numpy_api', 'shapelint.interpreter.argparse_model', "
+            "'shapelint.interpreter.yaml_subset'))))")
     run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "alexnet.py")],
                          capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+    script = ("import argparse\nimport numpy as np\nimport keras\n"
+              "parser = argparse.ArgumentParser()\n"
+              "parser.add_argument('--units', type=int, default=2)\n"
+              "args = parser.parse_args()\nx = np.zeros((4, 3))\n"
+              "model = keras.Sequential([keras.Input((x.shape[1],)), "
+              "keras.layers.Dense(args.units)])\n")
+    run = subprocess.run([sys.executable, "-c", code.replace("open(sys.argv[1]).read()",
+                                                             repr(script)), "script.py"],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ("['shapelint.frameworks.numpy_api', "
+                                  "'shapelint.interpreter.argparse_model']")  # when called
 
 
 def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monkeypatch):
