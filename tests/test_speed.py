@@ -193,3 +193,28 @@ def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monke
     broken = model.format(suffix="").replace("30 * 30", "28 * 28")
     found = check_source(broken, str(tmp_path / "c.py"))
     assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 11, 15)]
+
+
+def test_the_garbage_collector_waits_while_a_file_is_analysed(monkeypatch):
+    """Full collections, which scan every tree kept for the run, wait for the analysis's end
+    (budget.ANALYSIS_GC); Python's own thresholds are back once it ends, even when it fails."""
+    import gc
+    from shapelint.interpreter.budget import ANALYSIS_GC
+    seen, original = [], Interpreter.run_module
+
+    def recorded(self, *args, **kwargs):
+        seen.append(gc.get_threshold())
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(Interpreter, "run_module", recorded)
+    before, limit = gc.get_threshold(), sys.getrecursionlimit()
+    assert before != ANALYSIS_GC
+    assert check_source(TORCH_CLEAN, "clean.py") == []
+    assert seen and set(seen) == {ANALYSIS_GC}
+    assert (gc.get_threshold(), sys.getrecursionlimit()) == (before, limit)
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(Interpreter, "run_module", failing)
+    found = check_source(TORCH_CLEAN, "clean.py")
+    assert [d.code.code for d in found] == ["SHP901"]
+    assert (gc.get_threshold(), sys.getrecursionlimit()) == (before, limit)
