@@ -156,7 +156,7 @@ class Frameworks:
             observe_summary(interp, name, args, kwargs)
             return None
         return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True,
-                       where=(interp.current_module, node))
+                       where=interp.call_site(node))
 
     def constant(self, qualname: str):
         name = canonical(qualname)

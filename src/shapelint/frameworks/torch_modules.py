@@ -253,7 +253,7 @@ def _register(interp, obj, name, value):
 def _at_line(interp, value: Unknown) -> str:
     if value.where is None:
         return ""
-    path, line, _ = interp.position_in(*value.where)
+    path, line, _ = value.where
     return f" at line {line}" if line else ""
 
 

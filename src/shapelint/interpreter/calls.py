@@ -77,10 +77,11 @@ class CallsMixin:
             return Unknown(f"{reason}: an instance of {func.name}")
         if isinstance(func, BoundMethod):
             given = (func.self_, *given)
-        where = (self.current_module, node) if node is not None else None
+        where = self.call_site(node)
         if given:
-            line = self.position_in(*where)[1] if where is not None else 0
-            at = f" at line {line} of {where[0].name}" if line and where[0] is not None else ""
+            module = self.current_module
+            line = where[1] if where is not None else 0
+            at = f" at line {line} of {module.name}" if line and module is not None else ""
             self.lost_call(f"a call{at} was not followed ({reason})", given)
         return Unknown(reason, opaque=True, where=where)
 
@@ -93,7 +94,7 @@ class CallsMixin:
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
             return Unknown(f"a call of something unknown ({func.reason})", opaque=True,
-                           where=(self.current_module, node))
+                           where=self.call_site(node))
         if isinstance(func, Function):
             return self.invoke(func, args, kwargs, node)
         if isinstance(func, BoundMethod):

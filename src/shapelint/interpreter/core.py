@@ -262,6 +262,11 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             return (module.path if line else ""), line, col
         return module.path, LazyInt(spot, 0), LazyInt(spot, 1)
 
+    def call_site(self, node) -> tuple[str, int, int] | None:
+        """position(node) of a call whose result is unknown (Unknown.where), kept with what
+        runs now, which makes its line cheap to resolve later; None for no node."""
+        return self.position(node) if node is not None else None
+
     def position_or(self, node, module, fallback) -> tuple[str, int, int]:
         """position(node), or where node is in no code of the running module (its line is
         0), position_in(module, fallback). Lazily too: then the path is the running module's,
