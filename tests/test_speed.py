@@ -139,12 +139,26 @@ def test_lazy_ints_behave_as_the_ints_they_resolve_to():
 
 
 def test_a_keras_file_does_not_load_the_torch_catalogue():
+    """Nor the models of what it does not call: numpy, argparse, YAML."""
     code = ("import sys, shapelint; shapelint.check_source(open(sys.argv[1]).read(), "
             "sys.argv[1]); print(sorted(m for m in sys.modules if m.startswith("
-            "('shapelint.frameworks.torch', 'shapelint.catalogue.torch'))))")
+            "('shapelint.frameworks.torch', 'shapelint.catalogue.torch', "
+            "'shapelint.frameworks.numpy_api', 'shapelint.interpreter.argparse_model', "
+            "'shapelint.interpreter.yaml_subset'))))")
     run = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "alexnet.py")],
                          capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+    script = ("import argparse\nimport numpy as np\nimport keras\n"
+              "parser = argparse.ArgumentParser()\n"
+              "parser.add_argument('--units', type=int, default=2)\n"
+              "args = parser.parse_args()\nx = np.zeros((4, 3))\n"
+              "model = keras.Sequential([keras.Input((x.shape[1],)), "
+              "keras.layers.Dense(args.units)])\n")
+    run = subprocess.run([sys.executable, "-c", code.replace("open(sys.argv[1]).read()",
+                                                             repr(script)), "script.py"],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ("['shapelint.frameworks.numpy_api', "
+                                  "'shapelint.interpreter.argparse_model']")  # when called
 
 
 def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monkeypatch):
@@ -180,3 +194,28 @@ def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monke
     broken = model.format(suffix="").replace("30 * 30", "28 * 28")
     found = check_source(broken, str(tmp_path / "c.py"))
     assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 8, 20)]  # the ctor
+
+
+def test_the_garbage_collector_waits_while_a_file_is_analysed(monkeypatch):
+    """Full collections, which scan every tree kept for the run, wait for the analysis's end
+    (budget.ANALYSIS_GC); Python's own thresholds are back once it ends, even when it fails."""
+    import gc
+    from shapelint.interpreter.budget import ANALYSIS_GC
+    seen, original = [], Interpreter.run_module
+
+    def recorded(self, *args, **kwargs):
+        seen.append(gc.get_threshold())
+        return original(self, *args, **kwargs)
+    monkeypatch.setattr(Interpreter, "run_module", recorded)
+    before, limit = gc.get_threshold(), sys.getrecursionlimit()
+    assert before != ANALYSIS_GC
+    assert check_source(TORCH_CLEAN, "clean.py") == []
+    assert seen and set(seen) == {ANALYSIS_GC}
+    assert (gc.get_threshold(), sys.getrecursionlimit()) == (before, limit)
+
+    def failing(self, *args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(Interpreter, "run_module", failing)
+    found = check_source(TORCH_CLEAN, "clean.py")
+    assert [d.code.code for d in found] == ["SHP901"]
+    assert (gc.get_threshold(), sys.getrecursionlimit()) == (before, limit)

@@ -23,8 +23,9 @@ class NotKnown(Exception):
 class Unknown:
     reason: str
     opaque: bool = False  # the result of calling code we do not read: it may be anything
-    # (module, node) of the call that made an opaque value, for a reason that names its line
-    # (resolved only when the value lands on a model: positions cost a codegen)
+    # (path, line, col) of the call that made an opaque value (Interpreter.call_site), for a
+    # reason that names its line (resolved only when the value lands on a model: positions
+    # cost a codegen, the least where the function then running is known)
     where: tuple | None = field(default=None, compare=False, repr=False)
 
     def __bool__(self):

@@ -3,6 +3,7 @@ pure standard-library functions, and everything else as Unknown."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..domain.dims import Unknown
 from ..interpreter.regex_model import regex_refs
@@ -13,7 +14,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
                                              reduce_items)
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
-from . import datasets, keras_edges, numpy_api
+from . import datasets, keras_edges
 from . import keras as keras_fw
 
 _ALIASES = (
@@ -42,8 +43,10 @@ _ALIASES = (
         "nn.swish": "silu", "nn.log_softmax": "log_softmax"}.items())
 
 REGEX_REFS = regex_refs()
+_NUMPY = "numpy."  # numpy_api.ROOT: that module is loaded by the first file that calls numpy
 
 
+@lru_cache(maxsize=16_384)  # the same few hundred names, asked at every call of a model
 def canonical(qualname: str) -> str:
     """One spelling per framework name: tensorflow.keras.layers.Dense -> keras.layers.Dense."""
     name = qualname + "."
@@ -147,7 +150,8 @@ class Frameworks:
         loss = keras_edges.make_loss(name)
         if loss is not NotImplemented:
             return loss
-        if name.startswith(numpy_api.ROOT):
+        if name.startswith(_NUMPY):
+            from . import numpy_api
             return numpy_api.call(interp, name, args, kwargs, node)
         for module in self.modules:
             if name.startswith(module.ROOT):
@@ -157,11 +161,12 @@ class Frameworks:
             observe_summary(interp, name, args, kwargs)
             return None
         return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True,
-                       where=(interp.current_module, node))
+                       where=interp.call_site(node))
 
     def constant(self, qualname: str):
         name = canonical(qualname)
-        if name.startswith(numpy_api.ROOT) and name not in CONSTANT_REFS:
+        if name.startswith(_NUMPY) and name not in CONSTANT_REFS:
+            from . import numpy_api
             return numpy_api.constant(name)
         return CONSTANT_REFS.get(name, NotImplemented)
 

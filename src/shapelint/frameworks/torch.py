@@ -114,7 +114,7 @@ def call(interp, name: str, args, kwargs, node):
         return tuple(args[0]) if args and isinstance(args[0], (tuple, list)) else Unknown("size")
     if torch_wrap.may_build_module(name):  # may be a module: stored on one, its
         return Unknown(f"{name}() is outside the analysis", opaque=True,  # total is unknown
-                       where=(interp.current_module, node))
+                       where=interp.call_site(node))
     return Unknown(f"{name}() is outside the analysis")
 
 

@@ -159,6 +159,8 @@ def comment_shape(interp, instance) -> Shape | None:
     except KeyError:
         pass
     lines = getattr(cls.module, "lines", None) or []
+    if not any(_COMMENT.search(text) for text in lines):
+        return None  # no line to read: no position resolved to find it
     for node in nodes:
         if node is None:
             continue

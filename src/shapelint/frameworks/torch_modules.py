@@ -67,9 +67,9 @@ def make_container(interp, kind, args, kwargs, node, into: TorchContainer | None
 def instantiate(interp, cls: Class, args, kwargs, node):
     if not is_module_class(cls):
         return NotImplemented
-    path, line, col = interp.position(node) if node is not None else ("", 0, 0)
-    if not line:  # built by an ENTRY expression, which has no line: the class's own
-        path, line, col = interp.position_in(cls.module, cls.node)
+    # built by an ENTRY expression, which has no line: the class's own
+    path, line, col = interp.position_or(node, cls.module, cls.node) if node is not None \
+        else interp.position_in(cls.module, cls.node)
     record = ModuleRecord(path=path, line=line, col=col, interp=interp)
     interp.state.torch_records.append(record)
     container_kind = next((b.rsplit(".", 1)[-1] for b in torch_bases(cls)
@@ -254,7 +254,7 @@ def _register(interp, obj, name, value):
 def _at_line(interp, value: Unknown) -> str:
     if value.where is None:
         return ""
-    path, line, _ = interp.position_in(*value.where)
+    path, line, _ = value.where
     return f" at line {line}" if line else ""
 
 

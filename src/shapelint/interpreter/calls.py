@@ -77,10 +77,11 @@ class CallsMixin:
             return Unknown(f"{reason}: an instance of {func.name}")
         if isinstance(func, BoundMethod):
             given = (func.self_, *given)
-        where = (self.current_module, node) if node is not None else None
+        where = self.call_site(node)
         if given:
-            line = self.position_in(*where)[1] if where is not None else 0
-            at = f" at line {line} of {where[0].name}" if line and where[0] is not None else ""
+            module = self.current_module
+            line = where[1] if where is not None else 0
+            at = f" at line {line} of {module.name}" if line and module is not None else ""
             self.lost_call(f"a call{at} was not followed ({reason})", given)
         return Unknown(reason, opaque=True, where=where)
 
@@ -93,7 +94,7 @@ class CallsMixin:
     def call(self, func, args: tuple, kwargs: dict, node):
         if isinstance(func, Unknown):
             return Unknown(f"a call of something unknown ({func.reason})", opaque=True,
-                           where=(self.current_module, node))
+                           where=self.call_site(node))
         if isinstance(func, Function):
             return self.invoke(func, args, kwargs, node)
         if isinstance(func, BoundMethod):
@@ -226,7 +227,7 @@ class CallsMixin:
     def is_generator(self, node, func=None) -> bool:
         key = id(node)
         if key not in self._generator_cache:
-            self._generator_cache[key] = self._may_yield(func) and _contains_yield(node.body)
+            self._generator_cache[key] = self._may_yield(func) and _yields(node.body)
         return self._generator_cache[key]
 
     def _may_yield(self, func) -> bool:
@@ -406,6 +407,21 @@ def _pseudo_field(annotation) -> bool:
     name = head.attr.value if isinstance(head, cst.Attribute) else \
         head.value if isinstance(head, cst.Name) else ""
     return name in ("ClassVar", "InitVar")
+
+
+# Whether a function body yields, per process: sibling modules' trees are kept across the
+# files of a run (imports.parsed_statements), and a walk of a large body costs more than the
+# call. Keyed by id, holding the node so that the id is never reused while the entry lives.
+_YIELDING: dict = {}
+
+
+def _yields(body) -> bool:
+    found = _YIELDING.get(id(body))
+    if found is None or found[0] is not body:
+        if len(_YIELDING) > 20_000:
+            _YIELDING.clear()
+        found = _YIELDING[id(body)] = (body, _contains_yield(body))
+    return found[1]
 
 
 def _contains_yield(node) -> bool:

@@ -5,10 +5,9 @@ NotImplemented for the rest."""
 from __future__ import annotations
 
 import json
+import sys
 
 from ..domain.dims import Unknown
-from . import yaml_subset
-from .argparse_model import Namespace, Parser
 from .values import MISSING, Builtin, Class, Instance, Ref, is_indefinite
 
 _YAML_LOADS = ("yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load")
@@ -31,9 +30,12 @@ class FieldSpec:
 
 
 def call(interp, name: str, args, kwargs, node):
+    # argparse's and YAML's models are loaded by the first file that calls them
     if name == "argparse.ArgumentParser":
+        from .argparse_model import Parser
         return Parser()
     if name in ("argparse.Namespace", "types.SimpleNamespace"):
+        from .argparse_model import Namespace
         if args:
             return Unknown(f"{name}() takes keyword arguments only")
         return Namespace(dict(kwargs), name.rsplit(".", 1)[-1])
@@ -59,6 +61,7 @@ def call(interp, name: str, args, kwargs, node):
                 return json.loads(text)
             except ValueError:
                 return Unknown("json.loads() fails on this text")
+        from . import yaml_subset
         loaded = yaml_subset.load(text)
         return Unknown(f"{name}() of YAML outside the subset shapelint reads") \
             if loaded is None else loaded
@@ -101,7 +104,8 @@ def _no_op(interp, args, kwargs, node):
 
 def vars_of(value):
     """vars(x) for what the interpreter models; None when it cannot say."""
-    if isinstance(value, Namespace):
+    argparse_model = sys.modules.get(f"{__package__}.argparse_model")  # none made unless loaded
+    if argparse_model is not None and isinstance(value, argparse_model.Namespace):
         return value.values
     if isinstance(value, Instance) and value.payload is None:
         return value.attrs

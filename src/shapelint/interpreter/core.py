@@ -36,6 +36,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.modules: dict[str, UserModule] = {}
         self.module_stack: list[UserModule] = []
         self.frames: list = []  # (Function, Scope) of the calls under way, for super()
+        # kind of libcst node -> the bound expr_/stmt_ method that runs it (eval, exec)
+        self.expression_handlers: dict = {}
+        self.statement_handlers: dict = {}
         self.depth = 0
         self.uncertain = 0
         self.handlers: list = []  # the except clauses of the try statements under way
@@ -258,6 +261,29 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             line, col = spot.where()
             return (module.path if line else ""), line, col
         return module.path, LazyInt(spot, 0), LazyInt(spot, 1)
+
+    def call_site(self, node) -> tuple[str, int, int] | None:
+        """position(node) of a call whose result is unknown (Unknown.where), kept with what
+        runs now, which makes its line cheap to resolve later; None for no node."""
+        return self.position(node) if node is not None else None
+
+    def position_or(self, node, module, fallback) -> tuple[str, int, int]:
+        """position(node), or where node is in no code of the running module (its line is
+        0), position_in(module, fallback). Lazily too: then the path is the running module's,
+        for a node met while it runs is one of its statements' (an ENTRY expression's, the one
+        node the analysis makes itself, runs with no module: no LazyInt, decided now)."""
+        path, line, col = self.position(node)
+        if type(line) is not LazyInt:
+            return (path, line, col) if line else self.position_in(module, fallback)
+        _, other, _ = self.position_in(module, fallback)
+        first = line._spot
+        second = other._spot if type(other) is LazyInt else None
+
+        def either():
+            found = first.where()
+            return found if found[0] or second is None else second.where()
+        spot = Spot(either)
+        return path, LazyInt(spot, 0), LazyInt(spot, 1)
 
     def _resolve_position(self, module, node, function, current_top, running) -> tuple[int, int]:
         """(line, col) of node, with function, current_top and running what was running when

@@ -88,27 +88,48 @@ def user_override(obj: Instance, dunder: str):
     return None
 
 
+# The value of a literal's text, per process: the same numbers and strings come back in every
+# file (an int, a float, a str or bytes: immutable, so one object serves them all).
+_LITERALS: dict[str, object] = {}
+
+
+def literal(text: str):
+    found = _LITERALS.get(text, _LITERALS)
+    if found is _LITERALS:
+        found = ast.literal_eval(text)
+        if len(text) < 100 and len(_LITERALS) < 100_000:  # not docstrings
+            _LITERALS[text] = found
+    return found
+
+
+def _unsupported(node, scope):
+    return Unknown(f"unsupported expression {type(node).__name__}")
+
+
 class ExpressionsMixin:
 
     def eval(self, node: cst.BaseExpression, scope: Scope):
         self.budget.step()
-        handler = getattr(self, "expr_" + type(node).__name__, None)
+        kind = type(node)
+        handler = self.expression_handlers.get(kind)
         if handler is None:
-            return Unknown(f"unsupported expression {type(node).__name__}")
+            # looked up by name once per kind of node and run (not at every node)
+            handler = self.expression_handlers[kind] = getattr(self, "expr_" + kind.__name__,
+                                                               _unsupported)
         return handler(node, scope)
 
     # -- atoms --
     def expr_Integer(self, node, scope):
-        return ast.literal_eval(node.value)
+        return literal(node.value)
 
     def expr_Float(self, node, scope):
-        return ast.literal_eval(node.value)
+        return literal(node.value)
 
     def expr_Imaginary(self, node, scope):
-        return ast.literal_eval(node.value)
+        return literal(node.value)
 
     def expr_SimpleString(self, node, scope):
-        return ast.literal_eval(node.value)
+        return literal(node.value)
 
     def expr_ConcatenatedString(self, node, scope):
         return self.binary(cst.Add(), self.eval(node.left, scope), self.eval(node.right, scope))

@@ -189,11 +189,15 @@ class ImportsMixin:
 _INDEX_CACHE: dict = {}
 _PART_CACHE: dict = {}
 _CACHE_SIZE = 64
+# Indexes are small next to libcst's trees, and one model of timm or transformers reads dozens
+# of sibling modules (timm.layers alone has a hundred): with room for 64, a run over timm built
+# each index three times.
+_INDEX_CACHE_SIZE = 1024
 
 
-def _remember(cache: dict, key, value):
+def _remember(cache: dict, key, value, size: int = _CACHE_SIZE):
     cache[key] = value
-    while len(cache) > _CACHE_SIZE:
+    while len(cache) > size:
         del cache[next(iter(cache))]
     return value
 
@@ -211,7 +215,7 @@ def _indexed(path: str, stat):
     from .parsing import python_tree
     tree = python_tree(source)
     return _remember(_INDEX_CACHE, key, None if tree is None else (ModuleIndex(tree, source),
-                                                                   source))
+                                                                   source), _INDEX_CACHE_SIZE)
 
 
 def parsed_part(path: str, order: list, text: str):

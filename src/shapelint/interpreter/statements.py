@@ -65,6 +65,10 @@ class ContinueSignal(Exception):
     pass
 
 
+def _ignored(node, scope):
+    """A statement of no effect on what is built (pass, nonlocal, ...)."""
+
+
 class StatementsMixin:
 
     def exec_block(self, statements, scope: Scope) -> None:
@@ -73,9 +77,12 @@ class StatementsMixin:
 
     def exec(self, node, scope: Scope) -> None:
         self.budget.step()
-        handler = getattr(self, "stmt_" + type(node).__name__, None)
-        if handler is not None:
-            handler(node, scope)
+        kind = type(node)
+        handler = self.statement_handlers.get(kind)
+        if handler is None:  # looked up by name once per kind of statement and run
+            handler = self.statement_handlers[kind] = getattr(self, "stmt_" + kind.__name__,
+                                                              _ignored)
+        handler(node, scope)
 
     def body_of(self, node):
         body = node.body

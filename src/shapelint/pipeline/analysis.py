@@ -53,6 +53,10 @@ class FileAnalysis:
     def diagnostics(self, per_entry: dict | None = None, wanted=None) -> list[Diagnostic]:
         """The file's diagnostics, sorted; wanted(d) picks the ones to keep before their
         positions are read (a position is resolved when read: interpreter/spots.py)."""
+        with deep_stack():
+            return self._diagnostics(per_entry, wanted)
+
+    def _diagnostics(self, per_entry, wanted) -> list[Diagnostic]:
         found = list(self.notes)
         here = os.path.abspath(self.path)
         edges = self.interp.state.findings if self.interp is not None else []
@@ -111,6 +115,11 @@ def analyse(source: str, path: str, limits: Limits | None = None, discover: bool
     reads every statement (`summary` and `confirm` list every model a file binds); tree is
     CPython's tree of source when the caller (flake8) has it already. entry: the file is read
     for an ENTRY named on the command line, with the budget of one (Budget.for_entry)."""
+    with deep_stack():  # the parse of the file too: its garbage is collected with the rest's
+        return _analyse(source, path, limits, discover, tree, whole_file, entry)
+
+
+def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAnalysis:
     result = FileAnalysis(path, source=source)
     tree = result.tree = tree if tree is not None else python_tree(source)
     if tree is None:
