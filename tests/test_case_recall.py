@@ -11,16 +11,36 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 38 of the 39 cases are found, 26 on the line the fixed twin changes, 30 on it or naming it as
-# the finding's other place (`python bench/case_recall.py`). The floors fail on any regression.
-RECALL_FLOOR = 0.97
-ON_FIX_LINE_FLOOR = 26 / 39
-ON_OR_POINTING_FLOOR = 30 / 39
+# 64 of the 82 cases are found on their marked line, 45 on the line the fixed twin changes, 49
+# on it or naming it as the finding's other place (`python bench/case_recall.py`); the held-out
+# blind set of issue 16 (17 cases, 2 on the line) pulls all three down. The floors fail on any
+# regression.
+RECALL_FLOOR = 64 / 82
+ON_FIX_LINE_FLOOR = 45 / 82
+ON_OR_POINTING_FLOOR = 49 / 82
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
 # the loss is found.
-KNOWN_MISSES = {"torch/mse_view_folds_batch"}
+# The held-out blind set (issue 16, markers placed before shapelint ran): every one of these is
+# reported in the file, but at the line where the mismatch shows (the `seen:` line: the layer
+# call, the loss, torch.cat) or at another line, not on the line the fix changes; three of them
+# under another code (SHP106 for a torch.cat or a channels-last batch, SHP110 for one-hot
+# targets of CrossEntropyLoss). fixtures/cases/README.md gives the reason per case.
+# logistic_bce_logits_target_1d was on its line when measured blind; the rule that places an
+# (N, 1) / (N,) pair on the line that built the (N,) side moved it there (line 8), while its
+# fix squeezes the output at the loss call.
+HELD_OUT_MISSES = {
+    "torch/logistic_bce_logits_target_1d",
+    "keras/cnn_flatten_inside_filter_loop", "keras/embedding_input_with_vocab_axis_lstm",
+    "keras/lstm_input_shape_from_2d_rows", "keras/predict_one_frame_without_batch_axis",
+    "keras/quickdraw_integer_labels_categorical", "keras/reshape_2d_image_into_conv2d",
+    "torch/cnn_fed_channels_last_batch", "torch/cross_entropy_onehot_label_ids",
+    "torch/fcn_num_class_below_label_channels", "torch/mnist_view_typo_unflattened",
+    "torch/unet_cat_input_not_multiple_of_16", "torch/unet_five_pools_760x540",
+    "torch/unet_rgb_masks_one_class", "torch/view_result_discarded_fc1",
+}
+KNOWN_MISSES = {"torch/mse_view_folds_batch"} | HELD_OUT_MISSES
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +58,9 @@ def test_no_false_alarm_on_fixed_twins(results):
 
 
 def test_no_unexpected_finding_on_buggy_cases(results):
-    extra = {r.name: sorted(r.extra) for r in results if r.extra}
+    # a held-out miss's finding is the fault itself, reported away from the fix line
+    extra = {r.name: sorted(r.extra) for r in results
+             if r.extra and r.name not in HELD_OUT_MISSES}
     assert not extra
 
 
@@ -57,6 +79,8 @@ def test_seen_markers_are_the_findings_other_place(results):
     from markers import read_markers
     from case_recall import CASES
     for r in results:
+        if r.name in HELD_OUT_MISSES:  # marked before shapelint ran: where it shows, not placed
+            continue
         framework, slug = r.name.split("/")
         seen = {(line, code) for line, m in read_markers(CASES / framework / f"{slug}.py").items()
                 for code in m.seen}

@@ -123,3 +123,24 @@ def test_lint_path_imports_no_framework():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
     assert result.returncode == 0, result.stderr
+
+
+CASE_FILES = sorted((pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "cases")
+                    .rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_json_and_sarif_carry_every_public_case(path, capsys):
+    """Findings placed where their fix goes carry the other place in data: it must be plain
+    JSON (a lazily resolved line once crashed `--format json`), and SARIF gives it as a
+    relatedLocation."""
+    assert main(["check", "--format", "json", str(path)]) in (0, 1)
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert main(["check", "--format", "sarif", str(path)]) in (0, 1)
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert len(results) == len(found)
+    for d, r in zip(found, results):
+        other = d.get("data", {}).get("seen_at_line")
+        related = [x["physicalLocation"]["region"]["startLine"]
+                   for x in r.get("relatedLocations", [])]
+        assert other in (None, d["line"]) or other in related

@@ -64,7 +64,7 @@ def layer_as_tensor(interp, layers: list, receiver: str, error: str, node) -> No
                     f"{layer.type_name}(...)(x), to get the tensor")
     data = {"layer": layer.name, "type": layer.type_name, "receiver": receiver}
     if made_here:
-        data.update(seen_at_line=line, seen_at_col=col)
+        data.update(seen_at_line=int(line), seen_at_col=int(col))
         line, col = layer.line, layer.col
     interp.state.findings.append(Diagnostic(SHP105, line, col, message, data, path))
 

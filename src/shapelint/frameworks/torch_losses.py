@@ -418,9 +418,9 @@ DOCS = {
              "`k > 1` (Keras 3 keeps `(N, 1)` and `(N, k)` at rank 2 and broadcasts them "
              "without a word); it sits on the line the fix changes. For torch "
              "losses it is reported where the fix goes: for an `(N, 1)` / `(N,)` pair, on "
-             "the line that wrote the odd side's shape (a `view` / `squeeze`, else a tensor built from its sizes such as "
-             "`torch.randn(64)`), naming the loss call; on the loss call when both or neither "
-             "side was written so.",
+             "the line that wrote the odd side's shape (a `view` / `squeeze`, else a tensor "
+             "built from its sizes such as `torch.randn(64)`), naming the loss call; on the "
+             "loss call when both or neither side was written so.",
         why="These losses broadcast the two tensors before comparing them. `(N, 1)` against "
             "`(N,)` becomes an `(N, N)` difference: every prediction is compared with every "
             "target and the mean of those N x N errors is minimised. torch only warns (\"Using "

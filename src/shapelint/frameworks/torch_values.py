@@ -483,8 +483,6 @@ def is_module(value) -> bool:
         isinstance(value, Instance) and isinstance(value.payload, ModuleRecord))
 
 
-
-
 def outside_modules(interp) -> bool:
     """A model called at the top level or from a training function, not from a module's own
     methods (forward, or __init__ probing sizes with a dummy input)."""
