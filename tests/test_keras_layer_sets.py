@@ -35,7 +35,7 @@ def static_layer_names(graph) -> list:
 @pytest.fixture
 def no_training(keras_env, monkeypatch):  # noqa: F811
     """The layers are fixed when the model is built: skip fitting, to keep this quick."""
-    for method in ("fit", "evaluate", "predict", "train_on_batch", "test_on_batch"):
+    for method in ("fit", "evaluate", "train_on_batch", "test_on_batch"):
         monkeypatch.setattr(keras_env.Model, method, lambda self, *a, **k: None)
     # Keras asks its lazy `tensorflow` probe whether TensorFlow is there (serializing
     # Bidirectional's layer, for one) and would find the tf.keras stand-in: it is not there
@@ -57,3 +57,13 @@ def test_counted_layers_are_the_layers_keras_holds(path, no_training):
     for name, model in real.items():
         assert name in graphs, f"shapelint finds no model {name}"
         assert static_layer_names(graphs[name]) == sorted(layer.name for layer in model.layers)
+
+
+def test_aliases_are_named_after_their_class():
+    """An alias (MaxPool2D) builds a layer named after its class (max_pooling2d)."""
+    keras = pytest.importorskip("keras")
+    from shapelint.frameworks.keras_values import CLASS_OF_ALIAS
+    layers = {name: getattr(keras.layers, name) for name in dir(keras.layers)}
+    aliases = {name: cls.__name__ for name, cls in layers.items()
+               if isinstance(cls, type) and cls.__name__ != name}
+    assert CLASS_OF_ALIAS == aliases

@@ -237,11 +237,27 @@ class TensorOp(KerasLayer):
     hidden = True  # Keras lists operations apart from layers (model.operations)
 
 
+# keras.layers names that are aliases: a layer is named after its class (MaxPool2D() is
+# "max_pooling2d"); tests/test_keras_layer_sets.py compares this with keras.layers.
+CLASS_OF_ALIAS = {
+    "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D", "Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D", "Convolution1DTranspose": "Conv1DTranspose",
+    "Convolution2DTranspose": "Conv2DTranspose", "Convolution3DTranspose": "Conv3DTranspose",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D", "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D", "GlobalMaxPool3D": "GlobalMaxPooling3D",
+    "GroupQueryAttention": "GroupedQueryAttention", "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D", "MaxPool3D": "MaxPooling3D",
+    "SeparableConvolution1D": "SeparableConv1D", "SeparableConvolution2D": "SeparableConv2D",
+}
+
+
 def make_layer(interp, type_name: str, args, kwargs, node):
     path, line, col = interp.position(node)
     own_name = kwargs.get("name")
     name = own_name if isinstance(own_name, str) else interp.state.unique_name(
-        to_snake_case(type_name))
+        to_snake_case(CLASS_OF_ALIAS.get(type_name, type_name)))
     return build_layer(type_name, args, kwargs, name, path, line, col)
 
 
