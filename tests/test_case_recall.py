@@ -11,13 +11,13 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 64 of the 82 cases are found on their marked line, 45 on the line the fixed twin changes, 49
-# on it or naming it as the finding's other place (`python bench/case_recall.py`); the held-out
-# blind set of issue 16 (17 cases, 2 on the line) pulls all three down. The floors fail on any
-# regression.
-RECALL_FLOOR = 64 / 82
-ON_FIX_LINE_FLOOR = 45 / 82
-ON_OR_POINTING_FLOOR = 49 / 82
+# 73 of the 102 cases are found on their marked line, 53 on the line the fixed twin changes, 57
+# on it or naming it as the finding's other place (`python bench/case_recall.py`); the two
+# held-out blind sets of issue 16 (17 cases, 2 on the line; 20 cases, 7 on the line) pull all
+# three down. The floors fail on any regression.
+RECALL_FLOOR = 73 / 102
+ON_FIX_LINE_FLOOR = 53 / 102
+ON_OR_POINTING_FLOOR = 57 / 102
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -40,7 +40,25 @@ HELD_OUT_MISSES = {
     "torch/unet_cat_input_not_multiple_of_16", "torch/unet_five_pools_760x540",
     "torch/unet_rgb_masks_one_class", "torch/view_result_discarded_fc1",
 }
-KNOWN_MISSES = {"torch/mse_view_folds_batch"} | HELD_OUT_MISSES
+# The second blind set (issue 16, 20 cases; markers committed before shapelint ran, then
+# measured without touching src/): 13 not on the line the fix changes. Eleven are reported in
+# the file where the mismatch shows (the layer that rejects the tensor, the loss, the Reshape,
+# torch.cat) or on the layer constructor whose expectation the data contradicts, not on the
+# line that sets the wrong size (a module constant, a constructor argument, the data, the
+# layer before an inserted Flatten/permute); two are not reported at all (pad_sequences'
+# width, a numpy reshape of predict()'s output). fixtures/cases/README.md gives each reason.
+HELD_OUT_2_MISSES = {
+    "keras/char_conv1d_valid_then_reshape_per_word", "keras/dense_input_shape_1_before_lstm",
+    "keras/embedding_input_28_padded_934", "keras/resnet50_features_reshaped_to_2048",
+    "keras/three_embeddings_concat_dense_without_flatten",
+    "torch/hashing_head_12_bits_for_21_labels", "torch/mnist_loader_into_rgb_resnet_stem",
+    "torch/mnist_rows_without_channel_axis", "torch/segmentation_bce_mask_without_channel",
+    "torch/sqlnet_lstm_input_300_glove_100", "torch/text_cnn_conv1d_without_permute",
+    "torch/unet_up_blocks_222px", "torch/wideresnet_avgpool8_view_256px",
+}
+# Blind cases: their markers say where the fix goes, not where shapelint reports.
+BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES
+KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +78,7 @@ def test_no_false_alarm_on_fixed_twins(results):
 def test_no_unexpected_finding_on_buggy_cases(results):
     # a held-out miss's finding is the fault itself, reported away from the fix line
     extra = {r.name: sorted(r.extra) for r in results
-             if r.extra and r.name not in HELD_OUT_MISSES}
+             if r.extra and r.name not in BLIND_MISSES}
     assert not extra
 
 
@@ -79,7 +97,7 @@ def test_seen_markers_are_the_findings_other_place(results):
     from markers import read_markers
     from case_recall import CASES
     for r in results:
-        if r.name in HELD_OUT_MISSES:  # marked before shapelint ran: where it shows, not placed
+        if r.name in BLIND_MISSES:  # marked before shapelint ran: where it shows, not placed
             continue
         framework, slug = r.name.split("/")
         seen = {(line, code) for line, m in read_markers(CASES / framework / f"{slug}.py").items()

@@ -25,6 +25,14 @@ def _fails_in_keras(path) -> bool:
 
 
 CASES = [p for p in FIXTURES if not _fails_in_keras(p)]
+# Models shapelint builds no graph for, with the reason; strict, so the day it reads them the
+# expected failure fails and the entry goes.
+NO_GRAPH = {
+    # `model = ResNet50(...)` imported from keras.applications: shapelint reads the user's file,
+    # not the installed keras, so the call is no model it knows (second blind set, issue 16).
+    "resnet50_features_reshaped_to_2048_fixed.py":
+        "a keras.applications builder called from user code yields no static graph",
+}
 
 
 def static_layer_names(graph) -> list:
@@ -44,7 +52,9 @@ def no_training(keras_env, monkeypatch):  # noqa: F811
     return keras_env
 
 
-@pytest.mark.parametrize("path", CASES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(reason=NO_GRAPH[p.name], strict=True))
+    if p.name in NO_GRAPH else p for p in CASES], ids=lambda p: str(p.relative_to(ROOT)))
 def test_counted_layers_are_the_layers_keras_holds(path, no_training):
     keras = no_training
     keras.backend.clear_session()  # names as a fresh session gives them
