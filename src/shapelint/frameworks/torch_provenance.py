@@ -161,6 +161,8 @@ def after_op(name: str, args, kwargs, out, at=None) -> None:
     are torch tensors: the caller, torch_tensor_ops, makes sure); `at` is the op's place."""
     source = args[0]
     _keep_places(name, source, out, at)
+    if name in _REARRANGE:  # a dropped result leaves `source` as it was (torch_fix_origins)
+        out.reshaped_from = source
     out.channels_first = name in _SPATIAL_OPS or (source.channels_first and (
         name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
