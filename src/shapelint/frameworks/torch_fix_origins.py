@@ -14,6 +14,7 @@ Facts only: each move needs the layer's own rule to accept the tensor as the fix
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import libcst as cst
@@ -69,8 +70,13 @@ def _never_read(scope, name: str) -> bool:
     lines = getattr(module, "lines", None)
     if not lines or name.startswith("_"):
         return False
-    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
-    return sum(len(word.findall(text)) for text in lines) == 1
+    counts = getattr(module, "name_counts", None)
+    if counts is None:  # how often each plain name occurs in the module, counted once
+        counts = module.name_counts = Counter(_WORD.findall("\n".join(lines)))
+    return counts[name] == 1
+
+
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
 def _fits(layer, shape: Shape) -> bool:
@@ -93,7 +99,7 @@ _DEF = re.compile(r"^(\s*)(def|class)\s")
 
 
 def fed_at(interp, tensor, node) -> tuple | None:
-    """(path, line, col, call line) of the statement that binds the tensor a script passes to a model
+    """(path, line, col, call line) of the statement binding the tensor a script gives a model
     (`x = data` before `model(x)`, or the loop header that binds it), else the call's own."""
     if node is None or not isinstance(node, cst.Call) or not node.args:
         return None
