@@ -174,13 +174,17 @@ def _unused_reshape(layer, applied, tensor) -> FixAt | None:
                  tensor.fed_at[3] if fed else None)
 
 
+# layers that read dim 1 as the channels (an LSTM or a Linear reads the last dim)
+_CHANNELS_FIRST = re.compile(r"^(Lazy)?(Conv|ConvTranspose|BatchNorm|InstanceNorm)[123]d$")
+
+
 def _channels_last(layer, tensor) -> FixAt | None:
     """The fed batch is (N, *spatial, C) where the layer wants (N, C, *spatial)."""
     fed, shape = tensor.fed_at, tensor.shape
     if fed is None or not shape.known_rank or not 3 <= shape.rank <= 5 or \
             not all(is_known(d) for d in shape.dims):
         return None
-    if shape[1] == shape[-1]:
+    if shape[1] == shape[-1] or not _CHANNELS_FIRST.match(layer.type_name):
         return None
     first = Shape((shape[0], shape[-1]) + tuple(shape.dims[1:-1]))
     if not _fits(layer, first):
