@@ -10,6 +10,8 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
 - A batch fed channels-last: a Conv/BatchNorm that rejects the (N, H, W, C) batch the script
   gives the model, and that (N, C, H, W) would fit: SHP109 where the batch enters the model
   (the statement that binds the argument of the model call), with the permute that fixes it.
+- An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
+  the script builds the input, with the sizes that fit along each axis that does not.
 Facts only: each move needs the layer's own rule to accept the tensor as the fix makes it."""
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
   stays on the loss call, whose line both share.
+- SHP110 / SHP206 where they differ in one other axis: torch_target_places.
 A place in another file than the loss call leaves the finding on the call."""
 from __future__ import annotations
 
