@@ -22,7 +22,10 @@ DATA = ROOT / "tests" / "data" / "confirm"
 # fixtures/cases/ and fixtures/keras/edges/ load datasets and train at import; their faults
 # are at fit/loss calls, outside the model confirm builds. tests/test_runtime_cases.py and
 # tests/test_keras_edges.py run them for real, offline.
-OFFLINE_ELSEWHERE = (ROOT / "fixtures" / "cases", ROOT / "fixtures" / "keras" / "edges")
+# fixtures/fix_origins/ too: scripts whose fault is met where they feed the model or score it
+# (tests/test_fix_origins.py runs them).
+OFFLINE_ELSEWHERE = (ROOT / "fixtures" / "cases", ROOT / "fixtures" / "keras" / "edges",
+                     ROOT / "fixtures" / "fix_origins")
 # Training scripts build their model under `if __name__ == "__main__":`, which confirm does not
 # run; tests/test_torch_losses.py runs them. A package's modules (fixtures/torch/lazy_config) hold
 # no model: confirm meets them through the fixture that imports them.

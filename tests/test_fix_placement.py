@@ -121,12 +121,35 @@ def test_the_side_a_reshape_wrote_goes_before_a_built_one():
     # both sides built from their sizes: either is an honest fix
     "\nloss = nn.MSELoss()(torch.randn(16, 1), torch.randn(16))\n",
     "\na = torch.randn(16, 1)\nb = torch.randn(16)\nloss = nn.MSELoss()(a, b)\n",
-    # a shape mismatch that is not a trailing axis of one: the loss line
-    "\nmodel = nn.Linear(13, 4)\ny = torch.randn(16, 3)\n"
+    # a target a reshape wrote, against a model's output: either side may change
+    "\nmodel = nn.Linear(13, 4)\ny = torch.randn(48).view(16, 3)\n"
     "loss = nn.L1Loss()(model(torch.randn(16, 13)), y)\n"])
 def test_otherwise_the_finding_stays_on_the_loss_call(body):
     d = (found(body, "SHP206") + found(body, "SHP110"))[0]
     assert int(d.line) == line_of(body, "loss =") and "seen_at_line" not in d.data
+
+
+def test_a_target_built_with_another_width_is_the_side_to_change():
+    """Not only a trailing 1: a target built from its sizes that differs from the model's
+    output in one axis (frameworks/torch_target_places.py) is where the fix goes."""
+    body = ("\nmodel = nn.Linear(13, 4)\ny = torch.randn(16, 3)\n"
+            "loss = nn.L1Loss()(model(torch.randn(16, 13)), y)\n")
+    d, line, seen = one(body, "SHP110")
+    assert (line, seen) == (line_of(body, "y = torch.randn(16, 3)"), line_of(body, "loss ="))
+    assert "they differ in dim 1 (3 against 4)" in d.message
+
+
+def test_an_output_width_against_a_target_not_built_goes_to_the_head():
+    """The target is not written from sizes: either side is honest, the model's line is kept
+    (the head's constructor, or the module constant passed to it) and both sizes named."""
+    body = ("\nmodel = nn.Linear(13, 4)\ny = F.one_hot(torch.randint(0, 3, (16,)), 3).float()\n"
+            "loss = nn.L1Loss()(model(torch.randn(16, 13)), y)\n")
+    d, line, seen = one(body, "SHP110")
+    assert (line, seen) == (line_of(body, "model = nn.Linear(13, 4)"), line_of(body, "loss ="))
+    assert "the target has 3 in dim 1, the model's output 4" in d.message
+    constant = "\nWIDTH = 4\nmodel = nn.Linear(13, WIDTH)\n" + body.split("\n", 2)[2]
+    d, line, seen = one(constant, "SHP110")
+    assert (line, seen) == (line_of(constant, "WIDTH = 4"), line_of(constant, "loss ="))
 
 
 LINEAR = """

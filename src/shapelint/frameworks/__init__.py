@@ -219,6 +219,11 @@ class Frameworks:
     def call_instance(self, interp, obj: Instance, args, kwargs, node):
         return self._first("call_instance", interp, obj, args, kwargs, node)
 
+    def dropped_value(self, interp, statement, value, scope) -> None:
+        """A statement left a reshaped tensor unused (torch_fix_origins.dropped)."""
+        from . import torch_fix_origins
+        torch_fix_origins.dropped(interp, statement, value, scope)
+
     def isinstance_of(self, value, ref: Ref):
         """True/False when a framework can tell; None otherwise."""
         name = self._named(canonical(ref.qualname))
@@ -276,6 +281,7 @@ class State(keras_fw.KerasState):
     # id(module) -> where the file built the tensor it was called on (TorchTensor.shape_at)
     observed_places: dict = field(default_factory=dict)
     observed_lines: dict = field(default_factory=dict)  # id(module) -> (path, line) of that call
+    observed_fed: dict = field(default_factory=dict)  # id(module) -> (fed_at, dropped_reshape)
     partial_learning: object = None  # torch_partial.Learning of the forward() being read
     # Findings at a model's edges (data, labels, losses), met while the file runs; the
     # analysis reports those whose path is the file's own.

@@ -14,6 +14,7 @@ from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, Diagnostic, R
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_loss_places as places
+from . import torch_target_places as target_places
 from .torch_provenance import FLOATING, INTEGER
 from .torch_values import TorchTensor
 
@@ -206,7 +207,7 @@ def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None
     findings, result = outcome(loss, x, y, reduction)
     for code, message, data in findings:
         path, line, col = interp.position(node)
-        at = places.place(code, loss.kind, x, y, ctor_at, path) if path else None
+        at = places.place(code, loss.kind, x, y, ctor_at, path, interp) if path else None
         if at is None or interp.uncertain:
             record_finding(interp, code, node, message, data)
             continue
@@ -245,6 +246,7 @@ def _judge(loss: Loss, x, y):
     elements = None
     if loss.kind in ("class", "nll") and a.known_rank and a.rank >= 1:
         elements = _class_target(loss, a, b, y.dtype, data, out)
+        out[:] = [target_places.flattened_one_hot(loss.name, x, y, f) for f in out]
         if x.produced_by == "softmax":
             fix = ("pass the logits (drop the softmax)" if loss.kind == "class" else
                    "use log_softmax (nn.LogSoftmax) instead of softmax, or CrossEntropyLoss "

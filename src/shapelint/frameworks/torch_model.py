@@ -20,6 +20,8 @@ from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, T
                            children_of, is_module_class)
 
 BATCH = partial.BATCH
+# what the script's own call of a model recorded, which forward()'s own calls must not replace
+_OBSERVED = ("observed_places", "observed_lines", "observed_fed")
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
@@ -246,6 +248,7 @@ class TorchModel:
         saved_learning = interp.state.partial_learning
         # the abstract call below is ours, not an input the file gives the model
         saved_observed = dict(interp.state.observed_inputs)
+        saved_places = [dict(getattr(interp.state, k)) for k in _OBSERVED]
         line_shapes: list = []  # ((path, line), shape), a dict once read (spots.PairsDict)
 
         def trace(statement, value):  # what each line of forward() leaves in its variable
@@ -261,7 +264,11 @@ class TorchModel:
         interp.state.partial_learning = learning
         steps, interp.budget.steps = interp.budget.steps, 0  # forward() gets its own budget
         try:
-            result = interp.call(self.root, (TorchTensor(shape, shape_at=place),), {}, None)
+            given = TorchTensor(shape, shape_at=place)
+            if interp.state.observed_inputs.get(id(self.root)) is shape:
+                given.fed_at, given.dropped_reshape = interp.state.observed_fed.get(
+                    id(self.root), (None, None))
+            result = interp.call(self.root, (given,), {}, None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:
@@ -269,6 +276,8 @@ class TorchModel:
             interp.state.op_log, interp.visit = saved_ops, saved_visit
             interp.state.partial_learning = saved_learning
             interp.state.observed_inputs = saved_observed
+            for k, kept in zip(_OBSERVED, saved_places):
+                setattr(interp.state, k, kept)
             interp.budget.steps = max(interp.budget.steps, steps)
         return result, log, PairsDict(line_shapes), (ops, sites)
 

@@ -161,6 +161,10 @@ def after_op(name: str, args, kwargs, out, at=None) -> None:
     are torch tensors: the caller, torch_tensor_ops, makes sure); `at` is the op's place."""
     source = args[0]
     _keep_places(name, source, out, at)
+    if name in _REARRANGE:  # a dropped result leaves `source` as it was (torch_fix_origins)
+        out.reshaped_from = source
+    elif name in _IDENTITY or name in _CASTS or name == "to":  # the same batch, its values
+        out.fed_at, out.dropped_reshape = source.fed_at, source.dropped_reshape  # as given
     out.channels_first = name in _SPATIAL_OPS or (source.channels_first and (
         name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
@@ -189,6 +193,8 @@ def after_arithmetic(operands, out) -> None:
     out.channels_first = any(v.channels_first and v.shape == out.shape for v in operands)
     if len(operands) == 1 and operands[0].shape == out.shape:
         out.shape_at = operands[0].shape_at
+        # x / 255 is the batch as fed, scaled (torch_fix_origins)
+        out.fed_at, out.dropped_reshape = operands[0].fed_at, operands[0].dropped_reshape
 
 
 def _keep_places(name: str, source, out, at) -> None:

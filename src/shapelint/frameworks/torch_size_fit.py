@@ -13,6 +13,7 @@ from ..catalogue import LayerFault
 from ..domain.codes import SHP303, Diagnostic
 from ..domain.dims import Sym, SymDim, is_known, same
 from ..domain.shapes import Shape
+from . import torch_fix_origins as fix_origins
 
 LIMIT = 2048  # input sizes tried, 1..LIMIT (as rules/checks.py tries for a Linear)
 CATS = ("cat", "concat", "concatenate")
@@ -138,6 +139,10 @@ def explain(model, graph, shape: Shape) -> None:
                    f"resize or pad the input, or change the model's pooling")
         node.fault = LayerFault(fault.code, message, **fault.data, input_size=given,
                                 fitting_sizes=_summary(fits))
+        sizes = [(i + 2, describe(f, shape.dims[i + 2])) for i, f in
+                 ((i, fit.get(s, ([], []))[0]) for i, s in enumerate(symbols))
+                 if f and shape.dims[i + 2] not in f]
+        fix_origins.input_size(model, shape, node, sizes or [(axis, describe(fits, given))])
 
 
 def _summary(fits):

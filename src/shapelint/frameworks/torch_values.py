@@ -25,6 +25,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_fix_origins as fix_origins
 from .torch_observed import observed_at
 from .layers import LayerObject, apply
 
@@ -66,6 +67,13 @@ class TorchTensor:
     # how = "built" (a factory given its sizes) or "reshaped" (view, squeeze, ...).
     produced_at: tuple | None = None
     shape_at: tuple | None = None
+    # Where the fix of a layer's fault on this tensor goes (torch_fix_origins): the tensor a
+    # reshape was applied to (on its result), a reshape of this tensor whose result the code
+    # dropped (path, line, col, result shape), and where a script fed it to a model.
+    reshaped_from: object = None
+    dropped_reshape: tuple | None = None
+    fed_at: tuple | None = None
+    made_by: object = None  # the leaf module whose output this is
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
@@ -273,8 +281,11 @@ class TorchLayer(LayerObject):
             self.built_shapes = shapes
         out = TorchTensor(applied.output_shape)
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
+        out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
+        if applied.fault is not None:
+            fix_origins.layer_fault(interp, self, applied, inputs[0])
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)

@@ -99,12 +99,16 @@ class StatementsMixin:
             self.exec(small, scope)
 
     def stmt_Expr(self, node, scope):
-        self.eval(node.value, scope)
+        value = self.eval(node.value, scope)
+        if getattr(value, "reshaped_from", None) is not None:  # x.view(...) dropped
+            self.frameworks.dropped_value(self, node, value, scope)
 
     def stmt_Assign(self, node, scope):
         value = self.eval(node.value, scope)
         for target in node.targets:
             self.assign(target.target, value, scope)
+        if getattr(value, "reshaped_from", None) is not None:  # kept under a name never read?
+            self.frameworks.dropped_value(self, node, value, scope)
         if self.trace is not None:
             self.trace(node, value)
 

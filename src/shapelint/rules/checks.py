@@ -7,11 +7,12 @@ from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
 from ..domain.shapes import Shape, product
+from .fix_lines import at_fix_line
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     out = [fault_diagnostic(node) for node in graph.nodes if node.fault is not None]
-    out += [at_constructor(node, fault_diagnostic(node)) if graph.framework == "torch" else
+    out += [_torch_place(node) if graph.framework == "torch" else
             fault_diagnostic(node) for node in graph.applications if node.fault is not None]
     if graph.framework == "keras":
         judgments = (dense_on_feature_map, softmax_over_one_unit)
@@ -42,6 +43,13 @@ def blind_spots(graph: ModelGraph) -> list[Diagnostic]:
     # SHP303: skip connections that fit only some input sizes (frameworks/torch_size_fit.py)
     out.extend(graph.size_constraints)
     return out
+
+
+def _torch_place(node: LayerNode) -> Diagnostic:
+    """A torch fault on the line its fix changes: the statement that produced the input's
+    offending property (rules/fix_lines.py), else the layer's constructor, else the call."""
+    diagnostic = fault_diagnostic(node)
+    return at_fix_line(node, diagnostic) or at_constructor(node, diagnostic)
 
 
 def fault_diagnostic(node: LayerNode) -> Diagnostic:

@@ -1,0 +1,219 @@
+"""Where a torch layer's fault is fixed when the layer is not at fault (issue 16): the statement
+that produced the offending property of its input. The finding moves there (LayerFault.fix_at,
+read by rules/fix_lines.py) and names the layer call where the mismatch shows.
+
+- A reshape whose result the code drops: `x.view(-1, 576)` as a statement of its own, or
+  assigned to a name the file never reads (a misspelt `imagees = images.view(...)`), then the
+  untouched `x` reaches a layer that rejects it while the dropped result would fit: the fix is
+  to keep that result. Inside forward() the layer's own code stays; on the batch a script
+  feeds the model it is SHP109 (the data does not fit the model).
+- A batch fed channels-last: a Conv/BatchNorm that rejects the (N, H, W, C) batch the script
+  gives the model, and that (N, C, H, W) would fit: SHP109 where the batch enters the model
+  (the statement that binds the argument of the model call), with the permute that fixes it.
+- An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
+  the script builds the input, with the sizes that fit along each axis that does not.
+Facts only: each move needs the layer's own rule to accept the tensor as the fix makes it."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import libcst as cst
+
+from ..catalogue import LayerFault
+from ..domain.codes import SHP106, SHP109
+from ..domain.dims import NotKnown, is_known
+from ..domain.shapes import Shape
+
+
+@dataclass(frozen=True)
+class FixAt:
+    """Where a fault's fix goes: its position, the code it is reported under there (None: the
+    fault's own), and a sentence saying what this line holds."""
+    path: str
+    line: int
+    col: int
+    code: object
+    sentence: str
+    seen_line: int | None = None  # where it shows, when not the layer application itself
+
+
+# -- a reshape whose result is dropped ----------------------------------------------------
+
+def dropped(interp, statement, value, scope) -> None:
+    """`x.view(...)` as a statement, or `y = x.view(...)` with y never read in the file: the
+    reshape leaves x as it was; remember on x where its result was dropped."""
+    source = value.reshaped_from
+    if interp.uncertain or source is None or not value.shape.known_rank:
+        return
+    if isinstance(statement, cst.Assign):
+        name = _single_name(statement)
+        if name is None or not _never_read(scope, name):
+            return
+        how = f"its result is assigned to {name}, a name the file never reads"
+    else:
+        how = "its result is dropped (the statement's value is not assigned)"
+    path, line, col = interp.position(statement)
+    if path:
+        source.dropped_reshape = (path, int(line), int(col), value.shape, how)
+
+
+def _single_name(statement) -> str | None:
+    targets = statement.targets
+    if len(targets) == 1 and isinstance(targets[0].target, cst.Name):
+        return targets[0].target.value
+    return None
+
+
+def _never_read(scope, name: str) -> bool:
+    """The name occurs once in its module's text (its assignment): nothing reads it."""
+    module = getattr(scope, "module", None)
+    lines = getattr(module, "lines", None)
+    if not lines or name.startswith("_"):
+        return False
+    counts = getattr(module, "name_counts", None)
+    if counts is None:  # how often each plain name occurs in the module, counted once
+        counts = module.name_counts = Counter(_WORD.findall("\n".join(lines)))
+    return counts[name] == 1
+
+
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def _fits(layer, shape: Shape) -> bool:
+    """The layer's own rule accepts this input shape."""
+    rule = getattr(layer, "rule", None)
+    if rule is None or rule.multi_input or not shape.known_rank:
+        return False
+    try:
+        rule.output(shape)
+    except (LayerFault, NotKnown):
+        return False
+    except Exception:  # noqa: BLE001 - a rule we cannot run proves nothing
+        return False
+    return True
+
+
+# -- where a script feeds a model ---------------------------------------------------------
+
+_DEF = re.compile(r"^(\s*)(def|class)\s")
+
+
+def fed_at(interp, tensor, node) -> tuple | None:
+    """(path, line, col, call line) of the statement binding the tensor a script gives a model
+    (`x = data` before `model(x)`, or the loop header that binds it), else the call's own."""
+    if node is None or not isinstance(node, cst.Call) or not node.args:
+        return None
+    path, line, col = interp.position(node)
+    module = interp.modules.get(path) if path else None
+    if module is None or not line:
+        return None
+    argument = node.args[0].value
+    if isinstance(argument, cst.Name):
+        bound = _binding_line(module.lines, int(line), argument.value)
+        if bound is not None:
+            return (path, bound[0], bound[1], int(line))
+    return (path, int(line), int(col), int(line))
+
+
+def _binding_line(lines: list, line: int, name: str):
+    """(line, col) of the nearest line above `line` in the same function or module that binds
+    name: an assignment (`name = ...`, `name, y = ...`) or a loop header (`for name, y in`)."""
+    if not 0 < line <= len(lines):
+        return None
+    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        found = _DEF.match(text)
+        if found and len(found.group(1)) < here:
+            return None
+        if name in _bound_names(text):
+            return number, len(text) - len(text.lstrip())
+    return None
+
+
+_TARGETS = re.compile(r"^\s*(?:for\s+)?([\w\s,()]+?)\s*(?:=(?!=)|\sin\s)")
+
+
+def _bound_names(text: str) -> set:
+    """The plain names a line binds by assignment or as a loop's targets."""
+    match = _TARGETS.match(text)
+    if not match:
+        return set()
+    return {part.strip("() ") for part in match.group(1).split(",")}
+
+
+# -- the fault, at the layer that shows it ------------------------------------------------
+
+def layer_fault(interp, layer, applied, tensor) -> None:
+    """Set where the fault of this layer application on tensor is fixed, if not the layer."""
+    fault = applied.fault
+    if getattr(fault, "fix_at", None) is not None:
+        return
+    try:
+        at = _unused_reshape(layer, applied, tensor) or (
+            _channels_last(layer, tensor) if fault.code is SHP106 else None)
+    except NotKnown:
+        at = None
+    if at is not None and at.path == applied.path:
+        fault.fix_at = at
+
+
+def _unused_reshape(layer, applied, tensor) -> FixAt | None:
+    dropped_at = tensor.dropped_reshape
+    if dropped_at is None:
+        return None
+    path, line, col, shape, how = dropped_at
+    if not _fits(layer, shape):
+        return None
+    fed = tensor.fed_at is not None
+    what = "batch fed to the model" if fed else "tensor"
+    sentence = (f"The reshape on this line gives {shape}, which {layer.type_name} accepts, "
+                f"but {how}: the {what} stays {tensor.shape}; assign the result to the name "
+                f"that is used.")
+    return FixAt(path, line, col, SHP109 if fed else None, sentence,
+                 tensor.fed_at[3] if fed else None)
+
+
+# layers that read dim 1 as the channels (an LSTM or a Linear reads the last dim)
+_CHANNELS_FIRST = re.compile(r"^(Lazy)?(Conv|ConvTranspose|BatchNorm|InstanceNorm)[123]d$")
+
+
+def _channels_last(layer, tensor) -> FixAt | None:
+    """The fed batch is (N, *spatial, C) where the layer wants (N, C, *spatial)."""
+    fed, shape = tensor.fed_at, tensor.shape
+    if fed is None or not shape.known_rank or not 3 <= shape.rank <= 5 or \
+            not all(is_known(d) for d in shape.dims):
+        return None
+    if shape[1] == shape[-1] or not _CHANNELS_FIRST.match(layer.type_name):
+        return None
+    first = Shape((shape[0], shape[-1]) + tuple(shape.dims[1:-1]))
+    if not _fits(layer, first):
+        return None
+    order = ", ".join(map(str, (0, shape.rank - 1) + tuple(range(1, shape.rank - 1))))
+    sentence = (f"The batch given to the model here is {shape}, channels-last; "
+                f"{layer.type_name} takes channels first: .permute({order}) gives {first}, "
+                f"which it accepts.")
+    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
+
+
+# -- an input size the model's skip connections do not fit -------------------------------
+
+def input_size(model, shape: Shape, node, sizes: list) -> None:
+    """A torch.cat that fails for the size the script's input has (torch_size_fit.explain):
+    the fix is that size, where the script built the input (else where it feeds it); sizes
+    holds (axis, the sizes that fit there) for each axis whose size does not fit."""
+    state = model.interp.state
+    if state.observed_inputs.get(id(model.root)) is not shape:
+        return
+    built = state.observed_places.get(id(model.root))
+    fed, _ = state.observed_fed.get(id(model.root), (None, None))
+    at = built if built is not None and built[3] == "built" else fed
+    if at is None or at[0] != node.path or not at[1]:
+        return
+    wanted = "; ".join(f"dim {axis} is {shape.dims[axis]}, make it {fits}"
+                       for axis, fits in sizes)
+    sentence = (f"The input is {'built' if at is built else 'given to the model'} on this "
+                f"line: {wanted}.")
+    node.fault.fix_at = FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
