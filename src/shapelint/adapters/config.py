@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -197,8 +198,24 @@ def find_pyproject(path: str) -> str | None:
         here = parent
 
 
+# Every spelling of a tool.shapelint key: [tool.shapelint], [ tool . "shapelint" ], a dotted
+# key tool.shapelint.select = ..., or a [tool] table (or inline `tool = {...}`) holding one.
+_MAY_HOLD_TABLE = re.compile(rb"tool[\"']?\s*\.\s*[\"']?shapelint|^\s*\[\s*[\"']?tool[\"']?\s*\]"
+                             rb"|^\s*[\"']?tool[\"']?\s*=", re.MULTILINE)
+
+
 @lru_cache(maxsize=None)
 def _table(pyproject: str) -> dict | None:
+    try:
+        with open(pyproject, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        warn(f"{pyproject}: not read ({error}); its [tool.shapelint] settings are ignored")
+        return None
+    if not _MAY_HOLD_TABLE.search(data):
+        # no tool.shapelint key: the project's own pyproject.toml, met by every lint run,
+        # costs no TOML parser (a hundredth of a second at each start of a process)
+        return None
     try:
         import tomllib
     except ImportError:  # Python 3.10
@@ -207,9 +224,8 @@ def _table(pyproject: str) -> dict | None:
         except ImportError:
             return None
     try:
-        with open(pyproject, "rb") as handle:
-            document = tomllib.load(handle)
-    except (OSError, ValueError) as error:  # TOMLDecodeError is a ValueError
+        document = tomllib.loads(data.decode("utf-8"))
+    except ValueError as error:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         warn(f"{pyproject}: not read ({error}); its [tool.shapelint] settings are ignored")
         return None
     table = document.get("tool", {}).get("shapelint") if isinstance(document.get("tool"),
@@ -235,9 +251,15 @@ def config_for(path: str, explicit: str | None = None) -> Config:
     return load(os.path.abspath(pyproject)) if pyproject else Config()
 
 
+_KERAS_COMMON = f"{__name__.rsplit('.', 2)[0]}.catalogue.keras._common"
+
+
 @contextlib.contextmanager
 def keras_data_format(data_format: str):
     """Keras's image_data_format for one analysis (Keras reads it from keras.json)."""
+    if data_format == "channels_last" and _KERAS_COMMON not in sys.modules:
+        yield  # the Keras catalogue, if this analysis imports it, starts at channels_last
+        return
     from ..catalogue.keras import _common as keras_common
     saved = keras_common.DEFAULT_DATA_FORMAT
     keras_common.DEFAULT_DATA_FORMAT = data_format

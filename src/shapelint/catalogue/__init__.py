@@ -9,8 +9,10 @@ needing a value that is unknown raises dims.NotKnown.
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib import import_module
 from typing import Any, Callable
 
 from ..domain.codes import Code
@@ -77,13 +79,20 @@ class Entry:
 
 
 CATALOGUES: dict[str, dict[str, Entry]] = {"keras": {}, "torch": {}}
+# name -> the module that registers it, relative to this package ("keras.conv"): index.py keeps
+# it in a file, so that a lookup imports that module alone
+REGISTERED_IN: dict[str, dict[str, str]] = {"keras": {}, "torch": {}}
+_WHOLE: set = set()  # the frameworks whose every catalogue module is imported
 
 
 def layer(framework: str, *type_names: str):
     """Register a catalogue entry under one or more class names (aliases included)."""
+    module = sys._getframe(1).f_globals.get("__name__", "")[len(__name__) + 1:]
+
     def register(factory):
         for name in type_names:
             CATALOGUES[framework][name] = Entry(framework, type_names[0], factory)
+            REGISTERED_IN[framework][name] = module
         return factory
     return register
 
@@ -94,7 +103,20 @@ def _signature(factory) -> inspect.Signature:
 
 
 def lookup(framework: str, type_name: str) -> Entry | None:
-    _load(framework)
+    """The entry of a layer class name; None when the catalogue has none. Only the module
+    that registers it is imported (catalogue/index.py), unless the index cannot be read."""
+    entry = CATALOGUES[framework].get(type_name)
+    if entry is not None or framework in _WHOLE:
+        return entry
+    from .index import modules
+    try:
+        known = modules().get(framework, {})
+    except Exception:  # noqa: BLE001 - without the index, every module is imported
+        known = None
+    if known is None:
+        _load(framework)
+    elif type_name in known:
+        import_module(f"{__name__}.{known[type_name]}")
     return CATALOGUES[framework].get(type_name)
 
 
@@ -130,6 +152,7 @@ def _counts_unknown(rule: Rule, reason: str) -> Rule:
 
 
 def _load(framework: str) -> None:
+    """Import every catalogue module of a framework (a listing of all its entries)."""
     if framework == "keras":
         from .keras import load
     elif framework == "torch":
@@ -137,6 +160,7 @@ def _load(framework: str) -> None:
     else:
         return
     load()
+    _WHOLE.add(framework)
 
 
 # -- argument helpers shared by entries ------------------------------------------------------

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 
 from ..domain.dims import NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.shapes import Shape, product
-from . import functional_flops, keras_flops, outside, torch_flops
+# Its modules are imported where used: the lint path imports cost.outside (which calls may cost
+# FLOPs, frameworks/torch_op_log.py) for every torch file, and the per-layer tables only when a
+# figure is asked (`summary`, a FLOPs claim).
 
 BATCH = Sym("batch")  # Keras's None batch, as a symbol the formulas can carry
 DEFAULT_BYTES = 4  # float32, both frameworks' default parameter and activation dtype
@@ -97,6 +99,7 @@ def node_flops(node, framework: str):
     """FLOPs of one layer application (a Dim, possibly symbolic); NotKnown when unknown."""
     if node.fault is not None:
         raise NotKnown("the layer fails here")
+    from . import keras_flops, torch_flops
     table = torch_flops if framework == "torch" else keras_flops
     name = node.type_name
     if node.is_input or name in table.ZERO:
@@ -245,6 +248,7 @@ def _whole(graph, flops, reasons: list, module_level: bool):
         return flops if isinstance(flops, Unknown) else flops + extra
     paths = {graph.path} | {n.path for n in graph.nodes if n.path} | \
         {n.path for n in graph.applications if n.path} | {p for p, _ in graph.line_shapes}
+    from . import outside
     for path in sorted(paths):
         found = outside.flop_ops(path, module_level)
         if found:
@@ -272,6 +276,7 @@ def _functional(graph):
                          "cannot decide")
         if (path, line) not in recorded:
             return where(path, line, op, "its callee or operands are not known")
+    from . import functional_flops
     total = 0
     for call in graph.op_calls:
         try:

@@ -14,8 +14,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
                                              reduce_items)
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
-from . import datasets, keras_edges
-from . import keras as keras_fw
+from . import keras_edges
 
 _ALIASES = (
     ("tensorflow.python.keras.", "keras."), ("tensorflow.keras.", "keras."),
@@ -44,6 +43,11 @@ _ALIASES = (
 
 REGEX_REFS = regex_refs()
 _NUMPY = "numpy."  # numpy_api.ROOT: that module is loaded by the first file that calls numpy
+# What the names datasets.py and image_dirs.py answer for begin with (keras.datasets.mnist.
+# load_data, to_categorical, ImageDataGenerator, tensorflow.one_hot, sklearn's
+# train_test_split): a file that calls none of them does not load those modules.
+DATA_ROOTS = ("keras.datasets.", "keras.utils.", "keras.preprocessing.", "keras_preprocessing.",
+              "keras.ops.one_hot", "tensorflow.one_hot", "sklearn.")
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names, asked at every call of a model
@@ -60,30 +64,42 @@ def canonical(qualname: str) -> str:
     return name[:-1]
 
 
+# The framework modules (keras.py, torch.py, einops_api.py), in the order their hooks are
+# asked, and the words a source must hold for its code to make a name one of them answers for.
+# Each module's hooks answer only for its own names, which only code naming the framework
+# makes (every alias in _ALIASES names keras or tensorflow): a file, and the sibling modules it
+# reads, that never say "torch" never import the torch framework and catalogue, nor the Keras
+# ones without "keras" or "tensorflow" (tests/test_lazy_imports.py). Each costs a process that
+# starts to lint one file a tenth of a second or more.
+_FRAMEWORKS = (("keras", ("keras", "tensorflow")), ("torch", ("torch",)),
+               ("einops_api", ("einops",)))
+
+
 class Frameworks:
     """The hooks the interpreter calls; one instance per analysis. Each framework module
     (keras.py, torch.py) offers the same optional hooks; the first that answers wins."""
 
     def __init__(self):
-        from . import einops_api
-        # torch's hooks answer only for torch names, which only code mentioning torch makes:
-        # a file (and its sibling modules) that never says "torch" never imports its catalogue
-        # (a tenth of a second at every start of a process that lints a Keras file).
-        self.modules = (keras_fw, einops_api)
+        self.modules = ()
+        self._loaded: set = set()
 
     def read(self, source: str) -> None:
         """Told each source text the analysis reads: the frameworks it names are loaded."""
-        if "torch" in source and len(self.modules) == 2:
-            self._with_torch()
+        for module, words in _FRAMEWORKS:
+            if module not in self._loaded and any(word in source for word in words):
+                self._load(module)
 
-    def _with_torch(self) -> None:
-        from . import torch as torch_fw
-        self.modules = (self.modules[0], torch_fw, self.modules[1])
+    def _load(self, module: str) -> None:
+        import importlib
+        self._loaded.add(module)
+        self.modules = tuple(importlib.import_module(f".{name}", __name__)
+                             for name, _ in _FRAMEWORKS if name in self._loaded)
 
     def _named(self, name: str) -> str:
-        """A canonical name; one of torch's loads torch (an ENTRY may name it first)."""
-        if name.startswith("torch") and len(self.modules) == 2:
-            self._with_torch()
+        """A canonical name; one of a framework's loads it (an ENTRY may name it first)."""
+        for module, words in _FRAMEWORKS:
+            if module not in self._loaded and name.startswith(words):
+                self._load(module)
         return name
 
     def new_state(self, interp):
@@ -139,9 +155,11 @@ class Frameworks:
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made
-        data = datasets.call(interp, name, args, kwargs, node)
-        if data is not NotImplemented:
-            return data
+        if name.startswith(DATA_ROOTS):
+            from . import datasets
+            data = datasets.call(interp, name, args, kwargs, node)
+            if data is not NotImplemented:
+                return data
         if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
             from . import torchvision_data
             data = torchvision_data.call(interp, name, args, kwargs, node)
@@ -273,8 +291,10 @@ class Frameworks:
 
 
 @dataclass
-class State(keras_fw.KerasState):
+class State:
     """What one analysis creates: Keras names and models, torch forward logs and inputs."""
+    uids: dict = field(default_factory=dict)  # Keras layer name prefix -> how many made
+    models: list = field(default_factory=list)  # every Keras model object made, in order
     torch_log: list | None = None  # application nodes of the forward pass being read
     op_log: list | None = None  # torch_op_log.OpCall of the forward pass being read
     observed_inputs: dict = field(default_factory=dict)  # id(module) -> Shape it was called on
@@ -288,6 +308,12 @@ class State(keras_fw.KerasState):
     findings: list = field(default_factory=list)
     torch_records: list = field(default_factory=list)  # every torch ModuleRecord made
     cat_log: list | None = None  # torch_size_fit.CatCall of the forward pass being read
+
+    def unique_name(self, prefix: str) -> str:
+        """Keras's name for the next layer or model of this prefix (dense, dense_1, ...)."""
+        count = self.uids.get(prefix, 0)
+        self.uids[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
 
 
 def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:

@@ -3,8 +3,6 @@ instantiate, ...), answered for keras names. Layers and tensors live in keras_va
 in keras_models, keras.ops in keras_ops, subclassed layers and models in keras_subclass."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..catalogue import lookup
 from ..catalogue.keras.merge import FUNCTIONAL_FORMS
 from ..domain.dims import Unknown
@@ -17,7 +15,7 @@ ROOT = "keras."
 _MODEL_NAMES = {"Sequential": "sequential", "Model": "functional", "Functional": "functional"}
 
 # The hooks frameworks/__init__ looks up on this module.
-__all__ = ["ROOT", "KerasState", "knows", "call", "instantiate", "instance_attribute",
+__all__ = ["ROOT", "knows", "call", "instantiate", "instance_attribute",
            "external_super", "as_model"]
 
 
@@ -29,24 +27,14 @@ def _keras_ops():
 
 
 # What Keras values do that makes new values (keras_values.Operations): plugged in here, the
-# module frameworks/__init__ imports before any value exists.
+# module frameworks/__init__ imports (once a source read names keras or tensorflow, or a name
+# asked is one of theirs) before any Keras value exists.
 OPERATIONS.apply_op = lambda *args, **kwargs: _keras_ops().apply_op(*args, **kwargs)
 OPERATIONS.tensor_binary = lambda *args: _keras_ops().tensor_binary(*args)
 OPERATIONS.join_tensors = lambda values: _keras_ops().join_tensors(values)
 OPERATIONS.tensors_for_constants = lambda value: _keras_ops().tensors_for_constants(value)
 OPERATIONS.subclass_layer = keras_subclass.subclass_layer
 OPERATIONS.trace_subclass = keras_subclass.trace
-
-
-@dataclass
-class KerasState:
-    uids: dict = field(default_factory=dict)
-    models: list = field(default_factory=list)  # every model object made, in order
-
-    def unique_name(self, prefix: str) -> str:
-        count = self.uids.get(prefix, 0)
-        self.uids[prefix] = count + 1
-        return prefix if count == 0 else f"{prefix}_{count}"
 
 
 def knows(name: str) -> bool:

@@ -29,7 +29,8 @@ class Operations:
     tensors (keras_ops, imported on first use: it borrows torch's shape rules, which a file
     without keras.ops never loads), and a subclassed layer's own layer object and call() trace
     (keras_subclass). frameworks/keras.py fills these in when it is imported, which is before
-    any Keras value can exist (frameworks/__init__ imports it)."""
+    any Keras value can exist (frameworks/__init__ imports it once a source read names keras
+    or tensorflow, or a name asked is one of theirs: only such code makes Keras values)."""
     apply_op: Callable = None  # (interp, name, args, kwargs, node=None) -> a tensor or Unknown
     tensor_binary: Callable = None  # (interp, fn, left, right): x + y, x * w, ...
     join_tensors: Callable = None  # (values) -> one tensor, or NotImplemented

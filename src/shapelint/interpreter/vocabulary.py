@@ -37,52 +37,9 @@ def layer_names() -> frozenset:
     return _catalogued() | _OTHER_NAMES
 
 
-def _sources(folder: str) -> list:
-    """Every .py file under folder, its packages included."""
-    import os
-    paths = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        paths += [os.path.join(root, name) for name in files if name.endswith(".py")]
-    return paths
-
-
 def _catalogued() -> frozenset:
-    """The names the catalogues register. Loading them costs a process linting a Keras file
-    the whole torch catalogue (and the reverse), so the names are kept beside the catalogue's
-    compiled modules, in a file named after the size and time of every catalogue source (the
-    torch/ and keras/ packages' too): any change to one makes a new file, read from the
-    catalogues themselves."""
-    import hashlib
-    import json
-    import os
-    from .. import catalogue
-    folder = os.path.dirname(catalogue.__file__)
-    try:
-        stamp = sorted((os.path.relpath(path, folder), status.st_mtime_ns, status.st_size)
-                       for path in _sources(folder) for status in (os.stat(path),))
-    except OSError:
-        stamp = None
-    kept = None if stamp is None else os.path.join(
-        folder, "__pycache__",
-        f"layer_names-{hashlib.sha1(repr(stamp).encode()).hexdigest()[:16]}.json")
-    if kept is not None:
-        try:
-            with open(kept, encoding="utf-8") as handle:
-                return frozenset(json.load(handle))
-        except (OSError, ValueError):
-            pass
-    from ..catalogue import CATALOGUES, _load
-    _load("keras")
-    _load("torch")
-    names = frozenset(CATALOGUES["keras"]) | frozenset(CATALOGUES["torch"])
-    if kept is not None:
-        try:  # written whole, then renamed: a reader never sees half a file
-            os.makedirs(os.path.dirname(kept), exist_ok=True)
-            partial = f"{kept}.{os.getpid()}"
-            with open(partial, "w", encoding="utf-8") as handle:
-                json.dump(sorted(names), handle)
-            os.replace(partial, kept)
-        except OSError:
-            pass
-    return names
+    """The names the catalogues register, read from their index (catalogue/index.py), which
+    a process linting a Keras file reads without loading the torch catalogue (and the
+    reverse)."""
+    from ..catalogue.index import modules
+    return frozenset(name for table in modules().values() for name in table)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from ..domain.codes import SHP109, SHP110, SHP111, SHP205, SHP206, Diagnostic, RuleDoc
 from ..domain.dims import Unknown, is_known
 from ..frameworks.arrays import ArrayValue
-from ..frameworks.image_dirs import Batches
 from ..frameworks.keras_edges import Loss, edges_of
 from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
@@ -35,6 +34,7 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
     if graph.uncertain and not _deferred_subclass(model) or \
             any(n.fault is not None for n in graph.nodes):
         return []  # an error inside the model comes first; an uncertain model says nothing
+    from ..frameworks.image_dirs import Batches  # only a file that fits a model loads it
     out = []
     for loss, path, line, col in edges.compiles:
         out.extend(_loss_vs_output(graph, loss, path, line, col))

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 
 def load() -> None:
-    """Registers every entry (catalogue._load calls this on the first Keras lookup). The lint
-    path imports _common.py (the data format) and merge.py (the functional forms) for every
-    file; they alone do not load the rest."""
+    """Registers every entry (catalogue._load: a listing of them all; a lookup imports only
+    the module registering its name, catalogue/index.py). The lint path imports _common.py
+    (the data format) and merge.py (the functional forms) for every Keras file; they alone do
+    not load the rest."""
     from . import core, activation, reshape, conv, pool, norm, attention  # noqa: F401
     from . import merge, wrappers, preprocessing, augmentation, lookup, conv_lstm  # noqa: F401
     # last: its RNN, cells and StackedRNNCells also say which initial states a call takes

@@ -10,7 +10,7 @@ from ...domain.codes import SHP105
 from ...domain.dims import NotKnown
 from ...domain.shapes import Shape
 from .. import LayerFault, Rule, flag, int_tuple, known_int, layer
-from ._common import DEFAULT_DATA_FORMAT, _channel_axis, _data_format, _spatial_axes, _windowed
+from ._common import _channel_axis, _data_format, _spatial_axes, _windowed
 
 
 # -- pooling --------------------------------------------------------------------------------
@@ -89,7 +89,8 @@ def _adaptive_entry(rank, type_name):
             sizes = tuple(known_int(s, "output_size") for s in output_size)
         else:
             sizes = (known_int(output_size, "output_size"),) * rank
-        fmt = DEFAULT_DATA_FORMAT if data_format is None else data_format
+        # the format at the call (a config's data-format), not the one when this was imported
+        fmt = _data_format(None) if data_format is None else data_format
         if fmt not in ("channels_first", "channels_last"):  # compared as given, no lower()
             raise LayerFault(SHP105, f"{type_name}: invalid data_format {data_format!r}")
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 
 def load() -> None:
-    """Registers every entry (catalogue._load calls this on the first torch lookup). Importing
-    one module alone, as torch_functional.py imports pool.py, registers only its entries."""
+    """Registers every entry (catalogue._load: a listing of them all; a lookup imports only
+    the module registering its name, catalogue/index.py). Importing one module alone, as
+    torch_functional.py imports pool.py, registers only its entries."""
     from . import linear, conv, pool, norm, recurrent, attention, shape  # noqa: F401
     from . import dropout, activation  # noqa: F401
