@@ -15,6 +15,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
 from . import datasets, keras_edges
+from .array_places import stamp
 from . import keras as keras_fw
 
 _ALIASES = (
@@ -141,7 +142,7 @@ class Frameworks:
             return made
         data = datasets.call(interp, name, args, kwargs, node)
         if data is not NotImplemented:
-            return data
+            return stamp(data, interp, node, args)
         if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
             from . import torchvision_data
             data = torchvision_data.call(interp, name, args, kwargs, node)
@@ -152,7 +153,7 @@ class Frameworks:
             return loss
         if name.startswith(_NUMPY):
             from . import numpy_api
-            return numpy_api.call(interp, name, args, kwargs, node)
+            return stamp(numpy_api.call(interp, name, args, kwargs, node), interp, node, args)
         for module in self.modules:
             if name.startswith(module.ROOT):
                 return module.call(interp, name, args, kwargs, node)

@@ -29,6 +29,7 @@ class ArrayValue:
     dtype: str | None = None
     labels: Labels | None = None
     origin: str = ""  # where the data came from, for messages ("mnist.load_data()")
+    built_at: tuple | None = None  # (path, line, col) of the call that made it (array_places)
 
     @property
     def dims(self):
@@ -36,7 +37,8 @@ class ArrayValue:
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":
-            return tuple(self.dims) if self.shape.known_rank else Unknown("shape of unknown rank")
+            from .array_places import shape_of
+            return shape_of(self) if self.shape.known_rank else Unknown("shape of unknown rank")
         if name == "ndim":
             return len(self.dims) if self.shape.known_rank else Unknown("unknown rank")
         if name == "size":
@@ -46,7 +48,9 @@ class ArrayValue:
         if name == "T":
             return transpose(self, None)
         if name in _METHODS:
-            return Builtin(f"ndarray.{name}", lambda i, a, k, n: _METHODS[name](self, a, k))
+            from .array_places import stamp
+            return Builtin(f"ndarray.{name}",
+                           lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
         return Unknown(f"ndarray.{name} is outside the analysis")
 
     def shapelint_getitem(self, interp, key):

@@ -17,6 +17,7 @@ from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from .keras_places import one_sample
 
 BATCH = Unknown("batch")
 
@@ -122,8 +123,10 @@ def _data(graph, model, use, x, x_name):
     for node, array in zip(inputs, arrays):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
-        if shape is None:
-            return _report(use, x_name, array, ref, None, None, _input_line(graph, node)), None
+        if shape is None:  # one sample without its batch axis is fixed at the call
+            alone = one_sample(graph, node, use, x_name, array) if len(arrays) == 1 else None
+            return alone or _report(use, x_name, array, ref, None, None,
+                                    _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
