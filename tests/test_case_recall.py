@@ -32,9 +32,6 @@ ON_OR_POINTING_FLOOR = 49 / 82
 # fix squeezes the output at the loss call.
 HELD_OUT_MISSES = {
     "torch/logistic_bce_logits_target_1d",
-    "keras/cnn_flatten_inside_filter_loop", "keras/embedding_input_with_vocab_axis_lstm",
-    "keras/lstm_input_shape_from_2d_rows", "keras/predict_one_frame_without_batch_axis",
-    "keras/quickdraw_integer_labels_categorical", "keras/reshape_2d_image_into_conv2d",
     "torch/cnn_fed_channels_last_batch", "torch/cross_entropy_onehot_label_ids",
     "torch/fcn_num_class_below_label_channels", "torch/mnist_view_typo_unflattened",
     "torch/unet_cat_input_not_multiple_of_16", "torch/unet_five_pools_760x540",

@@ -5,6 +5,8 @@ is read from the data then points at the data line: when the model rejects that 
 line to change is the one that built the array (rules/keras_places.py)."""
 from __future__ import annotations
 
+import re
+
 from .arrays import ArrayValue
 
 
@@ -53,3 +55,22 @@ def _arrays(value, depth=0):
     elif isinstance(value, (tuple, list)) and depth < 2 and len(value) <= 16:
         for item in value:
             yield from _arrays(item, depth + 1)
+
+
+# -- labels the file meant to convert ---------------------------------------------------------
+
+_IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+)?import\b.*\b(?:to_categorical|np_utils)\b")
+_APPLIED = re.compile(r"\bto_categorical\s*\(")
+
+
+def one_hot_planned(lines) -> bool:
+    """The file imports keras's to_categorical (or np_utils) and applies it nowhere: the
+    one-hot step its author planned for the labels is missing."""
+    imported = applied = False
+    for line in lines or ():
+        code = line.split("#", 1)[0]
+        if _IMPORT.match(code):
+            imported = True
+        elif _APPLIED.search(code):
+            applied = True
+    return imported and not applied

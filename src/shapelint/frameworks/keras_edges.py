@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Ref
+from .array_places import one_hot_planned
 
 # Keras 3 signatures (keras/src/trainers/trainer.py): the positions of x, y and
 # validation_data in each method.
@@ -55,6 +56,7 @@ class Use:
     col: int
     compile_line: int = 0  # where that loss was compiled (0: never), SHP111's fix
     compile_col: int = 0
+    one_hot_planned: bool = False  # the file imports to_categorical and never applies it
 
 
 @dataclass
@@ -129,7 +131,9 @@ def _use(model, method, interp, args, kwargs, node):
     path, line, col = interp.position(node)
     compiled = edges.compiles[-1] if edges.compiles else None
     same_file = compiled is not None and compiled[1] == path
+    module = interp.current_module
     edges.uses.append(Use(method, given.get("x"), given.get("y"), given.get("validation_data"),
                           edges.loss, path, line, col, compiled[2] if same_file else 0,
-                          compiled[3] if same_file else 0))
+                          compiled[3] if same_file else 0,
+                          "y" in given and module is not None and one_hot_planned(module.lines)))
     return Unknown(f"the result of {method}()")

@@ -17,7 +17,7 @@ from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
-from .keras_places import one_sample
+from .keras_places import at_labels, one_sample
 
 BATCH = Unknown("batch")
 
@@ -302,7 +302,10 @@ def _labels(graph, use, y, y_name):
     code, message, data, *where = found
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
-    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line
+    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
+        labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
+        if labels is not None:
+            return labels
         return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                        use.compile_line else None, use, message, data)
     return _placed(code, _last_layer(graph), use, message, data)

@@ -19,7 +19,7 @@ reasons of its own: the two layers disagree, the fix goes between them, at the r
 and the finding stays there. So does one whose producer is in another file or on its line."""
 from __future__ import annotations
 
-from ..domain.codes import SHP103, SHP109, Diagnostic
+from ..domain.codes import SHP103, SHP109, SHP111, Diagnostic
 from ..domain.dims import is_known
 
 _RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
@@ -82,12 +82,12 @@ def _layer_place(p, node, need):
     if p.type_name == "Reshape":
         target = arguments.get("target_shape")
         hint = ""
-        if isinstance(target, (tuple, list)) and need == out.rank + 1 and _image(node):
-            hint = (f": for single-channel images give it the channel axis, "
+        if isinstance(target, (tuple, list)) and need == out.rank + 1:
+            hint = (f": to give it a last axis of size 1 ({_last_axis(node)}), "
                     f"Reshape({tuple(target) + (1,)})")
         return p.path, p.line, p.col, (
-            f"Reshape({_tuple(target)}) on this line sets that rank (its target shape has "
-            f"{out.rank - 1} axes after the batch axis, the {node.type_name} needs "
+            f"Reshape({_tuple(target)}) on this line sets that rank (a target of "
+            f"{_axes(out.rank - 1)} after the batch axis; the {node.type_name} needs "
             f"{need - 1}){hint}")
     if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2:
         sentence = (f"{at} makes it rank 2, dropping the axes the {node.type_name} needs")
@@ -150,6 +150,17 @@ def _through(embeddings) -> str:
         else f" and {embeddings} Embeddings add an axis each"
 
 
+def _axes(n: int) -> str:
+    return "1 axis" if n == 1 else f"{n} axes"
+
+
+def _last_axis(node) -> str:
+    """What a trailing axis of 1 means to the layer that needs it."""
+    if _image(node) and "1D" not in node.type_name:
+        return "one channel"
+    return "one feature per step"
+
+
 def _image(node) -> bool:
     return any(w in node.type_name for w in ("Conv", "Pool", "ZeroPadding", "UpSampling",
                                              "Cropping"))
@@ -199,3 +210,27 @@ def _written_from(graph, p):
         return getattr(origin, "shape_from", None)
     first = next((n for n in graph.nodes if p in n.inputs), None)
     return getattr(getattr(getattr(first, "layer", None), "declared", None), "built_at", None)
+
+
+# -- integer labels under a categorical loss ----------------------------------------------------
+
+def at_labels(use, y, code, message: str, data: dict) -> Diagnostic | None:
+    """SHP111 for integer class ids under categorical_crossentropy is fixed on either side, the
+    loss (sparse_categorical_crossentropy, at compile) or the labels (to_categorical): edges.py
+    keeps the model's side, the compile line. When the file imports to_categorical and never
+    applies it, the file itself says which side its author meant: the finding goes to the line
+    that built the labels, naming the fit() call where they meet the model and the compile line
+    as the other fix. None to leave it where edges.py puts it."""
+    built = getattr(y, "built_at", None)
+    if code is not SHP111 or not getattr(use, "one_hot_planned", False) or \
+            getattr(getattr(use, "loss", None), "kind", None) != "categorical" or \
+            built is None or built[0] != use.path or not built[1] or \
+            int(built[1]) == int(use.line):
+        return None
+    other = f" (or the loss at line {use.compile_line})" if use.compile_line else ""
+    message += (f". This file imports to_categorical but never applies it: the labels built on "
+                f"this line were meant one-hot; convert them here{other}")
+    data = {**data, "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
+    if use.compile_line:
+        data["compile_line"] = int(use.compile_line)
+    return Diagnostic(code, built[1], built[2], message, data, use.path)
