@@ -463,7 +463,9 @@ DOCS = {
             "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "
             "`np.expand_dims(X, -1)`) for images without one. An `input_shape` equal to the "
             "data's full shape is reported here rather than as SHP202: with the data in view "
-            "the failure is certain, not a guess from the numbers.",
+            "the failure is certain, not a guess from the numbers. One sample given to "
+            "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
+            "3)` input) is reported on the call, whose fix is `x[None]`.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
