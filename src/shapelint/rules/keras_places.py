@@ -36,12 +36,13 @@ def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     if found is None:
         return diagnostic
     path, line, col, sentence = found
-    if path != node.path or not line or int(line) == int(node.line):
+    shows = _applied_at(node)
+    if path != node.path or not line or int(line) in (int(node.line), int(shows[1])):
         return diagnostic
     got = node.input_shapes[0]
-    message = (f"{node.type_name} at line {node.line} expects a rank-{need} input "
+    message = (f"{node.type_name} at line {shows[1]} expects a rank-{need} input "
                f"(ndim={need}) but receives {got}, of rank {got.rank}; {sentence}")
-    data = {**diagnostic.data, "seen_at_line": int(node.line), "seen_at_col": int(node.col)}
+    data = {**diagnostic.data, "seen_at_line": int(shows[1]), "seen_at_col": int(shows[2])}
     return Diagnostic(diagnostic.code, line, col, message, data, diagnostic.path)
 
 
@@ -57,6 +58,15 @@ def _producer(graph, node, p, need):
             continue
         return _layer_place(p, node, need)
     return None
+
+
+def _applied_at(n) -> tuple:
+    """(path, line, col) of the call that applied a layer, else of its constructor (the same
+    line in a Sequential list or an inline `Flatten()(x)`)."""
+    at = n.__dict__.get("call_at")
+    if at and at[0] == n.path and at[1]:
+        return at
+    return n.path, n.line, n.col
 
 
 def _passes_rank_on(p) -> bool:
@@ -90,14 +100,18 @@ def _layer_place(p, node, need):
             f"{_axes(out.rank - 1)} after the batch axis; the {node.type_name} needs "
             f"{need - 1}){hint}")
     if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2:
-        sentence = (f"{at} makes it rank 2, dropping the axes the {node.type_name} needs")
-        if p.path == node.path and int(p.line) > int(node.line):
-            sentence += (f"; it runs before the {node.type_name} at line {node.line}, which "
+        # its application is what is misplaced: the line that applies it is the one to move
+        path, line, col = _applied_at(p)
+        sentence = (f"the {p.type_name} applied on this line makes it rank 2, dropping the "
+                    f"axes the {node.type_name} needs")
+        before = _applied_at(node)
+        if path == before[0] and int(line) > int(before[1]):
+            sentence += (f"; it runs before the {node.type_name} at line {before[1]}, which "
                          f"comes earlier in the file: a loop feeds it back, so it belongs "
                          f"after the loop")
         else:
             sentence += "; move it after the last layer that needs them"
-        return p.path, p.line, p.col, sentence
+        return path, line, col, sentence
     if p.type_name in _RNNS and arguments.get("return_sequences") is False and \
             out.rank + 1 == need:
         return p.path, p.line, p.col, (
@@ -119,8 +133,9 @@ def _input_place(graph, p, node, need, embeddings):
         first = next((n for n in graph.nodes if p in n.inputs), None)
         declared = getattr(getattr(first, "layer", None), "declared", None)
         if first is None or not isinstance(declared, (tuple, list)) or \
-                len(declared) + 1 != p.output_shape.rank:
-            return None
+                len(declared) + 1 != p.output_shape.rank or any(
+                    is_known(a) and a != b for a, b in zip(declared, p.output_shape.dims[1:])):
+            return None  # (an input shape given from outside, not written on that layer)
         written, shape_from = first, getattr(declared, "built_at", None)
         what = f"input_shape={_tuple(declared)}"
     rank = p.output_shape.rank
