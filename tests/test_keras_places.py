@@ -11,7 +11,8 @@ import textwrap
 
 import pytest
 
-from shapelint.frameworks.array_places import ArrayShape, one_hot_planned
+from shapelint.frameworks.arrays import ArrayShape
+from shapelint.frameworks.keras_edges import one_hot_planned
 from shapelint.pipeline.analysis import analyse
 
 SUBCLASS = textwrap.dedent('''\

@@ -15,7 +15,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
 from . import datasets, keras_edges
-from .array_places import stamp
+from .arrays import stamp
 from . import keras as keras_fw
 
 _ALIASES = (

@@ -3,11 +3,11 @@ fit / evaluate / predict / *_on_batch, recorded on the model for edges.py to jud
 model's graph is built. Losses are read from strings, keras.losses functions and classes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Ref
-from .array_places import one_hot_planned
 
 # Keras 3 signatures (keras/src/trainers/trainer.py): the positions of x, y and
 # validation_data in each method.
@@ -137,3 +137,22 @@ def _use(model, method, interp, args, kwargs, node):
                           compiled[3] if same_file else 0,
                           "y" in given and module is not None and one_hot_planned(module.lines)))
     return Unknown(f"the result of {method}()")
+
+
+# -- labels the file meant to convert (rules/keras_places.at_labels) ---------------------------
+
+_IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+)?import\b.*\b(?:to_categorical|np_utils)\b")
+_APPLIED = re.compile(r"\bto_categorical\s*\(")
+
+
+def one_hot_planned(lines) -> bool:
+    """The file imports keras's to_categorical (or np_utils) and applies it nowhere: the
+    one-hot step its author planned for the labels is missing."""
+    imported = applied = False
+    for line in lines or ():
+        code = line.split("#", 1)[0]
+        if _IMPORT.match(code):
+            imported = True
+        elif _APPLIED.search(code):
+            applied = True
+    return imported and not applied

@@ -9,7 +9,7 @@ has their input's shape (Dropout, Activation, BatchNormalization, ...), and Embe
 output is its ids' layout plus one axis. The first other producer decides:
 - keras.Input(shape=...), an input_shape= on a Sequential's first layer, Sequential.build():
   the shape tuple written there sets the rank; when that tuple was read from a data array
-  (`x_train.shape[1:]`), the line that built the array sets it (frameworks/array_places.py);
+  (`x_train.shape[1:]`), the line that built the array sets it (ArrayValue.built_at);
 - Reshape(target_shape): its target sets the rank;
 - Flatten / a global pooling: it drops the axes the layer needs (a Flatten indented into a loop
   feeds the next pass's Conv2D: it sits below the layer it breaks);
