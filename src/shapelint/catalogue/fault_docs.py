@@ -71,7 +71,14 @@ DOCS = {
         what="Checks that each layer receives a tensor of a rank it accepts.",
         why="`Conv2D` needs `(batch, height, width, channels)`; grayscale images given as "
             "`input_shape=(28, 28)` lack the channel axis and Keras raises when it builds the "
-            "model.",
+            "model. Keras: the finding sits on the statement that set the rank the layer "
+            "rejects, when its own arguments did: the `keras.Input` / `input_shape=` (or the "
+            "data line an `input_shape=x.shape[1:]` was read from), a `Reshape`, a `Flatten` "
+            "or global pooling, an RNN without `return_sequences=True`; the rejecting layer is "
+            "named in the message and in `data[\"seen_at_line\"]` (SARIF relatedLocation). "
+            "When the tensor comes from a layer that wants its own rank (a `Conv2D` before an "
+            "`LSTM`), the fix goes between the two and the finding stays on the rejecting "
+            "layer.",
         example="from keras import Sequential, layers\n\n"
                 "model = Sequential([\n"
                 "    layers.Conv2D(32, 3, input_shape=(28, 28)),\n"

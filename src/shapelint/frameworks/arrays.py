@@ -29,6 +29,7 @@ class ArrayValue:
     dtype: str | None = None
     labels: Labels | None = None
     origin: str = ""  # where the data came from, for messages ("mnist.load_data()")
+    built_at: tuple | None = None  # (path, line, col) of the call that made it (stamp, below)
 
     @property
     def dims(self):
@@ -36,7 +37,8 @@ class ArrayValue:
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":
-            return tuple(self.dims) if self.shape.known_rank else Unknown("shape of unknown rank")
+            return ArrayShape(self.dims, self.built_at) if self.shape.known_rank else \
+                Unknown("shape of unknown rank")
         if name == "ndim":
             return len(self.dims) if self.shape.known_rank else Unknown("unknown rank")
         if name == "size":
@@ -46,7 +48,8 @@ class ArrayValue:
         if name == "T":
             return transpose(self, None)
         if name in _METHODS:
-            return Builtin(f"ndarray.{name}", lambda i, a, k, n: _METHODS[name](self, a, k))
+            return Builtin(f"ndarray.{name}",
+                           lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
         return Unknown(f"ndarray.{name} is outside the analysis")
 
     def shapelint_getitem(self, interp, key):
@@ -362,3 +365,51 @@ _METHODS = {
     "max": _method_max,
     "argmax": lambda a, args, kw: argmax(a, _args(args, kw, "axis")[0]),
 }
+
+
+# -- where an array's shape was written (issue 16) ---------------------------------------------
+# ArrayValue.built_at is the numpy call, array method or dataset loader that made the array;
+# the shape tuple read from it remembers that place, so a layer whose input_shape= is read from
+# the data can point at the data line (rules/keras_places.py).
+
+class ArrayShape(tuple):
+    """A data array's shape as a tuple (`x.shape`), with the place that built the array;
+    a slice of it (`x.shape[1:]`) keeps that place, anything else made from it does not."""
+    built_at = None
+
+    def __new__(cls, dims, built_at=None):
+        made = super().__new__(cls, dims)
+        made.built_at = built_at
+        return made
+
+    def __getitem__(self, key):
+        part = super().__getitem__(key)
+        return ArrayShape(part, self.built_at) if isinstance(key, slice) else part
+
+    def __reduce__(self):  # pickles as a plain tuple subclass with its place
+        return ArrayShape, (tuple(self), self.built_at)
+
+
+def stamp(result, interp, node, sources=()):
+    """Give each array `result` holds (itself, or the items of a tuple or list, one level
+    deep, as load_data's ((x, y), (x, y)) two) the place that made it: a source array of the
+    same shape keeps its own (astype, np.asarray change no shape, so they wrote none), else
+    the call's place. Returns result."""
+    if interp is None or node is None:
+        return result
+    for array in _arrays(result):
+        if array.built_at is not None:
+            continue
+        same = next((s for s in sources if isinstance(s, ArrayValue) and s.built_at is not None
+                     and s.shape.known_rank and array.shape.known_rank
+                     and tuple(s.dims) == tuple(array.dims)), None)
+        array.built_at = same.built_at if same is not None else interp.position(node)
+    return result
+
+
+def _arrays(value, depth=0):
+    if isinstance(value, ArrayValue):
+        yield value
+    elif isinstance(value, (tuple, list)) and depth < 2 and len(value) <= 16:
+        for item in value:
+            yield from _arrays(item, depth + 1)

@@ -3,6 +3,7 @@ fit / evaluate / predict / *_on_batch, recorded on the model for edges.py to jud
 model's graph is built. Losses are read from strings, keras.losses functions and classes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..domain.dims import Unknown
@@ -55,6 +56,7 @@ class Use:
     col: int
     compile_line: int = 0  # where that loss was compiled (0: never), SHP111's fix
     compile_col: int = 0
+    one_hot_planned: bool = False  # the file imports to_categorical and never applies it
 
 
 @dataclass
@@ -129,7 +131,28 @@ def _use(model, method, interp, args, kwargs, node):
     path, line, col = interp.position(node)
     compiled = edges.compiles[-1] if edges.compiles else None
     same_file = compiled is not None and compiled[1] == path
+    module = interp.current_module
     edges.uses.append(Use(method, given.get("x"), given.get("y"), given.get("validation_data"),
                           edges.loss, path, line, col, compiled[2] if same_file else 0,
-                          compiled[3] if same_file else 0))
+                          compiled[3] if same_file else 0,
+                          "y" in given and module is not None and one_hot_planned(module.lines)))
     return Unknown(f"the result of {method}()")
+
+
+# -- labels the file meant to convert (rules/keras_places.at_labels) ---------------------------
+
+_IMPORT = re.compile(r"^\s*(?:from\s+\S+\s+)?import\b.*\b(?:to_categorical|np_utils)\b")
+_APPLIED = re.compile(r"\bto_categorical\s*\(")
+
+
+def one_hot_planned(lines) -> bool:
+    """The file imports keras's to_categorical (or np_utils) and applies it nowhere: the
+    one-hot step its author planned for the labels is missing."""
+    imported = applied = False
+    for line in lines or ():
+        code = line.split("#", 1)[0]
+        if _IMPORT.match(code):
+            imported = True
+        elif _APPLIED.search(code):
+            applied = True
+    return imported and not applied

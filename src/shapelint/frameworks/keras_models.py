@@ -36,7 +36,10 @@ def make_input(interp, args, kwargs, node, what="shape"):
         shape = input_shape(shape_arg, batch, what)
     name = kwargs.get("name")
     name = name if isinstance(name, str) else interp.state.unique_name("input_layer")
-    return KerasTensor(input_node(interp, shape, name, node))
+    made = input_node(interp, shape, name, node)
+    # Input(shape=x.shape[1:]): the data line that wrote that shape (rules/keras_places.py)
+    made.shape_from = getattr(shape_arg, "built_at", None)
+    return KerasTensor(made)
 
 
 def make_input_layer(interp, args, kwargs, node):
@@ -123,6 +126,9 @@ class KerasSequential:
             reasons.append("the input shape is not given; sizes are symbolic")
         start = LayerNode(InputMarker(shape, "input"), "input", "InputLayer", self.path,
                           self.line, self.col, output_shape=shape, is_input=True)
+        # where that input shape is written, when a keras.Input (or build()) gave it
+        start.input_origin = self.input.node if override is None and self.input is not None \
+            else None
         nodes, previous, seen = [start], start, set()
         for layer in self.layers:
             layer = as_layer(layer)

@@ -108,6 +108,10 @@ class KerasLayer(LayerObject):
         if opaque:  # a tensor hidden there would bring layers into the model we do not see
             applied.opaque = f"{self.name} (line {self.line}) receives {opaque}"
         applied.call_form = getattr(self, "pending_form", None)
+        # where it is applied, apart from where it is built (self.flatten = Flatten() in
+        # __init__, called in call()): a misplaced application is fixed there (keras_places)
+        applied.call_at = interp.position(node) if interp is not None and node is not None \
+            else None
         first = args[0] if args else kwargs.get("inputs")
         if is_merge(self) and isinstance(first, KerasTensor):
             refuse_single_tensor(applied, [t.shape for t in tensors])

@@ -16,6 +16,7 @@ from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from .keras_places import at_labels, one_sample
 
 BATCH = Unknown("batch")
 
@@ -122,8 +123,10 @@ def _data(graph, model, use, x, x_name):
     for node, array in zip(inputs, arrays):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
-        if shape is None:
-            return _report(use, x_name, array, ref, None, None, _input_line(graph, node)), None
+        if shape is None:  # one sample without its batch axis is fixed at the call
+            alone = one_sample(graph, node, use, x_name, array) if len(arrays) == 1 else None
+            return alone or _report(use, x_name, array, ref, None, None,
+                                    _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
@@ -299,7 +302,10 @@ def _labels(graph, use, y, y_name):
     code, message, data, *where = found
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
-    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line
+    if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
+        labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
+        if labels is not None:
+            return labels
         return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                        use.compile_line else None, use, message, data)
     return _placed(code, _last_layer(graph), use, message, data)
@@ -457,7 +463,9 @@ DOCS = {
             "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "
             "`np.expand_dims(X, -1)`) for images without one. An `input_shape` equal to the "
             "data's full shape is reported here rather than as SHP202: with the data in view "
-            "the failure is certain, not a guess from the numbers.",
+            "the failure is certain, not a guess from the numbers. One sample given to "
+            "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
+            "3)` input) is reported on the call, whose fix is `x[None]`.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"

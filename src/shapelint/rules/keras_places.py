@@ -1,0 +1,251 @@
+"""Where a Keras rank mismatch is reported (issue 16): on the statement that gave the tensor
+the rank the layer rejects, when that statement's own arguments made it, with the rejecting
+layer kept as the place where the mismatch shows (data["seen_at_line"], SARIF's
+relatedLocation).
+
+From the layer that rejects its input (SHP103, a fixed ndim), the tensor is followed upstream
+through the layers that pass its rank on without wanting one of their own: those whose output
+has their input's shape (Dropout, Activation, BatchNormalization, ...), and Embedding, whose
+output is its ids' layout plus one axis. The first other producer decides:
+- keras.Input(shape=...), an input_shape= on a Sequential's first layer, Sequential.build():
+  the shape tuple written there sets the rank; when that tuple was read from a data array
+  (`x_train.shape[1:]`), the line that built the array sets it (ArrayValue.built_at);
+- Reshape(target_shape): its target sets the rank;
+- Flatten / a global pooling: it drops the axes the layer needs (a Flatten indented into a loop
+  feeds the next pass's Conv2D: it sits below the layer it breaks);
+- an RNN with return_sequences=False: it returns only the last step, one axis short.
+Any other producer (a Conv2D before an LSTM, a Dense, a merge) wants or makes its rank for
+reasons of its own: the two layers disagree, the fix goes between them, at the rejecting layer,
+and the finding stays there. So does one whose producer is in another file or on its line."""
+from __future__ import annotations
+
+from ..domain.codes import SHP103, SHP109, SHP111, Diagnostic
+from ..domain.dims import is_known
+
+_RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
+
+
+def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
+    """The rank fault of node placed on the line that set the rank it rejects (see above)."""
+    rule = getattr(node.layer, "rule", None)
+    need = getattr(rule, "ndim", None)
+    if diagnostic.code is not SHP103 or need is None or len(node.inputs) != 1 or \
+            not node.input_shapes or not node.input_shapes[0].known_rank:
+        return diagnostic
+    found = _producer(graph, node, node.inputs[0], need)
+    if found is None:
+        return diagnostic
+    path, line, col, sentence = found
+    shows = _applied_at(node)
+    if path != node.path or not line or int(line) in (int(node.line), int(shows[1])):
+        return diagnostic
+    got = node.input_shapes[0]
+    message = (f"{node.type_name} at line {shows[1]} expects a rank-{need} input "
+               f"(ndim={need}) but receives {got}, of rank {got.rank}; {sentence}")
+    data = {**diagnostic.data, "seen_at_line": int(shows[1]), "seen_at_col": int(shows[2])}
+    return Diagnostic(diagnostic.code, line, col, message, data, diagnostic.path)
+
+
+def _producer(graph, node, p, need):
+    """(path, line, col, sentence) of the statement that set the rank node receives."""
+    embeddings = 0
+    while p is not None:
+        if p.is_input:
+            return _input_place(graph, p, node, need, embeddings)
+        if _passes_rank_on(p):
+            embeddings += p.type_name == "Embedding"
+            p = p.inputs[0]
+            continue
+        return _layer_place(p, node, need)
+    return None
+
+
+def _applied_at(n) -> tuple:
+    """(path, line, col) of the call that applied a layer, else of its constructor (the same
+    line in a Sequential list or an inline `Flatten()(x)`)."""
+    at = n.__dict__.get("call_at")
+    if at and at[0] == n.path and at[1]:
+        return at
+    return n.path, n.line, n.col
+
+
+def _passes_rank_on(p) -> bool:
+    rule = getattr(p.layer, "rule", None)
+    if rule is None or rule.ndim is not None or len(p.inputs) != 1 or not p.input_shapes or \
+            p.fault is not None:
+        return False
+    x, y = p.input_shapes[0], p.output_shape
+    if not (x.known_rank and y.known_rank):
+        return False
+    if p.type_name == "Embedding":
+        return y.rank == x.rank + 1
+    return not ({"dense", "flattens"} & set(rule.tags)) and x.dims == y.dims
+
+
+def _layer_place(p, node, need):
+    """A layer whose type or arguments set the rank of what it returns."""
+    out = p.output_shape
+    if not out.known_rank or p.fault is not None:
+        return None
+    arguments = getattr(p.layer, "arguments", None) or {}
+    at = f"the {p.type_name} on this line"
+    if p.type_name == "Reshape":
+        target = arguments.get("target_shape")
+        hint = ""
+        if isinstance(target, (tuple, list)) and need == out.rank + 1:
+            hint = (f": to give it a last axis of size 1 ({_last_axis(node)}), "
+                    f"Reshape({tuple(target) + (1,)})")
+        return p.path, p.line, p.col, (
+            f"Reshape({_tuple(target)}) on this line sets that rank (a target of "
+            f"{_axes(out.rank - 1)} after the batch axis; the {node.type_name} needs "
+            f"{need - 1}){hint}")
+    if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2:
+        # its application is what is misplaced: the line that applies it is the one to move
+        path, line, col = _applied_at(p)
+        sentence = (f"the {p.type_name} applied on this line makes it rank 2, dropping the "
+                    f"axes the {node.type_name} needs")
+        before = _applied_at(node)
+        if path == before[0] and int(line) > int(before[1]):
+            sentence += (f"; it runs before the {node.type_name} at line {before[1]}, which "
+                         f"comes earlier in the file: a loop feeds it back, so it belongs "
+                         f"after the loop")
+        else:
+            sentence += "; move it after the last layer that needs them"
+        return path, line, col, sentence
+    if p.type_name in _RNNS and arguments.get("return_sequences") is False and \
+            out.rank + 1 == need:
+        return p.path, p.line, p.col, (
+            f"{at} returns only its last step (rank {out.rank}); set return_sequences=True "
+            f"to pass the whole sequence on")
+    return None
+
+
+def _input_place(graph, p, node, need, embeddings):
+    """Where the model's input shape is written, or the data line it was read from."""
+    origin = getattr(p, "input_origin", None)  # the keras.Input a Sequential starts with
+    if graph.show_inputs:
+        origin = p
+    written, shape_from, what = None, None, ""
+    if origin is not None:
+        written, shape_from = origin, getattr(origin, "shape_from", None)
+        what = "the input shape given"
+    else:
+        first = next((n for n in graph.nodes if p in n.inputs), None)
+        declared = getattr(getattr(first, "layer", None), "declared", None)
+        if first is None or not isinstance(declared, (tuple, list)) or \
+                len(declared) + 1 != p.output_shape.rank or any(
+                    is_known(a) and a != b for a, b in zip(declared, p.output_shape.dims[1:])):
+            return None  # (an input shape given from outside, not written on that layer)
+        written, shape_from = first, getattr(declared, "built_at", None)
+        what = f"input_shape={_tuple(declared)}"
+    rank = p.output_shape.rank
+    want = need - embeddings  # the rank the input needs for node to get its own
+    if shape_from is not None and shape_from[0] == node.path and shape_from[1]:
+        return (*shape_from[:3], _data_sentence(what, written, rank, want, embeddings))
+    dims = tuple(d if is_known(d) else None for d in p.output_shape.dims[1:])
+    sentence = (f"{what} on this line makes the model's input rank {rank} "
+                f"(batch included){_through(embeddings)}; it needs rank {want}")
+    if 0 < want - 1 < len(dims):
+        sentence += f", e.g. shape={dims[:want - 1]}"
+    elif want == rank + 1 and _image(node):
+        sentence += f": for single-channel images, shape={dims + (1,)}"
+    return written.path, written.line, written.col, sentence
+
+
+def _data_sentence(what, written, rank, want, embeddings):
+    return (f"{what} at line {written.line} is read from the data array built on this line, "
+            f"so the model's input is rank {rank} (batch included){_through(embeddings)}; "
+            f"it needs rank {want}: give the data "
+            + ("one more axis (reshape it, or x[..., None] for one feature per step)"
+               if want == rank + 1 else f"{want} axes, samples first"))
+
+
+def _through(embeddings) -> str:
+    return "" if not embeddings else " and the Embedding adds an axis" if embeddings == 1 \
+        else f" and {embeddings} Embeddings add an axis each"
+
+
+def _axes(n: int) -> str:
+    return "1 axis" if n == 1 else f"{n} axes"
+
+
+def _last_axis(node) -> str:
+    """What a trailing axis of 1 means to the layer that needs it."""
+    if _image(node) and "1D" not in node.type_name:
+        return "one channel"
+    return "one feature per step"
+
+
+def _image(node) -> bool:
+    return any(w in node.type_name for w in ("Conv", "Pool", "ZeroPadding", "UpSampling",
+                                             "Cropping"))
+
+
+def _tuple(value) -> str:
+    return str(tuple(value)) if isinstance(value, (tuple, list)) else str(value)
+
+
+# -- data without its batch axis ---------------------------------------------------------------
+
+_PREDICTS = ("predict", "predict_on_batch")
+
+
+def one_sample(graph, input_node, use, x_name: str, array) -> Diagnostic | None:
+    """SHP109 for data that is one sample of the model's input, its batch axis missing:
+    (60, 80, 3) given to predict() of a model whose input is (None, 60, 80, 3): Keras reads the
+    first axis as the batch and raises. Reported on the call, which the fix changes (x[None]),
+    when the call predicts (a single frame, a single row) and the model's input shape was not
+    read from this very array: a model built with input_shape=X.shape is the other mistake
+    (the sample axis inside the model's input), which edges.py reports on the model. fit() and
+    evaluate() are given a data set, whose first axis is its samples: not this either."""
+    ref = input_node.output_shape
+    if use.method not in _PREDICTS or not ref.known_rank or not array.shape.known_rank:
+        return None
+    data, model = tuple(array.dims), tuple(ref.dims)
+    if len(data) + 1 != len(model) or not all(is_known(d) for d in data) or \
+            data != model[1:]:
+        return None
+    written = _written_from(graph, input_node)
+    if written is not None and written == array.built_at:
+        return None
+    shown = tuple(d if is_known(d) else None for d in model)
+    message = (f"{x_name} given to model.{use.method}() on this line is one sample of shape "
+               f"{data} without its batch axis; the model's input is {shown}, so Keras reads "
+               f"the first axis ({data[0]}) as the batch and raises ValueError. Add the batch "
+               f"axis: x[None] (np.expand_dims(x, 0)), a batch of one")
+    return Diagnostic(SHP109, use.line, use.col, message,
+                      {"data_shape": list(data), "model_input": list(shown),
+                       "method": use.method, "missing": "batch axis"}, use.path)
+
+
+def _written_from(graph, p):
+    """The place of the data array a model's input shape was read from, if it was."""
+    origin = p if graph.show_inputs else getattr(p, "input_origin", None)
+    if origin is not None:
+        return getattr(origin, "shape_from", None)
+    first = next((n for n in graph.nodes if p in n.inputs), None)
+    return getattr(getattr(getattr(first, "layer", None), "declared", None), "built_at", None)
+
+
+# -- integer labels under a categorical loss ----------------------------------------------------
+
+def at_labels(use, y, code, message: str, data: dict) -> Diagnostic | None:
+    """SHP111 for integer class ids under categorical_crossentropy is fixed on either side, the
+    loss (sparse_categorical_crossentropy, at compile) or the labels (to_categorical): edges.py
+    keeps the model's side, the compile line. When the file imports to_categorical and never
+    applies it, the file itself says which side its author meant: the finding goes to the line
+    that built the labels, naming the fit() call where they meet the model and the compile line
+    as the other fix. None to leave it where edges.py puts it."""
+    built = getattr(y, "built_at", None)
+    if code is not SHP111 or not getattr(use, "one_hot_planned", False) or \
+            getattr(getattr(use, "loss", None), "kind", None) != "categorical" or \
+            built is None or built[0] != use.path or not built[1] or \
+            int(built[1]) == int(use.line):
+        return None
+    other = f" (or the loss at line {use.compile_line})" if use.compile_line else ""
+    message += (f". This file imports to_categorical but never applies it: the labels built on "
+                f"this line were meant one-hot; convert them here{other}")
+    data = {**data, "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
+    if use.compile_line:
+        data["compile_line"] = int(use.compile_line)
+    return Diagnostic(code, built[1], built[2], message, data, use.path)
