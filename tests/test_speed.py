@@ -51,6 +51,7 @@ def slow_outcome(path: pathlib.Path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(Interpreter, "lazy_positions", False)
         patch.setattr(Interpreter, "statement_trees", False)
+        patch.setattr(Interpreter, "statement_positions", False)
         patch.setattr(imports, "_STATEMENT_CACHE", {})
         return outcome(path)
 

@@ -140,3 +140,51 @@ def python_statement_lists(node) -> list[list]:
                          ast.AsyncWith)):
         return [node.body]
     return []
+
+
+def statement_positions(part: cst.Module, top: cst.CSTNode, statement):
+    """libcst's positions of a small statement inside top (a compound top-level statement of
+    the module part) from a codegen of top cut down to the blocks that lead to it and to it
+    alone (headers and indents kept, so a continuation line's column is the file's): the
+    statement a node was met in is a few lines where its function may be hundreds. Lines count
+    from a start of their own. None when the statement is not reached through bodies alone."""
+    steps = _path(top, statement)
+    if not steps:
+        return None
+    chain, parent = [], top
+    for slot, item in steps[:-1]:
+        block = getattr(parent, "body", None)
+        child = _cst_slots(parent)[slot][item] if isinstance(block, cst.IndentedBlock) else None
+        if child is None or not any(line is child for line in block.body):
+            return None  # reached through an else, a handler or a case
+        chain.append(parent)
+        parent = child
+    block = getattr(parent, "body", None)
+    if not isinstance(block, cst.IndentedBlock):
+        return None  # `if x: a; b`: the suite shares its header's line
+    line = next((s for s in block.body if isinstance(s, cst.SimpleStatementLine) and
+                 any(small is statement for small in s.body)), None)
+    if line is None:
+        return None
+    node = parent.with_changes(body=block.with_changes(body=[line.with_changes(
+        body=[statement])]))
+    for parent in reversed(chain):
+        node = parent.with_changes(body=parent.body.with_changes(body=[node]))
+    cut = part.with_changes(body=[node], header=[], footer=[])
+    return MetadataWrapper(cut, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def python_twin(top: cst.CSTNode, tree_at, first: int, statement) -> ast.stmt | None:
+    """CPython's node of a statement inside top (started at line first, tree_at as in
+    definition_position): the same compound statements in the same order lead to it. None
+    when it is top itself, not inside it, or of another kind (the trees disagree)."""
+    path = _path(top, statement)
+    found = tree_at(first) if path else None
+    for slot, item in path or ():
+        statements = python_statement_lists(found)
+        if slot >= len(statements) or item >= len(statements[slot]):
+            return None
+        found = statements[slot][item]
+    if found is None or type(found).__name__ != type(statement).__name__:
+        return None
+    return found
