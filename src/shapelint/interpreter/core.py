@@ -52,6 +52,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self._star_lookups: set = set()
         self._top = None  # (module, top-level statement) running, for positions
         self.statement = None  # the small statement running (statements.py), for positions
+        self._top_frames = 0  # len(self.frames) when the top-level statement running began
         self.called: set = set()  # ids of the function nodes that have run
         self.running: dict[int, list] = {}  # function node id -> arguments of its calls under way
         self.loose: dict[int, str] = {}  # function node id -> why its next call binds loosely
@@ -96,7 +97,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 for statement, first in zip(tree.body, firsts):
                     module.tops[id(statement)] = [statement, first, None, tree]
             statements.extend(tree.body)
-        saved = self._top
+        saved = self._top, self._top_frames
+        self._top_frames = len(self.frames)
         self.module_stack.append(module)
         try:
             for statement in statements:
@@ -119,7 +121,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     if before is not None:
                         self._lose_state(module, before, top[1] if top else None)
         finally:
-            self._top = saved
+            self._top, self._top_frames = saved
             self.module_stack.pop()
 
     @staticmethod
@@ -135,7 +137,11 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     def current_top(self):
         """(module, top-level statement) of the code running now: a function's definition's."""
-        return self.frames[-1][0].top if self.frames else self._top
+        # A module read on first use inside a call runs its statements under the caller's
+        # frame: what runs then is the module's statement (its functions are defined there).
+        if self.frames and (self._top is None or len(self.frames) > self._top_frames):
+            return self.frames[-1][0].top
+        return self._top
 
     def read_more(self, module: UserModule, name: str | None = None) -> bool:
         """Read the statements of module that bind name (every statement when name is None),
@@ -301,7 +307,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         found = self._definition_position(module, node, current_top, running) \
             if isinstance(node, DEFINITIONS) else None
         if found is None and self.statement_positions and statement is not None:
-            found = self._position_in_statement(module, node, statement, current_top)
+            found = self._position_in_statement(module, node, statement, current_top) or \
+                self._position_in_statement(module, node, statement, running)
         found = found or self._position_in_function(module, node, function)
         if found is not None:
             return found[1], found[2]
@@ -360,7 +367,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         """A node of the small statement running when it was met, from a codegen of that
         statement and the headers of the blocks around it; its line from CPython's tree of the
         top-level statement (positions.py). None when node is not the statement's."""
-        top = self._top_record(module, current_top)
+        top = self._top_record(module, current_top)  # or the top-level statement running:
+        # a module read on first use inside a function runs its statements under that frame
         if top is None or top[0] is statement or module.reading is None:
             return None  # a top-level simple statement: its own codegen is as small
         cached = module.statements.get(id(statement))
