@@ -2,8 +2,10 @@
 
 Two of them hold state across a run: positions resolved only when read (interpreter/spots.py),
 and sibling modules' statements parsed one by one, each tree kept per process
-(imports.parsed_statements). Both can be switched off (Interpreter.lazy_positions,
-Interpreter.statement_trees), which is how shapelint read files before them; the proof is an
+(imports.parsed_statements); a third resolves a position from a codegen of the small statement
+it was met in rather than of its whole function (positions.statement_positions). Each can be
+switched off (Interpreter.lazy_positions, Interpreter.statement_trees,
+Interpreter.statement_positions), which is how shapelint read files before them; the proof is an
 equivalence, as in test_slicing.py: on every fixture and on a fixed sample of timm's and
 transformers' model files, the diagnostics and every model's rows (lines, columns, shapes,
 counts, the shapes per line of forward()) are the same with them on and off. Then what they are
@@ -51,6 +53,7 @@ def slow_outcome(path: pathlib.Path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(Interpreter, "lazy_positions", False)
         patch.setattr(Interpreter, "statement_trees", False)
+        patch.setattr(Interpreter, "statement_positions", False)
         patch.setattr(imports, "_STATEMENT_CACHE", {})
         return outcome(path)
 
@@ -219,3 +222,28 @@ def test_the_garbage_collector_waits_while_a_file_is_analysed(monkeypatch):
     found = check_source(TORCH_CLEAN, "clean.py")
     assert [d.code.code for d in found] == ["SHP901"]
     assert (gc.get_threshold(), sys.getrecursionlimit()) == (before, limit)
+
+
+def test_a_position_costs_a_codegen_of_its_statement_not_of_its_function(monkeypatch):
+    """A finding in a long __init__ resolves its line from the statement that built the layer
+    (with the class and def headers above it), not from the whole method."""
+    generated = []
+    original = MetadataWrapper.resolve
+
+    def measured(self, provider):
+        generated.append(self.module.code)
+        return original(self, provider)
+    monkeypatch.setattr(MetadataWrapper, "resolve", measured)
+    padding = "".join(f"        self.pad{i} = nn.Identity()\n" for i in range(60))
+    source = TORCH_CLEAN.replace("        self.conv = nn.Conv2d(3, 8, 3)\n",
+                                 padding + "        self.conv = nn.Conv2d(3, 8, 3)\n")
+    broken = source.replace("8 * 30 * 30", "8 * 28 * 28")
+    found = check_source(broken, "long.py")
+    line = broken.splitlines().index("        self.fc = nn.Linear(8 * 28 * 28, 10)") + 1
+    assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", line, 18)]
+    assert generated and all("pad59" not in code for code in generated)
+    generated.clear()
+    monkeypatch.setattr(Interpreter, "statement_positions", False)
+    assert [(d.code.code, d.line, d.column) for d in check_source(broken, "long.py")] == [
+        ("SHP101", line, 18)]
+    assert any("pad59" in code for code in generated)  # the function's codegen, as before

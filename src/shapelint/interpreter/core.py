@@ -10,7 +10,8 @@ from .builtins import make_builtins
 from .calls import CallsMixin
 from .expressions import ExpressionsMixin, mutates
 from .imports import ImportsMixin, bound_name
-from .positions import DEFINITIONS, definition_position, function_positions, starts_inside
+from .positions import (DEFINITIONS, definition_position, function_positions, starts_inside,
+                        python_twin, statement_positions)
 from ..domain.spots import LazyInt, Spot
 from .statements import ContentsLost, RaiseSignal, ReturnSignal, StatementsMixin
 from .values import (PLAIN, BoundMethod, Builtin, Class, Function, Ref, Scope, UserModule,
@@ -28,6 +29,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     # one by one, each tree kept per process (imports.parsed_statements).
     lazy_positions = True
     statement_trees = True
+    # a node's position from a codegen of the small statement it was met in, with the headers
+    # above it, rather than of its whole function (positions.statement_positions)
+    statement_positions = True
 
     def __init__(self, frameworks, limits: Limits | None = None):
         self.frameworks = frameworks
@@ -47,6 +51,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self._generator_cache: dict = {}
         self._star_lookups: set = set()
         self._top = None  # (module, top-level statement) running, for positions
+        self.statement = None  # the small statement running (statements.py), for positions
+        self._top_frames = 0  # len(self.frames) when the top-level statement running began
         self.called: set = set()  # ids of the function nodes that have run
         self.running: dict[int, list] = {}  # function node id -> arguments of its calls under way
         self.loose: dict[int, str] = {}  # function node id -> why its next call binds loosely
@@ -91,7 +97,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                 for statement, first in zip(tree.body, firsts):
                     module.tops[id(statement)] = [statement, first, None, tree]
             statements.extend(tree.body)
-        saved = self._top
+        saved = self._top, self._top_frames
+        self._top_frames = len(self.frames)
         self.module_stack.append(module)
         try:
             for statement in statements:
@@ -114,7 +121,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
                     if before is not None:
                         self._lose_state(module, before, top[1] if top else None)
         finally:
-            self._top = saved
+            self._top, self._top_frames = saved
             self.module_stack.pop()
 
     @staticmethod
@@ -130,7 +137,11 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
 
     def current_top(self):
         """(module, top-level statement) of the code running now: a function's definition's."""
-        return self.frames[-1][0].top if self.frames else self._top
+        # A module read on first use inside a call runs its statements under the caller's
+        # frame: what runs then is the module's statement (its functions are defined there).
+        if self.frames and (self._top is None or len(self.frames) > self._top_frames):
+            return self.frames[-1][0].top
+        return self._top
 
     def read_more(self, module: UserModule, name: str | None = None) -> bool:
         """Read the statements of module that bind name (every statement when name is None),
@@ -256,7 +267,7 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             return "", 0, 0
         function = self.frames[-1][0] if self.frames else None
         spot = Spot(self._resolve_position, module, node, function, self.current_top(),
-                    self._top)
+                    self._top, self.statement)
         if not self.lazy_positions:
             line, col = spot.where()
             return (module.path if line else ""), line, col
@@ -285,15 +296,19 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         spot = Spot(either)
         return path, LazyInt(spot, 0), LazyInt(spot, 1)
 
-    def _resolve_position(self, module, node, function, current_top, running) -> tuple[int, int]:
-        """(line, col) of node, with function, current_top and running what was running when
-        the node was met; (0, 0) when no part of module holds it."""
+    def _resolve_position(self, module, node, function, current_top, running,
+                          statement=None) -> tuple[int, int]:
+        """(line, col) of node, with function, current_top, running and statement what was
+        running when the node was met; (0, 0) when no part of module holds it."""
         # Resolving positions costs a codegen of the code around the node, so the smallest
         # code likely to hold it goes first: a class or def statement's own line from CPython's
         # tree; the running function; the top-level statement the node is likely in (the node
         # itself, the running function's, the running statement); then the whole parts.
         found = self._definition_position(module, node, current_top, running) \
             if isinstance(node, DEFINITIONS) else None
+        if found is None and self.statement_positions and statement is not None:
+            found = self._position_in_statement(module, node, statement, current_top) or \
+                self._position_in_statement(module, node, statement, running)
         found = found or self._position_in_function(module, node, function)
         if found is not None:
             return found[1], found[2]
@@ -347,6 +362,45 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
             return None
         start = positions[node].start
         return module.path, start.line + offset, start.column
+
+    def _position_in_statement(self, module, node, statement, current_top):
+        """A node of the small statement running when it was met, from a codegen of that
+        statement and the headers of the blocks around it; its line from CPython's tree of the
+        top-level statement (positions.py). None when node is not the statement's."""
+        top = self._top_record(module, current_top)  # or the top-level statement running:
+        # a module read on first use inside a function runs its statements under that frame
+        if top is None or top[0] is statement or module.reading is None:
+            return None  # a top-level simple statement: its own codegen is as small
+        cached = module.statements.get(id(statement))
+        if cached is None:
+            cached = module.statements[id(statement)] = self._statement_positions(
+                module, top, statement)
+        positions, offset = cached
+        if positions is None or node not in positions:
+            return None
+        start, first, end = positions[node].start, positions[statement].start, \
+            positions[statement].end
+        if not (first.line, first.column) <= (start.line, start.column) <= (end.line,
+                                                                            end.column):
+            return None  # a node of the headers kept around the statement
+        return module.path, start.line + offset, start.column
+
+    @staticmethod
+    def _statement_positions(module, top, statement):
+        """(positions, what turns their lines into the file's) of a small statement inside
+        top, a top-level record; (None, 0) when they cannot be had alone."""
+        index = module.reading.index
+        found = python_twin(top[0], index.tree_at, top[1], statement)
+        if found is None:
+            return None, 0  # the two trees disagree: let the function's codegen say
+        line = top[1] + found.lineno - 1
+        text = index.lines[line - 1] if 0 < line <= len(index.lines) else ""
+        column = len(text.encode("utf-8")[:found.col_offset].decode("utf-8", "replace"))
+        positions = statement_positions(top[3], top[0], statement)
+        if positions is None or statement not in positions or \
+                positions[statement].start.column != column:
+            return None, 0  # not the first statement of its line: its column would differ
+        return positions, line - positions[statement].start.line
 
     def _function_positions(self, function):
         """libcst's positions of a function's nodes, and what turns their lines into the

@@ -140,3 +140,120 @@ def python_statement_lists(node) -> list[list]:
                          ast.AsyncWith)):
         return [node.body]
     return []
+
+
+def statement_positions(part: cst.Module, top: cst.CSTNode, statement):
+    """libcst's positions of a small statement inside top (a compound top-level statement of
+    the module part) from a codegen of top cut down to the headers of the blocks that lead to
+    it and to it alone (indents kept, so a continuation line's column is the file's; the
+    blocks above it emptied, those below dropped or emptied): the statement a node was met in
+    is a few lines where its function may be hundreds. Lines count from a start of their own.
+    None when the statement shares its line with a header."""
+    steps = _path(top, statement)
+    if not steps:
+        return None
+    chain, parent = [], top
+    for slot, item in steps:
+        child = _cst_slots(parent)[slot][item]
+        chain.append((parent, slot, child))
+        parent = child
+    node = statement
+    for parent, slot, child in reversed(chain):
+        node = _only(parent, slot, child, node)
+        if node is None:
+            return None
+    cut = part.with_changes(body=[node], header=[], footer=[])
+    return MetadataWrapper(cut, unsafe_skip_copy=True).resolve(PositionProvider)
+
+
+def _only(parent, slot: int, child, kept_child):
+    """parent with its statement list slot (as _cst_slots counts them) holding kept_child
+    (child cut down) alone, the other lists emptied (libcst writes `pass`) or, an elif,
+    dropped; None when child is not on lines of its own there."""
+    blocks = _cst_blocks(parent)
+    if slot >= len(blocks) or blocks[slot] is None:
+        return None
+    holder, block = blocks[slot]
+    if holder is block:  # an elif: the If in the orelse is the child itself
+        kept = kept_child if block is child else None
+    elif not isinstance(block, cst.IndentedBlock):
+        return None  # a one-line suite shares its header's line
+    elif isinstance(child, cst.BaseSmallStatement):
+        line = next((s for s in block.body if isinstance(s, cst.SimpleStatementLine) and
+                     any(small is child for small in s.body)), None)
+        kept = None if line is None else block.with_changes(
+            body=[line.with_changes(body=[kept_child])])
+    else:
+        kept = block.with_changes(body=[kept_child]) if any(
+            s is child for s in block.body) else None
+    if kept is None:
+        return None
+    changes: dict = {}
+    for index, found in enumerate(blocks):
+        if found is None:
+            continue
+        holder, block = found
+        if holder is block:  # an elif
+            changes["orelse"] = kept if index == slot else None
+            continue
+        value = kept if index == slot else (
+            block.with_changes(body=[]) if isinstance(block, cst.IndentedBlock) else block)
+        if holder is parent:
+            changes["body"] = value
+            continue
+        field, position = _holder_field(parent, holder)
+        if position is None:
+            changes[field] = holder.with_changes(body=value)
+        else:
+            items = changes.setdefault(field, list(getattr(parent, field)))
+            items[position] = holder.with_changes(body=value)
+    return parent.with_changes(**changes)
+
+
+def _cst_blocks(node) -> list:
+    """(holder, block) for each statement list of node in _cst_slots's order (None for a
+    missing else or finally): holder is node itself for its own body, else the Else,
+    handler, Finally or case holding the block; an elif is (If, If)."""
+    if isinstance(node, (cst.If, cst.For, cst.While)):
+        orelse = node.orelse
+        if isinstance(orelse, cst.If):
+            return [(node, node.body), (orelse, orelse)]
+        return [(node, node.body), (orelse, orelse.body) if orelse is not None else None]
+    if isinstance(node, (cst.Try, cst.TryStar)):
+        return ([(node, node.body)] + [(h, h.body) for h in node.handlers] +
+                [(node.orelse, node.orelse.body) if node.orelse is not None else None,
+                 (node.finalbody, node.finalbody.body) if node.finalbody is not None
+                 else None])
+    if isinstance(node, cst.Match):
+        return [(case, case.body) for case in node.cases]
+    if isinstance(node, (cst.ClassDef, cst.FunctionDef, cst.With)):
+        return [(node, node.body)]
+    return []
+
+
+def _holder_field(parent, holder) -> tuple[str, int | None]:
+    """The field of parent holding holder, and its index when the field is a sequence."""
+    for field in ("orelse", "finalbody"):
+        if getattr(parent, field, None) is holder:
+            return field, None
+    for field in ("handlers", "cases"):
+        for index, item in enumerate(getattr(parent, field, ())):
+            if item is holder:
+                return field, index
+    raise ValueError("not a block of parent")
+
+
+def python_twin(top: cst.CSTNode, tree_at, first: int, statement) -> ast.stmt | None:
+    """CPython's node of a statement inside top (started at line first, tree_at as in
+    definition_position): the same compound statements in the same order lead to it. None
+    when it is top itself, not inside it, or of another kind (the trees disagree)."""
+    path = _path(top, statement)
+    found = tree_at(first) if path else None
+    for slot, item in path or ():
+        statements = python_statement_lists(found)
+        if slot >= len(statements) or item >= len(statements[slot]):
+            return None
+        found = statements[slot][item]
+    if found is None or type(found).__name__ != type(statement).__name__:
+        return None
+    return found

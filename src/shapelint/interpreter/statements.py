@@ -91,12 +91,15 @@ class StatementsMixin:
 
     # -- simple statements --
     def stmt_SimpleStatementLine(self, node, scope):
-        for small in node.body:
-            self.exec(small, scope)
+        saved = self.statement  # the caller's, while a function called here runs
+        try:
+            for small in node.body:
+                self.statement = small  # positions are found from it (core.position_in)
+                self.exec(small, scope)
+        finally:
+            self.statement = saved
 
-    def stmt_SimpleStatementSuite(self, node, scope):
-        for small in node.body:
-            self.exec(small, scope)
+    stmt_SimpleStatementSuite = stmt_SimpleStatementLine
 
     def stmt_Expr(self, node, scope):
         value = self.eval(node.value, scope)

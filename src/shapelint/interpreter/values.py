@@ -59,6 +59,7 @@ class UserModule:
     tops: dict = field(default_factory=dict)
     definitions: dict = field(default_factory=dict)  # id(class or def node) -> its position
     functions: dict = field(default_factory=dict)  # id(def node) -> (positions, line offset)
+    statements: dict = field(default_factory=dict)  # id(small statement) -> the same
     running: list = field(default_factory=list)  # first lines of its top statements under way
     # (why, last line or None) once a half-run decorator may have changed the module's lists,
     # dicts and sets: those its statements up to that line bind, read later, are unknown too
