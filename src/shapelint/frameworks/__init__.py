@@ -14,13 +14,8 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
                                              reduce_items)
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
-<<<<<<< HEAD
 from . import keras_edges
-=======
-from . import datasets, keras_edges
 from .arrays import stamp
-from . import keras as keras_fw
->>>>>>> i-kplace
 
 _ALIASES = (
     ("tensorflow.python.keras.", "keras."), ("tensorflow.keras.", "keras."),
@@ -161,17 +156,11 @@ class Frameworks:
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made
-<<<<<<< HEAD
         if name.startswith(DATA_ROOTS):
             from . import datasets
             data = datasets.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
-                return data
-=======
-        data = datasets.call(interp, name, args, kwargs, node)
-        if data is not NotImplemented:
-            return stamp(data, interp, node, args)
->>>>>>> i-kplace
+                return stamp(data, interp, node, args)
         if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
             from . import torchvision_data
             data = torchvision_data.call(interp, name, args, kwargs, node)
