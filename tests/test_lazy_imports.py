@@ -83,6 +83,7 @@ def test_a_torch_file_loads_the_torch_modules_it_builds_and_nothing_of_keras():
         # rules/edges.py's own (the judgments at a Keras model's fit and compile, which it
         # imports to tell that a model has none), not the framework's
         assert among(modules, KERAS_SIDE) == {"shapelint.rules.keras_heads",
+                                              "shapelint.rules.keras_places",
                                               "shapelint.frameworks.keras_edges"}
         assert among(modules, NEVER_FOR_A_LINT) == set()
         # Conv2d, ReLU, MaxPool2d, Linear (torch_functional imports pool.py for F.max_pool2d)

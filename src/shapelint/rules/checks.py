@@ -6,15 +6,20 @@ from ..domain.codes import (SHP101, SHP106, SHP201, SHP203, SHP204, SHP301, SHP3
 from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
-from .keras_places import at_producer
 from ..domain.shapes import Shape, product
 from .fix_lines import at_fix_line
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
     # Keras: a rank fault sits on the line that set the rank it rejects (keras_places)
-    place = (lambda node, d: at_producer(graph, node, d)) if graph.framework == "keras" else \
-        (lambda node, d: d)
+    if graph.framework == "keras":
+        from .keras_places import at_producer  # a torch file loads nothing of Keras's
+
+        def place(node, d):
+            return at_producer(graph, node, d)
+    else:
+        def place(node, d):
+            return d
     out = [place(node, fault_diagnostic(node)) for node in graph.nodes if node.fault is not None]
     out += [_torch_place(node) if graph.framework == "torch" else
             fault_diagnostic(node) for node in graph.applications if node.fault is not None]
