@@ -74,6 +74,7 @@ class TorchTensor:
     dropped_reshape: tuple | None = None
     fed_at: tuple | None = None
     made_by: object = None  # the leaf module whose output this is
+    made_at: tuple | None = None  # (path, line, col) where made_by was applied to make it
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
@@ -282,6 +283,7 @@ class TorchLayer(LayerObject):
         out = TorchTensor(applied.output_shape)
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
+        out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         if applied.fault is not None:
