@@ -57,7 +57,9 @@ def _shape_side(kind: str, x, y):
             name, at = written[0]
             shape, other = (x.shape, y.shape) if name == "input" else (y.shape, x.shape)
             how = "by a reshape" if how == "reshaped" else "where the tensor is built"
-            op = "squeeze" if shape.rank > other.rank else "unsqueeze"
+            # a and b as compared (for class indices, the input without its class axis)
+            mine, theirs = (a, b) if name == "input" else (b, a)
+            op = "squeeze" if mine.rank > theirs.rank else "unsqueeze"
             return (*at[:3], f"The {name}'s shape {shape} is written on this line ({how}); "
                     f"the {'target' if name == 'input' else 'input'} is {other}: "
                     f".{op}({axis}) here makes them agree.")

@@ -35,8 +35,8 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
     line = int(getattr(layer, "line", 0) or 0)
     if key is None or not 0 < line <= len(lines):
         return None
-    call = _call_at(lines, line, int(getattr(layer, "col", 0) or 0))
-    value = _argument(call, key, 0) if call is not None else None
+    call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
+    value = argument(call, key, 0) if call is not None else None
     if not isinstance(value, cst.Name):
         return None
     what = f"{layer.type_name}'s {key} (line {line})"
@@ -48,15 +48,22 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
             f"layer an input of {expected} there.")
 
 
-def _constant(lines: list, name: str, expected: int, what: str):
-    """`name = expected` at module level, bound once, and read by this constructor only."""
-    binds = [i for i, t in enumerate(lines, 1) if re.match(rf"{name}\s*=(?!=)", t)]
-    if len(binds) != 1 or _occurrences(lines)[name] != 2:
+def module_constant(lines: list, name: str):
+    """(line, value) of `name = <int>` at module level when that is the name's one binding
+    in the file (no other assignment anywhere, at any indentation)."""
+    binds = [i for i, t in enumerate(lines, 1) if re.match(rf"\s*{name}\s*=(?!=)", t)]
+    if len(binds) != 1:
         return None
     match = re.match(rf"{name}\s*=\s*(\d+)\s*(#.*)?$", lines[binds[0] - 1])
-    if not match or int(match.group(1)) != expected:
+    return (binds[0], int(match.group(1))) if match else None
+
+
+def _constant(lines: list, name: str, expected: int, what: str):
+    """`name = expected` at module level, bound once, and read by this constructor only."""
+    bound = module_constant(lines, name)
+    if bound is None or bound[1] != expected or _occurrences(lines)[name] != 2:
         return None
-    return (binds[0], 0, f"{name} = {expected} on this line sets {what}, and nothing else "
+    return (bound[0], 0, f"{name} = {expected} on this line sets {what}, and nothing else "
             f"reads it")
 
 
@@ -74,8 +81,8 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
     if len(calls) != 1:
         return None
     at, col = calls[0]
-    call = _call_at(lines, at, col)
-    given = _argument(call, name, parameters.index(name)) if call is not None else None
+    call = call_at(lines, at, col)
+    given = argument(call, name, parameters.index(name)) if call is not None else None
     if not isinstance(given, cst.Integer) or int(given.value, 0) != expected:
         return None
     return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
@@ -114,7 +121,7 @@ def _parameters(signature: str | None):
     return names[1:] if names and names[0] == "self" else None
 
 
-def _call_at(lines: list, line: int, col: int):
+def call_at(lines: list, line: int, col: int):
     """The call expression that starts at (line, col), parsed from the text."""
     text = lines[line - 1][col:]
     if "(" not in text:
@@ -147,7 +154,7 @@ def _balanced(lines: list, line: int, col: int, limit: int = 30) -> str | None:
     return None
 
 
-def _argument(call: cst.Call, key: str, position: int):
+def argument(call: cst.Call, key: str, position: int):
     """The expression given for `key`, by keyword or at `position`."""
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == key:
