@@ -113,3 +113,13 @@ def test_an_instantiation_argument_left_to_its_default_stays_on_the_constructor(
         "Encoder(1, width=8)", "Encoder(width=8)")
     diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
     assert [int(d.line) for d in diagnostics] == [10]
+
+
+def test_messages_name_the_fold_of_positions_into_the_batch():
+    """A view(-1, C) of a map larger than 1x1: the pooling before it, else the view."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The pooling on this line leaves the map at 2x2; the view at line 17 turns the " \
+        "(3, 16, 2, 2) map into (12, 16)" in text["maxpool_window_leaves_2x2_before_view"]
+    assert "F.adaptive_max_pool2d(x, 1)" in text["maxpool_window_leaves_2x2_before_view"]
+    assert "The view on this line turns the (5, 32, 4, 4) map into (80, 32): each of its 4x4 " \
+        "positions becomes a row, 80 rows for 5 targets" in text["conv_map_viewed_as_rows"]

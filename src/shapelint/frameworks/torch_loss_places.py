@@ -12,13 +12,15 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
   stays on the loss call, whose line both share.
-- SHP110 / SHP206 where they differ in one other axis: torch_target_places.
+- SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
+  axis, because a view folded a map's positions into it: torch_batch_folds.
 A place in another file than the loss call leaves the finding on the call."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_batch_folds as batch_folds
 from . import torch_target_places as target_places
 
 
@@ -34,7 +36,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code is SHP208:
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code in (SHP110, SHP206):
-        at = _shape_side(kind, x, y) or target_places.differing_axis(kind, x, y, interp)
+        at = _shape_side(kind, x, y) or target_places.differing_axis(kind, x, y, interp) or \
+            batch_folds.place(x, y)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at

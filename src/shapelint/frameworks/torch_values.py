@@ -75,6 +75,10 @@ class TorchTensor:
     fed_at: tuple | None = None
     made_by: object = None  # the leaf module whose output this is
     made_at: tuple | None = None  # (path, line, col) where made_by was applied to make it
+    # a fixed-window pooling's (path, line, col, op) on its output, and a map's positions
+    # folded into the batch by view(-1, C) (torch_batch_folds)
+    pooled_at: tuple | None = None
+    folded: tuple | None = None
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
