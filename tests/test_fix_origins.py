@@ -77,3 +77,49 @@ def test_messages_name_the_fix():
     assert "flat_pixels, a name the file never reads" in \
         text["batch_reshape_bound_to_unread_name"]
     assert "target.argmax(dim=1)" in text["nll_flattened_one_hot"]
+
+
+def test_messages_name_where_the_size_is_written():
+    """Issue 16, the size side: the constant or instantiation argument that sets what a layer
+    expects, the permute after the layer that made a features-last tensor, the channel axis a
+    fed batch lacks, the constant a head should read, the size-1 axis a target has too many."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "FEATURE_DIM = 64 on this line sets GRU's input_size (line 14), and nothing " \
+        "else reads it: make it 48" in text["gru_input_size_constant"]
+    assert "in_ch=1 given to Encoder on this line sets Conv2d's in_channels (line 10): make " \
+        "it 3" in text["stem_channels_given_at_instantiation"]
+    assert "The LSTM applied on this line gives (4, 20, 32)" in text["conv1d_on_lstm_states"]
+    assert ".permute(0, 2, 1) of this output gives (4, 32, 20)" in text["conv1d_on_lstm_states"]
+    assert ".unsqueeze(1) gives (4, 1, 40, 50)" in text["spectrograms_without_channel_axis"]
+    assert "out_features on this line is HIDDEN (24); the target built at line 21 has " \
+        "NUM_ATTRS (9) in dim 1: pass NUM_ATTRS here" in text["attribute_head_reads_hidden_size"]
+    assert ".squeeze(1) here makes them agree" in text["segment_labels_with_channel_axis"]
+
+
+def test_a_size_constant_read_twice_stays_on_the_constructor():
+    """A constant that also sizes another layer is not the value to change: the finding stays
+    on the constructor that reads it."""
+    path = FIXTURES / "gru_input_size_constant.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "nn.Linear(10, 48)", "nn.Linear(10, 48)\n        self.spare = nn.Linear(FEATURE_DIM, 1)")
+    diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert [(int(d.line), d.data.get("seen_at_line")) for d in diagnostics] == [(15, 18)]
+
+
+def test_an_instantiation_argument_left_to_its_default_stays_on_the_constructor():
+    path = FIXTURES / "stem_channels_given_at_instantiation.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "def __init__(self, in_ch, width=16)", "def __init__(self, in_ch=1, width=16)").replace(
+        "Encoder(1, width=8)", "Encoder(width=8)")
+    diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert [int(d.line) for d in diagnostics] == [10]
+
+
+def test_messages_name_the_fold_of_positions_into_the_batch():
+    """A view(-1, C) of a map larger than 1x1: the pooling before it, else the view."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The pooling on this line leaves the map at 2x2; the view at line 17 turns the " \
+        "(3, 16, 2, 2) map into (12, 16)" in text["maxpool_window_leaves_2x2_before_view"]
+    assert "F.adaptive_max_pool2d(x, 1)" in text["maxpool_window_leaves_2x2_before_view"]
+    assert "The view on this line turns the (5, 32, 4, 4) map into (80, 32): each of its 4x4 " \
+        "positions becomes a row, 80 rows for 5 targets" in text["conv_map_viewed_as_rows"]

@@ -10,6 +10,13 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
 - A batch fed channels-last: a Conv/BatchNorm that rejects the (N, H, W, C) batch the script
   gives the model, and that (N, C, H, W) would fit: SHP109 where the batch enters the model
   (the statement that binds the argument of the model call), with the permute that fixes it.
+- A features-last tensor (an Embedding's, a Linear's, an LSTM's output: (N, L, E)) applied to
+  a Conv1d/BatchNorm1d that takes channels first and that (N, E, L) would fit: the missing
+  permute goes after the layer that made it, so the finding sits on that layer's application.
+- A batch without its channel axis ((N, H, W) MNIST rows) fed to a Conv2d(1, ...) that
+  (N, 1, H, W) would fit: SHP109 where the batch enters the model, with the unsqueeze(1).
+- A size the layer expects that the file writes apart from its constructor call (a constant
+  read only there, an argument the class's one instantiation gives): torch_size_origins.
 - An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
   the script builds the input, with the sizes that fit along each axis that does not.
 Facts only: each move needs the layer's own rule to accept the tensor as the fix makes it."""
@@ -22,9 +29,10 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..catalogue import LayerFault
-from ..domain.codes import SHP106, SHP109
+from ..domain.codes import SHP101, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
+from . import torch_size_origins as size_origins
 
 
 @dataclass(frozen=True)
@@ -153,11 +161,31 @@ def layer_fault(interp, layer, applied, tensor) -> None:
         return
     try:
         at = _unused_reshape(layer, applied, tensor) or (
-            _channels_last(layer, tensor) if fault.code is SHP106 else None)
+            _channels_last(layer, tensor) or _features_last(layer, tensor) or
+            _no_channel_axis(layer, tensor) if fault.code is SHP106 else None)
     except NotKnown:
         at = None
+    if at is None and fault.code in (SHP101, SHP106):
+        at = _size_written(interp, layer, fault, tensor)
     if at is not None and at.path == applied.path:
         fault.fix_at = at
+
+
+def _size_written(interp, layer, fault, tensor) -> FixAt | None:
+    """The constant or instantiation argument that sets the size the layer expects
+    (torch_size_origins); a Linear on a feature map that only lacks a flatten is not one."""
+    expected = fault.data.get("expected", fault.data.get("in_features"))
+    shape = tensor.shape
+    if fault.code is SHP101 and (not shape.known_rank or shape.rank >= 3):
+        return None
+    module = interp.modules.get(getattr(layer, "path", None) or "")
+    lines = getattr(module, "lines", None)
+    found = size_origins.written_at(lines, layer, expected, fault.data.get("actual")) \
+        if lines else None
+    if found is None:
+        return None
+    line, col, sentence = found
+    return FixAt(layer.path, line, col, None, sentence)
 
 
 def _unused_reshape(layer, applied, tensor) -> FixAt | None:
@@ -195,6 +223,49 @@ def _channels_last(layer, tensor) -> FixAt | None:
     sentence = (f"The batch given to the model here is {shape}, channels-last; "
                 f"{layer.type_name} takes channels first: .permute({order}) gives {first}, "
                 f"which it accepts.")
+    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
+
+
+# layers whose output carries its features on the last axis: (*, L, E)
+_FEATURES_LAST = frozenset({"Embedding", "Linear", "LazyLinear", "LSTM", "GRU", "RNN"})
+
+
+def _features_last(layer, tensor) -> FixAt | None:
+    """An (N, L, E) tensor straight from an Embedding/Linear/RNN where a channels-first layer
+    wants (N, E, L): the permute belongs after the layer that made it."""
+    made, at, shape = tensor.made_by, tensor.made_at, tensor.shape
+    if made is None or at is None or not at[0] or made.type_name not in _FEATURES_LAST or \
+            not shape.known_rank or not 3 <= shape.rank <= 5 or \
+            not _CHANNELS_FIRST.match(layer.type_name) or \
+            not (is_known(shape[1]) and is_known(shape[-1])) or shape[1] == shape[-1]:
+        return None
+    first = Shape((shape[0], shape[-1]) + tuple(shape.dims[1:-1]))
+    if not _fits(layer, first):
+        return None
+    order = ", ".join(map(str, (0, shape.rank - 1) + tuple(range(1, shape.rank - 1))))
+    sentence = (f"The {made.type_name} applied on this line gives {shape}, its features on the "
+                f"last axis; {layer.type_name} takes channels first: .permute({order}) of "
+                f"this output gives {first}, which it accepts.")
+    return FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
+
+
+_SPATIAL_RANK = re.compile(r"^(?:Lazy)?(?:Conv|ConvTranspose|BatchNorm|InstanceNorm)([123])d$")
+
+
+def _no_channel_axis(layer, tensor) -> FixAt | None:
+    """The fed batch is (N, *spatial) where the layer wants (N, 1, *spatial): the batch lacks
+    its channel axis (torch reads the batch axis as the channels of one unbatched image)."""
+    fed, shape = tensor.fed_at, tensor.shape
+    found = _SPATIAL_RANK.match(layer.type_name)
+    if fed is None or found is None or not shape.known_rank or \
+            shape.rank != int(found.group(1)) + 1 or not all(is_known(d) for d in shape.dims):
+        return None
+    batched = Shape((shape[0], 1) + tuple(shape.dims[1:]))
+    if not _fits(layer, batched):
+        return None
+    sentence = (f"The batch given to the model here is {shape}, without a channel axis; "
+                f"{layer.type_name} takes (N, C, ...): .unsqueeze(1) gives {batched}, which it "
+                f"accepts.")
     return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
 
 

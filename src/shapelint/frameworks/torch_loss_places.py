@@ -5,19 +5,22 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   an nn.Sequential, `self.softmax(x)` / `F.softmax` / `x.softmax()` in forward): the fix drops it.
 - SHP208 (BCELoss on an unbounded output): the criterion's constructor, where BCELoss becomes
   BCEWithLogitsLoss; a functional loss has none, and stays on its call.
-- SHP110 / SHP206 where the two shapes differ only by a trailing axis of size 1 ((N, 1) against
-  (N,)): the fix adds or drops that axis on one side, and goes where that side's shape was
+- SHP110 / SHP206 where the two shapes differ only by one axis of size 1 ((N, 1) against (N,),
+  or masks (N, H, W) against (N, 1, H, W) predictions): the fix adds or drops that axis on one
+  side (unsqueeze / squeeze), and goes where that side's shape was
   written in this file: a reshape (view, squeeze, flatten, ...) first, as it was written to set
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
   stays on the loss call, whose line both share.
-- SHP110 / SHP206 where they differ in one other axis: torch_target_places.
+- SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
+  axis, because a view folded a map's positions into it: torch_batch_folds.
 A place in another file than the loss call leaves the finding on the call."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_batch_folds as batch_folds
 from . import torch_target_places as target_places
 
 
@@ -33,7 +36,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code is SHP208:
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code in (SHP110, SHP206):
-        at = _shape_side(kind, x, y) or target_places.differing_axis(kind, x, y, interp)
+        at = _shape_side(kind, x, y) or target_places.differing_axis(kind, x, y, interp) or \
+            batch_folds.place(x, y)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
@@ -47,7 +51,8 @@ def _shape_side(kind: str, x, y):
         if not (a.known_rank and a.rank >= 1):  # so only the target's can be off by a 1
             return None
         a, sides = Shape(a[:0] if a.rank == 1 else (a[0],) + a[2:]), sides[1:]
-    if not _trailing_one(a, b):
+    axis = _one_axis_apart(a, b)
+    if axis is None:
         return None
     for how in ("reshaped", "built"):
         written = [(name, at) for name, at in sides if at is not None and at[3] == how]
@@ -55,20 +60,30 @@ def _shape_side(kind: str, x, y):
             name, at = written[0]
             shape, other = (x.shape, y.shape) if name == "input" else (y.shape, x.shape)
             how = "by a reshape" if how == "reshaped" else "where the tensor is built"
+            # a and b as compared (for class indices, the input without its class axis)
+            mine, theirs = (a, b) if name == "input" else (b, a)
+            op = "squeeze" if mine.rank > theirs.rank else "unsqueeze"
             return (*at[:3], f"The {name}'s shape {shape} is written on this line ({how}); "
-                    f"the {'target' if name == 'input' else 'input'} is {other}.")
+                    f"the {'target' if name == 'input' else 'input'} is {other}: "
+                    f".{op}({axis}) here makes them agree.")
         if written:
             return None
     return None
 
 
-def _trailing_one(a: Shape, b: Shape) -> bool:
-    """a and b are one shape but for a trailing axis of known size 1 on one of them."""
+def _one_axis_apart(a: Shape, b: Shape) -> int | None:
+    """The axis of known size 1 that the longer of a and b has and the other lacks, when
+    they are one shape but for it (the last such axis when several would do: (N, 1, 1)
+    against (N, 1) is off by its trailing 1); None otherwise."""
     if not (a.known_rank and b.known_rank) or abs(a.rank - b.rank) != 1:
-        return False
+        return None
     long, short = (a, b) if a.rank > b.rank else (b, a)
-    return is_known(long[-1]) and long[-1] == 1 and all(
-        same(p, q) is True for p, q in zip(long[:-1], short[:]))
+    for axis in range(long.rank - 1, -1, -1):
+        rest = long[:axis] + long[axis + 1:]
+        if is_known(long[axis]) and long[axis] == 1 and all(
+                same(p, q) is True for p, q in zip(rest, short[:])):
+            return axis
+    return None
 
 
 def seen_phrase(loss_name: str, line) -> str:

@@ -10,6 +10,7 @@ import re
 
 from ..domain.dims import SymDim, Unknown
 from ..interpreter.values import Ref
+from . import torch_batch_folds as batch_folds
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
 _DTYPES = {"float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
@@ -140,6 +141,7 @@ def after_layer(type_name: str, source, out, rule=None, at=None) -> None:
     where the layer is applied (its own line inside an nn.Sequential)."""
     out.channels_first = bool(rule is not None and "spatial" in rule.tags) or (
         source.channels_first and bool(_KEEP_LAYOUT_LAYERS.match(type_name)))
+    batch_folds.after_layer(type_name, source, out, at)
     fact = _LAYER_FACTS.get(type_name)
     if fact is None and type_name.startswith(_UNBOUNDED_LAYER_PREFIXES):
         fact = "unbounded"
@@ -161,6 +163,7 @@ def after_op(name: str, args, kwargs, out, at=None) -> None:
     are torch tensors: the caller, torch_tensor_ops, makes sure); `at` is the op's place."""
     source = args[0]
     _keep_places(name, source, out, at)
+    batch_folds.after_op(name, source, out, at)
     if name in _REARRANGE:  # a dropped result leaves `source` as it was (torch_fix_origins)
         out.reshaped_from = source
     elif name in _IDENTITY or name in _CASTS or name == "to":  # the same batch, its values

@@ -3,6 +3,10 @@ than the batch (issue 16), beside torch_loss_places' trailing-1 rule:
 
 - the target's shape is written in the file (a tensor built from its sizes, masks made with
   torch.rand(1, 3, 256, 256)) and the output's is not: the target's line;
+- the model's last layer reads one module constant for that size (`nn.Linear(512,
+  code_length)`) and the target was built with another (`(64, num_labels)`): the layer reads
+  the wrong name, or the target does; either side is honest and the layer's line is kept,
+  the message naming both constants;
 - otherwise, when the differing size is the one the model's last layer writes (a Conv's
   out_channels on dim 1, a Linear's out_features on the last dim), the fix is honestly either
   side and the model's line is kept: the module-level constant that sizes that layer
@@ -12,6 +16,8 @@ A target reshaped in the file leaves the finding on the loss call, as either sid
 from __future__ import annotations
 
 import re
+
+import libcst as cst
 
 from ..domain.dims import is_known
 
@@ -32,6 +38,9 @@ def differing_axis(kind: str, x, y, interp):
         return None
     axis = axes[0]
     target_at, input_at = y.shape_at, x.shape_at
+    named = _named_sizes(x, a, b, axis, target_at, interp)
+    if named is not None:
+        return named
     if target_at is not None and target_at[3] == "built" and input_at is None:
         return (*target_at[:3], f"The target's shape {b} is written on this line; the "
                 f"model's output is {a}: they differ in dim {axis} ({b[axis]} against "
@@ -60,6 +69,36 @@ def _head(x, a, b, axis: int, interp):
                 f"'s {key} (line {layer.line}); {both}.")
     return (layer.path, layer.line, layer.col, f"{layer.type_name}'s {key} of {a[axis]} is "
             f"set on this line; {both}.")
+
+
+def _named_sizes(x, a, b, axis: int, target_at, interp):
+    """The layer's line, when its size and the target's are two module constants of the
+    file, each bound once: the one the layer reads and the one the target was built with."""
+    from . import torch_size_origins as origins
+    layer = getattr(x, "made_by", None)
+    if layer is None or target_at is None or target_at[3] != "built" or interp is None or \
+            not layer.line or target_at[0] != layer.path:
+        return None
+    key = next((k for prefix, k, at in _OUT_SIZE if layer.type_name.startswith(prefix) and
+                axis % a.rank == at % a.rank), None)
+    module = interp.modules.get(layer.path)
+    lines = getattr(module, "lines", None) or []
+    if key is None or not 0 < layer.line <= len(lines) or not 0 < target_at[1] <= len(lines):
+        return None
+    call = origins.call_at(lines, layer.line, layer.col)
+    read = origins.argument(call, key, 1) if call is not None else None
+    if not isinstance(read, cst.Name) or origins.module_constant(lines, read.value) is None \
+            or origins.module_constant(lines, read.value)[1] != a[axis]:
+        return None
+    text = lines[target_at[1] - 1].split("#", 1)[0]
+    names = {n for n in re.findall(r"(?<![\w.])([A-Za-z_]\w*)\b", text) if n != read.value}
+    given = [n for n in names if (origins.module_constant(lines, n) or (0, None))[1] == b[axis]]
+    if len(given) != 1:
+        return None
+    return (layer.path, layer.line, layer.col, f"{layer.type_name}'s {key} on this line is "
+            f"{read.value} ({a[axis]}); the target built at line {target_at[1]} has "
+            f"{given[0]} ({b[axis]}) in dim {axis}: pass {given[0]} here, or build the target "
+            f"with {read.value}.")
 
 
 def _constant(lines: list, line: int, value: int):

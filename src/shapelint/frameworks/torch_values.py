@@ -74,6 +74,11 @@ class TorchTensor:
     dropped_reshape: tuple | None = None
     fed_at: tuple | None = None
     made_by: object = None  # the leaf module whose output this is
+    made_at: tuple | None = None  # (path, line, col) where made_by was applied to make it
+    # a fixed-window pooling's (path, line, col, op) on its output, and a map's positions
+    # folded into the batch by view(-1, C) (torch_batch_folds)
+    pooled_at: tuple | None = None
+    folded: tuple | None = None
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
@@ -282,6 +287,7 @@ class TorchLayer(LayerObject):
         out = TorchTensor(applied.output_shape)
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
+        out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         if applied.fault is not None:

@@ -1,0 +1,74 @@
+"""A feature map's positions folded into the batch (issue 16): `x.view(-1, C)` on an
+(N, C, h, w) map whose h * w is more than 1 gives (N * h * w, C), one row per position, not
+per sample; a loss then meets N * h * w predictions for N targets. The finding at the loss
+goes where the fold comes from: the pooling just before the view, written for a map it
+shrinks to 1x1 (CIFAR's avg_pool2d(out, 8) on a 32px input) and leaving h x w > 1 here, else
+the view itself. Facts only: every size known, the view's last axis the map's channels, the
+loss's target batch the map's N."""
+from __future__ import annotations
+
+from ..domain.dims import is_known
+
+# ops and layers that shrink a map by a fixed window (whose output size depends on the input)
+_POOL_OPS = frozenset({"avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d",
+                       "max_pool3d"})
+_POOL_LAYERS = frozenset({"AvgPool1d", "AvgPool2d", "AvgPool3d", "MaxPool1d", "MaxPool2d",
+                          "MaxPool3d"})
+# layers that act on the last axis and keep the leading ones (the rows stay the rows)
+_ROW_LAYERS = frozenset({"Linear", "LazyLinear", "Dropout", "ReLU", "Identity"})
+
+
+def after_op(name: str, source, out, at) -> None:
+    """Note a pooling's place on its output, and a fold on a view's result."""
+    if name in _POOL_OPS and at is not None and at[0]:
+        out.pooled_at = (*at[:3], name)
+    elif name in ("view", "reshape"):
+        out.folded = _fold(source, out, at)
+    elif out.shape.known_rank and source.shape.known_rank and out.shape.rank >= 1 and \
+            source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
+        out.folded = source.folded  # relu, dropout, ... keep the rows
+
+
+def after_layer(type_name: str, source, out, at) -> None:
+    if type_name in _POOL_LAYERS and at is not None and at[0]:
+        out.pooled_at = (*at[:3], type_name)
+    elif type_name in _ROW_LAYERS:
+        out.folded = source.folded
+
+
+def _fold(source, out, at):
+    """(view's place, the map's shape, the result's shape, the pooling's place or None)."""
+    a, b = source.shape, out.shape
+    if at is None or not at[0] or not source.channels_first or not (
+            a.known_rank and b.known_rank) or a.rank < 3 or b.rank != 2 or \
+            not all(is_known(d) for d in (*a.dims, *b.dims)):
+        return None
+    positions = 1
+    for d in a.dims[2:]:
+        positions *= d
+    if positions <= 1 or b[1] != a[1] or b[0] != a[0] * positions:
+        return None
+    return (at[:3], a, b, source.pooled_at)
+
+
+def place(x, y):
+    """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
+    and whose target has one row per sample of that map; None otherwise."""
+    folded = getattr(x, "folded", None)
+    a, b = x.shape, y.shape
+    if folded is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
+            not is_known(b[0]) or a[0] == b[0]:
+        return None
+    view_at, map_shape, rows, pooled = folded
+    if b[0] != map_shape[0] or a[0] != rows[0]:
+        return None
+    grid = "x".join(str(d) for d in map_shape.dims[2:])
+    told = (f"turns the {map_shape} map into {rows}: each of its {grid} positions becomes a "
+            f"row, {rows[0]} rows for {b[0]} targets")
+    if pooled is not None and pooled[0] == view_at[0]:
+        adaptive = "adaptive_avg_pool" if "avg" in pooled[3].lower() else "adaptive_max_pool"
+        return (*pooled[:3], f"The pooling on this line leaves the map at {grid}; the view "
+                f"at line {view_at[1]} {told}. Pool to 1x1 (F.{adaptive}"
+                f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
+    return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
+            f"each sample (x.flatten(1)) with a layer sized for it.")

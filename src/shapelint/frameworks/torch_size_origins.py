@@ -1,0 +1,169 @@
+"""Where the size a torch layer expects is written, when not in its own constructor call
+(issue 16): a layer that rejects its input's size (SHP106 in_channels / input_size /
+num_features, SHP101 in_features) is reported on the line whose value must change, and the
+model's side is where that value is written:
+
+- a module-level constant bound once to that number and read only by this constructor
+  (`N_word = 300` ... `nn.LSTM(input_size=N_word, ...)`): changing the constant is changing
+  the argument, and the constant's line is the one to edit;
+- a parameter of the enclosing class's __init__ (`nn.Conv2d(in_channels, 64, 3)`) that the
+  file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`): the
+  number is written there, the default is not used.
+Anything else (a default, a value computed, a name read elsewhere too, several instantiations)
+leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
+with libcst, the layer's own call first: only what the file writes, nothing assumed."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import libcst as cst
+
+# the constructor argument that sets the size a layer checks its input against, first position
+_SIZE_KEYS = ("in_channels", "input_size", "num_features", "in_features", "num_channels")
+_DEF = re.compile(r"^(\s*)def\s+__init__\s*\(")
+_CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\b")
+_WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
+
+
+def written_at(lines: list, layer, expected, actual) -> tuple | None:
+    """(line, col, sentence) where the size `expected` that layer checks is written, when
+    that is not the layer's constructor call; None otherwise. The input has `actual` there."""
+    arguments = getattr(layer, "arguments", None) or {}
+    key = next((k for k in _SIZE_KEYS if k in arguments and arguments[k] == expected
+                and isinstance(expected, int) and not isinstance(expected, bool)), None)
+    line = int(getattr(layer, "line", 0) or 0)
+    if key is None or not 0 < line <= len(lines):
+        return None
+    call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
+    value = argument(call, key, 0) if call is not None else None
+    if not isinstance(value, cst.Name):
+        return None
+    what = f"{layer.type_name}'s {key} (line {line})"
+    found = _constant(lines, value.value, expected, what) or \
+        _instantiation(lines, line, value.value, expected, what)
+    if found is None:
+        return None
+    return (*found[:2], f"{found[2]}: make it {actual} to take this input, or give the "
+            f"layer an input of {expected} there.")
+
+
+def module_constant(lines: list, name: str):
+    """(line, value) of `name = <int>` at module level when that is the name's one binding
+    in the file (no other assignment anywhere, at any indentation)."""
+    binds = [i for i, t in enumerate(lines, 1) if re.match(rf"\s*{name}\s*=(?!=)", t)]
+    if len(binds) != 1:
+        return None
+    match = re.match(rf"{name}\s*=\s*(\d+)\s*(#.*)?$", lines[binds[0] - 1])
+    return (binds[0], int(match.group(1))) if match else None
+
+
+def _constant(lines: list, name: str, expected: int, what: str):
+    """`name = expected` at module level, bound once, and read by this constructor only."""
+    bound = module_constant(lines, name)
+    if bound is None or bound[1] != expected or _occurrences(lines)[name] != 2:
+        return None
+    return (bound[0], 0, f"{name} = {expected} on this line sets {what}, and nothing else "
+            f"reads it")
+
+
+def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
+    """The parameter `name` of the enclosing __init__, given as `expected` by the one call of
+    that class in the file."""
+    owner = _enclosing_init(lines, line)
+    if owner is None:
+        return None
+    cls, parameters = owner
+    if name not in parameters:
+        return None
+    calls = [(i, m.start()) for i, t in enumerate(lines, 1)
+             for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t) if not _CLASS.match(t)]
+    if len(calls) != 1:
+        return None
+    at, col = calls[0]
+    call = call_at(lines, at, col)
+    given = argument(call, name, parameters.index(name)) if call is not None else None
+    if not isinstance(given, cst.Integer) or int(given.value, 0) != expected:
+        return None
+    return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
+
+
+def _enclosing_init(lines: list, line: int):
+    """(class name, its __init__'s parameters after self) around `line`, read upwards."""
+    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        found = _DEF.match(text)
+        if found and len(found.group(1)) < here:
+            signature = _balanced(lines, number, text.index("("))
+            parameters = _parameters(signature)
+            for above in range(number - 1, 0, -1):
+                owner = _CLASS.match(lines[above - 1])
+                if owner and len(owner.group(1)) < len(found.group(1)):
+                    return (owner.group(2), parameters) if parameters is not None else None
+            return None
+        stripped = text.strip()
+        if stripped and not stripped.startswith("#") and \
+                len(text) - len(text.lstrip()) < here and not found:
+            return None
+    return None
+
+
+def _parameters(signature: str | None):
+    """The plain parameter names of `(self, a, b=1)`, self left out; None if not one."""
+    if signature is None:
+        return None
+    try:
+        function = cst.parse_statement(f"def f{signature}: pass")
+    except cst.ParserSyntaxError:
+        return None
+    names = [p.name.value for p in function.params.params]
+    return names[1:] if names and names[0] == "self" else None
+
+
+def call_at(lines: list, line: int, col: int):
+    """The call expression that starts at (line, col), parsed from the text."""
+    text = lines[line - 1][col:]
+    if "(" not in text:
+        return None
+    head = text[:text.index("(")]
+    rest = _balanced(lines, line, col + len(head))
+    if rest is None:
+        return None
+    try:
+        node = cst.parse_expression(head + rest)
+    except cst.ParserSyntaxError:
+        return None
+    return node if isinstance(node, cst.Call) else None
+
+
+def _balanced(lines: list, line: int, col: int, limit: int = 30) -> str | None:
+    """The text from the "(" at (line, col) to its matching ")", across lines."""
+    depth, out = 0, []
+    for number in range(line, min(len(lines), line + limit) + 1):
+        text = lines[number - 1][col:] if number == line else lines[number - 1]
+        for i, char in enumerate(text):
+            if char == "#":
+                break
+            depth += char in "([{"
+            depth -= char in ")]}"
+            if depth == 0:
+                out.append(text[:i + 1])
+                return " ".join(out)
+        out.append(text)
+    return None
+
+
+def argument(call: cst.Call, key: str, position: int):
+    """The expression given for `key`, by keyword or at `position`."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == key:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if any(a.star for a in call.args):
+        return None
+    return positional[position].value if position < len(positional) else None
+
+
+def _occurrences(lines: list) -> Counter:
+    return Counter(_WORD.findall("\n".join(t.split("#", 1)[0] for t in lines)))
