@@ -100,3 +100,56 @@ def test_one_hot_planned_reads_imports_and_calls():
     assert not one_hot_planned(["from keras.utils import to_categorical",
                                 "y = to_categorical(y, 10)"])
     assert not one_hot_planned(["y = load()  # to_categorical later"])
+
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "keras")
+
+
+def _fixture_findings(relative, code):
+    path = os.path.join(FIXTURES, relative)
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    return [d for d in analyse(source, path).diagnostics() if d.code.code == code]
+
+
+def test_dense_layers_pass_the_input_rank_on_to_the_rnn():
+    """A Dense keeps the rank it is given: Input((8,)) -> Dense -> Dense -> GRU is fixed at the
+    Input (line 7), not between the Dense and the GRU (line 10)."""
+    [found] = _fixture_findings("places/dense_chain_keeps_input_rank_gru.py", "SHP103")
+    assert (found.line, found.data["seen_at_line"]) == (7, 10)
+    assert "the Dense layers up to line 9 keep the rank they are given" in found.message
+
+
+def test_reshape_size_is_traced_to_the_valid_convolution():
+    """Making the 'valid' Conv2D 'same' (and nothing else) builds the model: the finding sits
+    on the Conv2D (line 8), the Reshape (line 10) kept as where it shows."""
+    [found] = _fixture_findings("places/valid_conv2d_before_reshape_into_patches.py", "SHP104")
+    assert (found.line, found.data["seen_at_line"]) == (8, 10)
+    assert "Reshape((64, 8)) at line 10 holds 512 values per sample but receives " \
+        "(None, 7, 7, 8), 392 values" in found.message
+    assert "padding='same' keeps (None, 32, 32, 8)" in found.message
+    assert found.data["same_padding_output"] == (None, 32, 32, 8)
+
+
+@pytest.mark.parametrize("body", [
+    # no convolution upstream: the target itself is what is wrong
+    "layers.Dense(60),\n    layers.Reshape((7, 9)),",
+    # two valid convolutions, either of which 'same' would fix: not one line to blame
+    "layers.Conv1D(4, 3),\n    layers.Conv1D(4, 3),\n    layers.Reshape((18, 4)),",
+])
+def test_reshape_size_stays_on_the_reshape_without_one_culprit(tmp_path, body):
+    source = ("from keras import Sequential, layers\n\nmodel = Sequential([\n"
+              "    layers.Input((20, 3)),\n    " + body + "\n])\n")
+    path = tmp_path / "r.py"
+    [found] = [d for d in analyse(source, str(path)).diagnostics() if d.code.code == "SHP104"]
+    reshape_line = next(i for i, t in enumerate(source.splitlines(), 1) if "Reshape" in t)
+    assert found.line == reshape_line and "seen_at_line" not in found.data
+
+
+def test_missing_flatten_goes_after_the_layer_that_made_the_axis():
+    """Two Dense layers after a Concatenate of embeddings act per token: the Flatten belongs
+    right after the Concatenate (line 13), before the first Dense (line 14)."""
+    [found] = _fixture_findings("edges/labels_flatten_after_concatenate.py", "SHP110")
+    assert (found.line, found.data["seen_at_line"]) == (13, 22)
+    assert "add Flatten() or GlobalAveragePooling1D() after the Concatenate at line 13 " \
+        "(before the Dense at line 14)" in found.message

@@ -75,6 +75,7 @@ def _apply(node: LayerNode, shapes: list, first: bool) -> None:
     node.input_shapes = list(shapes)
     node.counts = first
     node.params = node.frozen = 0
+    node.fault = None  # a replay (graph.replay's what-if) judges the node afresh
     if isinstance(layer, InputMarker):
         node.output_shape = layer.shape
         return

@@ -97,8 +97,24 @@ def _fix_at(head):
         return node, (f"replace the {node.type_name} at line {node.line} with {pool}() (or "
                       f"add Flatten() before the {head.type_name}), one row per sample")
     pool = "GlobalAveragePooling%dD" % (rank - 2) if 3 <= rank <= 5 else None
-    return head, ("add Flatten()" + (f" or {pool}()" if pool else "") +
-                  f" before the {head.type_name} at line {head.line}, one row per sample")
+    add = "add Flatten()" + (f" or {pool}()" if pool else "")
+    first = _first_per_step(head)
+    if node is not None and not node.is_input and node.type_name not in _KEEPS_AXES and \
+            node.path == head.path and node.line and int(node.line) < int(first.line):
+        # the layer that made the kept axis: the Flatten goes right after it, before the
+        # first layer that acts per step (a Dense chain scores each step through)
+        return node, (f"{add} after the {node.type_name} at line {node.line} (before the "
+                      f"{first.type_name} at line {first.line}), one row per sample")
+    return head, f"{add} before the {head.type_name} at line {head.line}, one row per sample"
+
+
+def _first_per_step(head):
+    """The first of the axis-keeping layers that lead to head: where a Flatten would go."""
+    node = head
+    while len(node.inputs) == 1 and node.inputs[0].type_name in _KEEPS_AXES and \
+            not node.inputs[0].is_input:
+        node = node.inputs[0]
+    return node
 
 
 def sequence_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):

@@ -19,7 +19,7 @@ reasons of its own: the two layers disagree, the fix goes between them, at the r
 and the finding stays there. So does one whose producer is in another file or on its line."""
 from __future__ import annotations
 
-from ..domain.codes import SHP103, SHP109, SHP111, Diagnostic
+from ..domain.codes import SHP103, SHP104, SHP109, SHP111, Diagnostic
 from ..domain.dims import is_known
 
 _RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
@@ -27,6 +27,9 @@ _RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLST
 
 def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     """The rank fault of node placed on the line that set the rank it rejects (see above)."""
+    if diagnostic.code is SHP104:  # an axis size, not a rank: keras_sizes traces it
+        from .keras_sizes import at_valid_conv
+        return at_valid_conv(graph, node, diagnostic)
     rule = getattr(node.layer, "rule", None)
     need = getattr(rule, "ndim", None)
     if diagnostic.code is not SHP103 or need is None or len(node.inputs) != 1 or \
@@ -48,12 +51,18 @@ def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
 
 def _producer(graph, node, p, need):
     """(path, line, col, sentence) of the statement that set the rank node receives."""
-    embeddings = 0
+    embeddings, dense = 0, None
     while p is not None:
         if p.is_input:
-            return _input_place(graph, p, node, need, embeddings)
+            found = _input_place(graph, p, node, need, embeddings)
+            if found is not None and dense is not None:
+                found = (*found[:3], found[3] + (
+                    f"; the Dense layers up to line {dense.line} keep the rank they are given "
+                    f"(or add the missing axis just before the {node.type_name})"))
+            return found
         if _passes_rank_on(p):
             embeddings += p.type_name == "Embedding"
+            dense = dense or (p if p.type_name == "Dense" else None)  # the nearest
             p = p.inputs[0]
             continue
         return _layer_place(p, node, need)
@@ -79,6 +88,8 @@ def _passes_rank_on(p) -> bool:
         return False
     if p.type_name == "Embedding":
         return y.rank == x.rank + 1
+    if p.type_name == "Dense":  # acts on the last axis: wants no rank, keeps its input's
+        return y.rank == x.rank
     return not ({"dense", "flattens"} & set(rule.tags)) and x.dims == y.dims
 
 
