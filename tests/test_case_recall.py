@@ -55,8 +55,40 @@ HELD_OUT_MISSES = {
 HELD_OUT_2_MISSES = {
     "keras/embedding_input_28_padded_934", "keras/resnet50_features_reshaped_to_2048",
 }
+# The third blind set (issue 16, 20 cases; markers committed in 6ed7db6 before shapelint ran,
+# measured without touching src/): 16 not on the line the fix changes. Eleven are reported in
+# the file, on the other honest side (the Input or layer whose shape the data contradicts, where
+# the twin changes the data), on the layer that rejects the tensor, on the loss, or under
+# another code (SHP109 at fit for a Dense without input shape, SHP111 for a reconstruction
+# compiled with a class-id loss); five are not reported as this fault (a many-to-one LSTM
+# against per-step labels, a TimeDistributed decoder under Keras 3's broadcasting MSE, a fixed
+# AvgPool2d(7) on 244-pixel inputs, an LSTM input_size below the concatenated features, and a
+# channel index that drops the channel axis, reported instead as a broadcast at the loss).
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_3_MISSES = {
+    "keras/conv_autoencoder_all_same_padding_32px_output",
+    "keras/conv_autoencoder_channels_first_reshape", "keras/dense_features_axis_not_transposed",
+    "keras/dense_first_layer_without_input_on_1d_samples",
+    "keras/embedding_dense_head_without_global_pooling", "keras/lstm_many_to_one_per_step_labels",
+    "keras/mlp_autoencoder_sparse_categorical_loss", "keras/mlp_input_dim_read_before_flattening",
+    "keras/repeat_vector_decoder_dense_20_for_one_value",
+    "torch/acgan_discriminator_image_size_default_64",
+    "torch/colorization_l_channel_without_channel_axis",
+    "torch/deepar_rnn_input_size_below_feature_count",
+    "torch/grayscale_batch_into_rgb_teacher_and_student",
+    "torch/logistic_cross_entropy_label_column", "torch/resnet_avgpool7_on_244px_inputs",
+    "torch/vgg_classifier_512x7x7_on_cifar_32px",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
-BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES
+BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES
+# False alarms on fixed twins measured blind and left for src/ to answer (listed, not hidden):
+# the third blind set's logistic_cross_entropy_label_column fixes its (N, 1) labels with the
+# in-place `y.squeeze_()` its thread gives; shapelint does not apply the in-place squeeze and
+# still reports CrossEntropyLoss's (1000, 1) target on the twin's loss line. An entry may only
+# shrink: any other alarm, on any twin, fails.
+KNOWN_TWIN_ALARMS = {
+    "torch/logistic_cross_entropy_label_column": {(32, "SHP110")},
+}
 KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 
 
@@ -70,8 +102,13 @@ def test_known_misses_name_real_cases(results):
 
 
 def test_no_false_alarm_on_fixed_twins(results):
-    alarms = {r.name: sorted(r.on_twin) for r in results if r.on_twin}
+    alarms = {r.name: sorted(r.on_twin) for r in results
+              if not set(r.on_twin) <= KNOWN_TWIN_ALARMS.get(r.name, set())}
     assert not alarms
+
+
+def test_known_twin_alarms_name_real_cases(results):
+    assert set(KNOWN_TWIN_ALARMS) <= {r.name for r in results}
 
 
 def test_no_unexpected_finding_on_buggy_cases(results):
