@@ -1,28 +1,26 @@
 """shapelint over model libraries, where every file builds models: timm and transformers.
 
-    python bench/corpora.py                  # timm (every file), transformers (models/**/modeling_*.py)
+    python bench/corpora.py                  # timm (all), transformers (models/**/modeling_*.py)
     python bench/corpora.py --sample 40      # 40 files of each, spread evenly (for iterating)
     python bench/corpora.py timm             # one corpus
 
 The sources are read as text, never imported: $SHAPELINT_TIMM / $SHAPELINT_TRANSFORMERS (a
 directory holding the package), else the wheel downloaded once from the package index into
-.cache/ and unzipped (as tests/conftest.py does for torchvision). Prints, per corpus, libcst's
-parse alone and shapelint's check in CPU seconds of this process (one file after the other),
-their ratio, the slowest files and how many take over 1 s. The target (issue 17): ratio <= 1.5,
-no file over 1 s.
+.cache/ and unzipped (bench/wheel_sources.py, shared with tests/conftest.py). Prints, per
+corpus, libcst's parse alone and shapelint's check in CPU seconds of this process (one file
+after the other), their ratio, the slowest files and how many take over 1 s. The target (issue
+17): ratio <= 1.5, no file over 1 s.
 """
 from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
 import sys
-import zipfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from parse_vs_check import measure  # noqa: E402
+from wheel_sources import wheel_sources  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPORA = {  # name: (version, environment variable, the files read, as a glob under the package)
     "timm": ("1.0.31", "SHAPELINT_TIMM", "**/*.py"),
     "transformers": ("5.25.0", "SHAPELINT_TRANSFORMERS", "models/**/modeling_*.py"),
@@ -35,15 +33,7 @@ def package(name: str) -> pathlib.Path:
     given = os.environ.get(variable)
     if given:
         return pathlib.Path(given) / name
-    cache = ROOT / ".cache" / f"{name}-{version}"
-    if not (cache / name).is_dir():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d",
-                        str(cache), f"{name}=={version}"], check=True)
-        wheel = next(cache.glob(f"{name}-{version}-*.whl"))
-        with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(cache, [n for n in archive.namelist() if n.endswith(".py")])
-    return cache / name
+    return wheel_sources(f"{name}=={version}") / name
 
 
 def corpus_files(name: str, sample: int = 0) -> list[pathlib.Path]:

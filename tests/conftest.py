@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
 import sys
-import zipfile
 
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")  # must precede any `import keras`
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
+from wheel_sources import DownloadFailed, wheel_sources  # noqa: E402
 
 
 def static_keras_layer(type_name: str, args: tuple, kwargs: dict, input_shape: tuple):
@@ -150,9 +150,6 @@ def libcst_parses(monkeypatch) -> list:
     return parsed
 
 
-TORCHVISION_CACHE = pathlib.Path(__file__).resolve().parent.parent / ".cache" / "torchvision-0.28.0"
-
-
 @pytest.fixture(scope="session")
 def models_dir() -> pathlib.Path:
     """torchvision 0.28.0's models package, as text: $SHAPELINT_TORCHVISION, or the wheel
@@ -160,23 +157,18 @@ def models_dir() -> pathlib.Path:
     given = os.environ.get("SHAPELINT_TORCHVISION")
     if given:
         return pathlib.Path(given) / "torchvision" / "models"
-    cache = TORCHVISION_CACHE
-    if not (cache / "torchvision" / "models").is_dir():
-        cache.mkdir(parents=True, exist_ok=True)
-        download = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(cache),
-             "torchvision==0.28.0"], capture_output=True, text=True)
-        wheels = list(cache.glob("torchvision-0.28.0-*.whl"))
-        if download.returncode or not wheels:
-            pytest.skip(f"torchvision 0.28.0 could not be downloaded: {download.stderr[-200:]}")
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            wheel.extractall(cache, [n for n in wheel.namelist() if n.endswith(".py")])
-    return cache / "torchvision" / "models"
+    return _sources("torchvision==0.28.0") / "torchvision" / "models"
+
+
+def _sources(requirement: str) -> pathlib.Path:
+    try:
+        return wheel_sources(requirement)
+    except DownloadFailed as failed:
+        pytest.skip(str(failed))
 
 
 LIBRARIES = {"timm": "timm==1.0.31", "transformers": "transformers==5.25.0",
              "keras_hub": "keras-hub==0.32.0"}
-LIBRARIES_CACHE = pathlib.Path(__file__).resolve().parent.parent / ".cache" / "libraries"
 
 
 @pytest.fixture(scope="session")
@@ -184,25 +176,14 @@ def library_sources() -> dict:
     """{name: its package's source directory} for timm, transformers and keras_hub (the
     versions of LIBRARIES), read as text and never imported: $SHAPELINT_LIBRARIES/<name>/<name>
     when that variable names a folder of unzipped wheels (e.g. /work/corpora), else each wheel
-    downloaded from PyPI once (`pip download --no-deps`) and unzipped under .cache/libraries."""
+    downloaded from PyPI once and unzipped under .cache/ (bench/wheel_sources.py)."""
     given = os.environ.get("SHAPELINT_LIBRARIES")
     found = {}
     for name, requirement in LIBRARIES.items():
         if given:
             found[name] = pathlib.Path(given) / name / name
-            continue
-        target = LIBRARIES_CACHE / requirement.replace("==", "-")
-        if not (target / name).is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            download = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(target),
-                 requirement], capture_output=True, text=True)
-            wheels = list(target.glob("*.whl"))
-            if download.returncode or not wheels:
-                pytest.skip(f"{requirement} could not be downloaded: {download.stderr[-200:]}")
-            with zipfile.ZipFile(wheels[0]) as wheel:
-                wheel.extractall(target, [n for n in wheel.namelist() if n.endswith(".py")])
-        found[name] = target / name
+        else:
+            found[name] = _sources(requirement) / name
     missing = [str(p) for p in found.values() if not p.is_dir()]
     if missing:
         pytest.skip(f"library sources not found: {', '.join(missing)}")

@@ -222,8 +222,10 @@ def test_pytest_plugin_makes_one_item_per_model(tmp_path):
     (tmp_path / "test_nothing.py").write_text("def test_ok():\n    pass\n")
     env = dict(os.environ, PYTHONPATH=SRC, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     done = subprocess.run(
+        # -o addopts= : the fixtures put the rootdir in this project, whose addopts ask for xdist
         [sys.executable, "-m", "pytest", "-p", "shapelint.adapters.pytest_plugin", "-q", "-p",
-         "no:cacheprovider", "--shapelint-confirm", str(ROOT / "fixtures/torch/mnist_cnn.py"),
+         "no:cacheprovider", "-o", "addopts=", "--shapelint-confirm",
+         str(ROOT / "fixtures/torch/mnist_cnn.py"),
          str(ROOT / "fixtures/torch/linear_in_features_wrong.py"), "--", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert "1 failed, 2 passed" in done.stdout, done.stdout + done.stderr
@@ -236,7 +238,7 @@ def test_pytest_plugin_reads_the_ini_option(tmp_path):
         f"[pytest]\nshapelint_confirm =\n    {ROOT / 'fixtures/torch/lstm_classifier.py'}\n")
     env = dict(os.environ, PYTHONPATH=SRC, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "shapelint.adapters.pytest_plugin",
-                           "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                           "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(tmp_path)],
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert "1 passed" in done.stdout, done.stdout + done.stderr
 
