@@ -115,6 +115,18 @@ def test_an_instantiation_argument_left_to_its_default_stays_on_the_constructor(
     assert [int(d.line) for d in diagnostics] == [10]
 
 
+def test_an_instantiation_argument_read_twice_stays_on_the_constructor():
+    """A parameter that also sizes what the layer receives (braindecode#955's squeeze block:
+    `sq = in_ch // r` for fc1, then fc2 built with `r` in-channels): a new value at the
+    instantiation changes both sides, so the finding stays on the constructor."""
+    path = FIXTURES / "stem_channels_given_at_instantiation.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "self.pool = nn.AdaptiveAvgPool2d(1)",
+        "self.pool = nn.AdaptiveAvgPool2d(1)\n        self.mix = nn.Conv2d(width, in_ch, 1)")
+    diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert [int(d.line) for d in diagnostics] == [10]
+
+
 def test_messages_name_the_fold_of_positions_into_the_batch():
     """A view(-1, C) of a map larger than 1x1: the pooling before it, else the view."""
     text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}

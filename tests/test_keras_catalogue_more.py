@@ -4,6 +4,8 @@ Keras 3 (torch backend): output shape, trainable and non-trainable counts, and r
 arguments."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import real_keras_layer, static_keras_layer
@@ -13,7 +15,8 @@ C = {}  # case id -> (type, args, kwargs, input shape without batch)
 
 def case(type_name, args=(), kwargs=None, shape=(8, 8, 3)):
     kwargs = kwargs or {}
-    key = f"{type_name}{args}{sorted(kwargs.items())}{shape}"
+    # a function's repr holds its address: the same id in every process (pytest-xdist workers)
+    key = re.sub(r" at 0x[0-9a-f]+", "", f"{type_name}{args}{sorted(kwargs.items())}{shape}")
     C[key] = (type_name, args, kwargs, shape)
 
 

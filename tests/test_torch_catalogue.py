@@ -482,8 +482,11 @@ def test_elementwise_and_reshape(type_name, args, kwargs, shape, how):
 # -- signatures ------------------------------------------------------------------------------
 
 def _entries():
-    from shapelint.catalogue import CATALOGUES, lookup
-    lookup("torch", "Linear")
+    # every module of the catalogue, whatever others tests imported before collection (the
+    # same list in every pytest-xdist worker)
+    from shapelint.catalogue import CATALOGUES
+    from shapelint.catalogue.torch import load
+    load()
     return sorted(CATALOGUES["torch"].items())
 
 

@@ -73,8 +73,8 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
     owner = _enclosing_init(lines, line)
     if owner is None:
         return None
-    cls, parameters = owner
-    if name not in parameters:
+    cls, parameters, method = owner
+    if name not in parameters or _occurrences(method)[name] != 2:  # the signature, this call
         return None
     calls = [(i, m.start()) for i, t in enumerate(lines, 1)
              for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t) if not _CLASS.match(t)]
@@ -89,7 +89,8 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
 
 
 def _enclosing_init(lines: list, line: int):
-    """(class name, its __init__'s parameters after self) around `line`, read upwards."""
+    """(class name, its __init__'s parameters after self, the method's lines) around `line`,
+    read upwards."""
     here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
     for number in range(line - 1, 0, -1):
         text = lines[number - 1]
@@ -100,13 +101,26 @@ def _enclosing_init(lines: list, line: int):
             for above in range(number - 1, 0, -1):
                 owner = _CLASS.match(lines[above - 1])
                 if owner and len(owner.group(1)) < len(found.group(1)):
-                    return (owner.group(2), parameters) if parameters is not None else None
+                    if parameters is None:
+                        return None
+                    return owner.group(2), parameters, _block(lines, number)
             return None
         stripped = text.strip()
         if stripped and not stripped.startswith("#") and \
                 len(text) - len(text.lstrip()) < here and not found:
             return None
     return None
+
+
+def _block(lines: list, start: int) -> list:
+    """The lines of the def at line `start`: those after it indented deeper, blank, or closing
+    its signature."""
+    indent = len(lines[start - 1]) - len(lines[start - 1].lstrip())
+    end = start
+    while end < len(lines) and (not lines[end].strip() or lines[end].lstrip().startswith(")")
+                                or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    return lines[start - 1:end]
 
 
 def _parameters(signature: str | None):

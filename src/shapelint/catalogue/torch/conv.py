@@ -6,7 +6,7 @@ tests/test_torch_catalogue.py.
 from __future__ import annotations
 
 from ...domain.codes import SHP105, SHP106
-from ...domain.dims import NotKnown, Unknown, is_known
+from ...domain.dims import NotKnown, Unknown, is_known, same
 from ...domain.shapes import Shape, product, window_out
 from .. import LayerFault, Rule, flag, int_tuple, known_int, layer
 from ._common import SPATIAL, _bad, _expect, _rank, _shrinks, _small_input, _tuple, _width
@@ -73,6 +73,12 @@ def _conv(n, name, in_channels, out_channels, kernel_size, stride, padding, dila
                 raise LayerFault(SHP105, f"{name}: in_channels ({c}, from input {x}) must be "
                                  f"divisible by groups ({groups})", input_shape=x.to_json())
             return r, c
+        if r == n + 1 and same(cin, x[0]) is None:
+            # torch reads (C, *spatial) as one unbatched image: it runs only when C == cin,
+            # and a batch that lost its channel axis looks the same; what follows would rest
+            # on C == cin, an assumption, not a fact
+            raise NotKnown(f"{name}: unbatched input {x} whose dim 0 is not known to be "
+                           f"in_channels={cin}")
         return r, _expect(SHP106, name, "in_channels", cin, x, -(n + 1))
 
     def output(x):
