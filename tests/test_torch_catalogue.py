@@ -606,6 +606,17 @@ def test_unknown_sizes_are_not_faults():
     assert (shape, str(params), fault) == (["B", 4], "4 * F + 4", None)
 
 
+def test_an_unbatched_input_of_unknown_channels_is_unknown():
+    """torch reads a 3-D input to Conv2d as one unbatched (C, H, W) image and runs only when
+    C is in_channels; a symbolic C (a batch that lost its channel axis looks the same) gives
+    no shape to build on, and no fault either."""
+    n, h, w = _sym("N", "H", "W")
+    assert static_torch_layer("Conv2d", (1, 8, 3), {}, (n, h, w)) == (None, 80, None)
+    assert static_torch_layer("Conv2d", (1, 8, 3), {}, (1, 9, 9)) == ([8, 7, 7], 80, None)
+    assert real_torch_layer("Conv2d", (1, 8, 3), {}, (1, 9, 9)) == ([8, 7, 7], 80, None)
+    assert real_torch_layer("Conv2d", (1, 8, 3), {}, (4, 9, 9))[2] == "RuntimeError"
+
+
 def test_embedding_bag_without_offsets_is_unknown_not_a_number():
     """Offsets passed by keyword are not among the positional shapes: no fault, no shape."""
     assert static_multi("EmbeddingBag", (10, 3), {}, [(7,)])[::2] == (None, None)

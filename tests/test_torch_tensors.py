@@ -85,6 +85,33 @@ def test_init_returns_the_tensor_it_fills(expression):
     assert _shapes(_static(expression)) == list(real.shape)
 
 
+IN_PLACE = [
+    "x = torch.ones(5, 1)\nx.squeeze_()", "x = torch.ones(5, 1, 2)\nx.squeeze_(1)",
+    "x = torch.ones(5)\nx.unsqueeze_(1)", "x = torch.ones(2, 3)\nx.t_()",
+    "x = torch.ones(2, 3, 4)\nx.transpose_(0, 2)", "x = torch.ones(2, 3)\ny = x\ny.swapaxes_(0, 1)",
+    "x = torch.ones(5, 1)\nx = x.squeeze_()",
+]
+
+
+@pytest.mark.parametrize("statements", IN_PLACE)
+def test_in_place_reshapes_change_the_tensor_itself(statements):
+    """`y.squeeze_()` reshapes y for every name bound to it (zergtant/pytorch-handbook#37's fix
+    of its (N, 1) labels)."""
+    torch = pytest.importorskip("torch")
+    scope = {"torch": torch}
+    exec(statements, scope)  # noqa: S102 - our own grid
+    source = f"import torch\n{statements}\n"
+    interp = Interpreter(Frameworks())
+    module = interp.run_module(cst.parse_module(source), "/tmp/grid.py", "grid", main=True,
+                               source=source)
+    assert _shapes(module.scope.vars["x"]) == list(scope["x"].shape)
+
+
+def test_an_in_place_reshape_without_a_rule_leaves_the_shape_unknown():
+    x = _static("torch.ones(6, 1)\nx.resize_(2, 3)")
+    assert isinstance(x, TorchTensor) and not x.shape.known_rank
+
+
 def test_unread_tensor_methods_are_plain_unknowns_not_modules():
     x = _static("torch.ones(3).some_future_method(1)")
     assert not isinstance(x, TorchTensor) and not x.opaque

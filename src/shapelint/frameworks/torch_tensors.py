@@ -8,6 +8,7 @@ tensor or a number, never a module, so an unread method is a plain unknown value
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 from ..catalogue import LayerFault
 from ..catalogue import torch_functional_ops, torch_products  # noqa: F401 - they fill OPS
@@ -15,7 +16,7 @@ from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin
 from ..domain.shapes import Shape
-from .torch_values import TorchTensor
+from .torch_values import OPERATIONS, TorchTensor
 
 # legacy typed constructors: torch.FloatTensor(2, 3) is an uninitialised (2, 3) tensor
 LEGACY = {"Tensor": "float32", "FloatTensor": "float32", "DoubleTensor": "float64",
@@ -309,6 +310,8 @@ def method(tensor, interp, name: str):
         return Builtin(f"Tensor.{name}", new)
     if name == "new_tensor":
         return Builtin("Tensor.new_tensor", lambda i, a, k, n: _as_tensor(a, k))
+    if name in _RESHAPES_IN_PLACE:
+        return Builtin(f"Tensor.{name}", lambda i, a, k, n: _in_place(tensor, i, name, a, k, n))
     base = name[:-1] if name.endswith("_") else name
     if base in SAME_SHAPE and base not in ("clip",) or name in _FILLS:
         return Builtin(f"Tensor.{name}", lambda i, a, k, n: _tensor(tensor.shape))
@@ -318,6 +321,25 @@ def method(tensor, interp, name: str):
     # unknown value, which no __init__ mistakes for a submodule it cannot read.
     return Builtin(f"Tensor.{name}",
                    lambda i, a, k, n: Unknown(f"Tensor.{name}() is outside the analysis"))
+
+
+# methods that change the shape of the tensor they are called on (`y.squeeze_()`): every
+# name bound to it sees the new shape; those with no rule here leave it unknown, never stale
+_RESHAPES_IN_PLACE = frozenset({"squeeze_", "unsqueeze_", "t_", "transpose_", "swapdims_",
+                                "swapaxes_", "resize_", "resize_as_", "as_strided_", "set_"})
+_RULED_IN_PLACE = frozenset({"squeeze_", "unsqueeze_", "t_", "transpose_", "swapdims_",
+                             "swapaxes_"})
+
+
+def _in_place(tensor, interp, name, args, kwargs, node):
+    result = OPERATIONS.tensor_op(interp, name[:-1], (tensor,) + tuple(args), kwargs, node) \
+        if name in _RULED_IN_PLACE else None
+    if isinstance(result, TorchTensor):
+        for field in fields(TorchTensor):
+            setattr(tensor, field.name, getattr(result, field.name))
+    else:
+        tensor.shape = Shape.unknown(f"after Tensor.{name}()")
+    return tensor
 
 
 def register_buffer(obj, args, kwargs):
