@@ -16,6 +16,7 @@ from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from .data_places import naming_data
 from .keras_places import at_labels, one_sample
 
 BATCH = Unknown("batch")
@@ -203,7 +204,9 @@ def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
     message += _fix(data_shape, model_shape, node, why)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
-    return _placed(SHP109, fix_at, use, message, data)
+    return naming_data(_placed(SHP109, fix_at, use, message, data), array.built_at, (
+        f"That data is made with shape {data_shape} at line {{line}}: change either the "
+        f"model's input on this line or the data there"))
 
 
 def _input_line(graph: ModelGraph, node):
@@ -306,9 +309,14 @@ def _labels(graph, use, y, y_name):
         labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
         if labels is not None:
             return labels
-        return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
-                       use.compile_line else None, use, message, data)
-    return _placed(code, _last_layer(graph), use, message, data)
+        placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
+                         use.compile_line else None, use, message, data)
+    else:
+        placed = _placed(code, _last_layer(graph), use, message, data)
+    # either side is an honest fix here: the model's line keeps the finding, the labels' is named
+    return naming_data(placed, y.built_at, (
+        f"Those labels are made with shape {_dims(y.shape)} at line {{line}}: change either "
+        f"this line or the labels there"))
 
 
 @dataclass(frozen=True)
