@@ -202,8 +202,8 @@ def test_the_fix_subcommand_and_the_editor_follow_the_moved_finding():
     # where it shows, then where the script built the input (the other honest fix)
     built = line_of(LINEAR, "torch.randn(4, 20)")
     assert [r.start[0] + 1 for r in finding.related] == [seen, built]
-    assert [r.message for r in finding.related] == ["where the mismatch shows",
-                                                   "where the data is made"]
+    assert [r.message for r in finding.related] == [
+        "where the mismatch shows", "where the data is made"]
     [action] = actions(shot)
     assert (action.line, action.col) == (finding.diagnostic.line, finding.diagnostic.column)
 
