@@ -87,8 +87,7 @@ def test_messages_say_both_sides():
         "That data is made with shape (64, 3, 40) at line 8: change either the model's input "
         "on this line or the data there")
     assert text["integer_labels_for_one_hot_loss"].endswith(
-        "Those labels are made with shape (96, 1) at line 8: change either this line or the "
-        "labels there")
+        "Those labels are made with shape (96, 1) at line 8, the other side to change")
 
 
 def test_a_finding_on_the_call_names_no_data_line(tmp_path):
