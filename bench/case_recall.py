@@ -7,15 +7,21 @@ there, is a false alarm. tests/test_runtime_cases.py proves each marker with the
 
 Two figures say whether a finding sits where the author must act (issue 16), both read from the
 lines the fixed twin changes (lines_to_change): "on the line to change", a marked finding is
-reported on one of them; "on it or pointing at it", or its other place (data["seen_at_line"],
-SARIF's relatedLocation: the call where the mismatch shows, when the finding sits on the model
-or data side) is one of them, so the editor shows the fix line one click away.
+reported on one of them; "on it or pointing at it", or one of its other places is one of them,
+so the editor shows the fix line one click away. A finding's other places (SARIF's
+relatedLocations) are the call where the mismatch shows (data["seen_at_line"]) and, for a
+finding kept on the model side, the line that made the data it contradicts
+(data["data_at_line"], rules/data_places.py). A marked (line, code) counts as pointed at when a
+finding of that code names that line as an other place: the marker sits on the data line the
+twin changes, the finding on the model's side of the same mismatch. The pointing figure needs
+every marked (line, code) found or pointed at, and one such place on a line to change.
 
     PYTHONPATH=src:tests python bench/case_recall.py
 """
 from __future__ import annotations
 
 import difflib
+import functools
 import pathlib
 import re
 import sys
@@ -37,6 +43,7 @@ class CaseResult:
     on_twin: frozenset  # {(line, code)} SHP1xx/SHP2xx on the fixed twin
     to_change: frozenset = frozenset()  # lines of the buggy file its fixed twin changes
     related: frozenset = frozenset()  # {(line, code, seen_at_line)} of the buggy file's findings
+    data_at: frozenset = frozenset()  # {(line, code, data_at_line)} of the buggy file's findings
 
     @property
     def found(self) -> bool:
@@ -49,10 +56,15 @@ class CaseResult:
 
     @property
     def on_or_pointing_at_fix_line(self) -> bool:
-        """Found, and a marked finding sits on a line to change or names one as its other place."""
-        return self.on_fix_line or self.found and any(
-            (line, code) in self.expected and seen in self.to_change
-            for line, code, seen in self.related)
+        """Every marked (line, code) found or pointed at, and a marked finding sits on a line to
+        change or names one as its other place (see the module's docstring)."""
+        others = self.related | self.data_at
+        pointed = {(other, code) for _, code, other in self.data_at}
+        if not self.expected <= self.reported | pointed:
+            return False
+        return self.on_fix_line or any(
+            ((line, code) in self.expected or (other, code) in self.expected)
+            and other in self.to_change for line, code, other in others)
 
     @property
     def extra(self) -> frozenset:
@@ -86,19 +98,20 @@ def lines_to_change(buggy: pathlib.Path, twin: pathlib.Path) -> frozenset:
     return frozenset(changed - {1})
 
 
-def reported(path: pathlib.Path) -> list:
+@functools.lru_cache(maxsize=None)  # each file is analysed once, read for three figures
+def reported(path: pathlib.Path) -> tuple:
     analysis = analyse(path.read_text(encoding="utf-8"), str(path))
-    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
+    return tuple(d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2")))
 
 
 def findings(path: pathlib.Path) -> frozenset:
     return frozenset((d.line, d.code.code) for d in reported(path))
 
 
-def related(path: pathlib.Path) -> frozenset:
-    """(line, code, seen_at_line) of the findings placed apart from where they show."""
-    return frozenset((d.line, d.code.code, d.data["seen_at_line"]) for d in reported(path)
-                     if isinstance(d.data, dict) and isinstance(d.data.get("seen_at_line"), int))
+def related(path: pathlib.Path, key: str = "seen_at_line") -> frozenset:
+    """(line, code, data[key]) of the findings that name another place under key."""
+    return frozenset((d.line, d.code.code, d.data[key]) for d in reported(path)
+                     if isinstance(d.data, dict) and isinstance(d.data.get(key), int))
 
 
 def measure() -> list[CaseResult]:
@@ -108,7 +121,8 @@ def measure() -> list[CaseResult]:
                           for code in m.codes)
         twin = path.with_name(path.stem + "_fixed.py")
         results.append(CaseResult(f"{path.parent.name}/{path.stem}", marks, findings(path),
-                                  findings(twin), lines_to_change(path, twin), related(path)))
+                                  findings(twin), lines_to_change(path, twin), related(path),
+                                  related(path, "data_at_line")))
     return results
 
 

@@ -11,13 +11,14 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 103 of the 122 cases are found on their marked line, 86 on the line the fixed twin changes,
-# 90 on it or naming it as the finding's other place (`python bench/case_recall.py`); the
-# second and third blind sets of issue 16 (20 cases each: 15 and 5 on the line now, 7 and 4
-# when measured blind) pull all three down. The floors fail on any regression.
-RECALL_FLOOR = 103 / 122
-ON_FIX_LINE_FLOOR = 86 / 122
-ON_OR_POINTING_FLOOR = 90 / 122
+# 104 of the 122 cases are found on their marked line, 87 on the line the fixed twin changes,
+# 100 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second and third blind sets of issue 16
+# (20 cases each: 15 and 6 on the line now, 7 and 4 when measured blind) pull all three down.
+# The floors fail on any regression.
+RECALL_FLOOR = 104 / 122
+ON_FIX_LINE_FLOOR = 87 / 122
+ON_OR_POINTING_FLOOR = 100 / 122
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -75,12 +76,15 @@ HELD_OUT_2_MISSES = {
 # channel-less batch at), an assumption, and such a conv's output is now unknown. The one
 # twin alarm measured blind (logistic_cross_entropy_label_column's fix, the in-place
 # `y.squeeze_()`) is gone: in-place reshapes change the tensor itself.
+# mlp_autoencoder_sparse_categorical_loss left it with rules/keras_targets.py (the model's own
+# input as its target under a class-id loss is a reconstruction, fixed at the compile line),
+# written as a fixture pair of our own first (fixtures/keras/edges).
 HELD_OUT_3_MISSES = {
     "keras/conv_autoencoder_all_same_padding_32px_output",
     "keras/conv_autoencoder_channels_first_reshape", "keras/dense_features_axis_not_transposed",
     "keras/dense_first_layer_without_input_on_1d_samples",
     "keras/lstm_many_to_one_per_step_labels",
-    "keras/mlp_autoencoder_sparse_categorical_loss", "keras/mlp_input_dim_read_before_flattening",
+    "keras/mlp_input_dim_read_before_flattening",
     "keras/repeat_vector_decoder_dense_20_for_one_value",
     "torch/acgan_discriminator_image_size_default_64",
     "torch/colorization_l_channel_without_channel_axis",
@@ -146,7 +150,8 @@ def test_on_the_line_to_change_floor(results):
 
 
 def test_on_or_pointing_at_the_line_to_change_floor(results):
-    """...or names that line as its other place (seen_at_line, SARIF's relatedLocation)."""
+    """...or names that line as its other place (seen_at_line, data_at_line: SARIF's
+    relatedLocations)."""
     assert sum(r.on_or_pointing_at_fix_line for r in results) / len(results) >= \
         ON_OR_POINTING_FLOOR - 1e-9
 

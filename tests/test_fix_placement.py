@@ -177,7 +177,7 @@ def test_a_layer_rejecting_its_input_sits_on_its_constructor():
     assert (line, seen) == (line_of(lstm, "nn.LSTM("), line_of(lstm, "return self"))
     # the script built the tensor the model is called on: that line is named too
     built = line_of(lstm, "torch.randn(8, 20, 5)")
-    assert d.data["input_built_at_line"] == built and f"built at line {built}" in d.message
+    assert d.data["data_at_line"] == built and f"built at line {built}" in d.message
     result = json.loads(sarif.render([d]))["runs"][0]["results"][0]
     assert [r["physicalLocation"]["region"]["startLine"] for r in result["relatedLocations"]] \
         == [seen, built]
@@ -199,7 +199,11 @@ def test_the_fix_subcommand_and_the_editor_follow_the_moved_finding():
     assert "nn.Linear(20, 2)" in fix_source(text, "m.py", unsafe=True).after
     shot = snapshot(text, "m.py")
     [finding] = [f for f in shot.findings if f.diagnostic.code.code == "SHP101"]
-    assert [r.start[0] + 1 for r in finding.related] == [seen]
+    # where it shows, then where the script built the input (the other honest fix)
+    built = line_of(LINEAR, "torch.randn(4, 20)")
+    assert [r.start[0] + 1 for r in finding.related] == [seen, built]
+    assert [r.message for r in finding.related] == [
+        "where the mismatch shows", "where the data is made"]
     [action] = actions(shot)
     assert (action.line, action.col) == (finding.diagnostic.line, finding.diagnostic.column)
 

@@ -134,6 +134,11 @@ def _related(d, found, ctors, lines) -> tuple:
         # a finding placed where its fix goes (issue 16): the call where the mismatch shows
         out.append(Related(*span(lines, seen - 1, int(d.data.get("seen_at_col", 0))),
                            "where the mismatch shows"))
+    made = d.data.get("data_at_line") if isinstance(d.data, dict) else None
+    if isinstance(made, int) and made != d.line and 0 < made <= len(lines):
+        # the other honest fix: where the data was made (rules/data_places.py)
+        out.append(Related(*span(lines, made - 1, int(d.data.get("data_at_col", 0))),
+                           "where the data is made"))
     if d.code.code == "SHP209":
         for cause in found:
             if cause.code.code == "SHP201":

@@ -75,7 +75,9 @@ class ArrayValue:
         if not isinstance(other, (int, float, bool)):
             return ArrayValue(Shape.unknown("arithmetic with an unknown value"))
         array = a or b
-        return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn))
+        # a scalar changes the values, not the shape: the array keeps the place that made it
+        return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
+                          built_at=array.built_at)
 
 
 def _elementwise():

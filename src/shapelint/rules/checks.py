@@ -7,6 +7,7 @@ from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
 from ..domain.shapes import Shape, product
+from .data_places import naming_data
 from .fix_lines import at_fix_line
 
 
@@ -89,11 +90,12 @@ def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
     message = (f"{diagnostic.message}{stop} Its input arrives where it is applied, line "
                f"{call_line}; the {node.type_name}(...) on this line sets what it expects.")
     data = {**diagnostic.data, "seen_at_line": call_line, "seen_at_col": call_col}
+    placed = Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message, data, path)
     built = getattr(node, "input_shape_at", None)  # the tensor as the script built it
-    if built and built[3] == "built" and built[0] == path and int(built[1]) != call_line:
-        data["input_built_at_line"] = int(built[1])
-        message += f" That input is built at line {data['input_built_at_line']}."
-    return Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message, data, path)
+    if not built or built[3] != "built":  # a reshape may be the model's own code: not named
+        return placed
+    return naming_data(placed, built, "That input is built at line {line}: change either the "
+                       "layer on this line or the input there.")
 
 
 def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:

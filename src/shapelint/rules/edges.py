@@ -16,7 +16,9 @@ from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from .data_places import naming_data
 from .keras_places import at_labels, one_sample
+from .keras_targets import map_size, reconstruction
 
 BATCH = Unknown("batch")
 
@@ -49,7 +51,7 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
             found, built = _data(graph, model, use, x, x_name)
             if found is None and y is not None and built is not None:
                 found = _cardinality(use, x, y, x_name, y_name) or \
-                    _labels(built, use, y, y_name)
+                    _labels(built, use, x, y, y_name)
             if found is not None:
                 out.append(found)
                 break
@@ -203,7 +205,9 @@ def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
     message += _fix(data_shape, model_shape, node, why)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
-    return _placed(SHP109, fix_at, use, message, data)
+    return naming_data(_placed(SHP109, fix_at, use, message, data), array.built_at, (
+        f"That data is made with shape {data_shape} at line {{line}}: change either the "
+        f"model's input on this line or the data there"))
 
 
 def _input_line(graph: ModelGraph, node):
@@ -295,8 +299,8 @@ def _output_width(graph: ModelGraph):
     return shape if shape.known_rank and len(shape.dims) >= 2 else None
 
 
-def _labels(graph, use, y, y_name):
-    found = _label_fault(graph, use, y, y_name)
+def _labels(graph, use, x, y, y_name):
+    found = _label_fault(graph, use, x, y, y_name)
     if found is None:
         return None
     code, message, data, *where = found
@@ -306,9 +310,14 @@ def _labels(graph, use, y, y_name):
         labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
         if labels is not None:
             return labels
-        return _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
-                       use.compile_line else None, use, message, data)
-    return _placed(code, _last_layer(graph), use, message, data)
+        placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
+                         use.compile_line else None, use, message, data)
+    else:
+        placed = _placed(code, _last_layer(graph), use, message, data)
+    # either side is an honest fix here: the model's line keeps the finding, the labels' is named
+    return naming_data(placed, y.built_at, (
+        f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "
+        f"to change"))
 
 
 @dataclass(frozen=True)
@@ -318,7 +327,7 @@ class _Where:
     path: str
 
 
-def _label_fault(graph, use, y, y_name):
+def _label_fault(graph, use, x, y, y_name):
     loss = use.loss
     out = _output_width(graph)
     if not isinstance(loss, Loss) or out is None or not isinstance(y, ArrayValue) or \
@@ -342,6 +351,10 @@ def _label_fault(graph, use, y, y_name):
     found = sequence_head(graph, loss, y_dims, tuple(out.dims), head)
     if found is not None or len(out.dims) >= 3 and len(y_dims) < len(out.dims):
         return found if found is None else (found[0], found[1], {**data, **found[2]}, found[3])
+    rebuilt = reconstruction(use, x, y, head, y_dims, tuple(out.dims), loss,
+                             _Where(use.compile_line, use.compile_col, use.path))
+    if rebuilt is not None:
+        return rebuilt[0], rebuilt[1], data, rebuilt[2]
     if loss.kind == "sparse":
         if len(y_dims) == len(out.dims) and is_known(y_dims[-1]) and y_dims[-1] > 1:
             return (SHP111, (
@@ -365,6 +378,9 @@ def _label_fault(graph, use, y, y_name):
                 f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
                 f"these are integer class ids; Keras raises ValueError. Use "
                 f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
+        spatial = map_size(graph, head, y2, out2, loss)  # a map, not a Dense width, differs
+        if spatial is not None:
+            return SHP110, spatial, data
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None

@@ -37,13 +37,14 @@ def _region(d) -> dict:
 
 # The other places a finding placed where its fix goes names: data key -> (column key, text).
 _OTHER_PLACES = {"seen_at_line": ("seen_at_col", "where the mismatch shows"),
-                 "input_built_at_line": (None, "where its input is built")}
+                 "data_at_line": ("data_at_col", "where the data is made")}
 
 
 def _related(d) -> list:
     """The other places of a finding placed where its fix goes: where the mismatch shows
     (data["seen_at_line"], the fit() / evaluate() / loss / layer call), and where the script
-    built the input a layer rejects (data["input_built_at_line"])."""
+    made the data the model's side contradicts (data["data_at_line"], rules/data_places.py),
+    the other honest fix."""
     out = []
     for key, (col_key, text) in _OTHER_PLACES.items():
         line = d.data.get(key) if isinstance(d.data, dict) else None

@@ -1,0 +1,115 @@
+"""Issue 16: a finding kept on the model's side names the line that made the data it
+contradicts (rules/data_places.py): data["data_at_line"] / "data_at_col", SARIF's second
+relatedLocation. Each fixture in fixtures/fix_origins/keras/ is our own (not a public report):
+`# error:` marks where the finding sits (the model's side: the Input, the compile line),
+`# seen:` where Keras raises; the fixed twin fixes the other honest side, the data, and the
+line it changes is the one the finding must name. Real Keras raises at the seen line and runs
+the twin."""
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+
+import pytest
+
+from markers import read_markers
+from shapelint.adapters.reporters import sarif
+from shapelint.pipeline.analysis import analyse
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from case_recall import lines_to_change  # noqa: E402
+
+FIXTURES = ROOT / "fixtures" / "fix_origins" / "keras"
+BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed"))
+
+
+def twin(path: pathlib.Path) -> pathlib.Path:
+    return path.with_name(path.stem + "_fixed.py")
+
+
+def findings(path: pathlib.Path) -> list:
+    analysis = analyse(path.read_text(encoding="utf-8"), str(path))
+    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
+
+
+def marks(path: pathlib.Path):
+    markers = read_markers(path)
+    errors = {(line, code) for line, m in markers.items() for code in m.codes}
+    seen = {code: line for line, m in markers.items() for code in m.seen}
+    return errors, seen
+
+
+def test_every_fixture_has_a_twin():
+    assert len(BUGGY) >= 2
+    for path in BUGGY:
+        assert twin(path).exists(), path
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_finding_on_the_model_side_names_the_data_line_the_twin_changes(path):
+    errors, seen = marks(path)
+    reported = findings(path)
+    assert {(int(d.line), d.code.code) for d in reported} == errors, reported
+    [d] = reported
+    assert d.data["seen_at_line"] == seen[d.code.code]
+    assert {d.data["data_at_line"]} == lines_to_change(path, twin(path))
+    result = json.loads(sarif.render([d]))["runs"][0]["results"][0]
+    assert [(r["physicalLocation"]["region"]["startLine"], r["message"]["text"])
+            for r in result["relatedLocations"]] == [
+        (d.data["seen_at_line"], "where the mismatch shows"),
+        (d.data["data_at_line"], "where the data is made")]
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_no_finding_on_the_fixed_twin(path):
+    assert findings(twin(path)) == []
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_real_keras_raises_where_it_shows_and_runs_the_twin(path):
+    pytest.importorskip("keras")
+    from case_runtime import run_case
+    errors, seen = marks(path)
+    [(line, code)] = errors
+    run = run_case(path)
+    assert isinstance(run.error, ValueError), repr(run.error)
+    assert run.error_line == seen[code], f"{run.error_line}: {run.error}"
+    assert run_case(twin(path)).error is None
+
+
+def test_messages_say_both_sides():
+    """The data's shape as the analysis knows it (checked against numpy in the runtime test:
+    Keras reports the same (3, 40) windows and (N, 1) labels), and both places to change."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert text["sensor_windows_reshaped_channels_first"].endswith(
+        "That data is made with shape (64, 3, 40) at line 8: change either the model's input "
+        "on this line or the data there")
+    assert text["integer_labels_for_one_hot_loss"].endswith(
+        "Those labels are made with shape (96, 1) at line 8, the other side to change")
+
+
+def test_a_finding_on_the_call_names_no_data_line(tmp_path):
+    """Data fed without a model line in the file to hold the finding (a model with no input
+    shape, built by the data): the finding stays on fit(), and no second place is named."""
+    source = ("import numpy as np\nfrom keras import layers, Sequential\n"
+              "x = np.zeros((32, 28, 28), dtype='float32')\n"
+              "model = Sequential([layers.Conv2D(8, 3), layers.Flatten(), layers.Dense(1)])\n"
+              "model.compile(loss='mse')\nmodel.fit(x, np.zeros((32, 1)))\n")
+    path = tmp_path / "deferred.py"
+    path.write_text(source)
+    [d] = findings(path)
+    assert (d.line, d.code.code) == (6, "SHP109") and "data_at_line" not in d.data, d.message
+
+
+def test_a_scalar_keeps_the_arrays_place():
+    """x / 255 changes the values, not the shape: the place that made x stays (an op on two
+    arrays, whose result may take either's shape, keeps none)."""
+    from shapelint.frameworks.arrays import ArrayValue, array_of
+    import operator
+    x = array_of((4, 3), "uint8")
+    x.built_at = ("a.py", 2, 4)
+    scaled = x.shapelint_binary(None, operator.truediv, x, 255)
+    assert isinstance(scaled, ArrayValue) and scaled.built_at == ("a.py", 2, 4)
+    assert x.shapelint_binary(None, operator.add, x, x).built_at is None
