@@ -18,7 +18,6 @@ from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, one_sample
-from .keras_targets import map_size, reconstruction
 
 BATCH = Unknown("batch")
 
@@ -351,6 +350,7 @@ def _label_fault(graph, use, x, y, y_name):
     found = sequence_head(graph, loss, y_dims, tuple(out.dims), head)
     if found is not None or len(out.dims) >= 3 and len(y_dims) < len(out.dims):
         return found if found is None else (found[0], found[1], {**data, **found[2]}, found[3])
+    from .keras_targets import reconstruction  # Keras's own: a torch file does not load it
     rebuilt = reconstruction(use, x, y, head, y_dims, tuple(out.dims), loss,
                              _Where(use.compile_line, use.compile_col, use.path))
     if rebuilt is not None:
@@ -378,6 +378,7 @@ def _label_fault(graph, use, x, y, y_name):
                 f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
                 f"these are integer class ids; Keras raises ValueError. Use "
                 f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
+        from .keras_targets import map_size
         spatial = map_size(graph, head, y2, out2, loss)  # a map, not a Dense width, differs
         if spatial is not None:
             return SHP110, spatial, data
