@@ -247,3 +247,32 @@ def test_a_position_costs_a_codegen_of_its_statement_not_of_its_function(monkeyp
     assert [(d.code.code, d.line, d.column) for d in check_source(broken, "long.py")] == [
         ("SHP101", line, 18)]
     assert any("pad59" in code for code in generated)  # the function's codegen, as before
+
+
+def test_libcst_trees_are_made_without_the_node_checks_and_are_the_same():
+    """parsing.parse makes libcst's nodes without their field checks (a third of a parse): the
+    trees are libcst's own, node for node, and nodes made afterwards are checked again."""
+    import libcst
+    from shapelint.interpreter.parsing import parse
+    sources = [p.read_text(encoding="utf-8") for p in FIXTURES[:40]]
+    sources.append("x = (a if b else(c))\nasync def f():\n    return [i async for i in g()]\n")
+    for source in sources:
+        ours, theirs = parse(source), libcst.parse_module(source)
+        assert ours.deep_equals(theirs) and ours.code == theirs.code == source
+    with pytest.raises(libcst.CSTValidationError):
+        libcst.Name("not a name")
+    assert "__post_init__" in vars(libcst.CSTNode)
+    assert libcst.CSTNode.__post_init__.__qualname__ == "CSTNode.__post_init__"
+
+
+def test_a_docstring_is_read_as_get_source_segment_reads_it():
+    """The claims' SourceMap splits the file's lines once, not at every docstring."""
+    import ast
+    from shapelint.rules.claims import SourceMap
+    sources = [p.read_text(encoding="utf-8") for p in FIXTURES]
+    sources += ["x = 1\r\ny = '''a\rb'''\r\n", "'''é\nü''' ; z = 'ä'", "a = 'x'", '"""a\n b"""']
+    for source in sources:
+        source_map = SourceMap(source)
+        for node in ast.walk(source_map.tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                assert source_map.segment(node) == (ast.get_source_segment(source, node) or "")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import ast
+import threading
+from contextlib import contextmanager
 
 import libcst as cst
 
@@ -18,6 +20,41 @@ def python_tree(source: str) -> ast.Module | None:
 def parse(source: str) -> cst.Module | None:
     """libcst's tree of statements CPython has parsed already (python_tree), or None."""
     try:
-        return cst.parse_module(source)
+        with _unvalidated():
+            return cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, MemoryError):
         return None
+
+
+# Every libcst node checks its own fields as it is made (CSTNode.__post_init__ runs _validate:
+# parentheses balanced, whitespace where a keyword needs it). Nodes made by a codemod need that;
+# the nodes libcst's parser makes from text that parses always pass, and the checks are a third
+# of the parse's CPU (libcst's own source says as much). So while a parse runs, nodes are made
+# without them: the tree is the same. Counted under a lock, as deep_stack is, so that parses in
+# two threads restore the check only once both are done.
+_lock = threading.Lock()
+_parses = [0, None]  # parses under way, the __post_init__ they replaced
+
+
+def _skip_checks(node) -> None:
+    return None
+
+
+@contextmanager
+def _unvalidated():
+    node_type = cst.CSTNode
+    if "__post_init__" not in vars(node_type):  # another libcst: leave it as it is
+        yield
+        return
+    with _lock:
+        if _parses[0] == 0:
+            _parses[1] = vars(node_type)["__post_init__"]
+            node_type.__post_init__ = _skip_checks
+        _parses[0] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _parses[0] -= 1
+            if _parses[0] == 0:
+                node_type.__post_init__ = _parses[1]

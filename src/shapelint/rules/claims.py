@@ -40,6 +40,8 @@ _WHOLE = re.compile(r"\b(?:total|overall|in\s+all|whole|entire|model|network|net
 _FREEZES = re.compile(r"\btrainable\s*=|requires_grad")
 # A pragma after a claim ("# 1.2B  # noqa: SHP209") is not part of it.
 _PRAGMA = re.compile(r"\s#\s*(?=noqa|type:|pragma|pylint:|fmt:|warning:|error:|info:)")
+# a line with its end, as ast.get_source_segment splits a file (at \r\n, \r and \n only)
+_ENDED_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _ABOVE = 5  # comment lines above a model statement read as being about it
 # The cheap gate: the file's comments and triple-quoted strings (roughly: a '#' in a string
 # counts too), searched for a number beside a parameter word or a lone "# 1.2B". Only a file
@@ -188,6 +190,7 @@ class SourceMap:
                 text = _PRAGMA.split(token.string[1:], 1)[0].strip()
                 self.comments[token.start[0]] = (token.start[1], text)
         self.statements = [n for n in ast.walk(self.tree) if isinstance(n, ast.stmt)]
+        self._ended = None  # the lines with their ends, split as ast splits them (segment)
 
     def code_only_comment(self, line: int) -> bool:
         return line in self.comments and \
@@ -218,9 +221,23 @@ class SourceMap:
         first = body[0] if body else None
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and \
                 isinstance(first.value.value, str):
-            raw = ast.get_source_segment(self.source, first.value) or ""
+            raw = self.segment(first.value)
             return Text(kind, raw, first.lineno, first.col_offset)
         return None
+
+    def segment(self, node) -> str:
+        """node's source text, as ast.get_source_segment gives it ("" for a node with no end),
+        from the file's lines split once: get_source_segment splits the whole file at every
+        call, a fifth of a second on a large one."""
+        if node.end_lineno is None or node.end_col_offset is None:
+            return ""
+        if self._ended is None:
+            self._ended = _ENDED_LINE.findall(self.source)
+        lines, first, last = self._ended, node.lineno - 1, node.end_lineno - 1
+        if first == last:
+            return lines[first].encode()[node.col_offset:node.end_col_offset].decode()
+        return "".join([lines[first].encode()[node.col_offset:].decode(), *lines[first + 1:last],
+                        lines[last].encode()[:node.end_col_offset].decode()])
 
     def comment(self, line: int, bare: bool = False) -> Text | None:
         if line not in self.comments:
@@ -269,7 +286,7 @@ def _model_class(source_map: SourceMap, model, graph) -> ast.ClassDef | None:
 
 
 def _sites(source_map: SourceMap, graph, owner: Owner, owners: list) -> list[Text]:
-    layer_lines = {n.line for n in graph.nodes + graph.applications if n.path == graph.path}
+    layer_lines = _LayerLines(graph)
     out = _statement_sites(source_map, graph.line, layer_lines)
     if owner.function is not None and sum(o.function is owner.function for o in owners) == 1:
         out += _definition_sites(source_map, owner.function, layer_lines)
@@ -284,6 +301,21 @@ def _sites(source_map: SourceMap, graph, owner: Owner, owners: list) -> list[Tex
     return out
 
 
+class _LayerLines:
+    """The lines of a graph's layers in its own file, found on the first question: each line is
+    a codegen (domain/spots.py), and a model with no comment beside its layers asks none."""
+
+    def __init__(self, graph):
+        self.graph, self.lines = graph, None
+
+    def __contains__(self, line: int) -> bool:
+        if self.lines is None:
+            graph = self.graph
+            self.lines = {n.line for n in graph.nodes + graph.applications
+                          if n.path == graph.path}
+        return line in self.lines
+
+
 def _statement_sites(source_map: SourceMap, line: int, layer_lines: set) -> list[Text]:
     """The comments on the statement that makes the model and the comment block above it."""
     statement = source_map.statement_at(line)
@@ -292,7 +324,7 @@ def _statement_sites(source_map: SourceMap, line: int, layer_lines: set) -> list
     first = _first_line(statement)
     last = statement.lineno if _is_definition(statement) else statement.end_lineno
     out = [source_map.comment(n, bare=True) for n in {first, last}
-           if n == first or n not in layer_lines]
+           if n in source_map.comments and (n == first or n not in layer_lines)]
     block, above = [], first - 1
     while above > 0 and len(block) < _ABOVE and source_map.code_only_comment(above):
         block.insert(0, source_map.comments[above][1])
@@ -315,7 +347,7 @@ def _definition_sites(source_map: SourceMap, node, layer_lines: set) -> list[Tex
         out.append(doc)
     for line in range(node.body[0].lineno, node.end_lineno + 1):
         text = source_map.comment(line)
-        if text is not None and line not in layer_lines and _WHOLE.search(text.text):
+        if text is not None and _WHOLE.search(text.text) and line not in layer_lines:
             out.append(text)
     return out
 
