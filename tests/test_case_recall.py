@@ -11,14 +11,14 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 104 of the 122 cases are found on their marked line, 87 on the line the fixed twin changes,
-# 100 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second and third blind sets of issue 16
-# (20 cases each: 15 and 6 on the line now, 7 and 4 when measured blind) pull all three down.
-# The floors fail on any regression.
-RECALL_FLOOR = 104 / 122
-ON_FIX_LINE_FLOOR = 87 / 122
-ON_OR_POINTING_FLOOR = 100 / 122
+# 109 of the 142 cases are found on their marked line, 92 on the line the fixed twin changes,
+# 107 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second, third and fourth blind sets of
+# issue 16 (20 cases each: 15, 6 and 5 on the line now; 7, 4 and 5 when measured blind) pull
+# all three down. The floors are those counts over the 142 cases: they fail on any regression.
+RECALL_FLOOR = 109 / 142
+ON_FIX_LINE_FLOOR = 92 / 142
+ON_OR_POINTING_FLOOR = 107 / 142
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -93,8 +93,43 @@ HELD_OUT_3_MISSES = {
     "torch/logistic_cross_entropy_label_column", "torch/resnet_avgpool7_on_244px_inputs",
     "torch/vgg_classifier_512x7x7_on_cifar_32px",
 }
+# The fourth blind set (issue 16, 20 cases; markers committed in 3957ae7 before shapelint ran,
+# measured without touching src/): 15 not on the line the fix changes. Twelve are reported in
+# the file but elsewhere: on the layer constructor whose expectation the data contradicts
+# (Linear, LSTM, Conv2d, the Input), on the Dense before a missing class layer, on the loss or
+# torch.cat where the mismatch shows, while the fix is a size or argument one step back (a
+# config value, an index, a pad, a resize, a view, a layer to remove); two of them name the
+# data line they were made from (images_stored_channels_first_for_channels_last_input,
+# three_utterance_lstm_integer_emotion_labels: on it or pointing). Three are not reported: an
+# LSTM's per-step one-hot targets against its last state, labels one-hot encoded from an
+# (n, 1) column, and an LSTM input size below a concatenation of embeddings.
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_4_MISSES = {
+    "keras/build_model_softmax_without_class_dense",
+    "keras/char_lstm_sequence_targets_last_state_only",
+    "keras/images_stored_channels_first_for_channels_last_input",
+    "keras/onehot_of_label_column_keeps_axis",
+    "keras/three_utterance_lstm_integer_emotion_labels",
+    "torch/dialog_qa_encoder_input_dim_without_answer_markers",
+    "torch/isda_full_layer_on_network_class_scores",
+    "torch/mixer_logits_indexed_first_sample",
+    "torch/ner_bert_hidden_size_of_large_model_for_base",
+    "torch/reid_single_image_without_batch_axis",
+    "torch/restoration_decoder_upsample_built_for_level3_channels",
+    "torch/road_encoder_camera_480_for_linear_built_at_360",
+    "torch/scene_logits_view_512_on_2048_channel_maps",
+    "torch/se_resnext_avg_pool_7_on_256px_crops",
+    "torch/unet_up_pad_height_width_swapped",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
-BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES
+BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
+# Findings beside a blind case's markers that are the same fault, true as stated: the markers
+# were set before shapelint ran, so they name only the line the twin changes. In
+# conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
+# receives the rank-4 map also gets SHP201, the missing Flatten seen from the layer's side.
+BLIND_EXTRAS = {
+    "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
+}
 KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 
 
@@ -114,9 +149,16 @@ def test_no_false_alarm_on_fixed_twins(results):
 
 def test_no_unexpected_finding_on_buggy_cases(results):
     # a held-out miss's finding is the fault itself, reported away from the fix line
-    extra = {r.name: sorted(r.extra) for r in results
-             if r.extra and r.name not in BLIND_MISSES}
+    extra = {r.name: sorted(r.extra - BLIND_EXTRAS.get(r.name, set())) for r in results
+             if r.extra - BLIND_EXTRAS.get(r.name, set()) and r.name not in BLIND_MISSES}
     assert not extra
+
+
+def test_blind_extras_are_still_reported(results):
+    """Each accepted extra finding is still there: the list does not outlive its findings."""
+    by_name = {r.name: r for r in results}
+    for name, pairs in BLIND_EXTRAS.items():
+        assert pairs <= by_name[name].extra, name
 
 
 def test_every_case_not_a_known_miss_is_found(results):
