@@ -20,8 +20,14 @@ def check_source(text: str, path: str = "<string>", select=(), ignore=(), config
             from .adapters.config import diagnostics
             return diagnostics(text, path, config.override(select=tuple(select),
                                                            ignore=tuple(ignore)))
+        from .interpreter.budget import deep_stack
         from .pipeline.analysis import analyse
-        return analyse(text, path).diagnostics(wanted=lambda d: enabled(d.code, select, ignore))
+        # One analysis's collector thresholds (budget.ANALYSIS_GC) over both steps, restored
+        # once the analysis is dropped: the young collection they start then frees its cycles
+        # while they are young, instead of scanning them alive between the two steps.
+        with deep_stack():
+            return analyse(text, path).diagnostics(
+                wanted=lambda d: enabled(d.code, select, ignore))
     except Exception as error:  # noqa: BLE001 - one SHP901 for the file, never a traceback
         from .pipeline.analysis import internal_error
         note = internal_error(path, error, "this file was skipped")

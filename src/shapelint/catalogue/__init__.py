@@ -18,6 +18,7 @@ from typing import Any, Callable
 from ..domain.codes import Code
 from ..domain.dims import Dim, NotKnown, SymDim, Unknown, is_known
 from ..domain.shapes import Shape
+from .binding import bind
 
 
 class LayerFault(Exception):
@@ -65,9 +66,7 @@ class Entry:
         return self.given_signature or _signature(self.factory)
 
     def bind(self, args: tuple, kwargs: dict) -> inspect.BoundArguments:
-        bound = self.signature.bind(*args, **kwargs)
-        bound.apply_defaults()
-        return bound
+        return bind(self.signature, args, kwargs)  # inspect's, planned once per call shape
 
     def rule(self, args: tuple, kwargs: dict) -> Rule:
         bound = self.bind(args, kwargs)

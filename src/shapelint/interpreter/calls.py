@@ -92,6 +92,13 @@ class CallsMixin:
             self.frameworks.lost_call(self, reason, given)
 
     def call(self, func, args: tuple, kwargs: dict, node):
+        kind = type(func)  # the usual callees by their exact type first: no isinstance chain
+        if kind is Function:
+            return self.invoke(func, args, kwargs, node)
+        if kind is BoundMethod:
+            return self.call(func.func, (func.self_,) + tuple(args), kwargs, node)
+        if kind is Builtin:
+            return func.fn(self, args, kwargs, node)
         if isinstance(func, Unknown):
             return Unknown(f"a call of something unknown ({func.reason})", opaque=True,
                            where=self.call_site(node))

@@ -188,6 +188,12 @@ def _only(parent, slot: int, child, kept_child):
             s is child for s in block.body) else None
     if kept is None:
         return None
+    if holder is not block and isinstance(parent, _HEADED):
+        # Only the indentation the headers give matters to the statement's positions, not
+        # the headers: `if _:` over the kept block stands for a def's or a class's (their
+        # parameters and decorators were most of the codegen's nodes). A match's cases are
+        # indented by the match too, and an elif is written by its if: those are kept.
+        return cst.If(test=cst.Name("_"), body=kept)
     changes: dict = {}
     for index, found in enumerate(blocks):
         if found is None:
@@ -208,6 +214,10 @@ def _only(parent, slot: int, child, kept_child):
             items = changes.setdefault(field, list(getattr(parent, field)))
             items[position] = holder.with_changes(body=value)
     return parent.with_changes(**changes)
+
+
+_HEADED = (cst.If, cst.For, cst.While, cst.Try, cst.TryStar, cst.ClassDef, cst.FunctionDef,
+           cst.With)
 
 
 def _cst_blocks(node) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import libcst as cst
 
 from ..domain.dims import Unknown
+from .budget import BudgetExhausted
 from .expressions import AUGMENTED, user_override, truth
 from .loop_names import bound_names, target_names
 from .values import (Class, Function, Instance, Repeated, Scope, UserModule, as_repeated,
@@ -76,7 +77,10 @@ class StatementsMixin:
             self.exec(statement, scope)
 
     def exec(self, node, scope: Scope) -> None:
-        self.budget.step()
+        budget = self.budget  # Budget.step() inlined, as in eval
+        budget.steps += 1
+        if budget.steps > budget.ceiling:
+            raise BudgetExhausted(f"more than {budget.ceiling} analysis steps")
         kind = type(node)
         handler = self.statement_handlers.get(kind)
         if handler is None:  # looked up by name once per kind of statement and run

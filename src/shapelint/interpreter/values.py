@@ -167,6 +167,8 @@ class ModuleNames:
 
 def is_indefinite(value, depth: int = 0) -> bool:
     """Does the value, or anything inside a container, hold Unknown or a symbolic dim?"""
+    if type(value) in _SCALARS and depth <= 4:  # most values are: no isinstance chain
+        return False
     if isinstance(value, (Unknown, SymDim)):
         return True
     if depth > 4:
@@ -182,6 +184,7 @@ def is_indefinite(value, depth: int = 0) -> bool:
 
 
 PLAIN = (int, float, str, bytes, bool, type(None), complex)
+_SCALARS = frozenset(PLAIN)
 
 
 def is_plain_data(value, depth: int = 0) -> bool:
