@@ -134,6 +134,17 @@ def test_binary_loss_on_softmax_is_not_the_categorical_loss(keras_env):
     assert abs(binary - categorical) > 0.1
 
 
+def test_one_target_per_step_is_broadcast_over_a_wide_head(keras_env):
+    """It runs: Keras 3's MAE compares (N, 40, 1) targets with (N, 40, 4) outputs by
+    broadcasting, so the loss is that of every output against the one target."""
+    namespace = run_fixture(_named("labels_one_value_per_step_wide_head"))
+    model, x, y = namespace["model"], namespace["windows"], namespace["readings"]
+    p = model.predict(x, verbose=0)
+    assert p.shape == (96, 40, 4) and y.shape == (96, 40, 1)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(float(np.abs(y - p).mean()),
+                                                            rel=1e-4)
+
+
 def test_data_rank_off_by_a_trailing_one_is_accepted(keras_env):
     """Keras 3 adds or drops a trailing axis of size 1 (Functional._adjust_input_rank): no
     SHP109 there, and Keras indeed runs it."""
