@@ -266,3 +266,25 @@ def test_variations_static_and_real(model, loss, call, code, keras_env, tmp_path
             run_fixture(path)
     else:
         run_fixture(path)
+
+
+def test_scalar_samples_are_placed_on_the_first_dense():
+    """One value per sample into a model without an input shape: SHP103 on the first Dense
+    (input_shape=(1,) there), seen at fit, the data line named (rules/keras_places.py)."""
+    path = _named("data_scalar_samples_into_unbuilt_model")
+    [d] = [d for d in analyse(path.read_text(), str(path)).diagnostics() if d.code.default]
+    assert (d.code.code, d.line, d.data["seen_at_line"], d.data["data_at_line"]) == \
+        ("SHP103", 12, 17, 8)
+    assert "input_shape=(1,)" in d.message and "X[:, None]" in d.message
+
+
+def test_scalar_samples_into_a_first_lstm_stay_at_the_call():
+    """input_shape=(1,) would not fix an LSTM (it needs steps and features): the data's
+    finding stays at the call, as before."""
+    source = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "x = np.random.rand(64).astype('float32')\n"
+              "model = keras.Sequential([layers.LSTM(4), layers.Dense(1)])\n"
+              "model.compile(optimizer='adam', loss='mse')\n"
+              "model.fit(x, x, epochs=1)\n")
+    assert [(d.code.code, d.line) for d in analyse(source, "lstm.py").diagnostics()
+            if d.code.default] == [("SHP109", 7)]

@@ -17,7 +17,7 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, one_sample
+from .keras_places import at_labels, one_sample, scalar_samples
 
 BATCH = Unknown("batch")
 
@@ -118,6 +118,12 @@ def _data(graph, model, use, x, x_name):
         fault = next((n for n in built.nodes if n.fault is not None), None)
         if fault is None:
             return None, built
+        # one value per sample: the first layer takes input_shape=(1,) (keras_places)
+        scalar = scalar_samples(use, x_name, arrays[0], fault) if len(arrays) == 1 \
+            else None
+        if scalar is not None:
+            return naming_data(scalar, arrays[0].built_at, (
+                "That data is made at line {line}, the other side to change")), None
         # a model without an input shape is built by the data: the fix is the data, at the call
         return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
     transforms, adjusted = {}, []
