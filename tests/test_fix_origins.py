@@ -127,6 +127,28 @@ def test_an_instantiation_argument_read_twice_stays_on_the_constructor():
     assert [int(d.line) for d in diagnostics] == [10]
 
 
+def test_a_parameter_passed_on_under_its_own_name_is_read_once():
+    """`nn.LSTM(input_size=input_size)` reads the parameter once (the keyword is the LSTM's
+    name for it): the finding goes to the instantiation that writes the number."""
+    path = FIXTURES / "lstm_input_size_misses_concatenated_covariates.py"
+    source = path.read_text(encoding="utf-8").replace("n_features", "input_size")
+    diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert [(int(d.line), d.data.get("seen_at_line")) for d in diagnostics] == [(24, 20)]
+
+
+def test_a_multi_input_forward_is_read_on_every_input_the_script_gives():
+    """model(a, b, c): forward() is read with the three tensors, so the LSTM meets the
+    concatenated width (13), not an unknown second input; without the further inputs
+    (given by keyword) the model is read on its first input alone and says nothing."""
+    path = FIXTURES / "lstm_input_size_misses_concatenated_covariates.py"
+    [d] = [d for d in findings(path) if d.code.code == "SHP106"]
+    assert "receives (16, 48, 13)" in d.message and "make it 13" in d.message
+    source = path.read_text(encoding="utf-8").replace(
+        "model(readings, calendar, station_id)",
+        "model(readings, calendar=calendar, station_id=station_id)")
+    assert [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"] == []
+
+
 def test_messages_name_the_fold_of_positions_into_the_batch():
     """A view(-1, C) of a map larger than 1x1: the pooling before it, else the view."""
     text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}

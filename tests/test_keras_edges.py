@@ -134,6 +134,17 @@ def test_binary_loss_on_softmax_is_not_the_categorical_loss(keras_env):
     assert abs(binary - categorical) > 0.1
 
 
+def test_one_target_per_step_is_broadcast_over_a_wide_head(keras_env):
+    """It runs: Keras 3's MAE compares (N, 40, 1) targets with (N, 40, 4) outputs by
+    broadcasting, so the loss is that of every output against the one target."""
+    namespace = run_fixture(_named("labels_one_value_per_step_wide_head"))
+    model, x, y = namespace["model"], namespace["windows"], namespace["readings"]
+    p = model.predict(x, verbose=0)
+    assert p.shape == (96, 40, 4) and y.shape == (96, 40, 1)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(float(np.abs(y - p).mean()),
+                                                            rel=1e-4)
+
+
 def test_data_rank_off_by_a_trailing_one_is_accepted(keras_env):
     """Keras 3 adds or drops a trailing axis of size 1 (Functional._adjust_input_rank): no
     SHP109 there, and Keras indeed runs it."""
@@ -255,3 +266,25 @@ def test_variations_static_and_real(model, loss, call, code, keras_env, tmp_path
             run_fixture(path)
     else:
         run_fixture(path)
+
+
+def test_scalar_samples_are_placed_on_the_first_dense():
+    """One value per sample into a model without an input shape: SHP103 on the first Dense
+    (input_shape=(1,) there), seen at fit, the data line named (rules/keras_places.py)."""
+    path = _named("data_scalar_samples_into_unbuilt_model")
+    [d] = [d for d in analyse(path.read_text(), str(path)).diagnostics() if d.code.default]
+    assert (d.code.code, d.line, d.data["seen_at_line"], d.data["data_at_line"]) == \
+        ("SHP103", 12, 17, 8)
+    assert "input_shape=(1,)" in d.message and "X[:, None]" in d.message
+
+
+def test_scalar_samples_into_a_first_lstm_stay_at_the_call():
+    """input_shape=(1,) would not fix an LSTM (it needs steps and features): the data's
+    finding stays at the call, as before."""
+    source = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "x = np.random.rand(64).astype('float32')\n"
+              "model = keras.Sequential([layers.LSTM(4), layers.Dense(1)])\n"
+              "model.compile(optimizer='adam', loss='mse')\n"
+              "model.fit(x, x, epochs=1)\n")
+    assert [(d.code.code, d.line) for d in analyse(source, "lstm.py").diagnostics()
+            if d.code.default] == [("SHP109", 7)]

@@ -36,6 +36,8 @@ def _label_shapes(steps, units):
     shapes = [(16,), (16, 1), (16, units)]
     if steps:
         shapes += [(16, steps), (16, steps, units), (16, steps, 1)]
+    else:  # one label row per input step against a model that kept only the last step
+        shapes += [(16, 10, units), (16, 10, 1)]
     return sorted(set(shapes))
 
 
@@ -87,6 +89,14 @@ def test_verdict_matches_keras(body, loss, units, y_shape):
     if not steps and loss in ("mse", "mae") and {y_shape[-1], units} == {1, 3} and \
             len(y_shape) == 2:
         assert "SHP206" in found and outcome == "broadcasts"
+    # one target per step against a head of 3 units per step: broadcast whatever the batch
+    if steps and y_shape == (16, steps, 1) and units == 3 and loss in ("mse", "mae"):
+        assert "SHP206" in found and outcome == "broadcasts"
+    # per-step labels (N, 10, units) against the last step only, under a cross-entropy that
+    # needs the output's shape (last_step_head)
+    if not steps and y_shape == (16, 10, units) and units > 1 and \
+            loss in ("binary_crossentropy", "categorical_crossentropy"):
+        assert "SHP110" in found and outcome == "raises"
 
 
 def test_message_places_the_fix_on_the_lstm():
@@ -96,6 +106,27 @@ def test_message_places_the_fix_on_the_lstm():
                  if d.code.code == "SHP110"]
     assert finding.line == 6 and finding.data["seen_at_line"] == 8
     assert "(None, 10, 1)" in finding.message and "return_sequences=False" in finding.message
+
+
+def test_per_step_labels_for_the_last_step_name_the_recurrent_layer():
+    source = PROGRAM.format(classes=3, y_shape=(16, 10, 3), units=3,
+                            loss="categorical_crossentropy", body=BODIES["lstm_last"][0])
+    [finding] = [d for d in analyse(source, "<program>").diagnostics()
+                 if d.code.code == "SHP110"]
+    assert finding.line == 6 and finding.data["seen_at_line"] == 8
+    assert finding.data["steps"] == 10
+    assert "set return_sequences=True on the LSTM at line 6" in finding.message
+    assert "(None, 10, 3)" in finding.message
+
+
+def test_one_column_per_step_broadcast_names_both_shapes():
+    source = PROGRAM.format(classes=2, y_shape=(16, 10, 1), units=3, loss="mse",
+                            body=BODIES["lstm_sequences"][0])
+    [finding] = [d for d in analyse(source, "<program>").diagnostics()
+                 if d.code.code == "SHP206"]
+    assert finding.line == 6 and finding.data["seen_at_line"] == 8
+    assert "one target column at each step over the 3 outputs" in finding.message
+    assert "(None, 10, 1) against (None, 10, 3)" in finding.message
 
 
 def test_one_column_broadcast_names_both_shapes():

@@ -22,8 +22,9 @@ def after_op(name: str, source, out, at) -> None:
     """Note a pooling's place on its output, and a fold on a view's result."""
     if name in _POOL_OPS and at is not None and at[0]:
         out.pooled_at = (*at[:3], name)
-    elif name in ("view", "reshape"):
-        out.folded = _fold(source, out, at)
+    elif name in ("view", "reshape", "flatten"):
+        out.folded = _fold(source, out, at) if name != "flatten" else None
+        out.pooled_flat = _flat_pool(source, out)
     elif out.shape.known_rank and source.shape.known_rank and out.shape.rank >= 1 and \
             source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
         out.folded = source.folded  # relu, dropout, ... keep the rows
@@ -34,6 +35,24 @@ def after_layer(type_name: str, source, out, at) -> None:
         out.pooled_at = (*at[:3], type_name)
     elif type_name in _ROW_LAYERS:
         out.folded = source.folded
+
+
+def _flat_pool(source, out):
+    """(the pooling's place, the map's shape, the pooling module or None) when out is a
+    pooled (N, C, h, w) map flattened per sample, (N, C*h*w), its h*w more than 1; None
+    otherwise."""
+    a, b = source.shape, out.shape
+    if source.pooled_at is None or not (a.known_rank and b.known_rank) or a.rank < 3 or \
+            b.rank != 2 or not all(is_known(d) for d in (*a.dims[1:], b[1])):
+        return None
+    positions = 1
+    for d in a.dims[2:]:
+        positions *= d
+    if positions <= 1 or b[1] != a[1] * positions or b[0] != a[0]:
+        return None
+    made_by = getattr(source, "made_by", None)
+    return (source.pooled_at, a, made_by if getattr(made_by, "type_name", None) in
+            _POOL_LAYERS else None)
 
 
 def _fold(source, out, at):

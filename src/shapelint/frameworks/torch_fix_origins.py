@@ -165,10 +165,36 @@ def layer_fault(interp, layer, applied, tensor) -> None:
             _no_channel_axis(layer, tensor) if fault.code is SHP106 else None)
     except NotKnown:
         at = None
+    if at is None and fault.code is SHP101:
+        at = _pooled_too_little(layer, fault, tensor)
     if at is None and fault.code in (SHP101, SHP106):
         at = _size_written(interp, layer, fault, tensor)
     if at is not None and at.path == applied.path:
         fault.fix_at = at
+
+
+def _pooled_too_little(layer, fault, tensor) -> FixAt | None:
+    """A Linear built for the channels of a pooled map, fed that map flattened while the
+    fixed-window pooling before it leaves h x w > 1 (an AvgPool2d(7) sized for 224px inputs,
+    given larger ones): in_features is C, the input C*h*w. A pooling to 1x1 gives C for every
+    input size, so the fix is that pooling, and the finding sits there."""
+    flat = getattr(tensor, "pooled_flat", None)
+    expected = fault.data.get("expected", fault.data.get("in_features"))
+    if flat is None or layer.type_name not in ("Linear",) or not is_known(expected):
+        return None
+    (path, line, col, op), shape, module = flat
+    if module is not None and getattr(module, "line", 0):  # nn.AvgPool2d(7): its constructor
+        path, line, col = module.path, int(module.line), int(module.col)
+    if shape[1] != expected:
+        return None
+    spatial = "x".join(str(d) for d in shape.dims[2:])
+    adaptive = {3: "AdaptiveAvgPool1d", 4: "AdaptiveAvgPool2d", 5: "AdaptiveAvgPool3d"}.get(
+        shape.rank, "an adaptive pooling")
+    sentence = (f"The {op} on this line leaves {spatial} maps of {shape[1]} channels, "
+                f"{tuple(shape.dims)}; flattened they give {fault.data.get('actual')} features "
+                f"where the {layer.type_name} takes {expected}, one per channel: pool to 1 "
+                f"(nn.{adaptive}(1)) to give {expected} for every input size.")
+    return FixAt(path, line, col, None, sentence)
 
 
 def _size_written(interp, layer, fault, tensor) -> FixAt | None:

@@ -268,7 +268,10 @@ class TorchModel:
             if interp.state.observed_inputs.get(id(self.root)) is shape:
                 given.fed_at, given.dropped_reshape = interp.state.observed_fed.get(
                     id(self.root), (None, None))
-            result = interp.call(self.root, (given,), {}, None)
+            # a multi-input forward(a, b, ...) the script called gets its further tensors too
+            rest = interp.state.observed_rest.get(id(self.root), ()) \
+                if interp.state.observed_inputs.get(id(self.root)) is shape else ()
+            result = interp.call(self.root, (given,) + tuple(rest), {}, None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:

@@ -304,7 +304,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         return NotImplemented
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
-        observed_at(interp, obj, args[0], node)
+        observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs))
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:
@@ -318,6 +318,17 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         # in another activation when trained, so its output's activation is not certain
         out = TorchTensor(out.shape, out.parameter, out.dtype, None)
     return out
+
+
+def _further_inputs(rest, kwargs) -> tuple:
+    """The tensors after the first of forward(a, b, ...), to call it with again when the
+    model is read (torch_model._forward), as fresh tensors of their shape and dtype; empty
+    (the model read on its first input alone, as before) unless every further argument is a
+    tensor of known rank and no keyword is given."""
+    if not rest or kwargs or not all(isinstance(t, TorchTensor) and t.shape.known_rank
+                                     for t in rest):
+        return ()
+    return tuple(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at) for t in rest)
 
 
 def isinstance_of(value, qualname: str):

@@ -5,14 +5,17 @@ from __future__ import annotations
 from . import torch_fix_origins as fix_origins
 
 
-def observed_at(interp, model, tensor, node) -> None:
+def observed_at(interp, model, tensor, node, rest=()) -> None:
     """The input the script calls a model on, where the file built it (TorchTensor.shape_at)
-    and where the call is (torch_model.shows_at): the model is judged on that input."""
+    and where the call is (torch_model.shows_at): the model is judged on that input. `rest`:
+    the further positional tensors of a multi-input forward(a, b, ...), each of known rank,
+    which the model's own forward pass is given again (observed_rest)."""
     interp.state.observed_inputs[id(model)] = tensor.shape
+    interp.state.observed_rest[id(model)] = tuple(rest)
     interp.state.observed_places[id(model)] = tensor.shape_at
     # where the script feeds it and a reshape of it the script dropped (torch_fix_origins)
     interp.state.observed_fed[id(model)] = (fix_origins.fed_at(interp, tensor, node),
                                             tensor.dropped_reshape)
-    if node is not None:
+    if node is not None:  # (a model called on one tensor keeps an empty rest)
         path, line, _ = interp.position(node)
         interp.state.observed_lines[id(model)] = (path, int(line))

@@ -74,7 +74,7 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
     if owner is None:
         return None
     cls, parameters, method = owner
-    if name not in parameters or _occurrences(method)[name] != 2:  # the signature, this call
+    if name not in parameters or _reads(method, name) != 2:  # the signature, this call
         return None
     calls = [(i, m.start()) for i, t in enumerate(lines, 1)
              for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t) if not _CLASS.match(t)]
@@ -177,6 +177,17 @@ def argument(call: cst.Call, key: str, position: int):
     if any(a.star for a in call.args):
         return None
     return positional[position].value if position < len(positional) else None
+
+
+def _reads(lines: list, name: str) -> int:
+    """How often `name` occurs in lines as a name, leaving out the keyword of a call that
+    passes it on under its own name (`nn.LSTM(input_size=input_size)` reads the parameter
+    once: the keyword is the callee's name for it). Only `name=name` is read so: a default in
+    the signature (`in_channels=3`) looks like a keyword and is the parameter itself."""
+    text = "\n".join(t.split("#", 1)[0] for t in lines)
+    word = re.escape(name)
+    keywords = len(re.findall(rf"[(,]\s*{word}\s*=(?!=)\s*{word}(?!\w)", text))
+    return _occurrences(lines)[name] - keywords
 
 
 def _occurrences(lines: list) -> Counter:

@@ -79,6 +79,9 @@ class TorchTensor:
     # folded into the batch by view(-1, C) (torch_batch_folds)
     pooled_at: tuple | None = None
     folded: tuple | None = None
+    # a fixed-window pooling's output flattened per sample, (N, C*h*w) with h*w > 1:
+    # (pooled_at of the map, the map's shape) (torch_batch_folds, torch_fix_origins)
+    pooled_flat: tuple | None = None
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:

@@ -208,6 +208,40 @@ class Dataset:
         return Unknown(f"{self.name}.{name} is outside the analysis")
 
 
+_DATASET_BASES = ("torch.utils.data.Dataset", "torch.utils.data.dataset.Dataset")
+
+
+def user_dataset(interp, value, node):
+    """A map-style Dataset the file defines (a subclass of torch.utils.data.Dataset) read as
+    its samples: __getitem__ called on an index the analysis does not know, so a field whose
+    shape depends on the index is unknown and one that does not is the same for every sample;
+    __len__ when it returns a number. None unless __getitem__ returns a tuple (the (x, y) pair
+    a loader collates field by field)."""
+    from ..interpreter.values import Instance
+    from . import canonical
+    if not isinstance(value, Instance) or not any(
+            canonical(b) in _DATASET_BASES for b in value.cls.framework_bases()):
+        return None
+    try:
+        getitem = value.cls.lookup("__getitem__")
+    except KeyError:
+        return None
+    sample = interp.call(interp.bind_attribute(getitem, value, value.cls),
+                         (Unknown("a sample index"),), {}, node)
+    if not isinstance(sample, tuple) or not sample:
+        return None
+    try:
+        length = interp.call(interp.bind_attribute(value.cls.lookup("__len__"), value,
+                                                   value.cls), (), {}, node)
+    except KeyError:
+        length = Unknown("a dataset without __len__")
+    if not (isinstance(length, int) and not isinstance(length, bool) and length >= 0):
+        length = Unknown("the length of a dataset shapelint cannot read")
+    fields = tuple(Scalar("int64") if isinstance(v, int) and not isinstance(v, bool) else
+                   Scalar("float64") if isinstance(v, float) else v for v in sample)
+    return Dataset(value.cls.name, length, fields, is_known(length) and length > 0)
+
+
 def _readable(value):
     if isinstance(value, (Image, Scalar, Fault)):
         return Unknown(f"a sample's {type(value).__name__.lower()}")
@@ -331,9 +365,11 @@ def collate(sample: tuple, batch):
     return out
 
 
-def data_loader(args, kwargs):
+def data_loader(args, kwargs, interp=None, node=None):
     bound = {**dict(zip(LOADER_PARAMETERS, args)), **kwargs}
     dataset = bound.get("dataset")
+    if interp is not None and not isinstance(dataset, Dataset):
+        dataset = user_dataset(interp, dataset, node) or dataset
     if len(args) > len(LOADER_PARAMETERS) or not isinstance(dataset, Dataset) or \
             any(bound.get(k) is not None for k in ("batch_sampler", "collate_fn")):
         return Unknown("a DataLoader shapelint cannot read")
@@ -372,7 +408,7 @@ def call(interp, name: str, args, kwargs, node):
     if name in ("torch.utils.data.TensorDataset", "torch.utils.data.dataset.TensorDataset"):
         return tensor_dataset(tuple(args), dict(kwargs))
     if name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"):
-        return data_loader(tuple(args), dict(kwargs))
+        return data_loader(tuple(args), dict(kwargs), interp, node)
     if name in ("tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm") and args and \
             isinstance(args[0], Loader):
         return args[0]  # tqdm(loader) yields the loader's batches

@@ -14,10 +14,10 @@ from ..frameworks.arrays import ArrayValue
 from ..frameworks.keras_edges import Loss, edges_of
 from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
-from .keras_heads import differ as _differ, one_column_broadcast, sequence_head
+from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, one_sample
+from .keras_places import at_labels, one_sample, scalar_samples
 
 BATCH = Unknown("batch")
 
@@ -118,6 +118,12 @@ def _data(graph, model, use, x, x_name):
         fault = next((n for n in built.nodes if n.fault is not None), None)
         if fault is None:
             return None, built
+        # one value per sample: the first layer takes input_shape=(1,) (keras_places)
+        scalar = scalar_samples(use, x_name, arrays[0], fault) if len(arrays) == 1 \
+            else None
+        if scalar is not None:
+            return naming_data(scalar, arrays[0].built_at, (
+                "That data is made at line {line}, the other side to change")), None
         # a model without an input shape is built by the data: the fix is the data, at the call
         return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
     transforms, adjusted = {}, []
@@ -347,7 +353,8 @@ def _label_fault(graph, use, x, y, y_name):
     what = f" ({what})" if what else ""
     data = {"label_shape": list(y_shape), "output_shape": list(out_shape), "loss": loss.spelling}
     head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
-    found = sequence_head(graph, loss, y_dims, tuple(out.dims), head)
+    found = sequence_head(graph, loss, y_dims, tuple(out.dims), head) or \
+        last_step_head(graph, loss, y_dims, tuple(out.dims), head)
     if found is not None or len(out.dims) >= 3 and len(y_dims) < len(out.dims):
         return found if found is None else (found[0], found[1], {**data, **found[2]}, found[3])
     from .keras_targets import reconstruction  # Keras's own: a torch file does not load it

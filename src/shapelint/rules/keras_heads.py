@@ -9,7 +9,9 @@ word (SHP206). Each finding sits on the line the fix changes: the LSTM whose ret
 True keeps the time axis, the 1-D pooling a global pooling replaces, else the Dense that needs a
 Flatten or a global pooling before it.
 
-Also the Keras 3 broadcast of a one-column target against a wider output under MSE / MAE."""
+The reverse, labels of one row per step against a recurrent layer that keeps only its last
+step (last_step_head), and the Keras 3 broadcast of a one-column target against a wider output
+under MSE / MAE."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP206
@@ -158,24 +160,71 @@ def sequence_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
 
 
 def one_column_broadcast(loss, y_dims: tuple, out_dims: tuple, units, head_text: str):
-    """MSE / MAE with one column on one side and k > 1 on the other, both of rank 2 once Keras
-    has squeezed a trailing 1 (labels (N, k, 1) become (N, k)): Keras 3 broadcasts (N, 1)
-    over (N, k) without a word. (SHP206 message, data) or None. Labels of shape (N,) against
-    (N, k) are not this: there the batch axis meets k and Keras raises unless the batch
-    happens to be k."""
-    if loss.kind != "elementwise" or len(out_dims) != 2 or len(y_dims) != 2 or \
+    """MSE / MAE with one column on one side and k > 1 on the other, of the same rank once Keras
+    has squeezed a trailing 1 (labels (N, k, 1) become (N, k)), every axis between the batch and
+    the last one known and equal on both sides (a per-step head, (None, T, k) against (N, T, 1)):
+    Keras 3 broadcasts the one column over the k without a word. (SHP206 message, data) or None.
+    Labels of shape (N,) against (N, k) are not this: there the batch axis meets k and Keras
+    raises unless the batch happens to be k."""
+    if loss.kind != "elementwise" or len(out_dims) < 2 or len(y_dims) != len(out_dims) or \
             not is_known(units) or not is_known(y_dims[-1]):
         return None
+    between = list(zip(y_dims[1:-1], out_dims[1:-1]))
+    if not all(is_known(a) and a == b for a, b in between):
+        return None  # another axis differs or is unknown: not this broadcast, or not certain
     shapes = f"(the loss sees {_show(y_dims)} against {_show(out_dims)})"
+    per = " at each step" if between else ""
     if y_dims[-1] == 1 and units > 1:
-        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one target column over "
-                f"the {units} outputs {shapes} and trains without an error: every unit is "
-                f"fitted to the same value. Give labels with {units} columns, or make the "
-                f"last layer Dense(1)"), {"units": units}
+        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one target column"
+                f"{per} over the {units} outputs {shapes} and trains without an error: every "
+                f"unit is fitted to the same value. Give labels with {units} columns, or make "
+                f"the last layer {_one_unit(between)}"), {"units": units}
     if units == 1 and y_dims[-1] > 1:
         width = y_dims[-1]
-        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one output over the "
-                f"{width} target columns {shapes} and trains without an error: the model "
-                f"learns one value for all {width}. Make the last layer Dense({width})"), \
-            {"units": units, "label_width": width}
+        return (f"{head_text}: Keras 3's {loss.spelling} broadcasts the one output{per} over "
+                f"the {width} target columns {shapes} and trains without an error: the model "
+                f"learns one value for all {width}. Make the last layer "
+                f"Dense({width})"), {"units": units, "label_width": width}
     return None
+
+
+def _one_unit(between) -> str:
+    return "Dense(1)" if not between else "1 unit wide, one value per step"
+
+
+def last_step_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
+    """(code, message, data, node to place it on) for labels of one row per step, (N, T, k),
+    against a model whose recurrent layer keeps only its last step, (None, k): the reverse of
+    sequence_head. Only under the cross-entropies that require the labels' shape (Keras raises
+    ValueError whatever the batch); MSE's broadcasting of (N, T, k) against (N, k) depends on
+    the batch size, so it is not judged. The finding sits on the head, which the labels' width
+    matches, and names the recurrent layer whose return_sequences=True the fix sets."""
+    if loss.kind not in ("categorical", "binary") or len(out_dims) != 2 or \
+            len(y_dims) != 3 or not is_known(out_dims[-1]) or y_dims[-1] != out_dims[-1]:
+        return None
+    y2, out2 = squeeze_or_expand(y_dims, out_dims)
+    head = _head(graph)
+    if not differ(y2, out2) or head is None or len(head.inputs) != 1:
+        return None
+    node = head.inputs[0]
+    while node.type_name in _KEEPS_AXES and len(node.inputs) == 1 and \
+            node.output_shape.rank == 2:  # past a Dense chain on the last state
+        node = node.inputs[0]
+    if node.type_name not in _RNNS + ("Bidirectional",) or _returns_sequences(node) or \
+            not node.input_shapes or node.input_shapes[0].rank != 3:
+        return None
+    steps = node.input_shapes[0].dims[1]
+    if not is_known(steps) or y_dims[1] != steps:
+        return None  # labels whose middle axis is not the steps are not read as per-step
+    units = out_dims[-1]
+    why = (f"the {node.type_name} at line {node.line} returns only its last step "
+           f"(return_sequences is not set), so the model gives one row per sample, "
+           f"{_show(out_dims)}, where the labels have one row of {units} for each of the "
+           f"{steps} steps; {loss.spelling} needs labels of the output's shape and Keras "
+           f"raises ValueError")
+    fix = (f"To predict per step, set return_sequences=True on the {node.type_name} at line "
+           f"{node.line} (the {head.type_name} at line {head.line} then scores every step, "
+           f"(None, {steps}, {units})); for one label per sample, give labels of shape "
+           f"(N, {units})")
+    return SHP110, f"{head_text}: {why}. {fix}", \
+        {"fix_line": node.line, "head_line": head.line, "steps": steps}, head

@@ -260,3 +260,31 @@ def at_labels(use, y, code, message: str, data: dict) -> Diagnostic | None:
     if use.compile_line:
         data["compile_line"] = int(use.compile_line)
     return Diagnostic(code, built[1], built[2], message, data, use.path)
+
+
+# -- samples of one value into a model that declares no input shape ------------------------------
+
+def scalar_samples(use, x_name: str, array, fault) -> Diagnostic | None:
+    """SHP103 for a 1-D array, one value per sample, given to a model that declares no input
+    shape: Keras builds it from the batch, (batch,), and its first Dense refuses rank 1
+    (min_ndim=2). The model's side is the fix the first layer takes, input_shape=(1,) (Keras
+    then adds the trailing axis to the data itself), so the finding sits on that layer, seen at
+    the call; the data's side, X[:, None], is named where it was made. None when the data is not
+    one value per sample, or the fault is not at a first Dense (an LSTM or a convolution first
+    needs more than one feature axis: input_shape=(1,) would not fix it)."""
+    if fault is None or fault.type_name != "Dense" or not array.shape.known_rank or \
+            len(array.dims) != 1 or not fault.inputs or not fault.line or \
+            fault.path != use.path or \
+            not all(getattr(i, "is_input", False) for i in fault.inputs):
+        return None
+    n = array.dims[0]
+    shown = (n if is_known(n) else None,)
+    message = (f"{fault.type_name} at line {fault.line} is the first layer of a model without "
+               f"an input shape, so Keras builds the model from the data {x_name} given to "
+               f"model.{use.method}() at line {use.line}: a 1-D array of shape {shown}, one value "
+               f"per sample, makes the input (None,), of rank 1, and {fault.fault.message}. "
+               f"Declare one feature per sample on this layer, input_shape=(1,) (or "
+               f"keras.Input((1,)) first), or give the data a feature axis, X[:, None]")
+    data = {"data_shape": list(shown), "model_input": None, "method": use.method,
+            "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
+    return Diagnostic(SHP103, fault.line, fault.col, message, data, use.path)
