@@ -11,14 +11,14 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 116 of the 142 cases are found on their marked line, 99 on the line the fixed twin changes,
-# 114 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second, third and fourth blind sets of
-# issue 16 (20 cases each: 15, 6 and 5 on the line now; 7, 4 and 5 when measured blind) pull
-# all three down. The floors are those counts over the 142 cases: they fail on any regression.
-RECALL_FLOOR = 116 / 142
-ON_FIX_LINE_FLOOR = 99 / 142
-ON_OR_POINTING_FLOOR = 114 / 142
+# 126 of the 162 cases are found on their marked line, 109 on the line the fixed twin changes,
+# 124 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to fifth blind sets of issue 16
+# (20 cases each: 15, 6, 7 and 10 on the line now; 7, 4, 5 and 10 when measured blind) pull
+# all three down. The floors are those counts over the 162 cases: they fail on any regression.
+RECALL_FLOOR = 126 / 162
+ON_FIX_LINE_FLOOR = 109 / 162
+ON_OR_POINTING_FLOOR = 124 / 162
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -139,14 +139,39 @@ HELD_OUT_4_MISSES = {
     "torch/scene_logits_view_512_on_2048_channel_maps",
     "torch/unet_up_pad_height_width_swapped",
 }
+# The fifth blind set (issue 16, 20 cases; markers committed in bb47106 and 86f2efd before
+# shapelint ran, measured without touching src/): 10 not on the line the fix changes, two
+# Keras and eight torch. Eight are reported in the file but elsewhere or under another code:
+# on the Dense after a missing Flatten, on the Input a 1-D state contradicts, on the Linear
+# or BatchNorm1d constructor, on the layer call or the loss where the mismatch shows, or on
+# the marked line under SHP109 for SHP106; two are not reported (a view with a fixed batch
+# size on a DataLoader's smaller last batch, and a GRU hidden size of 1 from an operator
+# precedence slip). fixtures/cases/README.md gives each reason.
+HELD_OUT_5_MISSES = {
+    "keras/functional_mlp_input_28x28_without_flatten",
+    "keras/player_predict_state_without_batch_and_window",
+    "torch/bidirectional_encoder_output_size_not_doubled",
+    "torch/binary_classifier_batchnorm_input_extra_axis",
+    "torch/caption_att_embed_batchnorm_on_proposal_axis",
+    "torch/cifar_cnn_view_four_images_per_row",
+    "torch/imdb_lstm_default_seq_first_batch_first_data",
+    "torch/mnist_rows_lstm_fed_four_dim_batch",
+    "torch/pointcloud_view_fixed_batch_size_last_batch",
+    "torch/seq2seq_decoder_hidden_size_precedence",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
-BLIND_MISSES = HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
+BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
+                | HELD_OUT_5_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
 # receives the rank-4 map also gets SHP201, the missing Flatten seen from the layer's side.
+# In fer_images_one_sigmoid_unit_seven_emotions (fifth set, on its line with SHP110) the compile
+# line also gets SHP205, categorical_crossentropy on the one-unit output: the same fault from
+# the loss's side.
 BLIND_EXTRAS = {
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
+    "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
 }
 KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 
