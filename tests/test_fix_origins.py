@@ -205,3 +205,11 @@ def test_a_sample_that_fails_batched_too_stays_on_the_layer():
     source = path.read_text(encoding="utf-8").replace("16 * 16 * 16, classes", "1000, classes")
     [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code.startswith("SHP1")]
     assert (d.code.code, int(d.line)) == ("SHP101", 13)
+
+
+def test_messages_name_the_axis_a_batchnorm1d_normalises():
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "BatchNorm1d(num_features=12) on this line matches the last axis of (64, 30, 12), " \
+        "features-last, but BatchNorm1d normalises dim 1 (30 positions): apply it to " \
+        "x.transpose(1, 2), (64, 12, 30), and transpose back" in \
+        text["batchnorm1d_on_features_last_series"]

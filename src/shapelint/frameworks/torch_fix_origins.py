@@ -15,6 +15,8 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
   permute goes after the layer that made it, so the finding sits on that layer's application.
 - A batch without its channel axis ((N, H, W) MNIST rows) fed to a Conv2d(1, ...) that
   (N, 1, H, W) would fit: SHP109 where the batch enters the model, with the unsqueeze(1).
+- A BatchNorm1d given (N, L, C) with num_features=C: its own constructor (torch_norm_axis),
+  before the two rules above, as what follows reads the features last.
 - A size the layer expects that the file writes apart from its constructor call (a constant
   read only there, an argument the class's one instantiation gives): torch_size_origins.
 - An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
@@ -32,6 +34,7 @@ from ..catalogue import LayerFault
 from ..domain.codes import SHP101, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
+from . import torch_norm_axis as norm_axis
 from . import torch_size_origins as size_origins
 
 
@@ -161,6 +164,7 @@ def layer_fault(interp, layer, applied, tensor) -> None:
         return
     try:
         at = _unused_reshape(layer, applied, tensor) or (
+            norm_axis.features_last(layer, tensor, _fits, FixAt) or
             _channels_last(layer, tensor) or _features_last(layer, tensor) or
             _no_channel_axis(layer, tensor) if fault.code is SHP106 else None)
     except NotKnown:
