@@ -213,3 +213,10 @@ def test_messages_name_the_axis_a_batchnorm1d_normalises():
         "features-last, but BatchNorm1d normalises dim 1 (30 positions): apply it to " \
         "x.transpose(1, 2), (64, 12, 30), and transpose back" in \
         text["batchnorm1d_on_features_last_series"]
+
+
+def test_messages_name_the_frames_before_channels():
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The clips given to the model here are (2, 8, 3, 32, 32), frames before channels; " \
+        "Conv3d takes (N, C, T, H, W): .permute(0, 2, 1, 3, 4) gives (2, 3, 8, 32, 32)" in \
+        text["video_clips_frames_before_channels"]
