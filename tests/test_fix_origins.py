@@ -157,3 +157,66 @@ def test_messages_name_the_fold_of_positions_into_the_batch():
     assert "F.adaptive_max_pool2d(x, 1)" in text["maxpool_window_leaves_2x2_before_view"]
     assert "The view on this line turns the (5, 32, 4, 4) map into (80, 32): each of its 4x4 " \
         "positions becomes a row, 80 rows for 5 targets" in text["conv_map_viewed_as_rows"]
+
+
+def test_messages_name_the_input_size_a_head_was_sized_for():
+    """A flattening Linear sized for other inputs than the script gives: the finding stays on
+    the Linear and says both fixes, with the sizes its in_features fits and where the
+    script's size is written (torch_linear_fit)."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "in_features=8192 fits inputs of 64 to 67 px; the script gives (4, 3, 96, 96) " \
+        "(built at line 28 with IMG_SIZE = 96, line 6): make in_features 18432 for these " \
+        "inputs, or give the model inputs of 64 to 67 px" in \
+        text["flatten_size_for_64px_given_96px"]
+    assert "(transforms.Resize to 96 at line 9)" in text["flatten_size_for_64px_resized_to_96"]
+
+
+def test_a_head_no_input_size_fits_names_in_features_alone():
+    path = FIXTURES / "flatten_size_for_64px_given_96px.py"
+    source = path.read_text(encoding="utf-8").replace("32 * 16 * 16, 64", "1000, 64")
+    [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP101"]
+    assert "No input size from 1 to 2048 px gives 1000 features there" in d.message
+    assert int(d.line) == 16
+
+
+def test_a_non_square_input_gets_no_sizes():
+    """Height and width apart are two unknowns: the sizes that fit are not one list."""
+    path = FIXTURES / "flatten_size_for_64px_given_96px.py"
+    source = path.read_text(encoding="utf-8").replace("3, IMG_SIZE, IMG_SIZE", "3, IMG_SIZE, 80")
+    [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP101"]
+    assert "fits inputs" not in d.message and int(d.line) == 16
+
+
+def test_messages_name_the_missing_batch_axis():
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The model is called on this line with (3, 32, 32), one sample without a batch " \
+        "axis: Conv2d takes it unbatched" in text["single_image_without_batch_axis"]
+    assert ".unsqueeze(0) gives (1, 3, 32, 32), on which forward() runs to (1, 10)" in \
+        text["single_image_without_batch_axis"]
+    assert "with in_features=" not in text["single_image_without_batch_axis"]
+    assert ".unsqueeze(0) gives (1, 3, 48, 48)" in \
+        text["photo_without_batch_axis_into_batchnorm"]
+
+
+def test_a_sample_that_fails_batched_too_stays_on_the_layer():
+    """With a batch axis the head is still wrong: unsqueeze(0) is not the fix, and the
+    finding stays on the Linear's constructor."""
+    path = FIXTURES / "single_image_without_batch_axis.py"
+    source = path.read_text(encoding="utf-8").replace("16 * 16 * 16, classes", "1000, classes")
+    [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code.startswith("SHP1")]
+    assert (d.code.code, int(d.line)) == ("SHP101", 13)
+
+
+def test_messages_name_the_axis_a_batchnorm1d_normalises():
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "BatchNorm1d(num_features=12) on this line matches the last axis of (64, 30, 12), " \
+        "features-last, but BatchNorm1d normalises dim 1 (30 positions): apply it to " \
+        "x.transpose(1, 2), (64, 12, 30), and transpose back" in \
+        text["batchnorm1d_on_features_last_series"]
+
+
+def test_messages_name_the_frames_before_channels():
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The clips given to the model here are (2, 8, 3, 32, 32), frames before channels; " \
+        "Conv3d takes (N, C, T, H, W): .permute(0, 2, 1, 3, 4) gives (2, 3, 8, 32, 32)" in \
+        text["video_clips_frames_before_channels"]

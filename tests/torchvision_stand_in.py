@@ -76,9 +76,20 @@ def _resized_size(height, width, size):
     return [new_h, new_w]
 
 
+def _picture(image):
+    """A real PIL image (a script that opens a file) as the Picture of its pixels."""
+    if hasattr(image, "getbands") and not isinstance(image, Picture):
+        import numpy as np
+        import torch
+        pixels = np.array(image.convert("L" if image.mode == "L" else "RGB"), dtype=np.uint8)
+        return Picture(torch.from_numpy(pixels.reshape(pixels.shape[0], pixels.shape[1], -1)))
+    return image
+
+
 def _on_pixels(image, fn):
     """fn over a (C, H, W) float tensor, for a Picture or a tensor image alike."""
     import torch
+    image = _picture(image)
     if isinstance(image, Picture):
         out = fn(image.pixels.permute(2, 0, 1).float())
         return Picture(out.round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0))
@@ -100,6 +111,7 @@ def _transforms():
 
     class ToTensor:
         def __call__(self, image):
+            image = _picture(image)
             if not isinstance(image, Picture):
                 raise TypeError(f"pic should be PIL Image or ndarray. Got {type(image)}")
             return image.pixels.permute(2, 0, 1).float().div(255)

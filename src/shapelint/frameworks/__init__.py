@@ -161,7 +161,7 @@ class Frameworks:
             data = datasets.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
                 return stamp(data, interp, node, args)
-        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
+        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.", "PIL.Image.open")):
             from . import torchvision_data
             data = torchvision_data.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:

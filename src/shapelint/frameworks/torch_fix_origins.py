@@ -10,11 +10,15 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
 - A batch fed channels-last: a Conv/BatchNorm that rejects the (N, H, W, C) batch the script
   gives the model, and that (N, C, H, W) would fit: SHP109 where the batch enters the model
   (the statement that binds the argument of the model call), with the permute that fixes it.
+- A video batch fed frames first, (N, T, C, H, W), to a Conv3d that (N, C, T, H, W) would
+  fit: SHP109 where the batch enters the model, with the permute(0, 2, 1, 3, 4).
 - A features-last tensor (an Embedding's, a Linear's, an LSTM's output: (N, L, E)) applied to
   a Conv1d/BatchNorm1d that takes channels first and that (N, E, L) would fit: the missing
   permute goes after the layer that made it, so the finding sits on that layer's application.
 - A batch without its channel axis ((N, H, W) MNIST rows) fed to a Conv2d(1, ...) that
   (N, 1, H, W) would fit: SHP109 where the batch enters the model, with the unsqueeze(1).
+- A BatchNorm1d given (N, L, C) with num_features=C: its own constructor (torch_norm_axis),
+  before the two rules above, as what follows reads the features last.
 - A size the layer expects that the file writes apart from its constructor call (a constant
   read only there, an argument the class's one instantiation gives): torch_size_origins.
 - An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
@@ -32,6 +36,7 @@ from ..catalogue import LayerFault
 from ..domain.codes import SHP101, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
+from . import torch_norm_axis as norm_axis
 from . import torch_size_origins as size_origins
 
 
@@ -161,7 +166,9 @@ def layer_fault(interp, layer, applied, tensor) -> None:
         return
     try:
         at = _unused_reshape(layer, applied, tensor) or (
-            _channels_last(layer, tensor) or _features_last(layer, tensor) or
+            norm_axis.features_last(layer, tensor, _fits, FixAt) or
+            _channels_last(layer, tensor) or _frames_first(layer, tensor) or
+            _features_last(layer, tensor) or
             _no_channel_axis(layer, tensor) if fault.code is SHP106 else None)
     except NotKnown:
         at = None
@@ -249,6 +256,23 @@ def _channels_last(layer, tensor) -> FixAt | None:
     sentence = (f"The batch given to the model here is {shape}, channels-last; "
                 f"{layer.type_name} takes channels first: .permute({order}) gives {first}, "
                 f"which it accepts.")
+    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
+
+
+def _frames_first(layer, tensor) -> FixAt | None:
+    """The fed batch is a video clip (N, T, C, H, W), frames before channels, where a Conv3d
+    (or another channels-first 3d layer) wants (N, C, T, H, W)."""
+    fed, shape = tensor.fed_at, tensor.shape
+    if fed is None or not shape.known_rank or shape.rank != 5 or \
+            not all(is_known(d) for d in shape.dims) or shape[1] == shape[2] or \
+            not layer.type_name.endswith("3d") or not _CHANNELS_FIRST.match(layer.type_name):
+        return None
+    first = Shape((shape[0], shape[2], shape[1]) + tuple(shape.dims[3:]))
+    if not _fits(layer, first):
+        return None
+    sentence = (f"The clips given to the model here are {shape}, frames before channels; "
+                f"{layer.type_name} takes (N, C, T, H, W): .permute(0, 2, 1, 3, 4) gives "
+                f"{first}, which it accepts.")
     return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
 
 

@@ -15,6 +15,8 @@ from ..domain.shapes import Shape
 from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_size_fit as size_fit
+from . import torch_linear_fit as linear_fit
+from . import torch_unbatched as unbatched
 from . import torch_partial as partial
 from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
                            children_of, is_module_class)
@@ -233,6 +235,11 @@ class TorchModel:
             graph.size_constraints = size_fit.symbolic_constraints(cats)
         except Exception:  # noqa: BLE001
             graph.size_constraints = []
+        try:  # a sample without its batch axis; else the sizes a failing Linear fits
+            unbatched.explain(self, graph, shape)
+            linear_fit.explain(self, graph, shape)
+        except Exception:  # noqa: BLE001
+            pass
         return graph
 
     def _place(self, shape: Shape):

@@ -25,6 +25,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_rnn_states as rnn_states
 from . import torch_fix_origins as fix_origins
 from .torch_observed import observed_at
 from .layers import LayerObject, apply
@@ -82,6 +83,13 @@ class TorchTensor:
     # a fixed-window pooling's output flattened per sample, (N, C*h*w) with h*w > 1:
     # (pooled_at of the map, the map's shape) (torch_batch_folds, torch_fix_origins)
     pooled_flat: tuple | None = None
+
+    def shapelint_len(self, interp):
+        """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
+        shape = self.shape
+        if shape.is_partial or not shape.known_rank or shape.rank == 0:
+            return Unknown("len() of a tensor of unknown rank")
+        return shape[0]
 
     def shapelint_setattr(self, interp, name, value):
         if name == "requires_grad" and self.parameter:
@@ -300,6 +308,11 @@ class TorchLayer(LayerObject):
         extra = RETURNS_TUPLE.get(self.type_name)
         if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
             extra = 2
+        if extra and self.type_name in ("RNN", "LSTM", "GRU") and applied.fault is None and \
+                out.shape.known_rank:  # (output, h_n): the final states' shapes are known
+            given = args[1] if len(args) > 1 else kwargs.get("hx")
+            return out, rnn_states.states(self.type_name, self.arguments, inputs[0].shape,
+                                          given, TorchTensor)
         if extra:
             return (out,) + tuple(Unknown(f"{self.type_name} extra output")
                                   for _ in range(extra - 1))

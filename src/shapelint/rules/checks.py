@@ -1,7 +1,7 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from ..domain.codes import (SHP101, SHP106, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303,
+from ..domain.codes import (SHP101, SHP106, SHP109, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303,
                             Diagnostic, RuleDoc)
 from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
@@ -69,6 +69,8 @@ def fault_diagnostic(node: LayerNode) -> Diagnostic:
     if fault.code is SHP101 and node.type_name == "Linear" and node.input_shapes:
         message, extra = _linear_mismatch(node, node.input_shapes[0])
         data.update(extra)
+    if getattr(fault, "note", None):  # the input sizes it fits (torch_linear_fit)
+        message = f"{message.rstrip()} {fault.note}"
     return Diagnostic(fault.code, node.line, node.col, message, data, node.path)
 
 
@@ -118,7 +120,8 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
         message += (f" The feature map is not flattened: torch.flatten(x, 1) gives "
                     f"{Shape((x[0], features))}, which this Linear expects.")
         data["missing_flatten"] = True
-    elif is_known(actual):
+    elif is_known(actual) and getattr(getattr(node.fault, "fix_at", None), "code", None) \
+            is not SHP109:  # a sample fed without its batch axis: in_features is right
         data["params_intended"] = actual * out + out * bias
         message += (f" As written it has {data['params_as_written']:,} parameters; with "
                     f"in_features={actual} it would have {data['params_intended']:,}.")

@@ -1,0 +1,123 @@
+"""Which input sizes a flattening Linear's in_features was computed for (issue 16). A Linear
+sized for 224px images (`nn.Linear(32 * 56 * 56, 128)`) that a script calls on 640px ones
+fails at the Linear, but the fix is honestly either side: in_features for these inputs, or
+inputs of the size the model was sized for. The finding stays on the Linear's constructor
+(rules/checks.at_constructor) and its message says both: forward() runs once more with the
+input's spatial sizes one symbol S (a square input; one axis for a sequence), the Linear's
+input width as an expression of S is compared with in_features over 1..LIMIT, and the line
+that writes the script's size is named (a module constant in the line that builds the input,
+else that line). Only for an input the script gives, every size known: nothing assumed."""
+from __future__ import annotations
+
+import re
+
+from ..domain.codes import SHP101
+from ..domain.dims import Sym, SymDim, is_known
+from ..domain.shapes import Shape
+from . import torch_size_fit as size_fit
+
+_SIZE = Sym("S")
+_SPATIAL = re.compile(r"^(?:Lazy)?(?:Conv|ConvTranspose|MaxPool|AvgPool|LPPool)([123])d$")
+
+
+def explain(model, graph, shape: Shape) -> None:
+    """Add to each failing Linear's fault the input sizes its in_features fits, and where the
+    script's size is written (fault.note, read by rules/checks.fault_diagnostic)."""
+    faults = [n for n in graph.applications if n.fault is not None and
+              n.fault.code is SHP101 and n.type_name == "Linear" and n.input_shapes]
+    state = model.interp.state
+    if not faults or state.observed_inputs.get(id(model.root)) is not shape or \
+            not shape.known_rank or not 3 <= shape.rank <= 5 or \
+            not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
+            not _batched(graph, shape):
+        return
+    given = shape.dims[2]
+    log = size_fit_log(model, Shape(tuple(shape.dims[:2]) + (_SIZE,) * (shape.rank - 2)))
+    for node in faults:
+        declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")
+        width = _width_for(log, node)
+        if not isinstance(declared, int) or not isinstance(width, SymDim):
+            continue
+        fits = size_fit.fitting([width, declared])
+        if fits is None or given in fits or not is_known(node.input_shapes[0][-1]):
+            continue
+        node.fault.note = _sentence(model, shape, declared, node.input_shapes[0][-1], fits)
+        node.fault.data.update(input_size=given, fitting_sizes=fits[:16])
+
+
+def _batched(graph, shape: Shape) -> bool:
+    """The model's first layer reads the input as a batch: a Conv/pooling of spatial rank
+    rank - 2 applied to it as given (not one unbatched sample, torch_unbatched)."""
+    first = next((n for n in graph.applications if n.layer is not None), None)
+    found = _SPATIAL.match(first.type_name) if first is not None else None
+    return found is not None and bool(first.input_shapes) and \
+        first.input_shapes[0].known_rank and \
+        tuple(first.input_shapes[0].dims) == tuple(shape.dims) and \
+        shape.rank == int(found.group(1)) + 2
+
+
+def size_fit_log(model, shape: Shape) -> list:
+    """The layer applications forward() makes on an input of this shape."""
+    _, log, _, _ = model._forward(shape, None)
+    return log
+
+
+def _width_for(log, node):
+    """The input width the same Linear, applied on the same line, gets in the symbolic run."""
+    for applied in log:
+        if applied.layer is node.layer and applied.line == node.line and applied.input_shapes:
+            x = applied.input_shapes[0]
+            return x[-1] if x.known_rank else None
+    return None
+
+
+def _sentence(model, shape: Shape, declared: int, actual: int, fits: list) -> str:
+    axes = "px" if shape.rank == 4 else "per axis" if shape.rank == 5 else "steps"
+    if not fits:
+        return (f"No input size from 1 to {size_fit.LIMIT} {axes} gives {declared} features "
+                f"there: in_features is the value to change, to {actual} for the input the "
+                f"script gives.")
+    span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
+        if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
+    where = _written(model, shape.dims[2])
+    return (f"in_features={declared} fits inputs of {span} {axes}; the script gives "
+            f"{shape}{where}: make in_features {actual} for these inputs, or give the model "
+            f"inputs of {fits[0] if len(fits) == 1 else span} {axes}.")
+
+
+_RESIZE = re.compile(r"(?<![\w])(Resize|CenterCrop|RandomResizedCrop|RandomCrop)\s*\(([^)]*)")
+
+
+def _written(model, size: int) -> str:
+    """' (built at line 25 with IMG_SIZE = 640, line 4)', where the input was built, or the
+    one transform in the file that resizes to that size."""
+    from . import torch_size_origins as origins
+    state = model.interp.state
+    built = state.observed_places.get(id(model.root))
+    module = model.interp.modules.get(built[0] if built else model.path)
+    lines = getattr(module, "lines", None) or []
+    line = int(built[1]) if built and built[1] else 0
+    if not 0 < line <= len(lines) or built[3] != "built":
+        return _resized(lines, size, origins)
+    text = lines[line - 1].split("#", 1)[0]
+    names = sorted({n for n in re.findall(r"(?<![\w.])([A-Za-z_]\w*)\b", text)
+                    if (origins.module_constant(lines, n) or (0, None))[1] == size})
+    if len(names) == 1:
+        bound = origins.module_constant(lines, names[0])[0]
+        return f" (built at line {line} with {names[0]} = {size}, line {bound})"
+    return f" (built at line {line})"
+
+
+def _resized(lines: list, size: int, origins) -> str:
+    """' (the transforms resize to 640 at line 7)' when exactly one resize or crop in the
+    file names that size, as a number or a module constant of that value."""
+    found = []
+    for number, text in enumerate(lines, 1):
+        for match in _RESIZE.finditer(text.split("#", 1)[0]):
+            words = re.findall(r"(?<![\w.])\w+", match.group(2))
+            if any(w == str(size) or (origins.module_constant(lines, w) or (0, None))[1] == size
+                   for w in words):
+                found.append((number, match.group(1)))
+    if len(found) != 1:
+        return ""
+    return f" (transforms.{found[0][1]} to {size} at line {found[0][0]})"

@@ -1,0 +1,52 @@
+"""The final states of RNN/LSTM/GRU (frameworks/torch_rnn_states.py) and len() of a tensor:
+their shapes as the analysis reads them, each compared with what torch returns."""
+from __future__ import annotations
+
+import pytest
+
+from shapelint.pipeline.analysis import analyse
+
+HEAD = "import torch\nimport torch.nn as nn\n"
+
+CASES = [
+    ("nn.LSTM(6, 8, num_layers=2, bidirectional=True, batch_first=True)",
+     "torch.randn(4, 5, 6)", "y, (h, c) = layer(x)"),
+    ("nn.LSTM(6, 8, proj_size=3)", "torch.randn(5, 4, 6)", "y, (h, c) = layer(x)"),
+    ("nn.GRU(6, 8, num_layers=3)", "torch.randn(5, 6)", "y, h = layer(x)"),
+    ("nn.RNN(6, 8, bidirectional=True)", "torch.randn(5, 4, 6)", "y, h = layer(x)"),
+]
+
+
+def _probe(build, data, call):
+    """A model whose head takes 1 feature, fed h_n[-1]: its SHP101 names the input shape the
+    analysis reads for the state."""
+    return HEAD + (f"class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                   f"        self.layer = {build}\n        self.head = nn.Linear(1, 2)\n\n"
+                   f"    def forward(self, x):\n        {call.replace('layer(', 'self.layer(')}"
+                   f"\n        return self.head(h[-1])\n\n\nmodel = Net()\nout = model({data})\n")
+
+
+@pytest.mark.parametrize("build,data,call", CASES)
+def test_state_widths_agree_with_torch(build, data, call):
+    torch = pytest.importorskip("torch")
+    namespace = {"torch": torch, "nn": torch.nn}
+    exec(f"layer = {build}\nx = {data}\n{call}", namespace)  # noqa: S102 - our own snippet
+    want = tuple(namespace["h"][-1].shape)
+    [d] = [d for d in analyse(_probe(build, data, call), "m.py").diagnostics()
+           if d.code.code == "SHP101"]
+    assert tuple(d.data["input_shape"]) == want
+
+
+def test_an_initial_state_of_another_shape_leaves_the_states_unknown():
+    """torch raises at the layer for a wrong h0: what follows is not read as a fact."""
+    text = _probe("nn.GRU(6, 8, batch_first=True)", "torch.randn(4, 5, 6)",
+                  "y, h = layer(x, torch.zeros(2, 4, 8))")
+    assert [d for d in analyse(text, "m.py").diagnostics() if d.code.code == "SHP101"] == []
+    same = text.replace("torch.zeros(2, 4, 8)", "torch.zeros(1, 4, 8)")
+    assert [d.code.code for d in analyse(same, "m.py").diagnostics()] == ["SHP101"]
+
+
+def test_len_of_a_tensor_is_its_first_size():
+    text = _probe("nn.Linear(2, 1)", "torch.randn(7, 3)", "h = [layer(x.view(len(x), 1, -1))]")
+    [d] = [d for d in analyse(text, "m.py").diagnostics() if d.code.code == "SHP101"]
+    assert tuple(d.data["input_shape"]) == (7, 1, 3)
