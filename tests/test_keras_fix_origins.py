@@ -183,3 +183,25 @@ def test_clip_model_without_a_recurrent_layer_keeps_the_batch_wording():
     source = CLIPS.read_text(encoding="utf-8").replace("model.add(LSTM(32))\n", "")
     [d] = findings(source)
     assert d.code.code == "SHP108" and int(d.line) == 11
+
+
+# -- one-hot labels flattened into one axis (rules/keras_label_axes.py) ---------------------------
+
+FLAT = FIXTURES / "onehot_labels_flattened.py"
+
+
+def test_flattened_one_hot_labels_name_both_sides():
+    [d] = findings(FLAT)
+    assert "the one-hot labels of 5 classes, (40, 5), are flattened on this line into (200,)" \
+        in d.message and "at line 14" in d.message
+    source = FLAT.read_text(encoding="utf-8").replace(".flatten()", ".reshape(-1)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (10, 14)
+
+
+def test_labels_of_another_length_keep_the_finding_at_the_call():
+    """(200,) labels that are not flattened one-hot rows: the split, not the encoding."""
+    source = FLAT.read_text(encoding="utf-8").replace(
+        "to_categorical(classes, 5).flatten()", "np.random.randint(0, 5, size=(200,))")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code) == (14, "SHP110") and "seen_at_line" not in d.data

@@ -18,6 +18,7 @@ from .keras_heads import differ as _differ, last_step_head, one_column_broadcast
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, one_sample, scalar_samples
+from .keras_label_axes import flattened_labels
 
 BATCH = Unknown("batch")
 
@@ -290,6 +291,9 @@ def _cardinality(use, x, y, x_name, y_name):
         n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
             else None
         if is_known(n_x) and is_known(n_y) and n_x != n_y:
+            flat = flattened_labels(use, y, y_name, n_x, n_y)
+            if flat is not None:
+                return flat
             return Diagnostic(SHP110, use.line, use.col, (  # the data's side: at the call
                 f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
                 f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "
