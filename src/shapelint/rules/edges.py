@@ -18,7 +18,6 @@ from .keras_heads import differ as _differ, last_step_head, one_column_broadcast
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, one_sample, scalar_samples
-from .keras_label_axes import flattened_labels
 
 BATCH = Unknown("batch")
 
@@ -291,6 +290,7 @@ def _cardinality(use, x, y, x_name, y_name):
         n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
             else None
         if is_known(n_x) and is_known(n_y) and n_x != n_y:
+            from .keras_label_axes import flattened_labels  # loaded only where it may apply
             flat = flattened_labels(use, y, y_name, n_x, n_y)
             if flat is not None:
                 return flat
