@@ -323,7 +323,10 @@ def _args(args, kwargs, *names):
 
 def _method_reshape(a, args, kwargs):
     new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
-    return reshape(a, new)
+    out = reshape(a, new)
+    if new in (-1, (-1,), [-1]) and isinstance(out, ArrayValue):
+        out.labels = _flattened(a)
+    return out
 
 
 def _method_transpose(a, args, kwargs):
@@ -353,7 +356,16 @@ def argmax(array: ArrayValue, axis=None) -> ArrayValue:
 
 def _flatten(a, args, kwargs):
     total = product(a.dims) if a.shape.known_rank else Unknown("unknown rank")
-    return ArrayValue(Shape((total,)), a.dtype, None, a.origin)
+    return ArrayValue(Shape((total,)), a.dtype, _flattened(a), a.origin)
+
+
+def _flattened(a) -> Labels | None:
+    """One-hot rows flattened into one axis (rules/edges.py names the line that did it):
+    encoding "flattened", the one-hot width kept; no other check reads that encoding."""
+    if a.labels is None or a.labels.encoding != "onehot" or not a.shape.known_rank or \
+            len(a.dims) != 2:
+        return None
+    return Labels("flattened", a.labels.classes)
 
 
 _METHODS = {

@@ -39,6 +39,8 @@ def make_input(interp, args, kwargs, node, what="shape"):
     made = input_node(interp, shape, name, node)
     # Input(shape=x.shape[1:]): the data line that wrote that shape (rules/keras_places.py)
     made.shape_from = getattr(shape_arg, "built_at", None)
+    # the text the shape is written in, for where an input size is fixed (keras_size_written)
+    made.source_lines = getattr(interp.current_module, "lines", None)
     return KerasTensor(made)
 
 

@@ -65,7 +65,12 @@ class FileAnalysis:
             try:
                 graph = self.graph(entry, model, per_entry=per_entry)
                 with deep_stack():  # the edges read the model again, under the data's shape
-                    built.append((model, graph, check_graph(graph) + check_edges(graph, model)))
+                    faults = check_graph(graph)
+                    if graph.framework == "keras":  # a torch file loads nothing of Keras's
+                        # a fault the data's layout explains moves to the input shape
+                        from ..rules.keras_layouts import channels_first_input
+                        faults = channels_first_input(graph, model, faults)
+                    built.append((model, graph, faults + check_edges(graph, model)))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]

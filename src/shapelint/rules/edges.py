@@ -290,6 +290,10 @@ def _cardinality(use, x, y, x_name, y_name):
         n_x = a.dims[0] if isinstance(a, ArrayValue) and a.shape.known_rank and a.dims \
             else None
         if is_known(n_x) and is_known(n_y) and n_x != n_y:
+            from .keras_label_axes import flattened_labels  # loaded only where it may apply
+            flat = flattened_labels(use, y, y_name, n_x, n_y)
+            if flat is not None:
+                return flat
             return Diagnostic(SHP110, use.line, use.col, (  # the data's side: at the call
                 f"{x_name} of model.{use.method}() has {n_x} samples but {y_name} has {n_y}: "
                 f"Keras raises \"Data cardinality is ambiguous\"; the data and labels likely "

@@ -1,0 +1,207 @@
+"""Issue 16 (Keras): a fault that shows at a layer or a fit/predict call sits on the line its fix
+changes (rules/keras_input_sizes.py, ...). Each fixture in fixtures/fix_origins/keras/ that is
+fixed on one side only is our own (not a public report; the faults are those of public
+reports): `# error:` marks the line its fixed twin changes, `# seen:` the line where real Keras
+raises. Here shapelint must report each marked code on its line and name the seen line
+(data["seen_at_line"]), stay silent on the twin, and real Keras must raise at the seen line and
+run the twin clean. The pairs where either side is an honest fix are test_data_places.py's."""
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from markers import read_markers
+from shapelint.pipeline.analysis import analyse
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures" / "fix_origins" / "keras"
+BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
+               and "Either side is an honest fix" not in p.read_text(encoding="utf-8")[:400])
+
+
+def twin(path: pathlib.Path) -> pathlib.Path:
+    return path.with_name(path.stem + "_fixed.py")
+
+
+def findings(path_or_source, path="m.py") -> list:
+    if isinstance(path_or_source, pathlib.Path):
+        path, source = path_or_source, path_or_source.read_text(encoding="utf-8")
+    else:
+        source = path_or_source
+    analysis = analyse(source, str(path))
+    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
+
+
+def marks(path: pathlib.Path):
+    markers = read_markers(path)
+    errors = {(line, code) for line, m in markers.items() for code in m.codes}
+    seen = {code: line for line, m in markers.items() for code in m.seen}
+    return errors, seen
+
+
+def test_every_rule_has_a_fixture():
+    assert len(BUGGY) >= 2
+    for path in BUGGY:
+        assert twin(path).exists(), path
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_finding_on_the_fix_line_naming_where_it_shows(path):
+    errors, seen = marks(path)
+    reported = findings(path)
+    assert {(int(d.line), d.code.code) for d in reported} == errors, reported
+    for d in reported:
+        assert d.data.get("seen_at_line") == seen.get(d.code.code), (d.line, d.message)
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_no_finding_on_the_fixed_twin(path):
+    assert findings(twin(path)) == []
+
+
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_real_keras_raises_where_it_shows_and_runs_the_twin(path):
+    pytest.importorskip("keras")
+    from case_runtime import run_case
+    errors, seen = marks(path)
+    [(line, code)] = errors
+    run = run_case(path)
+    assert isinstance(run.error, ValueError), repr(run.error)
+    assert run.error_line == seen.get(code, line), f"{run.error_line}: {run.error}"
+    fixed = run_case(twin(path))
+    assert fixed.error is None, repr(fixed.error)
+
+
+# -- the input size of a U-Net (rules/keras_input_sizes.py) --------------------------------------
+
+UNET = FIXTURES / "unet_input_size_not_multiple_of_16.py"
+
+
+def test_unet_messages_name_the_sizes_that_fit():
+    [d] = findings(UNET)
+    assert "axis 1 is 420, make it a multiple of 16 (416 or 432)" in d.message
+    assert "axis 2 is 580, make it a multiple of 16 (576 or 592)" in d.message
+    assert "img_rows = 420 and img_cols = 580 on this line" in d.message
+    assert d.data["fitting_sizes"] == {"H": {"multiple_of": 16}, "W": {"multiple_of": 16}}
+    [d] = findings(FIXTURES / "unet3d_volume_shape_argument.py")
+    assert "vol_shape given to unet3d on this line" in d.message
+    assert "axis 3 is 84, make it a multiple of 8 (80 or 88)" in d.message
+
+
+def test_unet_size_written_on_the_input_line():
+    source = UNET.read_text(encoding="utf-8").replace(
+        "Input((img_rows, img_cols, 1))", "Input((420, 580, 1))")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (15, 24)
+    assert "The input shape is written on this line" in d.message
+
+
+def test_unet_size_in_one_axis_only_names_that_axis():
+    source = UNET.read_text(encoding="utf-8").replace("420, 580", "416, 580")
+    [d] = findings(source)
+    assert int(d.line) == 6 and "img_cols = 580 on this line" in d.message
+    assert "axis 1" not in d.message
+
+
+def test_unet_size_bound_twice_stays_where_it_shows():
+    """A constant assigned again (a second configuration) is not one line to edit."""
+    source = UNET.read_text(encoding="utf-8").replace(
+        "\n\ndef conv_block", "\n\ndef thumbnail(frame):\n    img_rows = 96\n    return frame\n"
+        "\n\ndef conv_block")
+    [d] = findings(source)
+    assert "seen_at_line" not in d.data and "multiple of 16" in d.message
+
+
+def test_unet_built_twice_stays_where_it_shows():
+    """A function called with two volume shapes: no one call to edit."""
+    path = FIXTURES / "unet3d_volume_shape_argument.py"
+    source = path.read_text(encoding="utf-8") + "small = unet3d((285, 285, 84), base=2)\n"
+    assert all("seen_at_line" not in d.data for d in findings(source))
+
+
+def test_unet_size_given_through_a_module_constant():
+    path = FIXTURES / "unet3d_volume_shape_argument.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "model = unet3d((285, 285, 84))", "VOLUME = (285, 285, 84)\nmodel = unet3d(VOLUME)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (31, 14)
+    assert "VOLUME on this line sets the input shape" in d.message
+
+
+def test_unet_of_a_size_no_pooling_can_fit_stays_silent_on_the_size():
+    """A merge that fails for every input size (the decoder upsamples once too often) is not
+    the input size's fault: the finding stays on the merge, with no sizes named."""
+    source = UNET.read_text(encoding="utf-8").replace(
+        "u6 = Conv2DTranspose(64, (2, 2), strides=(2, 2)", "u6 = Conv2DTranspose(64, (4, 4), "
+        "strides=(4, 4)").replace("img_rows, img_cols = 420, 580", "img_rows, img_cols = 416, 576")
+    reported = findings(source)
+    assert reported and all("seen_at_line" not in d.data and "multiple of" not in d.message
+                            for d in reported)
+
+
+# -- an input shape written channels first (rules/keras_layouts.py) -------------------------------
+
+VGG = FIXTURES / "vgg_input_shape_channels_first.py"
+
+
+def test_channels_first_input_shape_names_the_data_and_the_shape_that_fits():
+    [d] = findings(VGG)
+    assert "The images given to model.fit() at line 20 are (16, 224, 224, 3)" in d.message
+    assert "write the input shape (224, 224, 3)" in d.message
+    assert (d.data["fed_at_line"], d.data["fitted_input"]) == (20, [None, 224, 224, 3])
+
+
+def test_channels_first_input_shape_without_data_stays_where_keras_raises():
+    """Without the images' shape nothing says the 3 is the channels (the DQN of tokb23/dqn#4
+    stacks 4 frames first and is fixed with data_format): the fault stays at the pooling."""
+    source = VGG.read_text(encoding="utf-8").replace(
+        "model.fit(images, labels, batch_size=4, epochs=1)", "")
+    assert [(int(d.line), d.code.code) for d in findings(source)] == [(15, "SHP102")]
+
+
+def test_channels_first_input_shape_against_other_data_stays_where_keras_raises():
+    source = VGG.read_text(encoding="utf-8").replace("(16, 224, 224, 3)", "(16, 3, 224, 224)")
+    assert [(int(d.line), d.code.code) for d in findings(source)] == [(15, "SHP102")]
+
+
+# -- per-frame layers on a clip without TimeDistributed (rules/keras_frames.py) -------------------
+
+CLIPS = FIXTURES / "clip_frames_conv2d_without_timedistributed.py"
+
+
+def test_clip_model_names_the_wrapping_and_the_recurrent_layer():
+    [d] = findings(CLIPS)
+    assert "6 frames of (32, 32, 3), which the LSTM at line 16 reads as steps" in d.message
+    assert "the LSTM then receives (None, 6, 576)" in d.message
+    assert "drop the leading" not in d.message
+    assert d.data["per_frame_lines"] == [11, 12, 13, 14, 15]
+
+
+def test_clip_model_without_a_recurrent_layer_keeps_the_batch_wording():
+    """No LSTM after the image layers: nothing says the extra axis is frames."""
+    source = CLIPS.read_text(encoding="utf-8").replace("model.add(LSTM(32))\n", "")
+    [d] = findings(source)
+    assert d.code.code == "SHP108" and int(d.line) == 11
+
+
+# -- one-hot labels flattened into one axis (rules/keras_label_axes.py) ---------------------------
+
+FLAT = FIXTURES / "onehot_labels_flattened.py"
+
+
+def test_flattened_one_hot_labels_name_both_sides():
+    [d] = findings(FLAT)
+    assert "the one-hot labels of 5 classes, (40, 5), are flattened on this line into (200,)" \
+        in d.message and "at line 14" in d.message
+    source = FLAT.read_text(encoding="utf-8").replace(".flatten()", ".reshape(-1)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (10, 14)
+
+
+def test_labels_of_another_length_keep_the_finding_at_the_call():
+    """(200,) labels that are not flattened one-hot rows: the split, not the encoding."""
+    source = FLAT.read_text(encoding="utf-8").replace(
+        "to_categorical(classes, 5).flatten()", "np.random.randint(0, 5, size=(200,))")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code) == (14, "SHP110") and "seen_at_line" not in d.data
