@@ -192,8 +192,10 @@ def test_a_module_two_files_import_is_parsed_once(tmp_path, libcst_parses, monke
     libcst_parses.clear()
     second = check_source(model.format(suffix="  # the same model"), str(tmp_path / "b.py"))
     assert first == [] and second == []
-    assert parsed_first == 1 + 3  # a.py's own statements, then blocks.py's three it needs
-    assert len(libcst_parses) == 1  # b.py's own: blocks.py's trees are kept
+    # a.py's own three statements, each alone (kept too, for a file that imports a.py), then
+    # blocks.py's three it needs
+    assert parsed_first == 3 + 3
+    assert len(libcst_parses) == 3  # b.py's own: blocks.py's trees are kept
     broken = model.format(suffix="").replace("30 * 30", "28 * 28")
     found = check_source(broken, str(tmp_path / "c.py"))
     assert [(d.code.code, d.line, d.column) for d in found] == [("SHP101", 8, 20)]  # the ctor

@@ -67,8 +67,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     # -- modules --
     def run_module(self, tree: cst.Module | None, path: str, name: str, main: bool = False,
                    source: str = "", reading=None, line_numbers: list | None = None,
-                   firsts: list | None = None):
-        """Run a module's statements (tree: those read so far; reading: which they are)."""
+                   firsts: list | None = None, pieces: list | None = None):
+        """Run a module's statements (tree: those read so far, or pieces as run_pieces takes
+        them; reading: which they are)."""
         module = UserModule(name, path)
         module.lines = source.splitlines()
         module.reading = reading
@@ -77,6 +78,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.modules[path] = module
         if tree is not None:
             self.run_statements(module, tree, line_numbers, firsts)
+        elif pieces is not None:
+            self.run_pieces(module, pieces)
         return module
 
     def run_statements(self, module: UserModule, tree: cst.Module,

@@ -543,7 +543,7 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
             _add_root(node.target, changes)
         elif kind is ast.arg or kind is ast.AnnAssign:
             # an annotation names a class without constructing it
-            for child in ast.iter_child_nodes(node):
+            for child in _children(node):
                 todo.append((child, inner, ANNOTATION if child is node.annotation else callee))
             continue
         elif kind is ast.Global or kind is ast.Nonlocal:
@@ -559,7 +559,7 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
                     # a class deriving from nothing is no model, whatever its methods are named
                     plain_methods.update(id(b) for b in node.body if isinstance(b, _FUNCTIONS))
             returns = getattr(node, "returns", None)
-            for child in ast.iter_child_nodes(node):
+            for child in _children(node):
                 todo.append((child, True, ANNOTATION if child is returns else callee))
             continue
         elif (kind is ast.Import or kind is ast.ImportFrom) and top and not inner:
@@ -568,9 +568,23 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
             # typing.TYPE_CHECKING is False when the code runs: the body never does
             todo.extend((child, inner, callee) for child in [node.test] + node.orelse)
             continue
-        for child in ast.iter_child_nodes(node):
+        for child in _children(node):
             todo.append((child, inner, callee))
     return mentions
+
+
+def _children(node):
+    """node's child nodes, as ast.iter_child_nodes gives them, less those with no fields (a
+    Load or Store context, an operator), in which _scan finds nothing: they are most of a
+    tree's nodes, and indexing every sibling module a file reads walks many trees."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST) and item._fields:
+                    yield item
+        elif isinstance(value, ast.AST) and value._fields:
+            yield value
 
 
 _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)

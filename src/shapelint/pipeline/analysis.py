@@ -17,6 +17,7 @@ from ..frameworks import Frameworks
 from ..domain.graph import ModelGraph
 from ..interpreter.budget import BudgetExhausted, Limits, deep_stack
 from ..interpreter.core import Interpreter
+from ..interpreter.imports import parsed_statements
 from ..interpreter.parsing import parse, python_tree
 from ..interpreter.slicing import ModuleIndex, Reading
 from ..domain.spots import unread
@@ -147,9 +148,8 @@ def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAna
         result.notes.append(_stopped(path, error))
         return result
     text, numbers = index.source_of(order)
-    firsts = index.firsts(order)
-    parsed = parse(text)
-    if parsed is None:
+    pieces = _parsed(path, index, order, text, numbers)
+    if pieces is None:
         return result
     frameworks = Frameworks()
     frameworks.read(source)
@@ -163,9 +163,8 @@ def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAna
     name = os.path.splitext(os.path.basename(path))[0]
     try:
         with deep_stack():
-            module = interp.run_module(parsed, os.path.abspath(path), name, main=True,
-                                       source=source, reading=reading, line_numbers=numbers,
-                                       firsts=firsts)
+            module = interp.run_module(None, os.path.abspath(path), name, main=True,
+                                       source=source, reading=reading, pieces=pieces)
     except Exception as error:  # noqa: BLE001 - one quiet note, never a crashed lint run
         result.notes.append(_stopped(path, error))
         return result
@@ -189,6 +188,21 @@ def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAna
         except Exception as error:  # noqa: BLE001 - the models met so far are still checked
             result.notes.append(internal_error(path, error, "while looking for models"))
     return result
+
+
+def _parsed(path: str, index: ModuleIndex, order: list, text: str, numbers: list):
+    """libcst's trees of the statements read, as Interpreter.run_pieces takes them; None when
+    they do not parse. One tree per statement, kept per process with the sibling modules'
+    (imports.parsed_statements): a file that a file checked later imports (timm's layers, its
+    vision_transformer) is then parsed once in a run, not once as the file checked and again
+    as a sibling. A statement parses alone as fast as within its file. As one tree when
+    Interpreter.statement_trees is off, or when a statement does not parse alone."""
+    if Interpreter.statement_trees:
+        pieces = parsed_statements(os.path.abspath(path), index, order)
+        if pieces is not None:
+            return pieces
+    tree = parse(text)
+    return None if tree is None else [(tree, numbers, index.firsts(order))]
 
 
 def _discover(result: FileAnalysis, interp: Interpreter, module, seen: set) -> None:
