@@ -13,9 +13,8 @@ import sys
 
 import pytest
 
-from markers import read_markers
+from fix_pairs import findings, marks, twin
 from shapelint.adapters.reporters import sarif
-from shapelint.pipeline.analysis import analyse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -26,22 +25,6 @@ FIXTURES = ROOT / "fixtures" / "fix_origins" / "keras"
 # one side only, are tests/test_keras_fix_origins.py's
 BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
                and "Either side is an honest fix" in p.read_text(encoding="utf-8")[:400])
-
-
-def twin(path: pathlib.Path) -> pathlib.Path:
-    return path.with_name(path.stem + "_fixed.py")
-
-
-def findings(path: pathlib.Path) -> list:
-    analysis = analyse(path.read_text(encoding="utf-8"), str(path))
-    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
-
-
-def marks(path: pathlib.Path):
-    markers = read_markers(path)
-    errors = {(line, code) for line, m in markers.items() for code in m.codes}
-    seen = {code: line for line, m in markers.items() for code in m.seen}
-    return errors, seen
 
 
 def test_every_fixture_has_a_twin():

@@ -10,28 +10,13 @@ import pathlib
 
 import pytest
 
-from markers import read_markers
+from fix_pairs import (assert_framework_raises_where_it_shows,
+                       assert_on_the_fix_line_naming_where_it_shows, findings, twin)
 from shapelint.pipeline.analysis import analyse
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "fix_origins" / "torch"
 BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed"))
-
-
-def twin(path: pathlib.Path) -> pathlib.Path:
-    return path.with_name(path.stem + "_fixed.py")
-
-
-def findings(path: pathlib.Path) -> list:
-    analysis = analyse(path.read_text(encoding="utf-8"), str(path))
-    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
-
-
-def marks(path: pathlib.Path):
-    markers = read_markers(path)
-    errors = {(line, code) for line, m in markers.items() for code in m.codes}
-    seen = {code: line for line, m in markers.items() for code in m.seen}
-    return errors, seen
 
 
 def test_every_rule_has_a_fixture():
@@ -42,11 +27,7 @@ def test_every_rule_has_a_fixture():
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
 def test_finding_on_the_fix_line_naming_where_it_shows(path):
-    errors, seen = marks(path)
-    reported = findings(path)
-    assert {(int(d.line), d.code.code) for d in reported} == errors, reported
-    for d in reported:
-        assert d.data.get("seen_at_line") == seen.get(d.code.code), (d.line, d.message)
+    assert_on_the_fix_line_naming_where_it_shows(path)
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
@@ -57,14 +38,7 @@ def test_no_finding_on_the_fixed_twin(path):
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
 def test_real_torch_raises_where_it_shows_and_runs_the_twin(path):
     pytest.importorskip("torch")
-    from case_runtime import run_case
-    errors, seen = marks(path)
-    [(line, code)] = errors
-    run = run_case(path)
-    assert isinstance(run.error, (RuntimeError, ValueError)), repr(run.error)
-    assert run.error_line == seen.get(code, line), f"{run.error_line}: {run.error}"
-    fixed = run_case(twin(path))
-    assert fixed.error is None, repr(fixed.error)
+    assert_framework_raises_where_it_shows(path, (RuntimeError, ValueError))
 
 
 def test_messages_name_the_fix():

@@ -1,0 +1,52 @@
+"""Fixture pairs of issue 16 (fixtures/fix_origins/): a faulty file whose markers say where its
+finding sits (`# error:`) and where the framework raises (`# seen:`), and its `_fixed.py` twin.
+Shared by the tests that check those pairs from different sides."""
+from __future__ import annotations
+
+import pathlib
+
+from markers import read_markers
+from shapelint.pipeline.analysis import analyse
+
+
+def twin(path: pathlib.Path) -> pathlib.Path:
+    return path.with_name(path.stem + "_fixed.py")
+
+
+def findings(path_or_source, path="m.py") -> list:
+    """The SHP1xx/SHP2xx diagnostics of a fixture file, or of a source text named `path`."""
+    if isinstance(path_or_source, pathlib.Path):
+        path, source = path_or_source, path_or_source.read_text(encoding="utf-8")
+    else:
+        source = path_or_source
+    analysis = analyse(source, str(path))
+    return [d for d in analysis.diagnostics() if d.code.code.startswith(("SHP1", "SHP2"))]
+
+
+def marks(path: pathlib.Path):
+    """{(line, code)} of the `# error:` markers, and {code: line} of the `# seen:` ones."""
+    markers = read_markers(path)
+    errors = {(line, code) for line, m in markers.items() for code in m.codes}
+    seen = {code: line for line, m in markers.items() for code in m.seen}
+    return errors, seen
+
+
+def assert_on_the_fix_line_naming_where_it_shows(path: pathlib.Path) -> None:
+    errors, seen = marks(path)
+    reported = findings(path)
+    assert {(int(d.line), d.code.code) for d in reported} == errors, reported
+    for d in reported:
+        assert d.data.get("seen_at_line") == seen.get(d.code.code), (d.line, d.message)
+
+
+def assert_framework_raises_where_it_shows(path: pathlib.Path, errors: tuple) -> None:
+    """The real framework raises one of `errors` on the seen line (else the marked line) and
+    runs the twin clean (tests/case_runtime.py runs the files)."""
+    from case_runtime import run_case
+    marked, seen = marks(path)
+    [(line, code)] = marked
+    run = run_case(path)
+    assert isinstance(run.error, errors), repr(run.error)
+    assert run.error_line == seen.get(code, line), f"{run.error_line}: {run.error}"
+    fixed = run_case(twin(path))
+    assert fixed.error is None, repr(fixed.error)
