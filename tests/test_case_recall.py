@@ -11,14 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 126 of the 162 cases are found on their marked line, 109 on the line the fixed twin changes,
-# 124 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to fifth blind sets of issue 16
-# (20 cases each: 15, 6, 7 and 10 on the line now; 7, 4, 5 and 10 when measured blind) pull
-# all three down. The floors are those counts over the 162 cases: they fail on any regression.
-RECALL_FLOOR = 126 / 162
-ON_FIX_LINE_FLOOR = 109 / 162
-ON_OR_POINTING_FLOOR = 124 / 162
+# 133 of the 182 cases are found on their marked line, 116 on the line the fixed twin changes,
+# 131 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to sixth blind sets of issue 16
+# (20 cases each: 15, 6, 7, 10 and 7 on the line now; 7, 4, 5, 10 and 7 when measured blind)
+# pull all three down. The floors are those counts over the 182 cases: they fail on any
+# regression.
+RECALL_FLOOR = 133 / 182
+ON_FIX_LINE_FLOOR = 116 / 182
+ON_OR_POINTING_FLOOR = 131 / 182
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -159,9 +160,35 @@ HELD_OUT_5_MISSES = {
     "torch/pointcloud_view_fixed_batch_size_last_batch",
     "torch/seq2seq_decoder_hidden_size_precedence",
 }
+# The sixth blind set (issue 16, 20 cases; markers committed in 732341b, 526a57a and 576fa01,
+# and in bce66fb for the torch case that replaced a duplicate source dropped in fa74a31, before
+# shapelint ran on them; measured without touching src/): 13 not on the line the fix changes,
+# four Keras and nine torch. Ten are reported in the file but elsewhere: on the Reshape call
+# rather than the target it reads, on the Dense inside a builder rather than the call that
+# passes its width, on the layer constructor (Conv2d, Linear) whose expectation the data
+# contradicts, on the view, pooling or loss where the mismatch shows, while the fix is a
+# transform, a size constant, a Dataset's return, a stride, a pooling window or an unsqueeze
+# one step back; three are not reported (validation_data with one array for a two-input
+# model, one label array for a two-output model, an LSTM state sized for a DataLoader's full
+# batch against its smaller last batch). fixtures/cases/README.md gives each reason.
+HELD_OUT_6_MISSES = {
+    "keras/image_classifier_num_objects_above_class_count",
+    "keras/ocr_reshape_target_for_other_image_width",
+    "keras/two_input_model_validation_data_single_array",
+    "keras/two_output_model_fit_with_one_label_array",
+    "torch/face_embedder_112px_model_on_640px_photo",
+    "torch/inception_resnet_avgpool8_on_200px_faces",
+    "torch/lenet_view_400_on_21px_dummy_input",
+    "torch/sar_image_folder_gray_loaded_as_rgb",
+    "torch/sentiment_rnn_hidden_sized_for_full_last_batch",
+    "torch/seq2seq_fc_decoder_unsqueezed_on_step_axis",
+    "torch/sknet_stage1_stride2_pools_cifar_below_window",
+    "torch/vgg_classifier_7x7_on_128px_input_size",
+    "torch/vqvae_gray_dataset_without_channel_axis",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
-                | HELD_OUT_5_MISSES)
+                | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
