@@ -131,7 +131,8 @@ def _data(graph, model, use, x, x_name):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:  # one sample without its batch axis is fixed at the call
-            alone = one_sample(graph, node, use, x_name, array) if len(arrays) == 1 else None
+            alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
+                if len(arrays) == 1 else None
             return alone or _report(use, x_name, array, ref, None, None,
                                     _input_line(graph, node)), None
         adjusted.append((node, shape))
@@ -160,6 +161,13 @@ def _data(graph, model, use, x, x_name):
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
             return _report(use, name, array, ref, why, after, declared), None
     return None, built
+
+
+def _trained(model) -> list:
+    """The arrays a file fits or evaluates the model on (one-input calls)."""
+    edges = getattr(model, "__dict__", {}).get("shapelint_edges")
+    return [u.x for u in getattr(edges, "uses", ()) if u.method in ("fit", "evaluate")
+            and isinstance(u.x, ArrayValue)]
 
 
 def _contradicts(x: Shape, ref: Shape) -> bool:

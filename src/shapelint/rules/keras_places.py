@@ -209,32 +209,53 @@ def _tuple(value) -> str:
 _PREDICTS = ("predict", "predict_on_batch")
 
 
-def one_sample(graph, input_node, use, x_name: str, array) -> Diagnostic | None:
+def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagnostic | None:
     """SHP109 for data that is one sample of the model's input, its batch axis missing:
     (60, 80, 3) given to predict() of a model whose input is (None, 60, 80, 3): Keras reads the
     first axis as the batch and raises. Reported on the call, which the fix changes (x[None]),
     when the call predicts (a single frame, a single row) and the model's input shape was not
     read from this very array: a model built with input_shape=X.shape is the other mistake
     (the sample axis inside the model's input), which edges.py reports on the model. fit() and
-    evaluate() are given a data set, whose first axis is its samples: not this either."""
+    evaluate() are given a data set, whose first axis is its samples: not this either. A
+    sample may also lack leading axes of one the model declares (a window of one step,
+    (None, 1, 10) for a (10,) state). `trained` holds the arrays the file fits or evaluates
+    the model on: if one of them contradicts the model's input, the model may be what is
+    wrong, and this says nothing."""
     ref = input_node.output_shape
     if use.method not in _PREDICTS or not ref.known_rank or not array.shape.known_rank:
         return None
     data, model = tuple(array.dims), tuple(ref.dims)
-    if len(data) + 1 != len(model) or not all(is_known(d) for d in data) or \
-            data != model[1:]:
+    ones = len(model) - 1 - len(data)
+    if ones < 0 or not data or not all(is_known(d) for d in data) or \
+            model[1:] != (1,) * ones + data or any(_contradicts(a, model) for a in trained):
         return None
     written = _written_from(graph, input_node)
     if written is not None and written == array.built_at:
         return None
     shown = tuple(d if is_known(d) else None for d in model)
+    if ones:
+        missing = "batch and window axes" if ones == 1 else "batch and leading axes"
+        index = ", ".join(["None"] * (ones + 1))
+        fix = (f"x.reshape({', '.join(str(d) for d in (1,) * (ones + 1) + data)}) "
+               f"(x[{index}]), a batch of one")
+    else:
+        missing, fix = "batch axis", "x[None] (np.expand_dims(x, 0)), a batch of one"
     message = (f"{x_name} given to model.{use.method}() on this line is one sample of shape "
-               f"{data} without its batch axis; the model's input is {shown}, so Keras reads "
-               f"the first axis ({data[0]}) as the batch and raises ValueError. Add the batch "
-               f"axis: x[None] (np.expand_dims(x, 0)), a batch of one")
+               f"{data} without its {missing}; the model's input is {shown}, so Keras reads "
+               f"the first axis ({data[0]}) as the batch and raises ValueError. Add the "
+               f"{'missing axes' if ones else 'batch axis'}: {fix}")
     return Diagnostic(SHP109, use.line, use.col, message,
                       {"data_shape": list(data), "model_input": list(shown),
-                       "method": use.method, "missing": "batch axis"}, use.path)
+                       "method": use.method, "missing": missing}, use.path)
+
+
+def _contradicts(array, model: tuple) -> bool:
+    """Training data whose samples certainly differ from the model's input (None, ...)."""
+    if not getattr(array, "shape", None) or not array.shape.known_rank:
+        return False
+    dims = tuple(array.dims)
+    return len(dims) != len(model) or any(
+        is_known(a) and is_known(b) and a != b for a, b in zip(dims[1:], model[1:]))
 
 
 def _written_from(graph, p):
