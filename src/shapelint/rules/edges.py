@@ -17,7 +17,7 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, one_sample, scalar_samples
+from .keras_places import at_labels, image_mode, one_sample, scalar_samples
 
 BATCH = Unknown("batch")
 
@@ -153,14 +153,21 @@ def _data(graph, model, use, x, x_name):
     declared = _input_line(graph, inputs[culprit])
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
-            return _report(use, name, array, ref, after.fault.message, after, declared), None
+            return _loaded(use, name, array, ref, model, arrays) or _report(
+                use, name, array, ref, after.fault.message, after, declared), None
         if before.counts and is_known(before.params) and is_known(after.params) and \
                 before.params != after.params:
             why = (f"{before.name} ({before.type_name}) was built for input "
                    f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
-            return _report(use, name, array, ref, why, after, declared), None
+            return _loaded(use, name, array, ref, model, arrays) or _report(
+                use, name, array, ref, why, after, declared), None
     return None, built
+
+
+def _loaded(use, name, array, ref, model, arrays):
+    """An image of another color_mode than the model's, placed on its load_img call."""
+    return image_mode(use, name, array, ref, _trained(model)) if len(arrays) == 1 else None
 
 
 def _trained(model) -> list:

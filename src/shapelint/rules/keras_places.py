@@ -258,6 +258,42 @@ def _contradicts(array, model: tuple) -> bool:
         is_known(a) and is_known(b) and a != b for a, b in zip(dims[1:], model[1:]))
 
 
+_MODES = {1: "grayscale", 3: "rgb", 4: "rgba"}  # keras.utils.load_img's color_mode by channels
+
+
+def image_mode(use, x_name: str, array, ref, trained) -> Diagnostic | None:
+    """SHP109 for an image read by keras.utils.load_img with another channel count than the
+    model's input: (1, 64, 64, 1) from color_mode="grayscale" for an input of (None, 64, 64, 3).
+    Placed on the load_img call, whose color_mode the fix changes, when the file trains or
+    evaluates the model on data of its input's shape (the model is right); None otherwise, and
+    edges.py keeps the finding on the model's input, naming the data (either side is a fix)."""
+    origin = array.origin
+    at, mode = getattr(origin, "at", None), getattr(origin, "color_mode", "")
+    if at is None or not at[1] or at[0] != use.path or not ref.known_rank or \
+            not array.shape.known_rank:
+        return None
+    data, model = tuple(array.dims), tuple(ref.dims)
+    wanted = _MODES.get(model[-1]) if is_known(model[-1]) else None
+    if len(data) != len(model) or wanted is None or data[-1] == model[-1] or \
+            _MODES.get(data[-1]) != mode or any(
+                is_known(a) and is_known(b) and a != b for a, b in zip(data[1:-1], model[1:-1])):
+        return None
+    fitted = [a for a in trained if getattr(a, "shape", None) and a.shape.known_rank]
+    if not fitted or any(_contradicts(a, model) for a in trained):
+        return None
+    shown = tuple(d if is_known(d) else None for d in model)
+    given = tuple(d if is_known(d) else None for d in data)
+    trained_on = tuple(d if is_known(d) else None for d in fitted[0].dims)
+    message = (f"The image loaded on this line with color_mode={mode!r} has {data[-1]} "
+               f"channel{'s' if data[-1] > 1 else ''}: {x_name} given to model.{use.method}() "
+               f"at line {use.line} is {given}, but the model's input is {shown}, as the data "
+               f"it is trained on, {trained_on}; Keras raises ValueError. Load it with "
+               f"color_mode={wanted!r}")
+    data = {"data_shape": list(given), "model_input": list(shown), "method": use.method,
+            "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
+    return Diagnostic(SHP109, at[1], at[2], message, data, use.path)
+
+
 def _written_from(graph, p):
     """The place of the data array a model's input shape was read from, if it was."""
     origin = p if graph.show_inputs else getattr(p, "input_origin", None)
