@@ -495,8 +495,9 @@ DOCS = {
              "`test_on_batch` and `predict_on_batch` (and `validation_data`) against the "
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
-             "`train_test_split` and friends. Each input of a multi-input model is matched "
-             "(list in order, dict by input name).",
+             "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
+             "`color_mode` give the image's shape) and friends. Each input of a multi-input "
+             "model is matched (list in order, dict by input name).",
         why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
             "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
             "by re-deriving the model with the data's shape: any layer whose weights would "
@@ -508,7 +509,11 @@ DOCS = {
             "data's full shape is reported here rather than as SHP202: with the data in view "
             "the failure is certain, not a guess from the numbers. One sample given to "
             "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
-            "3)` input) is reported on the call, whose fix is `x[None]`.",
+            "3)` input, a `(10,)` state for a `(None, 1, 10)` input) is reported on the call, "
+            "whose fix is `x[None]`, unless the file trains the model on data its input "
+            "contradicts; an image read by `load_img` with another `color_mode` than the "
+            "channels of a model trained on data of its input shape is reported on the "
+            "`load_img` call.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
