@@ -62,3 +62,12 @@ def test_image_mode_without_training_data_stays_on_the_model():
 def test_image_mode_against_other_training_data_stays_on_the_model():
     source = GRAY.read_text(encoding="utf-8").replace("(16, 48, 48, 3)", "(16, 48, 48, 1)")
     assert all(int(d.line) != 26 for d in findings(source))
+
+
+def test_a_photo_of_a_size_the_file_does_not_show_is_still_one_sample():
+    """Without target_size the photo's height and width are unknown, but it is one image: the
+    batch axis it lacks is added at the predict call."""
+    path = ROOT / "fixtures" / "fix_origins" / "keras" / "loaded_photo_without_batch_axis.py"
+    source = path.read_text(encoding="utf-8").replace(", target_size=(96, 96)", "")
+    [d] = findings(source)
+    assert int(d.line) == 20 and "one sample of shape (None, None, 3)" in d.message

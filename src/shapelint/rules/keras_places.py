@@ -226,8 +226,8 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
         return None
     data, model = tuple(array.dims), tuple(ref.dims)
     ones = len(model) - 1 - len(data)
-    if ones < 0 or not data or not all(is_known(d) for d in data) or \
-            model[1:] != (1,) * ones + data or any(_contradicts(a, model) for a in trained):
+    if ones < 0 or not data or not _one_of(data, model[1:], (1,) * ones, array) or \
+            any(_contradicts(a, model) for a in trained):
         return None
     written = _written_from(graph, input_node)
     if written is not None and written == array.built_at:
@@ -240,13 +240,26 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
                f"(x[{index}]), a batch of one")
     else:
         missing, fix = "batch axis", "x[None] (np.expand_dims(x, 0)), a batch of one"
+    given = tuple(d if is_known(d) else None for d in data)
+    first = f" ({data[0]})" if is_known(data[0]) else ""
     message = (f"{x_name} given to model.{use.method}() on this line is one sample of shape "
-               f"{data} without its {missing}; the model's input is {shown}, so Keras reads "
-               f"the first axis ({data[0]}) as the batch and raises ValueError. Add the "
+               f"{given} without its {missing}; the model's input is {shown}, so Keras reads "
+               f"the first axis{first} as the batch and raises ValueError. Add the "
                f"{'missing axes' if ones else 'batch axis'}: {fix}")
     return Diagnostic(SHP109, use.line, use.col, message,
-                      {"data_shape": list(data), "model_input": list(shown),
+                      {"data_shape": list(given), "model_input": list(shown),
                        "method": use.method, "missing": missing}, use.path)
+
+
+def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:
+    """data is the model's sample, given leading axes of one aside: every size known and
+    equal, or for one image file (load_img, whose size without target_size the file does not
+    show) every known size equal and the channels known and equal."""
+    if all(is_known(d) for d in data):
+        return sample == ones + data
+    return hasattr(array.origin, "color_mode") and not ones and is_known(data[-1]) and \
+        data[-1] == sample[-1] and all(not (is_known(a) and is_known(b)) or a == b
+                                       for a, b in zip(data, sample))
 
 
 def _contradicts(array, model: tuple) -> bool:
