@@ -2,46 +2,18 @@
 changes (rules/keras_input_sizes.py, ...). Each fixture in fixtures/fix_origins/keras/ that is
 fixed on one side only is our own (not a public report; the faults are those of public
 reports): `# error:` marks the line its fixed twin changes, `# seen:` the line where real Keras
-raises. Here shapelint must report each marked code on its line and name the seen line
+raises. shapelint must report each marked code on its line and name the seen line
 (data["seen_at_line"]), stay silent on the twin, and real Keras must raise at the seen line and
-run the twin clean. The pairs where either side is an honest fix are test_data_places.py's."""
+run the twin clean (test_fix_pairs.py, over both folders). Here: what the messages say. The
+pairs where either side is an honest fix are test_data_places.py's."""
 from __future__ import annotations
 
 import pathlib
 
-import pytest
-
-from fix_pairs import (assert_framework_raises_where_it_shows,
-                       assert_on_the_fix_line_naming_where_it_shows, findings, twin)
+from fix_pairs import findings
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "fix_origins" / "keras"
-BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
-               and "Either side is an honest fix" not in p.read_text(encoding="utf-8")[:400])
-
-
-def test_every_rule_has_a_fixture():
-    assert len(BUGGY) >= 2
-    for path in BUGGY:
-        assert twin(path).exists(), path
-
-
-@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
-def test_finding_on_the_fix_line_naming_where_it_shows(path):
-    assert_on_the_fix_line_naming_where_it_shows(path)
-
-
-@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
-def test_no_finding_on_the_fixed_twin(path):
-    assert findings(twin(path)) == []
-
-
-@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
-def test_real_keras_raises_where_it_shows_and_runs_the_twin(path):
-    pytest.importorskip("keras")
-    assert_framework_raises_where_it_shows(path, ValueError)
-
-
 # -- the input size of a U-Net (rules/keras_input_sizes.py) --------------------------------------
 
 UNET = FIXTURES / "unet_input_size_not_multiple_of_16.py"
@@ -174,3 +146,42 @@ def test_labels_of_another_length_keep_the_finding_at_the_call():
         "to_categorical(classes, 5).flatten()", "np.random.randint(0, 5, size=(200,))")
     [d] = findings(source)
     assert (int(d.line), d.code.code) == (14, "SHP110") and "seen_at_line" not in d.data
+
+
+# -- a Dense stack on an input that keeps its axes (rules/keras_heads.py) -------------------------
+
+ROWS = FIXTURES / "input_rows_into_dense_without_flatten.py"
+
+
+def test_dense_stack_on_an_input_names_the_flatten_place_and_the_head():
+    [d] = findings(ROWS)
+    assert "add Flatten() or GlobalAveragePooling1D() on the input, before the Dense at " \
+        "line 13 (from there to the Dense at line 15" in d.message
+    assert (d.data["fix_line"], d.data["head_line"], d.data["seen_at_line"]) == (13, 15, 18)
+
+
+def test_dense_head_alone_on_an_input_stays_on_the_head():
+    """One Dense straight on the input: the head is where the Flatten goes."""
+    source = ROWS.read_text(encoding="utf-8").replace(
+        'x = layers.Dense(32, activation="relu")(inputs)', "x = inputs").replace(
+        "x = layers.Dropout(0.2)(x)", "")
+    [d] = findings(source)
+    assert int(d.line) == 15 and "before the Dense at line 15" in d.message
+
+
+# -- one sample given to predict() without its batch and window axes (rules/keras_places.py) ------
+
+OBSERVATION = FIXTURES / "predict_observation_without_batch_and_window.py"
+
+
+def test_sample_without_batch_and_window_axes_names_the_reshape():
+    [d] = findings(OBSERVATION)
+    assert "one sample of shape (6,) without its batch and window axes" in d.message
+    assert "x.reshape(1, 1, 6) (x[None, None])" in d.message
+
+
+def test_sample_against_a_model_its_training_data_contradicts_stays_on_the_model():
+    """Trained on (32, 6) rows, the model's (1, 6) input is what fit() rejects: the predict
+    call is not the one line to change."""
+    source = OBSERVATION.read_text(encoding="utf-8").replace("(32, 1, 6)", "(32, 6)")
+    assert {int(d.line) for d in findings(source)} == {11}

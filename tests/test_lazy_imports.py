@@ -33,7 +33,8 @@ NEVER_FOR_A_LINT = ("shapelint.adapters.reporters.sarif", "shapelint.adapters.re
                     "shapelint.cost.keras_flops", "shapelint.cost.functional_flops",
                     "shapelint.frameworks.numpy_api", "shapelint.interpreter.argparse_model",
                     "shapelint.interpreter.yaml_subset", "shapelint.frameworks.datasets",
-                    "shapelint.frameworks.image_dirs", "shapelint.frameworks.einops_api",
+                    "shapelint.frameworks.image_dirs", "shapelint.frameworks.image_files",
+                    "shapelint.frameworks.einops_api",
                     "shapelint.frameworks.torchvision_data", "hashlib", "tomllib")
 KERAS_SIDE = ("shapelint.frameworks.keras", "shapelint.catalogue.keras",
               "shapelint.rules.keras", "shapelint.cost.keras")

@@ -76,8 +76,9 @@ class ArrayValue:
             return ArrayValue(Shape.unknown("arithmetic with an unknown value"))
         array = a or b
         # a scalar changes the values, not the shape: the array keeps the place that made it
+        # and where its data came from
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
-                          built_at=array.built_at)
+                          origin=array.origin, built_at=array.built_at)
 
 
 def _elementwise():

@@ -1,6 +1,6 @@
 """Data from libraries: keras.datasets.*.load_data(), keras.utils.to_categorical,
 tf.one_hot and sklearn's train_test_split, described by their documented results (image
-folders: image_dirs.py)."""
+folders: image_dirs.py; one image file, load_img / img_to_array: image_files.py)."""
 from __future__ import annotations
 
 import math
@@ -178,4 +178,9 @@ def call(interp, name: str, args, kwargs, node):
         return one_hot(tuple(args), dict(kwargs))
     if name == "sklearn.model_selection.train_test_split":
         return train_test_split(tuple(args), dict(kwargs))
+    if name.endswith((".load_img", ".img_to_array")):
+        from . import image_files  # only a file that loads an image reads it
+        made = image_files.call(name, args, kwargs, interp.position(node) if node else None)
+        if made is not NotImplemented:
+            return made
     return image_dirs.call(interp, name, args, kwargs, node)

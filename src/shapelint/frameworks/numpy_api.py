@@ -108,6 +108,9 @@ def _literal(args, kwargs):
     dtype = args[1] if len(args) > 1 else kwargs.get("dtype")
     if isinstance(data, ArrayValue):
         return astype(data, dtype) if dtype is not None else data
+    if hasattr(data, "pil_array"):  # an image from keras.utils.load_img (image_files.py)
+        array = data.pil_array()
+        return astype(array, dtype) if dtype is not None else array
     dims, level, leaves = [], data, []
     while isinstance(level, (list, tuple)):
         dims.append(len(level))

@@ -21,7 +21,7 @@ import libcst as cst
 
 # the constructor argument that sets the size a layer checks its input against, first position
 _SIZE_KEYS = ("in_channels", "input_size", "num_features", "in_features", "num_channels")
-_DEF = re.compile(r"^(\s*)def\s+__init__\s*\(")
+_DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\b")
 _WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
@@ -91,24 +91,40 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
 def _enclosing_init(lines: list, line: int):
     """(class name, its __init__'s parameters after self, the method's lines) around `line`,
     read upwards."""
+    owner = enclosing_def(lines, line)
+    if owner is None or owner[1] != "__init__" or owner[2][:1] != ["self"]:
+        return None
+    number, _, parameters = owner
+    indent = len(lines[number - 1]) - len(lines[number - 1].lstrip())
+    for above in range(number - 1, 0, -1):
+        found = _CLASS.match(lines[above - 1])
+        if found and len(found.group(1)) < indent:
+            return found.group(2), parameters[1:], _block(lines, number)
+    return None
+
+
+def enclosing_def(lines: list, line: int):
+    """(def line, function name, parameter names) of the innermost def whose body holds
+    `line`, read upwards by indentation; None at module level or if its signature does not
+    parse. Shared by the Keras and torch size origins."""
     here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
     for number in range(line - 1, 0, -1):
         text = lines[number - 1]
+        stripped, indent = text.strip(), len(text) - len(text.lstrip())
+        if not stripped or stripped[0] in "#)]}" or indent >= here:
+            continue  # blank, a comment, the close of a bracket, or inside the same block
         found = _DEF.match(text)
-        if found and len(found.group(1)) < here:
-            signature = _balanced(lines, number, text.index("("))
-            parameters = _parameters(signature)
-            for above in range(number - 1, 0, -1):
-                owner = _CLASS.match(lines[above - 1])
-                if owner and len(owner.group(1)) < len(found.group(1)):
-                    if parameters is None:
-                        return None
-                    return owner.group(2), parameters, _block(lines, number)
+        if found is None:  # an if / for / with / class the line sits in
+            here = indent
+            if here == 0:
+                return None
+            continue
+        signature = _balanced(lines, number, text.index("("))
+        try:
+            function = cst.parse_statement(f"def f{signature}: pass")
+        except (cst.ParserSyntaxError, TypeError):
             return None
-        stripped = text.strip()
-        if stripped and not stripped.startswith("#") and \
-                len(text) - len(text.lstrip()) < here and not found:
-            return None
+        return number, found.group(2), [p.name.value for p in function.params.params]
     return None
 
 
@@ -121,18 +137,6 @@ def _block(lines: list, start: int) -> list:
                                 or len(lines[end]) - len(lines[end].lstrip()) > indent):
         end += 1
     return lines[start - 1:end]
-
-
-def _parameters(signature: str | None):
-    """The plain parameter names of `(self, a, b=1)`, self left out; None if not one."""
-    if signature is None:
-        return None
-    try:
-        function = cst.parse_statement(f"def f{signature}: pass")
-    except cst.ParserSyntaxError:
-        return None
-    names = [p.name.value for p in function.params.params]
-    return names[1:] if names and names[0] == "self" else None
 
 
 def call_at(lines: list, line: int, col: int):

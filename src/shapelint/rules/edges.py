@@ -17,7 +17,7 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, one_sample, scalar_samples
+from .keras_places import at_labels, image_mode, one_sample, scalar_samples
 
 BATCH = Unknown("batch")
 
@@ -131,7 +131,8 @@ def _data(graph, model, use, x, x_name):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:  # one sample without its batch axis is fixed at the call
-            alone = one_sample(graph, node, use, x_name, array) if len(arrays) == 1 else None
+            alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
+                if len(arrays) == 1 else None
             return alone or _report(use, x_name, array, ref, None, None,
                                     _input_line(graph, node)), None
         adjusted.append((node, shape))
@@ -152,14 +153,28 @@ def _data(graph, model, use, x, x_name):
     declared = _input_line(graph, inputs[culprit])
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
-            return _report(use, name, array, ref, after.fault.message, after, declared), None
+            return _loaded(use, name, array, ref, model, arrays) or _report(
+                use, name, array, ref, after.fault.message, after, declared), None
         if before.counts and is_known(before.params) and is_known(after.params) and \
                 before.params != after.params:
             why = (f"{before.name} ({before.type_name}) was built for input "
                    f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
-            return _report(use, name, array, ref, why, after, declared), None
+            return _loaded(use, name, array, ref, model, arrays) or _report(
+                use, name, array, ref, why, after, declared), None
     return None, built
+
+
+def _loaded(use, name, array, ref, model, arrays):
+    """An image of another color_mode than the model's, placed on its load_img call."""
+    return image_mode(use, name, array, ref, _trained(model)) if len(arrays) == 1 else None
+
+
+def _trained(model) -> list:
+    """The arrays a file fits or evaluates the model on (one-input calls)."""
+    edges = getattr(model, "__dict__", {}).get("shapelint_edges")
+    return [u.x for u in getattr(edges, "uses", ()) if u.method in ("fit", "evaluate")
+            and isinstance(u.x, ArrayValue)]
 
 
 def _contradicts(x: Shape, ref: Shape) -> bool:
@@ -480,8 +495,9 @@ DOCS = {
              "`test_on_batch` and `predict_on_batch` (and `validation_data`) against the "
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
-             "`train_test_split` and friends. Each input of a multi-input model is matched "
-             "(list in order, dict by input name).",
+             "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
+             "`color_mode` give the image's shape) and friends. Each input of a multi-input "
+             "model is matched (list in order, dict by input name).",
         why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
             "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
             "by re-deriving the model with the data's shape: any layer whose weights would "
@@ -493,7 +509,11 @@ DOCS = {
             "data's full shape is reported here rather than as SHP202: with the data in view "
             "the failure is certain, not a guess from the numbers. One sample given to "
             "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
-            "3)` input) is reported on the call, whose fix is `x[None]`.",
+            "3)` input, a `(10,)` state for a `(None, 1, 10)` input) is reported on the call, "
+            "whose fix is `x[None]`, unless the file trains the model on data its input "
+            "contradicts; an image read by `load_img` with another `color_mode` than the "
+            "channels of a model trained on data of its input shape is reported on the "
+            "`load_img` call.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"

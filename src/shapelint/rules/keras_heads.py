@@ -107,6 +107,13 @@ def _fix_at(head):
         # first layer that acts per step (a Dense chain scores each step through)
         return node, (f"{add} after the {node.type_name} at line {node.line} (before the "
                       f"{first.type_name} at line {first.line}), one row per sample")
+    if node is not None and node.is_input and first is not head and first.path == head.path \
+            and first.line:
+        # the input itself has the kept axes (Input((28, 28)) into Dense layers): the Flatten
+        # goes on the input, before the first layer that acts per step
+        return first, (f"{add} on the input, before the {first.type_name} at line "
+                       f"{first.line} (from there to the {head.type_name} at line {head.line} "
+                       f"each layer acts on the last axis only), one row per sample")
     return head, f"{add} before the {head.type_name} at line {head.line}, one row per sample"
 
 

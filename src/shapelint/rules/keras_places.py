@@ -209,32 +209,102 @@ def _tuple(value) -> str:
 _PREDICTS = ("predict", "predict_on_batch")
 
 
-def one_sample(graph, input_node, use, x_name: str, array) -> Diagnostic | None:
+def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagnostic | None:
     """SHP109 for data that is one sample of the model's input, its batch axis missing:
     (60, 80, 3) given to predict() of a model whose input is (None, 60, 80, 3): Keras reads the
     first axis as the batch and raises. Reported on the call, which the fix changes (x[None]),
     when the call predicts (a single frame, a single row) and the model's input shape was not
     read from this very array: a model built with input_shape=X.shape is the other mistake
     (the sample axis inside the model's input), which edges.py reports on the model. fit() and
-    evaluate() are given a data set, whose first axis is its samples: not this either."""
+    evaluate() are given a data set, whose first axis is its samples: not this either. A
+    sample may also lack leading axes of one the model declares (a window of one step,
+    (None, 1, 10) for a (10,) state). `trained` holds the arrays the file fits or evaluates
+    the model on: if one of them contradicts the model's input, the model may be what is
+    wrong, and this says nothing."""
     ref = input_node.output_shape
     if use.method not in _PREDICTS or not ref.known_rank or not array.shape.known_rank:
         return None
     data, model = tuple(array.dims), tuple(ref.dims)
-    if len(data) + 1 != len(model) or not all(is_known(d) for d in data) or \
-            data != model[1:]:
+    ones = len(model) - 1 - len(data)
+    if ones < 0 or not data or not _one_of(data, model[1:], (1,) * ones, array) or \
+            any(_contradicts(a, model) for a in trained):
         return None
     written = _written_from(graph, input_node)
     if written is not None and written == array.built_at:
         return None
     shown = tuple(d if is_known(d) else None for d in model)
+    if ones:
+        missing = "batch and window axes" if ones == 1 else "batch and leading axes"
+        index = ", ".join(["None"] * (ones + 1))
+        fix = (f"x.reshape({', '.join(str(d) for d in (1,) * (ones + 1) + data)}) "
+               f"(x[{index}]), a batch of one")
+    else:
+        missing, fix = "batch axis", "x[None] (np.expand_dims(x, 0)), a batch of one"
+    given = tuple(d if is_known(d) else None for d in data)
+    first = f" ({data[0]})" if is_known(data[0]) else ""
     message = (f"{x_name} given to model.{use.method}() on this line is one sample of shape "
-               f"{data} without its batch axis; the model's input is {shown}, so Keras reads "
-               f"the first axis ({data[0]}) as the batch and raises ValueError. Add the batch "
-               f"axis: x[None] (np.expand_dims(x, 0)), a batch of one")
+               f"{given} without its {missing}; the model's input is {shown}, so Keras reads "
+               f"the first axis{first} as the batch and raises ValueError. Add the "
+               f"{'missing axes' if ones else 'batch axis'}: {fix}")
     return Diagnostic(SHP109, use.line, use.col, message,
-                      {"data_shape": list(data), "model_input": list(shown),
-                       "method": use.method, "missing": "batch axis"}, use.path)
+                      {"data_shape": list(given), "model_input": list(shown),
+                       "method": use.method, "missing": missing}, use.path)
+
+
+def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:
+    """data is the model's sample, given leading axes of one aside: every size known and
+    equal, or for one image file (load_img, whose size without target_size the file does not
+    show) every known size equal and the channels known and equal."""
+    if all(is_known(d) for d in data):
+        return sample == ones + data
+    return hasattr(array.origin, "color_mode") and not ones and is_known(data[-1]) and \
+        data[-1] == sample[-1] and all(not (is_known(a) and is_known(b)) or a == b
+                                       for a, b in zip(data, sample))
+
+
+def _contradicts(array, model: tuple) -> bool:
+    """Training data whose samples certainly differ from the model's input (None, ...)."""
+    if not getattr(array, "shape", None) or not array.shape.known_rank:
+        return False
+    dims = tuple(array.dims)
+    return len(dims) != len(model) or any(
+        is_known(a) and is_known(b) and a != b for a, b in zip(dims[1:], model[1:]))
+
+
+_MODES = {1: "grayscale", 3: "rgb", 4: "rgba"}  # keras.utils.load_img's color_mode by channels
+
+
+def image_mode(use, x_name: str, array, ref, trained) -> Diagnostic | None:
+    """SHP109 for an image read by keras.utils.load_img with another channel count than the
+    model's input: (1, 64, 64, 1) from color_mode="grayscale" for an input of (None, 64, 64, 3).
+    Placed on the load_img call, whose color_mode the fix changes, when the file trains or
+    evaluates the model on data of its input's shape (the model is right); None otherwise, and
+    edges.py keeps the finding on the model's input, naming the data (either side is a fix)."""
+    origin = array.origin
+    at, mode = getattr(origin, "at", None), getattr(origin, "color_mode", "")
+    if at is None or not at[1] or at[0] != use.path or not ref.known_rank or \
+            not array.shape.known_rank:
+        return None
+    data, model = tuple(array.dims), tuple(ref.dims)
+    wanted = _MODES.get(model[-1]) if is_known(model[-1]) else None
+    if len(data) != len(model) or wanted is None or data[-1] == model[-1] or \
+            _MODES.get(data[-1]) != mode or any(
+                is_known(a) and is_known(b) and a != b for a, b in zip(data[1:-1], model[1:-1])):
+        return None
+    fitted = [a for a in trained if getattr(a, "shape", None) and a.shape.known_rank]
+    if not fitted or any(_contradicts(a, model) for a in trained):
+        return None
+    shown = tuple(d if is_known(d) else None for d in model)
+    given = tuple(d if is_known(d) else None for d in data)
+    trained_on = tuple(d if is_known(d) else None for d in fitted[0].dims)
+    message = (f"The image loaded on this line with color_mode={mode!r} has {data[-1]} "
+               f"channel{'s' if data[-1] > 1 else ''}: {x_name} given to model.{use.method}() "
+               f"at line {use.line} is {given}, but the model's input is {shown}, as the data "
+               f"it is trained on, {trained_on}; Keras raises ValueError. Load it with "
+               f"color_mode={wanted!r}")
+    data = {"data_shape": list(given), "model_input": list(shown), "method": use.method,
+            "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
+    return Diagnostic(SHP109, at[1], at[2], message, data, use.path)
 
 
 def _written_from(graph, p):

@@ -15,7 +15,7 @@ import re
 
 import libcst as cst
 
-from ..frameworks.torch_size_origins import _balanced, argument, call_at
+from ..frameworks.torch_size_origins import argument, call_at, enclosing_def
 
 _DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -110,10 +110,10 @@ def _module_value(lines, name):
 def _argument(lines, line, name, axes, sizes):
     """The parameter `name` of the def around line, given as a written tuple by the file's one
     call of that function."""
-    owner = _enclosing_def(lines, line)
-    if owner is None or name not in owner[1]:
+    owner = enclosing_def(lines, line)
+    if owner is None or name not in owner[2]:
         return None
-    function, parameters = owner
+    _, function, parameters = owner
     calls = [(i, m.start()) for i, t in enumerate(lines, 1)
              for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", t)
              if not _DEF.match(t)]
@@ -131,19 +131,3 @@ def _argument(lines, line, name, axes, sizes):
         return found
     return at, col, (f"{name} given to {function} on this line sets the input shape: make "
                      f"the sizes fit there.")
-
-
-def _enclosing_def(lines, line):
-    """(function name, its parameter names) of the def whose body holds line."""
-    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    for number in range(line - 1, 0, -1):
-        text = lines[number - 1]
-        found = _DEF.match(text)
-        if found and len(found.group(1)) < here:
-            signature = _balanced(lines, number, text.index("("))
-            try:
-                function = cst.parse_statement(f"def f{signature}: pass")
-            except (cst.ParserSyntaxError, TypeError):
-                return None
-            return found.group(2), [p.name.value for p in function.params.params]
-    return None
