@@ -77,7 +77,8 @@ def io_counts(graph, model, reported: list) -> list[Diagnostic]:
                           "validation_data[1]"))
         for x, y, x_name, y_name in pairs:
             found = _inputs_given(inputs, use, x, x_name) or \
-                _labels_given(outputs, use, x, y, y_name)
+                _labels_given(outputs, use, x, y, y_name) or \
+                _per_output(graph, outputs, use, x, y, y_name)
             if found is not None:
                 out.append(found)
                 break
@@ -162,6 +163,42 @@ def _labels_given(outputs, use, x, y, y_name) -> Diagnostic | None:
             f" splits these {n} columns"
     return Diagnostic(SHP110, use.line, use.col, message, {
         "method": use.method, "outputs_expected": n, "labels_given": len(labels)}, use.path)
+
+
+def _per_output(graph, outputs, use, x, y, y_name) -> Diagnostic | None:
+    """Each label array of a list against its own output, under that output's loss (one loss
+    for all, a list by position, a dict by output name), as rules/edges.py judges the labels
+    of a model with one output: the first output whose labels contradict it."""
+    labels = _arrays(y) if isinstance(y, (list, tuple)) else None
+    if outputs is None or labels is None or len(labels) != len(outputs) or \
+            len(graph.outputs) != len(outputs) or not _one_count(_arrays(x) or [], labels):
+        return None
+    from dataclasses import replace
+
+    from ..frameworks.keras_edges import Loss, read_loss
+    from .edges import _labels
+    for i, (tensor, label) in enumerate(zip(outputs, labels)):
+        written = _loss_for(use.loss_written, i, len(outputs), tensor.node.name)
+        loss = read_loss(written) if written is not None else None
+        if not isinstance(loss, Loss):
+            continue
+        found = _labels(replace(graph, outputs=[graph.outputs[i]]), replace(use, loss=loss),
+                        x, label, f"{y_name}[{i}]")
+        if found is not None:
+            output = f"the last layer of output {tensor.node.name!r}"
+            return Diagnostic(found.code, found.line, found.column,
+                              found.message.replace("the last layer", output),
+                              {**found.data, "output_index": i}, found.path, found.cell)
+    return None
+
+
+def _loss_for(written, i: int, n: int, name: str):
+    """The loss compile gave output i (named name), None when it is not written so."""
+    if isinstance(written, (list, tuple)):
+        return written[i] if len(written) == n else None
+    if isinstance(written, dict):
+        return written.get(name)
+    return written
 
 
 def _units(tensor):
