@@ -31,7 +31,6 @@ import libcst as cst
 from ..domain.codes import SHP104, SHP109, SHP110, Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
-from ..frameworks.torch_size_origins import _balanced, argument, call_at
 
 _DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -235,6 +234,7 @@ def _node_at(graph, d, type_names):
 def _at_builder_call(graph, d, lines):
     """The label-width SHP110 on a Dense whose units a builder's parameter gives, moved to the
     file's one call of that builder, which writes the number."""
+    from ..frameworks.torch_size_origins import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Dense",))
     units = (getattr(node.layer, "arguments", None) or {}).get("units") if node else None
     if not isinstance(units, int) or isinstance(units, bool) or not 0 < node.line <= len(lines):
@@ -277,6 +277,7 @@ def _at_builder_call(graph, d, lines):
 
 def _at_target_assignment(graph, d, lines):
     """A Reshape's SHP104 moved to the one assignment of the name its target is given as."""
+    from ..frameworks.torch_size_origins import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Reshape",))
     if node is None or not 0 < int(node.line) <= len(lines):
         return None
@@ -342,6 +343,7 @@ def _def_span(lines, line):
 
 
 def _signature_names(lines, number):
+    from ..frameworks.torch_size_origins import _balanced
     text = lines[number - 1]
     signature = _balanced(lines, number, text.index("("))
     try:
@@ -362,3 +364,37 @@ def _enclosing_def(lines, line):
         return None
     names = _signature_names(lines, span[0])
     return (_DEF.match(lines[span[0] - 1]).group(2), names) if names is not None else None
+
+
+# What these judgments add to the rule pages of the codes they raise (rules/docs.py appends
+# each sentence to the field it names; the pages themselves sit beside the codes' first rules).
+DOC_ADDENDA = {
+    "SHP104": {
+        "what": "A Keras `Reshape` whose target is a name assigned once in its function (or "
+                "module), `x = Reshape(new_shape)(x)`, is reported on that assignment, the "
+                "line to change; the Reshape is named as where the mismatch shows.",
+    },
+    "SHP109": {
+        "what": "A functional model declared with a list of two or more Inputs "
+                "(`Model([a, b], out)`) given one array, a list or tuple of another length, "
+                "or a dict lacking the name written on one of its Inputs (`Input(..., "
+                "name='b')`) is reported on the call, whose data is the fix.",
+        "why": "Given too few or too many inputs, Keras 3 raises ValueError (`expects 2 "
+               "input(s) ... but it received 1 input tensors`, `Missing data for input "
+               "\"b\"`); a dict with extra keys runs. A model declared with a dict of Inputs "
+               "takes a list as well and is not judged.",
+    },
+    "SHP110": {
+        "what": "For a model declared with a list of two or more outputs, one label array or a "
+                "list of another length is reported on the call; a list with one array per "
+                "output is checked array by array against its output under that output's "
+                "loss (one loss for all, a list by position, a dict by output name), on that "
+                "output's last layer. A width set by a builder's parameter (`Dense(n)` in "
+                "`def build(n)`) that the file's one call of the builder writes "
+                "(`build(n=4)`) is reported on that call.",
+        "why": "Keras 3 raises for a label structure that is not the outputs' (`y_true and "
+               "y_pred have different structures`, or a KeyError on the loss's path under "
+               "one loss for all outputs), whatever the loss; `[y[:, 0], y[:, 1]]` splits "
+               "a two-column array for two one-unit outputs.",
+    },
+}
