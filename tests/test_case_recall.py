@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 135 of the 182 cases are found on their marked line, 118 on the line the fixed twin changes,
-# 133 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 139 of the 182 cases are found on their marked line, 122 on the line the fixed twin changes,
+# 137 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to sixth blind sets of issue 16
-# (20 cases each: 15, 6, 7, 12 and 7 on the line now; 7, 4, 5, 10 and 7 when measured blind)
+# (20 cases each: 15, 6, 7, 12 and 11 on the line now; 7, 4, 5, 10 and 7 when measured blind)
 # pull all three down. The floors are those counts over the 182 cases: they fail on any
 # regression.
-RECALL_FLOOR = 135 / 182
-ON_FIX_LINE_FLOOR = 118 / 182
-ON_OR_POINTING_FLOOR = 133 / 182
+RECALL_FLOOR = 139 / 182
+ON_FIX_LINE_FLOOR = 122 / 182
+ON_OR_POINTING_FLOOR = 137 / 182
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -171,12 +171,10 @@ HELD_OUT_5_MISSES = {
 # transform, a size constant, a Dataset's return, a stride, a pooling window or an unsqueeze
 # one step back; three are not reported (validation_data with one array for a two-input
 # model, one label array for a two-output model, an LSTM state sized for a DataLoader's full
-# batch against its smaller last batch). fixtures/cases/README.md gives each reason.
+# batch against its smaller last batch). fixtures/cases/README.md gives each reason. Its four
+# Keras misses are now on their line (rules/keras_io.py, written first as fixture pairs of our
+# own in fixtures/fix_origins/keras/): 11 of the 20 on the line to change.
 HELD_OUT_6_MISSES = {
-    "keras/image_classifier_num_objects_above_class_count",
-    "keras/ocr_reshape_target_for_other_image_width",
-    "keras/two_input_model_validation_data_single_array",
-    "keras/two_output_model_fit_with_one_label_array",
     "torch/face_embedder_112px_model_on_640px_photo",
     "torch/inception_resnet_avgpool8_on_200px_faces",
     "torch/lenet_view_400_on_21px_dummy_input",

@@ -57,6 +57,7 @@ class Use:
     compile_line: int = 0  # where that loss was compiled (0: never), SHP111's fix
     compile_col: int = 0
     one_hot_planned: bool = False  # the file imports to_categorical and never applies it
+    loss_written: object = None  # compile's loss as given (a list or dict per output), or None
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Edges:
     uses: list = field(default_factory=list)
     compiles: list = field(default_factory=list)  # (Loss | Unknown | None, path, line, col)
     loss: object = None  # the loss in force now
+    loss_written: object = None  # that loss as given (rules/keras_io.py reads it per output)
 
 
 def edges_of(model) -> Edges:
@@ -118,6 +120,7 @@ def _compile(model, interp, args, kwargs, node):
     if interp.uncertain:
         loss = Unknown("compiled under an undecided condition")
     edges.loss = loss
+    edges.loss_written = None if interp.uncertain else given.get("loss")
     path, line, col = interp.position(node)
     edges.compiles.append((loss, path, line, col))
     return None
@@ -135,7 +138,8 @@ def _use(model, method, interp, args, kwargs, node):
     edges.uses.append(Use(method, given.get("x"), given.get("y"), given.get("validation_data"),
                           edges.loss, path, line, col, compiled[2] if same_file else 0,
                           compiled[3] if same_file else 0,
-                          "y" in given and module is not None and one_hot_planned(module.lines)))
+                          "y" in given and module is not None and one_hot_planned(module.lines),
+                          edges.loss_written))
     return Unknown(f"the result of {method}()")
 
 

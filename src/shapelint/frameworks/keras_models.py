@@ -35,8 +35,10 @@ def make_input(interp, args, kwargs, node, what="shape"):
     else:
         shape = input_shape(shape_arg, batch, what)
     name = kwargs.get("name")
-    name = name if isinstance(name, str) else interp.state.unique_name("input_layer")
+    explicit = isinstance(name, str)
+    name = name if explicit else interp.state.unique_name("input_layer")
     made = input_node(interp, shape, name, node)
+    made.explicit_name = explicit  # a dict of data is keyed by it (rules/keras_io.py)
     # Input(shape=x.shape[1:]): the data line that wrote that shape (rules/keras_places.py)
     made.shape_from = getattr(shape_arg, "built_at", None)
     # the text the shape is written in, for where an input size is fixed (keras_size_written)
@@ -184,6 +186,7 @@ class KerasFunctional:
     inputs: list
     outputs: list
     uncertain: str = ""
+    forms: tuple = ("", "")  # "list" / "dict" / "one": how inputs and outputs were given
 
     def shapelint_call(self, interp, args, kwargs, node):
         return model_layer(self).shapelint_call(interp, args, kwargs, node)
@@ -247,6 +250,8 @@ def make_functional(interp, args, kwargs, node):
                             flat_in, flat_out)
     if interp.uncertain:
         model.uncertain = "built under an undecided condition"
+    model.forms = tuple("dict" if isinstance(v, dict) else "list" if isinstance(v, (list, tuple))
+                        else "one" for v in (inputs, outputs))  # for rules/keras_io.py
     interp.state.models.append(model)
     return model
 

@@ -71,7 +71,12 @@ class FileAnalysis:
                         # a fault the data's layout explains moves to the input shape
                         from ..rules.keras_layouts import channels_first_input
                         faults = channels_first_input(graph, model, faults)
-                    built.append((model, graph, faults + check_edges(graph, model)))
+                    found_here = faults + check_edges(graph, model)
+                    if graph.framework == "keras":  # several inputs or outputs, and arguments
+                        from ..rules.keras_io import with_io_and_arguments  # written apart
+                        found_here = with_io_and_arguments(graph, model, found_here,
+                                                           self.module)
+                    built.append((model, graph, found_here))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
         judged = [d for _, _, found_here in built for d in found_here]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 
 from ..catalogue import fault_docs
 from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_losses
-from . import checks, claims, edges, flops_claims
+from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
 DOCS_BASE = "https://github.com/shapelint/shapelint/blob/main/docs/rules/"
@@ -42,9 +43,20 @@ _ANALYZER_FAILURES = {
             "`--shapelint-budget` under flake8) if the file is worth the time."),
 }
 
-DOCS: dict[str, RuleDoc] = {**fault_docs.DOCS, **keras_faults.DOCS, **torch_losses.DOCS,
-                            **checks.DOCS, **edges.DOCS, **claims.DOCS, **flops_claims.DOCS,
-                            **_ANALYZER_FAILURES}
+
+def _added(docs: dict, addenda: dict) -> dict:
+    """docs with each addendum's sentence appended to the field it names (a judgment that adds
+    to a code whose page sits beside another rule: rules/keras_io.py)."""
+    out = dict(docs)
+    for code, fields in addenda.items():
+        out[code] = replace(out[code], **{k: f"{getattr(out[code], k)} {v}"
+                                          for k, v in fields.items()})
+    return out
+
+
+DOCS: dict[str, RuleDoc] = _added(
+    {**fault_docs.DOCS, **keras_faults.DOCS, **torch_losses.DOCS, **checks.DOCS, **edges.DOCS,
+     **claims.DOCS, **flops_claims.DOCS, **_ANALYZER_FAILURES}, keras_io.DOC_ADDENDA)
 
 
 def page(code: str) -> str:
