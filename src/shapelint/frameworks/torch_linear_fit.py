@@ -15,6 +15,7 @@ from ..domain.codes import SHP101
 from ..domain.dims import Sym, SymDim, is_known
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
+from . import torch_size_written as size_written
 
 _SIZE = Sym("S")
 _SPATIAL = re.compile(r"^(?:Lazy)?(?:Conv|ConvTranspose|MaxPool|AvgPool|LPPool)([123])d$")
@@ -41,8 +42,12 @@ def explain(model, graph, shape: Shape) -> None:
         fits = size_fit.fitting([width, declared])
         if fits is None or given in fits or not is_known(node.input_shapes[0][-1]):
             continue
-        node.fault.note = _sentence(model, shape, declared, node.input_shapes[0][-1], fits)
+        place = size_written.written(model, given) if fits else None
+        node.fault.note = _sentence(model, shape, declared, node.input_shapes[0][-1], fits,
+                                    place)
         node.fault.data.update(input_size=given, fitting_sizes=fits[:16])
+        if place is not None:  # where the script's size is written (SARIF relatedLocation)
+            node.fault.data.update(data_at_line=place[0], data_at_col=place[1])
 
 
 def _batched(graph, shape: Shape) -> bool:
@@ -71,7 +76,7 @@ def _width_for(log, node):
     return None
 
 
-def _sentence(model, shape: Shape, declared: int, actual: int, fits: list) -> str:
+def _sentence(model, shape: Shape, declared: int, actual: int, fits: list, place) -> str:
     axes = "px" if shape.rank == 4 else "per axis" if shape.rank == 5 else "steps"
     if not fits:
         return (f"No input size from 1 to {size_fit.LIMIT} {axes} gives {declared} features "
@@ -79,7 +84,8 @@ def _sentence(model, shape: Shape, declared: int, actual: int, fits: list) -> st
                 f"script gives.")
     span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
         if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
-    where = _written(model, shape.dims[2])
+    where = _written(model, shape.dims[2]) or (
+        f", its size written at {place[2]}" if place is not None else "")
     return (f"in_features={declared} fits inputs of {span} {axes}; the script gives "
             f"{shape}{where}: make in_features {actual} for these inputs, or give the model "
             f"inputs of {fits[0] if len(fits) == 1 else span} {axes}.")

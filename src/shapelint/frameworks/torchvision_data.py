@@ -12,6 +12,7 @@ from ..domain.codes import SHP106
 from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.values import Builtin, Repeated
+from . import torch_provenance as provenance
 from .torch_values import TorchTensor
 
 BATCH = Sym("N")  # the batch axis of a loader whose last batch may be smaller
@@ -124,6 +125,7 @@ class Transform:
     arguments: dict
     node: object = None
     steps: tuple = ()  # Compose
+    at: tuple | None = None  # (path, line, col) of its call, where a Resize writes a size
 
     def shapelint_call(self, interp, args, kwargs, node):
         return apply(self, args[0]) if len(args) == 1 and not kwargs else \
@@ -145,14 +147,25 @@ def _remade(image, channels, height, width, dtype=None):
     return TorchTensor(Shape((channels, height, width)), dtype=dtype or image.dtype)
 
 
+_SIZING = frozenset({"Resize", "CenterCrop", "RandomResizedCrop", "RandomCrop"})
+
+
 def apply(transform: Transform, image):
     """The image a transform makes of `image`: an Image, a tensor, a Fault, or Unknown."""
     if isinstance(image, (Fault, Unknown)):
         return image
     if transform.kind == "Compose":
+        sized = None  # the last step that wrote the size the images keep (torch_size_written)
         for step in transform.steps:
+            before = _dims(image)
             image = step.shapelint_call(None, (image,), {}, None) if isinstance(
                 step, Transform) else Unknown("a transform shapelint does not model")
+            after = _dims(image)
+            if after is None or before is None or after[2:] != before[2:]:
+                sized = (step.at, after[2:]) if after is not None and step.kind in _SIZING \
+                    and step.at and all(is_known(d) for d in after[2:]) else None
+        if sized is not None and isinstance(image, TorchTensor):
+            provenance.wrote_sizes(image, sized[0], sized[1])
         return image
     dims = _dims(image)
     if dims is None:
@@ -378,6 +391,7 @@ def collate(sample: tuple, batch):
     for value in sample:
         if isinstance(value, TorchTensor) and value.shape.known_rank:
             out.append(TorchTensor(Shape((batch,) + tuple(value.shape.dims)), dtype=value.dtype))
+            provenance.keep_sizes(value, out[-1])
         elif isinstance(value, Scalar):
             out.append(TorchTensor(Shape((batch,)), dtype=value.dtype))
         else:  # a PIL image does not collate (TypeError); an unknown field is unknown
@@ -423,8 +437,10 @@ def call(interp, name: str, args, kwargs, node):
             steps = bound.get("transforms")
             if not isinstance(steps, (list, tuple)):
                 return Unknown("Compose of transforms shapelint cannot read")
-            return Transform("Compose", {}, node, tuple(steps))
-        return Transform(last, bound, node)
+            return Transform("Compose", {}, node, tuple(steps),
+                             interp.position(node) if interp is not None else None)
+        return Transform(last, bound, node,
+                         at=interp.position(node) if interp is not None else None)
     if name in ("torch.utils.data.TensorDataset", "torch.utils.data.dataset.TensorDataset"):
         return tensor_dataset(tuple(args), dict(kwargs))
     if name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"):
