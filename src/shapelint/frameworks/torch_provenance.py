@@ -128,7 +128,8 @@ def built(out, at) -> None:
     shape at `at` (path, line, col)."""
     if at is not None and at[0]:
         out.shape_at = (*at[:3], "built")
-        wrote_sizes(out, at, out.shape.dims)
+        if out.shape.known_rank:
+            wrote_sizes(out, at, out.shape.dims)
 
 
 def wrote_sizes(out, at, sizes) -> None:
