@@ -1,6 +1,7 @@
 """Issue 16, torch: a fault that depends on the spatial size of the input the script gives (a
 flattening Linear, a view of the map, a pooling window larger than the map) stays on the
-model's line and names where the script writes that size (frameworks/torch_size_written.py):
+model's line and names where the script writes that size (frameworks/torch_size_written.py),
+or, for a first Conv2d that rejects ImageFolder's RGB images, the transforms they pass through:
 data["data_at_line"], SARIF's relatedLocation. The pairs are the fixtures of
 fixtures/fix_origins/torch/ whose first lines say "Either side is an honest fix": their twin
 changes the data side, the line the finding must name. tests/test_fix_origins.py proves them
@@ -27,7 +28,7 @@ BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
 
 
 def test_every_fixture_has_a_twin():
-    assert len(BUGGY) >= 4
+    assert len(BUGGY) >= 5
     for path in BUGGY:
         assert twin(path).exists(), path
 
@@ -57,6 +58,9 @@ def test_messages_say_both_sides():
     assert "its size written at line 8 (resize_to, crop_to = 56, 48), read by the " \
         "transforms.CenterCrop(...) at line 24" in \
         text["head_sized_for_64px_cropped_by_unpacked_constant"]
+    assert "The images have 3 channels because ImageFolder's loader converts every file to " \
+        "RGB; their transforms are built at line 9: transforms.Grayscale() there gives them " \
+        "1." in text["gray_scans_through_image_folder_rgb"]
 
 
 def _one(source: str):

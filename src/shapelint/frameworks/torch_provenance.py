@@ -141,11 +141,14 @@ def wrote_sizes(out, at, sizes) -> None:
 
 def keep_sizes(source, out) -> None:
     """out keeps the place that wrote source's trailing sizes while its own shape still ends
-    with them (unsqueeze(0), x / 255, a batch stacked from samples)."""
-    at = getattr(source, "sizes_at", None)
+    with them (unsqueeze(0), x / 255, a batch stacked from samples); so does the place that
+    decides an image's channels (channels_at, with the sample's dims)."""
     dims = tuple(out.shape.dims) if out.shape.known_rank else ()
-    if at is not None and 0 < len(at[3]) <= len(dims) and dims[len(dims) - len(at[3]):] == at[3]:
-        out.sizes_at = at
+    for key in ("sizes_at", "channels_at"):  # channels_at: torchvision_data's ImageFolder
+        at = getattr(source, key, None)
+        if at is not None and 0 < len(at[3]) <= len(dims) and \
+                dims[len(dims) - len(at[3]):] == at[3]:
+            setattr(out, key, at)
 
 
 def after_join(tensors, out, at) -> None:

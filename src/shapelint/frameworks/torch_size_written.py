@@ -15,7 +15,7 @@ import functools
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..domain.codes import SHP102, SHP104
+from ..domain.codes import SHP102, SHP104, SHP106
 from ..domain.dims import Sym, SymDim, is_known
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
@@ -26,7 +26,7 @@ _POOLS = ("MaxPool", "AvgPool", "LPPool")
 def written(model, size) -> tuple | None:
     """(line, col, phrase) of where the script writes `size`, one of the trailing sizes of the
     input it calls the model on; None when not known or in another file."""
-    at = model.interp.state.observed_sizes.get(id(model.root))
+    at = (model.interp.state.observed_sizes.get(id(model.root)) or (None, None))[0]
     module = model.interp.modules.get(at[0]) if at else None
     lines = getattr(module, "lines", None) or []
     if at is None or at[0] != model.path or size not in at[3] or \
@@ -117,6 +117,7 @@ def explain(model, graph, shape: Shape) -> None:
     """Name where the script's size is written on the view and pooling faults of a batched
     image model called on a square input the script gives (fault.note and data_at_line)."""
     from .torch_linear_fit import _batched, size_fit_log
+    _channels(model, graph, shape)
     faults = [n for n in graph.applications if n.fault is not None and (
         n.fault.code is SHP104 and n.type_name in ("view", "reshape") or
         n.fault.code is SHP102 and n.type_name.startswith(_POOLS))]
@@ -145,6 +146,29 @@ def explain(model, graph, shape: Shape) -> None:
         node.fault.note = (f"The model is given {shape}, its size written at {place[2]}"
                            f"{fits}: change {_what(node)}, or the size there.")
         node.fault.data.update(input_size=given, data_at_line=place[0], data_at_col=place[1])
+
+
+def _channels(model, graph, shape: Shape) -> None:
+    """A first layer that rejects the channels of ImageFolder's images (its loader converts
+    every file to RGB) names the transforms they pass through, where a Grayscale() goes, or
+    the ImageFolder call (torchvision_data: channels_at)."""
+    state = model.interp.state
+    at = (state.observed_sizes.get(id(model.root)) or (None, None))[1]
+    if at is None or at[0] != model.path or state.observed_inputs.get(id(model.root)) \
+            is not shape or not shape.known_rank or shape.rank != 4 or shape.dims[1] != 3:
+        return
+    for node in graph.applications:
+        if node.fault is None or node.fault.code is not SHP106 or \
+                not node.type_name.startswith(("Conv", "LazyConv")) or not node.input_shapes \
+                or tuple(node.input_shapes[0].dims or ()) != tuple(shape.dims):
+            continue
+        expected = node.fault.data.get("expected")
+        hint = ": transforms.Grayscale() there gives them 1" if expected == 1 else ""
+        where = "their transforms are built" if at[4] == "transforms" else \
+            "the ImageFolder is built"
+        node.fault.note = (f"The images have 3 channels because ImageFolder's loader converts "
+                           f"every file to RGB; {where} at line {int(at[1])}{hint}.")
+        node.fault.data.update(data_at_line=int(at[1]), data_at_col=int(at[2]))
 
 
 def _what(node) -> str:

@@ -289,7 +289,7 @@ def _bound(name, args, kwargs, parameters):
     return {**dict(zip(parameters, args)), **kwargs}
 
 
-def vision_dataset(name: str, args, kwargs):
+def vision_dataset(name: str, args, kwargs, at=None):
     """torchvision.datasets.<name>(root, ...): each sample (image after transform, class)."""
     bound = _bound(name, args, kwargs, PARAMETERS.get(name, ()))
     if bound is None:
@@ -314,6 +314,12 @@ def vision_dataset(name: str, args, kwargs):
         image = apply(transform, image)
     elif transform is not None:
         image = Unknown("a transform shapelint does not model")
+    if name == "ImageFolder" and isinstance(image, TorchTensor) and image.shape.known_rank and \
+            image.shape[0] == 3 and bound.get("loader") is None:  # RGB from the loader, kept:
+        made = "transforms" if isinstance(transform, Transform) else "dataset"
+        at = transform.at if made == "transforms" else at  # where a Grayscale() goes
+        if at:
+            image.channels_at = (*at[:3], tuple(image.shape.dims), made)
     label = Scalar("int64") if bound.get("target_transform") is None else \
         Unknown("a target_transform")
     return Dataset(name, length, (image, label), nonempty)
@@ -429,7 +435,8 @@ def call(interp, name: str, args, kwargs, node):
     last = parts[-1]
     if parts[0] == "torchvision" and len(parts) >= 3 and parts[1] == "datasets":
         if last in DATASETS or last == "ImageFolder":
-            return vision_dataset(last, tuple(args), dict(kwargs))
+            return vision_dataset(last, tuple(args), dict(kwargs),
+                                  interp.position(node) if interp is not None else None)
         return Unknown(f"torchvision.datasets.{last} is not modelled")
     if parts[0] == "torchvision" and len(parts) >= 3 and parts[1] == "transforms":
         bound = {**dict(zip(TRANSFORM_PARAMETERS.get(last, ()), args)), **kwargs}
