@@ -28,7 +28,7 @@ BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
 
 
 def test_every_fixture_has_a_twin():
-    assert len(BUGGY) >= 5
+    assert len(BUGGY) >= 6
     for path in BUGGY:
         assert twin(path).exists(), path
 
@@ -58,6 +58,9 @@ def test_messages_say_both_sides():
     assert "its size written at line 8 (resize_to, crop_to = 56, 48), read by the " \
         "transforms.CenterCrop(...) at line 24" in \
         text["head_sized_for_64px_cropped_by_unpacked_constant"]
+    assert "The model is given (16, 3, 32, 32), its size that of the datasets.CIFAR10(...) " \
+        "images at line 23; inputs of at least 57 px leave the window room" in \
+        text["pool_window_for_64px_on_cifar_images"]
     assert "The images have 3 channels because ImageFolder's loader converts every file to " \
         "RGB; their transforms are built at line 9: transforms.Grayscale() there gives them " \
         "1." in text["gray_scans_through_image_folder_rgb"]

@@ -85,7 +85,7 @@ def _sentence(model, shape: Shape, declared: int, actual: int, fits: list, place
     span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
         if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
     where = _written(model, shape.dims[2]) or (
-        f", its size written at {place[2]}" if place is not None else "")
+        f", its size {place[2]}" if place is not None else "")
     return (f"in_features={declared} fits inputs of {span} {axes}; the script gives "
             f"{shape}{where}: make in_features {actual} for these inputs, or give the model "
             f"inputs of {fits[0] if len(fits) == 1 else span} {axes}.")

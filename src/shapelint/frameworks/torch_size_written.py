@@ -25,7 +25,8 @@ _POOLS = ("MaxPool", "AvgPool", "LPPool")
 
 def written(model, size) -> tuple | None:
     """(line, col, phrase) of where the script writes `size`, one of the trailing sizes of the
-    input it calls the model on; None when not known or in another file."""
+    input it calls the model on ("written at line 9 (IMG = 96), read by ...", "that of the
+    datasets.CIFAR10(...) images at line 34"); None when not known or in another file."""
     at = (model.interp.state.observed_sizes.get(id(model.root)) or (None, None))[0]
     module = model.interp.modules.get(at[0]) if at else None
     lines = getattr(module, "lines", None) or []
@@ -38,15 +39,17 @@ def written(model, size) -> tuple | None:
     if call is None:
         return None
     callee = cst.Module([]).code_for_node(call.func)
+    if at[4] == "dataset":
+        return line, col, f"that of the {callee}(...) images at line {line}"
     constants = _constants("\n".join(lines))
     named = {name: constants[name] for name in _names(call) if name in constants and (
         constants[name][1] == size or isinstance(constants[name][1], tuple)
         and size in constants[name][1])}
     if len(named) == 1:
         [(name, (bound, value, text))] = named.items()
-        return bound, 0, (f"line {bound} ({text}), read by the {callee}(...) at line "
-                          f"{line}")
-    return line, col, f"line {line} ({callee}(...))"
+        return bound, 0, (f"written at line {bound} ({text}), read by the {callee}(...) at "
+                          f"line {line}")
+    return line, col, f"written at line {line} ({callee}(...))"
 
 
 def _names(call: cst.Call) -> list:
@@ -143,7 +146,7 @@ def explain(model, graph, shape: Shape) -> None:
             log = log if log is not None else size_fit_log(
                 model, Shape(tuple(shape.dims[:2]) + (Sym("S"),) * (shape.rank - 2)))
             fits = _pool_fits(log, node, given)
-        node.fault.note = (f"The model is given {shape}, its size written at {place[2]}"
+        node.fault.note = (f"The model is given {shape}, its size {place[2]}"
                            f"{fits}: change {_what(node)}, or the size there.")
         node.fault.data.update(input_size=given, data_at_line=place[0], data_at_col=place[1])
 

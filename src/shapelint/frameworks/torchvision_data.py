@@ -314,6 +314,10 @@ def vision_dataset(name: str, args, kwargs, at=None):
         image = apply(transform, image)
     elif transform is not None:
         image = Unknown("a transform shapelint does not model")
+    if isinstance(image, TorchTensor) and image.shape.known_rank and at and \
+            getattr(image, "sizes_at", None) is None and \
+            all(is_known(d) for d in image.shape.dims[1:]):  # the dataset's own size, kept
+        provenance.wrote_sizes(image, at, image.shape.dims[1:], "dataset")
     if name == "ImageFolder" and isinstance(image, TorchTensor) and image.shape.known_rank and \
             image.shape[0] == 3 and bound.get("loader") is None:  # RGB from the loader, kept:
         made = "transforms" if isinstance(transform, Transform) else "dataset"
