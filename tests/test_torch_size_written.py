@@ -48,8 +48,9 @@ def test_finding_on_the_model_side_names_the_line_writing_the_size(path):
 def test_messages_say_both_sides():
     text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
     assert "The model is given (4, 3, 28, 28), its size written at line 23 (INPUT_SHAPE = " \
-        "(3, 28, 28)), read by the torch.randn(...) at line 25: change the view here, or " \
-        "the size there." in text["view_sized_for_32px_given_shape_constant"]
+        "(3, 28, 28)), read by the torch.randn(...) at line 25; inputs of 32 to 35 px give " \
+        "it one row of 400 per sample: change the view here, or the size there." in \
+        text["view_sized_for_32px_given_shape_constant"]
     assert "its size written at line 24 (torch.rand(...)); inputs of at least 89 px leave " \
         "the window room: change the window (the AvgPool2d(...) at line 15), or the size " \
         "there." in text["pool_window_for_96px_given_64px_tensor"]
@@ -69,6 +70,13 @@ def test_messages_say_both_sides():
 def _one(source: str):
     [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code.startswith("SHP1")]
     return d
+
+
+def test_a_view_no_input_size_fixes_names_no_size():
+    """16 * h * h is never 399: the view is the one side to change, nothing else is named."""
+    path = FIXTURES / "view_sized_for_32px_given_shape_constant.py"
+    d = _one(path.read_text(encoding="utf-8").replace("x.view(-1, 16 * 5 * 5)", "x.view(-1, 399)"))
+    assert int(d.line) == 19 and "data_at_line" not in d.data and "written" not in d.message
 
 
 def test_a_constant_bound_twice_names_the_call_that_reads_it():

@@ -134,18 +134,22 @@ def explain(model, graph, shape: Shape) -> None:
     place = written(model, given)
     if place is None:
         return
-    log = None
+    log = lines = None
     for node in faults:
         x = node.input_shapes[0] if node.input_shapes else None  # a tensor op's: in data
         rank = x.rank if x is not None and x.known_rank else \
             len(node.fault.data.get("input_shape") or ())
         if rank < 3:  # a map, not rows
             continue
-        fits = ""
+        symbolic = Shape(tuple(shape.dims[:2]) + (Sym("S"),) * (shape.rank - 2))
         if node.fault.code is SHP102:
-            log = log if log is not None else size_fit_log(
-                model, Shape(tuple(shape.dims[:2]) + (Sym("S"),) * (shape.rank - 2)))
+            log = log if log is not None else size_fit_log(model, symbolic)
             fits = _pool_fits(log, node, given)
+        else:
+            lines = lines if lines is not None else dict(model._forward(symbolic, None)[2])
+            fits = _view_fits(lines, node, shape)
+            if fits is None:  # no input size gives the view one row per sample: the view
+                continue  # is the one side to change
         node.fault.note = (f"The model is given {shape}, its size {place[2]}"
                            f"{fits}: change {_what(node)}, or the size there.")
         node.fault.data.update(input_size=given, data_at_line=place[0], data_at_col=place[1])
@@ -182,6 +186,54 @@ def _what(node) -> str:
     if line and line != int(node.line) and getattr(node.layer, "path", "") == node.path:
         return f"the window (the {node.type_name}(...) at line {line})"
     return "the window here"
+
+
+def _view_fits(lines: dict, node, shape: Shape) -> str | None:
+    """'; inputs of 32 to 35 px give it one row of 400 per sample' for a view(-1, P) (one
+    size left to infer, the others known): the statement before the view whose shape, as an
+    expression of the input size S, is at the script's size the view's input, gives its
+    per-sample count over 1..LIMIT; None when no size gives P, or when that is not known."""
+    path, line = node.path, int(node.line)
+    out = lines.get((path, line))
+    given = shape.dims[2]
+    seen = node.fault.data.get("input_shape")
+    if out is None or not out.known_rank or not isinstance(seen, list):
+        return None
+    free = [d for d in out.dims if not is_known(d)]
+    if len(free) != 1 or not all(isinstance(d, SymDim) for d in free):
+        return None
+    per = 1
+    for d in out.dims:
+        per = per * d if is_known(d) else per
+    before = sorted((k[1], v) for k, v in lines.items() if k[0] == path and k[1] < line)
+    for _, x in reversed(before):
+        if x.known_rank and x.rank == len(seen) and x.dims[0] == shape.dims[0] and \
+                _at(x.dims, given) == tuple(seen):
+            fits = [n for n in range(1, size_fit.LIMIT + 1) if _count(x.dims[1:], n) == per]
+            if not fits or given in fits:
+                return None
+            span = str(fits[0]) if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
+                if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
+            return f"; inputs of {span} px give it one row of {per} per sample"
+    return None
+
+
+def _at(dims, n):
+    """The dims at input size n (None where one cannot be evaluated)."""
+    try:
+        return tuple(d if is_known(d) else d.evaluate({"S": n}) for d in dims)
+    except (ZeroDivisionError, KeyError, AttributeError):
+        return None
+
+
+def _count(dims, n):
+    values = _at(dims, n)
+    if values is None:
+        return None
+    total = 1
+    for v in values:
+        total *= v
+    return total
 
 
 def _pool_fits(log, node, given) -> str:
