@@ -303,6 +303,9 @@ class State:
     observed_places: dict = field(default_factory=dict)
     observed_lines: dict = field(default_factory=dict)  # id(module) -> (path, line) of that call
     observed_fed: dict = field(default_factory=dict)  # id(module) -> (fed_at, dropped_reshape)
+    # id(module) -> where the script wrote its input's trailing sizes, and its channels
+    # (sizes_at, channels_at: torch_size_written)
+    observed_sizes: dict = field(default_factory=dict)
     # id(module) -> the further tensors a multi-input forward(a, b, ...) was called with
     observed_rest: dict = field(default_factory=dict)
     partial_learning: object = None  # torch_partial.Learning of the forward() being read

@@ -15,9 +15,9 @@ from ..domain.codes import SHP101
 from ..domain.dims import Sym, SymDim, is_known
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
+from . import torch_size_written as size_written
 
 _SIZE = Sym("S")
-_SPATIAL = re.compile(r"^(?:Lazy)?(?:Conv|ConvTranspose|MaxPool|AvgPool|LPPool)([123])d$")
 
 
 def explain(model, graph, shape: Shape) -> None:
@@ -29,10 +29,10 @@ def explain(model, graph, shape: Shape) -> None:
     if not faults or state.observed_inputs.get(id(model.root)) is not shape or \
             not shape.known_rank or not 3 <= shape.rank <= 5 or \
             not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
-            not _batched(graph, shape):
+            not size_fit.batched_input(graph, shape):
         return
     given = shape.dims[2]
-    log = size_fit_log(model, Shape(tuple(shape.dims[:2]) + (_SIZE,) * (shape.rank - 2)))
+    log = size_fit.forward_log(model, Shape(tuple(shape.dims[:2]) + (_SIZE,) * (shape.rank - 2)))
     for node in faults:
         declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")
         width = _width_for(log, node)
@@ -41,25 +41,12 @@ def explain(model, graph, shape: Shape) -> None:
         fits = size_fit.fitting([width, declared])
         if fits is None or given in fits or not is_known(node.input_shapes[0][-1]):
             continue
-        node.fault.note = _sentence(model, shape, declared, node.input_shapes[0][-1], fits)
+        place = size_written.written(model, given) if fits else None
+        node.fault.note = _sentence(model, shape, declared, node.input_shapes[0][-1], fits,
+                                    place)
         node.fault.data.update(input_size=given, fitting_sizes=fits[:16])
-
-
-def _batched(graph, shape: Shape) -> bool:
-    """The model's first layer reads the input as a batch: a Conv/pooling of spatial rank
-    rank - 2 applied to it as given (not one unbatched sample, torch_unbatched)."""
-    first = next((n for n in graph.applications if n.layer is not None), None)
-    found = _SPATIAL.match(first.type_name) if first is not None else None
-    return found is not None and bool(first.input_shapes) and \
-        first.input_shapes[0].known_rank and \
-        tuple(first.input_shapes[0].dims) == tuple(shape.dims) and \
-        shape.rank == int(found.group(1)) + 2
-
-
-def size_fit_log(model, shape: Shape) -> list:
-    """The layer applications forward() makes on an input of this shape."""
-    _, log, _, _ = model._forward(shape, None)
-    return log
+        if place is not None:  # where the script's size is written (SARIF relatedLocation)
+            node.fault.data.update(data_at_line=place[0], data_at_col=place[1])
 
 
 def _width_for(log, node):
@@ -71,7 +58,7 @@ def _width_for(log, node):
     return None
 
 
-def _sentence(model, shape: Shape, declared: int, actual: int, fits: list) -> str:
+def _sentence(model, shape: Shape, declared: int, actual: int, fits: list, place) -> str:
     axes = "px" if shape.rank == 4 else "per axis" if shape.rank == 5 else "steps"
     if not fits:
         return (f"No input size from 1 to {size_fit.LIMIT} {axes} gives {declared} features "
@@ -79,7 +66,8 @@ def _sentence(model, shape: Shape, declared: int, actual: int, fits: list) -> st
                 f"script gives.")
     span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
         if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
-    where = _written(model, shape.dims[2])
+    where = _written(model, shape.dims[2]) or (
+        f", its size {place[2]}" if place is not None else "")
     return (f"in_features={declared} fits inputs of {span} {axes}; the script gives "
             f"{shape}{where}: make in_features {actual} for these inputs, or give the model "
             f"inputs of {fits[0] if len(fits) == 1 else span} {axes}.")

@@ -12,6 +12,9 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
   stays on the loss call, whose line both share.
+- SHP110 / SHP206 where the two shapes are one shape with its axis of size 1 in two places
+  ((32, 1, 48) against (32, 48, 1)): on the reshape that wrote that axis on one side only (an
+  unsqueeze on the wrong dim), the other side's shape named; both or neither: the call.
 - SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
   axis, because a view folded a map's positions into it: torch_batch_folds.
 A place in another file than the loss call leaves the finding on the call."""
@@ -36,8 +39,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code is SHP208:
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code in (SHP110, SHP206):
-        at = _shape_side(kind, x, y) or target_places.differing_axis(kind, x, y, interp) or \
-            batch_folds.place(x, y)
+        at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
+            target_places.differing_axis(kind, x, y, interp) or batch_folds.place(x, y)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
@@ -69,6 +72,30 @@ def _shape_side(kind: str, x, y):
         if written:
             return None
     return None
+
+
+def _one_moved(kind: str, x, y):
+    """The reshape that put the one axis of size 1 of an elementwise loss's side elsewhere
+    than the other side has it, when the rest of the two shapes is the same."""
+    a, b = x.shape, y.shape
+    if kind in ("class", "nll") or not (a.known_rank and b.known_rank) or a.rank != b.rank:
+        return None
+    ones = [[i for i, d in enumerate(s[:]) if is_known(d) and d == 1] for s in (a, b)]
+    if [len(o) for o in ones] != [1, 1] or ones[0] == ones[1]:
+        return None
+    (i,), (j,) = ones
+    if not all(same(p, q) is True for p, q in zip(a[:i] + a[i + 1:], b[:j] + b[j + 1:])):
+        return None
+    sides = [(name, t, at) for name, t, at in (("input", x, x.shape_at), ("target", y, y.shape_at))
+             if at is not None and at[3] == "reshaped"]
+    if len(sides) != 1:
+        return None
+    name, mine, at = sides[0]
+    other, axis = (y, j) if name == "input" else (x, i)
+    return (*at[:3], f"The {name}'s shape {mine.shape} is written on this line (by a reshape); "
+            f"the {'target' if name == 'input' else 'input'} is {other.shape}, the same sizes "
+            f"with the axis of 1 at dim {axis}: put it there on this line (.unsqueeze({axis}) "
+            f"where an unsqueeze adds it).")
 
 
 def _one_axis_apart(a: Shape, b: Shape) -> int | None:

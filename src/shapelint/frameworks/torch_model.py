@@ -16,6 +16,7 @@ from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_size_fit as size_fit
 from . import torch_linear_fit as linear_fit
+from . import torch_size_written as size_written
 from . import torch_unbatched as unbatched
 from . import torch_partial as partial
 from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, TorchTensor,
@@ -23,7 +24,7 @@ from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, T
 
 BATCH = partial.BATCH
 # what the script's own call of a model recorded, which forward()'s own calls must not replace
-_OBSERVED = ("observed_places", "observed_lines", "observed_fed")
+_OBSERVED = ("observed_places", "observed_lines", "observed_fed", "observed_sizes")
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
@@ -238,6 +239,7 @@ class TorchModel:
         try:  # a sample without its batch axis; else the sizes a failing Linear fits
             unbatched.explain(self, graph, shape)
             linear_fit.explain(self, graph, shape)
+            size_written.explain(self, graph, shape)  # a view's, a pooling window's
         except Exception:  # noqa: BLE001
             pass
         return graph

@@ -13,6 +13,8 @@ def observed_at(interp, model, tensor, node, rest=()) -> None:
     interp.state.observed_inputs[id(model)] = tensor.shape
     interp.state.observed_rest[id(model)] = tuple(rest)
     interp.state.observed_places[id(model)] = tensor.shape_at
+    interp.state.observed_sizes[id(model)] = (getattr(tensor, "sizes_at", None),
+                                              getattr(tensor, "channels_at", None))
     # where the script feeds it and a reshape of it the script dropped (torch_fix_origins)
     interp.state.observed_fed[id(model)] = (fix_origins.fed_at(interp, tensor, node),
                                             tensor.dropped_reshape)

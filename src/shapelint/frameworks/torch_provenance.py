@@ -3,7 +3,9 @@ activation that produced it ("softmax", "log_softmax", "sigmoid", "tanh", or "un
 a Linear/Conv output). Facts only: an op that may change one drops it (None = not known).
 Beside them, where they were made: the line of that activation (produced_at) and the line
 that wrote the tensor's shape (shape_at: a factory given its sizes, or a reshape), which is
-where a loss finding's fix goes (torch_loss_places)."""
+where a loss finding's fix goes (torch_loss_places), and the place that wrote its trailing
+sizes (sizes_at: the factory or the resizing transform, kept while they stay the last axes),
+where the script's input size is written (torch_size_written)."""
 from __future__ import annotations
 
 import re
@@ -126,6 +128,28 @@ def built(out, at) -> None:
     shape at `at` (path, line, col)."""
     if at is not None and at[0]:
         out.shape_at = (*at[:3], "built")
+        if out.shape.known_rank:
+            wrote_sizes(out, at, out.shape.dims)
+
+
+def wrote_sizes(out, at, sizes, how="written") -> None:
+    """`at` (path, line, col) wrote out's last len(sizes) sizes: (3, 640, 640) for
+    torch.rand(3, 640, 640), (200, 200) for a Resize((200, 200)); how = "dataset" for the
+    images' own size in a torchvision dataset. Not a TorchTensor field: set here and read
+    with getattr (torch_size_written)."""
+    out.sizes_at = (*at[:3], tuple(sizes), how)
+
+
+def keep_sizes(source, out) -> None:
+    """out keeps the place that wrote source's trailing sizes while its own shape still ends
+    with them (unsqueeze(0), x / 255, a batch stacked from samples); so does the place that
+    decides an image's channels (channels_at, with the sample's dims)."""
+    dims = tuple(out.shape.dims) if out.shape.known_rank else ()
+    for key in ("sizes_at", "channels_at"):  # channels_at: torchvision_data's ImageFolder
+        at = getattr(source, key, None)
+        if at is not None and 0 < len(at[3]) <= len(dims) and \
+                dims[len(dims) - len(at[3]):] == at[3]:
+            setattr(out, key, at)
 
 
 def after_join(tensors, out, at) -> None:
@@ -196,6 +220,7 @@ def after_arithmetic(operands, out) -> None:
     out.channels_first = any(v.channels_first and v.shape == out.shape for v in operands)
     if len(operands) == 1 and operands[0].shape == out.shape:
         out.shape_at = operands[0].shape_at
+        keep_sizes(operands[0], out)
         # x / 255 is the batch as fed, scaled (torch_fix_origins)
         out.fed_at, out.dropped_reshape = operands[0].fed_at, operands[0].dropped_reshape
 
@@ -208,6 +233,8 @@ def _keep_places(name: str, source, out, at) -> None:
             out.shape_at = (*at[:3], "reshaped")
     elif out.shape == source.shape and name not in _INDEX_OPS:
         out.shape_at = source.shape_at
+    if name not in _INDEX_OPS:
+        keep_sizes(source, out)
     out.produced_at = source.produced_at
 
 

@@ -186,3 +186,23 @@ def symbolic_constraints(calls) -> list[Diagnostic]:
             {"symbols": said[key], "lines": lines, "fitting_sizes": _summary(fits) if fits
              else {"sizes": []}}, first.path))
     return diagnostics
+
+
+_SPATIAL = re.compile(r"^(?:Lazy)?(?:Conv|ConvTranspose|MaxPool|AvgPool|LPPool)([123])d$")
+
+
+def batched_input(graph, shape: Shape) -> bool:
+    """The model's first layer reads the input as a batch: a Conv/pooling of spatial rank
+    rank - 2 applied to it as given (not one unbatched sample, torch_unbatched)."""
+    first = next((n for n in graph.applications if n.layer is not None), None)
+    found = _SPATIAL.match(first.type_name) if first is not None else None
+    return found is not None and bool(first.input_shapes) and \
+        first.input_shapes[0].known_rank and \
+        tuple(first.input_shapes[0].dims) == tuple(shape.dims) and \
+        shape.rank == int(found.group(1)) + 2
+
+
+def forward_log(model, shape: Shape) -> list:
+    """The layer applications forward() makes on an input of this shape."""
+    _, log, _, _ = model._forward(shape, None)
+    return log

@@ -12,6 +12,7 @@ from ..domain.codes import SHP106
 from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.values import Builtin, Repeated
+from . import torch_provenance as provenance
 from .torch_values import TorchTensor
 
 BATCH = Sym("N")  # the batch axis of a loader whose last batch may be smaller
@@ -124,6 +125,7 @@ class Transform:
     arguments: dict
     node: object = None
     steps: tuple = ()  # Compose
+    at: tuple | None = None  # (path, line, col) of its call, where a Resize writes a size
 
     def shapelint_call(self, interp, args, kwargs, node):
         return apply(self, args[0]) if len(args) == 1 and not kwargs else \
@@ -145,14 +147,25 @@ def _remade(image, channels, height, width, dtype=None):
     return TorchTensor(Shape((channels, height, width)), dtype=dtype or image.dtype)
 
 
+_SIZING = frozenset({"Resize", "CenterCrop", "RandomResizedCrop", "RandomCrop"})
+
+
 def apply(transform: Transform, image):
     """The image a transform makes of `image`: an Image, a tensor, a Fault, or Unknown."""
     if isinstance(image, (Fault, Unknown)):
         return image
     if transform.kind == "Compose":
+        sized = None  # the last step that wrote the size the images keep (torch_size_written)
         for step in transform.steps:
+            before = _dims(image)
             image = step.shapelint_call(None, (image,), {}, None) if isinstance(
                 step, Transform) else Unknown("a transform shapelint does not model")
+            after = _dims(image)
+            if after is None or before is None or after[2:] != before[2:]:
+                sized = (step.at, after[2:]) if after is not None and step.kind in _SIZING \
+                    and step.at and all(is_known(d) for d in after[2:]) else None
+        if sized is not None and isinstance(image, TorchTensor):
+            provenance.wrote_sizes(image, sized[0], sized[1])
         return image
     dims = _dims(image)
     if dims is None:
@@ -276,7 +289,7 @@ def _bound(name, args, kwargs, parameters):
     return {**dict(zip(parameters, args)), **kwargs}
 
 
-def vision_dataset(name: str, args, kwargs):
+def vision_dataset(name: str, args, kwargs, at=None):
     """torchvision.datasets.<name>(root, ...): each sample (image after transform, class)."""
     bound = _bound(name, args, kwargs, PARAMETERS.get(name, ()))
     if bound is None:
@@ -301,6 +314,16 @@ def vision_dataset(name: str, args, kwargs):
         image = apply(transform, image)
     elif transform is not None:
         image = Unknown("a transform shapelint does not model")
+    if isinstance(image, TorchTensor) and image.shape.known_rank and at and \
+            getattr(image, "sizes_at", None) is None and \
+            all(is_known(d) for d in image.shape.dims[1:]):  # the dataset's own size, kept
+        provenance.wrote_sizes(image, at, image.shape.dims[1:], "dataset")
+    if name == "ImageFolder" and isinstance(image, TorchTensor) and image.shape.known_rank and \
+            image.shape[0] == 3 and bound.get("loader") is None:  # RGB from the loader, kept:
+        made = "transforms" if isinstance(transform, Transform) else "dataset"
+        at = transform.at if made == "transforms" else at  # where a Grayscale() goes
+        if at:
+            image.channels_at = (*at[:3], tuple(image.shape.dims), made)
     label = Scalar("int64") if bound.get("target_transform") is None else \
         Unknown("a target_transform")
     return Dataset(name, length, (image, label), nonempty)
@@ -378,6 +401,7 @@ def collate(sample: tuple, batch):
     for value in sample:
         if isinstance(value, TorchTensor) and value.shape.known_rank:
             out.append(TorchTensor(Shape((batch,) + tuple(value.shape.dims)), dtype=value.dtype))
+            provenance.keep_sizes(value, out[-1])
         elif isinstance(value, Scalar):
             out.append(TorchTensor(Shape((batch,)), dtype=value.dtype))
         else:  # a PIL image does not collate (TypeError); an unknown field is unknown
@@ -415,7 +439,8 @@ def call(interp, name: str, args, kwargs, node):
     last = parts[-1]
     if parts[0] == "torchvision" and len(parts) >= 3 and parts[1] == "datasets":
         if last in DATASETS or last == "ImageFolder":
-            return vision_dataset(last, tuple(args), dict(kwargs))
+            return vision_dataset(last, tuple(args), dict(kwargs),
+                                  interp.position(node) if interp is not None else None)
         return Unknown(f"torchvision.datasets.{last} is not modelled")
     if parts[0] == "torchvision" and len(parts) >= 3 and parts[1] == "transforms":
         bound = {**dict(zip(TRANSFORM_PARAMETERS.get(last, ()), args)), **kwargs}
@@ -423,8 +448,10 @@ def call(interp, name: str, args, kwargs, node):
             steps = bound.get("transforms")
             if not isinstance(steps, (list, tuple)):
                 return Unknown("Compose of transforms shapelint cannot read")
-            return Transform("Compose", {}, node, tuple(steps))
-        return Transform(last, bound, node)
+            return Transform("Compose", {}, node, tuple(steps),
+                             interp.position(node) if interp is not None else None)
+        return Transform(last, bound, node,
+                         at=interp.position(node) if interp is not None else None)
     if name in ("torch.utils.data.TensorDataset", "torch.utils.data.dataset.TensorDataset"):
         return tensor_dataset(tuple(args), dict(kwargs))
     if name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"):

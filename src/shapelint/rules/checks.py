@@ -70,7 +70,8 @@ def fault_diagnostic(node: LayerNode) -> Diagnostic:
         message, extra = _linear_mismatch(node, node.input_shapes[0])
         data.update(extra)
     if getattr(fault, "note", None):  # the input sizes it fits (torch_linear_fit)
-        message = f"{message.rstrip()} {fault.note}"
+        message = message.rstrip()  # (torch_size_written's note follows a bare message)
+        message = f"{message}{'' if message.endswith('.') else '.'} {fault.note}"
     return Diagnostic(fault.code, node.line, node.col, message, data, node.path)
 
 

@@ -1,0 +1,256 @@
+"""Where the script writes the size of the input it gives a model (issue 16). A layer whose
+failure depends on the spatial input size (a flattening Linear, a view of the map, a pooling
+window larger than the map) is fixed honestly either side: the model, or the size the script
+gives. The finding stays on the model's line and names the other place: the statement that
+wrote the input's trailing sizes (TorchTensor.sizes_at, torch_provenance: a factory given its
+sizes, `torch.rand(3, 640, 640)`, or the Resize/CenterCrop of a Compose whose images the
+loader batches), or, when that call reads the size from one module-level constant bound once
+(`IMG_SIZE = 96`, `load_size, input_size = 146, 128`, `input_shape = (3, 21, 21)` given as
+`*input_shape`), the constant's line. JSON data["data_at_line"] / ["data_at_col"], SARIF's
+relatedLocation (rules/data_places.py). Read from the source text: only what the file writes."""
+from __future__ import annotations
+
+import functools
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..domain.codes import SHP102, SHP104, SHP106
+from ..domain.dims import Sym, SymDim, is_known
+from ..domain.shapes import Shape
+from . import torch_size_fit as size_fit
+
+_POOLS = ("MaxPool", "AvgPool", "LPPool")
+
+
+def written(model, size) -> tuple | None:
+    """(line, col, phrase) of where the script writes `size`, one of the trailing sizes of the
+    input it calls the model on ("written at line 9 (IMG = 96), read by ...", "that of the
+    datasets.CIFAR10(...) images at line 34"); None when not known or in another file."""
+    at = (model.interp.state.observed_sizes.get(id(model.root)) or (None, None))[0]
+    module = model.interp.modules.get(at[0]) if at else None
+    lines = getattr(module, "lines", None) or []
+    if at is None or at[0] != model.path or size not in at[3] or \
+            not 0 < int(at[1]) <= len(lines):
+        return None
+    from .torch_size_origins import call_at
+    line, col = int(at[1]), int(at[2])
+    call = call_at(lines, line, col)
+    if call is None:
+        return None
+    callee = cst.Module([]).code_for_node(call.func)
+    if at[4] == "dataset":
+        return line, col, f"that of the {callee}(...) images at line {line}"
+    constants = _constants("\n".join(lines))
+    named = {name: constants[name] for name in _names(call) if name in constants and (
+        constants[name][1] == size or isinstance(constants[name][1], tuple)
+        and size in constants[name][1])}
+    if len(named) == 1:
+        [(name, (bound, value, text))] = named.items()
+        return bound, 0, (f"written at line {bound} ({text}), read by the {callee}(...) at "
+                          f"line {line}")
+    return line, col, f"written at line {line} ({callee}(...))"
+
+
+def _names(call: cst.Call) -> list:
+    """The plain names among a call's arguments, inside tuples and `*name` too."""
+    out = []
+    for arg in call.args:
+        out += [e.value for e in arg.value.elements] if isinstance(
+            arg.value, (cst.Tuple, cst.List)) else [arg.value]
+    return [v.value for v in out if isinstance(v, cst.Name)]
+
+
+@functools.lru_cache(maxsize=8)
+def _constants(text: str) -> dict:
+    """{name: (line, value, statement text)} of names bound once in the file, at module level,
+    to an int or a tuple of ints (`a, b = 146, 128` binds each)."""
+    try:
+        wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    except cst.ParserSyntaxError:
+        return {}
+    positions = wrapper.resolve(PositionProvider)
+    counts: dict = {}
+    found: dict = {}
+
+    class Binds(cst.CSTVisitor):
+        def _count(self, target, value, node, top):
+            if isinstance(target, (cst.Tuple, cst.List)):
+                values = value.elements if isinstance(value, (cst.Tuple, cst.List)) and \
+                    len(value.elements) == len(target.elements) else [None] * len(
+                        target.elements)
+                for t, v in zip(target.elements, values):
+                    self._count(t.value, getattr(v, "value", None), node, top)
+            elif isinstance(target, cst.Name):
+                counts[target.value] = counts.get(target.value, 0) + 1
+                literal = _literal(value)
+                if top and literal is not None:
+                    found[target.value] = (positions[node].start.line, literal,
+                                           cst.Module([]).code_for_node(node).strip())
+
+        def visit_Assign(self, node):
+            top = positions[node].start.column == 0
+            for target in node.targets:
+                self._count(target.target, node.value, node, top)
+
+        def visit_AugAssign(self, node):
+            self._count(node.target, None, node, False)
+
+        def visit_AnnAssign(self, node):
+            self._count(node.target, None, node, False)
+
+        def visit_For(self, node):
+            self._count(node.target, None, node, False)
+
+    wrapper.module.visit(Binds())
+    return {name: bound for name, bound in found.items() if counts.get(name) == 1}
+
+
+def _literal(value):
+    """An int, or a tuple of ints, written as such."""
+    if isinstance(value, cst.Integer):
+        return int(value.value, 0)
+    if isinstance(value, (cst.Tuple, cst.List)) and value.elements and all(
+            isinstance(e.value, cst.Integer) for e in value.elements):
+        return tuple(int(e.value.value, 0) for e in value.elements)
+    return None
+
+
+def explain(model, graph, shape: Shape) -> None:
+    """Name where the script's size is written on the view and pooling faults of a batched
+    image model called on a square input the script gives (fault.note and data_at_line)."""
+    _channels(model, graph, shape)
+    faults = [n for n in graph.applications if n.fault is not None and (
+        n.fault.code is SHP104 and n.type_name in ("view", "reshape") or
+        n.fault.code is SHP102 and n.type_name.startswith(_POOLS))]
+    state = model.interp.state
+    if not faults or state.observed_inputs.get(id(model.root)) is not shape or \
+            not shape.known_rank or not 3 <= shape.rank <= 5 or \
+            not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
+            not size_fit.batched_input(graph, shape):
+        return
+    given = shape.dims[2]
+    place = written(model, given)
+    if place is None:
+        return
+    log = lines = None
+    for node in faults:
+        x = node.input_shapes[0] if node.input_shapes else None  # a tensor op's: in data
+        rank = x.rank if x is not None and x.known_rank else \
+            len(node.fault.data.get("input_shape") or ())
+        if rank < 3:  # a map, not rows
+            continue
+        symbolic = Shape(tuple(shape.dims[:2]) + (Sym("S"),) * (shape.rank - 2))
+        if node.fault.code is SHP102:
+            log = log if log is not None else size_fit.forward_log(model, symbolic)
+            fits = _pool_fits(log, node, given)
+        else:
+            lines = lines if lines is not None else dict(model._forward(symbolic, None)[2])
+            fits = _view_fits(lines, node, shape)
+            if fits is None:  # no input size gives the view one row per sample: the view
+                continue  # is the one side to change
+        node.fault.note = (f"The model is given {shape}, its size {place[2]}"
+                           f"{fits}: change {_what(node)}, or the size there.")
+        node.fault.data.update(input_size=given, data_at_line=place[0], data_at_col=place[1])
+
+
+def _channels(model, graph, shape: Shape) -> None:
+    """A first layer that rejects the channels of ImageFolder's images (its loader converts
+    every file to RGB) names the transforms they pass through, where a Grayscale() goes, or
+    the ImageFolder call (torchvision_data: channels_at)."""
+    state = model.interp.state
+    at = (state.observed_sizes.get(id(model.root)) or (None, None))[1]
+    if at is None or at[0] != model.path or state.observed_inputs.get(id(model.root)) \
+            is not shape or not shape.known_rank or shape.rank != 4 or shape.dims[1] != 3:
+        return
+    for node in graph.applications:
+        if node.fault is None or node.fault.code is not SHP106 or \
+                not node.type_name.startswith(("Conv", "LazyConv")) or not node.input_shapes \
+                or tuple(node.input_shapes[0].dims or ()) != tuple(shape.dims):
+            continue
+        expected = node.fault.data.get("expected")
+        hint = ": transforms.Grayscale() there gives them 1" if expected == 1 else ""
+        where = "their transforms are built" if at[4] == "transforms" else \
+            "the ImageFolder is built"
+        node.fault.note = (f"The images have 3 channels because ImageFolder's loader converts "
+                           f"every file to RGB; {where} at line {int(at[1])}{hint}.")
+        node.fault.data.update(data_at_line=int(at[1]), data_at_col=int(at[2]))
+
+
+def _what(node) -> str:
+    """The model's side of the fix: the view here, or the window where it is written."""
+    if node.fault.code is SHP104:
+        return "the view here"
+    line = int(getattr(node.layer, "line", 0) or 0)
+    if line and line != int(node.line) and getattr(node.layer, "path", "") == node.path:
+        return f"the window (the {node.type_name}(...) at line {line})"
+    return "the window here"
+
+
+def _view_fits(lines: dict, node, shape: Shape) -> str | None:
+    """'; inputs of 32 to 35 px give it one row of 400 per sample' for a view(-1, P) (one
+    size left to infer, the others known): the statement before the view whose shape, as an
+    expression of the input size S, is at the script's size the view's input, gives its
+    per-sample count over 1..LIMIT; None when no size gives P, or when that is not known."""
+    path, line = node.path, int(node.line)
+    out = lines.get((path, line))
+    given = shape.dims[2]
+    seen = node.fault.data.get("input_shape")
+    if out is None or not out.known_rank or not isinstance(seen, list):
+        return None
+    free = [d for d in out.dims if not is_known(d)]
+    if len(free) != 1 or not all(isinstance(d, SymDim) for d in free):
+        return None
+    per = 1
+    for d in out.dims:
+        per = per * d if is_known(d) else per
+    before = sorted((k[1], v) for k, v in lines.items() if k[0] == path and k[1] < line)
+    for _, x in reversed(before):
+        if x.known_rank and x.rank == len(seen) and x.dims[0] == shape.dims[0] and \
+                _at(x.dims, given) == tuple(seen):
+            fits = [n for n in range(1, size_fit.LIMIT + 1) if _count(x.dims[1:], n) == per]
+            if not fits or given in fits:
+                return None
+            span = str(fits[0]) if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \
+                if fits == list(range(fits[0], fits[-1] + 1)) else ", ".join(map(str, fits[:6]))
+            return f"; inputs of {span} px give it one row of {per} per sample"
+    return None
+
+
+def _at(dims, n):
+    """The dims at input size n (None where one cannot be evaluated)."""
+    try:
+        return tuple(d if is_known(d) else d.evaluate({"S": n}) for d in dims)
+    except (ZeroDivisionError, KeyError, AttributeError):
+        return None
+
+
+def _count(dims, n):
+    values = _at(dims, n)
+    if values is None:
+        return None
+    total = 1
+    for v in values:
+        total *= v
+    return total
+
+
+def _pool_fits(log, node, given) -> str:
+    """', and inputs of at least 299 px leave the window room' from the pooling's output size
+    as an expression of the input size S, evaluated over 1..LIMIT."""
+    axis = node.fault.data.get("axis")
+    for applied in log:
+        out = applied.output_shape
+        if applied.layer is node.layer and applied.line == node.line and out.known_rank and \
+                isinstance(axis, int) and axis < out.rank and isinstance(out[axis], SymDim):
+            fits = []
+            for n in range(1, size_fit.LIMIT + 1):
+                try:
+                    if out[axis].evaluate({"S": n}) >= 1:
+                        fits.append(n)
+                except (ZeroDivisionError, KeyError):
+                    continue
+            if fits and given not in fits and fits == list(range(fits[0], size_fit.LIMIT + 1)):
+                return f"; inputs of at least {fits[0]} px leave the window room"
+            return ""
+    return ""
