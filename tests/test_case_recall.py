@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 140 of the 182 cases are found on their marked line, 123 on the line the fixed twin changes,
-# 142 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to sixth blind sets of issue 16
-# (20 cases each: 15, 6, 7, 12 and 12 on the line now; 7, 4, 5, 10 and 7 when measured blind)
-# pull all three down. The floors are those counts over the 182 cases: they fail on any
+# 148 of the 202 cases are found on their marked line, 131 on the line the fixed twin changes,
+# 152 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to seventh blind sets of issue 16
+# (20 cases each: 15, 6, 7, 12, 12 and 8 on the line now; 7, 4, 5, 10, 7 and 8 when measured
+# blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 140 / 182
-ON_FIX_LINE_FLOOR = 123 / 182
-ON_OR_POINTING_FLOOR = 142 / 182
+RECALL_FLOOR = 148 / 202
+ON_FIX_LINE_FLOOR = 131 / 202
+ON_OR_POINTING_FLOOR = 152 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -191,9 +191,37 @@ HELD_OUT_6_MISSES = {
     "torch/vgg_classifier_7x7_on_128px_input_size",
     "torch/vqvae_gray_dataset_without_channel_axis",
 }
+# The seventh blind set (issue 16, 20 cases; markers committed in 11f072f, 050fb3b and b9def27,
+# and in e9cd66b for the Keras case that replaced a duplicate source dropped in 1101037, all
+# before shapelint ran on them; measured without touching src/): 12 not on the line the fix
+# changes, five Keras and seven torch. Eight are reported in the file but elsewhere: on the
+# decoder's Input rather than the latent_dim constant it reads, on the GRU / LSTM input_shape
+# (naming the data line to change: on it or pointing), on the line that builds the labels one
+# line above the third class's assignment the twin's to_categorical follows, on the Concatenate
+# of a U-Net built by a function rather than its call with the input size, on torch.randn rather
+# than the crop_size constant it reads, on the Conv2d of a model whose channels default the call
+# does not override, and one on its line under SHP109 rather than SHP106 (a channels-last Conv1d
+# input). Four are not reported: a DataLoader's last batch of one into BatchNorm1d, a view
+# folding four images per row under an ImageFolder + Resize pipeline, and two RNN initial
+# states (a GRU's layer axis, a batch_first RNN's batch axis). fixtures/cases/README.md gives
+# each reason.
+HELD_OUT_7_MISSES = {
+    "keras/autoencoder_latent_16_scanned_on_2d_grid",
+    "keras/gru_input_shape_none_steps_on_2d_rows",
+    "keras/imdb_cnn_third_class_integer_labels_categorical",
+    "keras/lstm_rows_of_20_not_reshaped_to_10x2",
+    "keras/unet_builder_902x602_input_skip_concat",
+    "torch/batchnorm1d_last_batch_of_one",
+    "torch/conv1d_samples_unsqueezed_into_channel_axis",
+    "torch/convnet_resize256_fc_sized_for_64px_maps",
+    "torch/gru_h0_four_layers_for_two_layer_gru",
+    "torch/pix2pix_unet256_on_360px_crops",
+    "torch/rnn_batch_first_h0_batch_on_second_axis",
+    "torch/srresnet_rgb_default_on_grayscale_dataset",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
-                | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES)
+                | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -204,6 +232,14 @@ BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_O
 BLIND_EXTRAS = {
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
+}
+# A blind case on its line whose `seen:` marker, set before shapelint ran on the line torch
+# raises from (the layer applied in forward), is not the call its finding names as where the
+# mismatch shows (the model called on the batch): conv1d_helper_stride_tuple_from_conv2d
+# (seventh set) raises at self.conv1(x) on line 25, and SHP105 shows at encoder(signals) on
+# line 32. The marker stays; the finding's place is checked as stated here.
+BLIND_SEEN_AT = {
+    "torch/conv1d_helper_stride_tuple_from_conv2d": {(32, "SHP105")},
 }
 KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 
@@ -258,7 +294,7 @@ def test_seen_markers_are_the_findings_other_place(results):
                 for code in m.seen}
         placed = {(shows, code) for line, code, shows in r.related
                   if (line, code) in r.expected and shows != line}
-        assert seen == placed, r.name
+        assert seen == placed or placed == BLIND_SEEN_AT.get(r.name), r.name
 
 
 def test_on_the_line_to_change_floor(results):
