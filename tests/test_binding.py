@@ -1,5 +1,7 @@
 """The catalogue's binding (catalogue/binding.py) is inspect's: the same arguments in the same
-order, the same default objects, the same TypeError, for every shape of call, planned or not."""
+order, the same default objects, the same TypeError, for every shape of call, planned or not;
+and the positional and keyword arguments a rule is called with (call_arguments) are inspect's
+BoundArguments.args and .kwargs."""
 from __future__ import annotations
 
 import inspect
@@ -7,7 +9,7 @@ import inspect
 import pytest
 
 from shapelint.catalogue import CATALOGUES, _load
-from shapelint.catalogue.binding import bind
+from shapelint.catalogue.binding import bind, call_arguments
 
 
 def _every(a, b=2, /, c=[], *rest, d, e={}, **extra):  # noqa: B006 - defaults kept by identity
@@ -30,10 +32,12 @@ def inspect_bind(signature, args, kwargs):
 def same(mine, theirs) -> bool:
     if isinstance(theirs, tuple):  # inspect's error
         return mine == theirs
+    positional, keywords = call_arguments(mine)
     return (list(mine.arguments) == list(theirs.arguments) and
             all(a is b or type(a) in (tuple, dict) and a == b
                 for a, b in zip(mine.arguments.values(), theirs.arguments.values())) and
-            mine.args == theirs.args and mine.kwargs == theirs.kwargs)
+            mine.args == theirs.args and mine.kwargs == theirs.kwargs and
+            positional == theirs.args and list(keywords.items()) == list(theirs.kwargs.items()))
 
 
 @pytest.mark.parametrize("function", [_every, _keywords])
@@ -52,9 +56,10 @@ def test_every_shape_of_call_binds_as_inspect_does(function):
                 assert same(mine, inspect_bind(signature, args, kwargs)), (count, keywords)
 
 
-def test_catalogue_entries_bind_as_inspect_does():
-    _load("torch")
-    for name, entry in CATALOGUES["torch"].items():
+@pytest.mark.parametrize("framework", ["torch", "keras"])
+def test_catalogue_entries_bind_as_inspect_does(framework):
+    _load(framework)
+    for name, entry in CATALOGUES[framework].items():
         params = list(entry.signature.parameters)
         for count in range(min(len(params), 3) + 1):
             args = tuple(object() for _ in range(count))

@@ -10,7 +10,10 @@ equivalence, as in test_slicing.py: on every fixture and on a fixed sample of ti
 transformers' model files, the diagnostics and every model's rows (lines, columns, shapes,
 counts, the shapes per line of forward()) are the same with them on and off. Then what they are
 for: a file that reports nothing resolves no position, a Keras file does not load the torch
-catalogue, and a module two files import is parsed once.
+catalogue, and a module two files import is parsed once. The interpreter keeps some of its own
+work too (a class's order, a function's parameter names, whether a class mentions `training`)
+and merges two branches' identical names without comparing them: the same equivalence holds
+with all of that undone (unkept_outcome).
 """
 from __future__ import annotations
 
@@ -25,9 +28,11 @@ from libcst.metadata import MetadataWrapper
 
 from shapelint import check_source
 from shapelint.pipeline.analysis import analyse
-from shapelint.interpreter import imports
+from shapelint.frameworks import torch_modules
+from shapelint.interpreter import calls, imports
 from shapelint.interpreter.core import Interpreter
 from shapelint.domain.spots import LazyInt, PairsDict, Spot
+from shapelint.interpreter.values import Class
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").rglob("*.py")) + sorted((ROOT / "examples").glob("*.py"))
@@ -84,6 +89,64 @@ def test_model_libraries_read_the_same_with_and_without_speedups(name, monkeypat
     slow = [slow_outcome(path, monkeypatch) for path in files]
     assert fast == slow
     assert any(models for _, models in fast)  # the sample does build models
+
+
+def _fresh_mro(cls) -> list:
+    """Class.mro() as it was before it was kept: made again at every call."""
+    out, todo = [], [cls]
+    while todo:
+        c = todo.pop(0)
+        if c not in out:
+            out.append(c)
+            todo.extend(b for b in c.bases if isinstance(b, Class))
+    return out
+
+
+def unkept_outcome(path: pathlib.Path, monkeypatch):
+    """outcome() without what a run keeps of the interpretation (issue 17): class orders made
+    at every call, parameter names and a class's mention of `training` read again each time
+    (caches of size 0), and two branches' identical names merged through same_value()."""
+    with monkeypatch.context() as patch:
+        patch.setattr(Class, "mro", _fresh_mro)
+        patch.setattr(calls, "_PARAMETERS", {})
+        patch.setattr(calls, "_PARAMETERS_SIZE", 0)
+        patch.setattr(torch_modules, "_TRAINING", {})
+        patch.setattr(torch_modules, "_TRAINING_SIZE", 0)
+        patch.setattr(Interpreter, "merge_shortcut", False)
+        return outcome(path)
+
+
+@pytest.mark.parametrize("name", ["timm", "transformers"])
+def test_model_libraries_read_the_same_without_kept_interpretation(name, monkeypatch):
+    """The same fixed sample as above, with and without the caches of the interpreter's own
+    work: diagnostics and every model's rows, checked one file after the other."""
+    files = corpus_sample(name, 8 if name == "timm" else 6)
+    fast = [outcome(path) for path in files]
+    slow = [unkept_outcome(path, monkeypatch) for path in files]
+    assert fast == slow
+    assert any(models for _, models in fast)
+
+
+@pytest.mark.parametrize("path", FIXTURES[::4], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixtures_read_the_same_without_kept_interpretation(path, monkeypatch):
+    assert outcome(path) == unkept_outcome(path, monkeypatch)
+
+
+def test_caches_of_the_interpretation_hold_their_nodes():
+    """A kept answer is found only for the very node it was made for (ids are reused once a
+    node is dropped), and the caches stay within their sizes."""
+    import libcst as cst
+    first = cst.parse_statement("def f(a, b=1, *rest, c, **more): pass")
+    assert calls._parameter_names(first) == (("a", "b"), ("a", "b", "c"), "rest", "more")
+    assert calls._PARAMETERS[id(first.params)][0] is first.params
+    lam = cst.parse_expression("lambda x, *, y: x")
+    assert calls._parameter_names(lam) == (("x",), ("x", "y"), None, None)
+    assert len(calls._PARAMETERS) <= calls._PARAMETERS_SIZE
+    plain = cst.parse_statement("class A:\n    pass")
+    trains = cst.parse_statement("class B:\n    def f(self):\n        return self.training")
+    assert (torch_modules._mentions_training(plain), torch_modules._mentions_training(trains)) \
+        == (False, True)
+    assert torch_modules._TRAINING[id(trains)][0] is trains
 
 
 TORCH_CLEAN = textwrap.dedent("""\

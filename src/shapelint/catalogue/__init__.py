@@ -18,7 +18,7 @@ from typing import Any, Callable
 from ..domain.codes import Code
 from ..domain.dims import Dim, NotKnown, SymDim, Unknown, is_known
 from ..domain.shapes import Shape
-from .binding import bind
+from .binding import bind, call_arguments
 
 
 class LayerFault(Exception):
@@ -70,10 +70,11 @@ class Entry:
 
     def rule(self, args: tuple, kwargs: dict) -> Rule:
         bound = self.bind(args, kwargs)
-        rule = self.factory(*bound.args, **bound.kwargs)
+        positional, keywords = call_arguments(bound)
+        rule = self.factory(*positional, **keywords)
         if self.framework == "keras":
             # the base Layer's options, whether an entry declares them or takes **kwargs
-            rule = keras_base_options(rule, {**bound.arguments, **bound.kwargs})
+            rule = keras_base_options(rule, {**bound.arguments, **keywords})
         return rule
 
 

@@ -365,7 +365,24 @@ def reads_training_flag(module) -> bool:
         if isinstance(current, Instance):
             for cls in current.cls.mro():
                 node = getattr(cls, "node", None)
-                if node is not None and "training" in cst.Module([]).code_for_node(node):
+                if node is not None and _mentions_training(node):
                     return True
         todo.extend(c for c in children_of(current).values() if c is not None)
     return False
+
+
+# id(class node) -> (the node, whether its code mentions `training`), per process: a codegen of
+# the whole class each time a model's forward() is read, when the classes of sibling modules
+# (timm.layers) come back in every file. Nodes are immutable; each
+# is kept with its answer, so that its id is not reused while it is in here.
+_TRAINING: dict = {}
+_TRAINING_SIZE = 256
+
+
+def _mentions_training(node) -> bool:
+    found = _TRAINING.get(id(node))
+    if found is None or found[0] is not node:
+        found = _TRAINING[id(node)] = (node, "training" in cst.Module([]).code_for_node(node))
+        while len(_TRAINING) > _TRAINING_SIZE:
+            del _TRAINING[next(iter(_TRAINING))]
+    return found[1]

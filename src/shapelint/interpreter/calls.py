@@ -131,30 +131,27 @@ class CallsMixin:
         # a call whose *args or **kwargs are not known (expr_Call): what they may give is
         # unknown, a parameter's default included
         loose = self.loose.pop(id(func.node), None)
-        params = func.node.params
-        positional = [p.name.value for p in (*params.posonly_params, *params.params)]
+        positional, named, star, star_kwarg = _parameter_names(func.node)
         bound = {}
         args = list(args)
         for name in positional:
             if args:
                 bound[name] = args.pop(0)
-        star = params.star_arg
-        if isinstance(star, cst.Param):
-            bound[star.name.value] = Unknown(f"given by {loose}") if loose else tuple(args)
+        if star is not None:
+            bound[star] = Unknown(f"given by {loose}") if loose else tuple(args)
         elif args:
             return None
         kwargs = dict(kwargs)
-        for name in positional + [p.name.value for p in params.kwonly_params]:
+        for name in named:
             if name in kwargs:
                 if name in bound and not loose:
                     return None
                 bound[name] = kwargs.pop(name)
-        if params.star_kwarg is not None:
-            bound[params.star_kwarg.name.value] = Unknown(f"given by {loose}") if loose \
-                else kwargs
+        if star_kwarg is not None:
+            bound[star_kwarg] = Unknown(f"given by {loose}") if loose else kwargs
         elif kwargs:
             return None
-        for name in positional + [p.name.value for p in params.kwonly_params]:
+        for name in named:
             if name not in bound:
                 if loose:
                     bound[name] = Unknown(f"'{name}' may be given by the call's {loose}")
@@ -352,6 +349,31 @@ class CallsMixin:
         # An external or unknown decorator (keras_export, lru_cache, ...) is assumed to return
         # the function it decorates; the analysis reads the function as written.
         return value
+
+
+# id(Parameters node) -> (the node, the names bind_parameters reads in it), per process: the
+# same functions are called thousands of times in a run. Nodes are immutable; each is kept with
+# its names (its parameters alone, not its function's body), so that its id is not reused
+# while it is in here.
+_PARAMETERS: dict = {}
+_PARAMETERS_SIZE = 8192
+
+
+def _parameter_names(node) -> tuple:
+    """(positional names, those and the keyword-only ones, the *args name or None, the
+    **kwargs name or None) of a def or a lambda."""
+    params = node.params
+    found = _PARAMETERS.get(id(params))
+    if found is None or found[0] is not params:
+        positional = tuple(p.name.value for p in (*params.posonly_params, *params.params))
+        star = params.star_arg.name.value if isinstance(params.star_arg, cst.Param) else None
+        star_kwarg = params.star_kwarg.name.value if params.star_kwarg is not None else None
+        found = _PARAMETERS[id(params)] = (params, (
+            positional, positional + tuple(p.name.value for p in params.kwonly_params),
+            star, star_kwarg))
+        while len(_PARAMETERS) > _PARAMETERS_SIZE:
+            del _PARAMETERS[next(iter(_PARAMETERS))]
+    return found[1]
 
 
 def _dataclass_init(cls: Class, kw_only: bool = False) -> Builtin:

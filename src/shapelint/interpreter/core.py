@@ -32,6 +32,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     # a node's position from a codegen of the small statement it was met in, with the headers
     # above it, rather than of its whole function (positions.statement_positions)
     statement_positions = True
+    # two branches' names that hold the same object kept without same_value() (undecided)
+    merge_shortcut = True
 
     def __init__(self, frameworks, limits: Limits | None = None):
         self.frameworks = frameworks

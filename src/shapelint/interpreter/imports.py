@@ -245,8 +245,9 @@ def parsed_statements(path: str, index, order: list) -> list | None:
     pieces = []
     for i in order:
         statement = index.statements[i]
-        numbers = list(range(statement.first, statement.last + 1))
-        text = index.text_of(numbers)
+        lines = range(statement.first, statement.last + 1)
+        numbers = list(lines)
+        text = index.text_of(lines)
         key = (path, statement.first, text)
         tree = _STATEMENT_CACHE.pop(key, None)
         if tree is None:

@@ -259,7 +259,12 @@ class ModuleIndex:
         return self._text(numbers)
 
     def _text(self, numbers: list[int]) -> str:
-        text = "".join(self.lines[n - 1] for n in numbers if n <= len(self.lines))
+        lines = self.lines
+        if type(numbers) is range and numbers.step == 1 and numbers.start >= 1:
+            # one statement's lines: a slice of them (this is read for every statement parsed)
+            text = "".join(lines[numbers.start - 1:min(numbers.stop - 1, len(lines))])
+        else:
+            text = "".join(lines[n - 1] for n in numbers if n <= len(lines))
         if text and not text.endswith(("\n", "\r")):
             text += "\n"
         return text

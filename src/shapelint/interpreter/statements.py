@@ -305,7 +305,15 @@ class StatementsMixin:
                 self.pending_returns.append(o[1])
         envs = [o[2] for o in falls]
         names = set().union(*envs)
+        # Most names hold the same object after both branches (one branch rarely binds many):
+        # those are kept as same_value() would keep them, without building their lists.
+        one, other = envs[0], envs[-1]
+        shortcut = self.merge_shortcut and len(envs) <= 2
         for name in names:
+            value = one.get(name, _ABSENT)
+            if shortcut and value is other.get(name, _ABSENT):
+                scope.vars[name] = value  # in one env at least, so not _ABSENT
+                continue
             vals = [env.get(name, _ABSENT) for env in envs]
             if all(same_value(vals[0], v) for v in vals):
                 if vals[0] is not _ABSENT:
