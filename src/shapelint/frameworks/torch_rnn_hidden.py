@@ -9,7 +9,7 @@ reported (a symbolic batch that may equal the layer count says nothing), on the 
 the state (a torch.zeros/randn/empty given its sizes), naming the call where torch raises."""
 from __future__ import annotations
 
-from ..domain.codes import SHP109
+from ..domain.codes import SHP106, SHP109
 from ..domain.dims import same
 from ..domain.shapes import Shape
 
@@ -21,7 +21,11 @@ DOC_ADDENDA = {"SHP109": {"what": (
     "hidden_size)` (an LSTM's h0 has `proj_size` when it projects; `N` stays the second axis "
     "with `batch_first=True`; an unbatched input takes `(num_layers * num_directions, H)`) is "
     "reported on the line that builds the state, naming the call where torch raises "
-    "RuntimeError `Expected hidden size (...), got [...]`.")}}
+    "RuntimeError `Expected hidden size (...), got [...]`.")},
+               "SHP106": {"what": (
+    "torch: an `nn.RNN` / `nn.GRU` / `nn.LSTM` given an initial state made by another layer "
+    "(an encoder's final state) whose last size contradicts the declared `hidden_size` is "
+    "reported on the constructor, naming the call where torch raises.")}}
 
 
 def _expected(type_name: str, arguments: dict, x: Shape):
@@ -44,6 +48,12 @@ def _differs(have: Shape, want: Shape) -> bool:
     if have.rank != want.rank:
         return True
     return any(same(d, e) is False for d, e in zip(have.dims, want.dims))
+
+
+def _only_width(have: Shape, want: Shape) -> bool:
+    """have and want differ in their last size only (the leading ones certainly agree)."""
+    return have.rank == want.rank and same(have.dims[-1], want.dims[-1]) is False and \
+        all(same(d, e) is True for d, e in zip(have.dims[:-1], want.dims[:-1]))
 
 
 def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool) -> str:
@@ -101,13 +111,22 @@ def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> No
                f"line {line} expects {layout}{size} = {want}{second}: torch raises "
                f"RuntimeError \"{said}\".")
     data = {"state": name, "given_shape": part.shape.to_json(),
-            "expected_shape": want.to_json(), "seen_at_line": line, "seen_at_col": col}
-    at = getattr(part, "shape_at", None)
+            "expected_shape": want.to_json(), "seen_at_line": int(line), "seen_at_col": int(col)}
+    at, code = getattr(part, "shape_at", None), SHP109
     if at and at[3] == "built" and at[0] == path and at[1]:
         message += " The state is built on this line."
         path, line, col = at[:3]
+    elif _only_width(part.shape, want) and getattr(layer, "path", "") == path and \
+            getattr(layer, "line", 0) and layer.line != line:
+        # a state from another layer (an encoder's h_n): the declared size on the
+        # constructor is the model's side of the fix (SHP106, as for input_size)
+        code = SHP106
+        message += (f" The state arrives at line {line}; the nn.{layer.type_name}(...) on "
+                    f"this line sets the size it expects: change either this size or the "
+                    f"layer that made the state.")
+        path, line, col = layer.path, layer.line, layer.col
     else:
         data.pop("seen_at_line"), data.pop("seen_at_col")
-    diagnostic = Diagnostic(SHP109, line, col, message, data, path)
+    diagnostic = Diagnostic(code, line, col, message, data, path)
     if diagnostic not in interp.state.findings:
         interp.state.findings.append(diagnostic)
