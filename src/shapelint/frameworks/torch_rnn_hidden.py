@@ -15,17 +15,18 @@ from ..domain.shapes import Shape
 
 _KINDS = ("RNN", "GRU", "LSTM")
 
-DOC_ADDENDA = {"SHP109": {"what": (
+_STATE_DOC = (
     "torch: the initial state given to an `nn.RNN` / `nn.GRU` / `nn.LSTM` call (h0, and an "
     "LSTM's c0) whose shape certainly differs from `(num_layers * num_directions, N, "
     "hidden_size)` (an LSTM's h0 has `proj_size` when it projects; `N` stays the second axis "
     "with `batch_first=True`; an unbatched input takes `(num_layers * num_directions, H)`) is "
     "reported on the line that builds the state, naming the call where torch raises "
-    "RuntimeError `Expected hidden size (...), got [...]`.")},
-               "SHP106": {"what": (
+    "RuntimeError `Expected hidden size (...), got [...]`.")
+_WIDTH_DOC = (
     "torch: an `nn.RNN` / `nn.GRU` / `nn.LSTM` given an initial state made by another layer "
     "(an encoder's final state) whose last size contradicts the declared `hidden_size` is "
-    "reported on the constructor, naming the call where torch raises.")}}
+    "reported on the constructor, naming the call where torch raises.")
+DOC_ADDENDA = {"SHP109": {"what": _STATE_DOC}, "SHP106": {"what": _WIDTH_DOC}}
 
 
 def _expected(type_name: str, arguments: dict, x: Shape):
