@@ -17,9 +17,9 @@ from case_recall import measure  # noqa: E402
 # (20 cases each: 15, 6, 7, 12, 12 and 8 on the line now; 7, 4, 5, 10, 7 and 8 when measured
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 148 / 202
-ON_FIX_LINE_FLOOR = 131 / 202
-ON_OR_POINTING_FLOOR = 152 / 202
+RECALL_FLOOR = 151 / 202
+ON_FIX_LINE_FLOOR = 134 / 202
+ON_OR_POINTING_FLOOR = 155 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -159,7 +159,6 @@ HELD_OUT_5_MISSES = {
     "torch/imdb_lstm_default_seq_first_batch_first_data",
     "torch/mnist_rows_lstm_fed_four_dim_batch",
     "torch/pointcloud_view_fixed_batch_size_last_batch",
-    "torch/seq2seq_decoder_hidden_size_precedence",
 }
 # The sixth blind set (issue 16, 20 cases; markers committed in 732341b, 526a57a and 576fa01,
 # and in bce66fb for the torch case that replaced a duplicate source dropped in fa74a31, before
@@ -204,7 +203,9 @@ HELD_OUT_6_MISSES = {
 # input). Four are not reported: a DataLoader's last batch of one into BatchNorm1d, a view
 # folding four images per row under an ImageFolder + Resize pipeline, and two RNN initial
 # states (a GRU's layer axis, a batch_first RNN's batch axis). fixtures/cases/README.md gives
-# each reason.
+# each reason. Since (issue 16, i-rnnh0): the two RNN initial states are on their line
+# (frameworks/torch_rnn_hidden.py), and so is seq2seq_decoder_hidden_size_precedence (fifth set:
+# the encoder's state against the decoder GRU's hidden size, on its constructor).
 HELD_OUT_7_MISSES = {
     "keras/autoencoder_latent_16_scanned_on_2d_grid",
     "keras/gru_input_shape_none_steps_on_2d_rows",
@@ -214,9 +215,7 @@ HELD_OUT_7_MISSES = {
     "torch/batchnorm1d_last_batch_of_one",
     "torch/conv1d_samples_unsqueezed_into_channel_axis",
     "torch/convnet_resize256_fc_sized_for_64px_maps",
-    "torch/gru_h0_four_layers_for_two_layer_gru",
     "torch/pix2pix_unet256_on_360px_crops",
-    "torch/rnn_batch_first_h0_batch_on_second_axis",
     "torch/srresnet_rgb_default_on_grayscale_dataset",
 }
 # Blind cases: their markers say where the fix goes, not where shapelint reports.

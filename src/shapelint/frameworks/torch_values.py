@@ -25,6 +25,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
 from . import torch_fix_origins as fix_origins
 from .torch_observed import observed_at
@@ -311,6 +312,7 @@ class TorchLayer(LayerObject):
         if extra and self.type_name in ("RNN", "LSTM", "GRU") and applied.fault is None and \
                 out.shape.known_rank:  # (output, h_n): the final states' shapes are known
             given = args[1] if len(args) > 1 else kwargs.get("hx")
+            rnn_hidden.check(interp, self, inputs[0].shape, given, node)  # h0/c0 (SHP109)
             return out, rnn_states.states(self.type_name, self.arguments, inputs[0].shape,
                                           given, TorchTensor)
         if extra:

@@ -1,0 +1,133 @@
+"""SHP109 (torch part, issue 16): the initial state given to an nn.RNN / GRU / LSTM call, h0
+(and an LSTM's c0), against the shape torch checks it for (torch/nn/modules/rnn.py,
+check_hidden_size): (num_layers * num_directions, N, H) for a batched input whatever batch_first
+says, (num_layers * num_directions, H) for an unbatched one, H = proj_size for an LSTM's h0 when
+it projects, else hidden_size. torch raises RuntimeError "Expected hidden size (...), got
+[...]" (an LSTM: "Expected hidden[0] size" for h0, "hidden[1]" for c0), or "For batched 3-D
+input, hx should also be 3-D" when the ranks differ. Only a size that certainly differs is
+reported (a symbolic batch that may equal the layer count says nothing), on the line that built
+the state (a torch.zeros/randn/empty given its sizes), naming the call where torch raises."""
+from __future__ import annotations
+
+from ..domain.codes import SHP106, SHP109
+from ..domain.dims import same
+from ..domain.shapes import Shape
+
+_KINDS = ("RNN", "GRU", "LSTM")
+
+_STATE_DOC = (
+    "torch: the initial state given to an `nn.RNN` / `nn.GRU` / `nn.LSTM` call (h0, and an "
+    "LSTM's c0) whose shape certainly differs from `(num_layers * num_directions, N, "
+    "hidden_size)` (an LSTM's h0 has `proj_size` when it projects; `N` stays the second axis "
+    "with `batch_first=True`; an unbatched input takes `(num_layers * num_directions, H)`) is "
+    "reported on the line that builds the state, naming the call where torch raises "
+    "RuntimeError `Expected hidden size (...), got [...]`.")
+_WIDTH_DOC = (
+    "torch: an `nn.RNN` / `nn.GRU` / `nn.LSTM` given an initial state made by another layer "
+    "(an encoder's final state) whose last size contradicts the declared `hidden_size` is "
+    "reported on the constructor, naming the call where torch raises.")
+DOC_ADDENDA = {"SHP109": {"what": _STATE_DOC}, "SHP106": {"what": _WIDTH_DOC}}
+
+
+def _expected(type_name: str, arguments: dict, x: Shape):
+    """The shapes torch checks h0 (and c0) against, or None when a size is not known."""
+    a = arguments or {}
+    layers, hidden, proj = a.get("num_layers", 1), a.get("hidden_size"), a.get("proj_size", 0)
+    both, batch_first = a.get("bidirectional", False), a.get("batch_first", False)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layers, hidden, proj)) \
+            or not isinstance(both, bool) or not isinstance(batch_first, bool):
+        return None
+    lead = ((2 if both else 1) * layers,)
+    if x.rank == 3:
+        lead += (x[0] if batch_first else x[1],)
+    h = Shape(lead + ((proj or hidden) if type_name == "LSTM" else hidden,))
+    return (h, Shape(lead + (hidden,))) if type_name == "LSTM" else (h,)
+
+
+def _differs(have: Shape, want: Shape) -> bool:
+    """have certainly is not want (a rank or one size that differs for every input)."""
+    if have.rank != want.rank:
+        return True
+    return any(same(d, e) is False for d, e in zip(have.dims, want.dims))
+
+
+def _only_width(have: Shape, want: Shape) -> bool:
+    """have and want differ in their last size only (the leading ones certainly agree)."""
+    return have.rank == want.rank and same(have.dims[-1], want.dims[-1]) is False and \
+        all(same(d, e) is True for d, e in zip(have.dims[:-1], want.dims[:-1]))
+
+
+def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool) -> str:
+    """What torch says (torch 2.13), unbatched shapes shown as torch sees them."""
+    if have.rank != want.rank:
+        ranks = "3-D" if batched else "2-D"
+        return (f"For {'batched 3-D' if batched else 'unbatched 2-D'} input, hx should also be "
+                f"{ranks} but got {have.rank}-D tensor")
+    if not batched:
+        have, want = Shape(have.dims[:1] + (1,) + have.dims[1:]), \
+            Shape(want.dims[:1] + (1,) + want.dims[1:])
+    which = f"hidden[{i}]" if type_name == "LSTM" else "hidden"
+    dims = lambda s: ", ".join(str(d) for d in s.dims)  # noqa: E731
+    return f"Expected {which} size ({dims(want)}), got [{dims(have)}]"
+
+
+def check(interp, layer, x: Shape, given, node) -> None:
+    """Report an initial state `given` to `layer` (applied to an input of shape x at node)
+    that torch certainly rejects."""
+    type_name = layer.type_name
+    if type_name not in _KINDS or given is None or not x.known_rank or x.rank not in (2, 3) \
+            or interp.uncertain:
+        return
+    wanted = _expected(type_name, layer.arguments, x)
+    if wanted is None:
+        return
+    parts = given if type_name == "LSTM" else (given,)
+    if not isinstance(parts, (tuple, list)) or len(parts) != len(wanted):
+        return  # an LSTM given one tensor unpacks it: not judged here
+    if not all(isinstance(getattr(p, "shape", None), Shape) and p.shape.known_rank
+               for p in parts):
+        return
+    for i, (part, want) in enumerate(zip(parts, wanted)):
+        if _differs(part.shape, want):
+            _report(interp, layer, node, i, part, want, x.rank == 3)
+            return
+
+
+def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> None:
+    from ..domain.codes import Diagnostic
+    path, line, col = interp.position(node)
+    if not path:
+        return
+    name = ("h0", "c0")[i] if layer.type_name == "LSTM" else "h0"
+    a = layer.arguments or {}
+    how = ", ".join(k for k in ("bidirectional", "batch_first") if a.get(k) is True)
+    layout = "(num_layers * num_directions, N, " if batched else \
+        "(num_layers * num_directions, "
+    size = "proj_size)" if name == "h0" and a.get("proj_size") else "hidden_size)"
+    said = _torch_text(layer.type_name, i, part.shape, want, batched)
+    second = " (N stays the second axis with batch_first=True)" if batched and \
+        a.get("batch_first") is True else ""
+    message = (f"The initial state {name} is {part.shape}, but nn.{layer.type_name}"
+               f"(num_layers={a.get('num_layers', 1)}{', ' + how if how else ''}) applied at "
+               f"line {line} expects {layout}{size} = {want}{second}: torch raises "
+               f"RuntimeError \"{said}\".")
+    data = {"state": name, "given_shape": part.shape.to_json(),
+            "expected_shape": want.to_json(), "seen_at_line": int(line), "seen_at_col": int(col)}
+    at, code = getattr(part, "shape_at", None), SHP109
+    if at and at[3] == "built" and at[0] == path and at[1]:
+        message += " The state is built on this line."
+        path, line, col = at[:3]
+    elif _only_width(part.shape, want) and getattr(layer, "path", "") == path and \
+            getattr(layer, "line", 0) and layer.line != line:
+        # a state from another layer (an encoder's h_n): the declared size on the
+        # constructor is the model's side of the fix (SHP106, as for input_size)
+        code = SHP106
+        message += (f" The state arrives at line {line}; the nn.{layer.type_name}(...) on "
+                    f"this line sets the size it expects: change either this size or the "
+                    f"layer that made the state.")
+        path, line, col = layer.path, layer.line, layer.col
+    else:
+        data.pop("seen_at_line"), data.pop("seen_at_col")
+    diagnostic = Diagnostic(code, line, col, message, data, path)
+    if diagnostic not in interp.state.findings:
+        interp.state.findings.append(diagnostic)
