@@ -27,6 +27,7 @@ from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_rnn_states as rnn_states
 from . import torch_fix_origins as fix_origins
+from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
 from .layers import LayerObject, apply
 
@@ -83,6 +84,9 @@ class TorchTensor:
     # a fixed-window pooling's output flattened per sample, (N, C*h*w) with h*w > 1:
     # (pooled_at of the map, the map's shape) (torch_batch_folds, torch_fix_origins)
     pooled_flat: tuple | None = None
+    # what a view with a numeric batch size gives on a DataLoader's short last batch
+    # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
+    last_batch: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -301,6 +305,12 @@ class TorchLayer(LayerObject):
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
+        if applied.fault is None and inputs[0].last_batch is not None:
+            applied.fault = last_batch.at_layer(self, inputs[0])
+            if applied.fault is not None:  # judged on the last batch's shape
+                applied.input_shapes = [inputs[0].last_batch[0]]
+            elif out.shape == inputs[0].shape:
+                out.last_batch = inputs[0].last_batch  # dropout, relu: the same rows
         if applied.fault is not None:
             fix_origins.layer_fault(interp, self, applied, inputs[0])
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:

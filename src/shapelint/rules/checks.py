@@ -121,7 +121,8 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
                     f"{Shape((x[0], features))}, which this Linear expects.")
         data["missing_flatten"] = True
     elif is_known(actual) and getattr(getattr(node.fault, "fix_at", None), "code", None) \
-            is not SHP109:  # a sample fed without its batch axis: in_features is right
+            is not SHP109 and not getattr(node.fault, "data", {}).get("last_batch"):
+        # (a sample fed without its batch axis, a view on the last batch: in_features is right)
         data["params_intended"] = actual * out + out * bias
         message += (f" As written it has {data['params_as_written']:,} parameters; with "
                     f"in_features={actual} it would have {data['params_intended']:,}.")
