@@ -56,11 +56,15 @@ def _flat_pool(source, out):
 
 
 def _fold(source, out, at):
-    """(view's place, the map's shape, the result's shape, the pooling's place or None)."""
+    """(view's place, the map's shape, the result's shape, the pooling's place or None): a
+    map's positions folded into the rows, or several samples packed into each row."""
     a, b = source.shape, out.shape
-    if at is None or not at[0] or not source.channels_first or not (
-            a.known_rank and b.known_rank) or a.rank < 3 or b.rank != 2 or \
+    if at is None or not at[0] or not (a.known_rank and b.known_rank) or b.rank != 2 or \
             not all(is_known(d) for d in (*a.dims, *b.dims)):
+        return None
+    if a.rank >= 2 and _packed(a, b):
+        return (at[:3], a, b, None)
+    if not source.channels_first or a.rank < 3:
         return None
     positions = 1
     for d in a.dims[2:]:
@@ -68,6 +72,18 @@ def _fold(source, out, at):
     if positions <= 1 or b[1] != a[1] or b[0] != a[0] * positions:
         return None
     return (at[:3], a, b, source.pooled_at)
+
+
+def _packed(a, b) -> int | None:
+    """How many samples of a each row of b holds, when more than one: (16, 64, 4, 4) viewed
+    as (4, 4096) packs 4 samples of 1024 values into each row."""
+    per_sample = 1
+    for d in a.dims[1:]:
+        per_sample *= d
+    if per_sample < 1 or b[1] % per_sample or b[1] // per_sample <= 1 or \
+            b[0] * (b[1] // per_sample) != a[0]:
+        return None
+    return b[1] // per_sample
 
 
 def place(x, y):
@@ -81,6 +97,13 @@ def place(x, y):
     view_at, map_shape, rows, pooled = folded
     if b[0] != map_shape[0] or a[0] != rows[0]:
         return None
+    packed = _packed(map_shape, rows)
+    if packed:
+        per_sample = rows[1] // packed
+        return (*view_at, f"The view on this line turns {map_shape} into {rows}: each row "
+                f"packs the {per_sample} values of {packed} samples, {rows[0]} rows for "
+                f"{b[0]} targets. Flatten each sample (x.view(x.size(0), -1)) and size the "
+                f"layer after it for {per_sample} features.")
     grid = "x".join(str(d) for d in map_shape.dims[2:])
     told = (f"turns the {map_shape} map into {rows}: each of its {grid} positions becomes a "
             f"row, {rows[0]} rows for {b[0]} targets")
