@@ -28,13 +28,41 @@ def after_op(name: str, source, out, at) -> None:
     elif out.shape.known_rank and source.shape.known_rank and out.shape.rank >= 1 and \
             source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
         out.folded = source.folded  # relu, dropout, ... keep the rows
+        out.steps_batch = source.steps_batch
 
 
 def after_layer(type_name: str, source, out, at) -> None:
     if type_name in _POOL_LAYERS and at is not None and at[0]:
         out.pooled_at = (*at[:3], type_name)
     elif type_name in _ROW_LAYERS:
-        out.folded = source.folded
+        out.folded, out.steps_batch = source.folded, source.steps_batch
+
+
+_RNNS = frozenset({"RNN", "LSTM", "GRU"})
+
+
+def after_rnn(layer, source, out) -> None:
+    """An RNN without batch_first reads (steps, batch, features): on an (A, B, F) input its
+    output's axis 1, B, is the batch. Noted with where that input was made (out.steps_first)."""
+    shape = source.shape
+    made = source.made_at or (source.fed_at[:3] if source.fed_at else None)
+    if layer.type_name not in _RNNS or (getattr(layer, "arguments", None) or {}).get(
+            "batch_first") is not False or not shape.known_rank or shape.rank != 3 or \
+            not (is_known(shape[0]) and is_known(shape[1])) or shape[0] == shape[1] or \
+            made is None or not made[0]:
+        return
+    out.steps_first = (tuple(made[:3]), shape, layer.type_name,
+                       source.made_by.type_name if source.made_at else None)
+
+
+def after_index(source, out) -> None:
+    """out = source[-1] (or any one step) of a seq-first RNN output: its rows are the RNN's
+    batch axis."""
+    noted = getattr(source, "steps_first", None)
+    a, b = source.shape, out.shape
+    if noted is not None and b.known_rank and b.rank == a.rank - 1 and b.rank >= 1 and \
+            b[0] == a[1] and b.dims[1:] == a.dims[2:]:
+        out.steps_batch = noted
 
 
 def _flat_pool(source, out):
@@ -89,6 +117,9 @@ def _packed(a, b) -> int | None:
 def place(x, y):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
+    steps = _steps_as_batch(x, y)
+    if steps is not None:
+        return steps
     folded = getattr(x, "folded", None)
     a, b = x.shape, y.shape
     if folded is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
@@ -114,3 +145,23 @@ def place(x, y):
                 f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
     return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
             f"each sample (x.flatten(1)) with a layer sized for it.")
+
+
+def _steps_as_batch(x, y):
+    """A loss whose input rows are a seq-first RNN's batch axis, B of an (A, B, F) input, and
+    whose target has A rows: the input was given batch first; the fix puts it steps first where
+    it is made (or sets batch_first=True on the RNN)."""
+    noted = getattr(x, "steps_batch", None)
+    a, b = x.shape, y.shape
+    if noted is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
+            not is_known(b[0]) or a[0] == b[0]:
+        return None
+    made_at, shape, rnn, maker = noted
+    if b[0] != shape[0] or a[0] != shape[1]:
+        return None
+    swapped = (shape[1], shape[0], shape[2])
+    what = f"The {maker} applied on this line gives" if maker else "The batch given here is"
+    return (*made_at, f"{what} {shape}, batch first, but the {rnn} (without batch_first) "
+            f"reads (steps, batch, features): the {shape[1]} positions become the batch, "
+            f"{a[0]} rows of scores for {b[0]} targets. .transpose(0, 1) here gives "
+            f"{swapped}, steps first; or pass batch_first=True to the {rnn}.")

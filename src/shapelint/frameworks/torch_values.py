@@ -22,6 +22,7 @@ from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape, product
 from . import softmax_checks
+from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
@@ -84,6 +85,10 @@ class TorchTensor:
     # a fixed-window pooling's output flattened per sample, (N, C*h*w) with h*w > 1:
     # (pooled_at of the map, the map's shape) (torch_batch_folds, torch_fix_origins)
     pooled_flat: tuple | None = None
+    # a seq-first RNN's output, and a step of it whose rows are that RNN's batch axis
+    # (torch_batch_folds): (where its input was made, that input's shape, the RNN, the maker)
+    steps_first: tuple | None = None
+    steps_batch: tuple | None = None
     # what a view with a numeric batch size gives on a DataLoader's short last batch
     # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
     last_batch: tuple | None = None
@@ -194,6 +199,7 @@ class TorchTensor:
         out = TorchTensor(_shape_of(interp, "indexing", getattr(interp, "operator_node", None),
                                     indexing.index, self.shape, keys))
         provenance.after_index(self, out)
+        batch_folds.after_index(self, out)
         return out
 
     def _item(self, interp, node):
@@ -303,6 +309,7 @@ class TorchLayer(LayerObject):
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
+        batch_folds.after_rnn(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         if applied.fault is None and inputs[0].last_batch is not None:
