@@ -17,7 +17,13 @@ DOCS = {
             "message gives the width received, both parameter counts, and, when the input is a "
             "feature map whose flattened size equals `in_features`, says that a flatten is "
             "missing. When the width depends on an unknown input size and no size can give "
-            "`in_features`, that is reported here too.",
+            "`in_features`, that is reported here too. A `view` that writes the batch size as a "
+            "number (`x.view(BATCH_SIZE, -1)`) on the batches of a `DataLoader` whose last batch "
+            "is shorter (its length and batch size known, `drop_last=False`, a loop with no "
+            "`break` over every batch) gives other widths on that last batch: when the full "
+            "batches fit the Linear and the last one does not, the finding sits on the view "
+            "(use -1 or `x.size(0)` for the batch axis, or `drop_last=True`), naming the Linear "
+            "where it shows; a view the last batch cannot take at all is SHP104 on the view.",
         example="import torch.nn as nn\n\n\n"
                 "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
                 "    def __init__(self):\n"
@@ -78,7 +84,10 @@ DOCS = {
             "named in the message and in `data[\"seen_at_line\"]` (SARIF relatedLocation). "
             "When the tensor comes from a layer that wants its own rank (a `Conv2D` before an "
             "`LSTM`), the fix goes between the two and the finding stays on the rejecting "
-            "layer.",
+            "layer. torch: an `RNN`/`LSTM`/`GRU` given the batch a script feeds the model with "
+            "extra axes of size one (MNIST's `(N, 1, 28, 28)` images for a row LSTM) is "
+            "reported as SHP109 where the script binds that batch, with the `squeeze` / "
+            "`reshape` that gives the rank-3 input the RNN accepts.",
         example="from keras import Sequential, layers\n\n"
                 "model = Sequential([\n"
                 "    layers.Conv2D(32, 3, input_shape=(28, 28)),\n"

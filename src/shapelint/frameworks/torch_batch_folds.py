@@ -3,8 +3,12 @@
 per sample; a loss then meets N * h * w predictions for N targets. The finding at the loss
 goes where the fold comes from: the pooling just before the view, written for a map it
 shrinks to 1x1 (CIFAR's avg_pool2d(out, 8) on a 32px input) and leaving h x w > 1 here, else
-the view itself. Facts only: every size known, the view's last axis the map's channels, the
-loss's target batch the map's N."""
+the view itself. The reverse, a view(-1, K) whose rows pack several samples ((16, 64, 4, 4)
+as (4, 4096)), sits on the view when the loss raises. An RNN without batch_first given
+(N, L, F) batch-first data reads L as its batch: a loss meeting L rows for N targets sits
+where that input was made (transpose(0, 1) there). Facts only: every size known, the view's
+last axis the map's channels (or a whole number of samples per row), the loss's target batch
+the map's N (the RNN input's axis 0)."""
 from __future__ import annotations
 
 from ..domain.dims import is_known
@@ -102,6 +106,10 @@ def _fold(source, out, at):
     return (at[:3], a, b, source.pooled_at)
 
 
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
+
+
 def _packed(a, b) -> int | None:
     """How many samples of a each row of b holds, when more than one: (16, 64, 4, 4) viewed
     as (4, 4096) packs 4 samples of 1024 values into each row."""
@@ -114,7 +122,7 @@ def _packed(a, b) -> int | None:
     return b[1] // per_sample
 
 
-def place(x, y):
+def place(x, y, raises: bool = True):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
     steps = _steps_as_batch(x, y)
@@ -129,10 +137,12 @@ def place(x, y):
     if b[0] != map_shape[0] or a[0] != rows[0]:
         return None
     packed = _packed(map_shape, rows)
+    if packed and not raises:  # one packed row broadcast against the targets: the loss's
+        return None  # own finding (the rows are folded into features: SHP203's view)
     if packed:
         per_sample = rows[1] // packed
         return (*view_at, f"The view on this line turns {map_shape} into {rows}: each row "
-                f"packs the {per_sample} values of {packed} samples, {rows[0]} rows for "
+                f"packs the {per_sample} values of {packed} samples, {_rows(rows[0])} for "
                 f"{b[0]} targets. Flatten each sample (x.view(x.size(0), -1)) and size the "
                 f"layer after it for {per_sample} features.")
     grid = "x".join(str(d) for d in map_shape.dims[2:])
