@@ -141,7 +141,15 @@ DOCS = {
         what="Checks that a layer's declared channel or feature count (`in_channels`, "
              "`num_features`, ...) equals the one it receives.",
         why="torch raises at the first forward pass: the weight expects one channel count and "
-            "the input carries another.",
+            "the input carries another. `BatchNorm1d(C)` (or `InstanceNorm1d`) given "
+            "`(N, L, C)`, features last with `L > 1` positions, normalises the positions: it "
+            "sits on the norm's constructor (apply it to `x.transpose(1, 2)`, or use "
+            "`LayerNorm(C)`), since what follows reads the features last. When that tensor "
+            "is the batch a script feeds an `nn.Sequential` of row layers, packing the "
+            "positions into the batch where it is given (`reshape(-1, C)`) fits too and "
+            "normalises the same values: that line is named (`data[\"data_at_line\"]`). With "
+            "`L == 1` carried from the fed batch the batch, not the norm, is wrong: SHP109 "
+            "there.",
         example="import torch.nn as nn\n\n\n"
                 "class TwoConvs(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
                 "    def __init__(self):\n"

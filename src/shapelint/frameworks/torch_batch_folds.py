@@ -33,6 +33,8 @@ def after_op(name: str, source, out, at) -> None:
             source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
         out.folded = source.folded  # relu, dropout, ... keep the rows
         out.steps_batch = source.steps_batch
+        if out.shape.dims[:-1] == source.shape.dims[:-1]:
+            out.row_fed = _row_fed(source)
 
 
 def after_layer(type_name: str, source, out, at) -> None:
@@ -40,6 +42,17 @@ def after_layer(type_name: str, source, out, at) -> None:
         out.pooled_at = (*at[:3], type_name)
     elif type_name in _ROW_LAYERS:
         out.folded, out.steps_batch = source.folded, source.steps_batch
+        if out.shape.known_rank and source.shape.known_rank and \
+                out.shape.dims[:-1] == source.shape.dims[:-1]:
+            out.row_fed = _row_fed(source)
+
+
+def _row_fed(source):
+    """(fed_at, shape) of the batch the script fed the model, when source is that batch or
+    was made from it by row-keeping layers."""
+    if source.row_fed is not None:
+        return source.row_fed
+    return (source.fed_at, source.shape) if source.fed_at is not None else None
 
 
 _RNNS = frozenset({"RNN", "LSTM", "GRU"})

@@ -50,6 +50,7 @@ class FixAt:
     code: object
     sentence: str
     seen_line: int | None = None  # where it shows, when not the layer application itself
+    data_at: tuple | None = None  # (path, line, col) of the data side, when either is honest
 
 
 # -- a reshape whose result is dropped ----------------------------------------------------
@@ -166,6 +167,7 @@ def layer_fault(interp, layer, applied, tensor) -> None:
         return
     try:
         at = _unused_reshape(layer, applied, tensor) or (
+            norm_axis.unit_axis_of_the_batch(layer, tensor, _fits, FixAt) or
             norm_axis.features_last(layer, tensor, _fits, FixAt) or
             _channels_last(layer, tensor) or _frames_first(layer, tensor) or
             _features_last(layer, tensor) or

@@ -89,6 +89,10 @@ class TorchTensor:
     # (torch_batch_folds): (where its input was made, that input's shape, the RNN, the maker)
     steps_first: tuple | None = None
     steps_batch: tuple | None = None
+    # the batch a script fed the model, (fed_at, its shape), when this tensor is it or is made
+    # from it by layers that keep its rows (Linear, ReLU, Dropout: torch_batch_folds)
+    row_fed: tuple | None = None
+    rows_model: bool = False  # the batch fed to an nn.Sequential of row layers (torch_norm_axis)
     # what a view with a numeric batch size gives on a DataLoader's short last batch
     # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
     last_batch: tuple | None = None

@@ -493,7 +493,15 @@ DOCS = {
             "data's full shape is reported here rather than as SHP202: with the data in view "
             "the failure is certain, not a guess from the numbers. One sample given to "
             "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
-            "3)` input) is reported on the call, whose fix is `x[None]`.",
+            "3)` input) is reported on the call, whose fix is `x[None]`. torch: a layer fault "
+            "whose fix is the batch a script feeds the model (channels-last images, clips "
+            "frames-first, images without a channel axis, axes of size one before an RNN or "
+            "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "
+            "the layer where it shows. For `BatchNorm1d(C)` given `(N, L, C)` the code says "
+            "which side is wrong: an axis of one that the fed batch carries through "
+            "row-keeping layers (`Linear`, activations, `Dropout`) is this code on the batch "
+            "(the model is written for `(N, C)` rows; `.squeeze(1)`); `L > 1` positions are "
+            "SHP106 on the norm's constructor.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
