@@ -36,6 +36,17 @@ class LoaderBatch(Sym):
                 f"batches of {self.full}, drop_last=False)")
 
 
+class GivenInt(int):
+    """An int a script passes to a model's forward (model(x, 4)), remembering where the call
+    gives it: forward() is read again with it, and a view that writes it as the batch size
+    is fixed at that argument. Arithmetic gives plain ints."""
+
+    def __new__(cls, value: int, given_at: tuple | None):
+        obj = super().__new__(cls, value)
+        obj.given_at = given_at
+        return obj
+
+
 class _Exits(cst.CSTVisitor):
     """Finds a statement that can leave a loop before its last pass."""
 
@@ -109,7 +120,10 @@ def after_op(interp, name: str, args, out, node) -> None:
     except NotKnown:
         return
     if last != full:
-        out.last_batch = (last, full, batch, (path, int(line), int(col)), name)
+        given = getattr(target[0], "given_at", None)
+        at = (path, int(line), int(col)) if given is None or given[0] != path else \
+            (given[0], int(given[1]), int(given[2]), int(line))
+        out.last_batch = (last, full, batch, at, name)
 
 
 def at_layer(layer, tensor) -> LayerFault | None:
@@ -134,8 +148,15 @@ def at_layer(layer, tensor) -> LayerFault | None:
         return None
     from .torch_fix_origins import FixAt
     fault = LayerFault(found.code, found.message, **{**found.data, "last_batch": batch.last})
-    fault.fix_at = FixAt(at[0], at[1], at[2], None, (
-        f"On {batch.describe()} the {name} on this line gives {last}, where the full batches "
-        f"give {full}: it writes the batch size as {full[0]}; use -1 (or x.size(0)) for the "
-        f"batch axis, or drop_last=True on the DataLoader."))
+    if len(at) == 4:  # the batch size the view writes is given to forward() on this line
+        sentence = (f"The model is given the batch size {int(full[0])} on this line, which the "
+                    f"{name} at line {at[3]} writes as the batch axis: on {batch.describe()} it "
+                    f"gives {last}, where the full batches give {full}; pass the batch's own "
+                    f"size (x.size(0), or the labels' shape[0]), or use drop_last=True.")
+    else:
+        sentence = (f"On {batch.describe()} the {name} on this line gives {last}, where the "
+                    f"full batches give {full}: it writes the batch size as {int(full[0])}; "
+                    f"use -1 (or x.size(0)) for the batch axis, or drop_last=True on the "
+                    f"DataLoader.")
+    fault.fix_at = FixAt(at[0], at[1], at[2], None, sentence)
     return fault

@@ -24,7 +24,7 @@ from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, T
 
 BATCH = partial.BATCH
 # what the script's own call of a model recorded, which forward()'s own calls must not replace
-_OBSERVED = ("observed_places", "observed_lines", "observed_fed")
+_OBSERVED = ("observed_places", "observed_lines", "observed_fed", "observed_rest")
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
