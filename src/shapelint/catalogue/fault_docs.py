@@ -23,7 +23,9 @@ DOCS = {
             "`break` over every batch) gives other widths on that last batch: when the full "
             "batches fit the Linear and the last one does not, the finding sits on the view "
             "(use -1 or `x.size(0)` for the batch axis, or `drop_last=True`), naming the Linear "
-            "where it shows; a view the last batch cannot take at all is SHP104 on the view.",
+            "where it shows, or on the argument when the script passes that number to "
+            "forward() (`model(x, BATCH)`); a view the last batch cannot take at all is SHP104 "
+            "on the view.",
         example="import torch.nn as nn\n\n\n"
                 "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
                 "    def __init__(self):\n"
