@@ -151,7 +151,10 @@ DOCS = {
             "positions into the batch where it is given (`reshape(-1, C)`) fits too and "
             "normalises the same values: that line is named (`data[\"data_at_line\"]`). With "
             "`L == 1` carried from the fed batch the batch, not the norm, is wrong: SHP109 "
-            "there.",
+            "there. An `RNN`/`LSTM`/`GRU` given an initial state (`h0`, an LSTM's `(h0, "
+            "c0)`) of another shape than `(D * num_layers, N, hidden_size)` raises "
+            "(`Expected hidden size ...`): SHP106 on its constructor, naming the call (a "
+            "decoder GRU whose `hidden_size` was written `a + b // 2` for `(a + b) // 2`).",
         example="import torch.nn as nn\n\n\n"
                 "class TwoConvs(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
                 "    def __init__(self):\n"

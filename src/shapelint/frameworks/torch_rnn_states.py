@@ -7,10 +7,54 @@ and the initial state, if given, is one the analysis sees has that very shape: o
 may raise at the layer, and the states stay unknown."""
 from __future__ import annotations
 
+from ..catalogue import LayerFault
+from ..domain.codes import SHP106
 from ..domain.dims import Unknown, same
 from ..domain.shapes import Shape
 
 _KINDS = ("RNN", "GRU", "LSTM")
+
+
+def _wanted(type_name: str, arguments: dict, x: Shape):
+    """The shapes of the states the layer takes and returns, (h,) or (h, c); None when a size
+    is not known."""
+    if type_name not in _KINDS or not x.known_rank or x.rank not in (2, 3):
+        return None
+    a = arguments or {}
+    layers, hidden, proj = a.get("num_layers", 1), a.get("hidden_size"), a.get("proj_size", 0)
+    both, batch_first = a.get("bidirectional", False), a.get("batch_first", False)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layers, hidden, proj)) \
+            or not isinstance(both, bool) or not isinstance(batch_first, bool):
+        return None
+    lead = ((2 if both else 1) * layers,)
+    if x.rank == 3:
+        lead += (x[0] if batch_first else x[1],)
+    h_n = Shape(lead + (proj or hidden,))
+    return (h_n, Shape(lead + (hidden,))) if type_name == "LSTM" else (h_n,)
+
+
+def state_fault(type_name: str, arguments: dict, x: Shape, given):
+    """SHP106 when the initial state given to the layer certainly has another shape than the
+    one it takes (torch: "Expected hidden size (1, 16, 1), got [1, 16, 256]"); else None."""
+    wanted = _wanted(type_name, arguments, x) if given is not None else None
+    parts = given if type_name == "LSTM" else (given,)
+    if wanted is None or not isinstance(parts, (tuple, list)) or len(parts) != len(wanted):
+        return None
+    names = ("hidden[0]", "hidden[1]") if type_name == "LSTM" else ("hidden",)
+    for part, shape, what in zip(parts, wanted, names):
+        have = getattr(part, "shape", None)
+        if not isinstance(have, Shape) or not have.known_rank:
+            continue
+        if have.rank == shape.rank and not any(same(d, e) is False
+                                               for d, e in zip(have.dims, shape.dims)):
+            continue
+        size = (arguments or {}).get("hidden_size")
+        return LayerFault(SHP106, (
+            f"{type_name}(hidden_size={size}) is given an initial state ({what}) of {have} "
+            f"where it takes {shape}; torch will raise \"Expected {what} size "
+            f"{tuple(shape.dims)}, got {list(have.dims)}\""), input_shape=x.to_json(),
+            state_shape=have.to_json(), expected_state=shape.to_json())
+    return None
 
 
 def states(type_name: str, arguments: dict, x: Shape, given, tensor):

@@ -254,6 +254,19 @@ def shapes_of(value):
     return value
 
 
+def _initial_state(type_name: str, args, kwargs) -> tuple:
+    """The h0 (an LSTM's (h0, c0)) an RNN applied by the script is given, as fresh tensors of
+    their shapes, to give it again when the layer is read as a model of its own; else ()."""
+    if type_name not in ("RNN", "GRU", "LSTM") or kwargs or len(args) != 2:
+        return ()
+    parts = args[1] if type_name == "LSTM" and isinstance(args[1], tuple) else (args[1],)
+    if len(parts) != (2 if type_name == "LSTM" else 1) or not all(
+            isinstance(t, TorchTensor) and t.shape.known_rank for t in parts):
+        return ()
+    fresh = tuple(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at) for t in parts)
+    return (fresh,) if type_name == "LSTM" else fresh
+
+
 def record_fault(interp, fault, node, name):
     log = interp.state.torch_log
     if log is None:
@@ -284,7 +297,8 @@ class TorchLayer(LayerObject):
         if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
             # applied by the script itself: a model of one layer (torch_model.as_model)
             self.interp = interp
-            observed_at(interp, self, inputs[0], node)
+            observed_at(interp, self, inputs[0], node, _initial_state(self.type_name, args,
+                                                                      kwargs))
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
         path, line, col = interp.position(node) if node is not None else (
@@ -309,6 +323,13 @@ class TorchLayer(LayerObject):
             interp.state.torch_log.append(applied)
         if self.built_shapes is None:
             self.built_shapes = shapes
+        if applied.fault is None and self.type_name in ("RNN", "LSTM", "GRU") and \
+                inputs[0] is args[0]:  # the initial state against the hidden size
+            given = args[1] if len(args) > 1 else kwargs.get("hx")
+            applied.fault = rnn_states.state_fault(self.type_name, self.arguments,
+                                                   inputs[0].shape, given)
+            if applied.fault is not None:  # torch raises here: nothing after it is known
+                applied.output_shape = Shape.unknown("after an error upstream")
         out = TorchTensor(applied.output_shape)
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
