@@ -306,6 +306,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
         observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs, interp, node))
+        interp.state.observed_models.setdefault(id(obj), obj)  # read even if unnamed
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:
