@@ -306,7 +306,6 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
         observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs, interp, node))
-        interp.state.observed_models.setdefault(id(obj), obj)  # read even if unnamed
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:
@@ -314,6 +313,9 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
             return obj.payload.container.shapelint_call(interp, args, kwargs, node)
         return Unknown(f"{obj.cls.name} has no forward()")
     out = interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    if isinstance(out, TorchTensor) and outside_modules(interp) and args and \
+            isinstance(args[0], TorchTensor) and args[0].shape.known_rank:
+        interp.state.observed_models.setdefault(id(obj), obj)  # read even if unnamed
     if isinstance(out, TorchTensor) and out.produced_by and outside_modules(interp) and \
             reads_training_flag(obj):
         # shapes are read in eval mode; a forward that branches on self.training may end
