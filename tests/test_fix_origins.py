@@ -170,3 +170,18 @@ def test_messages_name_the_frames_before_channels():
     assert "The clips given to the model here are (2, 8, 3, 32, 32), frames before channels; " \
         "Conv3d takes (N, C, T, H, W): .permute(0, 2, 1, 3, 4) gives (2, 3, 8, 32, 32)" in \
         text["video_clips_frames_before_channels"]
+
+
+def test_a_norm_on_positions_names_the_batch_only_for_a_sequential_of_row_layers():
+    """BatchNorm1d(C) given (N, L, C): SHP106 on its constructor. Fed straight to an
+    nn.Sequential of row layers, packing the positions into the batch where it is given fits
+    the whole model, so that line is named too (data_at_line); before an LSTM it is not."""
+    source = ("import torch\nimport torch.nn as nn\n\n"
+              "embed = nn.Sequential(nn.BatchNorm1d(8), nn.Linear(8, 2), nn.ReLU())\n"
+              "feats = torch.randn(4, 5, 8)\n"
+              "out = embed(feats)\n")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code, d.data.get("data_at_line")) == (4, "SHP106", 5)
+    assert ".reshape(-1, 8) there packs its 5 positions into the batch" in d.message
+    [d] = findings(FIXTURES / "batchnorm1d_on_features_last_series.py")
+    assert "data_at_line" not in d.data

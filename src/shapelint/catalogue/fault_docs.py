@@ -17,7 +17,15 @@ DOCS = {
             "message gives the width received, both parameter counts, and, when the input is a "
             "feature map whose flattened size equals `in_features`, says that a flatten is "
             "missing. When the width depends on an unknown input size and no size can give "
-            "`in_features`, that is reported here too.",
+            "`in_features`, that is reported here too. A `view` that writes the batch size as a "
+            "number (`x.view(BATCH_SIZE, -1)`) on the batches of a `DataLoader` whose last batch "
+            "is shorter (its length and batch size known, `drop_last=False`, a loop with no "
+            "`break` over every batch) gives other widths on that last batch: when the full "
+            "batches fit the Linear and the last one does not, the finding sits on the view "
+            "(use -1 or `x.size(0)` for the batch axis, or `drop_last=True`), naming the Linear "
+            "where it shows, or on the argument when the script passes that number to "
+            "forward() (`model(x, BATCH)`); a view the last batch cannot take at all is SHP104 "
+            "on the view.",
         example="import torch.nn as nn\n\n\n"
                 "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
                 "    def __init__(self):\n"
@@ -78,7 +86,10 @@ DOCS = {
             "named in the message and in `data[\"seen_at_line\"]` (SARIF relatedLocation). "
             "When the tensor comes from a layer that wants its own rank (a `Conv2D` before an "
             "`LSTM`), the fix goes between the two and the finding stays on the rejecting "
-            "layer.",
+            "layer. torch: an `RNN`/`LSTM`/`GRU` given the batch a script feeds the model with "
+            "extra axes of size one (MNIST's `(N, 1, 28, 28)` images for a row LSTM) is "
+            "reported as SHP109 where the script binds that batch, with the `squeeze` / "
+            "`reshape` that gives the rank-3 input the RNN accepts.",
         example="from keras import Sequential, layers\n\n"
                 "model = Sequential([\n"
                 "    layers.Conv2D(32, 3, input_shape=(28, 28)),\n"
@@ -132,7 +143,18 @@ DOCS = {
         what="Checks that a layer's declared channel or feature count (`in_channels`, "
              "`num_features`, ...) equals the one it receives.",
         why="torch raises at the first forward pass: the weight expects one channel count and "
-            "the input carries another.",
+            "the input carries another. `BatchNorm1d(C)` (or `InstanceNorm1d`) given "
+            "`(N, L, C)`, features last with `L > 1` positions, normalises the positions: it "
+            "sits on the norm's constructor (apply it to `x.transpose(1, 2)`, or use "
+            "`LayerNorm(C)`), since what follows reads the features last. When that tensor "
+            "is the batch a script feeds an `nn.Sequential` of row layers, packing the "
+            "positions into the batch where it is given (`reshape(-1, C)`) fits too and "
+            "normalises the same values: that line is named (`data[\"data_at_line\"]`). With "
+            "`L == 1` carried from the fed batch the batch, not the norm, is wrong: SHP109 "
+            "there. An `RNN`/`LSTM`/`GRU` given an initial state (`h0`, an LSTM's `(h0, "
+            "c0)`) of another shape than `(D * num_layers, N, hidden_size)` raises "
+            "(`Expected hidden size ...`): SHP106 on its constructor, naming the call (a "
+            "decoder GRU whose `hidden_size` was written `a + b // 2` for `(a + b) // 2`).",
         example="import torch.nn as nn\n\n\n"
                 "class TwoConvs(nn.Module):  # shapelint: input=(B, 3, 32, 32)\n"
                 "    def __init__(self):\n"

@@ -308,6 +308,9 @@ class State:
     observed_sizes: dict = field(default_factory=dict)
     # id(module) -> the further tensors a multi-input forward(a, b, ...) was called with
     observed_rest: dict = field(default_factory=dict)
+    # id(instance) -> a user's nn.Module instance the script calls, which the analysis reads
+    # like the file's variables' models even when no name holds it (`Net()(x)`)
+    observed_models: dict = field(default_factory=dict)
     partial_learning: object = None  # torch_partial.Learning of the forward() being read
     # Findings at a model's edges (data, labels, losses), met while the file runs; the
     # analysis reports those whose path is the file's own.

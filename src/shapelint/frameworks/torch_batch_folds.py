@@ -3,8 +3,12 @@
 per sample; a loss then meets N * h * w predictions for N targets. The finding at the loss
 goes where the fold comes from: the pooling just before the view, written for a map it
 shrinks to 1x1 (CIFAR's avg_pool2d(out, 8) on a 32px input) and leaving h x w > 1 here, else
-the view itself. Facts only: every size known, the view's last axis the map's channels, the
-loss's target batch the map's N."""
+the view itself. The reverse, a view(-1, K) whose rows pack several samples ((16, 64, 4, 4)
+as (4, 4096)), sits on the view when the loss raises. An RNN without batch_first given
+(N, L, F) batch-first data reads L as its batch: a loss meeting L rows for N targets sits
+where that input was made (transpose(0, 1) there). Facts only: every size known, the view's
+last axis the map's channels (or a whole number of samples per row), the loss's target batch
+the map's N (the RNN input's axis 0)."""
 from __future__ import annotations
 
 from ..domain.dims import is_known
@@ -28,13 +32,54 @@ def after_op(name: str, source, out, at) -> None:
     elif out.shape.known_rank and source.shape.known_rank and out.shape.rank >= 1 and \
             source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
         out.folded = source.folded  # relu, dropout, ... keep the rows
+        out.steps_batch = source.steps_batch
+        if out.shape.dims[:-1] == source.shape.dims[:-1]:
+            out.row_fed = _row_fed(source)
 
 
 def after_layer(type_name: str, source, out, at) -> None:
     if type_name in _POOL_LAYERS and at is not None and at[0]:
         out.pooled_at = (*at[:3], type_name)
     elif type_name in _ROW_LAYERS:
-        out.folded = source.folded
+        out.folded, out.steps_batch = source.folded, source.steps_batch
+        if out.shape.known_rank and source.shape.known_rank and \
+                out.shape.dims[:-1] == source.shape.dims[:-1]:
+            out.row_fed = _row_fed(source)
+
+
+def _row_fed(source):
+    """(fed_at, shape) of the batch the script fed the model, when source is that batch or
+    was made from it by row-keeping layers."""
+    if source.row_fed is not None:
+        return source.row_fed
+    return (source.fed_at, source.shape) if source.fed_at is not None else None
+
+
+_RNNS = frozenset({"RNN", "LSTM", "GRU"})
+
+
+def after_rnn(layer, source, out) -> None:
+    """An RNN without batch_first reads (steps, batch, features): on an (A, B, F) input its
+    output's axis 1, B, is the batch. Noted with where that input was made (out.steps_first)."""
+    shape = source.shape
+    made = source.made_at or (source.fed_at[:3] if source.fed_at else None)
+    if layer.type_name not in _RNNS or (getattr(layer, "arguments", None) or {}).get(
+            "batch_first") is not False or not shape.known_rank or shape.rank != 3 or \
+            not (is_known(shape[0]) and is_known(shape[1])) or shape[0] == shape[1] or \
+            made is None or not made[0]:
+        return
+    out.steps_first = (tuple(made[:3]), shape, layer.type_name,
+                       source.made_by.type_name if source.made_at else None)
+
+
+def after_index(source, out) -> None:
+    """out = source[-1] (or any one step) of a seq-first RNN output: its rows are the RNN's
+    batch axis."""
+    noted = getattr(source, "steps_first", None)
+    a, b = source.shape, out.shape
+    if noted is not None and b.known_rank and b.rank == a.rank - 1 and b.rank >= 1 and \
+            b[0] == a[1] and b.dims[1:] == a.dims[2:]:
+        out.steps_batch = noted
 
 
 def _flat_pool(source, out):
@@ -56,11 +101,15 @@ def _flat_pool(source, out):
 
 
 def _fold(source, out, at):
-    """(view's place, the map's shape, the result's shape, the pooling's place or None)."""
+    """(view's place, the map's shape, the result's shape, the pooling's place or None): a
+    map's positions folded into the rows, or several samples packed into each row."""
     a, b = source.shape, out.shape
-    if at is None or not at[0] or not source.channels_first or not (
-            a.known_rank and b.known_rank) or a.rank < 3 or b.rank != 2 or \
+    if at is None or not at[0] or not (a.known_rank and b.known_rank) or b.rank != 2 or \
             not all(is_known(d) for d in (*a.dims, *b.dims)):
+        return None
+    if a.rank >= 2 and _packed(a, b):
+        return (at[:3], a, b, None)
+    if not source.channels_first or a.rank < 3:
         return None
     positions = 1
     for d in a.dims[2:]:
@@ -70,9 +119,28 @@ def _fold(source, out, at):
     return (at[:3], a, b, source.pooled_at)
 
 
-def place(x, y):
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
+
+
+def _packed(a, b) -> int | None:
+    """How many samples of a each row of b holds, when more than one: (16, 64, 4, 4) viewed
+    as (4, 4096) packs 4 samples of 1024 values into each row."""
+    per_sample = 1
+    for d in a.dims[1:]:
+        per_sample *= d
+    if per_sample < 1 or b[1] % per_sample or b[1] // per_sample <= 1 or \
+            b[0] * (b[1] // per_sample) != a[0]:
+        return None
+    return b[1] // per_sample
+
+
+def place(x, y, raises: bool = True):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
+    steps = _steps_as_batch(x, y)
+    if steps is not None:
+        return steps
     folded = getattr(x, "folded", None)
     a, b = x.shape, y.shape
     if folded is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
@@ -81,6 +149,15 @@ def place(x, y):
     view_at, map_shape, rows, pooled = folded
     if b[0] != map_shape[0] or a[0] != rows[0]:
         return None
+    packed = _packed(map_shape, rows)
+    if packed and not raises:  # one packed row broadcast against the targets: the loss's
+        return None  # own finding (the rows are folded into features: SHP203's view)
+    if packed:
+        per_sample = rows[1] // packed
+        return (*view_at, f"The view on this line turns {map_shape} into {rows}: each row "
+                f"packs the {per_sample} values of {packed} samples, {_rows(rows[0])} for "
+                f"{b[0]} targets. Flatten each sample (x.view(x.size(0), -1)) and size the "
+                f"layer after it for {per_sample} features.")
     grid = "x".join(str(d) for d in map_shape.dims[2:])
     told = (f"turns the {map_shape} map into {rows}: each of its {grid} positions becomes a "
             f"row, {rows[0]} rows for {b[0]} targets")
@@ -91,3 +168,23 @@ def place(x, y):
                 f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
     return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
             f"each sample (x.flatten(1)) with a layer sized for it.")
+
+
+def _steps_as_batch(x, y):
+    """A loss whose input rows are a seq-first RNN's batch axis, B of an (A, B, F) input, and
+    whose target has A rows: the input was given batch first; the fix puts it steps first where
+    it is made (or sets batch_first=True on the RNN)."""
+    noted = getattr(x, "steps_batch", None)
+    a, b = x.shape, y.shape
+    if noted is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
+            not is_known(b[0]) or a[0] == b[0]:
+        return None
+    made_at, shape, rnn, maker = noted
+    if b[0] != shape[0] or a[0] != shape[1]:
+        return None
+    swapped = (shape[1], shape[0], shape[2])
+    what = f"The {maker} applied on this line gives" if maker else "The batch given here is"
+    return (*made_at, f"{what} {shape}, batch first, but the {rnn} (without batch_first) "
+            f"reads (steps, batch, features): the {shape[1]} positions become the batch, "
+            f"{a[0]} rows of scores for {b[0]} targets. .transpose(0, 1) here gives "
+            f"{swapped}, steps first; or pass batch_first=True to the {rnn}.")

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from ..catalogue import LayerFault
-from ..domain.codes import SHP101, SHP106, SHP109
+from ..domain.codes import SHP101, SHP103, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
 from . import torch_norm_axis as norm_axis
@@ -50,6 +50,7 @@ class FixAt:
     code: object
     sentence: str
     seen_line: int | None = None  # where it shows, when not the layer application itself
+    data_at: tuple | None = None  # (path, line, col) of the data side, when either is honest
 
 
 # -- a reshape whose result is dropped ----------------------------------------------------
@@ -166,12 +167,15 @@ def layer_fault(interp, layer, applied, tensor) -> None:
         return
     try:
         at = _unused_reshape(layer, applied, tensor) or (
+            norm_axis.unit_axis_of_the_batch(layer, tensor, _fits, FixAt) or
             norm_axis.features_last(layer, tensor, _fits, FixAt) or
             _channels_last(layer, tensor) or _frames_first(layer, tensor) or
             _features_last(layer, tensor) or
             _no_channel_axis(layer, tensor) if fault.code is SHP106 else None)
     except NotKnown:
         at = None
+    if at is None and fault.code is SHP103:
+        at = _rnn_extra_unit_axes(layer, tensor)
     if at is None and fault.code is SHP101:
         at = _pooled_too_little(layer, fault, tensor)
     if at is None and fault.code in (SHP101, SHP106):
@@ -316,6 +320,29 @@ def _no_channel_axis(layer, tensor) -> FixAt | None:
     sentence = (f"The batch given to the model here is {shape}, without a channel axis; "
                 f"{layer.type_name} takes (N, C, ...): .unsqueeze(1) gives {batched}, which it "
                 f"accepts.")
+    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
+
+
+_RNNS = frozenset({"RNN", "LSTM", "GRU"})
+
+
+def _rnn_extra_unit_axes(layer, tensor) -> FixAt | None:
+    """The fed batch reaches an RNN with axes of size one besides its batch axis ((N, 1, T, F)
+    MNIST-like images into a batch_first LSTM): rank 4 where the RNN takes (N, T, F). Dropping
+    those axes gives the batch the RNN accepts, so the fix is the batch, where it is bound."""
+    fed, shape = tensor.fed_at, tensor.shape
+    if fed is None or layer.type_name not in _RNNS or not shape.known_rank or \
+            shape.rank <= 3 or not all(is_known(d) for d in shape.dims[1:]):
+        return None
+    units = [axis for axis in range(1, shape.rank) if shape.dims[axis] == 1]
+    kept = Shape((shape[0],) + tuple(d for i, d in enumerate(shape.dims) if i and d != 1))
+    if kept.rank != 3 or not _fits(layer, kept):
+        return None
+    squeeze = "".join(f".squeeze({axis})" for axis in reversed(units))
+    sizes = ", ".join(str(d) for d in kept.dims[1:])
+    sentence = (f"The batch given to the model here is {shape}; {layer.type_name} takes "
+                f"a 3-D input: {squeeze} (or .reshape(-1, {sizes})) gives "
+                f"{kept}, which it accepts.")
     return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
 
 

@@ -16,7 +16,8 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   ((32, 1, 48) against (32, 48, 1)): on the reshape that wrote that axis on one side only (an
   unsqueeze on the wrong dim), the other side's shape named; both or neither: the call.
 - SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
-  axis, because a view folded a map's positions into it: torch_batch_folds.
+  axis, because a view folded a map's positions into it, or (SHP110) packed several samples
+  into each row, or a seq-first RNN took batch-first data: torch_batch_folds.
 A place in another file than the loss call leaves the finding on the call."""
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
-            target_places.differing_axis(kind, x, y, interp) or batch_folds.place(x, y)
+            target_places.differing_axis(kind, x, y, interp) or \
+            batch_folds.place(x, y, code is SHP110)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at

@@ -366,7 +366,13 @@ DOCS = {
              "axis (a Dense after `LSTM(return_sequences=True)`, `Conv1D`, `Embedding` or a "
              "1-D pooling), reported on the layer to change. Labels from "
              "`flow_from_directory(class_mode=...)` and `image_dataset_from_directory("
-             "label_mode=...)` are read with the shapes those modes give.",
+             "label_mode=...)` are read with the shapes those modes give. torch losses "
+             "(`CrossEntropyLoss`, `BCELoss`, ...) whose input and target batches differ are "
+             "reported where the fix goes, naming the loss call: on a `view(-1, K)` whose "
+             "rows pack several samples (`(16, 64, 4, 4)` viewed as `(4, 4096)`), and, for an "
+             "`RNN`/`LSTM`/`GRU` without `batch_first` whose output rows are its axis-1 size "
+             "while the targets have its axis-0 size, on the line that made its input (the "
+             "embedding: `.transpose(0, 1)` there, or `batch_first=True`).",
         why="Keras raises at the first batch: `Arguments target and output must have the same "
             "shape`, a broadcast error for `mse`, or `Target 9 is out of bounds` for a sparse "
             "loss over too few units; before any batch, `Data cardinality is ambiguous` when x "

@@ -12,6 +12,7 @@ from ..interpreter.budget import BudgetExhausted
 from ..domain.spots import PairsDict
 from ..interpreter.values import Instance
 from ..domain.shapes import Shape
+from . import torch_norm_axis as norm_axis
 from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_size_fit as size_fit
@@ -24,7 +25,8 @@ from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, T
 
 BATCH = partial.BATCH
 # what the script's own call of a model recorded, which forward()'s own calls must not replace
-_OBSERVED = ("observed_places", "observed_lines", "observed_fed", "observed_sizes")
+_OBSERVED = ("observed_places", "observed_lines", "observed_fed", "observed_sizes",
+             "observed_rest")
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
@@ -277,6 +279,7 @@ class TorchModel:
             if interp.state.observed_inputs.get(id(self.root)) is shape:
                 given.fed_at, given.dropped_reshape = interp.state.observed_fed.get(
                     id(self.root), (None, None))
+                given.rows_model = norm_axis.rows_model(self.root)
             # a multi-input forward(a, b, ...) the script called gets its further tensors too
             rest = interp.state.observed_rest.get(id(self.root), ()) \
                 if interp.state.observed_inputs.get(id(self.root)) is shape else ()

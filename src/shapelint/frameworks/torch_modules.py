@@ -16,6 +16,7 @@ from .layers import make_layer_object
 from .torch_values import (CONTAINERS, MODULE_BASES, ModuleRecord, TorchContainer, TorchLayer,
                            TorchTensor, children_of, is_module, is_module_class,
                            outside_modules, torch_bases)
+from .torch_last_batch import GivenInt
 from .torch_observed import observed_at
 
 
@@ -304,7 +305,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         return NotImplemented
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
-        observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs))
+        observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs, interp, node))
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:
@@ -312,6 +313,9 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
             return obj.payload.container.shapelint_call(interp, args, kwargs, node)
         return Unknown(f"{obj.cls.name} has no forward()")
     out = interp.call(interp.bind_attribute(forward, obj, obj.cls), tuple(args), kwargs, node)
+    if isinstance(out, TorchTensor) and outside_modules(interp) and args and \
+            isinstance(args[0], TorchTensor) and args[0].shape.known_rank:
+        interp.state.observed_models.setdefault(id(obj), obj)  # read even if unnamed
     if isinstance(out, TorchTensor) and out.produced_by and outside_modules(interp) and \
             reads_training_flag(obj):
         # shapes are read in eval mode; a forward that branches on self.training may end
@@ -320,15 +324,29 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     return out
 
 
-def _further_inputs(rest, kwargs) -> tuple:
-    """The tensors after the first of forward(a, b, ...), to call it with again when the
-    model is read (torch_model._forward), as fresh tensors of their shape and dtype; empty
-    (the model read on its first input alone, as before) unless every further argument is a
-    tensor of known rank and no keyword is given."""
-    if not rest or kwargs or not all(isinstance(t, TorchTensor) and t.shape.known_rank
-                                     for t in rest):
+def _further_inputs(rest, kwargs, interp=None, node=None) -> tuple:
+    """The arguments after the first of forward(a, b, ...), to call it with again when the
+    model is read (torch_model._forward): tensors as fresh tensors of their shape and dtype,
+    plain ints as ints that remember where the call gives them (torch_last_batch.GivenInt);
+    empty (the model read on its first input alone, as before) unless every further argument
+    is one of those and no keyword is given."""
+    if not rest or kwargs or not all(isinstance(t, TorchTensor) and t.shape.known_rank or
+                                     type(t) in (int, GivenInt) for t in rest):
         return ()
-    return tuple(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at) for t in rest)
+    arguments = list(getattr(node, "args", ()) or ())[1:]
+    out = []
+    for i, t in enumerate(rest):
+        if isinstance(t, TorchTensor):
+            out.append(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at))
+            continue
+        if isinstance(t, GivenInt):  # forward() read again: where the script gave it
+            out.append(t)
+            continue
+        at = None
+        if interp is not None and i < len(arguments) and not arguments[i].star:
+            at = tuple(interp.position(arguments[i].value))
+        out.append(GivenInt(t, at if at and at[0] and at[1] else None))
+    return tuple(out)
 
 
 def isinstance_of(value, qualname: str):

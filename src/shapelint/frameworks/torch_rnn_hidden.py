@@ -71,26 +71,27 @@ def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool)
     return f"Expected {which} size ({dims(want)}), got [{dims(have)}]"
 
 
-def check(interp, layer, x: Shape, given, node) -> None:
+def check(interp, layer, x: Shape, given, node) -> bool:
     """Report an initial state `given` to `layer` (applied to an input of shape x at node)
-    that torch certainly rejects."""
+    that torch certainly rejects; True when reported (torch raises there)."""
     type_name = layer.type_name
     if type_name not in _KINDS or given is None or not x.known_rank or x.rank not in (2, 3) \
             or interp.uncertain:
-        return
+        return False
     wanted = _expected(type_name, layer.arguments, x)
     if wanted is None:
-        return
+        return False
     parts = given if type_name == "LSTM" else (given,)
     if not isinstance(parts, (tuple, list)) or len(parts) != len(wanted):
-        return  # an LSTM given one tensor unpacks it: not judged here
+        return False  # an LSTM given one tensor unpacks it: not judged here
     if not all(isinstance(getattr(p, "shape", None), Shape) and p.shape.known_rank
                for p in parts):
-        return
+        return False
     for i, (part, want) in enumerate(zip(parts, wanted)):
         if _differs(part.shape, want):
             _report(interp, layer, node, i, part, want, x.rank == 3)
-            return
+            return True
+    return False
 
 
 def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> None:

@@ -12,6 +12,7 @@ from . import softmax_checks
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_last_batch as last_batch
 from . import torch_size_fit as size_fit
 from .torch_values import TorchTensor, record_fault, shapes_of
 
@@ -59,6 +60,9 @@ def tensor_op(interp, name: str, args, kwargs, node):
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
     if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):
         provenance.after_op(name, args, kwargs, result, interp.position(node))
+        last_batch.after_op(interp, name, args, result, node)
+        if args[0].last_batch is not None and result.shape == args[0].shape:
+            result.last_batch = args[0].last_batch  # relu, dropout: the same rows
         if name in ("softmax", "log_softmax"):
             softmax_checks.functional(interp, name, args, kwargs, node)
     elif isinstance(result, TorchTensor) and name in ("cat", "concat", "concatenate", "stack") \

@@ -22,12 +22,14 @@ from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape, product
 from . import softmax_checks
+from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
 from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
 from . import torch_fix_origins as fix_origins
+from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
 from .layers import LayerObject, apply
 
@@ -84,6 +86,17 @@ class TorchTensor:
     # a fixed-window pooling's output flattened per sample, (N, C*h*w) with h*w > 1:
     # (pooled_at of the map, the map's shape) (torch_batch_folds, torch_fix_origins)
     pooled_flat: tuple | None = None
+    # a seq-first RNN's output, and a step of it whose rows are that RNN's batch axis
+    # (torch_batch_folds): (where its input was made, that input's shape, the RNN, the maker)
+    steps_first: tuple | None = None
+    steps_batch: tuple | None = None
+    # the batch a script fed the model, (fed_at, its shape), when this tensor is it or is made
+    # from it by layers that keep its rows (Linear, ReLU, Dropout: torch_batch_folds)
+    row_fed: tuple | None = None
+    rows_model: bool = False  # the batch fed to an nn.Sequential of row layers (torch_norm_axis)
+    # what a view with a numeric batch size gives on a DataLoader's short last batch
+    # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
+    last_batch: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -191,6 +204,7 @@ class TorchTensor:
         out = TorchTensor(_shape_of(interp, "indexing", getattr(interp, "operator_node", None),
                                     indexing.index, self.shape, keys))
         provenance.after_index(self, out)
+        batch_folds.after_index(self, out)
         return out
 
     def _item(self, interp, node):
@@ -241,6 +255,19 @@ def shapes_of(value):
     return value
 
 
+def _initial_state(type_name: str, args, kwargs) -> tuple:
+    """The h0 (an LSTM's (h0, c0)) an RNN applied by the script is given, as fresh tensors of
+    their shapes, to give it again when the layer is read as a model of its own; else ()."""
+    if type_name not in ("RNN", "GRU", "LSTM") or kwargs or len(args) != 2:
+        return ()
+    parts = args[1] if type_name == "LSTM" and isinstance(args[1], tuple) else (args[1],)
+    if len(parts) != (2 if type_name == "LSTM" else 1) or not all(
+            isinstance(t, TorchTensor) and t.shape.known_rank for t in parts):
+        return ()
+    fresh = tuple(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at) for t in parts)
+    return (fresh,) if type_name == "LSTM" else fresh
+
+
 def record_fault(interp, fault, node, name):
     log = interp.state.torch_log
     if log is None:
@@ -271,7 +298,8 @@ class TorchLayer(LayerObject):
         if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
             # applied by the script itself: a model of one layer (torch_model.as_model)
             self.interp = interp
-            observed_at(interp, self, inputs[0], node)
+            observed_at(interp, self, inputs[0], node, _initial_state(self.type_name, args,
+                                                                      kwargs))
         # Called by the user's own code: report at the call; through a container: at the
         # line that built this layer.
         path, line, col = interp.position(node) if node is not None else (
@@ -300,8 +328,15 @@ class TorchLayer(LayerObject):
         provenance.after_layer(self.type_name, inputs[0], out, self.rule, (path, line, col))
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
+        batch_folds.after_rnn(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
+        if applied.fault is None and inputs[0].last_batch is not None:
+            applied.fault = last_batch.at_layer(self, inputs[0])
+            if applied.fault is not None:  # judged on the last batch's shape
+                applied.input_shapes = [inputs[0].last_batch[0]]
+            elif out.shape == inputs[0].shape:
+                out.last_batch = inputs[0].last_batch  # dropout, relu: the same rows
         if applied.fault is not None:
             fix_origins.layer_fault(interp, self, applied, inputs[0])
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
@@ -312,7 +347,10 @@ class TorchLayer(LayerObject):
         if extra and self.type_name in ("RNN", "LSTM", "GRU") and applied.fault is None and \
                 out.shape.known_rank:  # (output, h_n): the final states' shapes are known
             given = args[1] if len(args) > 1 else kwargs.get("hx")
-            rnn_hidden.check(interp, self, inputs[0].shape, given, node)  # h0/c0 (SHP109)
+            if rnn_hidden.check(interp, self, inputs[0].shape, given, node):  # h0/c0
+                lost = Shape.unknown("after an error upstream")  # torch raises at this call
+                return TorchTensor(lost), rnn_states.states(self.type_name, self.arguments,
+                                                            lost, given, TorchTensor)
             return out, rnn_states.states(self.type_name, self.arguments, inputs[0].shape,
                                           given, TorchTensor)
         if extra:

@@ -13,6 +13,7 @@ from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.values import Builtin, Repeated
 from . import torch_provenance as provenance
+from .torch_last_batch import LoaderBatch, runs_every_batch
 from .torch_values import TorchTensor
 
 BATCH = Sym("N")  # the batch axis of a loader whose last batch may be smaller
@@ -387,7 +388,8 @@ class Loader:
             if count == 0:
                 return Repeated(Unknown("no batch"), False)
             full = self.drop_last or n % size == 0
-            batch = size if full else n if count == 1 else BATCH
+            batch = size if full else n if count == 1 else LoaderBatch(
+                BATCH.name, size, n % size, n) if runs_every_batch(node) else BATCH
         else:
             batch = size if self.drop_last else BATCH
         nonempty = (is_known(count) and count > 0) or (

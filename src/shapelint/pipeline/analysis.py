@@ -180,6 +180,11 @@ def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAna
         model = models.as_model(value)
         if model is not None:
             named.setdefault(id(model.root if hasattr(model, "root") else model), (var, model))
+    for key, value in list(interp.state.observed_models.items()):  # `Net()(x)`: unnamed
+        model = models.as_model(value) if key not in named else None
+        root = getattr(model, "root", model)
+        if model is not None and id(root) not in named:
+            named[id(root)] = (_unnamed(value), model)
     seen = set(named)
     for model in interp.state.models:  # Keras models made anywhere while the module ran
         if id(model) not in seen:
@@ -193,6 +198,12 @@ def _analyse(source, path, limits, discover, tree, whole_file, entry) -> FileAna
         except Exception as error:  # noqa: BLE001 - the models met so far are still checked
             result.notes.append(internal_error(path, error, "while looking for models"))
     return result
+
+
+def _unnamed(value) -> str:
+    """The entry name of a model the script calls without binding it: its class's name."""
+    cls = getattr(value, "cls", None)
+    return getattr(cls, "name", None) or getattr(value, "type_name", None) or "model"
 
 
 def _parsed(path: str, index: ModuleIndex, order: list, text: str, numbers: list):

@@ -8,7 +8,7 @@ from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
 from ..domain.shapes import Shape, product
 from .data_places import naming_data
-from .fix_lines import at_fix_line
+from .fix_lines import at_fix_line, naming_data_side
 
 
 def check_graph(graph: ModelGraph) -> list[Diagnostic]:
@@ -59,7 +59,8 @@ def _torch_place(node: LayerNode) -> Diagnostic:
     """A torch fault on the line its fix changes: the statement that produced the input's
     offending property (rules/fix_lines.py), else the layer's constructor, else the call."""
     diagnostic = fault_diagnostic(node)
-    return at_fix_line(node, diagnostic) or at_constructor(node, diagnostic)
+    return at_fix_line(node, diagnostic) or naming_data_side(node, at_constructor(
+        node, diagnostic))
 
 
 def fault_diagnostic(node: LayerNode) -> Diagnostic:
@@ -122,7 +123,8 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
                     f"{Shape((x[0], features))}, which this Linear expects.")
         data["missing_flatten"] = True
     elif is_known(actual) and getattr(getattr(node.fault, "fix_at", None), "code", None) \
-            is not SHP109:  # a sample fed without its batch axis: in_features is right
+            is not SHP109 and not getattr(node.fault, "data", {}).get("last_batch"):
+        # (a sample fed without its batch axis, a view on the last batch: in_features is right)
         data["params_intended"] = actual * out + out * bias
         message += (f" As written it has {data['params_as_written']:,} parameters; with "
                     f"in_features={actual} it would have {data['params_intended']:,}.")

@@ -513,7 +513,15 @@ DOCS = {
             "whose fix is `x[None]`, unless the file trains the model on data its input "
             "contradicts; an image read by `load_img` with another `color_mode` than the "
             "channels of a model trained on data of its input shape is reported on the "
-            "`load_img` call.",
+            "`load_img` call. torch: a layer fault "
+            "whose fix is the batch a script feeds the model (channels-last images, clips "
+            "frames-first, images without a channel axis, axes of size one before an RNN or "
+            "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "
+            "the layer where it shows. For `BatchNorm1d(C)` given `(N, L, C)` the code says "
+            "which side is wrong: an axis of one that the fed batch carries through "
+            "row-keeping layers (`Linear`, activations, `Dropout`) is this code on the batch "
+            "(the model is written for `(N, C)` rows; `.squeeze(1)`); `L > 1` positions are "
+            "SHP106 on the norm's constructor.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
