@@ -70,6 +70,30 @@ def test_unet_size_given_through_a_module_constant():
     assert "VOLUME on this line sets the input shape" in d.message
 
 
+UNET_SIDES = FIXTURES / "unet_height_width_arguments.py"
+
+
+def test_unet_height_and_width_given_to_the_builder():
+    [d] = findings(UNET_SIDES)
+    assert (int(d.line), d.data["seen_at_line"]) == (31, 20)
+    assert "input_height=902 and input_width=602 given to unet on this line" in d.message
+    assert "axis 1 is 902, make it a multiple of 8 (896 or 904)" in d.message
+    source = UNET_SIDES.read_text(encoding="utf-8").replace(
+        "unet(4, input_height=902, input_width=602)", "unet(4, 902, 602)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (31, 20)
+
+
+def test_unet_side_left_at_its_default_stays_where_it_shows():
+    """A default in the signature, or a builder called twice: no one call writes the size."""
+    text = UNET_SIDES.read_text(encoding="utf-8")
+    for source in (text.replace("416, input_width=608", "902, input_width=602").replace(
+            "unet(4, input_height=902, input_width=602)", "unet(4)"),
+            text + "small = unet(2, input_height=902, input_width=602)\n"):
+        [d] = findings(source)
+        assert int(d.line) == 20 and "seen_at_line" not in d.data
+
+
 def test_unet_of_a_size_no_pooling_can_fit_stays_silent_on_the_size():
     """A merge that fails for every input size (the decoder upsamples once too often) is not
     the input size's fault: the finding stays on the merge, with no sizes named."""
