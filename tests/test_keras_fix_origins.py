@@ -82,6 +82,9 @@ def test_unet_height_and_width_given_to_the_builder():
         "unet(4, input_height=902, input_width=602)", "unet(4, 902, 602)")
     [d] = findings(source)
     assert (int(d.line), d.data["seen_at_line"]) == (31, 20)
+    quoted = "# unet(4, input_height=902, input_width=602) fails\n"  # a comment is no call
+    [d] = findings(quoted + UNET_SIDES.read_text(encoding="utf-8"))
+    assert (int(d.line), d.data["seen_at_line"]) == (32, 21)
 
 
 def test_unet_side_left_at_its_default_stays_where_it_shows():

@@ -137,15 +137,23 @@ def _given(lines, line, name):
 
 
 def _one_call(lines, function):
-    """(line, col, call) of the file's one call of `function`, or None."""
+    """(line, col, call) of the file's one call of `function`, or None; a call written in a
+    comment (a bug report quoted above the code) is no call."""
     calls = [(i, m.start()) for i, t in enumerate(lines, 1)
-             for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", t)
+             for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", _code(t))
              if not _DEF.match(t)]
     if len(calls) != 1:
         return None
     at, col = calls[0]
     node = call_at(lines, at, col)
     return (at, col, node) if node is not None else None
+
+
+def _code(text: str) -> str:
+    """The line without its comment; a line with a quote before its "#" is kept whole (the
+    "#" may sit in a string), so a call is never hidden."""
+    code = text.split("#", 1)[0]
+    return text if "'" in code or '"' in code else code
 
 
 def _argument(lines, line, name, axes, sizes):
