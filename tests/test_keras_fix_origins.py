@@ -212,3 +212,34 @@ def test_sample_against_a_model_its_training_data_contradicts_stays_on_the_model
     call is not the one line to change."""
     source = OBSERVATION.read_text(encoding="utf-8").replace("(32, 1, 6)", "(32, 6)")
     assert {int(d.line) for d in findings(source)} == {11}
+
+
+# -- a size read from a module constant (rules/keras_constants.py) -------------------------------
+
+LATENT = FIXTURES / "decoder_latent_constant_scanned_on_plane.py"
+HEAD = FIXTURES / "head_units_constant_for_five_classes.py"
+
+
+def test_constant_sizes_place_the_finding_on_the_constant():
+    [d] = findings(LATENT)
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (9, 24, 23)
+    assert d.data["layer_at_line"] == 15
+    assert "latent_dim = 16 on this line sets the input shape of the layer at line 15" in \
+        d.message
+    [d] = findings(HEAD)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (7, 18, 15)
+    assert "make it NUM_CLASSES = 5 on this line" in d.message
+
+
+def test_constant_not_bound_once_to_a_literal_stays_on_the_layer():
+    """A name bound twice, a computed value, a literal beside it: no one constant to edit."""
+    text = LATENT.read_text(encoding="utf-8")
+    for source in (text.replace("window = 64\n", "window = 64\nlatent_dim = 8\n"),
+                   text.replace("latent_dim = 16  # error", "latent_dim = 4 * 4  # error"),
+                   text.replace("Input(shape=(latent_dim,))", "Input(shape=(16,))")):
+        [d] = findings(source)
+        assert int(d.line) in (15, 16) and "layer_at_line" not in d.data
+    source = HEAD.read_text(encoding="utf-8").replace(
+        "features = np", "def relabel(NUM_CLASSES):\n    return NUM_CLASSES\n\n\nfeatures = np")
+    [d] = findings(source)
+    assert "layer_at_line" not in d.data

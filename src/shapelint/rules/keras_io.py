@@ -31,6 +31,7 @@ import libcst as cst
 from ..domain.codes import SHP104, SHP109, SHP110, Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
+from .keras_constants import input_constant, units_constant
 
 _DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -219,7 +220,11 @@ def _moved(graph, d: Diagnostic, lines: list, path: str) -> Diagnostic:
             os.path.abspath(path or ""):
         return d
     if d.code is SHP110 and isinstance(d.data.get("seen_at_line"), int):
-        return _at_builder_call(graph, d, lines) or d
+        node = _node_at(graph, d, ("Dense",))
+        return _at_builder_call(graph, d, lines) or \
+            (node is not None and units_constant(d, node, lines)) or d
+    if d.code is SHP109 and isinstance(d.data.get("seen_at_line"), int):
+        return input_constant(d, lines) or d
     if d.code is SHP104 and "seen_at_line" not in d.data:
         return _at_target_assignment(graph, d, lines) or d
     return d
