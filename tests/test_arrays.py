@@ -283,3 +283,26 @@ def test_load_data_parameters_follow_keras_signatures():
     (xt, _), (xv, _) = _static("import keras\nout = keras.datasets.boston_housing.load_data("
                                "'boston_housing.npz', 0.1)")
     assert xt.shape.dims == (int(506 * 0.9), 13)
+
+
+LABELS_WRITTEN = (
+    "import numpy as np\nfrom keras import layers, models, utils\n"
+    "x = np.random.rand(6, 4).astype('float32')\n"
+    "y = np.array([0, 1, 0, 1, 0, 1])\n"
+    "kept = y\n"
+    "y[4:] = 2\n"
+    "labels = utils.to_categorical(kept)\n"
+    "model = models.Sequential([layers.Input(shape=(4,)), layers.Dense(3, activation='softmax')])\n"
+    "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+    "model.fit(x, labels, epochs=1, verbose=0)\n")
+
+
+def test_an_item_written_into_labels_forgets_their_class_count():
+    """`y[4:] = 2` makes three classes out of two (numpy writes into the array every name bound
+    to it sees): the count known before the write is no fact after it (real Keras runs this)."""
+    codes = [d.code.code for d in analyse(LABELS_WRITTEN, "m.py").diagnostics()
+             if d.code.code.startswith(("SHP1", "SHP2"))]
+    assert codes == []
+    before = LABELS_WRITTEN.replace("y[4:] = 2\n", "")  # two classes against Dense(3): raises
+    codes = [d.code.code for d in analyse(before, "m.py").diagnostics()]
+    assert "SHP110" in codes

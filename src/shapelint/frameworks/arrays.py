@@ -55,6 +55,15 @@ class ArrayValue:
     def shapelint_getitem(self, interp, key):
         return index(self, key)
 
+    def shapelint_item_written(self, interp):
+        """`y[40:] = 2`, `y[mask] = k`: numpy writes into this very array, so every name bound
+        to it sees the new values. Its ids' largest value then may rise (a new class) or fall
+        (the only sample of one overwritten): the count of classes is no longer known. A
+        one-hot array keeps its width, the count it states."""
+        if self.labels is not None and self.labels.classes is not None and \
+                self.labels.encoding != "onehot":
+            self.labels = Labels(self.labels.encoding, None)
+
     def shapelint_len(self, interp):
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
             return self.dims[0]

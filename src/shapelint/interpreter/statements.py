@@ -228,6 +228,9 @@ class StatementsMixin:
 
     def set_item(self, container, target, value, scope):
         elements = target.slice
+        written = getattr(container, "shapelint_item_written", None)
+        if written is not None:  # `y[40:] = 2` on a label array: its class count may change
+            written(self)
         if len(elements) == 1 and isinstance(elements[0].slice, cst.Slice) and \
                 isinstance(container, list):
             self._set_slice(container, elements[0].slice, value, scope)
