@@ -283,3 +283,36 @@ def test_load_data_parameters_follow_keras_signatures():
     (xt, _), (xv, _) = _static("import keras\nout = keras.datasets.boston_housing.load_data("
                                "'boston_housing.npz', 0.1)")
     assert xt.shape.dims == (int(506 * 0.9), 13)
+
+
+LABELS_WRITTEN = (
+    "import numpy as np\nfrom keras import layers, models, utils\n"
+    "x = np.random.rand(6, 4).astype('float32')\n"
+    "y = np.array([0, 1, 0, 1, 0, 1])\n"
+    "kept = y\n"
+    "y[4:] = 2\n"
+    "labels = utils.to_categorical(kept)\n"
+    "model = models.Sequential([layers.Input(shape=(4,)), layers.Dense(3, activation='softmax')])\n"
+    "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+    "model.fit(x, labels, epochs=1, verbose=0)\n")
+
+
+def _label_findings(source):
+    return [(d.line, d.code.code) for d in analyse(source, "m.py").diagnostics()
+            if d.code.code.startswith(("SHP1", "SHP2"))]
+
+
+def test_an_item_written_into_labels_follows_their_class_count():
+    """`y[4:] = 2` makes three classes out of two (numpy writes into the array every name bound
+    to it sees). A write that certainly reaches a row with an id at least the largest sets the
+    count; any other write makes it unknown, never the count before. Real Keras runs
+    LABELS_WRITTEN, and raises for each source below that has a finding."""
+    assert _label_findings(LABELS_WRITTEN) == []
+    two = LABELS_WRITTEN.replace("Dense(3,", "Dense(2,")  # three classes for two units: raises
+    assert _label_findings(two) == [(8, "SHP110")]
+    assert _label_findings(two.replace("y[4:] = 2", "y[5] = 2")) == [(8, "SHP110")]
+    assert _label_findings(LABELS_WRITTEN.replace("y[4:] = 2\n", "")) == [(7, "SHP110")]
+    for unknown in ("y[6:] = 2",  # an empty slice writes nothing: two classes, Keras runs
+                    "y[1] = 0",  # the largest id may stay or fall
+                    "if x.sum() > 3:\n    y[4:] = 2"):  # a write that may not happen
+        assert _label_findings(two.replace("y[4:] = 2", unknown)) == []

@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 156 of the 202 cases are found on their marked line, 139 on the line the fixed twin changes,
-# 161 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 158 of the 202 cases are found on their marked line, 141 on the line the fixed twin changes,
+# 163 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to seventh blind sets of issue 16
-# (20 cases each: 15, 6, 7, 18, 12 and 10 on the line now; 7, 4, 5, 10, 7 and 8 when measured
+# (20 cases each: 15, 6, 7, 18, 12 and 12 on the line now; 7, 4, 5, 10, 7 and 8 when measured
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 156 / 202
-ON_FIX_LINE_FLOOR = 139 / 202
-ON_OR_POINTING_FLOOR = 161 / 202
+RECALL_FLOOR = 158 / 202
+ON_FIX_LINE_FLOOR = 141 / 202
+ON_OR_POINTING_FLOOR = 163 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -217,12 +217,16 @@ HELD_OUT_6_MISSES = {
 # each reason. Since (issue 16, i-rnnh0): the two RNN initial states are on their line
 # (frameworks/torch_rnn_hidden.py), and so is seq2seq_decoder_hidden_size_precedence (fifth set:
 # the encoder's state against the decoder GRU's hidden size, on its constructor).
+# Two more are on their line since (i-kerasargs): the U-Net, on the builder's call that
+# writes height and width (rules/keras_size_written.py, fixture pair
+# fix_origins/keras/unet_height_width_arguments), and the decoder's Input, on the latent_dim
+# constant (rules/keras_constants.py, fixture pairs
+# fix_origins/keras/decoder_latent_constant_scanned_on_plane and
+# head_units_constant_for_five_classes).
 HELD_OUT_7_MISSES = {
-    "keras/autoencoder_latent_16_scanned_on_2d_grid",
     "keras/gru_input_shape_none_steps_on_2d_rows",
     "keras/imdb_cnn_third_class_integer_labels_categorical",
     "keras/lstm_rows_of_20_not_reshaped_to_10x2",
-    "keras/unet_builder_902x602_input_skip_concat",
     "torch/batchnorm1d_last_batch_of_one",
     "torch/conv1d_samples_unsqueezed_into_channel_axis",
     "torch/convnet_resize256_fc_sized_for_64px_maps",

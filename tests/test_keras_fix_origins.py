@@ -70,6 +70,33 @@ def test_unet_size_given_through_a_module_constant():
     assert "VOLUME on this line sets the input shape" in d.message
 
 
+UNET_SIDES = FIXTURES / "unet_height_width_arguments.py"
+
+
+def test_unet_height_and_width_given_to_the_builder():
+    [d] = findings(UNET_SIDES)
+    assert (int(d.line), d.data["seen_at_line"]) == (31, 20)
+    assert "input_height=902 and input_width=602 given to unet on this line" in d.message
+    assert "axis 1 is 902, make it a multiple of 8 (896 or 904)" in d.message
+    source = UNET_SIDES.read_text(encoding="utf-8").replace(
+        "unet(4, input_height=902, input_width=602)", "unet(4, 902, 602)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (31, 20)
+    quoted = "# unet(4, input_height=902, input_width=602) fails\n"  # a comment is no call
+    [d] = findings(quoted + UNET_SIDES.read_text(encoding="utf-8"))
+    assert (int(d.line), d.data["seen_at_line"]) == (32, 21)
+
+
+def test_unet_side_left_at_its_default_stays_where_it_shows():
+    """A default in the signature, or a builder called twice: no one call writes the size."""
+    text = UNET_SIDES.read_text(encoding="utf-8")
+    for source in (text.replace("416, input_width=608", "902, input_width=602").replace(
+            "unet(4, input_height=902, input_width=602)", "unet(4)"),
+            text + "small = unet(2, input_height=902, input_width=602)\n"):
+        [d] = findings(source)
+        assert int(d.line) == 20 and "seen_at_line" not in d.data
+
+
 def test_unet_of_a_size_no_pooling_can_fit_stays_silent_on_the_size():
     """A merge that fails for every input size (the decoder upsamples once too often) is not
     the input size's fault: the finding stays on the merge, with no sizes named."""
@@ -185,3 +212,34 @@ def test_sample_against_a_model_its_training_data_contradicts_stays_on_the_model
     call is not the one line to change."""
     source = OBSERVATION.read_text(encoding="utf-8").replace("(32, 1, 6)", "(32, 6)")
     assert {int(d.line) for d in findings(source)} == {11}
+
+
+# -- a size read from a module constant (rules/keras_constants.py) -------------------------------
+
+LATENT = FIXTURES / "decoder_latent_constant_scanned_on_plane.py"
+HEAD = FIXTURES / "head_units_constant_for_five_classes.py"
+
+
+def test_constant_sizes_place_the_finding_on_the_constant():
+    [d] = findings(LATENT)
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (9, 24, 23)
+    assert d.data["layer_at_line"] == 15
+    assert "latent_dim = 16 on this line sets the input shape of the layer at line 15" in \
+        d.message
+    [d] = findings(HEAD)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (7, 18, 15)
+    assert "make it NUM_CLASSES = 5 on this line" in d.message
+
+
+def test_constant_not_bound_once_to_a_literal_stays_on_the_layer():
+    """A name bound twice, a computed value, a literal beside it: no one constant to edit."""
+    text = LATENT.read_text(encoding="utf-8")
+    for source in (text.replace("window = 64\n", "window = 64\nlatent_dim = 8\n"),
+                   text.replace("latent_dim = 16  # error", "latent_dim = 4 * 4  # error"),
+                   text.replace("Input(shape=(latent_dim,))", "Input(shape=(16,))")):
+        [d] = findings(source)
+        assert int(d.line) in (15, 16) and "layer_at_line" not in d.data
+    source = HEAD.read_text(encoding="utf-8").replace(
+        "features = np", "def relabel(NUM_CLASSES):\n    return NUM_CLASSES\n\n\nfeatures = np")
+    [d] = findings(source)
+    assert "layer_at_line" not in d.data

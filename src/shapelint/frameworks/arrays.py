@@ -55,6 +55,20 @@ class ArrayValue:
     def shapelint_getitem(self, interp, key):
         return index(self, key)
 
+    def shapelint_item_written(self, interp, rows_written, value):
+        """`y[40:] = 2`, `y[mask] = k`: numpy writes into this very array, so every name bound
+        to it sees the new values. Its ids' largest value then may rise (a new class) or fall
+        (the only sample of one overwritten): the count of classes is no longer known, unless
+        the write certainly reaches a row (rows_written(), asked only then) with an integer k
+        at least the largest id before: the largest is then k, k + 1 classes. A one-hot array
+        (or one flattened) keeps its width, the count it states."""
+        labels = self.labels
+        if labels is None or labels.classes is None or labels.encoding != "ids":
+            return
+        rises = isinstance(value, int) and not isinstance(value, bool) and \
+            value + 1 >= labels.classes and rows_written() is True
+        self.labels = Labels(labels.encoding, value + 1 if rises else None)
+
     def shapelint_len(self, interp):
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
             return self.dims[0]

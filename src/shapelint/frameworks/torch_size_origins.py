@@ -19,9 +19,10 @@ from collections import Counter
 
 import libcst as cst
 
+from .source_text import argument, call_at, enclosing_def
+
 # the constructor argument that sets the size a layer checks its input against, first position
 _SIZE_KEYS = ("in_channels", "input_size", "num_features", "in_features", "num_channels")
-_DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\b")
 _WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
@@ -103,31 +104,6 @@ def _enclosing_init(lines: list, line: int):
     return None
 
 
-def enclosing_def(lines: list, line: int):
-    """(def line, function name, parameter names) of the innermost def whose body holds
-    `line`, read upwards by indentation; None at module level or if its signature does not
-    parse. Shared by the Keras and torch size origins."""
-    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    for number in range(line - 1, 0, -1):
-        text = lines[number - 1]
-        stripped, indent = text.strip(), len(text) - len(text.lstrip())
-        if not stripped or stripped[0] in "#)]}" or indent >= here:
-            continue  # blank, a comment, the close of a bracket, or inside the same block
-        found = _DEF.match(text)
-        if found is None:  # an if / for / with / class the line sits in
-            here = indent
-            if here == 0:
-                return None
-            continue
-        signature = _balanced(lines, number, text.index("("))
-        try:
-            function = cst.parse_statement(f"def f{signature}: pass")
-        except (cst.ParserSyntaxError, TypeError):
-            return None
-        return number, found.group(2), [p.name.value for p in function.params.params]
-    return None
-
-
 def _block(lines: list, start: int) -> list:
     """The lines of the def at line `start`: those after it indented deeper, blank, or closing
     its signature."""
@@ -137,50 +113,6 @@ def _block(lines: list, start: int) -> list:
                                 or len(lines[end]) - len(lines[end].lstrip()) > indent):
         end += 1
     return lines[start - 1:end]
-
-
-def call_at(lines: list, line: int, col: int):
-    """The call expression that starts at (line, col), parsed from the text."""
-    text = lines[line - 1][col:]
-    if "(" not in text:
-        return None
-    head = text[:text.index("(")]
-    rest = _balanced(lines, line, col + len(head))
-    if rest is None:
-        return None
-    try:
-        node = cst.parse_expression(head + rest)
-    except cst.ParserSyntaxError:
-        return None
-    return node if isinstance(node, cst.Call) else None
-
-
-def _balanced(lines: list, line: int, col: int, limit: int = 30) -> str | None:
-    """The text from the "(" at (line, col) to its matching ")", across lines."""
-    depth, out = 0, []
-    for number in range(line, min(len(lines), line + limit) + 1):
-        text = lines[number - 1][col:] if number == line else lines[number - 1]
-        for i, char in enumerate(text):
-            if char == "#":
-                break
-            depth += char in "([{"
-            depth -= char in ")]}"
-            if depth == 0:
-                out.append(text[:i + 1])
-                return " ".join(out)
-        out.append(text)
-    return None
-
-
-def argument(call: cst.Call, key: str, position: int):
-    """The expression given for `key`, by keyword or at `position`."""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == key:
-            return arg.value
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    if any(a.star for a in call.args):
-        return None
-    return positional[position].value if position < len(positional) else None
 
 
 def _reads(lines: list, name: str) -> int:

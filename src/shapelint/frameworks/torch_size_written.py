@@ -33,7 +33,7 @@ def written(model, size) -> tuple | None:
     if at is None or at[0] != model.path or size not in at[3] or \
             not 0 < int(at[1]) <= len(lines):
         return None
-    from .torch_size_origins import call_at
+    from .source_text import call_at
     line, col = int(at[1]), int(at[2])
     call = call_at(lines, line, col)
     if call is None:

@@ -228,6 +228,9 @@ class StatementsMixin:
 
     def set_item(self, container, target, value, scope):
         elements = target.slice
+        written = getattr(container, "shapelint_item_written", None)
+        if written is not None:  # `y[40:] = 2` on a label array: its class count may change
+            written(self, lambda: self._rows_written(container, elements, scope), value)
         if len(elements) == 1 and isinstance(elements[0].slice, cst.Slice) and \
                 isinstance(container, list):
             self._set_slice(container, elements[0].slice, value, scope)
@@ -249,6 +252,31 @@ class StatementsMixin:
             hook = getattr(container, "shapelint_setitem", None)
             if hook is not None:
                 hook(self, key, value)
+
+    def _rows_written(self, container, elements, scope) -> bool | None:
+        """True when `container[key] = ...` certainly writes at least one row of an array of
+        known length (an int in range, a slice of known bounds that is not empty), whatever
+        branch this is; None when that is not certain. Only names and numbers are read (no
+        call is evaluated twice)."""
+        length = getattr(container, "shapelint_len", None)
+        length = length(self) if length is not None and not self.uncertain else None
+        if not isinstance(length, int) or isinstance(length, bool) or len(elements) != 1:
+            return None
+        part = elements[0].slice
+        parts = [part.value] if isinstance(part, cst.Index) else \
+            [p for p in (part.lower, part.upper, part.step) if p is not None]
+        if any(not _plain_number(p) for p in parts):
+            return None
+        if isinstance(part, cst.Index):
+            key = self.eval(part.value, scope)
+            ok = isinstance(key, int) and not isinstance(key, bool) and -length <= key < length
+            return True if ok else None
+        bounds = [None if p is None else self.eval(p, scope)
+                  for p in (part.lower, part.upper, part.step)]
+        if any(b is not None and (not isinstance(b, int) or isinstance(b, bool))
+               for b in bounds) or bounds[2] == 0:
+            return None
+        return True if len(range(*slice(*bounds).indices(length))) > 0 else None
 
     def _set_slice(self, container: list, part, value, scope) -> None:
         """`items[i:j] = values` on a list; a slice or values not known leave the list
@@ -488,3 +516,10 @@ def _stmt_assign_unknown(self, node, scope):
 
 StatementsMixin.stmt__Assign = _stmt_assign_unknown
 _ABSENT = object()
+
+
+def _plain_number(node) -> bool:
+    """A name or an integer, possibly negated: read without side effects."""
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        node = node.expression
+    return isinstance(node, (cst.Name, cst.Integer))

@@ -31,6 +31,7 @@ import libcst as cst
 from ..domain.codes import SHP104, SHP109, SHP110, Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
+from .keras_constants import input_constant, units_constant
 
 _DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -219,7 +220,11 @@ def _moved(graph, d: Diagnostic, lines: list, path: str) -> Diagnostic:
             os.path.abspath(path or ""):
         return d
     if d.code is SHP110 and isinstance(d.data.get("seen_at_line"), int):
-        return _at_builder_call(graph, d, lines) or d
+        node = _node_at(graph, d, ("Dense",))
+        return _at_builder_call(graph, d, lines) or \
+            (node is not None and units_constant(d, node, lines)) or d
+    if d.code is SHP109 and isinstance(d.data.get("seen_at_line"), int):
+        return input_constant(d, lines) or d
     if d.code is SHP104 and "seen_at_line" not in d.data:
         return _at_target_assignment(graph, d, lines) or d
     return d
@@ -234,7 +239,7 @@ def _node_at(graph, d, type_names):
 def _at_builder_call(graph, d, lines):
     """The label-width SHP110 on a Dense whose units a builder's parameter gives, moved to the
     file's one call of that builder, which writes the number."""
-    from ..frameworks.torch_size_origins import argument, call_at  # loaded only when needed
+    from ..frameworks.source_text import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Dense",))
     units = (getattr(node.layer, "arguments", None) or {}).get("units") if node else None
     if not isinstance(units, int) or isinstance(units, bool) or not 0 < node.line <= len(lines):
@@ -277,7 +282,7 @@ def _at_builder_call(graph, d, lines):
 
 def _at_target_assignment(graph, d, lines):
     """A Reshape's SHP104 moved to the one assignment of the name its target is given as."""
-    from ..frameworks.torch_size_origins import argument, call_at  # loaded only when needed
+    from ..frameworks.source_text import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Reshape",))
     if node is None or not 0 < int(node.line) <= len(lines):
         return None
@@ -343,7 +348,7 @@ def _def_span(lines, line):
 
 
 def _signature_names(lines, number):
-    from ..frameworks.torch_size_origins import _balanced
+    from ..frameworks.source_text import balanced as _balanced
     text = lines[number - 1]
     signature = _balanced(lines, number, text.index("("))
     try:

@@ -6,7 +6,10 @@ line to edit when the input size is what must change (rules/keras_input_sizes.py
   at module level, each name bound once in the file: the constant's line;
 - `Input(shape)` with `shape = (420, 580, 1)` bound so: that line;
 - `Input(vol_shape + (1,))` in `def unet3d(vol_shape)`, which the file calls once with a tuple
-  written in the call (`unet3d((285, 285, 84))`): the call's line.
+  written in the call (`unet3d((285, 285, 84))`): the call's line;
+- `Input((input_height, input_width, 3))` in `def unet(n, input_height=416, input_width=608)`,
+  which the file calls once with integers written for them (`unet(4, input_height=902,
+  input_width=602)` or positionally): the call's line (a default left in place: None).
 Each number found must be the size the model received; anything else (a computed size, a
 name bound twice, a function called twice) is None: the finding then stays where it shows."""
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 
 import libcst as cst
 
-from ..frameworks.torch_size_origins import argument, call_at, enclosing_def
+from ..frameworks.source_text import argument, call_at, enclosing_def
 
 _DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
@@ -64,14 +67,23 @@ def _elements(lines, line, col, elements, axes, sizes):
             places.append((line, col, None))
         elif isinstance(value, cst.Name):
             bound = _module_value(lines, value.value)
-            if bound is None or not isinstance(bound[1], cst.Integer) or \
-                    int(bound[1].value, 0) != sizes[axis]:
+            if bound is None:  # unet(n, input_height=902, ...) for Input((input_height, ...))
+                given = _given(lines, line, value.value)
+                if given is None or int(given[2].value, 0) != sizes[axis]:
+                    return None
+                at, at_col, _, function = given
+                places.append((at, at_col, f"{value.value}={sizes[axis]} given to {function}"))
+                continue
+            if not isinstance(bound[1], cst.Integer) or int(bound[1].value, 0) != sizes[axis]:
                 return None
             places.append((bound[0], 0, f"{value.value} = {sizes[axis]}"))
         else:
             return None
     first = places[0]
     here = [p[2] for p in places if p[0] == first[0]]
+    suffixes = {h[h.index(" given to "):] for h in here if h and " given to " in h}
+    if len(suffixes) == 1 and all(h and h.endswith(*suffixes) for h in here):
+        here = [h[:-len(next(iter(suffixes)))] for h in here[:-1]] + [here[-1]]
     sentence = "The input shape is written on this line" if first[2] is None else \
         " and ".join(h for h in here if h) + " on this line"
     others = sorted({p[0] for p in places} - {first[0]})
@@ -107,6 +119,43 @@ def _module_value(lines, name):
     return None
 
 
+def _given(lines, line, name):
+    """(line, col, literal, function) of the integer literal that the file's one call of the
+    def around line gives for its parameter `name`, by keyword or position; None otherwise
+    (a default left in place, a computed value, the function called twice)."""
+    owner = enclosing_def(lines, line)
+    if owner is None or name not in owner[2]:
+        return None
+    call = _one_call(lines, owner[1])
+    if call is None:
+        return None
+    at, col, node = call
+    given = argument(node, name, owner[2].index(name))
+    if not isinstance(given, cst.Integer):
+        return None
+    return at, col, given, owner[1]
+
+
+def _one_call(lines, function):
+    """(line, col, call) of the file's one call of `function`, or None; a call written in a
+    comment (a bug report quoted above the code) is no call."""
+    calls = [(i, m.start()) for i, t in enumerate(lines, 1)
+             for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", _code(t))
+             if not _DEF.match(t)]
+    if len(calls) != 1:
+        return None
+    at, col = calls[0]
+    node = call_at(lines, at, col)
+    return (at, col, node) if node is not None else None
+
+
+def _code(text: str) -> str:
+    """The line without its comment; a line with a quote before its "#" is kept whole (the
+    "#" may sit in a string), so a call is never hidden."""
+    code = text.split("#", 1)[0]
+    return text if "'" in code or '"' in code else code
+
+
 def _argument(lines, line, name, axes, sizes):
     """The parameter `name` of the def around line, given as a written tuple by the file's one
     call of that function."""
@@ -114,14 +163,11 @@ def _argument(lines, line, name, axes, sizes):
     if owner is None or name not in owner[2]:
         return None
     _, function, parameters = owner
-    calls = [(i, m.start()) for i, t in enumerate(lines, 1)
-             for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", t)
-             if not _DEF.match(t)]
-    if len(calls) != 1:
+    found = _one_call(lines, function)
+    if found is None:
         return None
-    at, col = calls[0]
-    call = call_at(lines, at, col)
-    given = argument(call, name, parameters.index(name)) if call is not None else None
+    at, col, call = found
+    given = argument(call, name, parameters.index(name))
     if isinstance(given, cst.Name):  # unet3d(VOLUME), VOLUME = (285, 285, 84) above
         return _spatial(lines, at, col, given, axes, sizes)
     if not isinstance(given, (cst.Tuple, cst.List)):
