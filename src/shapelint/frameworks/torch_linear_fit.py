@@ -25,13 +25,9 @@ def explain(model, graph, shape: Shape) -> None:
     script's size is written (fault.note, read by rules/checks.fault_diagnostic)."""
     faults = [n for n in graph.applications if n.fault is not None and
               n.fault.code is SHP101 and n.type_name == "Linear" and n.input_shapes]
-    state = model.interp.state
-    if not faults or state.observed_inputs.get(id(model.root)) is not shape or \
-            not shape.known_rank or not 3 <= shape.rank <= 5 or \
-            not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
-            not size_fit.batched_input(graph, shape):
+    given = size_fit.square_side(model, graph, shape) if faults else None
+    if given is None:
         return
-    given = shape.dims[2]
     log = size_fit.forward_log(model, Shape(tuple(shape.dims[:2]) + (_SIZE,) * (shape.rank - 2)))
     for node in faults:
         declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")

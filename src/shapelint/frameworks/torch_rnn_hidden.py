@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..domain.codes import SHP106, SHP109
 from ..domain.dims import same
 from ..domain.shapes import Shape
+from .torch_rnn_states import state_shapes
 
 _KINDS = ("RNN", "GRU", "LSTM")
 
@@ -27,21 +28,6 @@ _WIDTH_DOC = (
     "(an encoder's final state) whose last size contradicts the declared `hidden_size` is "
     "reported on the constructor, naming the call where torch raises.")
 DOC_ADDENDA = {"SHP109": {"what": _STATE_DOC}, "SHP106": {"what": _WIDTH_DOC}}
-
-
-def _expected(type_name: str, arguments: dict, x: Shape):
-    """The shapes torch checks h0 (and c0) against, or None when a size is not known."""
-    a = arguments or {}
-    layers, hidden, proj = a.get("num_layers", 1), a.get("hidden_size"), a.get("proj_size", 0)
-    both, batch_first = a.get("bidirectional", False), a.get("batch_first", False)
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layers, hidden, proj)) \
-            or not isinstance(both, bool) or not isinstance(batch_first, bool):
-        return None
-    lead = ((2 if both else 1) * layers,)
-    if x.rank == 3:
-        lead += (x[0] if batch_first else x[1],)
-    h = Shape(lead + ((proj or hidden) if type_name == "LSTM" else hidden,))
-    return (h, Shape(lead + (hidden,))) if type_name == "LSTM" else (h,)
 
 
 def _differs(have: Shape, want: Shape) -> bool:
@@ -78,7 +64,7 @@ def check(interp, layer, x: Shape, given, node) -> bool:
     if type_name not in _KINDS or given is None or not x.known_rank or x.rank not in (2, 3) \
             or interp.uncertain:
         return False
-    wanted = _expected(type_name, layer.arguments, x)
+    wanted = state_shapes(type_name, layer.arguments, x)
     if wanted is None:
         return False
     parts = given if type_name == "LSTM" else (given,)

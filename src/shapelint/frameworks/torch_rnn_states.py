@@ -13,25 +13,30 @@ from ..domain.shapes import Shape
 _KINDS = ("RNN", "GRU", "LSTM")
 
 
-def states(type_name: str, arguments: dict, x: Shape, given, tensor):
-    """The second output of an applied recurrent layer (h_n, or (h_n, c_n) for an LSTM), made
-    with `tensor(shape)`; an Unknown when a size or the given initial state is not known."""
-    lost = Unknown(f"{type_name} extra output")
+def state_shapes(type_name: str, arguments: dict, x: Shape):
+    """The shapes of the states a recurrent layer applied to x takes and returns, (h,) or an
+    LSTM's (h, c), N the second axis even with batch_first; None when a size is not known."""
     if type_name not in _KINDS or not x.known_rank or x.rank not in (2, 3):
-        return lost
+        return None
     a = arguments or {}
     layers, hidden, proj = a.get("num_layers", 1), a.get("hidden_size"), a.get("proj_size", 0)
     both, batch_first = a.get("bidirectional", False), a.get("batch_first", False)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layers, hidden, proj)) \
             or not isinstance(both, bool) or not isinstance(batch_first, bool):
-        return lost
+        return None
     lead = ((2 if both else 1) * layers,)
     if x.rank == 3:
         lead += (x[0] if batch_first else x[1],)
     h_n = Shape(lead + (proj or hidden,))
-    wanted = (h_n, Shape(lead + (hidden,))) if type_name == "LSTM" else (h_n,)
-    if given is not None and not _matches(given, wanted, type_name):
-        return lost
+    return (h_n, Shape(lead + (hidden,))) if type_name == "LSTM" else (h_n,)
+
+
+def states(type_name: str, arguments: dict, x: Shape, given, tensor):
+    """The second output of an applied recurrent layer (h_n, or (h_n, c_n) for an LSTM), made
+    with `tensor(shape)`; an Unknown when a size or the given initial state is not known."""
+    wanted = state_shapes(type_name, arguments, x)
+    if wanted is None or given is not None and not _matches(given, wanted, type_name):
+        return Unknown(f"{type_name} extra output")
     made = tuple(tensor(s) for s in wanted)
     return made if type_name == "LSTM" else made[0]
 

@@ -206,3 +206,14 @@ def forward_log(model, shape: Shape) -> list:
     """The layer applications forward() makes on an input of this shape."""
     _, log, _, _ = model._forward(shape, None)
     return log
+
+
+def square_side(model, graph, shape: Shape):
+    """The side of the square input the script gives the model as a batch (N, C, S, S[, S]),
+    every size known; None otherwise (then nothing about the input's size is said)."""
+    if model.interp.state.observed_inputs.get(id(model.root)) is not shape or \
+            not shape.known_rank or not 3 <= shape.rank <= 5 or \
+            not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
+            not batched_input(graph, shape):
+        return None
+    return shape.dims[2]

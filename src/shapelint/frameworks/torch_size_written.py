@@ -123,13 +123,9 @@ def explain(model, graph, shape: Shape) -> None:
     faults = [n for n in graph.applications if n.fault is not None and (
         n.fault.code is SHP104 and n.type_name in ("view", "reshape") or
         n.fault.code is SHP102 and n.type_name.startswith(_POOLS))]
-    state = model.interp.state
-    if not faults or state.observed_inputs.get(id(model.root)) is not shape or \
-            not shape.known_rank or not 3 <= shape.rank <= 5 or \
-            not all(is_known(d) for d in shape.dims[2:]) or len(set(shape.dims[2:])) != 1 or \
-            not size_fit.batched_input(graph, shape):
+    given = size_fit.square_side(model, graph, shape) if faults else None
+    if given is None:
         return
-    given = shape.dims[2]
     place = written(model, given)
     if place is None:
         return
