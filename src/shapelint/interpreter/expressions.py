@@ -92,14 +92,23 @@ def user_override(obj: Instance, dunder: str):
 # The value of a literal's text, per process: the same numbers and strings come back in every
 # file (an int, a float, a str or bytes: immutable, so one object serves them all).
 _LITERALS: dict[str, object] = {}
+# Long texts (docstrings) too, up to this many characters in all: a function's docstring is
+# evaluated each time the function runs (three in four of the texts evaluated on timm).
+_LONG_LITERAL_CHARS = 4_000_000
+_long_literal_chars = 0
 
 
 def literal(text: str):
+    global _long_literal_chars
     found = _LITERALS.get(text, _LITERALS)
     if found is _LITERALS:
         found = ast.literal_eval(text)
-        if len(text) < 100 and len(_LITERALS) < 100_000:  # not docstrings
-            _LITERALS[text] = found
+        if len(_LITERALS) < 100_000:
+            if len(text) < 100:
+                _LITERALS[text] = found
+            elif _long_literal_chars + len(text) <= _LONG_LITERAL_CHARS:
+                _long_literal_chars += len(text)
+                _LITERALS[text] = found
     return found
 
 

@@ -582,14 +582,26 @@ def _children(node):
     """node's child nodes, as ast.iter_child_nodes gives them, less those with no fields (a
     Load or Store context, an operator), in which _scan finds nothing: they are most of a
     tree's nodes, and indexing every sibling module a file reads walks many trees."""
+    nodes = _FIELDED
     for name in node._fields:
         value = getattr(node, name, None)
         if type(value) is list:
             for item in value:
-                if isinstance(item, ast.AST) and item._fields:
+                if type(item) in nodes:
                     yield item
-        elif isinstance(value, ast.AST) and value._fields:
+        elif type(value) in nodes:
             yield value
+
+
+def _ast_classes(base=ast.AST):
+    yield base
+    for sub in base.__subclasses__():
+        yield from _ast_classes(sub)
+
+
+# Every class of CPython's tree that has fields: `type(x) in _FIELDED` is `isinstance(x,
+# ast.AST) and x._fields` for the nodes ast.parse makes, without the isinstance chain.
+_FIELDED = frozenset(c for c in _ast_classes() if c._fields)
 
 
 _COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)

@@ -21,6 +21,7 @@ tokenize) is done only when the file's comments or docstrings hold something cla
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -53,6 +54,7 @@ _CLAIM_SHAPED = re.compile(
     r"|#\s*[~≈]?\s*\d+(?:\.\d+)?\s?[kmb]\s*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=8)  # asked up to three times per file (analysis.py, the rule)
 def might_claim(source: str) -> bool:
     """Could any comment or docstring of the file hold a claim? (No false negatives for
     comments and triple-quoted docstrings; false positives only cost time.)"""

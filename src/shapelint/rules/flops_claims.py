@@ -15,6 +15,7 @@ The figures follow torch's FlopCounterMode, which `shapelint confirm` runs to ch
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from ..domain.codes import SHP210, Diagnostic, RuleDoc
@@ -25,6 +26,7 @@ _COST_SHAPED = re.compile(r"(?i)\d\s*[kmgbt]?\s*-?[kmgt]?(?:flops?|macs?|madds|m
                           r"|(?:flops|macs)\s*[:=~≈]?\s*\d")
 
 
+@functools.lru_cache(maxsize=8)  # asked up to three times per file (analysis.py, the rule)
 def might_claim_cost(source: str) -> bool:
     """Could a comment or docstring of the file hold a FLOPs / MACs claim?"""
     return bool(_COST_SHAPED.search("\n".join(_PROSE.findall(source))))
