@@ -150,8 +150,9 @@ def main() -> int:
           f"{on_line / len(results):.2f}")
     print(f"on the line to change or naming it as the other place (* or + above): "
           f"{pointing}/{len(results)} = {pointing / len(results):.2f}")
-    print(f"false alarms: {twin_alarms} on {sum(bool(r.on_twin) for r in results)} fixed twins,"
-          f" {buggy_extra} unexpected on buggy cases")
+    print(f"false alarms on the {len(results)} fixed twins: {twin_alarms} (on "
+          f"{sum(bool(r.on_twin) for r in results)} of them); {buggy_extra} unexpected on the "
+          f"buggy cases")
     return 0
 
 

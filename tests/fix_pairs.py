@@ -4,13 +4,27 @@ Shared by the tests that check those pairs from different sides."""
 from __future__ import annotations
 
 import pathlib
+import sys
 
 from markers import read_markers
 from shapelint.pipeline.analysis import analyse
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIX_ORIGINS = ROOT / "fixtures" / "fix_origins"
+sys.path.insert(0, str(ROOT / "bench"))
+from case_recall import lines_to_change  # noqa: E402,F401  (re-exported for the tests)
+
 
 def twin(path: pathlib.Path) -> pathlib.Path:
     return path.with_name(path.stem + "_fixed.py")
+
+
+def either_side_pairs(framework: str) -> list:
+    """The faulty fixtures of fix_origins/<framework>/ whose first lines say "Either side is an
+    honest fix": the twin fixes the data side, so the finding must name the line it changes."""
+    return sorted(p for p in (FIX_ORIGINS / framework).glob("*.py")
+                  if not p.stem.endswith("_fixed")
+                  and "Either side is an honest fix" in p.read_text(encoding="utf-8")[:400])
 
 
 def findings(path_or_source, path="m.py") -> list:

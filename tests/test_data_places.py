@@ -8,23 +8,15 @@ the twin."""
 from __future__ import annotations
 
 import json
-import pathlib
-import sys
 
 import pytest
 
-from fix_pairs import findings, marks, twin
+from fix_pairs import either_side_pairs, findings, lines_to_change, marks, twin
 from shapelint.adapters.reporters import sarif
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from case_recall import lines_to_change  # noqa: E402
-
-FIXTURES = ROOT / "fixtures" / "fix_origins" / "keras"
-# the pairs where either side is an honest fix (their first lines say so); the others, fixed on
-# one side only, are tests/test_keras_fix_origins.py's
-BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
-               and "Either side is an honest fix" in p.read_text(encoding="utf-8")[:400])
+# the pairs where either side is an honest fix; the others, fixed on one side only, are
+# tests/test_keras_fix_origins.py's
+BUGGY = either_side_pairs("keras")
 
 
 def test_every_fixture_has_a_twin():

@@ -9,22 +9,15 @@ with real torch (it raises at the seen line, else the marked one, and runs the t
 from __future__ import annotations
 
 import json
-import pathlib
-import sys
 
 import pytest
 
-from fix_pairs import findings, marks, twin
+from fix_pairs import FIX_ORIGINS, either_side_pairs, findings, lines_to_change, marks, twin
 from shapelint.adapters.reporters import sarif
 from shapelint.pipeline.analysis import analyse
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from case_recall import lines_to_change  # noqa: E402
-
-FIXTURES = ROOT / "fixtures" / "fix_origins" / "torch"
-BUGGY = sorted(p for p in FIXTURES.glob("*.py") if not p.stem.endswith("_fixed")
-               and "Either side is an honest fix" in p.read_text(encoding="utf-8")[:400])
+FIXTURES = FIX_ORIGINS / "torch"
+BUGGY = either_side_pairs("torch")
 
 
 def test_every_fixture_has_a_twin():

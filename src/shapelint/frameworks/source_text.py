@@ -27,13 +27,47 @@ def enclosing_def(lines: list, line: int):
             if here == 0:
                 return None
             continue
-        signature = balanced(lines, number, text.index("("))
-        try:
-            function = cst.parse_statement(f"def f{signature}: pass")
-        except (cst.ParserSyntaxError, TypeError):
-            return None
-        return number, found.group(2), [p.name.value for p in function.params.params]
+        names = parameters(lines, number)
+        return None if names is None else (number, found.group(2), names)
     return None
+
+
+def def_span(lines: list, line: int):
+    """(def line, last line) of the def whose body holds `line`; None at module level."""
+    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for number in range(line - 1, 0, -1):
+        text = lines[number - 1]
+        found = DEF.match(text)
+        if found and len(found.group(1)) < here:
+            indent, end = len(found.group(1)), number
+            for after in range(number + 1, len(lines) + 1):
+                body = lines[after - 1]
+                if body.strip() and len(body) - len(body.lstrip()) <= indent and \
+                        not body.lstrip().startswith((")", "#")):
+                    break
+                end = after
+            return number, end
+        if text.strip() and not text[:1].isspace():
+            return None
+    return None
+
+
+def parameters(lines: list, number: int, every: bool = False):
+    """The parameter names of the def on line `number`: the plain positional-or-keyword ones in
+    order (their index is the position a call gives them at), or with `every` all of them,
+    keyword-only and */** included. None if the signature does not parse."""
+    text = lines[number - 1]
+    signature = balanced(lines, number, text.index("("))
+    try:
+        function = cst.parse_statement(f"def f{signature}: pass")
+    except (cst.ParserSyntaxError, TypeError):
+        return None
+    params = function.params
+    if not every:
+        return [p.name.value for p in params.params]
+    return [p.name.value for p in (*params.posonly_params, *params.params,
+                                   *params.kwonly_params)] + \
+        [p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
 
 
 def call_at(lines: list, line: int, col: int):

@@ -123,6 +123,12 @@ def _rows(count: int) -> str:
     return "1 row" if count == 1 else f"{count} rows"
 
 
+def _rows_differ(a, b) -> bool:
+    """Whether a loss's input a and target b both have a first axis and b's, known, differs."""
+    return bool(a.known_rank and b.known_rank and a.rank and b.rank) and is_known(b[0]) and \
+        not a[0] == b[0]
+
+
 def _packed(a, b) -> int | None:
     """How many samples of a each row of b holds, when more than one: (16, 64, 4, 4) viewed
     as (4, 4096) packs 4 samples of 1024 values into each row."""
@@ -143,8 +149,7 @@ def place(x, y, raises: bool = True):
         return steps
     folded = getattr(x, "folded", None)
     a, b = x.shape, y.shape
-    if folded is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
-            not is_known(b[0]) or a[0] == b[0]:
+    if folded is None or not _rows_differ(a, b):
         return None
     view_at, map_shape, rows, pooled = folded
     if b[0] != map_shape[0] or a[0] != rows[0]:
@@ -176,8 +181,7 @@ def _steps_as_batch(x, y):
     it is made (or sets batch_first=True on the RNN)."""
     noted = getattr(x, "steps_batch", None)
     a, b = x.shape, y.shape
-    if noted is None or not (a.known_rank and b.known_rank and a.rank and b.rank) or \
-            not is_known(b[0]) or a[0] == b[0]:
+    if noted is None or not _rows_differ(a, b):
         return None
     made_at, shape, rnn, maker = noted
     if b[0] != shape[0] or a[0] != shape[1]:

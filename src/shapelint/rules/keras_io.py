@@ -31,9 +31,8 @@ import libcst as cst
 from ..domain.codes import SHP104, SHP109, SHP110, Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
+from ..frameworks.source_text import DEF, argument, call_at, def_span, enclosing_def, parameters
 from .keras_constants import input_constant, units_constant
-
-_DEF = re.compile(r"^(\s*)def\s+([A-Za-z_]\w*)\s*\(")
 
 
 def with_io_and_arguments(graph, model, found: list, module) -> list:
@@ -239,7 +238,6 @@ def _node_at(graph, d, type_names):
 def _at_builder_call(graph, d, lines):
     """The label-width SHP110 on a Dense whose units a builder's parameter gives, moved to the
     file's one call of that builder, which writes the number."""
-    from ..frameworks.source_text import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Dense",))
     units = (getattr(node.layer, "arguments", None) or {}).get("units") if node else None
     if not isinstance(units, int) or isinstance(units, bool) or not 0 < node.line <= len(lines):
@@ -248,14 +246,14 @@ def _at_builder_call(graph, d, lines):
     written = argument(call, "units", 0) if call is not None else None
     if not isinstance(written, cst.Name):
         return None
-    owner = _enclosing_def(lines, int(node.line))
-    if owner is None or written.value not in owner[1]:
+    owner = enclosing_def(lines, int(node.line))
+    if owner is None or written.value not in owner[2]:
         return None
-    function, parameters = owner
+    _, function, parameters = owner
     name = written.value
     calls = [(i, m.start()) for i, t in enumerate(lines, 1)
              for m in re.finditer(rf"(?<![\w.]){re.escape(function)}\s*\(", t.split("#")[0])
-             if not _DEF.match(t)]
+             if not DEF.match(t)]
     if len(calls) != 1:
         return None
     at, col = calls[0]
@@ -282,7 +280,6 @@ def _at_builder_call(graph, d, lines):
 
 def _at_target_assignment(graph, d, lines):
     """A Reshape's SHP104 moved to the one assignment of the name its target is given as."""
-    from ..frameworks.source_text import argument, call_at  # loaded only when needed
     node = _node_at(graph, d, ("Reshape",))
     if node is None or not 0 < int(node.line) <= len(lines):
         return None
@@ -306,7 +303,7 @@ def _at_target_assignment(graph, d, lines):
 def _binding(lines, line, name):
     """(line, col) of `name = ...`, the name's one binding in the def around line (or, at
     module level, in the file), above line."""
-    owner = _def_span(lines, line)
+    owner = def_span(lines, line)
     first, last = owner if owner is not None else (1, len(lines))
     word = re.escape(name)
     binds = [i for i in range(first, last + 1)
@@ -316,7 +313,7 @@ def _binding(lines, line, name):
                          lines[i - 1])
              or re.search(rf"\b{word}\s*(\+|-|\*|/|//|%|\|)=", lines[i - 1])]
     if owner is not None:
-        names = _signature_names(lines, first)
+        names = parameters(lines, first, every=True)
         if names is None or name in names:
             return None  # a parameter: the callers write it
     if len(binds) != 1 or binds[0] >= line:
@@ -325,50 +322,6 @@ def _binding(lines, line, name):
     if not re.match(rf"\s*{word}\s*=(?!=)", text):
         return None
     return binds[0], len(text) - len(text.lstrip())
-
-
-def _def_span(lines, line):
-    """(def line, last line) of the def whose body holds line; None at module level."""
-    here = len(lines[line - 1]) - len(lines[line - 1].lstrip())
-    for number in range(line - 1, 0, -1):
-        text = lines[number - 1]
-        found = _DEF.match(text)
-        if found and len(found.group(1)) < here:
-            indent, end = len(found.group(1)), number
-            for after in range(number + 1, len(lines) + 1):
-                body = lines[after - 1]
-                if body.strip() and len(body) - len(body.lstrip()) <= indent and \
-                        not body.lstrip().startswith((")", "#")):
-                    break
-                end = after
-            return number, end
-        if text.strip() and not text[:1].isspace():
-            return None
-    return None
-
-
-def _signature_names(lines, number):
-    from ..frameworks.source_text import balanced as _balanced
-    text = lines[number - 1]
-    signature = _balanced(lines, number, text.index("("))
-    try:
-        function = cst.parse_statement(f"def f{signature}: pass")
-    except (cst.ParserSyntaxError, TypeError):
-        return None
-    params = function.params
-    return [p.name.value for p in (*params.posonly_params, *params.params,
-                                   *params.kwonly_params)] + \
-        [p.name.value for p in (params.star_arg, params.star_kwarg)
-         if isinstance(p, cst.Param)]
-
-
-def _enclosing_def(lines, line):
-    """(function name, its parameter names) of the def whose body holds line."""
-    span = _def_span(lines, line)
-    if span is None:
-        return None
-    names = _signature_names(lines, span[0])
-    return (_DEF.match(lines[span[0] - 1]).group(2), names) if names is not None else None
 
 
 # What these judgments add to the rule pages of the codes they raise (rules/docs.py appends
