@@ -38,6 +38,8 @@ from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
 from . import torch_norm_axis as norm_axis
 from . import torch_size_origins as size_origins
+from .module_constants import constants
+from .source_text import call_at
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,46 @@ def input_size(model, shape: Shape, node, sizes: list) -> None:
         return
     wanted = "; ".join(f"dim {axis} is {shape.dims[axis]}, make it {fits}"
                        for axis, fits in sizes)
+    constant = _size_constant(model, at, shape, [axis for axis, _ in sizes]) \
+        if at is built else None
+    if constant is not None:
+        bound, text, callee, name = constant
+        fits = {fit for _, fit in sizes}
+        if len(fits) == 1:  # one constant for every axis, the same sizes fit each
+            wanted = f"make {name} {fits.pop()}"
+        sentence = (f"{text} on this line sets the size of the input the {callee}(...) at "
+                    f"line {at[1]} builds: {wanted}.")
+        node.fault.fix_at = FixAt(at[0], bound, 0, None, sentence)
+        return
     sentence = (f"The input is {'built' if at is built else 'given to the model'} on this "
                 f"line: {wanted}.")
     node.fault.fix_at = FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
+
+
+def _size_constant(model, at, shape: Shape, axes: list):
+    """(line, statement, callee, name) of the one module constant, bound once to an int, that the
+    factory building the input (`torch.randn(1, 3, crop_size, crop_size)`) reads for every
+    size that does not fit: changing it is the fix, and every use of it changes together.
+    None when an axis is a literal, a computed value or another name."""
+    lines = getattr(model.interp.modules.get(at[0]), "lines", None) or []
+    call = call_at(lines, int(at[1]), int(at[2])) if 0 < int(at[1]) <= len(lines) else None
+    if call is None or any(a.star for a in call.args):
+        return None
+    given = [a.value for a in call.args if a.keyword is None]
+    sized = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "size"]
+    if len(given) == 1 and isinstance(given[0], (cst.Tuple, cst.List)) or sized:
+        tuple_ = sized[0] if sized else given[0]
+        if not isinstance(tuple_, (cst.Tuple, cst.List)):
+            return None
+        given = [e.value for e in tuple_.elements]
+    if len(given) != shape.rank:
+        return None
+    bound = constants("\n".join(lines))
+    names = {given[axis].value for axis in axes if isinstance(given[axis], cst.Name)}
+    if len(names) != 1 or any(not isinstance(given[axis], cst.Name) for axis in axes):
+        return None
+    [name] = names
+    if name not in bound or any(bound[name][1] != shape.dims[axis] for axis in axes):
+        return None
+    line, _, text = bound[name]
+    return line, text, cst.Module([]).code_for_node(call.func), name

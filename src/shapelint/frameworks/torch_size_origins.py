@@ -8,13 +8,18 @@ model's side is where that value is written:
   the argument, and the constant's line is the one to edit;
 - a parameter of the enclosing class's __init__ (`nn.Conv2d(in_channels, 64, 3)`) that the
   file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`): the
-  number is written there, the default is not used.
-Anything else (a default, a value computed, a name read elsewhere too, several instantiations)
+  number is written there, the default is not used;
+- such a parameter whose literal default (`channels=3`) the file's one instantiation leaves
+  (`SRResNet(scale_factor=2)`), never rebound in __init__: that call is where this use of the
+  class chooses it (the default serves other uses), so the fix passes it there; the default's
+  line is named in the sentence.
+Anything else (a value computed, a name read elsewhere too, several instantiations)
 leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
 with libcst, the layer's own call first: only what the file writes, nothing assumed."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 
 import libcst as cst
@@ -45,6 +50,9 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
         _instantiation(lines, line, value.value, expected, what)
     if found is None:
         return None
+    if len(found) == 4:  # a default the call leaves: the fix passes the parameter there
+        return (*found[:2], f"{found[2]}: pass {found[3]}={actual} there to take this input, "
+                f"or give the layer an input of {expected}.")
     return (*found[:2], f"{found[2]}: make it {actual} to take this input, or give the "
             f"layer an input of {expected} there.")
 
@@ -74,24 +82,95 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
     owner = _enclosing_init(lines, line)
     if owner is None:
         return None
-    cls, parameters, method = owner
-    if name not in parameters or _reads(method, name) != 2:  # the signature, this call
+    cls, parameters, method, def_line = owner
+    if name not in parameters:
         return None
-    calls = [(i, m.start()) for i, t in enumerate(lines, 1)
-             for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t) if not _CLASS.match(t)]
+    calls = [(i, m.start()) for i, t in enumerate(lines, 1)  # a call quoted in a comment
+             for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t.split("#", 1)[0])  # is none
+             if not _CLASS.match(t)]
     if len(calls) != 1:
         return None
     at, col = calls[0]
     call = call_at(lines, at, col)
-    given = argument(call, name, parameters.index(name)) if call is not None else None
+    if call is None or any(a.star for a in call.args):  # *args / **kwargs may give it
+        return None
+    given = argument(call, name, parameters.index(name))
+    if given is None:
+        default = _default(method, name)
+        if default != expected or _rebound(method, name):
+            return None
+        return (at, col, f"{cls}(...) on this line leaves {name} at its default {expected} "
+                f"(line {def_line}), which sets {what}", name)
+    if _reads(method, name) != 2:  # the signature, this call
+        return None
     if not isinstance(given, cst.Integer) or int(given.value, 0) != expected:
         return None
     return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
 
 
+def _default(method: list, name: str):
+    """The int literal the signature of the def in `method` (its lines) gives `name` as
+    default; None when it gives none or another expression."""
+    function = _parsed(method)
+    params = function.params if function is not None else None
+    for param in (*params.params, *params.kwonly_params) if params else ():
+        if param.name.value == name and isinstance(param.default, cst.Integer):
+            return int(param.default.value, 0)
+    return None
+
+
+def _rebound(method: list, name: str) -> bool:
+    """Whether the body of the def in `method` binds `name` again (an assignment, a loop
+    target, a walrus); True when it does not parse, so nothing is assumed."""
+    function = _parsed(method)
+    if function is None:
+        return True
+    found = []
+
+    class Binds(cst.CSTVisitor):
+        def _target(self, target):
+            found.extend(n for n in _names_in(target) if n == name)
+
+        def visit_AssignTarget(self, node):
+            self._target(node.target)
+
+        def visit_AugAssign(self, node):
+            self._target(node.target)
+
+        def visit_AnnAssign(self, node):
+            self._target(node.target)
+
+        def visit_For(self, node):
+            self._target(node.target)
+
+        def visit_NamedExpr(self, node):
+            self._target(node.target)
+
+    function.body.visit(Binds())
+    return bool(found)
+
+
+def _names_in(target) -> list:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names_in(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return []
+
+
+def _parsed(method: list):
+    try:
+        node = cst.parse_statement(textwrap.dedent("\n".join(method)) + "\n")
+    except cst.ParserSyntaxError:
+        return None
+    return node if isinstance(node, cst.FunctionDef) else None
+
+
 def _enclosing_init(lines: list, line: int):
-    """(class name, its __init__'s parameters after self, the method's lines) around `line`,
-    read upwards."""
+    """(class name, its __init__'s parameters after self, the method's lines, the def's
+    line) around `line`, read upwards."""
     owner = enclosing_def(lines, line)
     if owner is None or owner[1] != "__init__" or owner[2][:1] != ["self"]:
         return None
@@ -100,7 +179,7 @@ def _enclosing_init(lines: list, line: int):
     for above in range(number - 1, 0, -1):
         found = _CLASS.match(lines[above - 1])
         if found and len(found.group(1)) < indent:
-            return found.group(2), parameters[1:], _block(lines, number)
+            return found.group(2), parameters[1:], _block(lines, number), number
     return None
 
 
