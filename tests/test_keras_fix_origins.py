@@ -243,3 +243,36 @@ def test_constant_not_bound_once_to_a_literal_stays_on_the_layer():
         "features = np", "def relabel(NUM_CLASSES):\n    return NUM_CLASSES\n\n\nfeatures = np")
     [d] = findings(source)
     assert "layer_at_line" not in d.data
+
+
+# -- 2-D rows fit to a recurrent model (rules/keras_recurrent_rows.py) ---------------------------
+
+RNN_ROWS = FIXTURES / "sensor_rows_into_simple_rnn_without_steps.py"
+
+
+def test_rows_into_a_recurrent_input_sit_on_the_data_line():
+    """No input_shape of a recurrent layer takes 2-D rows: the data's line, with the reshape
+    that gives each row its steps, naming the layer and the call."""
+    [d] = findings(RNN_ROWS)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (8, 15, 12)
+    assert "Give each row one step: .reshape(48, 1, 8) here" in d.message
+    [d] = findings(FIXTURES / "flattened_windows_into_bidirectional_lstm.py")
+    assert (int(d.line), d.data["layer_at_line"]) == (8, 12)
+    assert "Each row holds 12 steps of 3 features side by side: .reshape(40, 12, 3)" in \
+        d.message
+
+
+def test_rows_of_one_step_for_a_fixed_window_stay_on_the_model():
+    """Rows of 8 features for input_shape=(5, 8): windowing the data or one step in the model,
+    either side (the twin of keras/lstm_input_shape_batch_size changes both)."""
+    source = RNN_ROWS.read_text(encoding="utf-8").replace("input_shape=(None, 8)",
+                                                          "input_shape=(5, 8)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (12, 8)
+
+
+def test_rows_into_a_dense_stack_before_the_recurrent_layer_stay_on_the_model():
+    source = RNN_ROWS.read_text(encoding="utf-8").replace(
+        "model.add(layers.SimpleRNN(12, input_shape=(None, 8)))",
+        "model.add(layers.Dense(8, input_shape=(None, 8)))\nmodel.add(layers.SimpleRNN(12))")
+    assert [int(d.line) for d in findings(source)] == [12]
