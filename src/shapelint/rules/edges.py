@@ -17,7 +17,6 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_recurrent_rows import rows_into_recurrent
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples
 
 BATCH = Unknown("batch")
@@ -134,6 +133,7 @@ def _data(graph, model, use, x, x_name):
         if shape is None:  # one sample without its batch axis is fixed at the call
             alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
                 if len(arrays) == 1 else None
+            from .keras_recurrent_rows import rows_into_recurrent  # Keras's own: lazily
             rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
                 if len(arrays) == 1 else None
             return alone or rows or _report(use, x_name, array, ref, None, None,
