@@ -78,6 +78,24 @@ def test_an_instantiation_leaving_a_default_is_where_the_fix_goes():
             if d.code.code == "SHP106"] == [10]
 
 
+def test_a_config_entry_read_by_the_constructor_is_where_the_fix_goes():
+    """`cfg["leads"]` in __init__, the dict given by the one instantiation (`EcgNet(settings)`),
+    or read as a module global: the entry's line in the dict literal. Read twice, or written
+    after the literal, the finding stays on the constructor."""
+    path = FIXTURES / "config_entry_sets_conv1d_channels.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (8, 21)
+    assert '"leads": 12 in settings on this line sets Conv1d\'s in_channels (line 17), and ' \
+        "nothing else reads it: make it 3" in d.message
+    source = path.read_text(encoding="utf-8")
+    direct = source.replace('nn.Conv1d(cfg["leads"]', 'nn.Conv1d(settings["leads"]')
+    assert [int(d.line) for d in findings(direct)] == [8]
+    twice = source.replace('cfg["classes"])', 'cfg["classes"] + cfg["leads"] - 12)')
+    assert [int(d.line) for d in findings(twice)] == [17]
+    written = source.replace("net = EcgNet(settings)", 'settings["leads"] = 12\nnet = EcgNet(settings)')
+    assert [int(d.line) for d in findings(written)] == [17]
+
+
 def test_an_instantiation_quoted_in_a_comment_is_not_a_second_call():
     path = FIXTURES / "mel_bins_default_left_by_instantiation.py"
     source = path.read_text(encoding="utf-8").replace(

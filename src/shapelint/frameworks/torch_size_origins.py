@@ -9,6 +9,9 @@ model's side is where that value is written:
 - a parameter of the enclosing class's __init__ (`nn.Conv2d(in_channels, 64, 3)`) that the
   file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`): the
   number is written there, the default is not used;
+- an entry of a module-level configuration dict literal the constructor reads
+  (`config["bert_hid_size"]`), directly or through the parameter the one instantiation gives
+  that dict by name (frameworks/config_entries.py);
 - such a parameter whose literal default (`channels=3`) the file's one instantiation leaves
   (`SRResNet(scale_factor=2)`), never rebound in __init__: that call is where this use of the
   class chooses it (the default serves other uses), so the fix passes it there; the default's
@@ -24,6 +27,7 @@ from collections import Counter
 
 import libcst as cst
 
+from . import config_entries
 from .source_text import argument, call_at, enclosing_def
 
 # the constructor argument that sets the size a layer checks its input against, first position
@@ -43,11 +47,15 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
         return None
     call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
     value = argument(call, key, 0) if call is not None else None
-    if not isinstance(value, cst.Name):
-        return None
     what = f"{layer.type_name}'s {key} (line {line})"
-    found = _constant(lines, value.value, expected, what) or \
-        _instantiation(lines, line, value.value, expected, what)
+    entry = config_entries.subscript_key(value)
+    if entry is not None:
+        found = _config_entry(lines, line, *entry, expected, what)
+    elif isinstance(value, cst.Name):
+        found = _constant(lines, value.value, expected, what) or \
+            _instantiation(lines, line, value.value, expected, what)
+    else:
+        return None
     if found is None:
         return None
     if len(found) == 4:  # a default the call leaves: the fix passes the parameter there
@@ -85,9 +93,7 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
     cls, parameters, method, def_line = owner
     if name not in parameters:
         return None
-    calls = [(i, m.start()) for i, t in enumerate(lines, 1)  # a call quoted in a comment
-             for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t.split("#", 1)[0])  # is none
-             if not _CLASS.match(t)]
+    calls = _calls(lines, cls)
     if len(calls) != 1:
         return None
     at, col = calls[0]
@@ -166,6 +172,38 @@ def _parsed(method: list):
     except cst.ParserSyntaxError:
         return None
     return node if isinstance(node, cst.FunctionDef) else None
+
+
+def _config_entry(lines: list, line: int, name: str, key: str, expected: int, what: str):
+    """`name["key"]` read by the constructor: the entry of the module-level dict literal it
+    names, directly or through the __init__ parameter the class's one instantiation gives that
+    dict by name (`Model(config)`)."""
+    owner = _enclosing_init(lines, line)
+    if owner is not None and name in owner[1]:
+        cls, parameters, method, _ = owner
+        calls = _calls(lines, cls)
+        call = call_at(lines, *calls[0]) if len(calls) == 1 else None
+        if call is None or any(a.star for a in call.args) or _rebound(method, name):
+            return None
+        given = argument(call, name, parameters.index(name))
+        if not isinstance(given, cst.Name):
+            return None
+        name = given.value
+    elif owner is not None and _rebound(owner[2], name):
+        return None
+    at = config_entries.entry_line(lines, name, key, expected)
+    if at is None:
+        return None
+    return (at, 0, f"\"{key}\": {expected} in {name} on this line sets {what}, and nothing "
+            f"else reads it")
+
+
+def _calls(lines: list, cls: str) -> list:
+    """(line, col) of each call of class cls in the file, leaving out comments (a call quoted
+    in a comment is none) and the class statement."""
+    return [(i, m.start()) for i, t in enumerate(lines, 1)
+            for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t.split("#", 1)[0])
+            if not _CLASS.match(t)]
 
 
 def _enclosing_init(lines: list, line: int):
