@@ -166,6 +166,19 @@ def test_a_view_of_one_sample_per_row_of_a_loader_batch_says_nothing():
     assert findings(source) == []
 
 
+def test_a_view_splitting_each_sample_into_rows_is_where_the_fix_goes():
+    """A Linear built for one sample's values of the map a view flattened into narrower rows:
+    the view; a Linear of another width than the sample's keeps the finding."""
+    path = FIXTURES / "view_splits_pooled_features_into_rows.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (18, 19)
+    assert "The view on this line turns (6, 256, 1, 1) into (24, 64): each sample's 256 " \
+        "values become 4 rows of 64, where the Linear takes 256 per sample" in d.message
+    other = path.read_text(encoding="utf-8").replace("nn.Linear(256, classes)",
+                                                     "nn.Linear(128, classes)")
+    assert [int(d.line) for d in findings(other)] == [14]
+
+
 def test_messages_name_the_size_constant_the_input_reads():
     """A U-Net input whose failing sizes all read one module constant: the constant's line."""
     [d] = findings(FIXTURES / "unet_tile_size_constant_read_by_input.py")

@@ -179,11 +179,39 @@ def layer_fault(interp, layer, applied, tensor) -> None:
     if at is None and fault.code is SHP103:
         at = _rnn_extra_unit_axes(layer, tensor)
     if at is None and fault.code is SHP101:
-        at = _pooled_too_little(layer, fault, tensor)
+        at = _pooled_too_little(layer, fault, tensor) or _view_splits_samples(layer, fault,
+                                                                              tensor)
     if at is None and fault.code in (SHP101, SHP106):
         at = _size_written(interp, layer, fault, tensor)
     if at is not None and at.path == applied.path:
         fault.fix_at = at
+
+
+def _view_splits_samples(layer, fault, tensor) -> FixAt | None:
+    """A Linear whose in_features is exactly the values of one sample of the map a view
+    flattened, given rows of another width: (4, 2048, 1, 1) viewed as (-1, 512) splits each
+    sample into 4 rows of 512 for a Linear(2048). The Linear fits the map; the view's width is
+    the fault, so the finding sits on the view (a view packing several samples per row meets
+    the loss instead: torch_batch_folds)."""
+    source, at = tensor.reshaped_from, tensor.shape_at
+    expected = fault.data.get("expected", fault.data.get("in_features"))
+    if layer.type_name != "Linear" or source is None or at is None or at[3] != "reshaped" or \
+            not is_known(expected):
+        return None
+    a, b = source.shape, tensor.shape
+    if not (a.known_rank and b.known_rank) or a.rank < 2 or b.rank != 2 or \
+            not all(is_known(d) for d in (*a.dims[1:], b[1])):
+        return None
+    per_sample = 1
+    for d in a.dims[1:]:
+        per_sample *= d
+    if per_sample != expected or b[1] == expected or expected % b[1]:
+        return None
+    rows = expected // b[1]
+    sentence = (f"The view on this line turns {a} into {b}: each sample's {expected} values "
+                f"become {rows} rows of {b[1]}, where the {layer.type_name} takes {expected} "
+                f"per sample; x.view(x.size(0), -1) gives one row of {expected} per sample.")
+    return FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
 
 
 def _pooled_too_little(layer, fault, tensor) -> FixAt | None:
