@@ -17,9 +17,9 @@ from case_recall import measure  # noqa: E402
 # (20 cases each: 15, 6, 7, 18, 12 and 12 on the line now; 7, 4, 5, 10, 7 and 8 when measured
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 165 / 202
-ON_FIX_LINE_FLOOR = 148 / 202
-ON_OR_POINTING_FLOOR = 168 / 202
+RECALL_FLOOR = 166 / 202
+ON_FIX_LINE_FLOOR = 149 / 202
+ON_OR_POINTING_FLOOR = 169 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -129,7 +129,9 @@ HELD_OUT_3_MISSES = {
 # ner_bert_hidden_size_of_large_model_for_base (a size read from a config dict's entry, on the
 # entry: frameworks/config_entries.py) and scene_logits_view_512_on_2048_channel_maps (a view
 # splitting each sample into rows narrower than the Linear built for one sample: on the view,
-# torch_fix_origins).
+# torch_fix_origins), and restoration_decoder_upsample_built_for_level3_channels (the expression
+# `Upsample(int(dim * 2 ** 2))` its one instantiation passes: torch_size_origins;
+# BLIND_SEEN_AT below).
 HELD_OUT_4_MISSES = {
     "keras/build_model_softmax_without_class_dense",
     "keras/char_lstm_sequence_targets_last_state_only",
@@ -139,7 +141,6 @@ HELD_OUT_4_MISSES = {
     "torch/isda_full_layer_on_network_class_scores",
     "torch/mixer_logits_indexed_first_sample",
     "torch/reid_single_image_without_batch_axis",
-    "torch/restoration_decoder_upsample_built_for_level3_channels",
     "torch/road_encoder_camera_480_for_linear_built_at_360",
     "torch/unet_up_pad_height_width_swapped",
 }
@@ -263,6 +264,9 @@ BLIND_SEEN_AT = {
     # the same for srresnet_rgb_default_on_grayscale_dataset: torch raises in forward at
     # self.head(x), line 42; the finding on the instantiation names the model call, line 51
     "torch/srresnet_rgb_default_on_grayscale_dataset": {(51, "SHP106")},
+    # and restoration_decoder_upsample_built_for_level3_channels (fourth set): torch raises in
+    # Upsample.forward, line 27; the finding names the model call, line 54
+    "torch/restoration_decoder_upsample_built_for_level3_channels": {(54, "SHP106")},
 }
 KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
 

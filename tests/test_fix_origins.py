@@ -96,6 +96,21 @@ def test_a_config_entry_read_by_the_constructor_is_where_the_fix_goes():
     assert [int(d.line) for d in findings(written)] == [17]
 
 
+def test_an_expression_given_at_the_one_instantiation_is_where_the_fix_goes():
+    """`Refine(base * 2)`: the expression the one call passes sets the layer's in_channels
+    (the parameter's second read, the same call's out_channels, does not size the input).
+    Inside a loop the one call builds several blocks: the finding stays on the constructor."""
+    path = FIXTURES / "block_width_expression_at_instantiation.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (21, 14)
+    assert "ch=base * 2 given to Refine on this line (32) sets Conv2d's in_channels (line 11): " \
+        "make it 64" in d.message
+    looped = path.read_text(encoding="utf-8").replace(
+        "        self.refine = Refine(base * 2)  # error: SHP106",
+        "        for width in (base * 2,):\n            self.refine = Refine(width)")
+    assert [int(d.line) for d in findings(looped)] == [11]
+
+
 def test_an_instantiation_quoted_in_a_comment_is_not_a_second_call():
     path = FIXTURES / "mel_bins_default_left_by_instantiation.py"
     source = path.read_text(encoding="utf-8").replace(

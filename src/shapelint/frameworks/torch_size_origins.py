@@ -7,8 +7,9 @@ model's side is where that value is written:
   (`N_word = 300` ... `nn.LSTM(input_size=N_word, ...)`): changing the constant is changing
   the argument, and the constant's line is the one to edit;
 - a parameter of the enclosing class's __init__ (`nn.Conv2d(in_channels, 64, 3)`) that the
-  file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`): the
-  number is written there, the default is not used;
+  file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`), or
+  as an expression outside any loop (`Upsample(int(dim * 2 ** 2))`), read by nothing else
+  but this constructor call: the value is written there, the default is not used;
 - an entry of a module-level configuration dict literal the constructor reads
   (`config["bert_hid_size"]`), directly or through the parameter the one instantiation gives
   that dict by name (frameworks/config_entries.py);
@@ -53,7 +54,7 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
         found = _config_entry(lines, line, *entry, expected, what)
     elif isinstance(value, cst.Name):
         found = _constant(lines, value.value, expected, what) or \
-            _instantiation(lines, line, value.value, expected, what)
+            _instantiation(lines, line, value.value, expected, what, call)
     else:
         return None
     if found is None:
@@ -84,9 +85,10 @@ def _constant(lines: list, name: str, expected: int, what: str):
             f"reads it")
 
 
-def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
+def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
+                   layer_call=None):
     """The parameter `name` of the enclosing __init__, given as `expected` by the one call of
-    that class in the file."""
+    that class in the file (layer_call: the layer's constructor call that reads it)."""
     owner = _enclosing_init(lines, line)
     if owner is None:
         return None
@@ -107,11 +109,42 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
             return None
         return (at, col, f"{cls}(...) on this line leaves {name} at its default {expected} "
                 f"(line {def_line}), which sets {what}", name)
-    if _reads(method, name) != 2:  # the signature, this call
+    # read only by the signature and this constructor call (its other arguments, such as
+    # `n_feat * 2` out_channels, do not size what the layer receives)
+    inside = _reads([cst.Module([]).code_for_node(layer_call)], name) if layer_call else 1
+    if _reads(method, name) - inside != 1:
         return None
-    if not isinstance(given, cst.Integer) or int(given.value, 0) != expected:
+    if isinstance(given, cst.Integer):
+        if int(given.value, 0) != expected:
+            return None
+        return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
+    # an expression (`Upsample(int(dim * 2 ** 2))`): its value is the one the layer got, when
+    # this call runs once per instance of the enclosing code (no loop, no comprehension) and
+    # __init__ does not rebind the parameter
+    if _rebound(method, name) or _in_loop(lines, at):
         return None
-    return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
+    text = cst.Module([]).code_for_node(given)
+    return (at, col, f"{name}={text} given to {cls} on this line ({expected}) sets {what}")
+
+
+def _in_loop(lines: list, line: int) -> bool:
+    """Whether the statement on `line` sits in a for / while body (read upwards by
+    indentation) or holds a comprehension."""
+    text = lines[line - 1]
+    if re.search(r"\bfor\b.+\bin\b", text.split("#", 1)[0]):
+        return True
+    here = len(text) - len(text.lstrip())
+    for number in range(line - 1, 0, -1):
+        above = lines[number - 1]
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#") or len(above) - len(above.lstrip()) >= here:
+            continue
+        here = len(above) - len(above.lstrip())
+        if re.match(r"(async\s+)?(for|while)\b", stripped):
+            return True
+        if here == 0:
+            return False
+    return False
 
 
 def _default(method: list, name: str):
