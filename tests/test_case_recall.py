@@ -17,9 +17,9 @@ from case_recall import measure  # noqa: E402
 # (20 cases each: 15, 6, 7, 18, 12 and 12 on the line now; 7, 4, 5, 10, 7 and 8 when measured
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 166 / 202
-ON_FIX_LINE_FLOOR = 149 / 202
-ON_OR_POINTING_FLOOR = 169 / 202
+RECALL_FLOOR = 167 / 202
+ON_FIX_LINE_FLOOR = 150 / 202
+ON_OR_POINTING_FLOOR = 170 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -131,9 +131,9 @@ HELD_OUT_3_MISSES = {
 # splitting each sample into rows narrower than the Linear built for one sample: on the view,
 # torch_fix_origins), and restoration_decoder_upsample_built_for_level3_channels (the expression
 # `Upsample(int(dim * 2 ** 2))` its one instantiation passes: torch_size_origins;
-# BLIND_SEEN_AT below).
+# BLIND_SEEN_AT below), and build_model_softmax_without_class_dense (a softmax layer over a
+# hidden Dense's relu units, on the layer the class Dense goes after: keras_hidden_softmax).
 HELD_OUT_4_MISSES = {
-    "keras/build_model_softmax_without_class_dense",
     "keras/char_lstm_sequence_targets_last_state_only",
     "keras/images_stored_channels_first_for_channels_last_input",
     "keras/onehot_of_label_column_keeps_axis",

@@ -276,3 +276,25 @@ def test_rows_into_a_dense_stack_before_the_recurrent_layer_stay_on_the_model():
         "model.add(layers.SimpleRNN(12, input_shape=(None, 8)))",
         "model.add(layers.Dense(8, input_shape=(None, 8)))\nmodel.add(layers.SimpleRNN(12))")
     assert [int(d.line) for d in findings(source)] == [12]
+
+
+# -- a softmax over a hidden layer (rules/keras_hidden_softmax.py) -------------------------------
+
+HIDDEN = FIXTURES / "softmax_layer_on_hidden_relu_units.py"
+
+
+def test_softmax_on_a_hidden_dense_sits_where_the_class_dense_goes():
+    [d] = findings(HIDDEN)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 14, 18)
+    assert "The softmax at line 15 is applied to the 64 units of the hidden Dense at line 13, " \
+        "after its relu: no Dense maps them to the 6 classes; add Dense(6) after this line" in \
+        d.message
+    assert "make the last layer Dense(6)" not in d.message
+
+
+def test_softmax_on_a_dense_without_a_nonlinearity_stays_on_the_dense():
+    """Dense(64) straight into the softmax is the output layer of the wrong width."""
+    source = HIDDEN.read_text(encoding="utf-8").replace('Dense(64, activation="relu")',
+                                                        "Dense(64)")
+    [d] = findings(source)
+    assert int(d.line) == 13 and "make the last layer Dense(6)" in d.message

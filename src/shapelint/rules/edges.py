@@ -340,7 +340,15 @@ def _labels(graph, use, x, y, y_name):
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                          use.compile_line else None, use, message, data)
     else:
-        placed = _placed(code, _last_layer(graph), use, message, data)
+        from .keras_hidden_softmax import softmax_on_hidden  # Keras's own: lazily
+        width = y.shape.dims[-1] if code is SHP110 and isinstance(y, ArrayValue) and \
+            y.shape.known_rank and len(y.shape.dims) == 2 else None
+        hidden = softmax_on_hidden(graph, width, activation_name) if width else None
+        if hidden is not None:  # the Dense to add replaces the advice to resize the last one
+            message = message.replace(f"; make the last layer Dense({width}) or fix the labels",
+                                      "")
+            message = f"{message}. {hidden[1]}"
+        placed = _placed(code, hidden[0] if hidden else _last_layer(graph), use, message, data)
     # either side is an honest fix here: the model's line keeps the finding, the labels' is named
     return naming_data(placed, y.built_at, (
         f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "
