@@ -17,9 +17,9 @@ from case_recall import measure  # noqa: E402
 # (20 cases each: 15, 6, 7, 18, 12 and 12 on the line now; 7, 4, 5, 10, 7 and 8 when measured
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
-RECALL_FLOOR = 167 / 202
-ON_FIX_LINE_FLOOR = 150 / 202
-ON_OR_POINTING_FLOOR = 170 / 202
+RECALL_FLOOR = 168 / 202
+ON_FIX_LINE_FLOOR = 151 / 202
+ON_OR_POINTING_FLOOR = 171 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -234,9 +234,10 @@ HELD_OUT_6_MISSES = {
 # samples per row of a loader's open batch N: torch_batch_folds), pix2pix_unet256_on_360px_crops
 # (the crop_size constant the input factory reads: torch_fix_origins) and
 # srresnet_rgb_default_on_grayscale_dataset (a default the one instantiation leaves:
-# torch_size_origins; BLIND_SEEN_AT below).
+# torch_size_origins; BLIND_SEEN_AT below). And imdb_cnn_third_class_integer_labels_categorical:
+# integer labels written into after they were built (`y_train[40:] = 2`) are converted after
+# the last write (ArrayValue.written_at, rules/keras_places.at_labels).
 HELD_OUT_7_MISSES = {
-    "keras/imdb_cnn_third_class_integer_labels_categorical",
     "torch/batchnorm1d_last_batch_of_one",
     "torch/conv1d_samples_unsqueezed_into_channel_axis",
 }

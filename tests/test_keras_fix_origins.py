@@ -298,3 +298,23 @@ def test_softmax_on_a_dense_without_a_nonlinearity_stays_on_the_dense():
                                                         "Dense(64)")
     [d] = findings(source)
     assert int(d.line) == 13 and "make the last layer Dense(6)" in d.message
+
+
+# -- integer labels written into after they were built (rules/keras_places.at_labels) ------------
+
+GRADES = FIXTURES / "grade_ids_written_in_place_before_fit.py"
+
+
+def test_labels_written_in_place_are_converted_after_the_last_write():
+    [d] = findings(GRADES)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP111", 10, 14)
+    assert "the labels built at line 9 and last written on this line were meant one-hot; " \
+        "convert them after it (or the loss at line 13)" in d.message
+
+
+def test_labels_never_written_after_they_are_built_stay_on_their_line():
+    source = GRADES.read_text(encoding="utf-8").replace(
+        "grades = np.random.randint(0, 3, 50)\ngrades[:10] = 3  # error: SHP111",
+        "grades = np.random.randint(0, 4, 50)")
+    [d] = findings(source)
+    assert int(d.line) == 9 and "the labels built on this line were meant one-hot" in d.message
