@@ -111,6 +111,20 @@ def test_an_expression_given_at_the_one_instantiation_is_where_the_fix_goes():
     assert [int(d.line) for d in findings(looped)] == [11]
 
 
+def test_a_default_that_also_sizes_the_layers_input_stays_on_the_constructor():
+    """ReviewClassifier() leaves hidden=64, read by the GRU applied before the head as well:
+    hidden=128 at the call would double the GRU's states too, so the call is not the fix (the
+    finding stays on the head); SRResNet's channels, read again only by the tail applied after
+    the head, moves to its call."""
+    [d] = findings(FIXTURES / "bidirectional_gru_states_into_one_direction_head.py")
+    assert int(d.line) == 15 and "leaves hidden at its default" not in d.message
+    source = (FIXTURES / "mel_bins_default_left_by_instantiation.py").read_text(
+        encoding="utf-8").replace("self.head = nn.Linear(32, classes)",
+                                  "self.head = nn.Linear(32, classes)\n        self.spare = "
+                                  "nn.Linear(n_mels, 1)")
+    assert [int(d.line) for d in findings(source)] == [11]  # a read forward() never applies
+
+
 def test_an_instantiation_quoted_in_a_comment_is_not_a_second_call():
     path = FIXTURES / "mel_bins_default_left_by_instantiation.py"
     source = path.read_text(encoding="utf-8").replace(

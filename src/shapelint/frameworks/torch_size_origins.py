@@ -14,9 +14,11 @@ model's side is where that value is written:
   (`config["bert_hid_size"]`), directly or through the parameter the one instantiation gives
   that dict by name (frameworks/config_entries.py);
 - such a parameter whose literal default (`channels=3`) the file's one instantiation leaves
-  (`SRResNet(scale_factor=2)`), never rebound in __init__: that call is where this use of the
-  class chooses it (the default serves other uses), so the fix passes it there; the default's
-  line is named in the sentence.
+  (`SRResNet(scale_factor=2)`), never rebound in __init__ and read otherwise only by layers
+  forward() applies after this one (the tail that gives the output's channels): that call is
+  where this use of the class chooses it (the default serves other uses), so the fix passes it
+  there; the default's line is named in the sentence. A default that also sizes a layer
+  applied before (a GRU's hidden size feeding the head) stays on the constructor.
 Anything else (a value computed, a name read elsewhere too, several instantiations)
 leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
 with libcst, the layer's own call first: only what the file writes, nothing assumed."""
@@ -105,7 +107,8 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
     given = argument(call, name, parameters.index(name))
     if given is None:
         default = _default(method, name)
-        if default != expected or _rebound(method, name):
+        if default != expected or _rebound(method, name) or \
+                not _read_downstream_only(lines, method, def_line, line, name):
             return None
         return (at, col, f"{cls}(...) on this line leaves {name} at its default {expected} "
                 f"(line {def_line}), which sets {what}", name)
@@ -145,6 +148,57 @@ def _in_loop(lines: list, line: int) -> bool:
         if here == 0:
             return False
     return False
+
+
+def _read_downstream_only(lines: list, method: list, def_line: int, line: int,
+                          name: str) -> bool:
+    """Whether every read of `name` in __init__ besides the signature and the layer's own call
+    (on `line`) is in a layer forward() applies after this one (SRResNet's tail
+    `nn.Conv2d(n, channels, 9)` after its head): passing another value then changes what
+    comes after the layer, never what it receives. A read in a layer applied before it (the
+    GRU whose `hidden` sizes the head's input), or one whose order is not read, says nothing
+    is certain: False."""
+    mine, body, order = _attribute(method, def_line, line), False, None
+    for number, text in enumerate(method, def_line):
+        code = text.split("#", 1)[0]
+        if not body:  # the signature, up to the line that closes it
+            body = code.rstrip().endswith(":")
+            continue
+        if number == line or not re.search(rf"(?<![\w.]){re.escape(name)}\b", code):
+            continue
+        other = _attribute(method, def_line, number)
+        order = order if order is not None else _forward_uses(lines, def_line)
+        if mine is None or other is None or other == mine or \
+                order.get(mine) is None or order.get(other) is None or \
+                order[other] <= order[mine]:
+            return False
+    return True
+
+
+def _attribute(method: list, def_line: int, line: int) -> str | None:
+    """The `self.<name>` the statement holding `line` assigns (read upwards to its start)."""
+    for number in range(line, def_line, -1):
+        found = re.match(r"\s*self\.(\w+)\s*=(?!=)", method[number - def_line])
+        if found:
+            return found.group(1)
+        if re.match(r"\s*[\w.]+\s*=(?!=)", method[number - def_line]):
+            return None  # another statement starts here
+    return None
+
+
+def _forward_uses(lines: list, def_line: int) -> dict:
+    """{attribute: line of its first use as `self.<attribute>` in the class's forward()}."""
+    indent = len(lines[def_line - 1]) - len(lines[def_line - 1].lstrip())
+    start = next((i for i in range(def_line + 1, len(lines) + 1)
+                  if re.match(rf"\s{{{indent}}}def\s+forward\s*\(", lines[i - 1])
+                  and len(lines[i - 1]) - len(lines[i - 1].lstrip()) == indent), None)
+    if start is None:
+        return {}
+    uses: dict = {}
+    for number, text in enumerate(_block(lines, start)[1:], start + 1):
+        for found in re.finditer(r"self\.(\w+)", text.split("#", 1)[0]):
+            uses.setdefault(found.group(1), number)
+    return uses
 
 
 def _default(method: list, name: str):
