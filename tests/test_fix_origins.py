@@ -216,6 +216,18 @@ def test_messages_name_the_size_constant_the_input_reads():
         "builds: make TILE a multiple of 4 (88 or 92)" in d.message
 
 
+def test_an_input_size_constant_the_model_reads_too_stays_on_the_factory():
+    """TILE given to the model as well: changing it changes the model the sizes were found
+    for, so the finding stays where the input is built."""
+    path = FIXTURES / "unet_tile_size_constant_read_by_input.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "    def __init__(self):\n        super().__init__()\n",
+        "    def __init__(self, tile=None):\n        super().__init__()\n").replace(
+        "net = TinyUNet()", "net = TinyUNet(tile=TILE)")
+    [d] = findings(source)
+    assert int(d.line) == 30 and "The input is built on this line" in d.message
+
+
 def test_an_input_size_constant_beside_a_literal_stays_on_the_factory():
     """One failing axis written as a literal, the other read from the constant: no one line
     sets both, so the finding stays where the input is built."""

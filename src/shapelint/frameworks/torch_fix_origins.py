@@ -408,11 +408,15 @@ def input_size(model, shape: Shape, node, sizes: list) -> None:
     node.fault.fix_at = FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
 
 
+_FACTORY = re.compile(r"torch\.(randn|rand|zeros|ones|empty|full|randint|normal)\s*\(")
+
+
 def _size_constant(model, at, shape: Shape, axes: list):
     """(line, statement, callee, name) of the one module constant, bound once to an int, that the
     factory building the input (`torch.randn(1, 3, crop_size, crop_size)`) reads for every
-    size that does not fit: changing it is the fix, and every use of it changes together.
-    None when an axis is a literal, a computed value or another name."""
+    size that does not fit, and read by nothing but such factories: changing it is the fix,
+    and every use of it changes together. None when an axis is a literal, a computed value or
+    another name, or the constant is read elsewhere too (the model's own arguments)."""
     lines = getattr(model.interp.modules.get(at[0]), "lines", None) or []
     call = call_at(lines, int(at[1]), int(at[2])) if 0 < int(at[1]) <= len(lines) else None
     if call is None or any(a.star for a in call.args):
@@ -434,4 +438,10 @@ def _size_constant(model, at, shape: Shape, axes: list):
     if name not in bound or any(bound[name][1] != shape.dims[axis] for axis in axes):
         return None
     line, _, text = bound[name]
+    # read by tensor factories only: a model built from it too would change with it, and the
+    # sizes that fit were found for the model as it is
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    if any(word.search(t.split("#", 1)[0]) and not _FACTORY.search(t)
+           for number, t in enumerate(lines, 1) if number != line):
+        return None
     return line, text, cst.Module([]).code_for_node(call.func), name
