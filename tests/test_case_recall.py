@@ -18,8 +18,8 @@ from case_recall import measure  # noqa: E402
 # blind) pull all three down. The floors are those counts over the 202 cases: they fail on any
 # regression.
 RECALL_FLOOR = 168 / 202
-ON_FIX_LINE_FLOOR = 151 / 202
-ON_OR_POINTING_FLOOR = 171 / 202
+ON_FIX_LINE_FLOOR = 152 / 202
+ON_OR_POINTING_FLOOR = 172 / 202
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -132,14 +132,15 @@ HELD_OUT_3_MISSES = {
 # torch_fix_origins), and restoration_decoder_upsample_built_for_level3_channels (the expression
 # `Upsample(int(dim * 2 ** 2))` its one instantiation passes: torch_size_origins;
 # BLIND_SEEN_AT below), and build_model_softmax_without_class_dense (a softmax layer over a
-# hidden Dense's relu units, on the layer the class Dense goes after: keras_hidden_softmax).
+# hidden Dense's relu units, on the layer the class Dense goes after: keras_hidden_softmax),
+# and mixer_logits_indexed_first_sample (`model(x)[0]` taking one sample's scores for the
+# batch's targets, on the index: torch_batch_folds._one_sample).
 HELD_OUT_4_MISSES = {
     "keras/char_lstm_sequence_targets_last_state_only",
     "keras/images_stored_channels_first_for_channels_last_input",
     "keras/onehot_of_label_column_keeps_axis",
     "keras/three_utterance_lstm_integer_emotion_labels",
     "torch/isda_full_layer_on_network_class_scores",
-    "torch/mixer_logits_indexed_first_sample",
     "torch/reid_single_image_without_batch_axis",
     "torch/road_encoder_camera_480_for_linear_built_at_360",
     "torch/unet_up_pad_height_width_swapped",
@@ -269,7 +270,16 @@ BLIND_SEEN_AT = {
     # Upsample.forward, line 27; the finding names the model call, line 54
     "torch/restoration_decoder_upsample_built_for_level3_channels": {(54, "SHP106")},
 }
-KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
+# Cases of the first group whose marker, set before issue 16 on the loss call where the
+# mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin
+# changes. segmentation_logits_indexed_batch: `model(images)[0]` takes the first image's
+# logits, and the twin drops that index on line 26 (torch_batch_folds._one_sample, written
+# with the fourth set's mixer_logits_indexed_first_sample, marked on its index line). The
+# marker stays; the finding's place is checked here.
+PLACED_ON_THE_FIX_LINE = {
+    "torch/segmentation_logits_indexed_batch": {(26, "SHP110")},
+}
+KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES | set(PLACED_ON_THE_FIX_LINE)
 
 
 @pytest.fixture(scope="module")
@@ -289,8 +299,16 @@ def test_no_false_alarm_on_fixed_twins(results):
 def test_no_unexpected_finding_on_buggy_cases(results):
     # a held-out miss's finding is the fault itself, reported away from the fix line
     extra = {r.name: sorted(r.extra - BLIND_EXTRAS.get(r.name, set())) for r in results
-             if r.extra - BLIND_EXTRAS.get(r.name, set()) and r.name not in BLIND_MISSES}
+             if r.extra - BLIND_EXTRAS.get(r.name, set()) and r.name not in BLIND_MISSES
+             and r.extra != PLACED_ON_THE_FIX_LINE.get(r.name)}
     assert not extra
+
+
+def test_findings_moved_off_their_marker_sit_on_the_line_to_change(results):
+    by_name = {r.name: r for r in results}
+    for name, pairs in PLACED_ON_THE_FIX_LINE.items():
+        r = by_name[name]
+        assert r.reported == pairs and {line for line, _ in pairs} <= r.to_change, name
 
 
 def test_blind_extras_are_still_reported(results):

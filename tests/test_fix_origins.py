@@ -208,6 +208,13 @@ def test_a_view_splitting_each_sample_into_rows_is_where_the_fix_goes():
     assert [int(d.line) for d in findings(other)] == [14]
 
 
+def test_an_index_taking_one_sample_for_the_batchs_targets_is_where_the_fix_goes():
+    [d] = findings(FIXTURES / "last_sample_indexed_before_nll_loss.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 23)
+    assert "The index [-1] on this line takes one sample of the (32, 5) batch, (5,), where " \
+        "the loss has 32 targets: drop it" in d.message
+
+
 def test_messages_name_the_size_constant_the_input_reads():
     """A U-Net input whose failing sizes all read one module constant: the constant's line."""
     [d] = findings(FIXTURES / "unet_tile_size_constant_read_by_input.py")

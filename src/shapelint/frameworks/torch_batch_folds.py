@@ -6,9 +6,10 @@ shrinks to 1x1 (CIFAR's avg_pool2d(out, 8) on a 32px input) and leaving h x w > 
 the view itself. The reverse, a view(-1, K) whose rows pack several samples ((16, 64, 4, 4)
 as (4, 4096)), sits on the view when the loss raises. An RNN without batch_first given
 (N, L, F) batch-first data reads L as its batch: a loss meeting L rows for N targets sits
-where that input was made (transpose(0, 1) there). Facts only: every size known, the view's
-last axis the map's channels (or a whole number of samples per row), the loss's target batch
-the map's N (the RNN input's axis 0). A packing view may also meet a batch the code leaves
+where that input was made (transpose(0, 1) there). A loss given x[k] of a batch whose rows
+are its targets' (`model(x)[0]` on a model that returns the logits, not a tuple) sits on that
+index. Facts only: every size known, the view's last axis the map's channels (or a whole
+number of samples per row), the loss's target batch the map's N (the RNN input's axis 0). A packing view may also meet a batch the code leaves
 open (a DataLoader's N): its rows are then N / k, fewer than the N targets for every N (and a
 batch that is not a multiple of k raises at the view itself), so the loss is judged here
 (packed_rows) where its own shape check sees two sizes it cannot compare."""
@@ -164,7 +165,7 @@ def packed_rows(x, y) -> int | None:
 def place(x, y, raises: bool = True):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
-    steps = _steps_as_batch(x, y)
+    steps = _steps_as_batch(x, y) or _one_sample(x, y)
     if steps is not None:
         return steps
     folded = getattr(x, "folded", None)
@@ -201,6 +202,24 @@ def place(x, y, raises: bool = True):
                 f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
     return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
             f"each sample (x.flatten(1)) with a layer sized for it.")
+
+
+def _one_sample(x, y):
+    """A loss whose input is x[k] of a batch (N, ...) whose N is the target's rows: the index
+    took one sample's scores where the loss wants the batch's (`model(x)[0]` on a model that
+    returns the logits themselves, not a tuple). The fix drops the index, on its line."""
+    noted = getattr(x, "sample_of", None)
+    if noted is None:
+        return None
+    (path, line, col), batch, k = noted
+    b = y.shape
+    if not path or not (batch.known_rank and b.known_rank and batch.rank >= 2 and b.rank) or \
+            not (is_known(batch[0]) and is_known(b[0])) or batch[0] != b[0] or \
+            batch[0] <= 1 or x.shape.dims != batch.dims[1:]:
+        return None
+    return (path, line, col, f"The index [{k}] on this line takes one sample of the "
+            f"{batch} batch, {x.shape}, where the loss has {b[0]} targets: drop it to give "
+            f"the loss the {batch[0]} rows.")
 
 
 def _steps_as_batch(x, y):
