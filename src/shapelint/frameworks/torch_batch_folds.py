@@ -9,10 +9,11 @@ as (4, 4096)), sits on the view when the loss raises. An RNN without batch_first
 where that input was made (transpose(0, 1) there). A loss given x[k] of a batch whose rows
 are its targets' (`model(x)[0]` on a model that returns the logits, not a tuple) sits on that
 index. Facts only: every size known, the view's last axis the map's channels (or a whole
-number of samples per row), the loss's target batch the map's N (the RNN input's axis 0). A packing view may also meet a batch the code leaves
-open (a DataLoader's N): its rows are then N / k, fewer than the N targets for every N (and a
-batch that is not a multiple of k raises at the view itself), so the loss is judged here
-(packed_rows) where its own shape check sees two sizes it cannot compare."""
+number of samples per row), the loss's target batch the map's N (the RNN input's axis 0).
+A packing view may also meet a batch the code leaves open (a DataLoader's N): its rows are
+then N / k, fewer than the N targets for every N (and a batch that is not a multiple of k
+raises at the view itself), so the loss is judged here (packed_rows) where its own shape
+check sees two sizes it cannot compare."""
 from __future__ import annotations
 
 from ..domain.dims import SymDim, is_known
