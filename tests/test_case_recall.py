@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 161 of the 222 cases are found on their marked line, 144 on the line the fixed twin changes,
-# 168 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 171 of the 222 cases are found on their marked line, 155 on the line the fixed twin changes,
+# 177 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to eighth blind sets of issue 16
-# (20 cases each: 15, 6, 7, 18, 12, 12 and 3 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
+# (20 cases each: 15, 6, 12, 18, 12, 18 and 3 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
 # measured blind) pull all three down. The floors are those counts over the 222 cases: they
 # fail on any regression.
-RECALL_FLOOR = 161 / 222
-ON_FIX_LINE_FLOOR = 144 / 222
-ON_OR_POINTING_FLOOR = 168 / 222
+RECALL_FLOOR = 171 / 222
+ON_FIX_LINE_FLOOR = 155 / 222
+ON_OR_POINTING_FLOOR = 177 / 222
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -124,20 +124,25 @@ HELD_OUT_3_MISSES = {
 # fixtures/cases/README.md gives each reason. Two left the set with rules written without
 # seeing it (i-fix16): dialog_qa_encoder_input_dim_without_answer_markers (a model called with
 # several tensors read with all of them) and se_resnext_avg_pool_7_on_256px_crops (a fixed
-# pooling window reported on the pooling).
+# pooling window reported on the pooling). Two more left it with rules written after the
+# seventh set's misses were read (i-rules16, fixture pairs of our own first):
+# ner_bert_hidden_size_of_large_model_for_base (a size read from a config dict's entry, on the
+# entry: frameworks/config_entries.py) and scene_logits_view_512_on_2048_channel_maps (a view
+# splitting each sample into rows narrower than the Linear built for one sample: on the view,
+# torch_fix_origins), and restoration_decoder_upsample_built_for_level3_channels (the expression
+# `Upsample(int(dim * 2 ** 2))` its one instantiation passes: torch_size_origins;
+# BLIND_SEEN_AT below), and build_model_softmax_without_class_dense (a softmax layer over a
+# hidden Dense's relu units, on the layer the class Dense goes after: keras_hidden_softmax),
+# and mixer_logits_indexed_first_sample (`model(x)[0]` taking one sample's scores for the
+# batch's targets, on the index: torch_batch_folds._one_sample).
 HELD_OUT_4_MISSES = {
-    "keras/build_model_softmax_without_class_dense",
     "keras/char_lstm_sequence_targets_last_state_only",
     "keras/images_stored_channels_first_for_channels_last_input",
     "keras/onehot_of_label_column_keeps_axis",
     "keras/three_utterance_lstm_integer_emotion_labels",
     "torch/isda_full_layer_on_network_class_scores",
-    "torch/mixer_logits_indexed_first_sample",
-    "torch/ner_bert_hidden_size_of_large_model_for_base",
     "torch/reid_single_image_without_batch_axis",
-    "torch/restoration_decoder_upsample_built_for_level3_channels",
     "torch/road_encoder_camera_480_for_linear_built_at_360",
-    "torch/scene_logits_view_512_on_2048_channel_maps",
     "torch/unet_up_pad_height_width_swapped",
 }
 # The fifth blind set (issue 16, 20 cases; markers committed in bb47106 and 86f2efd before
@@ -223,15 +228,19 @@ HELD_OUT_6_MISSES = {
 # constant (rules/keras_constants.py, fixture pairs
 # fix_origins/keras/decoder_latent_constant_scanned_on_plane and
 # head_units_constant_for_five_classes).
+# Five more left it with rules written after reading its misses (i-rules16; fixture pairs of
+# our own in fixtures/fix_origins/ first): gru_input_shape_none_steps_on_2d_rows and
+# lstm_rows_of_20_not_reshaped_to_10x2 (2-D rows fit to a recurrent input, on the data line:
+# rules/keras_recurrent_rows.py), convnet_resize256_fc_sized_for_64px_maps (a view packing
+# samples per row of a loader's open batch N: torch_batch_folds), pix2pix_unet256_on_360px_crops
+# (the crop_size constant the input factory reads: torch_fix_origins) and
+# srresnet_rgb_default_on_grayscale_dataset (a default the one instantiation leaves:
+# torch_size_origins; BLIND_SEEN_AT below). And imdb_cnn_third_class_integer_labels_categorical:
+# integer labels written into after they were built (`y_train[40:] = 2`) are converted after
+# the last write (ArrayValue.written_at, rules/keras_places.at_labels).
 HELD_OUT_7_MISSES = {
-    "keras/gru_input_shape_none_steps_on_2d_rows",
-    "keras/imdb_cnn_third_class_integer_labels_categorical",
-    "keras/lstm_rows_of_20_not_reshaped_to_10x2",
     "torch/batchnorm1d_last_batch_of_one",
     "torch/conv1d_samples_unsqueezed_into_channel_axis",
-    "torch/convnet_resize256_fc_sized_for_64px_maps",
-    "torch/pix2pix_unet256_on_360px_crops",
-    "torch/srresnet_rgb_default_on_grayscale_dataset",
 }
 # The eighth blind set (issue 16, 20 cases; markers committed in 38e529e (ten Keras) and
 # 3466ed3 (ten torch) before shapelint ran on them; measured without touching src/, branch
@@ -286,8 +295,23 @@ BLIND_EXTRAS = {
 # line 32. The marker stays; the finding's place is checked as stated here.
 BLIND_SEEN_AT = {
     "torch/conv1d_helper_stride_tuple_from_conv2d": {(32, "SHP105")},
+    # the same for srresnet_rgb_default_on_grayscale_dataset: torch raises in forward at
+    # self.head(x), line 42; the finding on the instantiation names the model call, line 51
+    "torch/srresnet_rgb_default_on_grayscale_dataset": {(51, "SHP106")},
+    # and restoration_decoder_upsample_built_for_level3_channels (fourth set): torch raises in
+    # Upsample.forward, line 27; the finding names the model call, line 54
+    "torch/restoration_decoder_upsample_built_for_level3_channels": {(54, "SHP106")},
 }
-KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES
+# Cases of the first group whose marker, set before issue 16 on the loss call where the
+# mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin
+# changes. segmentation_logits_indexed_batch: `model(images)[0]` takes the first image's
+# logits, and the twin drops that index on line 26 (torch_batch_folds._one_sample, written
+# with the fourth set's mixer_logits_indexed_first_sample, marked on its index line). The
+# marker stays; the finding's place is checked here.
+PLACED_ON_THE_FIX_LINE = {
+    "torch/segmentation_logits_indexed_batch": {(26, "SHP110")},
+}
+KNOWN_MISSES = {"torch/mse_view_folds_batch"} | BLIND_MISSES | set(PLACED_ON_THE_FIX_LINE)
 
 
 @pytest.fixture(scope="module")
@@ -307,8 +331,16 @@ def test_no_false_alarm_on_fixed_twins(results):
 def test_no_unexpected_finding_on_buggy_cases(results):
     # a held-out miss's finding is the fault itself, reported away from the fix line
     extra = {r.name: sorted(r.extra - BLIND_EXTRAS.get(r.name, set())) for r in results
-             if r.extra - BLIND_EXTRAS.get(r.name, set()) and r.name not in BLIND_MISSES}
+             if r.extra - BLIND_EXTRAS.get(r.name, set()) and r.name not in BLIND_MISSES
+             and r.extra != PLACED_ON_THE_FIX_LINE.get(r.name)}
     assert not extra
+
+
+def test_findings_moved_off_their_marker_sit_on_the_line_to_change(results):
+    by_name = {r.name: r for r in results}
+    for name, pairs in PLACED_ON_THE_FIX_LINE.items():
+        r = by_name[name]
+        assert r.reported == pairs and {line for line, _ in pairs} <= r.to_change, name
 
 
 def test_blind_extras_are_still_reported(results):

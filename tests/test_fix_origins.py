@@ -56,13 +56,81 @@ def test_a_size_constant_read_twice_stays_on_the_constructor():
     assert [(int(d.line), d.data.get("seen_at_line")) for d in diagnostics] == [(15, 18)]
 
 
-def test_an_instantiation_argument_left_to_its_default_stays_on_the_constructor():
+def test_an_instantiation_leaving_a_default_is_where_the_fix_goes():
+    """A literal default the file's one instantiation leaves (isaaccorley/pytorch-enhance#2's
+    `SRResNet(scale_factor=2)` on grayscale data, the maintainer: pass channels=1): the call
+    is where this use of the class chooses the size, and the default's line is named. Rebound
+    in __init__, or with **kwargs at the call that may give it, the finding stays on the
+    constructor."""
     path = FIXTURES / "stem_channels_given_at_instantiation.py"
     source = path.read_text(encoding="utf-8").replace(
         "def __init__(self, in_ch, width=16)", "def __init__(self, in_ch=1, width=16)").replace(
         "Encoder(1, width=8)", "Encoder(width=8)")
-    diagnostics = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
-    assert [int(d.line) for d in diagnostics] == [10]
+    [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert (int(d.line), d.data.get("seen_at_line")) == (17, 14)
+    assert "Encoder(...) on this line leaves in_ch at its default 1 (line 8), which sets " \
+        "Conv2d's in_channels (line 10): pass in_ch=3 there" in d.message
+    rebound = source.replace("super().__init__()", "super().__init__()\n        in_ch = in_ch")
+    assert [int(d.line) for d in analyse(rebound, "m.py").diagnostics()
+            if d.code.code == "SHP106"] == [11]
+    spread = source.replace("Encoder(width=8)", "Encoder(**{'width': 8})")
+    assert [int(d.line) for d in analyse(spread, "m.py").diagnostics()
+            if d.code.code == "SHP106"] == [10]
+
+
+def test_a_config_entry_read_by_the_constructor_is_where_the_fix_goes():
+    """`cfg["leads"]` in __init__, the dict given by the one instantiation (`EcgNet(settings)`),
+    or read as a module global: the entry's line in the dict literal. Read twice, or written
+    after the literal, the finding stays on the constructor."""
+    path = FIXTURES / "config_entry_sets_conv1d_channels.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (8, 21)
+    assert '"leads": 12 in settings on this line sets Conv1d\'s in_channels (line 17), and ' \
+        "nothing else reads it: make it 3" in d.message
+    source = path.read_text(encoding="utf-8")
+    direct = source.replace('nn.Conv1d(cfg["leads"]', 'nn.Conv1d(settings["leads"]')
+    assert [int(d.line) for d in findings(direct)] == [8]
+    twice = source.replace('cfg["classes"])', 'cfg["classes"] + cfg["leads"] - 12)')
+    assert [int(d.line) for d in findings(twice)] == [17]
+    written = source.replace("net = EcgNet(settings)", 'settings["leads"] = 12\nnet = EcgNet(settings)')
+    assert [int(d.line) for d in findings(written)] == [17]
+
+
+def test_an_expression_given_at_the_one_instantiation_is_where_the_fix_goes():
+    """`Refine(base * 2)`: the expression the one call passes sets the layer's in_channels
+    (the parameter's second read, the same call's out_channels, does not size the input).
+    Inside a loop the one call builds several blocks: the finding stays on the constructor."""
+    path = FIXTURES / "block_width_expression_at_instantiation.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (21, 14)
+    assert "ch=base * 2 given to Refine on this line (32) sets Conv2d's in_channels (line 11): " \
+        "make it 64" in d.message
+    looped = path.read_text(encoding="utf-8").replace(
+        "        self.refine = Refine(base * 2)  # error: SHP106",
+        "        for width in (base * 2,):\n            self.refine = Refine(width)")
+    assert [int(d.line) for d in findings(looped)] == [11]
+
+
+def test_a_default_that_also_sizes_the_layers_input_stays_on_the_constructor():
+    """ReviewClassifier() leaves hidden=64, read by the GRU applied before the head as well:
+    hidden=128 at the call would double the GRU's states too, so the call is not the fix (the
+    finding stays on the head); SRResNet's channels, read again only by the tail applied after
+    the head, moves to its call."""
+    [d] = findings(FIXTURES / "bidirectional_gru_states_into_one_direction_head.py")
+    assert int(d.line) == 15 and "leaves hidden at its default" not in d.message
+    source = (FIXTURES / "mel_bins_default_left_by_instantiation.py").read_text(
+        encoding="utf-8").replace("self.head = nn.Linear(32, classes)",
+                                  "self.head = nn.Linear(32, classes)\n        self.spare = "
+                                  "nn.Linear(n_mels, 1)")
+    assert [int(d.line) for d in findings(source)] == [11]  # a read forward() never applies
+
+
+def test_an_instantiation_quoted_in_a_comment_is_not_a_second_call():
+    path = FIXTURES / "mel_bins_default_left_by_instantiation.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "import torch\n", "import torch  # the fix: Tagger(n_mels=64, classes=6)\n", 1)
+    assert [int(d.line) for d in analyse(source, "m.py").diagnostics()
+            if d.code.code == "SHP106"] == [21]
 
 
 def test_an_instantiation_argument_read_twice_stays_on_the_constructor():
@@ -107,6 +175,73 @@ def test_messages_name_the_fold_of_positions_into_the_batch():
     assert "F.adaptive_max_pool2d(x, 1)" in text["maxpool_window_leaves_2x2_before_view"]
     assert "The view on this line turns the (5, 32, 4, 4) map into (80, 32): each of its 4x4 " \
         "positions becomes a row, 80 rows for 5 targets" in text["conv_map_viewed_as_rows"]
+
+
+def test_messages_name_the_packing_view_of_a_loader_batch():
+    """A view packing k samples per row of a DataLoader batch N the code leaves open: N / k
+    rows for N targets whatever N is; reported on the view, named at the loss."""
+    [d] = findings(FIXTURES / "view_packs_two_loader_images_per_row.py")
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 25, 32)
+    assert "the input has N / 2 rows for N targets whatever the batch size N" in d.message
+    assert "turns (N, 16, 16, 8) into rows of 4096: each row packs the 2048 values of 2 " \
+        "samples (a batch that is not a multiple of 2 raises here)" in d.message
+    assert "size the layer after it for 2048 features" in d.message
+
+
+def test_a_view_of_one_sample_per_row_of_a_loader_batch_says_nothing():
+    """view(-1, K) with K one sample's size keeps N rows: no fold, no finding."""
+    path = FIXTURES / "view_packs_two_loader_images_per_row.py"
+    source = path.read_text(encoding="utf-8").replace("16 * 16 * 16", "16 * 16 * 8")
+    assert findings(source) == []
+
+
+def test_a_view_splitting_each_sample_into_rows_is_where_the_fix_goes():
+    """A Linear built for one sample's values of the map a view flattened into narrower rows:
+    the view; a Linear of another width than the sample's keeps the finding."""
+    path = FIXTURES / "view_splits_pooled_features_into_rows.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (18, 19)
+    assert "The view on this line turns (6, 256, 1, 1) into (24, 64): each sample's 256 " \
+        "values become 4 rows of 64, where the Linear takes 256 per sample" in d.message
+    other = path.read_text(encoding="utf-8").replace("nn.Linear(256, classes)",
+                                                     "nn.Linear(128, classes)")
+    assert [int(d.line) for d in findings(other)] == [14]
+
+
+def test_an_index_taking_one_sample_for_the_batchs_targets_is_where_the_fix_goes():
+    [d] = findings(FIXTURES / "last_sample_indexed_before_nll_loss.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 23)
+    assert "The index [-1] on this line takes one sample of the (32, 5) batch, (5,), where " \
+        "the loss has 32 targets: drop it" in d.message
+
+
+def test_messages_name_the_size_constant_the_input_reads():
+    """A U-Net input whose failing sizes all read one module constant: the constant's line."""
+    [d] = findings(FIXTURES / "unet_tile_size_constant_read_by_input.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (7, 24)
+    assert "TILE = 90 on this line sets the size of the input the torch.rand(...) at line 30 " \
+        "builds: make TILE a multiple of 4 (88 or 92)" in d.message
+
+
+def test_an_input_size_constant_the_model_reads_too_stays_on_the_factory():
+    """TILE given to the model as well: changing it changes the model the sizes were found
+    for, so the finding stays where the input is built."""
+    path = FIXTURES / "unet_tile_size_constant_read_by_input.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "    def __init__(self):\n        super().__init__()\n",
+        "    def __init__(self, tile=None):\n        super().__init__()\n").replace(
+        "net = TinyUNet()", "net = TinyUNet(tile=TILE)")
+    [d] = findings(source)
+    assert int(d.line) == 30 and "The input is built on this line" in d.message
+
+
+def test_an_input_size_constant_beside_a_literal_stays_on_the_factory():
+    """One failing axis written as a literal, the other read from the constant: no one line
+    sets both, so the finding stays where the input is built."""
+    path = FIXTURES / "unet_tile_size_constant_read_by_input.py"
+    source = path.read_text(encoding="utf-8").replace("(2, 3, TILE, TILE)", "(2, 3, TILE, 90)")
+    [d] = findings(source)
+    assert int(d.line) == 30 and "The input is built on this line" in d.message
 
 
 def test_messages_name_the_input_size_a_head_was_sized_for():

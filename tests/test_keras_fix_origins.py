@@ -243,3 +243,78 @@ def test_constant_not_bound_once_to_a_literal_stays_on_the_layer():
         "features = np", "def relabel(NUM_CLASSES):\n    return NUM_CLASSES\n\n\nfeatures = np")
     [d] = findings(source)
     assert "layer_at_line" not in d.data
+
+
+# -- 2-D rows fit to a recurrent model (rules/keras_recurrent_rows.py) ---------------------------
+
+RNN_ROWS = FIXTURES / "sensor_rows_into_simple_rnn_without_steps.py"
+
+
+def test_rows_into_a_recurrent_input_sit_on_the_data_line():
+    """No input_shape of a recurrent layer takes 2-D rows: the data's line, with the reshape
+    that gives each row its steps, naming the layer and the call."""
+    [d] = findings(RNN_ROWS)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (8, 15, 12)
+    assert "Give each row one step: .reshape(48, 1, 8) here" in d.message
+    [d] = findings(FIXTURES / "flattened_windows_into_bidirectional_lstm.py")
+    assert (int(d.line), d.data["layer_at_line"]) == (8, 12)
+    assert "Each row holds 12 steps of 3 features side by side: .reshape(40, 12, 3)" in \
+        d.message
+
+
+def test_rows_of_one_step_for_a_fixed_window_stay_on_the_model():
+    """Rows of 8 features for input_shape=(5, 8): windowing the data or one step in the model,
+    either side (the twin of keras/lstm_input_shape_batch_size changes both)."""
+    source = RNN_ROWS.read_text(encoding="utf-8").replace("input_shape=(None, 8)",
+                                                          "input_shape=(5, 8)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (12, 8)
+
+
+def test_rows_into_a_dense_stack_before_the_recurrent_layer_stay_on_the_model():
+    source = RNN_ROWS.read_text(encoding="utf-8").replace(
+        "model.add(layers.SimpleRNN(12, input_shape=(None, 8)))",
+        "model.add(layers.Dense(8, input_shape=(None, 8)))\nmodel.add(layers.SimpleRNN(12))")
+    assert [int(d.line) for d in findings(source)] == [12]
+
+
+# -- a softmax over a hidden layer (rules/keras_hidden_softmax.py) -------------------------------
+
+HIDDEN = FIXTURES / "softmax_layer_on_hidden_relu_units.py"
+
+
+def test_softmax_on_a_hidden_dense_sits_where_the_class_dense_goes():
+    [d] = findings(HIDDEN)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 14, 18)
+    assert "The softmax at line 15 is applied to the 64 units of the hidden Dense at line 13, " \
+        "after its relu: no Dense maps them to the 6 classes; add Dense(6) after this line" in \
+        d.message
+    assert "make the last layer Dense(6)" not in d.message
+
+
+def test_softmax_on_a_dense_without_a_nonlinearity_stays_on_the_dense():
+    """Dense(64) straight into the softmax is the output layer of the wrong width."""
+    source = HIDDEN.read_text(encoding="utf-8").replace('Dense(64, activation="relu")',
+                                                        "Dense(64)")
+    [d] = findings(source)
+    assert int(d.line) == 13 and "make the last layer Dense(6)" in d.message
+
+
+# -- integer labels written into after they were built (rules/keras_places.at_labels) ------------
+
+GRADES = FIXTURES / "grade_ids_written_in_place_before_fit.py"
+
+
+def test_labels_written_in_place_are_converted_after_the_last_write():
+    [d] = findings(GRADES)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP111", 10, 14)
+    assert "the labels built at line 9 and last written on this line were meant one-hot; " \
+        "convert them after it (or the loss at line 13)" in d.message
+
+
+def test_labels_never_written_after_they_are_built_stay_on_their_line():
+    source = GRADES.read_text(encoding="utf-8").replace(
+        "grades = np.random.randint(0, 3, 50)\ngrades[:10] = 3  # error: SHP111",
+        "grades = np.random.randint(0, 4, 50)")
+    [d] = findings(source)
+    assert int(d.line) == 9 and "the labels built on this line were meant one-hot" in d.message

@@ -30,6 +30,9 @@ class ArrayValue:
     labels: Labels | None = None
     origin: str = ""  # where the data came from, for messages ("mnist.load_data()")
     built_at: tuple | None = None  # (path, line, col) of the call that made it (stamp, below)
+    # (path, line, col) of the last statement that wrote into a label array (`y[40:] = 2`):
+    # a conversion of the labels goes after it (rules/keras_places.at_labels); lazy positions
+    written_at: tuple | None = None
 
     @property
     def dims(self):
@@ -63,6 +66,8 @@ class ArrayValue:
         at least the largest id before: the largest is then k, k + 1 classes. A one-hot array
         (or one flattened) keeps its width, the count it states."""
         labels = self.labels
+        if labels is not None and interp.statement is not None:
+            self.written_at = interp.position(interp.statement)
         if labels is None or labels.classes is None or labels.encoding != "ids":
             return
         rises = isinstance(value, int) and not isinstance(value, bool) and \

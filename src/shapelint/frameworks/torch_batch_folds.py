@@ -6,12 +6,17 @@ shrinks to 1x1 (CIFAR's avg_pool2d(out, 8) on a 32px input) and leaving h x w > 
 the view itself. The reverse, a view(-1, K) whose rows pack several samples ((16, 64, 4, 4)
 as (4, 4096)), sits on the view when the loss raises. An RNN without batch_first given
 (N, L, F) batch-first data reads L as its batch: a loss meeting L rows for N targets sits
-where that input was made (transpose(0, 1) there). Facts only: every size known, the view's
-last axis the map's channels (or a whole number of samples per row), the loss's target batch
-the map's N (the RNN input's axis 0)."""
+where that input was made (transpose(0, 1) there). A loss given x[k] of a batch whose rows
+are its targets' (`model(x)[0]` on a model that returns the logits, not a tuple) sits on that
+index. Facts only: every size known, the view's last axis the map's channels (or a whole
+number of samples per row), the loss's target batch the map's N (the RNN input's axis 0).
+A packing view may also meet a batch the code leaves open (a DataLoader's N): its rows are
+then N / k, fewer than the N targets for every N (and a batch that is not a multiple of k
+raises at the view itself), so the loss is judged here (packed_rows) where its own shape
+check sees two sizes it cannot compare."""
 from __future__ import annotations
 
-from ..domain.dims import is_known
+from ..domain.dims import SymDim, is_known
 
 # ops and layers that shrink a map by a fixed window (whose output size depends on the input)
 _POOL_OPS = frozenset({"avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d", "max_pool2d",
@@ -105,11 +110,11 @@ def _fold(source, out, at):
     map's positions folded into the rows, or several samples packed into each row."""
     a, b = source.shape, out.shape
     if at is None or not at[0] or not (a.known_rank and b.known_rank) or b.rank != 2 or \
-            not all(is_known(d) for d in (*a.dims, *b.dims)):
+            not all(is_known(d) for d in (*a.dims[1:], b[1])):
         return None
     if a.rank >= 2 and _packed(a, b):
         return (at[:3], a, b, None)
-    if not source.channels_first or a.rank < 3:
+    if not source.channels_first or a.rank < 3 or not (is_known(a[0]) and is_known(b[0])):
         return None
     positions = 1
     for d in a.dims[2:]:
@@ -135,26 +140,51 @@ def _packed(a, b) -> int | None:
     per_sample = 1
     for d in a.dims[1:]:
         per_sample *= d
-    if per_sample < 1 or b[1] % per_sample or b[1] // per_sample <= 1 or \
-            b[0] * (b[1] // per_sample) != a[0]:
+    if per_sample < 1 or b[1] % per_sample or b[1] // per_sample <= 1:
         return None
-    return b[1] // per_sample
+    packed = b[1] // per_sample
+    if is_known(a[0]) and is_known(b[0]):
+        return packed if b[0] * packed == a[0] else None
+    # a symbolic batch: the view keeps every value, so its rows are a[0] / packed whenever it
+    # runs; the two stay symbols (a batch the code leaves open), never Unknown
+    return packed if isinstance(a[0], SymDim) and isinstance(b[0], SymDim) else None
+
+
+def packed_rows(x, y) -> int | None:
+    """k when x's rows pack k samples each of a map whose batch, a symbol N, is y's rows:
+    N / k rows for N targets, for every N (a loss of classes or of BCE then raises)."""
+    folded = getattr(x, "folded", None)
+    a, b = x.shape, y.shape
+    if folded is None or not (a.known_rank and b.known_rank and a.rank and b.rank):
+        return None
+    _, map_shape, rows, _ = folded
+    if not isinstance(b[0], SymDim) or b[0] != map_shape[0] or a[0] != rows[0]:
+        return None
+    return _packed(map_shape, rows)
 
 
 def place(x, y, raises: bool = True):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
-    steps = _steps_as_batch(x, y)
+    steps = _steps_as_batch(x, y) or _one_sample(x, y)
     if steps is not None:
         return steps
     folded = getattr(x, "folded", None)
     a, b = x.shape, y.shape
-    if folded is None or not _rows_differ(a, b):
+    symbolic = packed_rows(x, y) if raises else None
+    if folded is None or not (symbolic or _rows_differ(a, b)):
         return None
     view_at, map_shape, rows, pooled = folded
     if b[0] != map_shape[0] or a[0] != rows[0]:
         return None
     packed = _packed(map_shape, rows)
+    if symbolic:
+        per_sample = rows[1] // packed
+        return (*view_at, f"The view on this line turns {map_shape} into rows of {rows[1]}: "
+                f"each row packs the {per_sample} values of {packed} samples (a batch that is "
+                f"not a multiple of {packed} raises here). Flatten each sample "
+                f"(x.view(x.size(0), -1)) and size the layer after it for {per_sample} "
+                f"features.")
     if packed and not raises:  # one packed row broadcast against the targets: the loss's
         return None  # own finding (the rows are folded into features: SHP203's view)
     if packed:
@@ -173,6 +203,24 @@ def place(x, y, raises: bool = True):
                 f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
     return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
             f"each sample (x.flatten(1)) with a layer sized for it.")
+
+
+def _one_sample(x, y):
+    """A loss whose input is x[k] of a batch (N, ...) whose N is the target's rows: the index
+    took one sample's scores where the loss wants the batch's (`model(x)[0]` on a model that
+    returns the logits themselves, not a tuple). The fix drops the index, on its line."""
+    noted = getattr(x, "sample_of", None)
+    if noted is None:
+        return None
+    (path, line, col), batch, k = noted
+    b = y.shape
+    if not path or not (batch.known_rank and b.known_rank and batch.rank >= 2 and b.rank) or \
+            not (is_known(batch[0]) and is_known(b[0])) or batch[0] != b[0] or \
+            batch[0] <= 1 or x.shape.dims != batch.dims[1:]:
+        return None
+    return (path, line, col, f"The index [{k}] on this line takes one sample of the "
+            f"{batch} batch, {x.shape}, where the loss has {b[0]} targets: drop it to give "
+            f"the loss the {batch[0]} rows.")
 
 
 def _steps_as_batch(x, y):

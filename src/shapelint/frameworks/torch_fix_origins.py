@@ -38,6 +38,8 @@ from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
 from . import torch_norm_axis as norm_axis
 from . import torch_size_origins as size_origins
+from .module_constants import constants
+from .source_text import call_at
 
 
 @dataclass(frozen=True)
@@ -177,11 +179,39 @@ def layer_fault(interp, layer, applied, tensor) -> None:
     if at is None and fault.code is SHP103:
         at = _rnn_extra_unit_axes(layer, tensor)
     if at is None and fault.code is SHP101:
-        at = _pooled_too_little(layer, fault, tensor)
+        at = _pooled_too_little(layer, fault, tensor) or _view_splits_samples(layer, fault,
+                                                                              tensor)
     if at is None and fault.code in (SHP101, SHP106):
         at = _size_written(interp, layer, fault, tensor)
     if at is not None and at.path == applied.path:
         fault.fix_at = at
+
+
+def _view_splits_samples(layer, fault, tensor) -> FixAt | None:
+    """A Linear whose in_features is exactly the values of one sample of the map a view
+    flattened, given rows of another width: (4, 2048, 1, 1) viewed as (-1, 512) splits each
+    sample into 4 rows of 512 for a Linear(2048). The Linear fits the map; the view's width is
+    the fault, so the finding sits on the view (a view packing several samples per row meets
+    the loss instead: torch_batch_folds)."""
+    source, at = tensor.reshaped_from, tensor.shape_at
+    expected = fault.data.get("expected", fault.data.get("in_features"))
+    if layer.type_name != "Linear" or source is None or at is None or at[3] != "reshaped" or \
+            not is_known(expected):
+        return None
+    a, b = source.shape, tensor.shape
+    if not (a.known_rank and b.known_rank) or a.rank < 2 or b.rank != 2 or \
+            not all(is_known(d) for d in (*a.dims[1:], b[1])):
+        return None
+    per_sample = 1
+    for d in a.dims[1:]:
+        per_sample *= d
+    if per_sample != expected or b[1] == expected or expected % b[1]:
+        return None
+    rows = expected // b[1]
+    sentence = (f"The view on this line turns {a} into {b}: each sample's {expected} values "
+                f"become {rows} rows of {b[1]}, where the {layer.type_name} takes {expected} "
+                f"per sample; x.view(x.size(0), -1) gives one row of {expected} per sample.")
+    return FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
 
 
 def _pooled_too_little(layer, fault, tensor) -> FixAt | None:
@@ -362,6 +392,56 @@ def input_size(model, shape: Shape, node, sizes: list) -> None:
         return
     wanted = "; ".join(f"dim {axis} is {shape.dims[axis]}, make it {fits}"
                        for axis, fits in sizes)
+    constant = _size_constant(model, at, shape, [axis for axis, _ in sizes]) \
+        if at is built else None
+    if constant is not None:
+        bound, text, callee, name = constant
+        fits = {fit for _, fit in sizes}
+        if len(fits) == 1:  # one constant for every axis, the same sizes fit each
+            wanted = f"make {name} {fits.pop()}"
+        sentence = (f"{text} on this line sets the size of the input the {callee}(...) at "
+                    f"line {at[1]} builds: {wanted}.")
+        node.fault.fix_at = FixAt(at[0], bound, 0, None, sentence)
+        return
     sentence = (f"The input is {'built' if at is built else 'given to the model'} on this "
                 f"line: {wanted}.")
     node.fault.fix_at = FixAt(at[0], int(at[1]), int(at[2]), None, sentence)
+
+
+_FACTORY = re.compile(r"torch\.(randn|rand|zeros|ones|empty|full|randint|normal)\s*\(")
+
+
+def _size_constant(model, at, shape: Shape, axes: list):
+    """(line, statement, callee, name) of the one module constant, bound once to an int, that the
+    factory building the input (`torch.randn(1, 3, crop_size, crop_size)`) reads for every
+    size that does not fit, and read by nothing but such factories: changing it is the fix,
+    and every use of it changes together. None when an axis is a literal, a computed value or
+    another name, or the constant is read elsewhere too (the model's own arguments)."""
+    lines = getattr(model.interp.modules.get(at[0]), "lines", None) or []
+    call = call_at(lines, int(at[1]), int(at[2])) if 0 < int(at[1]) <= len(lines) else None
+    if call is None or any(a.star for a in call.args):
+        return None
+    given = [a.value for a in call.args if a.keyword is None]
+    sized = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "size"]
+    if len(given) == 1 and isinstance(given[0], (cst.Tuple, cst.List)) or sized:
+        tuple_ = sized[0] if sized else given[0]
+        if not isinstance(tuple_, (cst.Tuple, cst.List)):
+            return None
+        given = [e.value for e in tuple_.elements]
+    if len(given) != shape.rank:
+        return None
+    bound = constants("\n".join(lines))
+    names = {given[axis].value for axis in axes if isinstance(given[axis], cst.Name)}
+    if len(names) != 1 or any(not isinstance(given[axis], cst.Name) for axis in axes):
+        return None
+    [name] = names
+    if name not in bound or any(bound[name][1] != shape.dims[axis] for axis in axes):
+        return None
+    line, _, text = bound[name]
+    # read by tensor factories only: a model built from it too would change with it, and the
+    # sizes that fit were found for the model as it is
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    if any(word.search(t.split("#", 1)[0]) and not _FACTORY.search(t)
+           for number, t in enumerate(lines, 1) if number != line):
+        return None
+    return line, text, cst.Module([]).code_for_node(call.func), name

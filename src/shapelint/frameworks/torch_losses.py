@@ -13,6 +13,7 @@ from ..catalogue import Rule
 from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, Diagnostic, RuleDoc
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_batch_folds as batch_folds
 from . import torch_loss_places as places
 from . import torch_target_places as target_places
 from .torch_provenance import FLOATING, INTEGER
@@ -274,6 +275,13 @@ def _judge(loss: Loss, x, y):
                         "no sigmoid after it: BCELoss needs probabilities in [0, 1] (torch "
                         "raises RuntimeError on values outside); use nn.BCEWithLogitsLoss on "
                         "these logits, or apply torch.sigmoid first.", data))
+    if loss.kind in ("class", "nll", "bce", "bce_logits") and \
+            not any(code is SHP110 for code, _, _ in out):
+        packed = batch_folds.packed_rows(x, y)
+        if packed:  # rows N / k against N targets, a mismatch whatever N is: torch raises
+            out.append((SHP110, f"{loss.name} gets input {a} and target {b}: the input has "
+                        f"{b[0]} / {packed} rows for {b[0]} targets whatever the batch size "
+                        f"{b[0]}, so torch raises.", data))
     return out, elements
 
 

@@ -18,6 +18,7 @@ def observed_at(interp, model, tensor, node, rest=()) -> None:
     # where the script feeds it and a reshape of it the script dropped (torch_fix_origins)
     interp.state.observed_fed[id(model)] = (fix_origins.fed_at(interp, tensor, node),
                                             tensor.dropped_reshape)
+    interp.state.observed_reshaped[id(model)] = tensor.reshaped_from  # a view's source
     if node is not None:  # (a model called on one tensor keeps an empty rest)
         path, line, _ = interp.position(node)
         interp.state.observed_lines[id(model)] = (path, int(line))

@@ -7,18 +7,30 @@ model's side is where that value is written:
   (`N_word = 300` ... `nn.LSTM(input_size=N_word, ...)`): changing the constant is changing
   the argument, and the constant's line is the one to edit;
 - a parameter of the enclosing class's __init__ (`nn.Conv2d(in_channels, 64, 3)`) that the
-  file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`): the
-  number is written there, the default is not used.
-Anything else (a default, a value computed, a name read elsewhere too, several instantiations)
+  file's one instantiation of that class gives explicitly (`ResNetSmall(in_channels=3)`), or
+  as an expression outside any loop (`Upsample(int(dim * 2 ** 2))`), read by nothing else
+  but this constructor call: the value is written there, the default is not used;
+- an entry of a module-level configuration dict literal the constructor reads
+  (`config["bert_hid_size"]`), directly or through the parameter the one instantiation gives
+  that dict by name (frameworks/config_entries.py);
+- such a parameter whose literal default (`channels=3`) the file's one instantiation leaves
+  (`SRResNet(scale_factor=2)`), never rebound in __init__ and read otherwise only by layers
+  forward() applies after this one (the tail that gives the output's channels): that call is
+  where this use of the class chooses it (the default serves other uses), so the fix passes it
+  there; the default's line is named in the sentence. A default that also sizes a layer
+  applied before (a GRU's hidden size feeding the head) stays on the constructor.
+Anything else (a value computed, a name read elsewhere too, several instantiations)
 leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
 with libcst, the layer's own call first: only what the file writes, nothing assumed."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 
 import libcst as cst
 
+from . import config_entries
 from .source_text import argument, call_at, enclosing_def
 
 # the constructor argument that sets the size a layer checks its input against, first position
@@ -38,13 +50,20 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
         return None
     call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
     value = argument(call, key, 0) if call is not None else None
-    if not isinstance(value, cst.Name):
-        return None
     what = f"{layer.type_name}'s {key} (line {line})"
-    found = _constant(lines, value.value, expected, what) or \
-        _instantiation(lines, line, value.value, expected, what)
+    entry = config_entries.subscript_key(value)
+    if entry is not None:
+        found = _config_entry(lines, line, *entry, expected, what)
+    elif isinstance(value, cst.Name):
+        found = _constant(lines, value.value, expected, what) or \
+            _instantiation(lines, line, value.value, expected, what, call)
+    else:
+        return None
     if found is None:
         return None
+    if len(found) == 4:  # a default the call leaves: the fix passes the parameter there
+        return (*found[:2], f"{found[2]}: pass {found[3]}={actual} there to take this input, "
+                f"or give the layer an input of {expected}.")
     return (*found[:2], f"{found[2]}: make it {actual} to take this input, or give the "
             f"layer an input of {expected} there.")
 
@@ -68,30 +87,215 @@ def _constant(lines: list, name: str, expected: int, what: str):
             f"reads it")
 
 
-def _instantiation(lines: list, line: int, name: str, expected: int, what: str):
+def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
+                   layer_call=None):
     """The parameter `name` of the enclosing __init__, given as `expected` by the one call of
-    that class in the file."""
+    that class in the file (layer_call: the layer's constructor call that reads it)."""
     owner = _enclosing_init(lines, line)
     if owner is None:
         return None
-    cls, parameters, method = owner
-    if name not in parameters or _reads(method, name) != 2:  # the signature, this call
+    cls, parameters, method, def_line = owner
+    if name not in parameters:
         return None
-    calls = [(i, m.start()) for i, t in enumerate(lines, 1)
-             for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t) if not _CLASS.match(t)]
+    calls = _calls(lines, cls)
     if len(calls) != 1:
         return None
     at, col = calls[0]
     call = call_at(lines, at, col)
-    given = argument(call, name, parameters.index(name)) if call is not None else None
-    if not isinstance(given, cst.Integer) or int(given.value, 0) != expected:
+    if call is None or any(a.star for a in call.args):  # *args / **kwargs may give it
         return None
-    return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
+    given = argument(call, name, parameters.index(name))
+    if given is None:
+        default = _default(method, name)
+        if default != expected or _rebound(method, name) or \
+                not _read_downstream_only(lines, method, def_line, line, name):
+            return None
+        return (at, col, f"{cls}(...) on this line leaves {name} at its default {expected} "
+                f"(line {def_line}), which sets {what}", name)
+    # read only by the signature and this constructor call (its other arguments, such as
+    # `n_feat * 2` out_channels, do not size what the layer receives)
+    inside = _reads([cst.Module([]).code_for_node(layer_call)], name) if layer_call else 1
+    if _reads(method, name) - inside != 1:
+        return None
+    if isinstance(given, cst.Integer):
+        if int(given.value, 0) != expected:
+            return None
+        return (at, col, f"{name}={expected} given to {cls} on this line sets {what}")
+    # an expression (`Upsample(int(dim * 2 ** 2))`): its value is the one the layer got, when
+    # this call runs once per instance of the enclosing code (no loop, no comprehension) and
+    # __init__ does not rebind the parameter
+    if _rebound(method, name) or _in_loop(lines, at):
+        return None
+    text = cst.Module([]).code_for_node(given)
+    return (at, col, f"{name}={text} given to {cls} on this line ({expected}) sets {what}")
+
+
+def _in_loop(lines: list, line: int) -> bool:
+    """Whether the statement on `line` sits in a for / while body (read upwards by
+    indentation) or holds a comprehension."""
+    text = lines[line - 1]
+    if re.search(r"\bfor\b.+\bin\b", text.split("#", 1)[0]):
+        return True
+    here = len(text) - len(text.lstrip())
+    for number in range(line - 1, 0, -1):
+        above = lines[number - 1]
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#") or len(above) - len(above.lstrip()) >= here:
+            continue
+        here = len(above) - len(above.lstrip())
+        if re.match(r"(async\s+)?(for|while)\b", stripped):
+            return True
+        if here == 0:
+            return False
+    return False
+
+
+def _read_downstream_only(lines: list, method: list, def_line: int, line: int,
+                          name: str) -> bool:
+    """Whether every read of `name` in __init__ besides the signature and the layer's own call
+    (on `line`) is in a layer forward() applies after this one (SRResNet's tail
+    `nn.Conv2d(n, channels, 9)` after its head): passing another value then changes what
+    comes after the layer, never what it receives. A read in a layer applied before it (the
+    GRU whose `hidden` sizes the head's input), or one whose order is not read, says nothing
+    is certain: False."""
+    mine, body, order = _attribute(method, def_line, line), False, None
+    for number, text in enumerate(method, def_line):
+        code = text.split("#", 1)[0]
+        if not body:  # the signature, up to the line that closes it
+            body = code.rstrip().endswith(":")
+            continue
+        if number == line or not re.search(rf"(?<![\w.]){re.escape(name)}\b", code):
+            continue
+        other = _attribute(method, def_line, number)
+        order = order if order is not None else _forward_uses(lines, def_line)
+        if mine is None or other is None or other == mine or \
+                order.get(mine) is None or order.get(other) is None or \
+                order[other] <= order[mine]:
+            return False
+    return True
+
+
+def _attribute(method: list, def_line: int, line: int) -> str | None:
+    """The `self.<name>` the statement holding `line` assigns (read upwards to its start)."""
+    for number in range(line, def_line, -1):
+        found = re.match(r"\s*self\.(\w+)\s*=(?!=)", method[number - def_line])
+        if found:
+            return found.group(1)
+        if re.match(r"\s*[\w.]+\s*=(?!=)", method[number - def_line]):
+            return None  # another statement starts here
+    return None
+
+
+def _forward_uses(lines: list, def_line: int) -> dict:
+    """{attribute: line of its first use as `self.<attribute>` in the class's forward()}."""
+    indent = len(lines[def_line - 1]) - len(lines[def_line - 1].lstrip())
+    start = next((i for i in range(def_line + 1, len(lines) + 1)
+                  if re.match(rf"\s{{{indent}}}def\s+forward\s*\(", lines[i - 1])
+                  and len(lines[i - 1]) - len(lines[i - 1].lstrip()) == indent), None)
+    if start is None:
+        return {}
+    uses: dict = {}
+    for number, text in enumerate(_block(lines, start)[1:], start + 1):
+        for found in re.finditer(r"self\.(\w+)", text.split("#", 1)[0]):
+            uses.setdefault(found.group(1), number)
+    return uses
+
+
+def _default(method: list, name: str):
+    """The int literal the signature of the def in `method` (its lines) gives `name` as
+    default; None when it gives none or another expression."""
+    function = _parsed(method)
+    params = function.params if function is not None else None
+    for param in (*params.params, *params.kwonly_params) if params else ():
+        if param.name.value == name and isinstance(param.default, cst.Integer):
+            return int(param.default.value, 0)
+    return None
+
+
+def _rebound(method: list, name: str) -> bool:
+    """Whether the body of the def in `method` binds `name` again (an assignment, a loop
+    target, a walrus); True when it does not parse, so nothing is assumed."""
+    function = _parsed(method)
+    if function is None:
+        return True
+    found = []
+
+    class Binds(cst.CSTVisitor):
+        def _target(self, target):
+            found.extend(n for n in _names_in(target) if n == name)
+
+        def visit_AssignTarget(self, node):
+            self._target(node.target)
+
+        def visit_AugAssign(self, node):
+            self._target(node.target)
+
+        def visit_AnnAssign(self, node):
+            self._target(node.target)
+
+        def visit_For(self, node):
+            self._target(node.target)
+
+        def visit_NamedExpr(self, node):
+            self._target(node.target)
+
+    function.body.visit(Binds())
+    return bool(found)
+
+
+def _names_in(target) -> list:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names_in(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return _names_in(target.value)
+    return []
+
+
+def _parsed(method: list):
+    try:
+        node = cst.parse_statement(textwrap.dedent("\n".join(method)) + "\n")
+    except cst.ParserSyntaxError:
+        return None
+    return node if isinstance(node, cst.FunctionDef) else None
+
+
+def _config_entry(lines: list, line: int, name: str, key: str, expected: int, what: str):
+    """`name["key"]` read by the constructor: the entry of the module-level dict literal it
+    names, directly or through the __init__ parameter the class's one instantiation gives that
+    dict by name (`Model(config)`)."""
+    owner = _enclosing_init(lines, line)
+    if owner is not None and name in owner[1]:
+        cls, parameters, method, _ = owner
+        calls = _calls(lines, cls)
+        call = call_at(lines, *calls[0]) if len(calls) == 1 else None
+        if call is None or any(a.star for a in call.args) or _rebound(method, name):
+            return None
+        given = argument(call, name, parameters.index(name))
+        if not isinstance(given, cst.Name):
+            return None
+        name = given.value
+    elif owner is not None and _rebound(owner[2], name):
+        return None
+    at = config_entries.entry_line(lines, name, key, expected)
+    if at is None:
+        return None
+    return (at, 0, f"\"{key}\": {expected} in {name} on this line sets {what}, and nothing "
+            f"else reads it")
+
+
+def _calls(lines: list, cls: str) -> list:
+    """(line, col) of each call of class cls in the file, leaving out comments (a call quoted
+    in a comment is none) and the class statement."""
+    return [(i, m.start()) for i, t in enumerate(lines, 1)
+            for m in re.finditer(rf"(?<![\w.]){cls}\s*\(", t.split("#", 1)[0])
+            if not _CLASS.match(t)]
 
 
 def _enclosing_init(lines: list, line: int):
-    """(class name, its __init__'s parameters after self, the method's lines) around `line`,
-    read upwards."""
+    """(class name, its __init__'s parameters after self, the method's lines, the def's
+    line) around `line`, read upwards."""
     owner = enclosing_def(lines, line)
     if owner is None or owner[1] != "__init__" or owner[2][:1] != ["self"]:
         return None
@@ -100,7 +304,7 @@ def _enclosing_init(lines: list, line: int):
     for above in range(number - 1, 0, -1):
         found = _CLASS.match(lines[above - 1])
         if found and len(found.group(1)) < indent:
-            return found.group(2), parameters[1:], _block(lines, number)
+            return found.group(2), parameters[1:], _block(lines, number), number
     return None
 
 

@@ -97,6 +97,9 @@ class TorchTensor:
     # what a view with a numeric batch size gives on a DataLoader's short last batch
     # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
     last_batch: tuple | None = None
+    # x[k] with an int k: (place of the subscript, x's shape, k), for a loss whose rows are
+    # then one sample's (torch_batch_folds.one_sample)
+    sample_of: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -205,6 +208,10 @@ class TorchTensor:
                                     indexing.index, self.shape, keys))
         provenance.after_index(self, out)
         batch_folds.after_index(self, out)
+        if isinstance(key, int) and not isinstance(key, bool):  # x[0]: one sample of a batch?
+            node = getattr(interp, "operator_node", None)
+            out.sample_of = (interp.position(node), self.shape, key) if node is not None \
+                else None
         return out
 
     def _item(self, interp, node):

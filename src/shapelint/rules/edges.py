@@ -133,8 +133,11 @@ def _data(graph, model, use, x, x_name):
         if shape is None:  # one sample without its batch axis is fixed at the call
             alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
                 if len(arrays) == 1 else None
-            return alone or _report(use, x_name, array, ref, None, None,
-                                    _input_line(graph, node)), None
+            from .keras_recurrent_rows import rows_into_recurrent  # Keras's own: lazily
+            rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
+                if len(arrays) == 1 else None
+            return alone or rows or _report(use, x_name, array, ref, None, None,
+                                            _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
@@ -337,7 +340,15 @@ def _labels(graph, use, x, y, y_name):
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                          use.compile_line else None, use, message, data)
     else:
-        placed = _placed(code, _last_layer(graph), use, message, data)
+        from .keras_hidden_softmax import softmax_on_hidden  # Keras's own: lazily
+        width = y.shape.dims[-1] if code is SHP110 and isinstance(y, ArrayValue) and \
+            y.shape.known_rank and len(y.shape.dims) == 2 else None
+        hidden = softmax_on_hidden(graph, width, activation_name) if width else None
+        if hidden is not None:  # the Dense to add replaces the advice to resize the last one
+            message = message.replace(f"; make the last layer Dense({width}) or fix the labels",
+                                      "")
+            message = f"{message}. {hidden[1]}"
+        placed = _placed(code, hidden[0] if hidden else _last_layer(graph), use, message, data)
     # either side is an honest fix here: the model's line keeps the finding, the labels' is named
     return naming_data(placed, y.built_at, (
         f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "

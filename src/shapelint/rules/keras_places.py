@@ -332,8 +332,18 @@ def at_labels(use, y, code, message: str, data: dict) -> Diagnostic | None:
             int(built[1]) == int(use.line):
         return None
     other = f" (or the loss at line {use.compile_line})" if use.compile_line else ""
-    message += (f". This file imports to_categorical but never applies it: the labels built on "
-                f"this line were meant one-hot; convert them here{other}")
+    # labels written into after they were built (`y_train[40:] = 2`) are complete only after
+    # the last write: the conversion goes there
+    written = getattr(y, "written_at", None)
+    if written is not None and written[0] == use.path and \
+            int(built[1]) < int(written[1]) < int(use.line):
+        message += (f". This file imports to_categorical but never applies it: the labels "
+                    f"built at line {built[1]} and last written on this line were meant "
+                    f"one-hot; convert them after it{other}")
+        built = written
+    else:
+        message += (f". This file imports to_categorical but never applies it: the labels "
+                    f"built on this line were meant one-hot; convert them here{other}")
     data = {**data, "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
     if use.compile_line:
         data["compile_line"] = int(use.compile_line)
