@@ -18,6 +18,7 @@ from .keras_heads import differ as _differ, last_step_head, one_column_broadcast
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples
+from .pil_bands import pil_bands
 
 BATCH = Unknown("batch")
 
@@ -166,8 +167,12 @@ def _data(graph, model, use, x, x_name):
 
 
 def _loaded(use, name, array, ref, model, arrays):
-    """An image of another color_mode than the model's, placed on its load_img call."""
-    return image_mode(use, name, array, ref, _trained(model)) if len(arrays) == 1 else None
+    """An image of another color_mode than the model's, placed on its load_img call, or of
+    other PIL bands, placed on the PIL call that made it (pil_bands.py)."""
+    if len(arrays) != 1:
+        return None
+    trained = _trained(model)
+    return image_mode(use, name, array, ref, trained) or pil_bands(use, name, array, ref, trained)
 
 
 def _trained(model) -> list:
@@ -496,8 +501,9 @@ DOCS = {
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
              "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
-             "`color_mode` give the image's shape) and friends. Each input of a multi-input "
-             "model is matched (list in order, dict by input name).",
+             "`color_mode` give the image's shape), PIL images (`Image.new`, `convert(mode)`, "
+             "`resize((w, h))`; an opened file's mode is not known) and friends. Each input "
+             "of a multi-input model is matched (list in order, dict by input name).",
         why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
             "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
             "by re-deriving the model with the data's shape: any layer whose weights would "
@@ -513,7 +519,10 @@ DOCS = {
             "whose fix is `x[None]`, unless the file trains the model on data its input "
             "contradicts; an image read by `load_img` with another `color_mode` than the "
             "channels of a model trained on data of its input shape is reported on the "
-            "`load_img` call. torch: a layer fault "
+            "`load_img` call, and a PIL image of a known mode with other bands than the "
+            "model's channels (an RGBA PNG for an RGB model) on the last PIL call that made "
+            "it, where `.convert('RGB')` (or `'L'`) goes, unless the file trains the model on "
+            "data its input contradicts. torch: a layer fault "
             "whose fix is the batch a script feeds the model (channels-last images, clips "
             "frames-first, images without a channel axis, axes of size one before an RNN or "
             "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "
