@@ -414,7 +414,12 @@ DOCS = {
                     "model.fit(x, y, epochs=1, verbose=0)\n",
         fix="Either change the loss (`sparse_categorical_crossentropy` for ids, "
             "`categorical_crossentropy` for one-hot) or the labels "
-            "(`keras.utils.to_categorical(y, K)`, `y.argmax(-1)`)."),
+            "(`keras.utils.to_categorical(y, K)`, `y.argmax(-1)`). In Keras the finding sits "
+            "on the compile line, unless the file shows which side is meant: labels built in a "
+            "file that imports `to_categorical` and never applies it (on the labels' line), or "
+            "an `evaluate` (or another fit) given labels in the other encoding than a `fit` of "
+            "the same model under the same loss (on that call: the working fit shows the loss "
+            "is right)."),
     "SHP206": RuleDoc(
         what="Checks the input and target of `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, "
              "`nn.HuberLoss` (and `F.mse_loss`, `F.l1_loss`, `F.smooth_l1_loss`, "

@@ -18,6 +18,7 @@ from .keras_heads import differ as _differ, last_step_head, one_column_broadcast
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples
+from .keras_label_calls import labels_of_this_call
 from .pil_bands import pil_bands
 
 BATCH = Unknown("batch")
@@ -51,7 +52,7 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
             found, built = _data(graph, model, use, x, x_name)
             if found is None and y is not None and built is not None:
                 found = _cardinality(use, x, y, x_name, y_name) or \
-                    _labels(built, use, x, y, y_name)
+                    _labels(built, use, x, y, y_name, edges.uses)
             if found is not None:
                 out.append(found)
                 break
@@ -321,6 +322,12 @@ def _cardinality(use, x, y, x_name, y_name):
     return None
 
 
+def _classes(graph: ModelGraph):
+    """The one output's last size (its classes), or None."""
+    out = _output_width(graph)
+    return out.dims[-1] if out is not None else None
+
+
 def _output_width(graph: ModelGraph):
     if len(graph.outputs) != 1:
         return None
@@ -328,7 +335,7 @@ def _output_width(graph: ModelGraph):
     return shape if shape.known_rank and len(shape.dims) >= 2 else None
 
 
-def _labels(graph, use, x, y, y_name):
+def _labels(graph, use, x, y, y_name, uses=()):
     found = _label_fault(graph, use, x, y, y_name)
     if found is None:
         return None
@@ -336,7 +343,8 @@ def _labels(graph, use, x, y, y_name):
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
-        labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
+        labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
+            use, uses, _classes(graph), code, message, data)  # file says it is the labels
         if labels is not None:
             return labels
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
