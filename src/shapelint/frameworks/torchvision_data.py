@@ -311,8 +311,15 @@ def tensor_dataset(args, kwargs):
     n = args[0].shape.dims[0]
     if not all(t.shape.dims[0] == n for t in args):  # torch asserts "Size mismatch"
         return Unknown("TensorDataset of tensors of different lengths")
-    return Dataset("TensorDataset", n, tuple(TorchTensor(Shape(t.shape.dims[1:]), dtype=t.dtype)
-                                             for t in args), is_known(n) and n > 0)
+    return Dataset("TensorDataset", n, tuple(_row(t) for t in args), is_known(n) and n > 0)
+
+
+def _row(tensor):
+    """One sample of a TensorDataset: the tensor's row, drawn_at the line that wrote the
+    tensor's shape (its rank and trailing sizes are every batch's: torch_loss_places)."""
+    row = TorchTensor(Shape(tensor.shape.dims[1:]), dtype=tensor.dtype)
+    row.drawn_at = tensor.shape_at
+    return row
 
 
 # -- the loader ----------------------------------------------------------------------------
@@ -377,6 +384,7 @@ def collate(sample: tuple, batch):
         if isinstance(value, TorchTensor) and value.shape.known_rank:
             out.append(TorchTensor(Shape((batch,) + tuple(value.shape.dims)), dtype=value.dtype))
             provenance.keep_sizes(value, out[-1])
+            out[-1].drawn_at = getattr(value, "drawn_at", None)
         elif isinstance(value, Scalar):
             out.append(TorchTensor(Shape((batch,)), dtype=value.dtype))
         else:  # a PIL image does not collate (TypeError); an unknown field is unknown
