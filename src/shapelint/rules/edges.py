@@ -17,7 +17,8 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, image_mode, one_sample, scalar_samples
+from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
+from .keras_extra_axes import extra_axes
 from .keras_label_calls import labels_of_this_call
 from .pil_bands import pil_bands
 
@@ -133,8 +134,9 @@ def _data(graph, model, use, x, x_name):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:  # one sample without its batch axis is fixed at the call
-            alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
-                if len(arrays) == 1 else None
+            alone = (one_sample(graph, node, use, x_name, array, _trained(model)) or
+                     extra_axes(use, x_name, array, ref, _trained(model),
+                                written_from(graph, node))) if len(arrays) == 1 else None
             return alone or _report(use, x_name, array, ref, None, None,
                                     _input_line(graph, node)), None
         adjusted.append((node, shape))
@@ -530,7 +532,10 @@ DOCS = {
             "`load_img` call, and a PIL image of a known mode with other bands than the "
             "model's channels (an RGBA PNG for an RGB model) on the last PIL call that made "
             "it, where `.convert('RGB')` (or `'L'`) goes, unless the file trains the model on "
-            "data its input contradicts. torch: a layer fault "
+            "data its input contradicts. Data with axes of size 1 too many after its batch "
+            "axis, the rest the model's sample (`(1, 1, 224, 224, 3)` from a second "
+            "`np.expand_dims` for `(None, 224, 224, 3)`), is reported on the line that made "
+            "the array with that shape. torch: a layer fault "
             "whose fix is the batch a script feeds the model (channels-last images, clips "
             "frames-first, images without a channel axis, axes of size one before an RNN or "
             "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "

@@ -229,7 +229,7 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
     if ones < 0 or not data or not _one_of(data, model[1:], (1,) * ones, array) or \
             any(_contradicts(a, model) for a in trained):
         return None
-    written = _written_from(graph, input_node)
+    written = written_from(graph, input_node)
     if written is not None and written == array.built_at:
         return None
     shown = tuple(d if is_known(d) else None for d in model)
@@ -307,7 +307,7 @@ def image_mode(use, x_name: str, array, ref, trained) -> Diagnostic | None:
     return Diagnostic(SHP109, at[1], at[2], message, data, use.path)
 
 
-def _written_from(graph, p):
+def written_from(graph, p):
     """The place of the data array a model's input shape was read from, if it was."""
     origin = p if graph.show_inputs else getattr(p, "input_origin", None)
     if origin is not None:
