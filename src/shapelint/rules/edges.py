@@ -18,8 +18,6 @@ from .keras_heads import differ as _differ, last_step_head, one_column_broadcast
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
-from .keras_extra_axes import extra_axes
-from .keras_label_calls import labels_of_this_call
 from .pil_bands import pil_bands
 
 BATCH = Unknown("batch")
@@ -135,8 +133,8 @@ def _data(graph, model, use, x, x_name):
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:  # one sample without its batch axis is fixed at the call
             alone = (one_sample(graph, node, use, x_name, array, _trained(model)) or
-                     extra_axes(use, x_name, array, ref, _trained(model),
-                                written_from(graph, node))) if len(arrays) == 1 else None
+                     _extra_axes(use, x_name, array, ref, _trained(model),
+                                 written_from(graph, node))) if len(arrays) == 1 else None
             return alone or _report(use, x_name, array, ref, None, None,
                                     _input_line(graph, node)), None
         adjusted.append((node, shape))
@@ -167,6 +165,12 @@ def _data(graph, model, use, x, x_name):
             return _loaded(use, name, array, ref, model, arrays) or _report(
                 use, name, array, ref, why, after, declared), None
     return None, built
+
+
+def _extra_axes(*args):
+    """Data with axes of 1 too many, placed where it was made (loaded only where it may be)."""
+    from .keras_extra_axes import extra_axes
+    return extra_axes(*args)
 
 
 def _loaded(use, name, array, ref, model, arrays):
@@ -345,6 +349,7 @@ def _labels(graph, use, x, y, y_name, uses=()):
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
+        from .keras_label_calls import labels_of_this_call  # only where labels are judged
         labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
             use, uses, _classes(graph), code, message, data)  # file says it is the labels
         if labels is not None:
