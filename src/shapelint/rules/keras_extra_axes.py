@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..domain.codes import SHP109, Diagnostic
 from ..domain.dims import is_known
+from .keras_places import contradicts
 
 
 def extra_axes(use, x_name: str, array, ref, trained=(), written=None) -> Diagnostic | None:
@@ -24,7 +25,7 @@ def extra_axes(use, x_name: str, array, ref, trained=(), written=None) -> Diagno
                                           for d in data[1:1 + extra]) or \
             not all(is_known(a) and is_known(b) and a == b for a, b in zip(sample, model[1:])):
         return None
-    if any(_contradicts(a, model) for a in trained if a is not array):
+    if any(contradicts(a, model) for a in trained if a is not array):
         return None
     shown = tuple(d if is_known(d) else None for d in model)
     given = tuple(d if is_known(d) else None for d in data)
@@ -37,12 +38,3 @@ def extra_axes(use, x_name: str, array, ref, trained=(), written=None) -> Diagno
     data = {"data_shape": list(given), "model_input": list(shown), "method": use.method,
             "extra_axes": extra, "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
     return Diagnostic(SHP109, built[1], built[2], message, data, use.path)
-
-
-def _contradicts(array, model: tuple) -> bool:
-    """Training data whose samples certainly differ from the model's input (None, ...)."""
-    if not getattr(array, "shape", None) or not array.shape.known_rank:
-        return False
-    dims = tuple(array.dims)
-    return len(dims) != len(model) or any(
-        is_known(a) and is_known(b) and a != b for a, b in zip(dims[1:], model[1:]))

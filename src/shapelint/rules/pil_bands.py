@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..domain.codes import SHP109, Diagnostic
 from ..domain.dims import is_known
+from .keras_places import contradicts
 
 # the PIL mode a model's channel count asks for (Pillow's "Modes" page)
 WANTED = {1: "L", 3: "RGB", 4: "RGBA"}
@@ -27,7 +28,7 @@ def pil_bands(use, x_name: str, array, ref, trained) -> Diagnostic | None:
             data[-1] == model[-1] or any(is_known(a) and is_known(b) and a != b
                                          for a, b in zip(data[1:-1], model[1:-1])):
         return None
-    if any(_contradicts(a, model) for a in trained):
+    if any(contradicts(a, model) for a in trained):
         return None
     shown = tuple(d if is_known(d) else None for d in model)
     given = tuple(d if is_known(d) else None for d in data)
@@ -40,12 +41,3 @@ def pil_bands(use, x_name: str, array, ref, trained) -> Diagnostic | None:
             "image_mode": mode, "wanted_mode": wanted,
             "seen_at_line": int(use.line), "seen_at_col": int(use.col)}
     return Diagnostic(SHP109, at[1], at[2], message, data, use.path)
-
-
-def _contradicts(array, model: tuple) -> bool:
-    """Training data whose samples certainly differ from the model's input (None, ...)."""
-    if not getattr(array, "shape", None) or not array.shape.known_rank:
-        return False
-    dims = tuple(array.dims)
-    return len(dims) != len(model) or any(
-        is_known(a) and is_known(b) and a != b for a, b in zip(dims[1:], model[1:]))
