@@ -34,7 +34,8 @@ NEVER_FOR_A_LINT = ("shapelint.adapters.reporters.sarif", "shapelint.adapters.re
                     "shapelint.frameworks.numpy_api", "shapelint.interpreter.argparse_model",
                     "shapelint.interpreter.yaml_subset", "shapelint.frameworks.datasets",
                     "shapelint.frameworks.image_dirs", "shapelint.frameworks.image_files",
-                    "shapelint.frameworks.einops_api",
+                    "shapelint.frameworks.einops_api", "shapelint.frameworks.numpy_random",
+                    "shapelint.frameworks.pil_images",
                     "shapelint.frameworks.torchvision_data", "hashlib", "tomllib")
 KERAS_SIDE = ("shapelint.frameworks.keras", "shapelint.catalogue.keras",
               "shapelint.rules.keras", "shapelint.cost.keras")

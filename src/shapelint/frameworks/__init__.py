@@ -49,6 +49,9 @@ _NUMPY = "numpy."  # numpy_api.ROOT: that module is loaded by the first file tha
 # train_test_split): a file that calls none of them does not load those modules.
 DATA_ROOTS = ("keras.datasets.", "keras.utils.", "keras.preprocessing.", "keras_preprocessing.",
               "keras.ops.one_hot", "tensorflow.one_hot", "sklearn.")
+# keras.applications' preprocess_input functions (image_files.py): every other
+# keras.applications name (the models) is the Keras framework's.
+PREPROCESS = ("keras.applications.", ".preprocess_input")
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names, asked at every call of a model
@@ -156,12 +159,18 @@ class Frameworks:
         made = configs.call(interp, name, args, kwargs, node)
         if made is not NotImplemented:
             return made
-        if name.startswith(DATA_ROOTS):
+        if name.startswith(DATA_ROOTS) or (name.startswith(PREPROCESS[0]) and
+                                           name.endswith(PREPROCESS[1])):
             from . import datasets
             data = datasets.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
                 return stamp(data, interp, node, args)
-        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.", "PIL.Image.open")):
+        if name.startswith("PIL.Image."):
+            from . import pil_images
+            image = pil_images.call(interp, name, args, kwargs, node)
+            if image is not NotImplemented:
+                return image
+        if name.startswith(("torchvision.", "torch.utils.data.", "tqdm.")):
             from . import torchvision_data
             data = torchvision_data.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:

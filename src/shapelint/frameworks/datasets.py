@@ -178,7 +178,7 @@ def call(interp, name: str, args, kwargs, node):
         return one_hot(tuple(args), dict(kwargs))
     if name == "sklearn.model_selection.train_test_split":
         return train_test_split(tuple(args), dict(kwargs))
-    if name.endswith((".load_img", ".img_to_array")):
+    if name.endswith((".load_img", ".img_to_array", ".preprocess_input")):
         from . import image_files  # only a file that loads an image reads it
         made = image_files.call(name, args, kwargs, interp.position(node) if node else None)
         if made is not NotImplemented:

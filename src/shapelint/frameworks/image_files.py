@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain.dims import Unknown, is_known
-from .arrays import ArrayValue, array_of, dtype_name, unknown_array
+from . import pil_images
+from .arrays import FLOAT_DTYPES, ArrayValue, array_of, dtype_name, unknown_array
 
 CHANNELS = {"rgb": 3, "grayscale": 1, "rgba": 4}
 LOAD_NAMES = ("keras.utils.load_img", "keras.preprocessing.image.load_img",
@@ -90,10 +91,30 @@ def img_to_array(args, kwargs):
     data_format = args[1] if len(args) > 1 else kwargs.get("data_format")
     dtype = args[2] if len(args) > 2 else kwargs.get("dtype")
     formats = (None, "channels_last", "channels_first")
-    if not isinstance(img, LoadedImage) or data_format not in formats:
-        return unknown_array("img_to_array of an image shapelint cannot read")
+    if data_format not in formats:
+        return unknown_array("img_to_array of a data_format shapelint cannot read")
     name = dtype_name(dtype) if dtype is not None else "float32"
-    return img.array(name, data_format == "channels_first")
+    if isinstance(img, (LoadedImage, pil_images.Image)):
+        return img.array(name, data_format == "channels_first")
+    if isinstance(img, ArrayValue) and img.shape.known_rank and len(img.dims) in (2, 3):
+        # np.asarray(img, dtype): three axes kept (channels moved first under
+        # channels_first), two given a channel axis; any other rank raises ValueError
+        dims = tuple(img.dims) if len(img.dims) == 3 else tuple(img.dims) + (1,)
+        dims = (dims[2], dims[0], dims[1]) if data_format == "channels_first" else dims
+        return array_of(dims, name, None, img.origin)
+    return unknown_array("img_to_array of an image shapelint cannot read")
+
+
+def preprocess_input(args, kwargs):
+    """keras.applications' preprocess_input on a NumPy array (imagenet_utils, per model):
+    every mode ("caffe", "tf", "torch", or none) scales and shifts in place, so the shape
+    stays; a float array keeps its dtype, any other becomes float32, or stays as it is for
+    the models that pass their input through (EfficientNet, ConvNeXt): not known."""
+    x = args[0] if args else kwargs.get("x")
+    if not isinstance(x, ArrayValue):
+        return unknown_array("preprocess_input of a value shapelint cannot read")
+    dtype = x.dtype if x.dtype in FLOAT_DTYPES else None
+    return ArrayValue(x.shape, dtype, None, x.origin)
 
 
 def call(name: str, args, kwargs, at=None):
@@ -103,4 +124,6 @@ def call(name: str, args, kwargs, at=None):
         return load_img(tuple(args), dict(kwargs), at)
     if name in ARRAY_NAMES:
         return img_to_array(tuple(args), dict(kwargs))
+    if name.startswith("keras.applications.") and name.endswith(".preprocess_input"):
+        return preprocess_input(tuple(args), dict(kwargs))
     return NotImplemented

@@ -9,6 +9,7 @@ from ..domain.shapes import Shape
 from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, argmax, array_of, astype,
                      dtype_name, expand_dims, reshape, size_tuple, squeeze, transpose,
                      unknown_array)
+from . import numpy_random
 
 ROOT = "numpy."
 
@@ -56,31 +57,6 @@ def _like(args, kwargs):
         return unknown_array("*_like of an unknown array")
     dtype = kwargs.get("dtype")
     return ArrayValue(first.shape, dtype_name(dtype) if dtype is not None else first.dtype)
-
-
-def _rand(args, kwargs):  # numpy.random.rand(d0, d1, ...) / randn
-    if kwargs or not all(is_known(d) for d in args):
-        return unknown_array("random sizes not known")
-    return array_of(args, "float64") if args else Unknown("a random scalar")
-
-
-def _random_size(names, dtype):
-    def make(args, kwargs):
-        a = _bind(args, kwargs, names)
-        if a.get("size") is None:
-            return Unknown("a random scalar") if "size" in names and len(args) < len(names) \
-                and "size" not in kwargs else unknown_array("random size not known")
-        return _sized(a["size"], dtype)
-    return make
-
-
-def _randint(args, kwargs):
-    a = _bind(args, kwargs, ("low", "high", "size", "dtype"))
-    if a.get("size") is None:
-        return Unknown("a random integer")
-    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else "int64"
-    # integer ids in [low, high): the classes actually drawn are not certain
-    return _sized(a["size"], dtype, labels=Labels("ids"))
 
 
 def _arange(args, kwargs):
@@ -272,16 +248,6 @@ FUNCTIONS = {
     "empty": lambda a, k: _filled("empty", a, k),
     "full": _full,
     "zeros_like": _like, "ones_like": _like, "empty_like": _like,
-    "random.rand": _rand,
-    "random.randn": _rand,
-    "random.random": _random_size(("size",), "float64"),
-    "random.random_sample": _random_size(("size",), "float64"),
-    "random.sample": _random_size(("size",), "float64"),
-    "random.ranf": _random_size(("size",), "float64"),
-    "random.normal": _random_size(("loc", "scale", "size"), "float64"),
-    "random.uniform": _random_size(("low", "high", "size"), "float64"),
-    "random.standard_normal": _random_size(("size",), "float64"),
-    "random.randint": _randint,
     "arange": _arange,
     "array": _literal,
     "asarray": _literal,
@@ -300,6 +266,7 @@ FUNCTIONS = {
     "transpose": _on_array(transpose, ("a", "axes")),
     "squeeze": _on_array(squeeze, ("a", "axis")),
 }
+FUNCTIONS.update({f"random.{name}": fn for name, fn in numpy_random.FUNCTIONS.items()})
 
 
 def call(interp, name: str, args, kwargs, node):

@@ -21,7 +21,7 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
 A place in another file than the loss call leaves the finding on the call."""
 from __future__ import annotations
 
-from ..domain.codes import SHP110, SHP206, SHP207, SHP208
+from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
@@ -29,6 +29,7 @@ from . import torch_target_places as target_places
 
 
 _BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes the logits."
+_INDICES_CTOR = "The criterion is built on this line: nn.CrossEntropyLoss() takes class indices."
 
 
 def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
@@ -39,6 +40,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
         at = x.produced_at and (*x.produced_at[:3], "The softmax is applied on this line.")
     elif code is SHP208:
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
+    elif code is SHP111 and kind == "pointwise":  # class indices: the loss is the fix
+        at = ctor_at and (*ctor_at[:3], _INDICES_CTOR)
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
@@ -51,7 +54,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
 def _shape_side(kind: str, x, y):
     """The side whose shape the fix changes, when the two differ by a trailing 1."""
     a, b = x.shape, y.shape
-    sides = [("input", x.shape_at), ("target", y.shape_at)]
+    # a batch a DataLoader draws from a TensorDataset: the line that wrote that tensor's shape
+    sides = [(name, t.shape_at or _drawn(t)) for name, t in (("input", x), ("target", y))]
     if kind in ("class", "nll"):  # class indices: the input's shape without its class axis,
         if not (a.known_rank and a.rank >= 1):  # so only the target's can be off by a 1
             return None
@@ -59,21 +63,33 @@ def _shape_side(kind: str, x, y):
     axis = _one_axis_apart(a, b)
     if axis is None:
         return None
-    for how in ("reshaped", "built"):
+    for how in ("reshaped", "built", "drawn"):
         written = [(name, at) for name, at in sides if at is not None and at[3] == how]
         if len(written) == 1:
             name, at = written[0]
             shape, other = (x.shape, y.shape) if name == "input" else (y.shape, x.shape)
-            how = "by a reshape" if how == "reshaped" else "where the tensor is built"
             # a and b as compared (for class indices, the input without its class axis)
             mine, theirs = (a, b) if name == "input" else (b, a)
             op = "squeeze" if mine.rank > theirs.rank else "unsqueeze"
+            side = "target" if name == "input" else "input"
+            if how == "drawn":  # the batch axis replaces the tensor's first: the rank is kept
+                return (*at[:3], f"The {name} batches {shape} are drawn (TensorDataset, "
+                        f"DataLoader) from the tensor made on this line, whose axes after the "
+                        f"first they keep; the {side} is {other}: .{op}({axis}) here makes "
+                        f"them agree.")
+            how = "by a reshape" if how == "reshaped" else "where the tensor is built"
             return (*at[:3], f"The {name}'s shape {shape} is written on this line ({how}); "
-                    f"the {'target' if name == 'input' else 'input'} is {other}: "
-                    f".{op}({axis}) here makes them agree.")
+                    f"the {side} is {other}: .{op}({axis}) here makes them agree.")
         if written:
             return None
     return None
+
+
+def _drawn(tensor):
+    """(path, line, col, "drawn") of the tensor a loader's batch was drawn from, when that
+    tensor's shape was written in the file (built or reshaped there), else None."""
+    at = getattr(tensor, "drawn_at", None)
+    return (*at[:3], "drawn") if at is not None and at[3] in ("built", "reshaped") else None
 
 
 def _one_moved(kind: str, x, y):

@@ -257,6 +257,9 @@ def _judge(loss: Loss, x, y):
             out.append((SHP207, f"{loss.name} gets {a}, an output of softmax: {why}, so this "
                         f"trains on the wrong quantity and learns slowly; {fix}.", data))
     elif loss.kind == "pointwise":
+        indices = _class_indices(loss, a, b, y.dtype, data)
+        if indices is not None:
+            return [indices], None
         elements = _pointwise_target(loss, a, b, data, out)
     elif loss.kind in ("bce", "bce_logits"):
         equal = equal_shapes(a, b)
@@ -327,6 +330,25 @@ def _probability_fix(a: Shape) -> str:
         return ("With one class column this is a label column: pass target.squeeze(1) as class "
                 "indices, though a one-unit output suits BCEWithLogitsLoss better.")
     return "For one-hot labels pass target.argmax(1) (class indices) or target.float()."
+
+
+def _class_indices(loss: Loss, a: Shape, b: Shape, dtype, data):
+    """SHP111 for an elementwise loss (MSELoss, L1Loss, ...) given integer targets of the
+    input's shape without its class axis, (N,) for (N, C) scores with C > 1, which do not
+    broadcast: class indices, which a classification loss (CrossEntropyLoss) reads; torch
+    raises here. None otherwise (the shape checks below judge it)."""
+    if dtype not in INTEGER or not (a.known_rank and a.rank >= 2) or not is_known(a[1]) or \
+            a[1] <= 1 or equal_shapes(b, _without_class_dim(a)) is not True:
+        return None
+    verdict = certain_broadcast(a, b)
+    if verdict is None or verdict[0] != "fails":
+        return None
+    return (SHP111, f"{loss.name} gets input {a} and target {b} of dtype {dtype}: one integer "
+            f"per sample, class indices for the {a[1]} scores of each, which {loss.name} "
+            f"compares element by element; they do not broadcast and torch raises "
+            f"RuntimeError. Class indices want a classification loss: nn.CrossEntropyLoss() "
+            f"(or one-hot float targets of shape {a} for a regression loss).",
+            {**data, "target_dtype": dtype, "classes": a[1]})
 
 
 def _pointwise_target(loss: Loss, a: Shape, b: Shape, data, out):
@@ -404,7 +426,11 @@ DOCS = {
                        "drawn with `randint` or a subset of a dataset are not judged."),
     "SHP111": RuleDoc(
         what="Reports `sparse_categorical_crossentropy` given one-hot labels, and "
-             "`categorical_crossentropy` given integer class ids of shape `(N,)` or `(N, 1)`.",
+             "`categorical_crossentropy` given integer class ids of shape `(N,)` or `(N, 1)`. "
+             "torch: targets of the wrong dtype for the loss, and an elementwise loss "
+             "(`nn.MSELoss`, `nn.L1Loss`, ...) given integer class indices `(N,)` for `(N, C)` "
+             "scores that do not broadcast, reported on the criterion's constructor, where "
+             "`nn.CrossEntropyLoss()` reads them.",
         why="Keras 3 raises ValueError at the first batch (`target` and `output` must have the "
             "same shape, or the same shape up to the last axis). The sparse loss wants one "
             "integer id per sample; the categorical loss wants one column per class.",
@@ -422,7 +448,12 @@ DOCS = {
                     "model.fit(x, y, epochs=1, verbose=0)\n",
         fix="Either change the loss (`sparse_categorical_crossentropy` for ids, "
             "`categorical_crossentropy` for one-hot) or the labels "
-            "(`keras.utils.to_categorical(y, K)`, `y.argmax(-1)`)."),
+            "(`keras.utils.to_categorical(y, K)`, `y.argmax(-1)`). In Keras the finding sits "
+            "on the compile line, unless the file shows which side is meant: labels built in a "
+            "file that imports `to_categorical` and never applies it (on the labels' line), or "
+            "an `evaluate` (or another fit) given labels in the other encoding than a `fit` of "
+            "the same model under the same loss (on that call: the working fit shows the loss "
+            "is right)."),
     "SHP206": RuleDoc(
         what="Checks the input and target of `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, "
              "`nn.HuberLoss` (and `F.mse_loss`, `F.l1_loss`, `F.smooth_l1_loss`, "

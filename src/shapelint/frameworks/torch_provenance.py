@@ -233,6 +233,7 @@ def _keep_places(name: str, source, out, at) -> None:
             out.shape_at = (*at[:3], "reshaped")
     elif out.shape == source.shape and name not in _INDEX_OPS:
         out.shape_at = source.shape_at
+        out.drawn_at = getattr(source, "drawn_at", None)  # y.float() of a loader's batch
     if name not in _INDEX_OPS:
         keep_sizes(source, out)
     out.produced_at = source.produced_at

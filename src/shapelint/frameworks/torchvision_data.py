@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from ..domain.codes import SHP106
 from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
-from ..interpreter.values import Builtin, Repeated
+from ..interpreter.values import Repeated
 from . import torch_provenance as provenance
+from .pil_images import Image
 from .torch_last_batch import LoaderBatch, runs_every_batch
 from .torch_values import TorchTensor
 
@@ -48,34 +49,6 @@ KEEPING = frozenset((
     "RandomAutocontrast", "RandomEqualize", "RandomAffine", "RandomPerspective",
     "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix", "RandomErasing",
     "Identity"))
-
-
-@dataclass(frozen=True)
-class Image:
-    """A PIL image (what a dataset holds before ToTensor): channels, height, width."""
-    channels: object
-    height: object
-    width: object
-
-    def shapelint_attribute(self, interp, name):
-        """PIL's convert(mode) sets the channels, resize((w, h)) the size (PIL's order)."""
-        if name == "convert":
-            return Builtin("Image.convert", lambda i, a, k, n: Image(
-                MODES.get(a[0] if a else k.get("mode"), Unknown("image mode")),
-                self.height, self.width))
-        if name == "resize":
-            return Builtin("Image.resize", lambda i, a, k, n: self._resized(
-                a[0] if a else k.get("size")))
-        return Unknown(f"Image.{name} is outside the analysis")
-
-    def _resized(self, size):
-        pair = _size_pair(size) if isinstance(size, (list, tuple)) and len(size) == 2 else None
-        return Image(self.channels, pair[1], pair[0]) if pair else Unknown("Image.resize size")
-
-
-# PIL modes by their band count (Pillow's "Modes" page); any other mode leaves it unknown
-MODES = {"RGB": 3, "L": 1, "RGBA": 4, "1": 1, "CMYK": 4, "YCbCr": 3, "LAB": 3, "HSV": 3,
-         "I": 1, "F": 1, "LA": 2}
 
 
 @dataclass(frozen=True)
@@ -338,8 +311,15 @@ def tensor_dataset(args, kwargs):
     n = args[0].shape.dims[0]
     if not all(t.shape.dims[0] == n for t in args):  # torch asserts "Size mismatch"
         return Unknown("TensorDataset of tensors of different lengths")
-    return Dataset("TensorDataset", n, tuple(TorchTensor(Shape(t.shape.dims[1:]), dtype=t.dtype)
-                                             for t in args), is_known(n) and n > 0)
+    return Dataset("TensorDataset", n, tuple(_row(t) for t in args), is_known(n) and n > 0)
+
+
+def _row(tensor):
+    """One sample of a TensorDataset: the tensor's row, drawn_at the line that wrote the
+    tensor's shape (its rank and trailing sizes are every batch's: torch_loss_places)."""
+    row = TorchTensor(Shape(tensor.shape.dims[1:]), dtype=tensor.dtype)
+    row.drawn_at = tensor.shape_at
+    return row
 
 
 # -- the loader ----------------------------------------------------------------------------
@@ -404,6 +384,7 @@ def collate(sample: tuple, batch):
         if isinstance(value, TorchTensor) and value.shape.known_rank:
             out.append(TorchTensor(Shape((batch,) + tuple(value.shape.dims)), dtype=value.dtype))
             provenance.keep_sizes(value, out[-1])
+            out[-1].drawn_at = getattr(value, "drawn_at", None)
         elif isinstance(value, Scalar):
             out.append(TorchTensor(Shape((batch,)), dtype=value.dtype))
         else:  # a PIL image does not collate (TypeError); an unknown field is unknown
@@ -458,8 +439,6 @@ def call(interp, name: str, args, kwargs, node):
         return tensor_dataset(tuple(args), dict(kwargs))
     if name in ("torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"):
         return data_loader(tuple(args), dict(kwargs), interp, node)
-    if name == "PIL.Image.open":  # a file of a size and mode the file does not show
-        return Image(Unknown("image mode"), Unknown("image height"), Unknown("image width"))
     if name in ("tqdm.tqdm", "tqdm.auto.tqdm", "tqdm.notebook.tqdm") and args and \
             isinstance(args[0], Loader):
         return args[0]  # tqdm(loader) yields the loader's batches

@@ -17,7 +17,8 @@ from ..domain.shapes import Shape
 from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
-from .keras_places import at_labels, image_mode, one_sample, scalar_samples
+from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
+from .pil_bands import pil_bands
 
 BATCH = Unknown("batch")
 
@@ -50,7 +51,7 @@ def _check_edges(graph: ModelGraph, model) -> list[Diagnostic]:
             found, built = _data(graph, model, use, x, x_name)
             if found is None and y is not None and built is not None:
                 found = _cardinality(use, x, y, x_name, y_name) or \
-                    _labels(built, use, x, y, y_name)
+                    _labels(built, use, x, y, y_name, edges.uses)
             if found is not None:
                 out.append(found)
                 break
@@ -131,11 +132,12 @@ def _data(graph, model, use, x, x_name):
         ref = node.output_shape
         shape = _adjust_rank(_samples(array.shape), ref)
         if shape is None:  # one sample without its batch axis is fixed at the call
-            alone = one_sample(graph, node, use, x_name, array, _trained(model)) \
-                if len(arrays) == 1 else None
+            alone = (one_sample(graph, node, use, x_name, array, _trained(model)) or
+                     _extra_axes(use, x_name, array, ref, _trained(model),
+                                 written_from(graph, node))) if len(arrays) == 1 else None
             from .keras_recurrent_rows import rows_into_recurrent  # Keras's own: lazily
             rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
-                if len(arrays) == 1 else None
+                if len(arrays) == 1 and alone is None else None
             return alone or rows or _report(use, x_name, array, ref, None, None,
                                             _input_line(graph, node)), None
         adjusted.append((node, shape))
@@ -168,9 +170,19 @@ def _data(graph, model, use, x, x_name):
     return None, built
 
 
+def _extra_axes(*args):
+    """Data with axes of 1 too many, placed where it was made (loaded only where it may be)."""
+    from .keras_extra_axes import extra_axes
+    return extra_axes(*args)
+
+
 def _loaded(use, name, array, ref, model, arrays):
-    """An image of another color_mode than the model's, placed on its load_img call."""
-    return image_mode(use, name, array, ref, _trained(model)) if len(arrays) == 1 else None
+    """An image of another color_mode than the model's, placed on its load_img call, or of
+    other PIL bands, placed on the PIL call that made it (pil_bands.py)."""
+    if len(arrays) != 1:
+        return None
+    trained = _trained(model)
+    return image_mode(use, name, array, ref, trained) or pil_bands(use, name, array, ref, trained)
 
 
 def _trained(model) -> list:
@@ -319,6 +331,12 @@ def _cardinality(use, x, y, x_name, y_name):
     return None
 
 
+def _classes(graph: ModelGraph):
+    """The one output's last size (its classes), or None."""
+    out = _output_width(graph)
+    return out.dims[-1] if out is not None else None
+
+
 def _output_width(graph: ModelGraph):
     if len(graph.outputs) != 1:
         return None
@@ -326,7 +344,7 @@ def _output_width(graph: ModelGraph):
     return shape if shape.known_rank and len(shape.dims) >= 2 else None
 
 
-def _labels(graph, use, x, y, y_name):
+def _labels(graph, use, x, y, y_name, uses=()):
     found = _label_fault(graph, use, x, y, y_name)
     if found is None:
         return None
@@ -334,7 +352,9 @@ def _labels(graph, use, x, y, y_name):
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
-        labels = at_labels(use, y, code, message, data)  # unless the file says it is the labels
+        from .keras_label_calls import labels_of_this_call  # only where labels are judged
+        labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
+            use, uses, _classes(graph), code, message, data)  # file says it is the labels
         if labels is not None:
             return labels
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
@@ -507,8 +527,9 @@ DOCS = {
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
              "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
-             "`color_mode` give the image's shape) and friends. Each input of a multi-input "
-             "model is matched (list in order, dict by input name).",
+             "`color_mode` give the image's shape), PIL images (`Image.new`, `convert(mode)`, "
+             "`resize((w, h))`; an opened file's mode is not known) and friends. Each input "
+             "of a multi-input model is matched (list in order, dict by input name).",
         why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
             "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
             "by re-deriving the model with the data's shape: any layer whose weights would "
@@ -524,7 +545,13 @@ DOCS = {
             "whose fix is `x[None]`, unless the file trains the model on data its input "
             "contradicts; an image read by `load_img` with another `color_mode` than the "
             "channels of a model trained on data of its input shape is reported on the "
-            "`load_img` call. torch: a layer fault "
+            "`load_img` call, and a PIL image of a known mode with other bands than the "
+            "model's channels (an RGBA PNG for an RGB model) on the last PIL call that made "
+            "it, where `.convert('RGB')` (or `'L'`) goes, unless the file trains the model on "
+            "data its input contradicts. Data with axes of size 1 too many after its batch "
+            "axis, the rest the model's sample (`(1, 1, 224, 224, 3)` from a second "
+            "`np.expand_dims` for `(None, 224, 224, 3)`), is reported on the line that made "
+            "the array with that shape. torch: a layer fault "
             "whose fix is the batch a script feeds the model (channels-last images, clips "
             "frames-first, images without a channel axis, axes of size one before an RNN or "
             "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "

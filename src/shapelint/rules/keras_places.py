@@ -227,9 +227,9 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
     data, model = tuple(array.dims), tuple(ref.dims)
     ones = len(model) - 1 - len(data)
     if ones < 0 or not data or not _one_of(data, model[1:], (1,) * ones, array) or \
-            any(_contradicts(a, model) for a in trained):
+            any(contradicts(a, model) for a in trained):
         return None
-    written = _written_from(graph, input_node)
+    written = written_from(graph, input_node)
     if written is not None and written == array.built_at:
         return None
     shown = tuple(d if is_known(d) else None for d in model)
@@ -262,7 +262,7 @@ def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:
                                        for a, b in zip(data, sample))
 
 
-def _contradicts(array, model: tuple) -> bool:
+def contradicts(array, model: tuple) -> bool:
     """Training data whose samples certainly differ from the model's input (None, ...)."""
     if not getattr(array, "shape", None) or not array.shape.known_rank:
         return False
@@ -292,7 +292,7 @@ def image_mode(use, x_name: str, array, ref, trained) -> Diagnostic | None:
                 is_known(a) and is_known(b) and a != b for a, b in zip(data[1:-1], model[1:-1])):
         return None
     fitted = [a for a in trained if getattr(a, "shape", None) and a.shape.known_rank]
-    if not fitted or any(_contradicts(a, model) for a in trained):
+    if not fitted or any(contradicts(a, model) for a in trained):
         return None
     shown = tuple(d if is_known(d) else None for d in model)
     given = tuple(d if is_known(d) else None for d in data)
@@ -307,7 +307,7 @@ def image_mode(use, x_name: str, array, ref, trained) -> Diagnostic | None:
     return Diagnostic(SHP109, at[1], at[2], message, data, use.path)
 
 
-def _written_from(graph, p):
+def written_from(graph, p):
     """The place of the data array a model's input shape was read from, if it was."""
     origin = p if graph.show_inputs else getattr(p, "input_origin", None)
     if origin is not None:
