@@ -24,7 +24,8 @@ def explain(model, graph, shape: Shape) -> None:
     """Add to each failing Linear's fault the input sizes its in_features fits, and where the
     script's size is written (fault.note, read by rules/checks.fault_diagnostic)."""
     faults = [n for n in graph.applications if n.fault is not None and
-              n.fault.code is SHP101 and n.type_name == "Linear" and n.input_shapes]
+              n.fault.code is SHP101 and n.type_name == "Linear" and n.input_shapes and
+              not _unflattened_map(n)]
     given = size_fit.square_side(model, graph, shape) if faults else None
     if given is None:
         return
@@ -43,6 +44,13 @@ def explain(model, graph, shape: Shape) -> None:
         node.fault.data.update(input_size=given, fitting_sizes=fits[:16])
         if place is not None:  # where the script's size is written (SARIF relatedLocation)
             node.fault.data.update(data_at_line=place[0], data_at_col=place[1])
+
+
+def _unflattened_map(node) -> bool:
+    """A conv's (N, C, *spatial) map reaching the Linear: in_features then fits the map's width,
+    and no input size makes the model right; the fix is a flatten (rules/checks says so)."""
+    x = node.input_shapes[0]
+    return x.known_rank and x.rank >= 4 and bool(getattr(node, "channels_first", False))
 
 
 def _width_for(log, node):

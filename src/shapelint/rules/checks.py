@@ -122,6 +122,17 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
         message += (f" The feature map is not flattened: torch.flatten(x, 1) gives "
                     f"{Shape((x[0], features))}, which this Linear expects.")
         data["missing_flatten"] = True
+    elif x.known_rank and x.rank >= 4 and getattr(node, "channels_first", False) and \
+            is_known(features):
+        # a conv's (N, C, *spatial) map: Linear multiplies its width axis only, so neither
+        # in_features = that width nor another input size is the fix (the loss after it still
+        # fails); a flatten is, sized for the whole map
+        data.update(params_intended=features * out + out * bias, in_features_intended=features,
+                    unflattened_map=True)
+        message += (f" The feature map reaches it unflattened, and Linear multiplies its last "
+                    f"axis only: torch.flatten(x, 1) gives {Shape((x[0], features))}; flatten "
+                    f"it and make in_features {features} ({data['params_as_written']:,} "
+                    f"parameters as written, {data['params_intended']:,} then).")
     elif is_known(actual) and getattr(getattr(node.fault, "fix_at", None), "code", None) \
             is not SHP109 and not getattr(node.fault, "data", {}).get("last_batch"):
         # (a sample fed without its batch axis, a view on the last batch: in_features is right)
