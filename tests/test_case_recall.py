@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 177 of the 222 cases are found on their marked line, 161 on the line the fixed twin changes,
-# 183 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 178 of the 222 cases are found on their marked line, 162 on the line the fixed twin changes,
+# 184 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to eighth blind sets of issue 16
-# (20 cases each: 15, 6, 12, 18, 12, 18 and 9 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
+# (20 cases each: 15, 6, 12, 18, 12, 18 and 10 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
 # measured blind) pull all three down. The floors are those counts over the 222 cases: they
 # fail on any regression.
-RECALL_FLOOR = 177 / 222
-ON_FIX_LINE_FLOOR = 161 / 222
-ON_OR_POINTING_FLOOR = 183 / 222
+RECALL_FLOOR = 178 / 222
+ON_FIX_LINE_FLOOR = 162 / 222
+ON_OR_POINTING_FLOOR = 184 / 222
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -260,6 +260,11 @@ HELD_OUT_7_MISSES = {
 # evaluate on labels in the other encoding than the fit's, a TensorDataset's target tensor and
 # an elementwise loss on class indices placed on the criterion, and data with an axis of one
 # too many placed on the line that made it, moved six cases onto their line (removed below).
+# Then (branch i-steps8, frameworks/torch_odd_side.py) a square pooling window too large for
+# one side of a non-square input whose other side the model fits moved
+# mobilenetv2_two_channel_20px_high_input onto its torch.randn. gcn_attribute_demo_224px_for_
+# 14x14_pooling and raven_cnn_lstm_img_size_default_for_resnet stay: on a square input nothing
+# in the code says the size, not the pooling or the view, is what was written wrong.
 HELD_OUT_8_MISSES = {
     "keras/conv2d_keras1_kernel_args_read_as_strides",
     "keras/emotion_test_labels_one_hot_missing_a_class",
@@ -269,7 +274,6 @@ HELD_OUT_8_MISSES = {
     "torch/anomaly_detector_c3d_dim_on_resnet_features",
     "torch/dbcnn_size_check_operator_precedence",
     "torch/gcn_attribute_demo_224px_for_14x14_pooling",
-    "torch/mobilenetv2_two_channel_20px_high_input",
     "torch/raven_cnn_lstm_img_size_default_for_resnet",
     "torch/squeezenet_scores_view_fixed_batch_size",
 }

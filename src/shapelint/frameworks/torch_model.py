@@ -17,6 +17,7 @@ from . import torch_op_log as op_log
 from . import torch_params
 from . import torch_size_fit as size_fit
 from . import torch_linear_fit as linear_fit
+from . import torch_odd_side as odd_side
 from . import torch_size_written as size_written
 from . import torch_unbatched as unbatched
 from . import torch_partial as partial
@@ -242,6 +243,7 @@ class TorchModel:
             unbatched.explain(self, graph, shape)
             linear_fit.explain(self, graph, shape)
             size_written.explain(self, graph, shape)  # a view's, a pooling window's
+            odd_side.explain(self, graph, shape)  # a non-square input's odd side
         except Exception:  # noqa: BLE001
             pass
         return graph
