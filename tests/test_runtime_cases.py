@@ -1,7 +1,9 @@
 """Every case in fixtures/cases/ is a real fault and its `_fixed` twin is not, by the real
 framework (Keras 3 on torch, CPU torch), offline: a buggy fixture's `error: SHP1xx` line raises,
 and each `warning: SHP2xx` code holds by a per-code predicate over what the run produced; the
-twin runs and no predicate of its buggy case holds there (claims: within 5%)."""
+twin runs and no predicate of its buggy case holds there (claims: within 5%). Where a run
+completes, every total shapelint prints for the file is the framework's count or null
+(tests/totals_truth.py, as tests/test_totals.py holds the other fixtures to)."""
 from __future__ import annotations
 
 import pathlib
@@ -10,6 +12,7 @@ import pytest
 
 from case_runtime import CASES, ROOT, framework, run_case
 from markers import read_markers
+from totals_truth import assert_printed_totals, counts
 
 pytest.importorskip("torch")
 pytest.importorskip("keras")
@@ -166,12 +169,15 @@ def test_buggy_case_is_a_real_fault(path):
     for line, code in marks:
         at = shown.get(code, line)
         assert FACTS[code](run, at), f"{path.name}:{at}: {code} does not hold at runtime"
+    if run.error is None:
+        assert_printed_totals(path, counts(run.namespace))
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_fixed_twin_runs_clean(path):
     run = run_case(twin(path))
     assert run.error is None, f"{type(run.error).__name__}: {run.error}"
+    assert_printed_totals(twin(path), counts(run.namespace))
     assert framework(path) != "torch" or not any("target size" in w for w in run.warnings)
     for _, code in expected(path):
         if code in FACTS:
