@@ -72,6 +72,13 @@ class keras_as_tensorflow:
                             "tensorflow.keras.layers": keras.layers,
                             "tensorflow.keras.models": keras.models,
                             "tensorflow.keras.backend": keras.backend})
+        # Keras asks a lazy probe whether TensorFlow is installed, once per process, and would
+        # take the stand-in for it (then reach for tf.random and fail, in this test or in any
+        # later one of the same worker): it is not there while the stand-in is in place
+        from keras.src.utils import module_utils
+        self.probe = module_utils.tensorflow
+        self.probe_state = (self.probe._available, self.probe.module)
+        self.probe._available, self.probe.module = False, None
         keras.backend.clear_session()
         return keras
 
@@ -82,6 +89,7 @@ class keras_as_tensorflow:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+        self.probe._available, self.probe.module = self.probe_state
         return False
 
 
