@@ -58,8 +58,9 @@ class keras_as_tensorflow:
     """Map `tensorflow`, `tensorflow.keras` and its submodules onto Keras 3 while running user
     code that was written for tf.keras (restores sys.modules afterwards)."""
 
-    NAMES = ("tensorflow", "tensorflow.keras", "tensorflow.keras.layers",
-             "tensorflow.keras.models", "tensorflow.keras.backend")
+    SUBMODULES = ("layers", "models", "backend", "utils", "datasets", "losses")
+    NAMES = ("tensorflow", "tensorflow.keras",
+             *(f"tensorflow.keras.{name}" for name in SUBMODULES))
 
     def __enter__(self):
         import sys
@@ -68,10 +69,9 @@ class keras_as_tensorflow:
         self.saved = {name: sys.modules.get(name) for name in self.NAMES}
         tf = types.ModuleType("tensorflow")
         tf.keras = keras
-        sys.modules.update({"tensorflow": tf, "tensorflow.keras": keras,
-                            "tensorflow.keras.layers": keras.layers,
-                            "tensorflow.keras.models": keras.models,
-                            "tensorflow.keras.backend": keras.backend})
+        sys.modules.update({"tensorflow": tf, "tensorflow.keras": keras})
+        sys.modules.update({f"tensorflow.keras.{name}": getattr(keras, name)
+                            for name in self.SUBMODULES})
         # Keras asks a lazy probe whether TensorFlow is installed, once per process, and would
         # take the stand-in for it (then reach for tf.random and fail, in this test or in any
         # later one of the same worker): it is not there while the stand-in is in place

@@ -7,7 +7,9 @@ markers. Any other fixture must build, and the layers of its module-level models
 order, InputLayer skipped) must match the `shape:`/`params:` lines in line order, and a model's
 `count_params()` must equal the sum of its lines' params. Each layer is tied to the fixture line
 that constructed it; a line that runs more than once (a loop body) shows the shape of the last
-layer it built and the params of all of them, as test_fixtures.py reads it."""
+layer it built and the params of all of them, as test_fixtures.py reads it. On the same run,
+every total shapelint prints is Keras's count or null and each model's layers are the layers
+Keras holds (tests/totals_truth.py; test_totals.py leaves these fixtures to this file)."""
 from __future__ import annotations
 
 import contextlib
@@ -21,6 +23,7 @@ import pytest
 
 from conftest import keras_as_tensorflow
 from markers import normalise_shape, read_markers
+from totals_truth import assert_layers_keras_holds, assert_printed_totals, counts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Shared layers, nested models and subclassed models have no one-layer-per-line reading: their
@@ -127,6 +130,9 @@ def test_markers_hold_at_runtime(path):
             models = [v for v in namespace.values() if isinstance(v, keras.Model)]
             assert models, "the fixture defines no module-level Keras model"
             check_models(models, made, described)
+    if not errors:  # on this run, not a second one: the facts tests/test_totals.py holds
+        assert_printed_totals(path, counts(namespace))  # the other fixtures to
+        assert_layers_keras_holds(path, namespace)
 
 
 def check_models(models, made, described):

@@ -2,8 +2,9 @@
 framework (Keras 3 on torch, CPU torch), offline: a buggy fixture's `error: SHP1xx` line raises,
 and each `warning: SHP2xx` code holds by a per-code predicate over what the run produced; the
 twin runs and no predicate of its buggy case holds there (claims: within 5%). Where a run
-completes, every total shapelint prints for the file is the framework's count or null
-(tests/totals_truth.py, as tests/test_totals.py holds the other fixtures to)."""
+completes, every total shapelint prints for the file is the framework's count or null, and
+each Keras model's layers are the layers Keras holds (tests/totals_truth.py, as
+tests/test_totals.py holds the other fixtures to)."""
 from __future__ import annotations
 
 import pathlib
@@ -12,7 +13,7 @@ import pytest
 
 from case_runtime import CASES, ROOT, framework, run_case
 from markers import read_markers
-from totals_truth import assert_printed_totals, counts
+from totals_truth import assert_layers_keras_holds, assert_printed_totals, counts
 
 pytest.importorskip("torch")
 pytest.importorskip("keras")
@@ -144,6 +145,14 @@ def test_every_case_has_a_twin_and_markers():
         assert path.read_text().startswith("# Reproduces: "), path
 
 
+def assert_same_models(run):
+    """On a completed run: the totals shapelint prints are the framework's counts or null, and
+    its Keras models hold the layers Keras holds (the run is made in a fresh Keras session)."""
+    assert_printed_totals(run.path, counts(run.namespace))
+    if framework(run.path) == "keras":
+        assert_layers_keras_holds(run.path, run.namespace)
+
+
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_buggy_case_is_a_real_fault(path):
     marks = expected(path)
@@ -170,14 +179,14 @@ def test_buggy_case_is_a_real_fault(path):
         at = shown.get(code, line)
         assert FACTS[code](run, at), f"{path.name}:{at}: {code} does not hold at runtime"
     if run.error is None:
-        assert_printed_totals(path, counts(run.namespace))
+        assert_same_models(run)
 
 
 @pytest.mark.parametrize("path", BUGGY, ids=lambda p: str(p.relative_to(ROOT)))
 def test_fixed_twin_runs_clean(path):
     run = run_case(twin(path))
     assert run.error is None, f"{type(run.error).__name__}: {run.error}"
-    assert_printed_totals(twin(path), counts(run.namespace))
+    assert_same_models(run)
     assert framework(path) != "torch" or not any("target size" in w for w in run.warnings)
     for _, code in expected(path):
         if code in FACTS:
