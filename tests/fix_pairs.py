@@ -64,3 +64,8 @@ def assert_framework_raises_where_it_shows(path: pathlib.Path, errors: tuple) ->
     assert run.error_line == seen.get(code, line), f"{run.error_line}: {run.error}"
     fixed = run_case(twin(path))
     assert fixed.error is None, repr(fixed.error)
+    # on this run, not a second one (test_totals.py leaves these pairs to this check)
+    from totals_truth import assert_layers_keras_holds, assert_printed_totals, counts
+    assert_printed_totals(fixed.path, counts(fixed.namespace))
+    if "keras" in fixed.path.parts:
+        assert_layers_keras_holds(fixed.path, fixed.namespace)

@@ -22,16 +22,18 @@ import pytest
 from case_runtime import fast_keras
 from conftest import keras_as_tensorflow
 from markers import read_markers
+from test_fix_pairs import RUN_HERE as RUN_BY_FIX_PAIRS
 from test_keras_edges import EDGES
 from test_runtime import KERAS_FIXTURES
 from totals_truth import assert_layers_keras_holds, assert_printed_totals, counts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 # The public cases are compared on the run tests/test_runtime_cases.py makes of each, the Keras
-# fixtures on the run test_runtime.py or test_keras_edges.py makes: each fixture is run once
-# for these facts.
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py") if "cases" not in p.parts
-                  and p not in KERAS_FIXTURES and p not in EDGES)
+# fixtures on the run test_runtime.py or test_keras_edges.py makes, the fix-origin pairs on
+# test_fix_pairs.py's: each fixture is run once for these facts.
+RUN_ELSEWHERE = {*KERAS_FIXTURES, *EDGES, *RUN_BY_FIX_PAIRS}
+FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.py")
+                  if "cases" not in p.parts and p not in RUN_ELSEWHERE)
 # The fixtures written for issue 21 and issue 14: each model's total must be exact, or null
 # where the fixture is about an unknown part.
 EXACT = {"spectral_and_weight_norm.py": {"Critic", "ProjectionHead", "Vocoder"},
