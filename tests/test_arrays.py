@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from shapelint.pipeline.analysis import analyse
 from shapelint.frameworks.arrays import ArrayValue
 from shapelint.frameworks.datasets import DATASETS, split_sizes
+from shapelint.pipeline.analysis import analyse
+from static_out import static_out
 
 np = pytest.importorskip("numpy")
 
@@ -96,9 +97,7 @@ CASES = [
 
 
 def _static(code):
-    analysis = analyse(HEADER + code + "\n", "case.py", whole_file=True)
-    assert not analysis.notes, analysis.notes
-    return analysis.module.scope.vars["out"]
+    return static_out(HEADER, code)
 
 
 @pytest.mark.parametrize("code", CASES)

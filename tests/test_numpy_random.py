@@ -3,7 +3,7 @@ draw's shape and dtype checked against the array real numpy draws from the same 
 import pytest
 
 from shapelint.frameworks.arrays import ArrayValue
-from shapelint.pipeline.analysis import analyse
+from static_out import static_out
 
 np = pytest.importorskip("numpy")
 
@@ -34,9 +34,7 @@ CASES = [
 
 
 def _static(code):
-    analysis = analyse(HEADER + code + "\n", "case.py", whole_file=True)
-    assert not analysis.notes, analysis.notes
-    return analysis.module.scope.vars["out"]
+    return static_out(HEADER, code)
 
 
 @pytest.mark.parametrize("code", CASES)
