@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 178 of the 222 cases are found on their marked line, 162 on the line the fixed twin changes,
-# 184 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to eighth blind sets of issue 16
-# (20 cases each: 15, 6, 12, 18, 12, 18 and 10 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
-# measured blind) pull all three down. The floors are those counts over the 222 cases: they
-# fail on any regression.
-RECALL_FLOOR = 178 / 222
-ON_FIX_LINE_FLOOR = 162 / 222
-ON_OR_POINTING_FLOOR = 184 / 222
+# 185 of the 242 cases are found on their marked line, 169 on the line the fixed twin changes,
+# 194 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to ninth blind sets of issue 16
+# (20 cases each: 15, 6, 12, 18, 12, 18, 10 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3 and 7
+# when measured blind) pull all three down. The floors are those counts over the 242 cases:
+# they fail on any regression.
+RECALL_FLOOR = 185 / 242
+ON_FIX_LINE_FLOOR = 169 / 242
+ON_OR_POINTING_FLOOR = 194 / 242
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -277,9 +277,38 @@ HELD_OUT_8_MISSES = {
     "torch/raven_cnn_lstm_img_size_default_for_resnet",
     "torch/squeezenet_scores_view_fixed_batch_size",
 }
+# The ninth blind set (issue 16, 20 cases; markers committed in 0e338a3 before shapelint ran on
+# them, one case moved unchanged to its own slug in the next commit after it had overwritten a
+# sixth-set case of the same fault; measured without touching src/): 13 not on the line the fix
+# changes, three Keras and all ten torch. The three Keras ones sit on the model's side (the Input,
+# the first Dense, the compile call) and name the marked data line (on it or pointing). Eight torch
+# ones are reported elsewhere: on the line that built the target tensor while the twin changes the
+# loss call (three), on the input line of an odd-width encoder-decoder whose twin pads at
+# torch.cat, on a PatchEmbed() left at its three-channel default while the twin repeats the data's
+# channel, on the Conv2d inside a helper that reads n_channels rather than the UNet(n_channels=3)
+# call, at the loss call rather than the view(1, -1) that folded the keypoints' batch, and on the
+# marked line under SHP109 for the marked SHP106 (a channels-last batch). Two are not reported:
+# PNGs opened from a buffer with Image.open, whose mode is unknown. fixtures/cases/README.md gives
+# each reason.
+HELD_OUT_9_MISSES = {
+    "keras/django_digit_predict_pixel_column",
+    "keras/finetune_channels_first_images_into_channels_last_model",
+    "keras/five_class_integer_labels_categorical",
+    "torch/bce_logits_target_without_output_axis",
+    "torch/docking_grid_cross_entropy_target_column",
+    "torch/enhancement_rgba_png_into_rgb_conv",
+    "torch/facial_keypoints_target_view_folds_batch",
+    "torch/font_glyph_rgb_png_into_gray_conv",
+    "torch/low_light_decoder_cat_on_odd_width",
+    "torch/sam_adapter_single_channel_into_rgb_patch_embed",
+    "torch/segmentation_channels_last_image_into_conv",
+    "torch/segmentation_nll_target_with_channel_axis",
+    "torch/unet_three_input_channels_for_grayscale_images",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
-                | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES)
+                | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
+                | HELD_OUT_9_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -304,6 +333,9 @@ BLIND_SEEN_AT = {
     # and restoration_decoder_upsample_built_for_level3_channels (fourth set): torch raises in
     # Upsample.forward, line 27; the finding names the model call, line 54
     "torch/restoration_decoder_upsample_built_for_level3_channels": {(54, "SHP106")},
+    # and lstm_autoencoder_encoder_without_sequences (ninth set): Keras raises at
+    # model.add(decoded), line 13; the finding names the decoder LSTM built on line 12
+    "keras/lstm_autoencoder_encoder_without_sequences": {(12, "SHP103")},
 }
 # Cases of the first group whose marker, set before issue 16 on the loss call where the
 # mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin
