@@ -318,3 +318,29 @@ def test_labels_never_written_after_they_are_built_stay_on_their_line():
         "grades = np.random.randint(0, 4, 50)")
     [d] = findings(source)
     assert int(d.line) == 9 and "the labels built on this line were meant one-hot" in d.message
+
+
+# -- data a fitted model contradicts (rules/keras_fitted_input.py) ------------------------------
+
+FITTED = FIXTURES / "evaluate_rows_transposed_after_fit.py"
+
+
+def test_data_a_fitted_model_contradicts_is_placed_where_it_is_made():
+    [d] = findings(FITTED)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_at_line"]) == (15, 17, 13)
+    assert "is (12, 30), but the model takes (None, 12)" in d.message
+    assert "fit at line 13 on data of shape (64, 12)" in d.message
+    assert "make this array with samples of shape (12,) on this line" in d.message
+
+
+def test_without_a_fit_that_takes_the_model_the_finding_stays_on_the_model():
+    # no fit: the model may as well be the side to change (edges.py keeps it on its input)
+    source = FITTED.read_text(encoding="utf-8").replace(
+        "model.fit(readings, targets, epochs=1, verbose=0)", "")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "fit_at_line" not in d.data
+    # a fit on data whose width is not known shows nothing about the model
+    source = FITTED.read_text(encoding="utf-8").replace(
+        "np.random.rand(64, 12)", "np.load('readings.npy')")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "fit_at_line" not in d.data

@@ -178,11 +178,14 @@ def _extra_axes(*args):
 
 def _loaded(use, name, array, ref, model, arrays):
     """An image of another color_mode than the model's, placed on its load_img call, or of
-    other PIL bands, placed on the PIL call that made it (pil_bands.py)."""
+    other PIL bands, placed on the PIL call that made it (pil_bands.py); data a fitted model
+    contradicts, placed where it was made (keras_fitted_input.py)."""
     if len(arrays) != 1:
         return None
     trained = _trained(model)
-    return image_mode(use, name, array, ref, trained) or pil_bands(use, name, array, ref, trained)
+    from .keras_fitted_input import fitted_input  # Keras's own: lazily
+    return image_mode(use, name, array, ref, trained) or \
+        pil_bands(use, name, array, ref, trained) or fitted_input(use, name, array, ref, model)
 
 
 def _trained(model) -> list:
