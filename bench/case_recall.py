@@ -59,7 +59,7 @@ class CaseResult:
         """Every marked (line, code) found or pointed at, and a marked finding sits on a line to
         change or names one as its other place (see the module's docstring)."""
         others = self.related | self.data_at
-        pointed = {(other, code) for _, code, other in self.data_at}
+        pointed = {(other, code) for _, code, other in others}
         if not self.expected <= self.reported | pointed:
             return False
         return self.on_fix_line or any(
