@@ -344,6 +344,9 @@ class TorchLayer(LayerObject):
                 applied.input_shapes = [inputs[0].last_batch[0]]
             elif out.shape == inputs[0].shape:
                 out.last_batch = inputs[0].last_batch  # dropout, relu: the same rows
+        if applied.fault is None and shapes[0].known_rank and shapes[0].rank >= 2 and \
+                isinstance(shapes[0][0], last_batch.LoaderBatch):
+            applied.fault = last_batch.batch_of_one(interp, self, shapes[0])
         if applied.fault is not None:
             fix_origins.layer_fault(interp, self, applied, inputs[0])
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:

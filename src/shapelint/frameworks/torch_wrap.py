@@ -44,6 +44,8 @@ def module_method(module, name: str):
     if name in ("parameters", "named_parameters"):
         return Builtin(f"nn.Module.{name}", lambda i, a, k, n: _parameters(
             module, name == "named_parameters"))
+    if name in ("train", "eval"):
+        return Builtin(f"nn.Module.{name}", lambda i, a, k, n: _mode(i, module, name, a, k))
     if name in RETURNS_SELF:
         return Builtin(f"nn.Module.{name}", lambda i, a, k, n: module)
     if name == "apply":
@@ -51,6 +53,24 @@ def module_method(module, name: str):
     if name == "zero_grad":
         return Builtin("nn.Module.zero_grad", lambda i, a, k, n: None)
     return None
+
+
+def _mode(interp, module, name: str, args, kwargs):
+    """module.train() / .train(True) puts every layer of its tree in training mode; .eval(),
+    .train(False) or a flag not known takes them out of it (State.training_layers: torch's
+    BatchNorm raises on one value per channel in training only, torch_last_batch)."""
+    from .torch_model import leaves
+    flag = (args[0] if args else kwargs.get("mode", True)) if name == "train" else False
+    try:
+        ids = {id(leaf) for _, leaf in leaves(module)}
+    except Exception:  # noqa: BLE001 - a tree not read: nothing is known to be training
+        interp.state.training_layers.clear()
+        return module
+    if flag is True:
+        interp.state.training_layers.update(ids)
+    else:
+        interp.state.training_layers.difference_update(ids)
+    return module
 
 
 def _requires_grad(module, flag):

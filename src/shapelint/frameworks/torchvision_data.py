@@ -335,6 +335,7 @@ class Loader:
     batch_size: object
     drop_last: bool
     sampled: bool  # a sampler chooses the indices: how many is not known
+    at: tuple | None = None  # (path, line, col) of the DataLoader(...) call: where drop_last goes
 
     def _count(self):
         n = self.dataset.length
@@ -369,7 +370,7 @@ class Loader:
                 return Repeated(Unknown("no batch"), False)
             full = self.drop_last or n % size == 0
             batch = size if full else n if count == 1 else LoaderBatch(
-                BATCH.name, size, n % size, n) if runs_every_batch(node) else BATCH
+                BATCH.name, size, n % size, n, self.at) if runs_every_batch(node) else BATCH
         else:
             batch = size if self.drop_last else BATCH
         nonempty = (is_known(count) and count > 0) or (
@@ -404,7 +405,9 @@ def data_loader(args, kwargs, interp=None, node=None):
     if not (isinstance(size, int) and not isinstance(size, bool) and size > 0) or \
             not isinstance(drop_last, bool):
         return Unknown("a DataLoader of a batch size shapelint cannot read")
-    return Loader(dataset, size, drop_last, bound.get("sampler") is not None)
+    at = interp.position(node) if interp is not None and node is not None else None
+    return Loader(dataset, size, drop_last, bound.get("sampler") is not None,
+                  tuple(at) if at and at[0] and at[1] else None)
 
 
 # -- names ---------------------------------------------------------------------------------
