@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape
@@ -93,6 +95,14 @@ def _requires_grad(module, flag):
     return module
 
 
+@dataclass(frozen=True)
+class FirstParameter(Unknown):
+    """module.parameters() when a later leaf's parameters are not read: the iterator is not
+    known, its first tensor is (`next(self.parameters())`, the usual way to reach a module's
+    dtype and device: builtins' next reads shapelint_first)."""
+    shapelint_first: object = field(default=None, compare=False, repr=False)
+
+
 def _parameters(module, named: bool):
     """module.parameters(): each tensor once, when shapelint knows every one of them."""
     from .torch_model import leaves
@@ -103,7 +113,10 @@ def _parameters(module, named: bool):
         elif isinstance(leaf, TorchLayer) and not (leaf.slots and leaf.slots.replaced):
             shapes = params.own_shapes(leaf)
             if shapes is None:
-                return Unknown(f"the parameters of {leaf.type_name}")
+                reason = f"the parameters of {leaf.type_name}"
+                if out and not named:  # torch yields in registration order, as leaves()
+                    return FirstParameter(reason, shapelint_first=out[0][1])
+                return Unknown(reason)
             for key in shapes:
                 tensor = params.own_tensor(leaf, key)
                 if tensor is not None:
