@@ -97,6 +97,9 @@ class TorchTensor:
     # what a view with a numeric batch size gives on a DataLoader's short last batch
     # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
     last_batch: tuple | None = None
+    # (path, line, col) of the return statement of the Dataset.__getitem__ that made each
+    # sample of this loader batch (torchvision_data.user_dataset, torch_fix_origins)
+    sampled_at: tuple | None = None
     # x[k] with an int k: (place of the subscript, x's shape, k), for a loss whose rows are
     # then one sample's (torch_batch_folds.one_sample)
     sample_of: tuple | None = None
