@@ -108,3 +108,37 @@ def test_next_parameters_and_legacy_new_give_a_sized_state():
         "h = next(lin.parameters()).new(2, 16, 24).zero_()")
     [d] = findings(source)
     assert (int(d.line), d.data["given_shape"]) == (6, [2, 16, 24])
+
+
+ONE_BATCH = """\
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader, TensorDataset
+
+data = TensorDataset(torch.randn({n}, 3, 16, 16), torch.zeros({n}))
+conv = nn.Conv2d(1, 4, 3)
+for x, _ in DataLoader(data, batch_size=8):
+{body}
+"""
+
+
+def _one_batch(body: str, n: int = 20):
+    return findings(ONE_BATCH.format(n=n, body=body))
+
+
+def test_a_loop_ending_in_break_draws_the_first_full_batch():
+    """20 in batches of 8: the first batch is 8 whatever the last; x[:, 0] is (8, 16, 16),
+    which Conv2d(1, ...) reads as one unbatched image of 8 channels (torch raises "expected
+    input[1, 8, 16, 16] to have 1 channels, but got 8 channels"); the finding sits on the loop
+    header that binds the batch given to the layer (torch_fix_origins' channel-axis rule)."""
+    [d] = _one_batch("    out = conv(x[:, 0])\n    break")
+    assert (d.code.code, int(d.line)) == ("SHP109", 8) and "(8, 16, 16)" in d.message
+
+
+def test_a_loop_that_may_go_on_keeps_the_batch_symbolic():
+    """Without the break, or with a continue or a conditional break, the batch may be the last,
+    of 4: its size is not one number, and nothing is reported."""
+    assert _one_batch("    out = conv(x[:, 0])") == []
+    assert _one_batch("    if x.sum() > 0:\n        continue\n    out = conv(x[:, 0])\n"
+                      "    break") == []
+    assert _one_batch("    out = conv(x[:, 0])\n    if x.sum() > 0:\n        break") == []

@@ -81,6 +81,32 @@ def runs_every_batch(node) -> bool:
     return not exits.found
 
 
+class _Continues(cst.CSTVisitor):
+    """Finds a continue statement (it would go on to the next batch)."""
+
+    def __init__(self):
+        self.found = False
+
+    def visit_Continue(self, node):
+        self.found = True
+
+
+def runs_first_batch_only(node) -> bool:
+    """node is a `for` loop over the batches whose body ends in an unconditional break and has
+    no continue: it draws the first batch only, and no other (a script that looks at one
+    batch). The first batch of a DataLoader with more than one is a full one."""
+    if not isinstance(node, cst.For) or node.orelse is not None or \
+            not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+        return False
+    last = node.body.body[-1]
+    if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1 or \
+            not isinstance(last.body[0], cst.Break):
+        return False
+    continues = _Continues()
+    node.body.visit(continues)
+    return not continues.found
+
+
 def _target(args) -> tuple | None:
     rest = args[1:]
     if len(rest) == 1 and isinstance(rest[0], (tuple, list)):

@@ -16,7 +16,7 @@ from ..domain.shapes import Shape
 from ..interpreter.values import Repeated
 from . import torch_provenance as provenance
 from .pil_images import Image
-from .torch_last_batch import LoaderBatch, runs_every_batch
+from .torch_last_batch import LoaderBatch, runs_every_batch, runs_first_batch_only
 from .torch_values import TorchTensor
 
 BATCH = Sym("N")  # the batch axis of a loader whose last batch may be smaller
@@ -415,7 +415,7 @@ class Loader:
         if is_known(count):
             if count == 0:
                 return Repeated(Unknown("no batch"), False)
-            full = self.drop_last or n % size == 0
+            full = self.drop_last or n % size == 0 or (count > 1 and runs_first_batch_only(node))
             batch = size if full else n if count == 1 else LoaderBatch(
                 BATCH.name, size, n % size, n, self.at) if runs_every_batch(node) else BATCH
         else:
