@@ -15,6 +15,13 @@ from ..domain.dims import NotKnown, Sym, is_known
 from ..domain.shapes import Shape
 
 
+DOC_ADDENDA = {"SHP109": {"what": (
+    "torch: a DataLoader of known length and batch size without drop_last ends with a shorter "
+    "batch; a fault only that batch meets (a BatchNorm in training mode given one value per "
+    "channel, an RNN initial state built for the full batches) is reported on the "
+    "`DataLoader(...)`, where `drop_last=True` goes, naming the layer where torch raises.")}}
+
+
 class LoaderBatch(Sym):
     """The batch axis of a DataLoader whose last batch is shorter: it is `full` for every batch
     but the last, which is `last`. Equal to the plain symbol of its name."""
