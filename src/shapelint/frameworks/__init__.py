@@ -328,6 +328,8 @@ class State:
     findings: list = field(default_factory=list)
     torch_records: list = field(default_factory=list)  # every torch ModuleRecord made
     cat_log: list | None = None  # torch_size_fit.CatCall of the forward pass being read
+    # id() of the torch layers an explicit .train() put in training mode, no .eval() since
+    training_layers: set = field(default_factory=set)
 
     def unique_name(self, prefix: str) -> str:
         """Keras's name for the next layer or model of this prefix (dense, dense_1, ...)."""

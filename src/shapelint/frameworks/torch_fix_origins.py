@@ -116,6 +116,12 @@ def _fits(layer, shape: Shape) -> bool:
 _DEF = re.compile(r"^(\s*)(def|class)\s")
 
 
+class FedAt(tuple):
+    """fed_at's (path, line, col, call line), remembering where a Dataset's __getitem__ made
+    the samples of the batch fed (TorchTensor.sampled_at), the data side of its fix."""
+    sampled_at = None
+
+
 def fed_at(interp, tensor, node) -> tuple | None:
     """(path, line, col, call line) of the statement binding the tensor a script gives a model
     (`x = data` before `model(x)`, or the loop header that binds it), else the call's own."""
@@ -126,11 +132,12 @@ def fed_at(interp, tensor, node) -> tuple | None:
     if module is None or not line:
         return None
     argument = node.args[0].value
-    if isinstance(argument, cst.Name):
-        bound = _binding_line(module.lines, int(line), argument.value)
-        if bound is not None:
-            return (path, bound[0], bound[1], int(line))
-    return (path, int(line), int(col), int(line))
+    bound = _binding_line(module.lines, int(line), argument.value) \
+        if isinstance(argument, cst.Name) else None
+    fed = FedAt((path, bound[0], bound[1], int(line)) if bound is not None else
+                (path, int(line), int(col), int(line)))
+    fed.sampled_at = getattr(tensor, "sampled_at", None)
+    return fed
 
 
 def _binding_line(lines: list, line: int, name: str):
@@ -350,7 +357,14 @@ def _no_channel_axis(layer, tensor) -> FixAt | None:
     sentence = (f"The batch given to the model here is {shape}, without a channel axis; "
                 f"{layer.type_name} takes (N, C, ...): .unsqueeze(1) gives {batched}, which it "
                 f"accepts.")
-    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence)
+    sampled = getattr(fed, "sampled_at", None)
+    if sampled is not None and sampled[0] == fed[0] and sampled[1] != fed[1]:
+        # the DataLoader stacks what __getitem__ returns: each sample lacks the axis there
+        sentence += (f" Each sample is made by the Dataset's __getitem__ at line {sampled[1]}, "
+                     f"{Shape(shape.dims[1:])}: .unsqueeze(0) of it there gives "
+                     f"{Shape(batched.dims[1:])}, which the DataLoader stacks to {batched}.")
+    return FixAt(fed[0], fed[1], fed[2], SHP109, sentence,
+                 data_at=sampled if sampled is not None and sampled[0] == fed[0] else None)
 
 
 _RNNS = frozenset({"RNN", "LSTM", "GRU"})

@@ -10,20 +10,29 @@ from __future__ import annotations
 import libcst as cst
 
 from ..catalogue import LayerFault
-from ..domain.codes import SHP104
+from ..domain.codes import SHP104, SHP109
 from ..domain.dims import NotKnown, Sym, is_known
 from ..domain.shapes import Shape
+
+
+DOC_ADDENDA = {"SHP109": {"what": (
+    "torch: a DataLoader of known length and batch size without drop_last ends with a shorter "
+    "batch; a fault only that batch meets (a BatchNorm in training mode given one value per "
+    "channel, an RNN initial state built for the full batches) is reported on the "
+    "`DataLoader(...)`, where `drop_last=True` goes, naming the layer where torch raises.")}}
 
 
 class LoaderBatch(Sym):
     """The batch axis of a DataLoader whose last batch is shorter: it is `full` for every batch
     but the last, which is `last`. Equal to the plain symbol of its name."""
 
-    def __init__(self, name: str, full: int, last: int, length: int):
+    def __init__(self, name: str, full: int, last: int, length: int, loader_at=None):
         super().__init__(name)
         object.__setattr__(self, "full", full)
         object.__setattr__(self, "last", last)
         object.__setattr__(self, "length", length)
+        # (path, line, col) of the DataLoader(...) call, where drop_last=True goes
+        object.__setattr__(self, "loader_at", loader_at)
 
     def __eq__(self, other):
         return isinstance(other, Sym) and other.name == self.name
@@ -77,6 +86,32 @@ def runs_every_batch(node) -> bool:
     exits = _Exits()
     node.body.visit(exits)
     return not exits.found
+
+
+class _Continues(cst.CSTVisitor):
+    """Finds a continue statement (it would go on to the next batch)."""
+
+    def __init__(self):
+        self.found = False
+
+    def visit_Continue(self, node):
+        self.found = True
+
+
+def runs_first_batch_only(node) -> bool:
+    """node is a `for` loop over the batches whose body ends in an unconditional break and has
+    no continue: it draws the first batch only, and no other (a script that looks at one
+    batch). The first batch of a DataLoader with more than one is a full one."""
+    if not isinstance(node, cst.For) or node.orelse is not None or \
+            not isinstance(node.body, cst.IndentedBlock) or not node.body.body:
+        return False
+    last = node.body.body[-1]
+    if not isinstance(last, cst.SimpleStatementLine) or len(last.body) != 1 or \
+            not isinstance(last.body[0], cst.Break):
+        return False
+    continues = _Continues()
+    node.body.visit(continues)
+    return not continues.found
 
 
 def _target(args) -> tuple | None:
@@ -159,4 +194,54 @@ def at_layer(layer, tensor) -> LayerFault | None:
                     f"use -1 (or x.size(0)) for the batch axis, or drop_last=True on the "
                     f"DataLoader.")
     fault.fix_at = FixAt(at[0], at[1], at[2], None, sentence)
+    return fault
+
+
+# -- a batch norm on the last batch of one sample ---------------------------------------------
+
+_BATCH_NORMS = frozenset(("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LazyBatchNorm1d",
+                          "LazyBatchNorm2d", "LazyBatchNorm3d", "SyncBatchNorm"))
+
+
+def batch_of_one(interp, layer, shape: Shape) -> LayerFault | None:
+    """A BatchNorm in training mode given a DataLoader's last batch of one sample with one value
+    per channel: torch (F.batch_norm, _verify_batch_size) raises ValueError "Expected more than
+    1 value per channel when training" when size(0) * the sizes after the channel axis is 1,
+    since a batch's statistics need two values. The full batches pass, so the fix is
+    drop_last=True on the DataLoader (or a batch size leaving no single sample): the finding is
+    placed there. Facts only: the loader's length and batch size are known (LoaderBatch), the
+    loop runs every batch, and an explicit .train() put this layer in training mode with no
+    .eval() since (State.training_layers); with track_running_stats=False torch uses the
+    batch's statistics in eval mode too."""
+    if layer.type_name not in _BATCH_NORMS or interp.uncertain or not shape.known_rank or \
+            shape.rank < 2:
+        return None
+    batch = shape[0]
+    if not isinstance(batch, LoaderBatch) or batch.last != 1 or batch.loader_at is None:
+        return None
+    tracks = (layer.arguments or {}).get("track_running_stats", True)
+    if tracks is not False and id(layer) not in interp.state.training_layers:
+        return None
+    rest = shape.dims[2:]
+    if not all(is_known(d) for d in rest):
+        return None
+    values = 1
+    for d in rest:
+        values *= int(d)
+    if values != 1:
+        return None
+    last = Shape((1,) + tuple(shape.dims[1:]))
+    size = ", ".join(str(d) for d in last.dims)
+    from .torch_fix_origins import FixAt
+    fault = LayerFault(SHP109, (
+        f"{layer.type_name} in training mode receives {last} on {batch.describe()}: one value "
+        f"per channel, from which no batch statistics can be computed; torch raises ValueError "
+        f"\"Expected more than 1 value per channel when training, got input size "
+        f"torch.Size([{size}])\". The full batches of {batch.full} pass"),
+        last_batch=batch.last, batch_size=batch.full)
+    path, line, col = batch.loader_at[:3]
+    fault.fix_at = FixAt(path, int(line), int(col), None, (
+        f"This DataLoader gives {batch.length} samples in batches of {batch.full}, which leaves "
+        f"a last batch of one: drop_last=True here drops it (or choose a batch size that does "
+        f"not divide {batch.length - 1})."))
     return fault

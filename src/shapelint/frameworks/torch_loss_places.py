@@ -18,7 +18,10 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
 - SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
   axis, because a view folded a map's positions into it, or (SHP110) packed several samples
   into each row, or a seq-first RNN took batch-first data: torch_batch_folds.
-A place in another file than the loss call leaves the finding on the call."""
+A place in another file than the loss call leaves the finding on the call. A class-index target
+with a trailing axis of one, kept on the call, names the statement that made the target tensor
+(`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
+axis can be dropped as well: target_made_at."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
@@ -129,6 +132,36 @@ def _one_axis_apart(a: Shape, b: Shape) -> int | None:
                 same(p, q) is True for p, q in zip(rest, short[:])):
             return axis
     return None
+
+
+def target_made_at(kind: str, x, y, node, interp):
+    """(path, line, col, sentence) of the assignment that last bound the target the loss call
+    passes by name, when that target has a trailing axis of one a class-index target must not
+    have ((N, 1) for (N, C) scores): only the target side is wrong, and it can be squeezed
+    where it is made as well as at the call. None for a target bound by a loop header (a
+    batch: the loader's data made it) or on the call's own line."""
+    import libcst as cst
+    from .torch_fix_origins import _binding_line
+    a, b = x.shape, y.shape
+    if kind not in ("class", "nll") or not (a.known_rank and a.rank >= 2 and b.known_rank) or \
+            not isinstance(node, cst.Call) or len(node.args) < 2 or \
+            node.args[1].keyword is not None or not isinstance(node.args[1].value, cst.Name):
+        return None
+    indices = Shape((a[0],) + a[2:])
+    if b.rank != indices.rank + 1 or _one_axis_apart(indices, b) != b.rank - 1:
+        return None
+    path, line, _ = interp.position(node)
+    module = interp.modules.get(path) if path else None
+    lines = getattr(module, "lines", None)
+    if not lines or not line:
+        return None
+    name = node.args[1].value.value
+    bound = _binding_line(lines, int(line), name)
+    if bound is None or bound[0] == int(line) or \
+            lines[bound[0] - 1].lstrip().startswith(("for ", "async for ", "with ")):
+        return None
+    return (path, bound[0], bound[1], f"The target {name} is made at line {bound[0]}: "
+            f".squeeze({b.rank - 1}) there gives it the shape {indices} as well.")
 
 
 def seen_phrase(loss_name: str, line) -> str:

@@ -210,6 +210,11 @@ def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None
         path, line, col = interp.position(node)
         at = places.place(code, loss.kind, x, y, ctor_at, path, interp) if path else None
         if at is None or interp.uncertain:
+            made = places.target_made_at(loss.kind, x, y, node, interp) \
+                if code is SHP110 and path and not interp.uncertain else None
+            if made is not None and made[0] == path:
+                message = f"{message} {made[3]}"
+                data = {**data, "data_at_line": int(made[1]), "data_at_col": int(made[2])}
             record_finding(interp, code, node, message, data)
             continue
         prefix = f"{loss.name} gets"

@@ -10,7 +10,7 @@ the state (a torch.zeros/randn/empty given its sizes), naming the call where tor
 from __future__ import annotations
 
 from ..domain.codes import SHP106, SHP109
-from ..domain.dims import same
+from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from .torch_rnn_states import state_shapes
 
@@ -77,7 +77,54 @@ def check(interp, layer, x: Shape, given, node) -> bool:
         if _differs(part.shape, want):
             _report(interp, layer, node, i, part, want, x.rank == 3)
             return True
-    return False
+    return _on_last_batch(interp, layer, x, parts, node)
+
+
+def _on_last_batch(interp, layer, x: Shape, parts, node) -> bool:
+    """A state built for the full batches of a DataLoader whose last batch is shorter
+    (torch_last_batch.LoaderBatch): every full batch passes, the last one raises. The fix is
+    either side, drop_last=True on the DataLoader or a state built for each batch's size: the
+    finding sits on the DataLoader and names the line that built the state."""
+    from .torch_last_batch import LoaderBatch
+    batch = next((d for d in x.dims if isinstance(d, LoaderBatch)), None)
+    if batch is None or batch.loader_at is None or x.rank != 3:
+        return False
+    sized = lambda n: Shape(tuple(n if d is batch else d for d in x.dims))  # noqa: E731
+    full = state_shapes(layer.type_name, layer.arguments, sized(batch.full))
+    last = state_shapes(layer.type_name, layer.arguments, sized(batch.last))
+    if full is None or last is None or not all(
+            p.shape.known_rank and all(is_known(d) for d in p.shape.dims) and
+            p.shape.dims == w.dims for p, w in zip(parts, full)):
+        return False  # the state is not exactly the full batches' (or a size is not known)
+    wrong = [i for i, (p, w) in enumerate(zip(parts, last)) if _differs(p.shape, w)]
+    if not wrong:
+        return False
+    from ..domain.codes import Diagnostic
+    i = wrong[0]
+    part, want = parts[i], last[i]
+    path, line, col = interp.position(node)
+    at = batch.loader_at
+    if not path or at[0] != path:
+        return False
+    name = ("h0", "c0")[i] if layer.type_name == "LSTM" else "h0"
+    said = _torch_text(layer.type_name, i, part.shape, want, True)
+    message = (f"The initial state {name} is {part.shape}, built for batches of {batch.full}, "
+               f"but on {batch.describe()} nn.{layer.type_name} applied at line {line} expects "
+               f"{want}: torch raises RuntimeError \"{said}\" there, after every full batch "
+               f"passed. This DataLoader leaves that short batch: drop_last=True here drops it.")
+    data = {"state": name, "given_shape": part.shape.to_json(),
+            "expected_shape": want.to_json(), "last_batch": batch.last,
+            "batch_size": batch.full, "seen_at_line": int(line), "seen_at_col": int(col)}
+    built = getattr(part, "shape_at", None)
+    if built and built[3] == "built" and built[0] == path and built[1] and \
+            int(built[1]) not in (int(line), int(at[1])):
+        message += (f" The state is built at line {built[1]}: built there for each batch's "
+                    f"own size (x.size(0)), it fits the last batch too.")
+        data.update(data_at_line=int(built[1]), data_at_col=int(built[2]))
+    diagnostic = Diagnostic(SHP109, int(at[1]), int(at[2]), message, data, path)
+    if diagnostic not in interp.state.findings:
+        interp.state.findings.append(diagnostic)
+    return True
 
 
 def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> None:

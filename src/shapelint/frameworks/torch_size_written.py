@@ -86,13 +86,21 @@ def explain(model, graph, shape: Shape) -> None:
 
 
 def _channels(model, graph, shape: Shape) -> None:
-    """A first layer that rejects the channels of ImageFolder's images (its loader converts
-    every file to RGB) names the transforms they pass through, where a Grayscale() goes, or
-    the ImageFolder call (torchvision_data: channels_at)."""
+    """A first layer that rejects the channels of a torchvision dataset's images names the
+    transforms they pass through, where a Grayscale() goes, or the dataset call
+    (torchvision_data: channels_at): ImageFolder's loader converts every file to RGB, and
+    MNIST-like sets are grayscale, CIFAR-like ones RGB; transforms.Grayscale gives 1 channel,
+    or 3 with num_output_channels=3 (torchvision's documentation), the other honest fix when
+    the layer wants 1 or 3."""
     state = model.interp.state
     at = (state.observed_sizes.get(id(model.root)) or (None, None))[1]
     if at is None or at[0] != model.path or state.observed_inputs.get(id(model.root)) \
-            is not shape or not shape.known_rank or shape.rank != 4 or shape.dims[1] != 3:
+            is not shape or not shape.known_rank or shape.rank != 4 or \
+            shape.dims[1] not in (1, 3):
+        return
+    from .torchvision_data import DATASETS
+    folder = len(at) < 6 or at[5] == "ImageFolder"
+    if folder and shape.dims[1] != 3:
         return
     for node in graph.applications:
         if node.fault is None or node.fault.code is not SHP106 or \
@@ -100,11 +108,21 @@ def _channels(model, graph, shape: Shape) -> None:
                 or tuple(node.input_shapes[0].dims or ()) != tuple(shape.dims):
             continue
         expected = node.fault.data.get("expected")
-        hint = ": transforms.Grayscale() there gives them 1" if expected == 1 else ""
+        hint = ": transforms.Grayscale() there gives them 1" if expected == 1 else \
+            ": transforms.Grayscale(num_output_channels=3) there gives them 3" \
+            if expected == 3 else ""
+        if not folder and not hint:
+            continue  # no transform gives the channels the layer wants: the layer is the fix
         where = "their transforms are built" if at[4] == "transforms" else \
-            "the ImageFolder is built"
-        node.fault.note = (f"The images have 3 channels because ImageFolder's loader converts "
-                           f"every file to RGB; {where} at line {int(at[1])}{hint}.")
+            "the ImageFolder is built" if folder else f"the {at[5]} is built"
+        own = None if folder else DATASETS.get(at[5], (None, None))[1]
+        why = "ImageFolder's loader converts every file to RGB" if folder else \
+            f"{at[5]}'s images are {'grayscale' if own == 1 else 'RGB'}" + (
+                " and their transforms keep that" if at[4] == "transforms" else "") \
+            if own == shape.dims[1] else f"their transforms convert {at[5]}'s images"
+        count = "1 channel" if shape.dims[1] == 1 else f"{shape.dims[1]} channels"
+        node.fault.note = (f"The images have {count} because {why}; {where} at line "
+                           f"{int(at[1])}{hint}.")
         node.fault.data.update(data_at_line=int(at[1]), data_at_col=int(at[2]))
 
 

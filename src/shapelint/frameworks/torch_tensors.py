@@ -53,6 +53,17 @@ def _dims(values) -> tuple | None:
     return None
 
 
+def _legacy_new(args, kwargs):
+    """x.new(2, 5, 4): the legacy constructor given sizes makes an uninitialised tensor of that
+    shape (x's dtype and device); given data (a list, a tuple, a tensor) it copies the data,
+    which is not read here."""
+    if args and all(isinstance(v, SymDim) or (isinstance(v, int) and not isinstance(v, bool)
+                                              and v >= 0) for v in args) and \
+            set(kwargs) <= {"device", "dtype", "requires_grad"}:
+        return _tensor(Shape(tuple(args)))
+    return Unknown("Tensor.new of data shapelint does not read")
+
+
 def call(interp, name: str, args, kwargs, node):
     """The tensor a torch function makes, or NotImplemented for names this module leaves to
     the others (torch.py's factories and the functional catalogue)."""
@@ -308,6 +319,8 @@ def method(tensor, interp, name: str):
             return _tensor(Shape(dims) if dims is not None else Shape.unknown(
                 f"{name} of an unknown size"))
         return Builtin(f"Tensor.{name}", new)
+    if name == "new":
+        return Builtin("Tensor.new", lambda i, a, k, n: _legacy_new(a, k))
     if name == "new_tensor":
         return Builtin("Tensor.new_tensor", lambda i, a, k, n: _as_tensor(a, k))
     if name in _RESHAPES_IN_PLACE:

@@ -55,4 +55,15 @@ def explain(model, graph, shape: Shape) -> None:
                 f"axis: {first.type_name} takes it unbatched, and what follows needs the batch "
                 f"axis. .unsqueeze(0) gives {batched}, on which forward() "
                 f"runs to {result.shape}.")
-    node.fault.fix_at = FixAt(path, line, len(text) - len(text.lstrip()), SHP109, sentence)
+    fed, _ = state.observed_fed.get(id(model.root), (None, None))
+    data_at = None
+    if fed is not None and fed[0] == path and int(fed[1]) != line and \
+            0 < int(fed[1]) <= len(lines) and \
+            not lines[int(fed[1]) - 1].lstrip().startswith(("for ", "async for ")):
+        # the name given to the model is assigned on an earlier line: the sample is made
+        # there, and .unsqueeze(0) of it there is the same fix (the other honest place)
+        data_at = (fed[0], int(fed[1]), int(fed[2]))
+        sentence += (f" The sample is made at line {data_at[1]}: .unsqueeze(0) of it there "
+                     f"does the same.")
+    node.fault.fix_at = FixAt(path, line, len(text) - len(text.lstrip()), SHP109, sentence,
+                              data_at=data_at)

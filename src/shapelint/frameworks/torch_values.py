@@ -97,6 +97,9 @@ class TorchTensor:
     # what a view with a numeric batch size gives on a DataLoader's short last batch
     # (torch_last_batch): (that shape, the full batches' shape, the batch axis, the view's place)
     last_batch: tuple | None = None
+    # (path, line, col) of the return statement of the Dataset.__getitem__ that made each
+    # sample of this loader batch (torchvision_data.user_dataset, torch_fix_origins)
+    sampled_at: tuple | None = None
     # x[k] with an int k: (place of the subscript, x's shape, k), for a loss whose rows are
     # then one sample's (torch_batch_folds.one_sample)
     sample_of: tuple | None = None
@@ -344,6 +347,9 @@ class TorchLayer(LayerObject):
                 applied.input_shapes = [inputs[0].last_batch[0]]
             elif out.shape == inputs[0].shape:
                 out.last_batch = inputs[0].last_batch  # dropout, relu: the same rows
+        if applied.fault is None and shapes[0].known_rank and shapes[0].rank >= 2 and \
+                isinstance(shapes[0][0], last_batch.LoaderBatch):
+            applied.fault = last_batch.batch_of_one(interp, self, shapes[0])
         if applied.fault is not None:
             fix_origins.layer_fault(interp, self, applied, inputs[0])
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape
@@ -44,6 +46,8 @@ def module_method(module, name: str):
     if name in ("parameters", "named_parameters"):
         return Builtin(f"nn.Module.{name}", lambda i, a, k, n: _parameters(
             module, name == "named_parameters"))
+    if name in ("train", "eval"):
+        return Builtin(f"nn.Module.{name}", lambda i, a, k, n: _mode(i, module, name, a, k))
     if name in RETURNS_SELF:
         return Builtin(f"nn.Module.{name}", lambda i, a, k, n: module)
     if name == "apply":
@@ -51,6 +55,24 @@ def module_method(module, name: str):
     if name == "zero_grad":
         return Builtin("nn.Module.zero_grad", lambda i, a, k, n: None)
     return None
+
+
+def _mode(interp, module, name: str, args, kwargs):
+    """module.train() / .train(True) puts every layer of its tree in training mode; .eval(),
+    .train(False) or a flag not known takes them out of it (State.training_layers: torch's
+    BatchNorm raises on one value per channel in training only, torch_last_batch)."""
+    from .torch_model import leaves
+    flag = (args[0] if args else kwargs.get("mode", True)) if name == "train" else False
+    try:
+        ids = {id(leaf) for _, leaf in leaves(module)}
+    except Exception:  # noqa: BLE001 - a tree not read: nothing is known to be training
+        interp.state.training_layers.clear()
+        return module
+    if flag is True:
+        interp.state.training_layers.update(ids)
+    else:
+        interp.state.training_layers.difference_update(ids)
+    return module
 
 
 def _requires_grad(module, flag):
@@ -73,6 +95,14 @@ def _requires_grad(module, flag):
     return module
 
 
+@dataclass(frozen=True)
+class FirstParameter(Unknown):
+    """module.parameters() when a later leaf's parameters are not read: the iterator is not
+    known, its first tensor is (`next(self.parameters())`, the usual way to reach a module's
+    dtype and device: builtins' next reads shapelint_first)."""
+    shapelint_first: object = field(default=None, compare=False, repr=False)
+
+
 def _parameters(module, named: bool):
     """module.parameters(): each tensor once, when shapelint knows every one of them."""
     from .torch_model import leaves
@@ -83,7 +113,10 @@ def _parameters(module, named: bool):
         elif isinstance(leaf, TorchLayer) and not (leaf.slots and leaf.slots.replaced):
             shapes = params.own_shapes(leaf)
             if shapes is None:
-                return Unknown(f"the parameters of {leaf.type_name}")
+                reason = f"the parameters of {leaf.type_name}"
+                if out and not named:  # torch yields in registration order, as leaves()
+                    return FirstParameter(reason, shapelint_first=out[0][1])
+                return Unknown(reason)
             for key in shapes:
                 tensor = params.own_tensor(leaf, key)
                 if tensor is not None:

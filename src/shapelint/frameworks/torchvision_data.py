@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import libcst as cst
+
 from ..domain.codes import SHP106
 from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.values import Repeated
 from . import torch_provenance as provenance
 from .pil_images import Image
-from .torch_last_batch import LoaderBatch, runs_every_batch
+from .torch_last_batch import LoaderBatch, runs_every_batch, runs_first_batch_only
 from .torch_values import TorchTensor
 
 BATCH = Sym("N")  # the batch axis of a loader whose last batch may be smaller
@@ -246,7 +248,44 @@ def user_dataset(interp, value, node):
         length = Unknown("the length of a dataset shapelint cannot read")
     fields = tuple(Scalar("int64") if isinstance(v, int) and not isinstance(v, bool) else
                    Scalar("float64") if isinstance(v, float) else v for v in sample)
+    at = _returned_at(interp, getitem)
+    for field in fields:
+        if isinstance(field, TorchTensor) and at is not None:
+            field.sampled_at = at
     return Dataset(value.cls.name, length, fields, is_known(length) and length > 0)
+
+
+class _Returns(cst.CSTVisitor):
+    """The return statements of one function, not of the functions and classes in it."""
+
+    def __init__(self):
+        self.found = []
+
+    def visit_Return(self, node):
+        self.found.append(node)
+
+    def visit_FunctionDef(self, node):
+        return False
+
+    def visit_ClassDef(self, node):
+        return False
+
+    def visit_Lambda(self, node):
+        return False
+
+
+def _returned_at(interp, getitem) -> tuple | None:
+    """(path, line, col) of the one return statement of a Dataset's __getitem__: the statement
+    that makes each sample, where a sample's missing axis is added (`img.unsqueeze(0)`)."""
+    node = getattr(getitem, "node", None)
+    if not isinstance(node, cst.FunctionDef):
+        return None
+    returns = _Returns()
+    node.body.visit(returns)
+    if len(returns.found) != 1:
+        return None
+    path, line, col = interp.position_in(getitem.module, returns.found[0])
+    return (path, int(line), int(col)) if path and int(line) else None
 
 
 def _readable(value):
@@ -297,7 +336,15 @@ def vision_dataset(name: str, args, kwargs, at=None):
         made = "transforms" if isinstance(transform, Transform) else "dataset"
         at = transform.at if made == "transforms" else at  # where a Grayscale() goes
         if at:
-            image.channels_at = (*at[:3], tuple(image.shape.dims), made)
+            image.channels_at = (*at[:3], tuple(image.shape.dims), made, name)
+    elif name in DATASETS and isinstance(image, TorchTensor) and image.shape.known_rank and \
+            image.shape.rank == 3 and image.shape[0] in (1, 3):
+        # the dataset's own channels (grayscale or RGB), or what its transforms made of them:
+        # where a transforms.Grayscale(...) goes, or the dataset call when it has none
+        made = "transforms" if isinstance(transform, Transform) else "dataset"
+        at = transform.at if made == "transforms" else at
+        if at:
+            image.channels_at = (*at[:3], tuple(image.shape.dims), made, name)
     label = Scalar("int64") if bound.get("target_transform") is None else \
         Unknown("a target_transform")
     return Dataset(name, length, (image, label), nonempty)
@@ -335,6 +382,7 @@ class Loader:
     batch_size: object
     drop_last: bool
     sampled: bool  # a sampler chooses the indices: how many is not known
+    at: tuple | None = None  # (path, line, col) of the DataLoader(...) call: where drop_last goes
 
     def _count(self):
         n = self.dataset.length
@@ -367,9 +415,9 @@ class Loader:
         if is_known(count):
             if count == 0:
                 return Repeated(Unknown("no batch"), False)
-            full = self.drop_last or n % size == 0
+            full = self.drop_last or n % size == 0 or (count > 1 and runs_first_batch_only(node))
             batch = size if full else n if count == 1 else LoaderBatch(
-                BATCH.name, size, n % size, n) if runs_every_batch(node) else BATCH
+                BATCH.name, size, n % size, n, self.at) if runs_every_batch(node) else BATCH
         else:
             batch = size if self.drop_last else BATCH
         nonempty = (is_known(count) and count > 0) or (
@@ -385,6 +433,7 @@ def collate(sample: tuple, batch):
             out.append(TorchTensor(Shape((batch,) + tuple(value.shape.dims)), dtype=value.dtype))
             provenance.keep_sizes(value, out[-1])
             out[-1].drawn_at = getattr(value, "drawn_at", None)
+            out[-1].sampled_at = getattr(value, "sampled_at", None)
         elif isinstance(value, Scalar):
             out.append(TorchTensor(Shape((batch,)), dtype=value.dtype))
         else:  # a PIL image does not collate (TypeError); an unknown field is unknown
@@ -404,7 +453,9 @@ def data_loader(args, kwargs, interp=None, node=None):
     if not (isinstance(size, int) and not isinstance(size, bool) and size > 0) or \
             not isinstance(drop_last, bool):
         return Unknown("a DataLoader of a batch size shapelint cannot read")
-    return Loader(dataset, size, drop_last, bound.get("sampler") is not None)
+    at = interp.position(node) if interp is not None and node is not None else None
+    return Loader(dataset, size, drop_last, bound.get("sampler") is not None,
+                  tuple(at) if at and at[0] and at[1] else None)
 
 
 # -- names ---------------------------------------------------------------------------------

@@ -277,6 +277,9 @@ def _next(interp, args, kwargs, node):
     args = tuple(as_repeated(interp, a, node) for a in args[:1]) + tuple(args[1:])
     if args and isinstance(args[0], Repeated) and args[0].nonempty:
         return args[0].item  # next(iter(loader)): the first batch
+    first = getattr(args[0], "shapelint_first", None) if args else None
+    if first is not None:
+        return first  # an iterable known up to its first item (torch_wrap.FirstParameter)
     items = interp.iterate(args[0]) if args else None
     if items is None:
         return Unknown("next() of an unknown iterator")

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..catalogue import fault_docs
 from ..domain.codes import REGISTRY, RuleDoc
-from ..frameworks import keras_faults, torch_losses, torch_rnn_hidden
+from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
 from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
@@ -58,6 +58,7 @@ DOCS: dict[str, RuleDoc] = _added(
     {**fault_docs.DOCS, **keras_faults.DOCS, **torch_losses.DOCS, **checks.DOCS, **edges.DOCS,
      **claims.DOCS, **flops_claims.DOCS, **_ANALYZER_FAILURES}, keras_io.DOC_ADDENDA)
 DOCS = _added(DOCS, torch_rnn_hidden.DOC_ADDENDA)  # h0/c0 of torch RNNs
+DOCS = _added(DOCS, torch_last_batch.DOC_ADDENDA)  # a DataLoader's short last batch
 
 
 def page(code: str) -> str:
