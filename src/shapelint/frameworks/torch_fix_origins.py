@@ -40,6 +40,7 @@ from . import torch_norm_axis as norm_axis
 from . import torch_size_origins as size_origins
 from .module_constants import constants
 from .source_text import call_at
+from .torch_batch_flattened import batch_flattened
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,8 @@ def layer_fault(interp, layer, applied, tensor) -> None:
     if at is None and fault.code is SHP103:
         at = _rnn_extra_unit_axes(layer, tensor)
     if at is None and fault.code is SHP101:
-        at = _pooled_too_little(layer, fault, tensor) or _view_splits_samples(layer, fault,
-                                                                              tensor)
+        at = _pooled_too_little(layer, fault, tensor) or _view_splits_samples(
+            layer, fault, tensor) or batch_flattened(layer, fault, tensor, FixAt)
     if at is None and fault.code in (SHP101, SHP106):
         at = _size_written(interp, layer, fault, tensor)
     if at is not None and at.path == applied.path:

@@ -176,6 +176,8 @@ def after_layer(type_name: str, source, out, rule=None, at=None) -> None:
         out.produced_at = source.produced_at
     elif type_name in ("Flatten", "Unflatten"):
         out.dtype = source.dtype
+        if at is not None and at[0]:  # a reshape, as x.flatten(1) is (torch_fix_origins)
+            out.reshaped_from, out.shape_at = source, (*at[:3], "reshaped")
         if source.produced_by in _ELEMENTWISE_FACTS:
             out.produced_by, out.produced_at = source.produced_by, source.produced_at
     if fact is not None and source.dtype in FLOATING:

@@ -70,7 +70,8 @@ def fault_diagnostic(node: LayerNode) -> Diagnostic:
     if fault.code is SHP101 and node.type_name == "Linear" and node.input_shapes:
         message, extra = _linear_mismatch(node, node.input_shapes[0])
         data.update(extra)
-    if getattr(fault, "note", None):  # the input sizes it fits (torch_linear_fit)
+    if getattr(fault, "note", None) and not fault.data.get("batch_flattened"):
+        # the input sizes it fits (torch_linear_fit); none when the batch is the fault
         message = message.rstrip()  # (torch_size_written's note follows a bare message)
         message = f"{message}{'' if message.endswith('.') else '.'} {fault.note}"
     return Diagnostic(fault.code, node.line, node.col, message, data, node.path)
@@ -134,8 +135,10 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
                     f"it and make in_features {features} ({data['params_as_written']:,} "
                     f"parameters as written, {data['params_intended']:,} then).")
     elif is_known(actual) and getattr(getattr(node.fault, "fix_at", None), "code", None) \
-            is not SHP109 and not getattr(node.fault, "data", {}).get("last_batch"):
-        # (a sample fed without its batch axis, a view on the last batch: in_features is right)
+            is not SHP109 and not any(getattr(node.fault, "data", {}).get(key)
+                                      for key in ("last_batch", "batch_flattened")):
+        # (a sample fed without its batch axis, a view on the last batch, a batch flattened
+        # into one vector: in_features is right)
         data["params_intended"] = actual * out + out * bias
         message += (f" As written it has {data['params_as_written']:,} parameters; with "
                     f"in_features={actual} it would have {data['params_intended']:,}.")

@@ -15,7 +15,7 @@ def at_fix_line(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic | None:
     if at is None or at.path != diagnostic.path:
         return None
     if int(at.line) == int(diagnostic.line):
-        return None
+        return _on_the_same_line(at, diagnostic)
     seen = at.seen_line or diagnostic.data.get("seen_at_line") or int(node.line)
     seen_col = int(node.col) if seen == int(node.line) else 0
     message = diagnostic.message.rstrip()
@@ -35,6 +35,18 @@ def at_fix_line(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic | None:
                                 {**data, "data_at_line": data_at[1],
                                  "data_at_col": data_at[2]}, placed.path)
     return placed
+
+
+def _on_the_same_line(at, diagnostic: Diagnostic) -> Diagnostic | None:
+    """The fix on the layer's own line, at another column (an nn.Sequential written on one
+    line): the finding moves to the fix's column and says what it holds; else None."""
+    if int(at.col) == int(diagnostic.column) or at.code not in (None, diagnostic.code):
+        return None
+    message = diagnostic.message.rstrip()
+    if not message.endswith("."):
+        message += "."
+    return Diagnostic(diagnostic.code, int(at.line), int(at.col), f"{message} {at.sentence}",
+                      diagnostic.data, diagnostic.path)
 
 
 def naming_data_side(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
