@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 189 of the 242 cases are found on their marked line, 173 on the line the fixed twin changes,
-# 205 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to ninth blind sets of issue 16
-# (20 cases each: 15, 6, 12, 18, 12, 18, 10 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3 and 7
-# when measured blind) pull all three down. The floors are those counts over the 242 cases:
-# they fail on any regression.
-RECALL_FLOOR = 189 / 242
-ON_FIX_LINE_FLOOR = 173 / 242
-ON_OR_POINTING_FLOOR = 205 / 242
+# 197 of the 262 cases are found on their marked line, 181 on the line the fixed twin changes,
+# 219 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to tenth blind sets of issue 16
+# (20 cases each: 15, 6, 12, 18, 12, 18, 10, 8 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
+# and 8 when measured blind) pull all three down. The floors are those counts over the 262
+# cases: they fail on any regression.
+RECALL_FLOOR = 197 / 262
+ON_FIX_LINE_FLOOR = 181 / 262
+ON_OR_POINTING_FLOOR = 219 / 262
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -312,10 +312,37 @@ HELD_OUT_9_MISSES = {
     "torch/segmentation_nll_target_with_channel_axis",
     "torch/unet_three_input_channels_for_grayscale_images",
 }
+# The tenth blind set (issue 16, 20 cases; markers committed in c0cb68d before shapelint ran on
+# them, measured without touching src/): 12 not on the line the fix changes, seven Keras and five
+# torch. Six are reported elsewhere and name the marked line as the finding's other place: the
+# first Conv2D of a model whose data is the side to change (three: faces without a
+# channel axis, a full-size photo, a transpose helper in the fit call), the Flatten before an
+# LSTM given a flat vector, the Linear layers sized for 128-pixel faces, the LSTM state built
+# for a batch the batch_first view moved to the time axis. Four are reported without naming it:
+# one image given to predict, on the predict call; a last LSTM without return_sequences, on the
+# Dense(1) after it; a U-Net's input size, on the torch.rand line rather than the list
+# constant it reads; a view sized for 36x120 captchas, on the view rather than the 50x200 images. Two are not
+# reported: one-hot labels of classes numbered from 1 (to_categorical's width from the labels'
+# value range) and an RNN regressor's (10, 1) predictions against a (1, 10, 1) numpy target.
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_10_MISSES = {
+    "keras/binary_classifier_predict_full_size_photo",
+    "keras/cifar_model_predict_single_image_without_batch_axis",
+    "keras/fer_channels_first_input_shape_on_images_without_channel_axis",
+    "keras/gan_cifar_dim_ordering_fix_transposes_channels_last_images",
+    "keras/pose_head_lstm_on_flat_dense_features",
+    "keras/stock_lstm_last_layer_without_sequences_for_per_step_targets",
+    "keras/three_class_labels_from_one_to_categorical_four_columns",
+    "torch/anime_discriminator_64px_images_for_128px_dense",
+    "torch/captcha_cnn_view_for_36x120_on_larger_images",
+    "torch/lstm_batch_first_view_puts_batch_on_time_axis",
+    "torch/rnn_regressor_outputs_flattened_against_sequence_target",
+    "torch/unet_600px_height_not_multiple_of_32",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
-                | HELD_OUT_9_MISSES)
+                | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
