@@ -320,3 +320,41 @@ def test_a_norm_on_positions_names_the_batch_only_for_a_sequential_of_row_layers
     assert ".reshape(-1, 8) there packs its 5 positions into the batch" in d.message
     [d] = findings(FIXTURES / "batchnorm1d_on_features_last_series.py")
     assert "data_at_line" not in d.data
+
+
+def test_a_pooling_window_sits_on_the_constructor_that_writes_it():
+    """A pooling module's window larger than the map it gets: the window is written in its
+    constructor, never at the call (which only shows it), so the finding sits there and names
+    the call. A functional pooling writes its window at the call and stays there; a norm's
+    too-small input (SHP102 too) is no window and stays where it is applied."""
+    path = FIXTURES / "pool_window_for_224px_on_64px_crops.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (18, "SHP102", 22)
+    assert "Its input arrives where it is applied, line 22" in d.message
+    source = path.read_text(encoding="utf-8").replace(
+        "x = self.pool(self.features(x))", "x = nn.functional.avg_pool2d(self.features(x), 7)")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code, d.data.get("seen_at_line")) == (22, "SHP102", None)
+    norm = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.norm = nn.InstanceNorm2d(4)\n\n"
+            "    def forward(self, x):\n        return self.norm(x)\n\n\n"
+            "out = Net()(torch.rand(2, 4, 1, 1))\n")
+    assert [(int(d.line), d.code.code) for d in findings(norm)] == [(11, "SHP102")]
+
+
+def test_an_attribute_a_module_declares_for_others_is_where_the_size_is_written():
+    """`nn.Linear(encoder.feature_dim, 10)`: the attribute the encoder's __init__ binds once,
+    read by nothing but this constructor, is the value to change. Read elsewhere too (forward
+    reads it), or bound again, the finding stays on the Linear."""
+    path = FIXTURES / "encoder_declares_width_before_its_last_conv.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (17, 26)
+    assert "self.feature_dim = width on this line (16) sets Linear's in_features (line 24), " \
+        "and nothing else reads encoder.feature_dim: make it 32" in d.message
+    source = path.read_text(encoding="utf-8")
+    read = source.replace("return self.convs(images)",
+                          "return self.convs(images)[:, :self.feature_dim * 2]")
+    assert [int(d.line) for d in findings(read)] == [24]
+    again = source.replace("head = nn.Linear", "encoder.feature_dim = 16\nhead = nn.Linear")
+    assert [int(d.line) for d in findings(again)] == [25]
