@@ -52,6 +52,9 @@ def test_messages_say_both_sides():
     assert "its size written at line 8 (resize_to, crop_to = 56, 48), read by the " \
         "transforms.CenterCrop(...) at line 24" in \
         text["head_sized_for_64px_cropped_by_unpacked_constant"]
+    assert "The model is given (1, 3, 128, 128), its size written at line 9 (SIDE = 128), " \
+        "read by the F.interpolate(...) at line 30" in \
+        text["pool_window_for_256px_given_interpolated_photo"]
     assert "The model is given (16, 3, 32, 32), its size that of the datasets.CIFAR10(...) " \
         "images at line 23; inputs of at least 57 px leave the window room" in \
         text["pool_window_for_64px_on_cifar_images"]
