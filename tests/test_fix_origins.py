@@ -358,3 +358,19 @@ def test_an_attribute_a_module_declares_for_others_is_where_the_size_is_written(
     assert [int(d.line) for d in findings(read)] == [24]
     again = source.replace("head = nn.Linear", "encoder.feature_dim = 16\nhead = nn.Linear")
     assert [int(d.line) for d in findings(again)] == [25]
+
+
+def test_a_pad_that_breaks_the_agreement_of_a_cat_is_its_fix():
+    """torch.cat fails on an operand F.pad made: the finding sits on the pad when the pad
+    changed an axis on which the operands agreed (the heights, 20 and 20, padded to 21), and
+    says which order of its pairs the cat accepts; a pad that left the disagreeing axis alone
+    (heights 20 and 21, only the width padded) is not the fix, and the cat keeps it."""
+    path = FIXTURES / "skip_pad_height_first.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (20, "SHP107", 21)
+    assert "turns (1, 8, 20, 30) into (1, 8, 21, 30): it changes dim 2" in d.message
+    assert "(0, 1, 0, 0), it gives (1, 8, 20, 31), which the cat accepts" in d.message
+    source = path.read_text(encoding="utf-8").replace("[0, dh, 0, dw]", "[0, dw]").replace(
+        "torch.rand(1, 8, 20, 31)", "torch.rand(1, 8, 21, 31)")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code) == (21, "SHP107") and "F.pad" not in d.message

@@ -100,6 +100,8 @@ class TorchTensor:
     # x[k] with an int k: (place of the subscript, x's shape, k), for a loss whose rows are
     # then one sample's (torch_batch_folds.one_sample)
     sample_of: tuple | None = None
+    # F.pad's result: (the shape it padded, its widths, its place) (torch_pad_origins)
+    padded_from: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
