@@ -374,3 +374,21 @@ def test_a_pad_that_breaks_the_agreement_of_a_cat_is_its_fix():
         "torch.rand(1, 8, 20, 31)", "torch.rand(1, 8, 21, 31)")
     [d] = findings(source)
     assert (int(d.line), d.code.code) == (21, "SHP107") and "F.pad" not in d.message
+
+
+def test_enumerate_over_a_loader_in_a_for_header_draws_every_batch():
+    """`for step, batch in enumerate(loader)` reaches the short last batch as `for batch in
+    loader` does; a loop that may leave early (a break), or an enumerate made apart from the
+    loop, says nothing about the last batch."""
+    path = FIXTURES / "view_batch_size_over_enumerated_loader.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code) == (15, "SHP104")
+    assert "the DataLoader's last batch of 10 (90 samples in batches of 40" in d.message
+    source = path.read_text(encoding="utf-8")
+    early = source.replace("    loss = F.cross_entropy(scores, labels)",
+                           "    loss = F.cross_entropy(scores, labels)\n    if step > 1:\n"
+                           "        break")
+    assert findings(early) == []
+    apart = source.replace("in enumerate(loader):", "in numbered:").replace(
+        "for step,", "numbered = enumerate(loader)\nfor step,")
+    assert findings(apart) == []
