@@ -392,3 +392,18 @@ def test_enumerate_over_a_loader_in_a_for_header_draws_every_batch():
     apart = source.replace("in enumerate(loader):", "in numbered:").replace(
         "for step,", "numbered = enumerate(loader)\nfor step,")
     assert findings(apart) == []
+
+
+def test_a_default_sampler_indexes_a_dataset_by_int():
+    """The loader's default sampler gives __getitem__ an int: indexing the dataset's tensor
+    drops its first axis, so the batch is (8, 16, 300). A sampler of the code's own may give
+    any index: the sample is not known, and nothing is reported."""
+    path = FIXTURES / "dataset_rows_indexed_by_loader_int.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (25, 29)
+    assert "Linear(256, 64) receives (8, 16, 300)" in d.message
+    sampled = path.read_text(encoding="utf-8").replace(
+        "batch_size=8, shuffle=True", "batch_size=8, sampler=sampler").replace(
+        "loader = DataLoader", "sampler = torch.utils.data.RandomSampler(range(40))\n"
+        "loader = DataLoader")
+    assert findings(sampled) == []
