@@ -407,3 +407,17 @@ def test_a_default_sampler_indexes_a_dataset_by_int():
         "loader = DataLoader", "sampler = torch.utils.data.RandomSampler(range(40))\n"
         "loader = DataLoader")
     assert findings(sampled) == []
+
+
+def test_a_view_packing_the_batch_into_a_broadcast_row_is_batch_folded():
+    """view(-1, 360) of (5, 2, 6, 6) gives one row of the five samples; MSELoss broadcasts its
+    one row of predictions against the five targets (SHP206 at the loss) and the view is
+    where the batch was folded into the features (SHP203, naming the loss). Rows that are the
+    samples' own (the twin's view) are no fold."""
+    path = FIXTURES / "view_packs_batch_into_one_regression_row.py"
+    found = {d.code.code: d for d in findings(path)}
+    assert set(found) == {"SHP203", "SHP206"}
+    fold = found["SHP203"]
+    assert (int(fold.line), fold.data["seen_at_line"]) == (17, 24)
+    assert "turns (5, 2, 6, 6) into (1, 360): the batch axis is folded into the features, " \
+        "each row packing the 72 values of 5 samples, 1 row for 5 targets" in fold.message

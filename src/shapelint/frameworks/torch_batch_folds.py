@@ -205,6 +205,27 @@ def place(x, y, raises: bool = True):
             f"each sample (x.flatten(1)) with a layer sized for it.")
 
 
+def packed_for_broadcast(x, y):
+    """(path, line, col, sentence) of the view whose rows pack several samples each, its
+    result reaching a pointwise loss that broadcasts it against one target row per sample
+    ((1, 18) against (8, 18)): the loss runs, so the view is where the batch was folded into
+    the features (SHP203, beside the loss's SHP206). None unless every size is known and the
+    targets are the map's samples, one per row."""
+    folded = getattr(x, "folded", None)
+    a, b = x.shape, y.shape
+    if folded is None or not _rows_differ(a, b):
+        return None
+    view_at, map_shape, rows, _ = folded
+    packed = _packed(map_shape, rows)
+    if not packed or not is_known(rows[0]) or b[0] != map_shape[0] or a[0] != rows[0]:
+        return None
+    per_sample = rows[1] // packed
+    return (*view_at, f"The view on this line turns {map_shape} into {rows}: the batch axis is "
+            f"folded into the features, each row packing the {per_sample} values of {packed} "
+            f"samples, {_rows(rows[0])} for {b[0]} targets. Flatten each sample "
+            f"(x.view(x.size(0), -1)) and size the layer after it for {per_sample} features.")
+
+
 def _one_sample(x, y):
     """A loss whose input is x[k] of a batch (N, ...) whose N is the target's rows: the index
     took one sample's scores where the loss wants the batch's (`model(x)[0]` on a model that
