@@ -421,3 +421,18 @@ def test_a_view_packing_the_batch_into_a_broadcast_row_is_batch_folded():
     assert (int(fold.line), fold.data["seen_at_line"]) == (17, 24)
     assert "turns (5, 2, 6, 6) into (1, 360): the batch axis is folded into the features, " \
         "each row packing the 72 values of 5 samples, 1 row for 5 targets" in fold.message
+
+
+def test_batches_joined_on_the_batch_axis_sit_on_the_cat():
+    """torch.cat of the two views' codes along dim 0 gives 14 rows for 7 labels: the finding
+    sits on the cat, which says the joined width; labels joined the same way (one per row)
+    leave nothing to report."""
+    path = FIXTURES / "two_views_joined_on_batch_axis.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (18, "SHP110", 25)
+    assert "joins 2 batches of 7 rows along dim 0, the batch axis: 14 rows for 7 targets" \
+        in d.message and "for 32 features" in d.message
+    both = path.read_text(encoding="utf-8").replace(
+        "F.cross_entropy(model(left, right), labels)",
+        "F.cross_entropy(model(left, right), torch.cat([labels, labels]))")
+    assert findings(both) == []
