@@ -358,6 +358,11 @@ def test_an_attribute_a_module_declares_for_others_is_where_the_size_is_written(
     assert [int(d.line) for d in findings(read)] == [24]
     again = source.replace("head = nn.Linear", "encoder.feature_dim = 16\nhead = nn.Linear")
     assert [int(d.line) for d in findings(again)] == [25]
+    # a function's parameter of that name may be any object: the Linear keeps it
+    given = source.replace("head = nn.Linear(encoder.feature_dim, 10)",
+                           "def make_head(encoder):\n    return nn.Linear(encoder.feature_dim, "
+                           "10)\n\n\nhead = make_head(encoder)")
+    assert [int(d.line) for d in findings(given)] == [25]
 
 
 def test_a_pad_that_breaks_the_agreement_of_a_cat_is_its_fix():
@@ -432,6 +437,7 @@ def test_batches_joined_on_the_batch_axis_sit_on_the_cat():
     assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (18, "SHP110", 25)
     assert "joins 2 batches of 7 rows along dim 0, the batch axis: 14 rows for 7 targets" \
         in d.message and "for 32 features" in d.message
+    assert "give the loss the targets 2 times (torch.cat([target] * 2))" in d.message
     both = path.read_text(encoding="utf-8").replace(
         "F.cross_entropy(model(left, right), labels)",
         "F.cross_entropy(model(left, right), torch.cat([labels, labels]))")

@@ -74,8 +74,9 @@ def after_cat(tensors, out, dim, at) -> None:
 
 def _joined(x, y):
     """A loss whose input rows are k batches of the target's n rows joined along dim 0 by a
-    torch.cat: the cat is where the samples' features should have been joined (dim 1), so
-    the finding sits there."""
+    torch.cat: the cat made the rows the loss rejects, so the finding sits there (as on a view
+    packing samples), naming the loss; either the cat (dim 1, the samples' parts side by
+    side) or the targets (k copies) is an honest fix, and the sentence says both."""
     joined = getattr(x, "joined", None)
     a, b = x.shape, y.shape
     if joined is None or not _rows_differ(a, b):
@@ -86,7 +87,9 @@ def _joined(x, y):
     size = f"{width} features" if width is not None else "the joined width"
     return (*at, f"The torch.cat on this line joins {k} batches of {n} rows along dim 0, the "
             f"batch axis: {k * n} rows for {n} targets. Join each sample's {k} parts along "
-            f"the features (dim=1) and size the layer after it for {size}.")
+            f"the features (dim=1) and size the layer after it for {size}; or, if each part "
+            f"is to be scored on its own, give the loss the targets {k} times "
+            f"(torch.cat([target] * {k})).")
 
 
 def _row_fed(source):

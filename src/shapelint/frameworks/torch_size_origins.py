@@ -60,7 +60,10 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
     elif isinstance(value, cst.Name):
         found = _constant(lines, value.value, expected, what) or \
             _instantiation(lines, line, value.value, expected, what, call)
-    elif isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+    elif isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and \
+            value.value.value not in ((enclosing_def(lines, line) or (0, "", []))[2]):
+        # (a parameter of the function around the layer may be any object, not the module
+        # the file binds under that name)
         found = _instance_attribute(lines, value.value.value, value.attr.value, expected, what)
     else:
         return None
