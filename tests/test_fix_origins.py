@@ -320,3 +320,125 @@ def test_a_norm_on_positions_names_the_batch_only_for_a_sequential_of_row_layers
     assert ".reshape(-1, 8) there packs its 5 positions into the batch" in d.message
     [d] = findings(FIXTURES / "batchnorm1d_on_features_last_series.py")
     assert "data_at_line" not in d.data
+
+
+def test_a_pooling_window_sits_on_the_constructor_that_writes_it():
+    """A pooling module's window larger than the map it gets: the window is written in its
+    constructor, never at the call (which only shows it), so the finding sits there and names
+    the call. A functional pooling writes its window at the call and stays there; a norm's
+    too-small input (SHP102 too) is no window and stays where it is applied."""
+    path = FIXTURES / "pool_window_for_224px_on_64px_crops.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (18, "SHP102", 22)
+    assert "Its input arrives where it is applied, line 22" in d.message
+    source = path.read_text(encoding="utf-8").replace(
+        "x = self.pool(self.features(x))", "x = nn.functional.avg_pool2d(self.features(x), 7)")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code, d.data.get("seen_at_line")) == (22, "SHP102", None)
+    norm = ("import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.norm = nn.InstanceNorm2d(4)\n\n"
+            "    def forward(self, x):\n        return self.norm(x)\n\n\n"
+            "out = Net()(torch.rand(2, 4, 1, 1))\n")
+    assert [(int(d.line), d.code.code) for d in findings(norm)] == [(11, "SHP102")]
+
+
+def test_an_attribute_a_module_declares_for_others_is_where_the_size_is_written():
+    """`nn.Linear(encoder.feature_dim, 10)`: the attribute the encoder's __init__ binds once,
+    read by nothing but this constructor, is the value to change. Read elsewhere too (forward
+    reads it), or bound again, the finding stays on the Linear."""
+    path = FIXTURES / "encoder_declares_width_before_its_last_conv.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (17, 26)
+    assert "self.feature_dim = width on this line (16) sets Linear's in_features (line 24), " \
+        "and nothing else reads encoder.feature_dim: make it 32" in d.message
+    source = path.read_text(encoding="utf-8")
+    read = source.replace("return self.convs(images)",
+                          "return self.convs(images)[:, :self.feature_dim * 2]")
+    assert [int(d.line) for d in findings(read)] == [24]
+    again = source.replace("head = nn.Linear", "encoder.feature_dim = 16\nhead = nn.Linear")
+    assert [int(d.line) for d in findings(again)] == [25]
+    # a function's parameter of that name may be any object: the Linear keeps it
+    given = source.replace("head = nn.Linear(encoder.feature_dim, 10)",
+                           "def make_head(encoder):\n    return nn.Linear(encoder.feature_dim, "
+                           "10)\n\n\nhead = make_head(encoder)")
+    assert [int(d.line) for d in findings(given)] == [25]
+
+
+def test_a_pad_that_breaks_the_agreement_of_a_cat_is_its_fix():
+    """torch.cat fails on an operand F.pad made: the finding sits on the pad when the pad
+    changed an axis on which the operands agreed (the heights, 20 and 20, padded to 21), and
+    says which order of its pairs the cat accepts; a pad that left the disagreeing axis alone
+    (heights 20 and 21, only the width padded) is not the fix, and the cat keeps it."""
+    path = FIXTURES / "skip_pad_height_first.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (20, "SHP107", 21)
+    assert "turns (1, 8, 20, 30) into (1, 8, 21, 30): it changes dim 2" in d.message
+    assert "(0, 1, 0, 0), it gives (1, 8, 20, 31), which the cat accepts" in d.message
+    source = path.read_text(encoding="utf-8").replace("[0, dh, 0, dw]", "[0, dw]").replace(
+        "torch.rand(1, 8, 20, 31)", "torch.rand(1, 8, 21, 31)")
+    [d] = findings(source)
+    assert (int(d.line), d.code.code) == (21, "SHP107") and "F.pad" not in d.message
+
+
+def test_enumerate_over_a_loader_in_a_for_header_draws_every_batch():
+    """`for step, batch in enumerate(loader)` reaches the short last batch as `for batch in
+    loader` does; a loop that may leave early (a break), or an enumerate made apart from the
+    loop, says nothing about the last batch."""
+    path = FIXTURES / "view_batch_size_over_enumerated_loader.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code) == (15, "SHP104")
+    assert "the DataLoader's last batch of 10 (90 samples in batches of 40" in d.message
+    source = path.read_text(encoding="utf-8")
+    early = source.replace("    loss = F.cross_entropy(scores, labels)",
+                           "    loss = F.cross_entropy(scores, labels)\n    if step > 1:\n"
+                           "        break")
+    assert findings(early) == []
+    apart = source.replace("in enumerate(loader):", "in numbered:").replace(
+        "for step,", "numbered = enumerate(loader)\nfor step,")
+    assert findings(apart) == []
+
+
+def test_a_default_sampler_indexes_a_dataset_by_int():
+    """The loader's default sampler gives __getitem__ an int: indexing the dataset's tensor
+    drops its first axis, so the batch is (8, 16, 300). A sampler of the code's own may give
+    any index: the sample is not known, and nothing is reported."""
+    path = FIXTURES / "dataset_rows_indexed_by_loader_int.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"]) == (25, 29)
+    assert "Linear(256, 64) receives (8, 16, 300)" in d.message
+    sampled = path.read_text(encoding="utf-8").replace(
+        "batch_size=8, shuffle=True", "batch_size=8, sampler=sampler").replace(
+        "loader = DataLoader", "sampler = torch.utils.data.RandomSampler(range(40))\n"
+        "loader = DataLoader")
+    assert findings(sampled) == []
+
+
+def test_a_view_packing_the_batch_into_a_broadcast_row_is_batch_folded():
+    """view(-1, 360) of (5, 2, 6, 6) gives one row of the five samples; MSELoss broadcasts its
+    one row of predictions against the five targets (SHP206 at the loss) and the view is
+    where the batch was folded into the features (SHP203, naming the loss). Rows that are the
+    samples' own (the twin's view) are no fold."""
+    path = FIXTURES / "view_packs_batch_into_one_regression_row.py"
+    found = {d.code.code: d for d in findings(path)}
+    assert set(found) == {"SHP203", "SHP206"}
+    fold = found["SHP203"]
+    assert (int(fold.line), fold.data["seen_at_line"]) == (17, 24)
+    assert "turns (5, 2, 6, 6) into (1, 360): the batch axis is folded into the features, " \
+        "each row packing the 72 values of 5 samples, 1 row for 5 targets" in fold.message
+
+
+def test_batches_joined_on_the_batch_axis_sit_on_the_cat():
+    """torch.cat of the two views' codes along dim 0 gives 14 rows for 7 labels: the finding
+    sits on the cat, which says the joined width; labels joined the same way (one per row)
+    leave nothing to report."""
+    path = FIXTURES / "two_views_joined_on_batch_axis.py"
+    [d] = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (18, "SHP110", 25)
+    assert "joins 2 batches of 7 rows along dim 0, the batch axis: 14 rows for 7 targets" \
+        in d.message and "for 32 features" in d.message
+    assert "give the loss the targets 2 times (torch.cat([target] * 2))" in d.message
+    both = path.read_text(encoding="utf-8").replace(
+        "F.cross_entropy(model(left, right), labels)",
+        "F.cross_entropy(model(left, right), torch.cat([labels, labels]))")
+    assert findings(both) == []

@@ -45,13 +45,16 @@ def test_messages_say_both_sides():
         "it one row of 400 per sample: change the view here, or the size there." in \
         text["view_sized_for_32px_given_shape_constant"]
     assert "its size written at line 24 (torch.rand(...)); inputs of at least 89 px leave " \
-        "the window room: change the window (the AvgPool2d(...) at line 15), or the size " \
-        "there." in text["pool_window_for_96px_given_64px_tensor"]
+        "the window room: change the window of this AvgPool2d, or the size there." in \
+        text["pool_window_for_96px_given_64px_tensor"]
     assert "the script gives (1, 3, 160, 160), its size written at line 22 (torch.rand(...))" \
         ": make in_features 3200" in text["head_sized_for_112px_given_photo_tensor"]
     assert "its size written at line 8 (resize_to, crop_to = 56, 48), read by the " \
         "transforms.CenterCrop(...) at line 24" in \
         text["head_sized_for_64px_cropped_by_unpacked_constant"]
+    assert "The model is given (1, 3, 128, 128), its size written at line 9 (SIDE = 128), " \
+        "read by the F.interpolate(...) at line 30" in \
+        text["pool_window_for_256px_given_interpolated_photo"]
     assert "The model is given (16, 3, 32, 32), its size that of the datasets.CIFAR10(...) " \
         "images at line 23; inputs of at least 57 px leave the window room" in \
         text["pool_window_for_64px_on_cifar_images"]

@@ -37,7 +37,7 @@ def after_op(name: str, source, out, at) -> None:
     elif out.shape.known_rank and source.shape.known_rank and out.shape.rank >= 1 and \
             source.shape.rank >= 1 and out.shape[0] == source.shape[0]:
         out.folded = source.folded  # relu, dropout, ... keep the rows
-        out.steps_batch = source.steps_batch
+        out.steps_batch, out.joined = source.steps_batch, source.joined
         if out.shape.dims[:-1] == source.shape.dims[:-1]:
             out.row_fed = _row_fed(source)
 
@@ -47,9 +47,49 @@ def after_layer(type_name: str, source, out, at) -> None:
         out.pooled_at = (*at[:3], type_name)
     elif type_name in _ROW_LAYERS:
         out.folded, out.steps_batch = source.folded, source.steps_batch
+        if out.shape.known_rank and source.shape.known_rank and out.shape.rank and \
+                source.shape.rank and out.shape[0] == source.shape[0]:
+            out.joined = source.joined
         if out.shape.known_rank and source.shape.known_rank and \
                 out.shape.dims[:-1] == source.shape.dims[:-1]:
             out.row_fed = _row_fed(source)
+
+
+def after_cat(tensors, out, dim, at) -> None:
+    """torch.cat along dim 0 of k >= 2 batches of the same known number of rows n: note
+    (place, k, n) on the result, whose k * n rows are samples of k inputs side by side."""
+    shapes = [getattr(t, "shape", None) for t in tensors]
+    if at is None or not at[0] or len(shapes) < 2 or not isinstance(dim, int) or \
+            not out.shape.known_rank or any(s is None or not s.known_rank or s.rank < 2 or
+                                            s.rank != out.shape.rank for s in shapes):
+        return
+    rows = shapes[0][0]
+    if dim % out.shape.rank != 0 or not is_known(rows) or \
+            any(s[0] != rows for s in shapes) or out.shape[0] != rows * len(shapes):
+        return
+    widths = [s[1] for s in shapes]
+    width = sum(widths) if out.shape.rank == 2 and all(is_known(w) for w in widths) else None
+    out.joined = (tuple(at[:3]), len(shapes), rows, width)
+
+
+def _joined(x, y):
+    """A loss whose input rows are k batches of the target's n rows joined along dim 0 by a
+    torch.cat: the cat made the rows the loss rejects, so the finding sits there (as on a view
+    packing samples), naming the loss; either the cat (dim 1, the samples' parts side by
+    side) or the targets (k copies) is an honest fix, and the sentence says both."""
+    joined = getattr(x, "joined", None)
+    a, b = x.shape, y.shape
+    if joined is None or not _rows_differ(a, b):
+        return None
+    at, k, n, width = joined
+    if b[0] != n or a[0] != k * n:
+        return None
+    size = f"{width} features" if width is not None else "the joined width"
+    return (*at, f"The torch.cat on this line joins {k} batches of {n} rows along dim 0, the "
+            f"batch axis: {k * n} rows for {n} targets. Join each sample's {k} parts along "
+            f"the features (dim=1) and size the layer after it for {size}; or, if each part "
+            f"is to be scored on its own, give the loss the targets {k} times "
+            f"(torch.cat([target] * {k})).")
 
 
 def _row_fed(source):
@@ -166,7 +206,7 @@ def packed_rows(x, y) -> int | None:
 def place(x, y, raises: bool = True):
     """(path, line, col, sentence) for a loss whose input rows are a folded map's positions
     and whose target has one row per sample of that map; None otherwise."""
-    steps = _steps_as_batch(x, y) or _one_sample(x, y)
+    steps = _steps_as_batch(x, y) or _one_sample(x, y) or _joined(x, y)
     if steps is not None:
         return steps
     folded = getattr(x, "folded", None)
@@ -203,6 +243,27 @@ def place(x, y, raises: bool = True):
                 f"{map_shape.rank - 2}d(x, 1)) for one row per sample.")
     return (*view_at, f"The view on this line {told}. Pool the map to 1x1 first, or flatten "
             f"each sample (x.flatten(1)) with a layer sized for it.")
+
+
+def packed_for_broadcast(x, y):
+    """(path, line, col, sentence) of the view whose rows pack several samples each, its
+    result reaching a pointwise loss that broadcasts it against one target row per sample
+    ((1, 18) against (8, 18)): the loss runs, so the view is where the batch was folded into
+    the features (SHP203, beside the loss's SHP206). None unless every size is known and the
+    targets are the map's samples, one per row."""
+    folded = getattr(x, "folded", None)
+    a, b = x.shape, y.shape
+    if folded is None or not _rows_differ(a, b):
+        return None
+    view_at, map_shape, rows, _ = folded
+    packed = _packed(map_shape, rows)
+    if not packed or not is_known(rows[0]) or b[0] != map_shape[0] or a[0] != rows[0]:
+        return None
+    per_sample = rows[1] // packed
+    return (*view_at, f"The view on this line turns {map_shape} into {rows}: the batch axis is "
+            f"folded into the features, each row packing the {per_sample} values of {packed} "
+            f"samples, {_rows(rows[0])} for {b[0]} targets. Flatten each sample "
+            f"(x.view(x.size(0), -1)) and size the layer after it for {per_sample} features.")
 
 
 def _one_sample(x, y):

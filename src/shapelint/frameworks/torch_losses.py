@@ -10,7 +10,8 @@ import inspect
 from dataclasses import dataclass
 
 from ..catalogue import Rule
-from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208, Diagnostic, RuleDoc
+from ..domain.codes import (SHP110, SHP111, SHP203, SHP206, SHP207, SHP208, Diagnostic,
+                            RuleDoc)
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
@@ -224,7 +225,23 @@ def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None
         interp.state.findings.append(Diagnostic(
             code, at[1], at[2], f"{message} {at[3]}",
             {**data, "seen_at_line": int(line), "seen_at_col": int(col)}, path))
+    if any(code is SHP206 for code, _, _ in findings) and not interp.uncertain:
+        _folded_view(interp, loss, x, y, node)
     return result
+
+
+def _folded_view(interp, loss: Loss, x, y, node) -> None:
+    """SHP203 on the view that packed the samples a broadcasting loss then meets
+    (torch_batch_folds.packed_for_broadcast), naming the loss call."""
+    at = batch_folds.packed_for_broadcast(x, y)
+    path, line, col = interp.position(node)
+    if at is None or not path or at[0] != path:
+        return
+    interp.state.findings.append(Diagnostic(
+        SHP203, at[1], at[2], f"{at[3]} {loss.name} at line {line} broadcasts them against "
+        f"the targets {y.shape}.", {"loss": loss.name, "input_shape": x.shape.to_json(),
+                                    "target_shape": y.shape.to_json(),
+                                    "seen_at_line": int(line), "seen_at_col": int(col)}, path))
 
 
 def outcome(loss: Loss, x, y, reduction: str | None):

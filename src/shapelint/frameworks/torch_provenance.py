@@ -239,6 +239,19 @@ def _keep_places(name: str, source, out, at) -> None:
     if name not in _INDEX_OPS:
         keep_sizes(source, out)
     out.produced_at = source.produced_at
+    if name in ("interpolate", "upsample") and at is not None and at[0]:
+        _resized_to(out, at)
+
+
+def _resized_to(out, at) -> None:
+    """F.interpolate(x, size=(h, w)) writes the trailing sizes of its result at its own line
+    (gcn demos resizing the photo to `image_size`): where the script sets the input's size.
+    Only a result whose spatial sizes are all known (a scale_factor's are computed too)."""
+    if not out.shape.known_rank or out.shape.rank < 3:
+        return
+    sizes = tuple(out.shape.dims[2:])
+    if all(isinstance(d, int) and not isinstance(d, bool) for d in sizes):
+        wrote_sizes(out, at, sizes)
 
 
 def after_index(source, out) -> None:

@@ -18,7 +18,10 @@ model's side is where that value is written:
   forward() applies after this one (the tail that gives the output's channels): that call is
   where this use of the class chooses it (the default serves other uses), so the fix passes it
   there; the default's line is named in the sentence. A default that also sizes a layer
-  applied before (a GRU's hidden size feeding the head) stays on the constructor.
+  applied before (a GRU's hidden size feeding the head) stays on the constructor;
+- an attribute another module declares for others to read (`nn.Linear(encoder.output_size,
+  3)`, the encoder's __init__ binding `self.output_size = state_size` once, nothing else
+  reading it): that statement is where the value the layer got is written.
 Anything else (a value computed, a name read elsewhere too, several instantiations)
 leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
 with libcst, the layer's own call first: only what the file writes, nothing assumed."""
@@ -57,6 +60,11 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
     elif isinstance(value, cst.Name):
         found = _constant(lines, value.value, expected, what) or \
             _instantiation(lines, line, value.value, expected, what, call)
+    elif isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and \
+            value.value.value not in ((enclosing_def(lines, line) or (0, "", []))[2]):
+        # (a parameter of the function around the layer may be any object, not the module
+        # the file binds under that name)
+        found = _instance_attribute(lines, value.value.value, value.attr.value, expected, what)
     else:
         return None
     if found is None:
@@ -128,6 +136,41 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
         return None
     text = cst.Module([]).code_for_node(given)
     return (at, col, f"{name}={text} given to {cls} on this line ({expected}) sets {what}")
+
+
+def _instance_attribute(lines: list, name: str, attr: str, expected: int, what: str):
+    """`name.attr` read by the constructor, where `name` is bound once in the file to a call of
+    a class the file defines, whose __init__ binds `self.attr` in one statement, the file's
+    only binding of `.attr` (no other assignment, setattr or subclass), and nothing but this
+    constructor reads `.attr`: the attribute is the size that module declares for others to
+    read (an encoder's `self.output_size = state_size`), its statement is where the value the
+    layer got is written. Anything else stays on the constructor."""
+    text = [t.split("#", 1)[0] for t in lines]
+    binds = [i for i, t in enumerate(text, 1) if re.match(rf"\s*{name}\s*=(?!=)", t)]
+    if len(binds) != 1:
+        return None
+    made = re.match(rf"\s*{name}\s*=\s*([A-Za-z_]\w*)\s*\(", text[binds[0] - 1])
+    if made is None:
+        return None
+    cls = made.group(1)
+    classes = [i for i, t in enumerate(lines, 1) if _CLASS.match(t)]
+    own = [i for i in classes if _CLASS.match(lines[i - 1]).group(2) == cls]
+    joined = "\n".join(text)
+    if len(own) != 1 or re.search(rf"class\s+\w+\s*\([^)]*\b{cls}\b", joined) or \
+            "setattr" in joined or "__dict__" in joined:
+        return None
+    word = re.escape(attr)
+    sets = [i for i, t in enumerate(text, 1) if re.search(rf"\.{word}\s*(=(?!=)|[-+*/]=)", t)]
+    if len(sets) != 1 or len(re.findall(rf"\.{word}\b", joined)) != 2:
+        return None
+    at = sets[0]
+    owner = _enclosing_init(lines, at)
+    assignment = re.match(rf"(\s*)self\.{word}\s*=\s*(.+?)\s*$", text[at - 1])
+    if owner is None or owner[0] != cls or assignment is None or \
+            assignment.group(2).endswith(("(", "[", ",", "\\")):
+        return None
+    return (at, len(assignment.group(1)), f"self.{attr} = {assignment.group(2)} on this line "
+            f"({expected}) sets {what}, and nothing else reads {name}.{attr}")
 
 
 def _in_loop(lines: list, line: int) -> bool:

@@ -132,7 +132,8 @@ def _what(node) -> str:
         return "the view here"
     line = int(getattr(node.layer, "line", 0) or 0)
     if line and line != int(node.line) and getattr(node.layer, "path", "") == node.path:
-        return f"the window (the {node.type_name}(...) at line {line})"
+        # the finding sits on that constructor (rules/checks.at_constructor)
+        return f"the window of this {node.type_name}"
     return "the window here"
 
 

@@ -9,7 +9,9 @@ from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Ref
 from ..domain.shapes import Shape
 from . import softmax_checks
+from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
+from . import torch_pad_origins as pad_origins
 from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_last_batch as last_batch
@@ -54,13 +56,25 @@ def make_tensor(kind: str, args, kwargs):
 
 def tensor_op(interp, name: str, args, kwargs, node):
     """The result of a torch op, with what is certain about its values (torch_provenance)."""
+    log = interp.state.torch_log
+    logged = len(log) if log is not None else 0
     result = _tensor_op_shape(interp, name, args, kwargs, node)
+    if name in ("cat", "concat", "concatenate") and log is not None and len(log) > logged \
+            and args and isinstance(args[0], (list, tuple)) and \
+            all(isinstance(t, TorchTensor) for t in args[0]):
+        # the fault just logged: a pad that broke the operands' agreement is its fix
+        from .torch_fix_origins import FixAt
+        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+        pad_origins.cat_fault(log[-1].fault, args[0], dim, FixAt)
     size_fit.record(interp, name, args, kwargs, node)
     op_log.record(interp, name.removesuffix("_"), [shapes_of(a) for a in args],
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
     if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):
         provenance.after_op(name, args, kwargs, result, interp.position(node))
         last_batch.after_op(interp, name, args, result, node)
+        if name == "pad":
+            pad_origins.padded(args[0], result, args[1] if len(args) > 1 else kwargs.get("pad"),
+                               interp.position(node))
         if args[0].last_batch is not None and result.shape == args[0].shape:
             result.last_batch = args[0].last_batch  # relu, dropout: the same rows
         if name in ("softmax", "log_softmax"):
@@ -68,6 +82,9 @@ def tensor_op(interp, name: str, args, kwargs, node):
     elif isinstance(result, TorchTensor) and name in ("cat", "concat", "concatenate", "stack") \
             and args and isinstance(args[0], (list, tuple)):
         provenance.after_join(args[0], result, interp.position(node))
+        if name != "stack":  # k batches side by side in the rows (torch_batch_folds)
+            batch_folds.after_cat(args[0], result, args[1] if len(args) > 1 else
+                                  kwargs.get("dim", 0), interp.position(node))
     return result
 
 

@@ -103,6 +103,11 @@ class TorchTensor:
     # x[k] with an int k: (place of the subscript, x's shape, k), for a loss whose rows are
     # then one sample's (torch_batch_folds.one_sample)
     sample_of: tuple | None = None
+    # torch.cat of k batches along dim 0: (its place, k, the rows of each), kept by the
+    # layers that keep the rows (torch_batch_folds.joined)
+    joined: tuple | None = None
+    # F.pad's result: (the shape it padded, its widths, its place) (torch_pad_origins)
+    padded_from: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""

@@ -220,12 +220,14 @@ class Dataset:
 _DATASET_BASES = ("torch.utils.data.Dataset", "torch.utils.data.dataset.Dataset")
 
 
-def user_dataset(interp, value, node):
+def user_dataset(interp, value, node, by_int: bool = False):
     """A map-style Dataset the file defines (a subclass of torch.utils.data.Dataset) read as
     its samples: __getitem__ called on an index the analysis does not know, so a field whose
     shape depends on the index is unknown and one that does not is the same for every sample;
     __len__ when it returns a number. None unless __getitem__ returns a tuple (the (x, y) pair
-    a loader collates field by field)."""
+    a loader collates field by field). by_int: the loader draws indices with its default
+    sampler (SequentialSampler / RandomSampler yield ints of range(len(dataset))), so the index
+    is an int whose value is not known: `self.features[index]` drops the first axis."""
     from ..interpreter.values import Instance
     from . import canonical
     if not isinstance(value, Instance) or not any(
@@ -235,8 +237,8 @@ def user_dataset(interp, value, node):
         getitem = value.cls.lookup("__getitem__")
     except KeyError:
         return None
-    sample = interp.call(interp.bind_attribute(getitem, value, value.cls),
-                         (Unknown("a sample index"),), {}, node)
+    index = Sym("index") if by_int else Unknown("a sample index")
+    sample = interp.call(interp.bind_attribute(getitem, value, value.cls), (index,), {}, node)
     if not isinstance(sample, tuple) or not sample:
         return None
     try:
@@ -445,7 +447,8 @@ def data_loader(args, kwargs, interp=None, node=None):
     bound = {**dict(zip(LOADER_PARAMETERS, args)), **kwargs}
     dataset = bound.get("dataset")
     if interp is not None and not isinstance(dataset, Dataset):
-        dataset = user_dataset(interp, dataset, node) or dataset
+        dataset = user_dataset(interp, dataset, node, by_int=all(
+            bound.get(k) is None for k in ("sampler", "batch_sampler"))) or dataset
     if len(args) > len(LOADER_PARAMETERS) or not isinstance(dataset, Dataset) or \
             any(bound.get(k) is not None for k in ("batch_sampler", "collate_fn")):
         return Unknown("a DataLoader shapelint cannot read")

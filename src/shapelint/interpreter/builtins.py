@@ -79,7 +79,12 @@ def _container(kind):
 def _over_items(name, fn):
     """Builtins over one iterable whose items may be anything: enumerate, reversed, zip..."""
     def run(interp, args, kwargs, node):
-        args = tuple(as_repeated(interp, a, node) for a in args)
+        # enumerate(loader) as a for loop's iterable: the loop draws the batches, so it is the
+        # node a DataLoader reads (whether it reaches the last batch: torch_last_batch)
+        header = getattr(interp, "for_header", None)
+        at = header if name in ("enumerate", "iter") and header is not None and \
+            header.iter is node else node
+        args = tuple(as_repeated(interp, a, at) for a in args)
         if name in ("enumerate", "iter") and len(args) == 1 and isinstance(args[0], Repeated):
             # batches of a DataLoader: enumerate(loader) pairs each with an unknown index
             item = args[0].item if name == "iter" else (Unknown("enumerate index"), args[0].item)

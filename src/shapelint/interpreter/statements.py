@@ -365,7 +365,14 @@ class StatementsMixin:
         return ("fell-through", None, dict(scope.vars))
 
     def stmt_For(self, node, scope):
-        iterable = as_repeated(self, self.eval(node.iter, scope), node)
+        # the loop whose iterable is being read: `for i, batch in enumerate(loader)` draws
+        # the loader's batches in this loop (builtins._over_items)
+        outer, self.for_header = getattr(self, "for_header", None), node
+        try:
+            value = self.eval(node.iter, scope)
+        finally:
+            self.for_header = outer
+        iterable = as_repeated(self, value, node)
         if isinstance(iterable, Repeated):
             self._repeated(node, scope, iterable)
             return

@@ -1,8 +1,8 @@
 """Judgments over model graphs: what is wrong with the model as written."""
 from __future__ import annotations
 
-from ..domain.codes import (SHP101, SHP106, SHP109, SHP201, SHP203, SHP204, SHP301, SHP302, SHP303,
-                            Diagnostic, RuleDoc)
+from ..domain.codes import (SHP101, SHP102, SHP106, SHP109, SHP201, SHP203, SHP204, SHP301,
+                            SHP302, SHP303, Diagnostic, RuleDoc)
 from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph
 from ..domain.spots import unread
@@ -79,14 +79,18 @@ def fault_diagnostic(node: LayerNode) -> Diagnostic:
 
 def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
     """A torch layer that rejects its input where forward() applies it (SHP101 in_features,
-    SHP106 in_channels / input_size / num_features): the fix is the constructor's argument, so
-    the finding sits on the constructor and names the call (data["seen_at_line"], SARIF's
-    relatedLocation). A Linear that only lacks a flatten is fixed at the call, and stays there;
-    so does a layer built in another file or by code shapelint did not see."""
+    SHP106 in_channels / input_size / num_features, SHP102 a pooling window larger than the map
+    it gets): the fix is the constructor's argument, so the finding sits on the constructor and
+    names the call (data["seen_at_line"], SARIF's relatedLocation). The application is never
+    the line to change: the size is written in the constructor, or the input is resized
+    elsewhere (named as data_at_line where known). A Linear that only lacks a flatten is fixed
+    at the call, and stays there; so does a layer built in another file or by code shapelint
+    did not see."""
     layer = node.layer
     line, path = getattr(layer, "line", 0), getattr(layer, "path", "")
-    if diagnostic.code not in (SHP101, SHP106) or getattr(layer, "arguments", None) is None \
-            or not line or path != node.path or diagnostic.data.get("missing_flatten"):
+    if not (diagnostic.code in (SHP101, SHP106) or _window_shrinks(node, diagnostic)) or \
+            getattr(layer, "arguments", None) is None or not line or path != node.path or \
+            diagnostic.data.get("missing_flatten"):
         return diagnostic
     call_line, call_col = int(node.line), int(node.col)
     if int(line) == call_line:
@@ -101,6 +105,17 @@ def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
         return placed
     return naming_data(placed, built, "That input is built at line {line}: change either the "
                        "layer on this line or the input there.")
+
+
+_POOLS = ("MaxPool", "AvgPool", "LPPool")
+
+
+def _window_shrinks(node: LayerNode, diagnostic: Diagnostic) -> bool:
+    """SHP102 of a pooling module whose window leaves no output (catalogue _shrinks: its data
+    names the axis and the size it would give), not a norm's too-small input."""
+    return diagnostic.code is SHP102 and node.type_name.startswith(_POOLS) and \
+        "size" in diagnostic.data and "axis" in diagnostic.data and \
+        "shrinks" in diagnostic.message
 
 
 def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
