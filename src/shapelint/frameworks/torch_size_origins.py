@@ -33,6 +33,7 @@ from collections import Counter
 
 import libcst as cst
 
+from ..interpreter.loop_names import bound_names
 from . import config_entries
 from .source_text import argument, call_at, enclosing_def
 
@@ -257,43 +258,10 @@ def _default(method: list, name: str):
 
 def _rebound(method: list, name: str) -> bool:
     """Whether the body of the def in `method` binds `name` again (an assignment, a loop
-    target, a walrus); True when it does not parse, so nothing is assumed."""
+    target, a walrus, an import, a nested def); True when it does not parse, so nothing is
+    assumed."""
     function = _parsed(method)
-    if function is None:
-        return True
-    found = []
-
-    class Binds(cst.CSTVisitor):
-        def _target(self, target):
-            found.extend(n for n in _names_in(target) if n == name)
-
-        def visit_AssignTarget(self, node):
-            self._target(node.target)
-
-        def visit_AugAssign(self, node):
-            self._target(node.target)
-
-        def visit_AnnAssign(self, node):
-            self._target(node.target)
-
-        def visit_For(self, node):
-            self._target(node.target)
-
-        def visit_NamedExpr(self, node):
-            self._target(node.target)
-
-    function.body.visit(Binds())
-    return bool(found)
-
-
-def _names_in(target) -> list:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        return [n for e in target.elements for n in _names_in(e.value)]
-    if isinstance(target, cst.StarredElement):
-        return _names_in(target.value)
-    return []
+    return function is None or name in bound_names(function.body)
 
 
 def _parsed(method: list):

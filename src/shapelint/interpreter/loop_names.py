@@ -54,9 +54,11 @@ def bound_names(body) -> set:
 
 
 def target_names(target):
-    """The names a for-loop target binds (`x`, `x, y`, `i, (x, y)`)."""
+    """The names an assignment or for-loop target binds (`x`, `x, y`, `i, (x, y)`, `a, *b`)."""
     if isinstance(target, cst.Name):
         return [target.value]
     if isinstance(target, (cst.Tuple, cst.List)):
         return [n for e in target.elements for n in target_names(e.value)]
+    if isinstance(target, cst.StarredElement):
+        return target_names(target.value)
     return []
