@@ -56,18 +56,25 @@ def parameters(lines: list, number: int, every: bool = False):
     """The parameter names of the def on line `number`: the plain positional-or-keyword ones in
     order (their index is the position a call gives them at), or with `every` all of them,
     keyword-only and */** included. None if the signature does not parse."""
-    text = lines[number - 1]
-    signature = balanced(lines, number, text.index("("))
-    try:
-        function = cst.parse_statement(f"def f{signature}: pass")
-    except (cst.ParserSyntaxError, TypeError):
+    params = signature(lines, number)
+    if params is None:
         return None
-    params = function.params
     if not every:
         return [p.name.value for p in params.params]
     return [p.name.value for p in (*params.posonly_params, *params.params,
                                    *params.kwonly_params)] + \
         [p.name.value for p in (params.star_arg, params.star_kwarg) if isinstance(p, cst.Param)]
+
+
+def signature(lines: list, number: int):
+    """The cst.Parameters of the def on line `number`, read from the text (a signature may
+    span lines); None if it does not parse."""
+    text = lines[number - 1]
+    written = balanced(lines, number, text.index("("))
+    try:
+        return cst.parse_statement(f"def f{written}: pass").params
+    except (cst.ParserSyntaxError, TypeError):
+        return None
 
 
 def call_at(lines: list, line: int, col: int):

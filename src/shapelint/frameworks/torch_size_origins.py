@@ -35,7 +35,7 @@ import libcst as cst
 
 from ..interpreter.loop_names import bound_names
 from . import config_entries
-from .source_text import argument, call_at, enclosing_def
+from .source_text import argument, call_at, enclosing_def, signature
 
 # the constructor argument that sets the size a layer checks its input against, first position
 _SIZE_KEYS = ("in_channels", "input_size", "num_features", "in_features", "num_channels")
@@ -115,7 +115,7 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
         return None
     given = argument(call, name, parameters.index(name))
     if given is None:
-        default = _default(method, name)
+        default = _default(lines, def_line, name)
         if default != expected or _rebound(method, name) or \
                 not _read_downstream_only(lines, method, def_line, line, name):
             return None
@@ -245,11 +245,10 @@ def _forward_uses(lines: list, def_line: int) -> dict:
     return uses
 
 
-def _default(method: list, name: str):
-    """The int literal the signature of the def in `method` (its lines) gives `name` as
-    default; None when it gives none or another expression."""
-    function = _parsed(method)
-    params = function.params if function is not None else None
+def _default(lines: list, def_line: int, name: str):
+    """The int literal the signature of the def on `def_line` gives `name` as default; None
+    when it gives none or another expression."""
+    params = signature(lines, def_line)
     for param in (*params.params, *params.kwonly_params) if params else ():
         if param.name.value == name and isinstance(param.default, cst.Integer):
             return int(param.default.value, 0)
