@@ -360,6 +360,11 @@ def _labels(graph, use, x, y, y_name, uses=()):
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                          use.compile_line else None, use, message, data)
     else:
+        from .keras_label_sides import labels_the_model_takes  # the file shows the model right
+        side = labels_the_model_takes(_output_width(graph), use, uses, y, y_name, code,
+                                      message, data)
+        if side is not None:
+            return side
         from .keras_hidden_softmax import softmax_on_hidden  # Keras's own: lazily
         width = y.shape.dims[-1] if code is SHP110 and isinstance(y, ArrayValue) and \
             y.shape.known_rank and len(y.shape.dims) == 2 else None
