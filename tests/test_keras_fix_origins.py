@@ -318,3 +318,53 @@ def test_labels_never_written_after_they_are_built_stay_on_their_line():
         "grades = np.random.randint(0, 4, 50)")
     [d] = findings(source)
     assert int(d.line) == 9 and "the labels built on this line were meant one-hot" in d.message
+
+
+# -- labels the same model is fit on (rules/keras_label_sides.py) ---------------------------------
+
+VALIDATION = FIXTURES / "validation_labels_one_hot_over_fewer_classes.py"
+
+
+def test_validation_labels_narrower_than_the_fitting_training_labels():
+    [d] = findings(VALIDATION)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_line"]) == (15, 20, 20)
+    assert "training labels of the output's shape (N, 5), so the model is right" in d.message
+    assert "to_categorical(..., num_classes=5)" in d.message
+    assert "make the last layer Dense(4)" not in d.message and "data_at_line" not in d.data
+
+
+def test_validation_labels_stay_on_the_model_when_the_training_width_is_unknown():
+    """Training labels of an unread width (max + 1 of random ids) show nothing about the model."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    [d] = findings(source)
+    assert int(d.line) == 18 and "fit_line" not in d.data
+
+
+def test_evaluate_labels_against_an_earlier_fit_on_output_shaped_labels():
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        ", validation_data=(held_out, held_out_labels))  # seen: SHP110",
+        ")\nmodel.evaluate(held_out, held_out_labels)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_line"]) == (15, 21, 20)
+
+
+# -- Keras 1's kernel rows and columns read as strides (rules/keras_positional_strides.py) -------
+
+KERAS1 = FIXTURES / "keras1_kernel_rows_cols_read_as_strides.py"
+
+
+def test_keras1_kernel_arguments_name_every_strided_convolution():
+    [d] = findings(KERAS1)
+    assert (int(d.line), d.data["seen_at_line"]) == (13, 16)
+    assert d.data["positional_strides_at"] == [13, 15]
+    assert "read the third positional argument as strides=5" in d.message
+    assert "Conv2D(16, (5, 5))" in d.message
+
+
+def test_strides_by_keyword_are_the_authors_choice():
+    source = KERAS1.read_text(encoding="utf-8").replace(
+        "Conv2D(16, 5, 5,", "Conv2D(16, 5, strides=5,").replace(
+        "Conv2D(32, 5, 5,", "Conv2D(32, 5, strides=5,")
+    [d] = findings(source)
+    assert int(d.line) == 16 and "seen_at_line" not in d.data
