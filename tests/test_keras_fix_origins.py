@@ -368,3 +368,23 @@ def test_strides_by_keyword_are_the_authors_choice():
         "Conv2D(32, 5, 5,", "Conv2D(32, 5, strides=5,")
     [d] = findings(source)
     assert int(d.line) == 16 and "seen_at_line" not in d.data
+
+
+# -- an input size read from the data before the data is made anew (rules/keras_read_before.py) --
+
+READ_BEFORE = FIXTURES / "input_size_read_before_data_reshaped.py"
+
+
+def test_input_size_read_before_the_data_is_remade_goes_to_the_remaking():
+    [d] = findings(READ_BEFORE)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (17, 18, 13)
+    assert "reads its input size from patches.shape, before patches is made anew" in d.message
+    assert "(50, 384)" in d.message and "data_at_line" not in d.data
+    assert "If the data is right" not in d.message
+
+
+def test_input_size_written_as_a_number_keeps_the_model_side():
+    """A literal size is not read from the array: either side stays an honest fix."""
+    source = READ_BEFORE.read_text(encoding="utf-8").replace("(patches.shape[1],)", "(16,)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (13, 17)
