@@ -388,3 +388,25 @@ def test_input_size_written_as_a_number_keeps_the_model_side():
     source = READ_BEFORE.read_text(encoding="utf-8").replace("(patches.shape[1],)", "(16,)")
     [d] = findings(source)
     assert (int(d.line), d.data["data_at_line"]) == (13, 17)
+
+
+# -- a merge no usable input size fits: the branch's one resizing layer (keras_branch_sizes.py) --
+
+BRANCH = FIXTURES / "residual_branch_strided_before_add.py"
+
+
+def test_strided_branch_before_add_goes_to_the_strided_convolution():
+    [d] = findings(BRANCH)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fork_line"]) == (13, 15, 12)
+    assert "turns one of them from (64, 64) to (32, 32) while the other keeps (64, 64)" \
+        in d.message
+    assert "strides=1, padding='same'" in d.message and "fitting_sizes" not in d.data
+
+
+def test_both_branches_resized_stay_where_they_show():
+    """Two resizing layers, one on each branch: no one layer to name."""
+    source = BRANCH.read_text(encoding="utf-8").replace(
+        "x = layers.Add()([x, stem])", "stem = layers.MaxPooling2D(4)(stem)\n"
+        "x = layers.Add()([x, stem])")
+    [d] = findings(source)
+    assert "fork_line" not in d.data
