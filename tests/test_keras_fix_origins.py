@@ -410,3 +410,27 @@ def test_both_branches_resized_stay_where_they_show():
         "x = layers.Add()([x, stem])")
     [d] = findings(source)
     assert "fork_line" not in d.data
+
+
+# -- labels with a stray axis of 1 (rules/keras_label_extra_axes.py) ------------------------------
+
+ID_COLUMN = FIXTURES / "onehot_rows_of_id_column.py"
+
+
+def test_onehot_rows_of_an_id_column_keep_its_axis():
+    [d] = findings(ID_COLUMN)
+    assert (int(d.line), d.data["seen_at_line"]) == (10, 15)
+    assert d.data["label_shape"] == [40, 1, 4] and d.data["extra_axes"] == 1
+    assert "np.squeeze(..., axis=1)" in d.message
+
+
+def test_trailing_axis_of_one_is_squeezed_by_keras():
+    """(N, 4, 1) against (N, 4): Keras squeezes the trailing 1, nothing to say."""
+    source = ID_COLUMN.read_text(encoding="utf-8").replace(
+        "targets = np.eye(4)[moods]", "targets = np.eye(4)[moods[:, 0]][..., None]")
+    assert findings(source) == []
+
+
+def test_stray_axis_under_mse_is_not_this_rule():
+    source = ID_COLUMN.read_text(encoding="utf-8").replace('"categorical_crossentropy"', '"mse"')
+    assert all("extra_axes" not in d.data for d in findings(source))

@@ -56,7 +56,9 @@ class ArrayValue:
         return Unknown(f"ndarray.{name} is outside the analysis")
 
     def shapelint_getitem(self, interp, key):
-        return index(self, key)
+        # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
+        statement = getattr(interp, "statement", None) if interp is not None else None
+        return stamp(index(self, key), interp, statement, (self,))
 
     def shapelint_item_written(self, interp, rows_written, value):
         """`y[40:] = 2`, `y[mask] = k`: numpy writes into this very array, so every name bound

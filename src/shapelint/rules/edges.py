@@ -346,8 +346,9 @@ def _output_width(graph: ModelGraph):
 
 def _labels(graph, use, x, y, y_name, uses=()):
     found = _label_fault(graph, use, x, y, y_name)
-    if found is None:
-        return None
+    if found is None:  # labels with a stray axis of 1: made wrong where they were made
+        from .keras_label_extra_axes import extra_label_axes
+        return extra_label_axes(use, y_name, y, _output_width(graph))
     code, message, data, *where = found
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
