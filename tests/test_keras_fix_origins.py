@@ -434,3 +434,32 @@ def test_trailing_axis_of_one_is_squeezed_by_keras():
 def test_stray_axis_under_mse_is_not_this_rule():
     source = ID_COLUMN.read_text(encoding="utf-8").replace('"categorical_crossentropy"', '"mse"')
     assert all("extra_axes" not in d.data for d in findings(source))
+
+
+# -- a model built by its data: the data's statement named (rules/keras_data_made.py) ------------
+
+UNBUILT = """import numpy as np
+from keras import layers
+from keras.models import Sequential
+
+scans = np.random.rand(30, 32, 32).astype("float32")
+grades = np.random.randint(0, 2, size=(30,))
+model = Sequential([layers.Conv2D(4, 3, activation="relu"), layers.Flatten(),
+                    layers.Dense(2, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(scans, grades, epochs=1)
+"""
+
+
+def test_model_built_by_its_data_names_where_the_data_is_made():
+    """No input shape: the fit's data builds the model, so the finding stays on the call (where
+    Keras raises) and names the statement that made the channel-less scans."""
+    [d] = findings(UNBUILT)
+    assert (int(d.line), d.data["data_at_line"]) == (10, 5)
+    assert "made with shape (30, 32, 32) at line 5: change it there" in d.message
+
+
+def test_model_built_by_data_made_on_the_call_names_nothing_more():
+    source = UNBUILT.replace("model.fit(scans,", "model.fit(np.random.rand(30, 32, 32),")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "data_at_line" not in d.data

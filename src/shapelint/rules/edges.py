@@ -126,7 +126,10 @@ def _data(graph, model, use, x, x_name):
             return naming_data(scalar, arrays[0].built_at, (
                 "That data is made at line {line}, the other side to change")), None
         # a model without an input shape is built by the data: the fix is the data, at the call
-        return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
+        from .keras_data_made import naming_data_of_call
+        return naming_data_of_call(_report(use, x_name, arrays[0], None, fault.fault.message,
+                                           fault, None), arrays[0].built_at,
+                                   _dims(arrays[0].shape)), None
     transforms, adjusted = {}, []
     for node, array in zip(inputs, arrays):
         ref = node.output_shape
