@@ -463,3 +463,26 @@ def test_model_built_by_data_made_on_the_call_names_nothing_more():
     source = UNBUILT.replace("model.fit(scans,", "model.fit(np.random.rand(30, 32, 32),")
     [d] = findings(source)
     assert int(d.line) == 10 and "data_at_line" not in d.data
+
+
+# -- a decoder's map: the one convolution whose padding decides it (rules/keras_map_fit.py) ------
+
+OVERSHOOT = FIXTURES / "decoder_same_padding_overshoots_target.py"
+
+
+def test_the_one_convolution_whose_valid_padding_fits_the_targets():
+    [d] = findings(OVERSHOOT)
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 27)
+    assert "without padding='same', makes the model output 20x20: it then gives 10x10 " \
+        "instead of 12x12" in d.message
+
+
+def test_no_convolution_that_fits_leaves_the_finding_on_the_output():
+    """Targets of 26x26, larger than the 24x24 output: no convolution's 'valid' padding gives
+    them, so no one layer is the fix and the finding stays on the output layer."""
+    source = OVERSHOOT.read_text(encoding="utf-8").replace(
+        "tiles = np.random.rand(16, 20, 20, 1)", "tiles = np.random.rand(16, 20, 20, 1)\n"
+        "targets = np.random.rand(16, 26, 26, 1)").replace(
+        "autoencoder.fit(tiles, tiles,", "autoencoder.fit(tiles, targets,")
+    [d] = findings(source)
+    assert int(d.line) == 25 and "only convolution" not in d.message

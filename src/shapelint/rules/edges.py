@@ -446,8 +446,10 @@ def _label_fault(graph, use, x, y, y_name):
                 f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
         from .keras_targets import map_size
         spatial = map_size(graph, head, y2, out2, loss)  # a map, not a Dense width, differs
-        if spatial is not None:
-            return SHP110, spatial, data
+        if spatial is not None:  # one 'same' convolution that decides the map: placed there
+            from .keras_map_fit import one_valid_conv
+            fit = one_valid_conv(graph, tuple(y2[1:-1]))
+            return (SHP110, spatial + fit[1], data, fit[0]) if fit else (SHP110, spatial, data)
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None
