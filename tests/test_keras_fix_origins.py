@@ -486,3 +486,22 @@ def test_no_convolution_that_fits_leaves_the_finding_on_the_output():
         "autoencoder.fit(tiles, tiles,", "autoencoder.fit(tiles, targets,")
     [d] = findings(source)
     assert int(d.line) == 25 and "only convolution" not in d.message
+
+
+# -- a Concatenate called eagerly on concrete tensors (frameworks/keras_eager_merge.py) ----------
+
+EAGER = FIXTURES / "weights_vector_concatenated_with_features.py"
+
+
+def test_eager_concatenate_goes_to_the_tensor_without_the_axis():
+    [d] = findings(EAGER)
+    assert (int(d.line), d.data["seen_at_line"]) == (7, 9)
+    assert d.data["shapes"] == [[256, 3], [256]]
+    assert "give it one, shape (256, 1)" in d.message
+
+
+def test_eager_concatenate_of_other_sizes_is_not_this_rule():
+    """(256,) beside (128, 3): not the others' shape less the last axis, nothing placed."""
+    source = EAGER.read_text(encoding="utf-8").replace("np.random.rand(256, 3)",
+                                                       "np.random.rand(128, 3)")
+    assert findings(source) == []
