@@ -11,14 +11,14 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 184 of the 222 cases are found on their marked line, 168 on the line the fixed twin changes,
+# 185 of the 222 cases are found on their marked line, 169 on the line the fixed twin changes,
 # 190 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to eighth blind sets of issue 16
 # (20 cases each: 15, 6, 12, 18, 12, 18 and 10 on the line now; 7, 4, 5, 10, 7, 8 and 3 when
 # measured blind) pull all three down. The floors are those counts over the 222 cases: they
 # fail on any regression.
-RECALL_FLOOR = 184 / 222
-ON_FIX_LINE_FLOOR = 168 / 222
+RECALL_FLOOR = 185 / 222
+ON_FIX_LINE_FLOOR = 169 / 222
 ON_OR_POINTING_FLOOR = 190 / 222
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
@@ -274,9 +274,10 @@ HELD_OUT_7_MISSES = {
 # read as strides, on the first such call), residual_block_pooled_before_add with
 # rules/keras_branch_sizes.py (a merge no usable input size fits, on the one layer resizing one
 # branch) and scores_vector_concatenated_with_pairs with frameworks/keras_eager_merge.py (an
-# eager Concatenate, on the tensor that lacks the axis to join on).
+# eager Concatenate, on the tensor that lacks the axis to join on), and
+# emotion_test_labels_one_hot_missing_a_class with rules/keras_label_sides.py (validation labels
+# narrower than the training labels that fit the output: on the line that made them).
 HELD_OUT_8_MISSES = {
-    "keras/emotion_test_labels_one_hot_missing_a_class",
     "keras/ticket_model_tags_data_narrower_than_input",
     "torch/anomaly_detector_c3d_dim_on_resnet_features",
     "torch/dbcnn_size_check_operator_precedence",

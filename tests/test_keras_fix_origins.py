@@ -505,3 +505,21 @@ def test_eager_concatenate_of_other_sizes_is_not_this_rule():
     source = EAGER.read_text(encoding="utf-8").replace("np.random.rand(256, 3)",
                                                        "np.random.rand(128, 3)")
     assert findings(source) == []
+
+
+def test_training_ids_wrapped_from_an_arange_hold_every_class():
+    """np.arange(60) % 5 holds each of the ids 0..4 (frameworks/arrays._wrapped_ids), so
+    to_categorical of it is 5 wide, the output's width: the validation labels are at fault."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "kinds = np.random.randint(0, 5, size=60)", "kinds = np.arange(60) % 5").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["fit_line"]) == (15, 20)
+
+
+def test_an_arange_shorter_than_the_modulus_holds_fewer_classes():
+    """np.arange(3) % 5 holds 0, 1, 2 only: the training labels' width is not the output's."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "kinds = np.random.randint(0, 5, size=60)", "kinds = np.arange(3) % 5").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    assert all("fit_line" not in d.data for d in findings(source))
