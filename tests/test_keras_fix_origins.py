@@ -344,3 +344,206 @@ def test_without_a_fit_that_takes_the_model_the_finding_stays_on_the_model():
         "np.random.rand(64, 12)", "np.load('readings.npy')")
     [d] = findings(source)
     assert int(d.line) == 10 and "fit_at_line" not in d.data
+# -- labels the same model is fit on (rules/keras_label_sides.py) ---------------------------------
+
+VALIDATION = FIXTURES / "validation_labels_one_hot_over_fewer_classes.py"
+
+
+def test_validation_labels_narrower_than_the_fitting_training_labels():
+    [d] = findings(VALIDATION)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_line"]) == (15, 20, 20)
+    assert "training labels of the output's shape (N, 5), so the model is right" in d.message
+    assert "to_categorical(..., num_classes=5)" in d.message
+    assert "make the last layer Dense(4)" not in d.message and "data_at_line" not in d.data
+
+
+def test_validation_labels_stay_on_the_model_when_the_training_width_is_unknown():
+    """Training labels of an unread width (max + 1 of random ids) show nothing about the model."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    [d] = findings(source)
+    assert int(d.line) == 18 and "fit_line" not in d.data
+
+
+def test_evaluate_labels_against_an_earlier_fit_on_output_shaped_labels():
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        ", validation_data=(held_out, held_out_labels))  # seen: SHP110",
+        ")\nmodel.evaluate(held_out, held_out_labels)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_line"]) == (15, 21, 20)
+
+
+# -- Keras 1's kernel rows and columns read as strides (rules/keras_positional_strides.py) -------
+
+KERAS1 = FIXTURES / "keras1_kernel_rows_cols_read_as_strides.py"
+
+
+def test_keras1_kernel_arguments_name_every_strided_convolution():
+    [d] = findings(KERAS1)
+    assert (int(d.line), d.data["seen_at_line"]) == (13, 16)
+    assert d.data["positional_strides_at"] == [13, 15]
+    assert "read the third positional argument as strides=5" in d.message
+    assert "Conv2D(16, (5, 5))" in d.message
+
+
+def test_strides_by_keyword_are_the_authors_choice():
+    source = KERAS1.read_text(encoding="utf-8").replace(
+        "Conv2D(16, 5, 5,", "Conv2D(16, 5, strides=5,").replace(
+        "Conv2D(32, 5, 5,", "Conv2D(32, 5, strides=5,")
+    [d] = findings(source)
+    assert int(d.line) == 16 and "seen_at_line" not in d.data
+
+
+# -- an input size read from the data before the data is made anew (rules/keras_read_before.py) --
+
+READ_BEFORE = FIXTURES / "input_size_read_before_data_reshaped.py"
+
+
+def test_input_size_read_before_the_data_is_remade_goes_to_the_remaking():
+    [d] = findings(READ_BEFORE)
+    assert (int(d.line), d.data["seen_at_line"], d.data["layer_at_line"]) == (17, 18, 13)
+    assert "reads its input size from patches.shape, before patches is made anew" in d.message
+    assert "(50, 384)" in d.message and "data_at_line" not in d.data
+    assert "If the data is right" not in d.message
+
+
+def test_input_size_written_as_a_number_keeps_the_model_side():
+    """A literal size is not read from the array: either side stays an honest fix."""
+    source = READ_BEFORE.read_text(encoding="utf-8").replace("(patches.shape[1],)", "(16,)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (13, 17)
+
+
+# -- a merge no usable input size fits: the branch's one resizing layer (keras_branch_sizes.py) --
+
+BRANCH = FIXTURES / "residual_branch_strided_before_add.py"
+
+
+def test_strided_branch_before_add_goes_to_the_strided_convolution():
+    [d] = findings(BRANCH)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fork_line"]) == (13, 15, 12)
+    assert "turns one of them from (64, 64) to (32, 32) while the other keeps (64, 64)" \
+        in d.message
+    assert "strides=1, padding='same'" in d.message and "fitting_sizes" not in d.data
+
+
+def test_both_branches_resized_stay_where_they_show():
+    """Two resizing layers, one on each branch: no one layer to name."""
+    source = BRANCH.read_text(encoding="utf-8").replace(
+        "x = layers.Add()([x, stem])", "stem = layers.MaxPooling2D(4)(stem)\n"
+        "x = layers.Add()([x, stem])")
+    [d] = findings(source)
+    assert "fork_line" not in d.data
+
+
+# -- labels with a stray axis of 1 (rules/keras_label_extra_axes.py) ------------------------------
+
+ID_COLUMN = FIXTURES / "onehot_rows_of_id_column.py"
+
+
+def test_onehot_rows_of_an_id_column_keep_its_axis():
+    [d] = findings(ID_COLUMN)
+    assert (int(d.line), d.data["seen_at_line"]) == (10, 15)
+    assert d.data["label_shape"] == [40, 1, 4] and d.data["extra_axes"] == 1
+    assert "np.squeeze(..., axis=1)" in d.message
+
+
+def test_trailing_axis_of_one_is_squeezed_by_keras():
+    """(N, 4, 1) against (N, 4): Keras squeezes the trailing 1, nothing to say."""
+    source = ID_COLUMN.read_text(encoding="utf-8").replace(
+        "targets = np.eye(4)[moods]", "targets = np.eye(4)[moods[:, 0]][..., None]")
+    assert findings(source) == []
+
+
+def test_stray_axis_under_mse_is_not_this_rule():
+    source = ID_COLUMN.read_text(encoding="utf-8").replace('"categorical_crossentropy"', '"mse"')
+    assert all("extra_axes" not in d.data for d in findings(source))
+
+
+# -- a model built by its data: the data's statement named (rules/keras_data_made.py) ------------
+
+UNBUILT = """import numpy as np
+from keras import layers
+from keras.models import Sequential
+
+scans = np.random.rand(30, 32, 32).astype("float32")
+grades = np.random.randint(0, 2, size=(30,))
+model = Sequential([layers.Conv2D(4, 3, activation="relu"), layers.Flatten(),
+                    layers.Dense(2, activation="softmax")])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(scans, grades, epochs=1)
+"""
+
+
+def test_model_built_by_its_data_names_where_the_data_is_made():
+    """No input shape: the fit's data builds the model, so the finding stays on the call (where
+    Keras raises) and names the statement that made the channel-less scans."""
+    [d] = findings(UNBUILT)
+    assert (int(d.line), d.data["data_at_line"]) == (10, 5)
+    assert "made with shape (30, 32, 32) at line 5: change it there" in d.message
+
+
+def test_model_built_by_data_made_on_the_call_names_nothing_more():
+    source = UNBUILT.replace("model.fit(scans,", "model.fit(np.random.rand(30, 32, 32),")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "data_at_line" not in d.data
+
+
+# -- a decoder's map: the one convolution whose padding decides it (rules/keras_map_fit.py) ------
+
+OVERSHOOT = FIXTURES / "decoder_same_padding_overshoots_target.py"
+
+
+def test_the_one_convolution_whose_valid_padding_fits_the_targets():
+    [d] = findings(OVERSHOOT)
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 27)
+    assert "without padding='same', makes the model output 20x20: it then gives 10x10 " \
+        "instead of 12x12" in d.message
+
+
+def test_no_convolution_that_fits_leaves_the_finding_on_the_output():
+    """Targets of 26x26, larger than the 24x24 output: no convolution's 'valid' padding gives
+    them, so no one layer is the fix and the finding stays on the output layer."""
+    source = OVERSHOOT.read_text(encoding="utf-8").replace(
+        "tiles = np.random.rand(16, 20, 20, 1)", "tiles = np.random.rand(16, 20, 20, 1)\n"
+        "targets = np.random.rand(16, 26, 26, 1)").replace(
+        "autoencoder.fit(tiles, tiles,", "autoencoder.fit(tiles, targets,")
+    [d] = findings(source)
+    assert int(d.line) == 25 and "only convolution" not in d.message
+
+
+# -- a Concatenate called eagerly on concrete tensors (frameworks/keras_eager_merge.py) ----------
+
+EAGER = FIXTURES / "weights_vector_concatenated_with_features.py"
+
+
+def test_eager_concatenate_goes_to_the_tensor_without_the_axis():
+    [d] = findings(EAGER)
+    assert (int(d.line), d.data["seen_at_line"]) == (7, 9)
+    assert d.data["shapes"] == [[256, 3], [256]]
+    assert "give it one, shape (256, 1)" in d.message
+
+
+def test_eager_concatenate_of_other_sizes_is_not_this_rule():
+    """(256,) beside (128, 3): not the others' shape less the last axis, nothing placed."""
+    source = EAGER.read_text(encoding="utf-8").replace("np.random.rand(256, 3)",
+                                                       "np.random.rand(128, 3)")
+    assert findings(source) == []
+
+
+def test_training_ids_wrapped_from_an_arange_hold_every_class():
+    """np.arange(60) % 5 holds each of the ids 0..4 (frameworks/arrays._wrapped_ids), so
+    to_categorical of it is 5 wide, the output's width: the validation labels are at fault."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "kinds = np.random.randint(0, 5, size=60)", "kinds = np.arange(60) % 5").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["fit_line"]) == (15, 20)
+
+
+def test_an_arange_shorter_than_the_modulus_holds_fewer_classes():
+    """np.arange(3) % 5 holds 0, 1, 2 only: the training labels' width is not the output's."""
+    source = VALIDATION.read_text(encoding="utf-8").replace(
+        "kinds = np.random.randint(0, 5, size=60)", "kinds = np.arange(3) % 5").replace(
+        "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
+    assert all("fit_line" not in d.data for d in findings(source))

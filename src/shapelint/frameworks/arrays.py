@@ -18,9 +18,11 @@ FLOAT_DTYPES = frozenset({"float16", "float32", "float64", "float", "double", "h
 class Labels:
     """What is certain about a label array. encoding "ids": integer class ids (one per sample,
     shape (N,) or (N, 1)); "onehot": one column per class. classes: for one-hot labels the
-    width; for ids, the largest id present plus one, when the data is known to hold it."""
+    width; for ids, the largest id present plus one, when the data is known to hold it.
+    every: each id from 0 to classes - 1 is present (np.arange(n)), so `ids % k` holds k."""
     encoding: str
     classes: int | None = None
+    every: bool = False
 
 
 @dataclass(eq=False)
@@ -56,7 +58,9 @@ class ArrayValue:
         return Unknown(f"ndarray.{name} is outside the analysis")
 
     def shapelint_getitem(self, interp, key):
-        return index(self, key)
+        # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
+        statement = getattr(interp, "statement", None) if interp is not None else None
+        return stamp(index(self, key), interp, statement, (self,))
 
     def shapelint_item_written(self, interp, rows_written, value):
         """`y[40:] = 2`, `y[mask] = k`: numpy writes into this very array, so every name bound
@@ -97,7 +101,19 @@ class ArrayValue:
         # a scalar changes the values, not the shape: the array keeps the place that made it
         # and where its data came from
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
-                          origin=array.origin, built_at=array.built_at)
+                          _wrapped_ids(array, other) if fn is operator.mod and a is not None
+                          else None, origin=array.origin, built_at=array.built_at)
+
+
+def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
+    """np.arange(n) % k: every id 0..n-1 taken modulo k holds each of 0..k-1 when n >= k
+    (np.arange(525) % 7 labels 525 samples with 7 classes)."""
+    labels = array.labels
+    if labels is None or labels.encoding != "ids" or not labels.every or \
+            not isinstance(labels.classes, int) or type(k) is not int or not \
+            0 < k <= labels.classes:
+        return None
+    return Labels("ids", k, every=True)
 
 
 def _elementwise():

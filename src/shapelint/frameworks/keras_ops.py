@@ -12,7 +12,7 @@ path reports only what it is sure of, and these rules are not checked against ev
 error)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..catalogue import LayerFault, Rule
 from ..catalogue.keras_ops_rules import (CONTROL as _CONTROL, MAKERS as _MAKERS, RULES,
@@ -30,6 +30,8 @@ from .keras_values import KerasTensor, TensorOp
 class Constant:
     """A tensor that no input flows into (ops.arange(n), ops.ones(shape), a weight cast)."""
     shape: Shape
+    # (path, line, col) of the statement that made it (keras_eager_merge names it)
+    made_at: tuple | None = field(default=None, compare=False)
 
     def shapelint_attribute(self, interp, name):
         if name == "shape":
@@ -248,7 +250,9 @@ def apply_op(interp, name: str, args, kwargs, node=None):
             except NotKnown as why:
                 return Constant(Shape.unknown(why.reason))
         if name in ("convert_to_tensor", "array", "asarray") and args:
-            return Constant(_nested_shape(args[0]))
+            made_at = interp.position(node) if interp is not None and node is not None \
+                else None
+            return Constant(_nested_shape(args[0]), made_at)
         first = form_args[0] if form_args else None
         numeric = isinstance(first, (int, float)) and not isinstance(first, bool)
         if rule is not None and (numeric or _has_shape(form_args) or _has_shape(form_kwargs)):
@@ -290,6 +294,7 @@ def constant_tensor(value: Constant):
                     rule=Rule(output=lambda shapes: value.shape, multi_input=True))
     made.built = True
     node = LayerNode(made, "constant", "constant", "", 0, 0, output_shape=value.shape)
+    node.made_at = value.made_at
     return KerasTensor(node)
 
 

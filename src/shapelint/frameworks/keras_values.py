@@ -120,6 +120,9 @@ class KerasLayer(LayerObject):
             _refit(applied, self, tensors, interp, node)
             _call_output(applied, self.rule, tensors, args, kwargs)
             check_states(applied, self.rule, initial_state(self.rule, args, kwargs), KerasTensor)
+            if applied.fault is not None and is_merge(self):  # eager, outside any model
+                from .keras_eager_merge import eager_concatenate
+                eager_concatenate(interp, applied, tensors)
         explain(applied)
         if not self.built:
             self.first_node = applied  # the application that built it (keras_tracking)

@@ -26,6 +26,7 @@ class LayerObject:
     unresolved: bool = False  # not in the catalogue at all (SHP301)
     arguments: dict | None = None  # the constructor's arguments, bound by its signature
     raises: str | None = None  # the exception its constructor raises (a binding TypeError)
+    positional: int = 0  # how many constructor arguments were given by position
 
 
 def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, path, line, col,
@@ -39,6 +40,7 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
         layer.unresolved = True
         return layer
     layer.type_name = entry.type_name
+    layer.positional = len(args)  # Conv2D(32, 3, 3): Keras 1's kernel read as strides
     try:  # entries carry the framework's own signature: a binding error is the user's error
         layer.arguments = dict(entry.bind(tuple(args), dict(kwargs)).arguments)
     except TypeError as error:

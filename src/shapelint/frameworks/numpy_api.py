@@ -74,7 +74,8 @@ def _arange(args, kwargs):
     is_int = all(isinstance(n, int) for n in (start, stop, step))
     dtype = dtype_name(kwargs["dtype"]) if kwargs.get("dtype") is not None else \
         "int64" if is_int else "float64"
-    labels = Labels("ids", stop) if is_int and start == 0 and step == 1 and stop > 0 else None
+    labels = Labels("ids", stop, every=True) if is_int and start == 0 and step == 1 and \
+        stop > 0 else None
     return array_of((length,), dtype, labels)
 
 

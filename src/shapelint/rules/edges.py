@@ -126,7 +126,10 @@ def _data(graph, model, use, x, x_name):
             return naming_data(scalar, arrays[0].built_at, (
                 "That data is made at line {line}, the other side to change")), None
         # a model without an input shape is built by the data: the fix is the data, at the call
-        return _report(use, x_name, arrays[0], None, fault.fault.message, fault, None), None
+        from .keras_data_made import naming_data_of_call
+        return naming_data_of_call(_report(use, x_name, arrays[0], None, fault.fault.message,
+                                           fault, None), arrays[0].built_at,
+                                   _dims(arrays[0].shape)), None
     transforms, adjusted = {}, []
     for node, array in zip(inputs, arrays):
         ref = node.output_shape
@@ -349,8 +352,9 @@ def _output_width(graph: ModelGraph):
 
 def _labels(graph, use, x, y, y_name, uses=()):
     found = _label_fault(graph, use, x, y, y_name)
-    if found is None:
-        return None
+    if found is None:  # labels with a stray axis of 1: made wrong where they were made
+        from .keras_label_extra_axes import extra_label_axes
+        return extra_label_axes(use, y_name, y, _output_width(graph))
     code, message, data, *where = found
     if where:  # placed by the judgment itself, on the line its fix changes
         return _placed(code, where[0], use, message, data)
@@ -363,6 +367,11 @@ def _labels(graph, use, x, y, y_name, uses=()):
         placed = _placed(code, _Where(use.compile_line, use.compile_col, use.path) if
                          use.compile_line else None, use, message, data)
     else:
+        from .keras_label_sides import labels_the_model_takes  # the file shows the model right
+        side = labels_the_model_takes(_output_width(graph), use, uses, y, y_name, code,
+                                      message, data)
+        if side is not None:
+            return side
         from .keras_hidden_softmax import softmax_on_hidden  # Keras's own: lazily
         width = y.shape.dims[-1] if code is SHP110 and isinstance(y, ArrayValue) and \
             y.shape.known_rank and len(y.shape.dims) == 2 else None
@@ -440,8 +449,10 @@ def _label_fault(graph, use, x, y, y_name):
                 f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
         from .keras_targets import map_size
         spatial = map_size(graph, head, y2, out2, loss)  # a map, not a Dense width, differs
-        if spatial is not None:
-            return SHP110, spatial, data
+        if spatial is not None:  # one 'same' convolution that decides the map: placed there
+            from .keras_map_fit import one_valid_conv
+            fit = one_valid_conv(graph, tuple(y2[1:-1]))
+            return (SHP110, spatial + fit[1], data, fit[0]) if fit else (SHP110, spatial, data)
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None

@@ -35,6 +35,9 @@ def at_input_size(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     fits = _fitting_sizes(graph, source, symbols)
     given = dict(zip(symbols, shape.dims[1:-1]))
     wrong = [s for s in symbols if s in fits and given[s] not in fits[s]]
+    from .keras_branch_sizes import at_branch_layer, no_usable_size
+    if no_usable_size(fits, wrong):  # the structure, not the input size, is the fix
+        return at_branch_layer(node, diagnostic, _applied_at(node)) or diagnostic
     if not wrong or not all(fits[s] for s in wrong):
         return diagnostic
     fitted = tuple(_nearest(fits[s], given[s]) if s in wrong else given[s] for s in symbols)

@@ -223,7 +223,8 @@ def _moved(graph, d: Diagnostic, lines: list, path: str) -> Diagnostic:
         return _at_builder_call(graph, d, lines) or \
             (node is not None and units_constant(d, node, lines)) or d
     if d.code is SHP109 and isinstance(d.data.get("seen_at_line"), int):
-        return input_constant(d, lines) or d
+        from .keras_read_before import read_before_remade
+        return read_before_remade(d, lines) or input_constant(d, lines) or d
     if d.code is SHP104 and "seen_at_line" not in d.data:
         return _at_target_assignment(graph, d, lines) or d
     return d

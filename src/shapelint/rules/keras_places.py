@@ -19,7 +19,7 @@ reasons of its own: the two layers disagree, the fix goes between them, at the r
 and the finding stays there. So does one whose producer is in another file or on its line."""
 from __future__ import annotations
 
-from ..domain.codes import SHP103, SHP104, SHP107, SHP108, SHP109, SHP111, Diagnostic
+from ..domain.codes import SHP102, SHP103, SHP104, SHP107, SHP108, SHP109, SHP111, Diagnostic
 from ..domain.dims import is_known
 
 _RNNS = ("LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
@@ -30,6 +30,9 @@ def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.code is SHP104:  # an axis size, not a rank: keras_sizes traces it
         from .keras_sizes import at_valid_conv
         return at_valid_conv(graph, node, diagnostic)
+    if diagnostic.code is SHP102:  # a map shrunk away by Keras 1 kernels read as strides
+        from .keras_positional_strides import at_positional_strides
+        return at_positional_strides(graph, node, diagnostic)
     if diagnostic.code is SHP107:  # a merge the input size does not fit: keras_input_sizes
         from .keras_input_sizes import at_input_size
         return at_input_size(graph, node, diagnostic)

@@ -1,0 +1,90 @@
+"""Where a Keras merge that no usable input size fits is fixed (issue 16): a residual block
+whose one branch is pooled (or strided) between the fork and the Add, while the other branch
+keeps the fork's size. rules/keras_input_sizes.py replays the model with the input's spatial
+sizes symbolic; when no size in the upper half of the sizes tried (1..LIMIT) makes the merge's
+inputs equal, the input size is no fix (a 1-pixel image is not an input), and the model's
+structure is: the one layer that changes the spatial size on one branch only. The finding goes
+to that layer and names the merge (data["seen_at_line"]); the other honest fix, the same
+resizing on the other branch, is named in the message.
+
+Facts only: both branches reach the merge through layers of one input each from one fork
+node; exactly one layer on one branch changes the spatial size and none on the other; that
+layer is in this file on a line of its own. Otherwise None, and the finding stays where it was."""
+from __future__ import annotations
+
+from ..domain.codes import Diagnostic
+from ..frameworks.torch_size_fit import LIMIT
+
+
+def no_usable_size(fits: dict, wrong: list) -> bool:
+    """No size in the upper half of 1..LIMIT fits an axis the script's size does not fit."""
+    return bool(wrong) and all(not any(n > LIMIT // 2 for n in fits.get(s, ())) for s in wrong)
+
+
+def at_branch_layer(node, diagnostic: Diagnostic, seen: tuple) -> Diagnostic | None:
+    if len(node.inputs) != 2:
+        return None
+    a, b = node.inputs
+    fork = _fork(a, b)
+    if fork is None:
+        return None
+    branches = [_chain(a, fork), _chain(b, fork)]
+    if any(chain is None for chain in branches):
+        return None
+    resizing = [[n for n in chain if _resizes(n)] for chain in branches]
+    counts = sorted(len(r) for r in resizing)
+    if counts != [0, 1]:
+        return None
+    layer = next(r[0] for r in resizing if r)
+    seen_line, seen_col = seen
+    if layer.path != node.path or not layer.line or int(layer.line) == int(seen_line):
+        return None
+    before, after = _spatial(layer.input_shapes[0]), _spatial(layer.output_shape)
+    keep = "Remove it" if "Pool" in layer.type_name else \
+        "Make it keep that size (strides=1, padding='same')"
+    message = (f"{diagnostic.message.rstrip('.')}. No input size from {LIMIT // 2 + 1} to "
+               f"{LIMIT} fits this merge (at line {seen_line}): its branches part at the "
+               f"{fork.type_name} at line {fork.line}, and the {layer.type_name} on this line "
+               f"turns one of them from {before} to {after} while the other keeps {before}. "
+               f"{keep} (the merge then adds maps of the fork's size), or resize the other "
+               f"branch the same way before the {node.type_name}")
+    data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
+            "fork_line": int(fork.line) if fork.line else 0}
+    for key in ("fitting_sizes", "fitted_input"):
+        data.pop(key, None)
+    return Diagnostic(diagnostic.code, layer.line, layer.col, message, data, diagnostic.path)
+
+
+def _ancestors(node) -> list:
+    """node and every node above it through single inputs, nearest first."""
+    out = [node]
+    while len(out[-1].inputs) == 1 and not out[-1].is_input:
+        out.append(out[-1].inputs[0])
+    return out
+
+
+def _fork(a, b):
+    above_b = {id(n) for n in _ancestors(b)}
+    return next((n for n in _ancestors(a) if id(n) in above_b), None)
+
+
+def _chain(start, fork) -> list | None:
+    """The nodes from start up to (without) fork, each of one input; None if it is not so."""
+    out = []
+    node = start
+    while node is not fork:
+        if node.is_input or len(node.inputs) != 1 or not node.input_shapes or \
+                not node.input_shapes[0].known_rank or not node.output_shape.known_rank:
+            return None
+        out.append(node)
+        node = node.inputs[0]
+    return out
+
+
+def _resizes(node) -> bool:
+    x, y = node.input_shapes[0], node.output_shape
+    return x.rank != y.rank or _spatial(x) != _spatial(y)
+
+
+def _spatial(shape) -> tuple:
+    return tuple(shape.dims[1:-1])
