@@ -155,6 +155,20 @@ def shows_at(graph, called) -> None:
             node.fault.message = f"{node.fault.message.rstrip('.')} (called at line {line})"
 
 
+def _has_comment(module, lines: list) -> bool:
+    """Does a line of module hold `# shapelint: input=(...)`? Asked for each model built from
+    its classes, so searched once per module read (kept on it with the lines searched): a
+    transformers module is thousands of lines."""
+    known = getattr(module, "shape_comment", None)
+    if known is None or known[0] is not lines:
+        known = (lines, any(_COMMENT.search(text) for text in lines))
+        try:
+            module.shape_comment = known
+        except AttributeError:  # no module (None), or one that keeps no attributes
+            pass
+    return known[1]
+
+
 def comment_shape(interp, instance) -> Shape | None:
     """`# shapelint: input=(N, 3, 224, 224)` on the class line or on its forward's def line."""
     if not isinstance(instance, Instance):
@@ -167,7 +181,7 @@ def comment_shape(interp, instance) -> Shape | None:
     except KeyError:
         pass
     lines = getattr(cls.module, "lines", None) or []
-    if not any(_COMMENT.search(text) for text in lines):
+    if not _has_comment(cls.module, lines):
         return None  # no line to read: no position resolved to find it
     for node in nodes:
         if node is None:

@@ -192,7 +192,7 @@ class CallsMixin:
         if bound is None:
             return self._not_called(f"{_UNBOUND} {func.name}()", node)
         scope = Scope(dict(bound), func.scope, func.module)
-        if isinstance(func.node, cst.Lambda):
+        if type(func.node) is cst.Lambda:  # not isinstance: an ABC's check (expressions._elements)
             self.depth += 1
             try:
                 return self.eval(func.node.body, scope)

@@ -29,6 +29,7 @@ not followed.
 from __future__ import annotations
 
 import ast
+import heapq
 import re
 import sys
 from dataclasses import dataclass, field
@@ -150,7 +151,30 @@ class ModuleIndex:
         # `name = call(...)` at module level: what a claim in a comment may speak of
         self.module_level = [i for i, s in enumerate(self.statements) if s.assigns_call]
         self._trees: dict = {}  # first line -> CPython's tree of that statement alone
+        self._takers = None  # Reading.extend's lookups by name, made on its first use
         self.typed_imports = _typed_imports(tree) if _lazy_package(tree) else {}
+
+    def takers(self) -> tuple:
+        """name -> the statements that bind it, that may change it, and (outside definitions)
+        that use it and that call it: what Reading.extend takes for a needed name, a watched
+        one, a used value and a model, in file order."""
+        if self._takers is None:
+            binders: dict = {}
+            changers: dict = {}
+            users: dict = {}
+            callers: dict = {}
+            for i, s in enumerate(self.statements):
+                for name in s.binds:
+                    binders.setdefault(name, []).append(i)
+                for name in s.touches:
+                    changers.setdefault(name, []).append(i)
+                if not s.is_definition:
+                    for name in s.loads:
+                        users.setdefault(name, []).append(i)
+                    for name in s.calls:
+                        callers.setdefault(name, []).append(i)
+            self._takers = (binders, changers, users, callers)
+        return self._takers
 
     def _mutations(self, bound: set) -> None:
         """Close `later` and `reach` over calls: a function that calls one changing (reading)
@@ -305,28 +329,60 @@ class Reading:
         for i in take:
             needed |= self._needs(index.statements[i])
             models |= index.statements[i].binds
+        # Each pass takes, in file order, every statement not read yet that binds or may
+        # change a needed name, uses a needed value (it may change it), or calls or configures
+        # a model read here (`model = Net()`, `model.build(...)`); what it takes adds to what
+        # is needed for the statements below it in the same pass, and the passes go on until
+        # one takes nothing. The statements a pass looks at are found from the names, through
+        # the index (ModuleIndex.takers): those the names meet as the pass begins, then those
+        # below that each statement taken brings in, lowest first. That takes the same
+        # statements in the same order as testing every statement of the module in turn (a
+        # statement's test only turns true as names are added), at a cost of the names, not of
+        # the module's length times the passes (transformers' modeling_utils: 300 statements).
+        binders, changers, users, callers = index.takers()
+        statements_of, read = index.statements, self.read
+        tracked, variables = index.tracked, index.variables
         changed = True
         while changed:
             changed = False
-            watched = needed & index.tracked
-            used = watched & index.variables
-            for i, s in enumerate(index.statements):
-                if i in take or i in self.read:
-                    continue
-                # what binds or may change a needed name; a statement that uses a needed value
-                # (it may change it); and one that calls or configures a model read here
-                # (`model = Net()`, `model.build(...)`)
-                if s.star or s.binds & needed or s.touches & watched or (
-                        not s.is_definition and (s.loads & used or s.calls & models)):
-                    take.add(i)
-                    needed |= self._needs(s)
-                    if not s.is_definition:
-                        needed |= s.binds  # an alias (`alias = CFG`) is followed like CFG
-                        if s.calls & models:
-                            models |= s.binds
-                    watched = needed & index.tracked
-                    used = watched & index.variables
-                    changed = True
+            watched = needed & tracked
+            used = watched & variables
+            ahead = set(index.stars)
+            for name in needed:
+                ahead.update(binders.get(name, ()))
+            for name in watched:
+                ahead.update(changers.get(name, ()))
+            for name in used:
+                ahead.update(users.get(name, ()))
+            for name in models:
+                ahead.update(callers.get(name, ()))
+            ahead -= take
+            ahead -= read
+            queue = list(ahead)
+            heapq.heapify(queue)
+            while queue:
+                i = heapq.heappop(queue)
+                if i in take:
+                    continue  # brought in twice
+                s = statements_of[i]
+                take.add(i)
+                added = self._needs(s) - needed
+                added_models = ()
+                if not s.is_definition:
+                    added |= s.binds - needed  # an alias (`alias = CFG`) is followed like CFG
+                    if s.calls & models:
+                        added_models = s.binds - models
+                        models |= added_models
+                needed |= added
+                added_watched = added & tracked
+                added_used = added_watched & variables
+                changed = True
+                for names_added, takers in ((added, binders), (added_watched, changers),
+                                            (added_used, users), (added_models, callers)):
+                    for name in names_added:
+                        for j in takers.get(name, ()):
+                            if j > i and j not in take and j not in read:
+                                heapq.heappush(queue, j)
         order = sorted(take)
         hazard = self._hazard(order)
         self.read |= take
