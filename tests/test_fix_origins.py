@@ -320,3 +320,33 @@ def test_a_norm_on_positions_names_the_batch_only_for_a_sequential_of_row_layers
     assert ".reshape(-1, 8) there packs its 5 positions into the batch" in d.message
     [d] = findings(FIXTURES / "batchnorm1d_on_features_last_series.py")
     assert "data_at_line" not in d.data
+
+
+def test_a_reshape_moving_the_targets_rows_is_where_the_fix_goes():
+    """reshape(1, -1) of (8, 5, 3) targets for (8, 15) predictions: the targets had the
+    input's rows and values per row before it, so the reshape is the fault (torch raises at
+    the loss: 15 against 120 in dim 1)."""
+    path = FIXTURES / "corner_targets_reshaped_into_one_row.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 9, 10)
+    assert "The reshape on this line turns the target (8, 5, 3) into (1, 120): its 8 rows, " \
+        "one per row of the input (8, 15), become 1 row. .view(8, -1) here" in d.message
+    source = path.read_text(encoding="utf-8")
+    # the input's rows moved instead (two samples packed per row): the input's view, naming
+    # the loss (torch_batch_folds says so first)
+    moved = source.replace("corners.reshape(1, -1)", "corners.reshape(8, -1)").replace(
+        "nn.MSELoss()(model(features), targets)",
+        "nn.MSELoss()(scores, targets)").replace(
+        "targets = ", "scores = model(features).view(2, -1)\ntargets = ")
+    [d] = findings(moved)
+    assert (int(d.line), d.data["seen_at_line"]) == (9, 11)
+    assert "2 rows for 8 targets" in d.message
+
+
+def test_a_reshaped_target_of_other_values_per_row_stays_on_the_loss():
+    """(8, 5, 4) targets hold 20 values per sample for 15 predictions: reshaping them per
+    sample does not fit either, so neither side is the fix and the finding stays on the call."""
+    source = (FIXTURES / "corner_targets_reshaped_into_one_row.py").read_text(
+        encoding="utf-8").replace("torch.rand(8, 5, 3)", "torch.rand(8, 5, 4)")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "seen_at_line" not in d.data
