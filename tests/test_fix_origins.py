@@ -350,3 +350,32 @@ def test_a_reshaped_target_of_other_values_per_row_stays_on_the_loss():
         encoding="utf-8").replace("torch.rand(8, 5, 3)", "torch.rand(8, 5, 4)")
     [d] = findings(source)
     assert int(d.line) == 10 and "seen_at_line" not in d.data
+
+
+def test_a_helper_parameter_given_at_the_one_instantiation_is_where_the_fix_goes():
+    """conv_block(in_ch, out_ch) builds the Conv2d; __init__ passes its in_ch, which the one
+    instantiation gives as 3 (torch raises: weight [8, 3, 3, 3], input with 1 channel)."""
+    path = FIXTURES / "helper_block_channels_given_at_instantiation.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP106", 22, 19)
+    assert "in_ch=3 given to Encoder on this line reaches conv_block's in_ch (line 15), " \
+        "which sets Conv2d's in_channels (line 8): make it 1" in d.message
+    source = path.read_text(encoding="utf-8")
+    # the size written as a literal in the helper call: that call
+    literal = source.replace("conv_block(in_ch, 8)", "conv_block(3, 8)")
+    [d] = findings(literal)
+    assert int(d.line) == 15 and "in_ch=3 given to conv_block on this line sets Conv2d's " \
+        "in_channels (line 8)" in d.message
+
+
+def test_a_helper_parameter_not_followed_for_certain_stays_on_the_constructor():
+    """Two helper calls giving the expected size (which built the layer?), the helper passed
+    as a value, or the stored parameter read back: the finding stays on the Conv2d."""
+    source = (FIXTURES / "helper_block_channels_given_at_instantiation.py").read_text(
+        encoding="utf-8")
+    twice = source.replace("self.second = conv_block(8, 16)",
+                           "self.second = conv_block(8, 16)\n        self.spare = conv_block(3, 4)")
+    passed = source.replace("class Encoder", "make = conv_block\n\n\nclass Encoder")
+    read_back = source.replace("features = encoder(", "print(encoder.in_ch)\nfeatures = encoder(")
+    for changed in (twice, passed, read_back):
+        assert [int(d.line) for d in findings(changed)] == [8]
