@@ -379,3 +379,18 @@ def test_a_helper_parameter_not_followed_for_certain_stays_on_the_constructor():
     read_back = source.replace("features = encoder(", "print(encoder.in_ch)\nfeatures = encoder(")
     for changed in (twice, passed, read_back):
         assert [int(d.line) for d in findings(changed)] == [8]
+
+
+def test_an_instantiation_argument_names_the_input_the_script_built():
+    """A finding moved to the instantiation that sizes the layer names the tensor the script
+    built as the other honest side (data_at_line); one a reshape wrote (which may be the
+    model's own code) is not named."""
+    path = FIXTURES / "stem_channels_given_at_instantiation.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (17, 14, 18)
+    assert d.message.endswith("or give the layer an input of 1 there. That input is built at "
+                              "line 18.")
+    reshaped = path.read_text(encoding="utf-8").replace(
+        "torch.rand(2, 3, 32, 32)", "torch.rand(2, 3 * 32 * 32).view(2, 3, 32, 32)")
+    [d] = findings(reshaped)
+    assert int(d.line) == 17 and "data_at_line" not in d.data

@@ -18,13 +18,35 @@ import re
 
 import libcst as cst
 
+from . import torch_size_origins as origins
 from .source_text import DEF, argument, call_at, enclosing_def
+
+
+def written_at(lines: list, layer, expected, actual) -> tuple | None:
+    """(line, col, sentence) where the size `expected` that layer checks is written, when the
+    layer is built in a helper from one of its parameters (torch_size_origins.written_at's
+    form; the input has `actual` there); None otherwise."""
+    arguments = getattr(layer, "arguments", None) or {}
+    key = next((k for k in origins._SIZE_KEYS if k in arguments and arguments[k] == expected
+                and isinstance(expected, int) and not isinstance(expected, bool)), None)
+    line = int(getattr(layer, "line", 0) or 0)
+    if key is None or not 0 < line <= len(lines):
+        return None
+    call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
+    value = argument(call, key, 0) if call is not None else None
+    if not isinstance(value, cst.Name):
+        return None
+    found = through_helper(lines, line, value.value, expected,
+                           f"{layer.type_name}'s {key} (line {line})", call)
+    if found is None:
+        return None
+    return (*found[:2], f"{found[2]}: make it {actual} to take this input, or give the "
+            f"layer an input of {expected} there.")
 
 
 def through_helper(lines: list, line: int, name: str, expected: int, what: str, layer_call):
     """(line, col, sentence) where the value of the helper parameter `name` that the layer at
     `line` reads is written, or None."""
-    from . import torch_size_origins as origins
     owner = enclosing_def(lines, line)
     if owner is None or owner[1] == "__init__" or name not in owner[2]:
         return None
@@ -53,7 +75,6 @@ def through_helper(lines: list, line: int, name: str, expected: int, what: str, 
 def _calls(lines: list, helper: str):
     """(line, col) of each call of the helper; None when the file mentions it otherwise (passed
     as a value, rebound) or calls it in a loop or a comprehension."""
-    from . import torch_size_origins as origins
     calls = []
     for number, text in enumerate(lines, 1):
         code = text.split("#", 1)[0]
@@ -70,7 +91,6 @@ def _value(lines: list, at: int, col: int, name: str, position: int, expected: i
     """(value, where it is written) of the helper call's argument for `name`: (n, None) for an
     int literal, (n, (line, col, class, parameter)) for an __init__ parameter the class's one
     instantiation gives as the literal n; None when not known so."""
-    from . import torch_size_origins as origins
     call = call_at(lines, at, col)
     if call is None or any(a.star for a in call.args):
         return None

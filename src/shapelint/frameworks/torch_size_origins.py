@@ -18,10 +18,7 @@ model's side is where that value is written:
   forward() applies after this one (the tail that gives the output's channels): that call is
   where this use of the class chooses it (the default serves other uses), so the fix passes it
   there; the default's line is named in the sentence. A default that also sizes a layer
-  applied before (a GRU's hidden size feeding the head) stays on the constructor;
-- a parameter of a module-level helper that builds the layer (`double_conv(in_ch, out_ch)`),
-  followed through the one helper call that gives the expected size to the literal there or
-  to the instantiation that gives the __init__ parameter it passes (torch_helper_sizes).
+  applied before (a GRU's hidden size feeding the head) stays on the constructor.
 Anything else (a value computed, a name read elsewhere too, several instantiations)
 leaves the finding on the constructor (rules/checks.at_constructor). Read from the source text
 with libcst, the layer's own call first: only what the file writes, nothing assumed."""
@@ -34,7 +31,6 @@ from collections import Counter
 import libcst as cst
 
 from . import config_entries
-from . import torch_helper_sizes as helper_sizes
 from .source_text import argument, call_at, enclosing_def
 
 # the constructor argument that sets the size a layer checks its input against, first position
@@ -60,8 +56,7 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
         found = _config_entry(lines, line, *entry, expected, what)
     elif isinstance(value, cst.Name):
         found = _constant(lines, value.value, expected, what) or \
-            _instantiation(lines, line, value.value, expected, what, call) or \
-            helper_sizes.through_helper(lines, line, value.value, expected, what, call)
+            _instantiation(lines, line, value.value, expected, what, call)
     else:
         return None
     if found is None:
