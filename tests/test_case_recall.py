@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 189 of the 242 cases are found on their marked line, 173 on the line the fixed twin changes,
-# 205 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 191 of the 242 cases are found on their marked line, 175 on the line the fixed twin changes,
+# 208 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to ninth blind sets of issue 16
-# (20 cases each: 15, 6, 12, 18, 12, 18, 10 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3 and 7
+# (20 cases each: 15, 6, 12, 18, 12, 18, 10 and 10 on the line now; 7, 4, 5, 10, 7, 8, 3 and 7
 # when measured blind) pull all three down. The floors are those counts over the 242 cases:
 # they fail on any regression.
-RECALL_FLOOR = 189 / 242
-ON_FIX_LINE_FLOOR = 173 / 242
-ON_OR_POINTING_FLOOR = 205 / 242
+RECALL_FLOOR = 191 / 242
+ON_FIX_LINE_FLOOR = 175 / 242
+ON_OR_POINTING_FLOOR = 208 / 242
 # Cases the static analysis does not find. The batch fold in mse_view_folds_batch happens under a
 # concrete batch of 8 (the model is called on torch.randn(8, ...)): view(-1, C*H*W) then gives
 # (1, ...), a known size, and SHP203 reads folds only from a symbolic batch axis. Its SHP206 at
@@ -297,20 +297,28 @@ HELD_OUT_8_MISSES = {
 # each reason. django_digit_predict_pixel_column, on the first Dense when measured blind, is now
 # on its data line: the file fits the model on rows its input takes, so the predict array is the
 # side to change (rules/keras_fitted_input.py, first written as the fixture pair
-# fix_origins/keras/evaluate_rows_transposed_after_fit).
+# fix_origins/keras/evaluate_rows_transposed_after_fit). Since then on the line:
+# facial_keypoints_target_view_folds_batch, on the view(1, -1) that moved the targets' rows
+# (they had the predictions' rows and values per row before it: torch_reshaped_rows, first
+# written as the pair fix_origins/torch/corner_targets_reshaped_into_one_row), and
+# unet_three_input_channels_for_grayscale_images, on UNet(n_channels=3), followed from the
+# Conv2d in double_conv through the one helper call that gives 3 (torch_helper_sizes; the pair
+# helper_block_channels_given_at_instantiation; BLIND_SEEN_AT below). The PatchEmbed() finding
+# of sam_adapter_single_channel_into_rgb_patch_embed now names the slices' line as the data
+# side (data_at_line): pointing at it. low_light_decoder_cat_on_odd_width already names the
+# cat (seen_at_line); segmentation_nll_target_with_channel_axis stays on the mask's line, as
+# honest as the criterion call the twin squeezes at, which no finding place names.
 HELD_OUT_9_MISSES = {
     "keras/finetune_channels_first_images_into_channels_last_model",
     "keras/five_class_integer_labels_categorical",
     "torch/bce_logits_target_without_output_axis",
     "torch/docking_grid_cross_entropy_target_column",
     "torch/enhancement_rgba_png_into_rgb_conv",
-    "torch/facial_keypoints_target_view_folds_batch",
     "torch/font_glyph_rgb_png_into_gray_conv",
     "torch/low_light_decoder_cat_on_odd_width",
     "torch/sam_adapter_single_channel_into_rgb_patch_embed",
     "torch/segmentation_channels_last_image_into_conv",
     "torch/segmentation_nll_target_with_channel_axis",
-    "torch/unet_three_input_channels_for_grayscale_images",
 }
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
@@ -343,6 +351,10 @@ BLIND_SEEN_AT = {
     # and lstm_autoencoder_encoder_without_sequences (ninth set): Keras raises at
     # model.add(decoded), line 13; the finding names the decoder LSTM built on line 12
     "keras/lstm_autoencoder_encoder_without_sequences": {(12, "SHP103")},
+    # and unet_three_input_channels_for_grayscale_images (ninth set): torch raises in forward
+    # at self.inc(x), line 29, inside the helper's nn.Sequential; the finding on UNet(n_channels
+    # =3) names the model call, line 41
+    "torch/unet_three_input_channels_for_grayscale_images": {(41, "SHP106")},
 }
 # Cases of the first group whose marker, set before issue 16 on the loss call where the
 # mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin
