@@ -373,10 +373,12 @@ def test_a_helper_parameter_not_followed_for_certain_stays_on_the_constructor():
     as a value, or the stored parameter read back: the finding stays on the Conv2d."""
     source = (FIXTURES / "helper_block_channels_given_at_instantiation.py").read_text(
         encoding="utf-8")
-    twice = source.replace("self.second = conv_block(8, 16)",
-                           "self.second = conv_block(8, 16)\n        self.spare = conv_block(3, 4)")
+    twice = source.replace(
+        "self.second = conv_block(8, 16)",
+        "self.second = conv_block(8, 16)\n        self.spare = conv_block(3, 4)")
     passed = source.replace("class Encoder", "make = conv_block\n\n\nclass Encoder")
-    read_back = source.replace("features = encoder(", "print(encoder.in_ch)\nfeatures = encoder(")
+    read_back = source.replace("features = encoder(",
+                               "print(encoder.in_ch)\nfeatures = encoder(")
     for changed in (twice, passed, read_back):
         assert [int(d.line) for d in findings(changed)] == [8]
 
