@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 210 of the 262 cases are found on their marked line, 196 on the line the fixed twin changes,
-# 234 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 212 of the 262 cases are found on their marked line, 198 on the line the fixed twin changes,
+# 237 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to tenth blind sets of issue 16
-# (20 cases each: 15, 6, 12, 18, 12, 18, 10, 8 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
+# (20 cases each: 18, 14, 14, 19, 14, 19, 16, 10 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
 # and 8 when measured blind) pull all three down. The floors are those counts over the 262
 # cases: they fail on any regression.
-RECALL_FLOOR = 210 / 262
-ON_FIX_LINE_FLOOR = 196 / 262
-ON_OR_POINTING_FLOOR = 234 / 262
+RECALL_FLOOR = 212 / 262
+ON_FIX_LINE_FLOOR = 198 / 262
+ON_OR_POINTING_FLOOR = 237 / 262
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -308,20 +308,28 @@ HELD_OUT_8_MISSES = {
 # each reason. django_digit_predict_pixel_column, on the first Dense when measured blind, is now
 # on its data line: the file fits the model on rows its input takes, so the predict array is the
 # side to change (rules/keras_fitted_input.py, first written as the fixture pair
-# fix_origins/keras/evaluate_rows_transposed_after_fit).
+# fix_origins/keras/evaluate_rows_transposed_after_fit). Since then on the line:
+# facial_keypoints_target_view_folds_batch, on the view(1, -1) that moved the targets' rows
+# (they had the predictions' rows and values per row before it: torch_reshaped_rows, first
+# written as the pair fix_origins/torch/corner_targets_reshaped_into_one_row), and
+# unet_three_input_channels_for_grayscale_images, on UNet(n_channels=3), followed from the
+# Conv2d in double_conv through the one helper call that gives 3 (torch_helper_sizes; the pair
+# helper_block_channels_given_at_instantiation; BLIND_SEEN_AT below). The PatchEmbed() finding
+# of sam_adapter_single_channel_into_rgb_patch_embed now names the slices' line as the data
+# side (data_at_line): pointing at it. low_light_decoder_cat_on_odd_width already names the
+# cat (seen_at_line); segmentation_nll_target_with_channel_axis stays on the mask's line, as
+# honest as the criterion call the twin squeezes at, which no finding place names.
 HELD_OUT_9_MISSES = {
     "keras/finetune_channels_first_images_into_channels_last_model",
     "keras/five_class_integer_labels_categorical",
     "torch/bce_logits_target_without_output_axis",
     "torch/docking_grid_cross_entropy_target_column",
     "torch/enhancement_rgba_png_into_rgb_conv",
-    "torch/facial_keypoints_target_view_folds_batch",
     "torch/font_glyph_rgb_png_into_gray_conv",
     "torch/low_light_decoder_cat_on_odd_width",
     "torch/sam_adapter_single_channel_into_rgb_patch_embed",
     "torch/segmentation_channels_last_image_into_conv",
     "torch/segmentation_nll_target_with_channel_axis",
-    "torch/unet_three_input_channels_for_grayscale_images",
 }
 # The tenth blind set (issue 16, 20 cases; markers committed in c0cb68d before shapelint ran on
 # them, measured without touching src/): 12 not on the line the fix changes, seven Keras and five
@@ -381,6 +389,10 @@ BLIND_SEEN_AT = {
     # and lstm_autoencoder_encoder_without_sequences (ninth set): Keras raises at
     # model.add(decoded), line 13; the finding names the decoder LSTM built on line 12
     "keras/lstm_autoencoder_encoder_without_sequences": {(12, "SHP103")},
+    # and unet_three_input_channels_for_grayscale_images (ninth set): torch raises in forward
+    # at self.inc(x), line 29, inside the helper's nn.Sequential; the finding on UNet(n_channels
+    # =3) names the model call, line 41
+    "torch/unet_three_input_channels_for_grayscale_images": {(41, "SHP106")},
 }
 # Cases of the first group whose marker, set before issue 16 on the loss call where the
 # mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin

@@ -442,3 +442,79 @@ def test_batches_joined_on_the_batch_axis_sit_on_the_cat():
         "F.cross_entropy(model(left, right), labels)",
         "F.cross_entropy(model(left, right), torch.cat([labels, labels]))")
     assert findings(both) == []
+
+
+def test_a_reshape_moving_the_targets_rows_is_where_the_fix_goes():
+    """reshape(1, -1) of (8, 5, 3) targets for (8, 15) predictions: the targets had the
+    input's rows and values per row before it, so the reshape is the fault (torch raises at
+    the loss: 15 against 120 in dim 1)."""
+    path = FIXTURES / "corner_targets_reshaped_into_one_row.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 9, 10)
+    assert "The reshape on this line turns the target (8, 5, 3) into (1, 120): its 8 rows, " \
+        "one per row of the input (8, 15), become 1 row. .view(8, -1) here" in d.message
+    source = path.read_text(encoding="utf-8")
+    # the input's rows moved instead (two samples packed per row): the input's view, naming
+    # the loss (torch_batch_folds says so first)
+    moved = source.replace("corners.reshape(1, -1)", "corners.reshape(8, -1)").replace(
+        "nn.MSELoss()(model(features), targets)",
+        "nn.MSELoss()(scores, targets)").replace(
+        "targets = ", "scores = model(features).view(2, -1)\ntargets = ")
+    [d] = findings(moved)
+    assert (int(d.line), d.data["seen_at_line"]) == (9, 11)
+    assert "2 rows for 8 targets" in d.message
+
+
+def test_a_reshaped_target_of_other_values_per_row_stays_on_the_loss():
+    """(8, 5, 4) targets hold 20 values per sample for 15 predictions: reshaping them per
+    sample does not fit either, so neither side is the fix and the finding stays on the call."""
+    source = (FIXTURES / "corner_targets_reshaped_into_one_row.py").read_text(
+        encoding="utf-8").replace("torch.rand(8, 5, 3)", "torch.rand(8, 5, 4)")
+    [d] = findings(source)
+    assert int(d.line) == 10 and "seen_at_line" not in d.data
+
+
+def test_a_helper_parameter_given_at_the_one_instantiation_is_where_the_fix_goes():
+    """conv_block(in_ch, out_ch) builds the Conv2d; __init__ passes its in_ch, which the one
+    instantiation gives as 3 (torch raises: weight [8, 3, 3, 3], input with 1 channel)."""
+    path = FIXTURES / "helper_block_channels_given_at_instantiation.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP106", 22, 19)
+    assert "in_ch=3 given to Encoder on this line reaches conv_block's in_ch (line 15), " \
+        "which sets Conv2d's in_channels (line 8): make it 1" in d.message
+    source = path.read_text(encoding="utf-8")
+    # the size written as a literal in the helper call: that call
+    literal = source.replace("conv_block(in_ch, 8)", "conv_block(3, 8)")
+    [d] = findings(literal)
+    assert int(d.line) == 15 and "in_ch=3 given to conv_block on this line sets Conv2d's " \
+        "in_channels (line 8)" in d.message
+
+
+def test_a_helper_parameter_not_followed_for_certain_stays_on_the_constructor():
+    """Two helper calls giving the expected size (which built the layer?), the helper passed
+    as a value, or the stored parameter read back: the finding stays on the Conv2d."""
+    source = (FIXTURES / "helper_block_channels_given_at_instantiation.py").read_text(
+        encoding="utf-8")
+    twice = source.replace(
+        "self.second = conv_block(8, 16)",
+        "self.second = conv_block(8, 16)\n        self.spare = conv_block(3, 4)")
+    passed = source.replace("class Encoder", "make = conv_block\n\n\nclass Encoder")
+    read_back = source.replace("features = encoder(",
+                               "print(encoder.in_ch)\nfeatures = encoder(")
+    for changed in (twice, passed, read_back):
+        assert [int(d.line) for d in findings(changed)] == [8]
+
+
+def test_an_instantiation_argument_names_the_input_the_script_built():
+    """A finding moved to the instantiation that sizes the layer names the tensor the script
+    built as the other honest side (data_at_line); one a reshape wrote (which may be the
+    model's own code) is not named."""
+    path = FIXTURES / "stem_channels_given_at_instantiation.py"
+    [d] = findings(path)
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (17, 14, 18)
+    assert d.message.endswith("or give the layer an input of 1 there. That input is built at "
+                              "line 18.")
+    reshaped = path.read_text(encoding="utf-8").replace(
+        "torch.rand(2, 3, 32, 32)", "torch.rand(2, 3 * 32 * 32).view(2, 3, 32, 32)")
+    [d] = findings(reshaped)
+    assert int(d.line) == 17 and "data_at_line" not in d.data

@@ -20,7 +20,9 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
 - A BatchNorm1d given (N, L, C) with num_features=C: its own constructor (torch_norm_axis),
   before the two rules above, as what follows reads the features last.
 - A size the layer expects that the file writes apart from its constructor call (a constant
-  read only there, an argument the class's one instantiation gives): torch_size_origins.
+  read only there, an argument the class's one instantiation gives): torch_size_origins;
+  through a module-level helper that builds the layer from its parameter:
+  torch_helper_sizes. The input, when the script built it, is named as the other side.
 - An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
   the script builds the input, with the sizes that fit along each axis that does not.
 Facts only: each move needs the layer's own rule to accept the tensor as the fix makes it."""
@@ -37,6 +39,7 @@ from ..domain.codes import SHP101, SHP103, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
 from . import torch_norm_axis as norm_axis
+from . import torch_helper_sizes as helper_sizes
 from . import torch_size_origins as size_origins
 from .module_constants import constants
 from .source_text import call_at
@@ -255,12 +258,20 @@ def _size_written(interp, layer, fault, tensor) -> FixAt | None:
         return None
     module = interp.modules.get(getattr(layer, "path", None) or "")
     lines = getattr(module, "lines", None)
-    found = size_origins.written_at(lines, layer, expected, fault.data.get("actual")) \
+    found = (size_origins.written_at(lines, layer, expected, fault.data.get("actual")) or
+             helper_sizes.written_at(lines, layer, expected, fault.data.get("actual"))) \
         if lines else None
     if found is None:
         return None
     line, col, sentence = found
-    return FixAt(layer.path, line, col, None, sentence)
+    # the input as the script built it (a factory given its sizes) is the other honest side:
+    # named (data_at), as rules/checks.at_constructor names it for a finding on the layer
+    built = getattr(tensor, "shape_at", None)
+    if built is None or built[3] != "built" or built[0] != layer.path or \
+            int(built[1]) in (0, int(line)):
+        return FixAt(layer.path, line, col, None, sentence)
+    return FixAt(layer.path, line, col, None, f"{sentence} That input is built at line "
+                 f"{int(built[1])}.", data_at=tuple(built[:3]))
 
 
 def _unused_reshape(layer, applied, tensor) -> FixAt | None:

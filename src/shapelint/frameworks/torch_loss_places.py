@@ -17,7 +17,8 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   unsqueeze on the wrong dim), the other side's shape named; both or neither: the call.
 - SHP110 / SHP206 where they differ in one other axis: torch_target_places; in the batch
   axis, because a view folded a map's positions into it, or (SHP110) packed several samples
-  into each row, or a seq-first RNN took batch-first data: torch_batch_folds.
+  into each row, or a seq-first RNN took batch-first data: torch_batch_folds; because a
+  reshape on one side moved its rows (view(1, -1) of a batch's targets): torch_reshaped_rows.
 A place in another file than the loss call leaves the finding on the call. A class-index target
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
@@ -28,6 +29,7 @@ from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
+from . import torch_reshaped_rows as reshaped_rows
 from . import torch_target_places as target_places
 
 
@@ -48,7 +50,7 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
-            batch_folds.place(x, y, code is SHP110)
+            batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
