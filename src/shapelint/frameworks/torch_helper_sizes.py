@@ -26,14 +26,10 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
     """(line, col, sentence) where the size `expected` that layer checks is written, when the
     layer is built in a helper from one of its parameters (torch_size_origins.written_at's
     form; the input has `actual` there); None otherwise."""
-    arguments = getattr(layer, "arguments", None) or {}
-    key = next((k for k in origins._SIZE_KEYS if k in arguments and arguments[k] == expected
-                and isinstance(expected, int) and not isinstance(expected, bool)), None)
-    line = int(getattr(layer, "line", 0) or 0)
-    if key is None or not 0 < line <= len(lines):
+    written = origins.size_argument(lines, layer, expected)
+    if written is None:
         return None
-    call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
-    value = argument(call, key, 0) if call is not None else None
+    key, line, call, value = written
     if not isinstance(value, cst.Name):
         return None
     found = through_helper(lines, line, value.value, expected,

@@ -43,9 +43,10 @@ _CLASS = re.compile(r"^(\s*)class\s+([A-Za-z_]\w*)\b")
 _WORD = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
 
 
-def written_at(lines: list, layer, expected, actual) -> tuple | None:
-    """(line, col, sentence) where the size `expected` that layer checks is written, when
-    that is not the layer's constructor call; None otherwise. The input has `actual` there."""
+def size_argument(lines: list, layer, expected):
+    """(argument name, constructor line, its call, the expression it gives) for the size
+    `expected` that layer checks, as its constructor call writes it; None when no size
+    argument holds it or the call is not in `lines`."""
     arguments = getattr(layer, "arguments", None) or {}
     key = next((k for k in _SIZE_KEYS if k in arguments and arguments[k] == expected
                 and isinstance(expected, int) and not isinstance(expected, bool)), None)
@@ -53,7 +54,16 @@ def written_at(lines: list, layer, expected, actual) -> tuple | None:
     if key is None or not 0 < line <= len(lines):
         return None
     call = call_at(lines, line, int(getattr(layer, "col", 0) or 0))
-    value = argument(call, key, 0) if call is not None else None
+    return key, line, call, argument(call, key, 0) if call is not None else None
+
+
+def written_at(lines: list, layer, expected, actual) -> tuple | None:
+    """(line, col, sentence) where the size `expected` that layer checks is written, when
+    that is not the layer's constructor call; None otherwise. The input has `actual` there."""
+    written = size_argument(lines, layer, expected)
+    if written is None:
+        return None
+    key, line, call, value = written
     what = f"{layer.type_name}'s {key} (line {line})"
     entry = config_entries.subscript_key(value)
     if entry is not None:

@@ -13,17 +13,26 @@ from ..domain.dims import is_known
 from .keras_places import contradicts
 
 
+def unit_axes_after_batch(dims: tuple, model: tuple) -> int:
+    """How many axes of size 1 `dims` has after its batch axis beyond `model` (None, ...),
+    the rest being model's sizes to the last, all known; 0 when it is not so shaped."""
+    extra = len(dims) - len(model)
+    if extra < 1 or len(model) < 2 or any(not (is_known(d) and d == 1)
+                                          for d in dims[1:1 + extra]) or \
+            not all(is_known(a) and is_known(b) and a == b
+                    for a, b in zip(dims[1 + extra:], model[1:])):
+        return 0
+    return extra
+
+
 def extra_axes(use, x_name: str, array, ref, trained=(), written=None) -> Diagnostic | None:
     built = getattr(array, "built_at", None)
     if built is None or built[0] != use.path or not built[1] or not ref.known_rank or \
             not array.shape.known_rank or (written is not None and written == built):
         return None
     data, model = tuple(array.dims), tuple(ref.dims)
-    extra = len(data) - len(model)
-    sample = data[1 + extra:]
-    if extra < 1 or len(model) < 2 or any(not (is_known(d) and d == 1)
-                                          for d in data[1:1 + extra]) or \
-            not all(is_known(a) and is_known(b) and a == b for a, b in zip(sample, model[1:])):
+    extra = unit_axes_after_batch(data, model)
+    if not extra:
         return None
     if any(contradicts(a, model) for a in trained if a is not array):
         return None

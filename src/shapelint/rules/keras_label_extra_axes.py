@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..domain.codes import SHP110, Diagnostic
 from ..domain.dims import is_known
+from .keras_extra_axes import unit_axes_after_batch
 
 _EXACT = ("categorical", "binary")  # the losses that require the labels' shape
 
@@ -25,11 +26,8 @@ def extra_label_axes(use, y_name: str, y, out) -> Diagnostic | None:
             not shape.known_rank or out is None or not out.known_rank:
         return None
     labels, model = tuple(shape.dims), tuple(out.dims)
-    extra = len(labels) - len(model)
-    if extra < 1 or len(model) < 2 or labels[-1] == 1 or \
-            any(not (is_known(d) and d == 1) for d in labels[1:1 + extra]) or \
-            not all(is_known(a) and is_known(b) and a == b
-                    for a, b in zip(labels[1 + extra:], model[1:])):
+    extra = unit_axes_after_batch(labels, model)
+    if not extra or labels[-1] == 1:
         return None
     shown = tuple(d if is_known(d) else None for d in model)
     given = tuple(d if is_known(d) else None for d in labels)

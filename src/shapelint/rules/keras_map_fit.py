@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..domain.dims import is_known
 from ..domain.shapes import Shape
+from .keras_what_if import replayed_with_output
 
 _CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Convolution1D": 1, "Convolution2D": 2,
           "Convolution3D": 3}
@@ -28,14 +29,9 @@ def one_valid_conv(graph, y_map: tuple):
         valid = _valid_output(conv)
         if valid is None:
             continue
-        try:
-            built = graph.replay({c: _replacing(c, conv, valid)
-                                  for c in graph.nodes if conv in c.inputs})
-        except Exception:  # noqa: BLE001 - a what-if that cannot be derived blames nothing
-            continue
-        out = built.outputs[0].output_shape
-        if all(n.fault is None for n in built.nodes) and out.known_rank and \
-                tuple(out.dims[1:-1]) == tuple(y_map):
+        built = replayed_with_output(graph, conv, valid)
+        out = built.outputs[0].output_shape if built is not None else None
+        if out is not None and out.known_rank and tuple(out.dims[1:-1]) == tuple(y_map):
             fits.append((conv, valid))
     if len(fits) != 1:
         return None
@@ -68,9 +64,3 @@ def _valid_output(conv):
     if any(n <= 0 for n in spatial):
         return None
     return Shape((y.dims[0], *spatial, y.dims[-1]))
-
-
-def _replacing(consumer, conv, shape):
-    def transform(shapes):
-        return [shape if i is conv else s for i, s in zip(consumer.inputs, shapes)]
-    return transform

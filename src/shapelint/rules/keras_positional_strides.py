@@ -12,6 +12,7 @@ author's choice and leaves the finding where it shows."""
 from __future__ import annotations
 
 from ..domain.codes import SHP102, Diagnostic
+from .keras_what_if import applied_at
 
 _CONV2D = ("Conv2D", "Convolution2D")
 
@@ -26,7 +27,7 @@ def at_positional_strides(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     order = {id(n): i for i, n in enumerate(graph.nodes)}
     convs.sort(key=lambda c: order.get(id(c), len(order)))
     first = convs[0]
-    seen_line, seen_col = _applied_at(node)
+    seen_line, seen_col = applied_at(node)
     if int(first.line) == int(seen_line):
         return diagnostic
     k = first.layer.arguments["kernel_size"]
@@ -62,10 +63,3 @@ def _upstream(node) -> list:
         found.append(p)
         todo.extend(p.inputs)
     return found
-
-
-def _applied_at(n) -> tuple:
-    at = n.__dict__.get("call_at")
-    if at and at[0] == n.path and at[1]:
-        return at[1], at[2]
-    return n.line, n.col

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..domain.codes import SHP104, Diagnostic
 from ..domain.dims import is_known
 from ..domain.shapes import Shape, product
+from .keras_what_if import applied_at, replayed_with_output
 
 _CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Convolution1D": 1, "Convolution2D": 2,
           "Convolution3D": 3, "SeparableConv1D": 1, "SeparableConv2D": 2,
@@ -30,12 +31,8 @@ def at_valid_conv(graph, node, diagnostic: Diagnostic) -> Diagnostic:
         same = _same_output(conv)
         if same is None:
             continue
-        try:
-            built = graph.replay({c: _replacing(c, conv, same)
-                                  for c in graph.nodes if conv in c.inputs})
-        except Exception:  # noqa: BLE001 - a what-if that cannot be derived blames nothing
-            continue
-        if all(n.fault is None for n in built.nodes):
+        built = replayed_with_output(graph, conv, same)
+        if built is not None:
             after = built.nodes[graph.nodes.index(node)]
             fixes.append((conv, same, after.input_shapes[0]))
     if len(fixes) != 1:
@@ -44,7 +41,7 @@ def at_valid_conv(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     if conv.path != node.path or not conv.line or int(conv.line) == int(node.line):
         return diagnostic
     got = node.input_shapes[0]
-    seen_line, seen_col = _applied_at(node)
+    seen_line, seen_col = applied_at(node)
     target = diagnostic.data.get("target_shape")
     message = (f"Reshape({_tuple(target)}) at line {seen_line} holds {product(target)} values "
                f"per sample but receives {got}, {got.features()} values; the "
@@ -94,19 +91,6 @@ def _same_output(conv) -> Shape | None:
             return None
         spatial.append(-(-n // s))
     return Shape((y.dims[0], *spatial, y.dims[-1]))
-
-
-def _replacing(consumer, conv, shape):
-    def transform(shapes):
-        return [shape if i is conv else s for i, s in zip(consumer.inputs, shapes)]
-    return transform
-
-
-def _applied_at(n) -> tuple:
-    at = n.__dict__.get("call_at")
-    if at and at[0] == n.path and at[1]:
-        return at[1], at[2]
-    return n.line, n.col
 
 
 def _shown(shape) -> tuple:
