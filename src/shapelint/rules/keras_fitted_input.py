@@ -11,19 +11,11 @@ from __future__ import annotations
 from ..domain.codes import SHP109, Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
+from .keras_label_sides import output_shaped
 
 
 def _dims(shape) -> tuple:
     return tuple(d if is_known(d) else None for d in shape)
-
-
-def _takes(array, model: tuple) -> bool:
-    """An array whose samples are exactly the model's input (None, ...), every size known."""
-    if not isinstance(array, ArrayValue) or not array.shape.known_rank:
-        return False
-    dims = tuple(array.dims)
-    return len(dims) == len(model) >= 2 and all(
-        is_known(a) and is_known(b) and a == b for a, b in zip(dims[1:], model[1:]))
 
 
 def fitted_input(use, x_name: str, array, ref, model) -> Diagnostic | None:
@@ -34,8 +26,9 @@ def fitted_input(use, x_name: str, array, ref, model) -> Diagnostic | None:
         return None
     edges = getattr(model, "__dict__", {}).get("shapelint_edges")
     shown = tuple(ref.dims)
-    fit = next((u for u in getattr(edges, "uses", ()) if u.method == "fit"
-                and u.x is not array and _takes(u.x, shown)), None)
+    fit = next((u for u in getattr(edges, "uses", ()) if u.method == "fit" and
+                u.x is not array and isinstance(u.x, ArrayValue) and len(shown) >= 2 and
+                output_shaped(u.x, ref)), None)
     if fit is None or built[1] in (use.line, fit.line):
         return None
     given, wanted = _dims(array.dims), _dims(shown)

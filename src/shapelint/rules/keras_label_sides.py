@@ -52,21 +52,24 @@ def labels_the_model_takes(out, use, uses, y, y_name: str, code, message: str,
 def _fit_on_output_labels(out, use, uses, y, y_name: str):
     """(line, words) of a fit of this model whose labels have the output's shape, or None."""
     if y_name.startswith("validation_data") and use.method == "fit" and \
-            _output_shaped(use.y, out) and use.y is not y:
+            output_shaped(use.y, out) and use.y is not y:
         return int(use.line), "training labels"
     for other in uses:
         if other is not use and other.method in _FITS and other.path == use.path and \
                 other.compile_line and other.compile_line == use.compile_line and \
-                _output_shaped(other.y, out) and other.y is not y:
+                output_shaped(other.y, out) and other.y is not y:
             return int(other.line), "labels"
     return None
 
 
-def _output_shaped(labels, out) -> bool:
-    shape = getattr(labels, "shape", None)
+def output_shaped(value, out) -> bool:
+    """Whether value's shape is out's, (None, ...), on every axis past the batch, each size
+    known: what a fit of the model takes (labels here, data in keras_fitted_input)."""
+    shape = getattr(value, "shape", None)
     if shape is None or not shape.known_rank or len(shape.dims) != len(out.dims):
         return False
-    return all(is_known(a) and a == b for a, b in zip(shape.dims[1:], out.dims[1:]))
+    return all(is_known(a) and is_known(b) and a == b
+               for a, b in zip(shape.dims[1:], out.dims[1:]))
 
 
 def _one_hot(y) -> bool:
