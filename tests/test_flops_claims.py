@@ -9,7 +9,8 @@ import runpy
 import pytest
 
 from shapelint import check_source
-from shapelint.rules.flops_claim_text import find_cost_claims, holds, resolutions
+from shapelint.rules.claim_text import holds
+from shapelint.rules.flops_claim_text import find_cost_claims, resolutions
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

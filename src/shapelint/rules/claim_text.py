@@ -118,6 +118,15 @@ def holds(claim: Claim, built: int, tolerance: float = 0.05) -> bool:
     return abs(built - claim.value) <= max(tolerance * claim.value, claim.unit / 2)
 
 
+def difference(claimed: int, built: int, claim: str = "the claim") -> str:
+    """How far the built figure is from the claimed one, in words for a message."""
+    if built < claimed:
+        return f"{round(100 * (claimed - built) / claimed)}% fewer"
+    if built >= 2 * claimed:
+        return f"{built / claimed:.1f} times {claim}"
+    return f"{round(100 * (built - claimed) / claimed)}% more"
+
+
 def _claim(text: str, match: re.Match) -> Claim | None:
     value, unit = _value(match)
     if value < SMALLEST or _is_year(match) or _RANGE.search(text, 0, match.start("num")):

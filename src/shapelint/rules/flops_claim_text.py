@@ -91,8 +91,3 @@ def _claim(text: str, match: re.Match) -> CostClaim | None:
     macs = "mac" in name or "add" in name or "accumulate" in name
     written = " ".join(text[match.start():match.end()].split())
     return CostClaim(value, unit, written, match.start(), macs)
-
-
-def holds(claim: CostClaim, built: int, tolerance: float = 0.05) -> bool:
-    """Within 5% of the claim, or within the precision the author wrote."""
-    return abs(built - claim.value) <= max(tolerance * claim.value, claim.unit / 2)

@@ -12,7 +12,7 @@ author's choice and leaves the finding where it shows."""
 from __future__ import annotations
 
 from ..domain.codes import SHP102, Diagnostic
-from .keras_what_if import applied_at
+from .keras_what_if import applied_at, layers_upstream
 
 _CONV2D = ("Conv2D", "Convolution2D")
 
@@ -20,7 +20,7 @@ _CONV2D = ("Conv2D", "Convolution2D")
 def at_positional_strides(graph, node, diagnostic: Diagnostic) -> Diagnostic:
     if diagnostic.code is not SHP102:
         return diagnostic
-    convs = [c for c in _upstream(node) if _keras1_kernel(c)]
+    convs = [c for c in layers_upstream(node) if _keras1_kernel(c)]
     convs = [c for c in convs if c.path == node.path and c.line]
     if not convs:
         return diagnostic
@@ -51,15 +51,3 @@ def _keras1_kernel(conv) -> bool:
     k, s = arguments.get("kernel_size"), arguments.get("strides")
     return conv.type_name in _CONV2D and getattr(layer, "positional", 0) >= 3 and \
         type(k) is int and type(s) is int and s == k > 1
-
-
-def _upstream(node) -> list:
-    found, seen, todo = [], set(), list(node.inputs)
-    while todo:
-        p = todo.pop()
-        if id(p) in seen or p.is_input:
-            continue
-        seen.add(id(p))
-        found.append(p)
-        todo.extend(p.inputs)
-    return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 from ..domain.codes import SHP104, Diagnostic
 from ..domain.dims import is_known
 from ..domain.shapes import Shape, product
-from .keras_what_if import applied_at, replayed_with_output
+from .keras_what_if import applied_at, layers_upstream, replayed_with_output
 
 _CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Convolution1D": 1, "Convolution2D": 2,
           "Convolution3D": 3, "SeparableConv1D": 1, "SeparableConv2D": 2,
@@ -57,18 +57,9 @@ def at_valid_conv(graph, node, diagnostic: Diagnostic) -> Diagnostic:
 
 def _valid_convs_upstream(node) -> list:
     """The convolutions with 'valid' padding the Reshape's input comes through, one input each."""
-    found, seen, todo = [], set(), list(node.inputs)
-    while todo:
-        p = todo.pop()
-        if id(p) in seen or p.is_input:
-            continue
-        seen.add(id(p))
-        todo.extend(p.inputs)
-        arguments = getattr(p.layer, "arguments", None)
-        if p.type_name in _CONVS and arguments is not None and \
-                arguments.get("padding", "valid") == "valid" and p.fault is None:
-            found.append(p)
-    return found
+    return [p for p in layers_upstream(node)
+            if p.type_name in _CONVS and getattr(p.layer, "arguments", None) is not None
+            and p.layer.arguments.get("padding", "valid") == "valid" and p.fault is None]
 
 
 def _same_output(conv) -> Shape | None:

@@ -1,7 +1,7 @@
 """What a Keras model would do with one layer changed, for the placement rules that try a fix
 before naming it (keras_sizes: 'valid' to 'same' padding before a Reshape; keras_map_fit:
 'same' to 'valid' padding before a decoder's output): the graph replayed with that layer's
-output replaced, and where a layer is applied."""
+output replaced, the layers a node's input comes through, and where a layer is applied."""
 from __future__ import annotations
 
 
@@ -25,3 +25,16 @@ def applied_at(node) -> tuple:
     if at and at[0] == node.path and at[1]:
         return at[1], at[2]
     return node.line, node.col
+
+
+def layers_upstream(node) -> list:
+    """The layers (not the Inputs) whose outputs reach `node`, each once."""
+    found, seen, todo = [], set(), list(node.inputs)
+    while todo:
+        p = todo.pop()
+        if id(p) in seen or p.is_input:
+            continue
+        seen.add(id(p))
+        found.append(p)
+        todo.extend(p.inputs)
+    return found
