@@ -489,3 +489,12 @@ def test_lines_to_change_credits_an_insertion_to_the_line_it_follows(tmp_path):
     assert lines_to_change(buggy, twin) == {2}
     twin.write_text("# Fixed twin\nx = load2()\nfit(x)\n")
     assert lines_to_change(buggy, twin) == {2}
+
+
+def test_readme_figures_by_set_are_the_measure(results):
+    """fixtures/cases/README.md's table of figures by set is what bench/case_sets.py makes
+    from this measure (`python bench/case_sets.py --write` after a change moves a case)."""
+    import case_sets
+    readme = case_sets.README.read_text(encoding="utf-8")
+    assert case_sets.held_table(readme) == case_sets.table(results, readme)
+    assert set(case_sets.MEASURED_BLIND) == set(case_sets.sets(readme))
