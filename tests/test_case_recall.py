@@ -402,10 +402,6 @@ BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_O
 BLIND_EXTRAS = {
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
-    # gap_keepdims_softmax_head_for_onehot_labels (eleventh set, on its line with SHP110): the
-    # Dense(21) after GlobalAveragePooling2D(keepdims=True) gets SHP201, the rank-4 (None, 1, 1,
-    # 32) it is applied to: the same fault from the layer's side
-    "keras/gap_keepdims_softmax_head_for_onehot_labels": {(14, "SHP201")},
 }
 # A blind case on its line whose `seen:` marker, set before shapelint ran on the line torch
 # raises from (the layer applied in forward), is not the call its finding names as where the
