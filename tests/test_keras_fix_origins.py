@@ -205,6 +205,17 @@ def test_sample_without_batch_and_window_axes_names_the_reshape():
     [d] = findings(OBSERVATION)
     assert "one sample of shape (6,) without its batch and window axes" in d.message
     assert "x.reshape(1, 1, 6) (x[None, None])" in d.message
+    # the statement that made the sample is the other place the axes can go
+    assert (int(d.line), d.data["data_at_line"]) == (18, 17)
+    assert "The sample is made at line 17: giving it the missing axes there" in d.message
+
+
+def test_sample_made_on_the_call_names_no_other_place():
+    source = OBSERVATION.read_text(encoding="utf-8").replace(
+        "values = q_net.predict(observation)", "values = q_net.predict(np.zeros(6))")
+    [d] = findings(source)
+    assert int(d.line) == 18 and "data_at_line" not in d.data
+    assert "The sample is made" not in d.message
 
 
 def test_sample_against_a_model_its_training_data_contradicts_stays_on_the_model():

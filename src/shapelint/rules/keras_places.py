@@ -227,7 +227,8 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
     """SHP109 for data that is one sample of the model's input, its batch axis missing:
     (60, 80, 3) given to predict() of a model whose input is (None, 60, 80, 3): Keras reads the
     first axis as the batch and raises. Reported on the call, which the fix changes (x[None]),
-    when the call predicts (a single frame, a single row) and the model's input shape was not
+    naming the statement that made the sample, where the axis can go as well, when the call
+    predicts (a single frame, a single row) and the model's input shape was not
     read from this very array: a model built with input_shape=X.shape is the other mistake
     (the sample axis inside the model's input), which edges.py reports on the model. fit() and
     evaluate() are given a data set, whose first axis is its samples: not this either. A
@@ -260,9 +261,18 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
                f"{given} without its {missing}; the model's input is {shown}, so Keras reads "
                f"the first axis{first} as the batch and raises ValueError. Add the "
                f"{'missing axes' if ones else 'batch axis'}: {fix}")
-    return Diagnostic(SHP109, use.line, use.col, message,
-                      {"data_shape": list(given), "model_input": list(shown),
-                       "method": use.method, "missing": missing}, use.path)
+    data = {"data_shape": list(given), "model_input": list(shown), "method": use.method,
+            "missing": missing}
+    from .data_places import place_of
+    made = place_of(array.built_at)
+    if made is not None and made[0] == use.path and made[1] != int(use.line):
+        # the other place the axis can go: the statement that made the sample (the data side
+        # either way; SARIF's relatedLocation, as for a finding kept on the model)
+        message += (f". The sample is made at line {made[1]}: giving it the "
+                    f"{'missing axes' if ones else 'batch axis'} there is the other place to "
+                    f"fix")
+        data.update(data_at_line=made[1], data_at_col=made[2])
+    return Diagnostic(SHP109, use.line, use.col, message, data, use.path)
 
 
 def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:
