@@ -11,14 +11,14 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 214 of the 262 cases are found on their marked line, 200 on the line the fixed twin changes,
+# 215 of the 262 cases are found on their marked line, 201 on the line the fixed twin changes,
 # 239 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to tenth blind sets of issue 16
-# (20 cases each: 18, 13, 15, 19, 14, 19, 16, 10 and 10 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
+# (20 cases each: 18, 13, 15, 19, 14, 19, 16, 10 and 11 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
 # and 8 when measured blind) pull all three down. The floors are those counts over the 262
 # cases: they fail on any regression.
-RECALL_FLOOR = 214 / 262
-ON_FIX_LINE_FLOOR = 200 / 262
+RECALL_FLOOR = 215 / 262
+ON_FIX_LINE_FLOOR = 201 / 262
 ON_OR_POINTING_FLOOR = 239 / 262
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
@@ -349,9 +349,11 @@ HELD_OUT_9_MISSES = {
 # pose_head_lstm_on_flat_dense_features stays on the LSTM (a Flatten whose own input is not the
 # rank the LSTM needs is not the fault alone: keras_places; pooled_vector_into_conv1d_without_
 # steps), stock_lstm_last_layer_without_sequences_for_per_step_targets sits on the last LSTM
-# (keras_heads.last_step_broadcast; sensor_gru_last_state_for_per_step_readings).
+# (keras_heads.last_step_broadcast; sensor_gru_last_state_for_per_step_readings), and
+# binary_classifier_predict_full_size_photo sits on the photo's array (one sample of another
+# shape for a model its fit shows right: keras_fitted_input on the rank-mismatch path too;
+# window_of_other_length_predicted_after_fit).
 HELD_OUT_10_MISSES = {
-    "keras/binary_classifier_predict_full_size_photo",
     "keras/cifar_model_predict_single_image_without_batch_axis",
     "keras/fer_channels_first_input_shape_on_images_without_channel_axis",
     "keras/gan_cifar_dim_ordering_fix_transposes_channels_last_images",

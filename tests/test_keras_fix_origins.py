@@ -606,3 +606,24 @@ def test_flatten_of_the_rank_the_conv1d_needs_is_the_fault():
     [d] = findings(source)
     assert (int(d.line), d.data["seen_at_line"]) == (14, 16)
     assert "move it after the last layer that needs them" in d.message
+
+
+# -- one sample of another shape for a model its fit shows right (rules/keras_fitted_input.py) -
+
+WINDOW = FIXTURES / "window_of_other_length_predicted_after_fit.py"
+
+
+def test_sample_of_another_shape_after_a_fit_sits_where_it_is_made():
+    [d] = findings(WINDOW)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_at_line"]) == (18, 19, 16)
+    assert d.data["data_shape"] == [45, 2] and d.data["model_input"] == [None, 30, 2]
+    assert "samples of shape (30, 2), in a batch ((1, 30, 2) for this one sample)" in d.message
+
+
+def test_sample_of_another_shape_without_a_fit_stays_on_the_model():
+    """Without the fit nothing shows the model right: either side, kept on the model's input,
+    naming the data's line."""
+    source = WINDOW.read_text(encoding="utf-8").replace(
+        "forecaster.fit(history, nxt, epochs=1, batch_size=10)\n", "")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (11, 17)

@@ -142,8 +142,9 @@ def _data(graph, model, use, x, x_name):
             from .keras_recurrent_rows import rows_into_recurrent  # Keras's own: lazily
             rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
                 if len(arrays) == 1 and alone is None else None
-            return alone or rows or _report(use, x_name, array, ref, None, None,
-                                            _input_line(graph, node)), None
+            # a model its fit shows right: the data is fixed where it is made (_loaded)
+            return alone or rows or _loaded(use, x_name, array, ref, model, arrays) or _report(
+                use, x_name, array, ref, None, None, _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
