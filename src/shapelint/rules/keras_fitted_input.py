@@ -4,9 +4,10 @@ data its input takes (issue 16): `model.fit(x_train, ...)` on rows of 784 values
 call, so the fix is this call's data: the finding goes on the line that made the array with
 that shape (ArrayValue.built_at: the reshape, the np.array call), naming the call where Keras
 raises and the fit that takes the model's shape. The data may be of the model's rank or not
-(a (600, 400, 3) photo for a (None, 128, 128, 3) input: it needs the batch axis as well). Said only when the fitted array's sample
-shape is known in full and equals the model's input; without such a call the fix is honestly
-either side and edges.py keeps the finding on the model's input."""
+(a (600, 400, 3) photo for a (None, 128, 128, 3) input: it needs the batch axis as well).
+Said only when the fitted array's sample shape is known in full and equals the model's input;
+without such a call the fix is honestly either side and edges.py keeps the finding on the
+model's input."""
 from __future__ import annotations
 
 from ..domain.codes import SHP109, Diagnostic
