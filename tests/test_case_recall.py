@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 219 of the 282 cases are found on their marked line, 205 on the line the fixed twin changes,
-# 246 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 222 of the 282 cases are found on their marked line, 208 on the line the fixed twin changes,
+# 248 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to eleventh blind sets of issue 16
-# (20 cases each: 18, 14, 14, 19, 14, 19, 16, 10, 8 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3,
+# (20 cases each: 18, 13, 15, 19, 14, 19, 16, 10, 11 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3,
 # 7, 8 and 7 when measured blind) pull all three down. The floors are those counts over the 282
 # cases: they fail on any regression.
-RECALL_FLOOR = 219 / 282
-ON_FIX_LINE_FLOOR = 205 / 282
-ON_OR_POINTING_FLOOR = 246 / 282
+RECALL_FLOOR = 222 / 282
+ON_FIX_LINE_FLOOR = 208 / 282
+ON_OR_POINTING_FLOOR = 248 / 282
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -88,8 +88,8 @@ HELD_OUT_2_MISSES = {
 # input as its target under a class-id loss is a reconstruction, fixed at the compile line),
 # written as a fixture pair of our own first (fixtures/keras/edges).
 # lstm_many_to_one_per_step_labels left it with keras_heads.last_step_head (labels of one row
-# per step against a recurrent layer that keeps only its last step: SHP110 on the head, naming
-# the layer whose return_sequences=True the fix sets), written first as the fixture pair
+# per step against a recurrent layer that keeps only its last step: SHP110 then on the head,
+# now on the layer whose return_sequences=True the fix sets), written first as the fixture pair
 # fixtures/keras/edges/labels_per_step_for_last_step_output.
 # repeat_vector_decoder_dense_20_for_one_value left it with keras_heads.one_column_broadcast
 # read at every rank (one target per step against a head of k units per step, the axes between
@@ -146,8 +146,10 @@ HELD_OUT_3_MISSES = {
 # batch's targets, on the index: torch_batch_folds._one_sample).
 # onehot_of_label_column_keeps_axis left it with rules/keras_label_extra_axes.py (labels with a
 # stray axis of 1 after the batch, on the statement that made them; branch i-place-keras).
+# char_lstm_sequence_targets_last_state_only left it with keras_heads.last_step_head placed on
+# the LSTM whose return_sequences=True the fix sets (branch i-kerasplace; fixture pair
+# fix_origins/keras/tagger_bidirectional_last_state_for_token_tags).
 HELD_OUT_4_MISSES = {
-    "keras/char_lstm_sequence_targets_last_state_only",
     "keras/images_stored_channels_first_for_channels_last_input",
     "keras/three_utterance_lstm_integer_emotion_labels",
     "torch/isda_full_layer_on_network_class_scores",
@@ -343,14 +345,18 @@ HELD_OUT_9_MISSES = {
 # constant it reads; a view sized for 36x120 captchas, on the view rather than the 50x200 images. Two are not
 # reported: one-hot labels of classes numbered from 1 (to_categorical's width from the labels'
 # value range) and an RNN regressor's (10, 1) predictions against a (1, 10, 1) numpy target.
-# fixtures/cases/README.md gives each reason.
+# fixtures/cases/README.md gives each reason. Since (branch i-kerasplace):
+# pose_head_lstm_on_flat_dense_features stays on the LSTM (a Flatten whose own input is not the
+# rank the LSTM needs is not the fault alone: keras_places; pooled_vector_into_conv1d_without_
+# steps), stock_lstm_last_layer_without_sequences_for_per_step_targets sits on the last LSTM
+# (keras_heads.last_step_broadcast; sensor_gru_last_state_for_per_step_readings), and
+# binary_classifier_predict_full_size_photo sits on the photo's array (one sample of another
+# shape for a model its fit shows right: keras_fitted_input on the rank-mismatch path too;
+# window_of_other_length_predicted_after_fit).
 HELD_OUT_10_MISSES = {
-    "keras/binary_classifier_predict_full_size_photo",
     "keras/cifar_model_predict_single_image_without_batch_axis",
     "keras/fer_channels_first_input_shape_on_images_without_channel_axis",
     "keras/gan_cifar_dim_ordering_fix_transposes_channels_last_images",
-    "keras/pose_head_lstm_on_flat_dense_features",
-    "keras/stock_lstm_last_layer_without_sequences_for_per_step_targets",
     "keras/three_class_labels_from_one_to_categorical_four_columns",
     "torch/anime_discriminator_64px_images_for_128px_dense",
     "torch/captcha_cnn_view_for_36x120_on_larger_images",
@@ -430,8 +436,14 @@ BLIND_SEEN_AT = {
 # logits, and the twin drops that index on line 26 (torch_batch_folds._one_sample, written
 # with the fourth set's mixer_logits_indexed_first_sample, marked on its index line). The
 # marker stays; the finding's place is checked here.
+# lstm_many_to_one_per_step_labels (third set, marked blind on the Dense head): its twin sets
+# return_sequences=True on the LSTM of line 15 and wraps the Dense of line 16 in TimeDistributed
+# (which Keras 3 does not need: a Dense scores every step); keras_heads.last_step_head puts the
+# finding on the recurrent layer whose return_sequences the fix sets, as sequence_head does for
+# the reverse fault, naming the labels' line as the other side.
 PLACED_ON_THE_FIX_LINE = {
     "torch/segmentation_logits_indexed_batch": {(26, "SHP110")},
+    "keras/lstm_many_to_one_per_step_labels": {(15, "SHP110")},
 }
 KNOWN_MISSES = BLIND_MISSES | set(PLACED_ON_THE_FIX_LINE)
 
@@ -494,7 +506,9 @@ def test_seen_markers_are_the_findings_other_place(results):
                 for code in m.seen}
         placed = {(shows, code) for line, code, shows in r.related
                   if (line, code) in r.expected and shows != line}
-        assert seen == placed or placed == BLIND_SEEN_AT.get(r.name), r.name
+        moved = {(shows, code) for line, code, shows in r.related  # off its marker: PLACED_ON_THE_FIX_LINE
+                 if (line, code) in PLACED_ON_THE_FIX_LINE.get(r.name, ()) and shows != line}
+        assert seen in (placed, moved or None) or placed == BLIND_SEEN_AT.get(r.name), r.name
 
 
 def test_on_the_line_to_change_floor(results):

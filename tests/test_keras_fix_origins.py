@@ -205,6 +205,17 @@ def test_sample_without_batch_and_window_axes_names_the_reshape():
     [d] = findings(OBSERVATION)
     assert "one sample of shape (6,) without its batch and window axes" in d.message
     assert "x.reshape(1, 1, 6) (x[None, None])" in d.message
+    # the statement that made the sample is the other place the axes can go
+    assert (int(d.line), d.data["data_at_line"]) == (18, 17)
+    assert "The sample is made at line 17: giving it the missing axes there" in d.message
+
+
+def test_sample_made_on_the_call_names_no_other_place():
+    source = OBSERVATION.read_text(encoding="utf-8").replace(
+        "values = q_net.predict(observation)", "values = q_net.predict(np.zeros(6))")
+    [d] = findings(source)
+    assert int(d.line) == 18 and "data_at_line" not in d.data
+    assert "The sample is made" not in d.message
 
 
 def test_sample_against_a_model_its_training_data_contradicts_stays_on_the_model():
@@ -344,6 +355,8 @@ def test_without_a_fit_that_takes_the_model_the_finding_stays_on_the_model():
         "np.random.rand(64, 12)", "np.load('readings.npy')")
     [d] = findings(source)
     assert int(d.line) == 10 and "fit_at_line" not in d.data
+
+
 # -- labels the same model is fit on (rules/keras_label_sides.py) ---------------------------------
 
 VALIDATION = FIXTURES / "validation_labels_one_hot_over_fewer_classes.py"
@@ -547,3 +560,70 @@ def test_an_arange_shorter_than_the_modulus_holds_fewer_classes():
         "kinds = np.random.randint(0, 5, size=60)", "kinds = np.arange(3) % 5").replace(
         "to_categorical(kinds, num_classes=5)", "to_categorical(kinds)")
     assert all("fit_line" not in d.data for d in findings(source))
+
+
+# -- recurrent layers that keep only their last step (rules/keras_heads.py) --------------------
+
+def test_per_step_tags_sit_on_the_bidirectional_that_keeps_its_last_state():
+    [d] = findings(FIXTURES / "tagger_bidirectional_last_state_for_token_tags.py")
+    assert (int(d.line), d.code.code) == (14, "SHP110")
+    assert (d.data["steps"], d.data["head_line"], d.data["seen_at_line"]) == (25, 16, 18)
+    assert d.data["data_at_line"] == 10  # the tags, the other honest side
+    assert "set return_sequences=True on the LSTM inside the Bidirectional at line 14" in \
+        d.message and "(None, 25, 7)" in d.message
+
+
+def test_per_step_targets_broadcast_over_the_last_state_sit_on_the_gru():
+    [d] = findings(FIXTURES / "sensor_gru_last_state_for_per_step_readings.py")
+    assert (int(d.line), d.code.code) == (13, "SHP206")
+    assert (d.data["steps"], d.data["head_line"], d.data["seen_at_line"]) == (15, 16, 19)
+    assert "squeezes the labels to (None, 15)" in d.message
+    assert "(None, 15, 1)" in d.message and "Dense(15)" in d.message
+
+
+def test_per_step_targets_of_a_window_of_one_step_are_not_a_broadcast():
+    """(n, 1, 1) targets against (None, 1): Keras compares one value with one value."""
+    source = (FIXTURES / "sensor_gru_last_state_for_per_step_readings.py").read_text(
+        encoding="utf-8").replace("15", "1")
+    assert findings(source) == []
+
+
+# -- a Flatten that is not the fault alone (rules/keras_places.py) -----------------------------
+
+def test_flatten_of_a_pooled_map_leaves_the_finding_on_the_conv1d():
+    """Without the Flatten the Conv1D would get (None, 1, 1, 48), rank 4: the fix is the step
+    axis given at the Conv1D, where the finding stays."""
+    [d] = findings(FIXTURES / "pooled_vector_into_conv1d_without_steps.py")
+    assert (int(d.line), d.code.code) == (16, "SHP103") and "seen_at_line" not in d.data
+    assert "layers.Reshape((48, 1))" in d.message and "layers.Reshape((1, 48))" in d.message
+    assert "input_shape" not in d.message
+
+
+def test_flatten_of_the_rank_the_conv1d_needs_is_the_fault():
+    source = (FIXTURES / "pooled_vector_into_conv1d_without_steps.py").read_text(
+        encoding="utf-8").replace("layers.Conv2D(24, 5, activation=\"relu\")(patch)",
+                                  "layers.Reshape((25, 16))(patch)")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (14, 16)
+    assert "move it after the last layer that needs them" in d.message
+
+
+# -- one sample of another shape for a model its fit shows right (rules/keras_fitted_input.py) -
+
+WINDOW = FIXTURES / "window_of_other_length_predicted_after_fit.py"
+
+
+def test_sample_of_another_shape_after_a_fit_sits_where_it_is_made():
+    [d] = findings(WINDOW)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_at_line"]) == (18, 19, 16)
+    assert d.data["data_shape"] == [45, 2] and d.data["model_input"] == [None, 30, 2]
+    assert "samples of shape (30, 2), in a batch ((1, 30, 2) for this one sample)" in d.message
+
+
+def test_sample_of_another_shape_without_a_fit_stays_on_the_model():
+    """Without the fit nothing shows the model right: either side, kept on the model's input,
+    naming the data's line."""
+    source = WINDOW.read_text(encoding="utf-8").replace(
+        "forecaster.fit(history, nxt, epochs=1, batch_size=10)\n", "")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (11, 17)

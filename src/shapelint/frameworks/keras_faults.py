@@ -29,10 +29,15 @@ def explain(node, declared=None) -> None:
                 input_shape=list(given), expected_rank=ndim)
         elif shape.known_rank and shape.rank == ndim - 1 and _is_image(node.type_name):
             dims = tuple(d if is_known(d) else None for d in shape.dims[1:])
-            node.fault = LayerFault(
-                SHP103, f"{fault.message}: the channel axis is missing; for single-channel "
-                f"images use input_shape={dims + (1,)} and reshape the data to "
-                f"(..., {', '.join(_fmt(d) for d in dims)}, 1)", **fault.data)
+            if _input_dims(node) is not None:  # the model's input: the data gets the axis
+                fix = (f"for single-channel images use input_shape={dims + (1,)} and reshape "
+                       f"the data to (..., {', '.join(_fmt(d) for d in dims)}, 1)")
+            else:  # a layer's output (a Dense after a Flatten): the axis is added in the model
+                fix = f"add it before this layer, e.g. layers.Reshape({dims + (1,)})"
+                if len(dims) == 1:
+                    fix += f", or layers.Reshape({(1,) + dims}) for one step of {dims[0]} channels"
+            node.fault = LayerFault(SHP103, f"{fault.message}: the channel axis is missing; "
+                                    f"{fix}", **fault.data)
         return
     if fault is None and declared is not None and _looks_like_dataset(declared, ndim):
         node.fault = LayerFault(  # Keras builds this model: a warning, not a build error

@@ -14,7 +14,8 @@ from ..frameworks.arrays import ArrayValue
 from ..frameworks.keras_edges import Loss, edges_of
 from ..domain.graph import ModelGraph
 from ..domain.shapes import Shape
-from .keras_heads import differ as _differ, last_step_head, one_column_broadcast, sequence_head
+from .keras_heads import LABELS_TOO, differ as _differ, last_step_broadcast, last_step_head, \
+    one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
@@ -141,8 +142,9 @@ def _data(graph, model, use, x, x_name):
             from .keras_recurrent_rows import rows_into_recurrent  # Keras's own: lazily
             rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
                 if len(arrays) == 1 and alone is None else None
-            return alone or rows or _report(use, x_name, array, ref, None, None,
-                                            _input_line(graph, node)), None
+            # a model its fit shows right: the data is fixed where it is made (_loaded)
+            return alone or rows or _loaded(use, x_name, array, ref, model, arrays) or _report(
+                use, x_name, array, ref, None, None, _input_line(graph, node)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
@@ -357,7 +359,12 @@ def _labels(graph, use, x, y, y_name, uses=()):
         return extra_label_axes(use, y_name, y, _output_width(graph))
     code, message, data, *where = found
     if where:  # placed by the judgment itself, on the line its fix changes
-        return _placed(code, where[0], use, message, data)
+        placed = _placed(code, where[0], use, message, data)
+        if LABELS_TOO not in where[1:]:
+            return placed
+        return naming_data(placed, y.built_at, (  # either side: the labels' line named
+            f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "
+            f"to change"))
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
         from .keras_label_calls import labels_of_this_call  # only where labels are judged
         labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
@@ -416,9 +423,11 @@ def _label_fault(graph, use, x, y, y_name):
     data = {"label_shape": list(y_shape), "output_shape": list(out_shape), "loss": loss.spelling}
     head = f"{where} gets labels of shape {y_shape}{what} for an output of shape {out_shape}"
     found = sequence_head(graph, loss, y_dims, tuple(out.dims), head) or \
-        last_step_head(graph, loss, y_dims, tuple(out.dims), head)
+        last_step_head(graph, loss, y_dims, tuple(out.dims), head) or \
+        last_step_broadcast(graph, loss, y_dims, tuple(out.dims), head)
     if found is not None or len(out.dims) >= 3 and len(y_dims) < len(out.dims):
-        return found if found is None else (found[0], found[1], {**data, **found[2]}, found[3])
+        return found if found is None else (found[0], found[1], {**data, **found[2]},
+                                            *found[3:])
     from .keras_targets import reconstruction  # Keras's own: a torch file does not load it
     rebuilt = reconstruction(use, x, y, head, y_dims, tuple(out.dims), loss,
                              _Where(use.compile_line, use.compile_col, use.path))

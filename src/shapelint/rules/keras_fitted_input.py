@@ -3,9 +3,11 @@ data its input takes (issue 16): `model.fit(x_train, ...)` on rows of 784 values
 `model.predict(x)` with x reshaped to (784, 1). The model is shown right by its own training
 call, so the fix is this call's data: the finding goes on the line that made the array with
 that shape (ArrayValue.built_at: the reshape, the np.array call), naming the call where Keras
-raises and the fit that takes the model's shape. Said only when the fitted array's sample
-shape is known in full and equals the model's input; without such a call the fix is honestly
-either side and edges.py keeps the finding on the model's input."""
+raises and the fit that takes the model's shape. The data may be of the model's rank or not
+(a (600, 400, 3) photo for a (None, 128, 128, 3) input: it needs the batch axis as well).
+Said only when the fitted array's sample shape is known in full and equals the model's input;
+without such a call the fix is honestly either side and edges.py keeps the finding on the
+model's input."""
 from __future__ import annotations
 
 from ..domain.codes import SHP109, Diagnostic
@@ -32,10 +34,14 @@ def fitted_input(use, x_name: str, array, ref, model) -> Diagnostic | None:
     if fit is None or built[1] in (use.line, fit.line):
         return None
     given, wanted = _dims(array.dims), _dims(shown)
+    batch = ""
+    if len(given) == len(wanted) - 1:  # one sample, of another shape: it needs the batch too
+        batch = f", in a batch ({(1, *wanted[1:])} for this one sample)"
     message = (f"{x_name} given to model.{use.method}() at line {use.line} is {given}, but the "
                f"model takes {wanted} and is fit at line {fit.line} on data of shape "
                f"{_dims(fit.x.dims)}, so Keras raises ValueError. The model is right for its "
-               f"training data: make this array with samples of shape {wanted[1:]} on this line")
+               f"training data: make this array with samples of shape {wanted[1:]}{batch} on "
+               f"this line")
     data = {"data_shape": list(given), "model_input": list(wanted), "method": use.method,
             "fit_at_line": int(fit.line), "seen_at_line": int(use.line),
             "seen_at_col": int(use.col)}

@@ -10,14 +10,18 @@ True keeps the time axis, the 1-D pooling a global pooling replaces, else the De
 Flatten or a global pooling before it.
 
 The reverse, labels of one row per step against a recurrent layer that keeps only its last
-step (last_step_head), and the Keras 3 broadcast of a one-column target against a wider output
-under MSE / MAE."""
+step (last_step_head under the cross-entropies, last_step_broadcast for one target per step
+under MSE / MAE: both on that layer), and the Keras 3 broadcast of a one-column target against
+a wider output under MSE / MAE."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP206
 from ..domain.dims import Unknown, is_known
 
 BATCH = Unknown("batch")
+# Said after the node of a finding whose labels are an honest fix as well: edges.py names the
+# line that made them (data["data_at_line"]).
+LABELS_TOO = "labels too"
 # Layers that pass the time axis through unchanged, walked past to the layer that made it.
 _SAME_WIDTH = ("Activation", "Dropout", "Softmax", "ReLU", "LeakyReLU", "ELU", "PReLU",
                "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")
@@ -204,14 +208,36 @@ def last_step_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
     against a model whose recurrent layer keeps only its last step, (None, k): the reverse of
     sequence_head. Only under the cross-entropies that require the labels' shape (Keras raises
     ValueError whatever the batch); MSE's broadcasting of (N, T, k) against (N, k) depends on
-    the batch size, so it is not judged. The finding sits on the head, which the labels' width
-    matches, and names the recurrent layer whose return_sequences=True the fix sets."""
+    the batch size, so it is not judged. The finding sits on the recurrent layer whose
+    return_sequences=True the fix sets (the head, whose width the labels match, scores every
+    step then); labels of one row per sample are the other side, named by edges.py."""
     if loss.kind not in ("categorical", "binary") or len(out_dims) != 2 or \
             len(y_dims) != 3 or not is_known(out_dims[-1]) or y_dims[-1] != out_dims[-1]:
         return None
     y2, out2 = squeeze_or_expand(y_dims, out_dims)
     head = _head(graph)
-    if not differ(y2, out2) or head is None or len(head.inputs) != 1:
+    found = _last_step(head, y_dims) if differ(y2, out2) else None
+    if found is None:
+        return None
+    node, steps = found
+    units = out_dims[-1]
+    why = (f"the {node.type_name} at line {node.line} returns only its last step "
+           f"(return_sequences is not set), so the model gives one row per sample, "
+           f"{_show(out_dims)}, where the labels have one row of {units} for each of the "
+           f"{steps} steps; {loss.spelling} needs labels of the output's shape and Keras "
+           f"raises ValueError")
+    fix = (f"To predict per step, set return_sequences=True on the {_recurrent(node)} at "
+           f"line {node.line} (the {head.type_name} at line {head.line} then scores every step, "
+           f"(None, {steps}, {units})); for one label per sample, give labels of shape "
+           f"(N, {units})")
+    return SHP110, f"{head_text}: {why}. {fix}", \
+        {"fix_line": node.line, "head_line": head.line, "steps": steps}, node, LABELS_TOO
+
+
+def _last_step(head, y_dims: tuple):
+    """(recurrent layer, its steps) when head scores only the last step of a recurrent layer
+    whose steps are the labels' middle axis, (N, T, ...); else None."""
+    if head is None or len(head.inputs) != 1 or len(y_dims) != 3:
         return None
     node = head.inputs[0]
     while node.type_name in _KEEPS_AXES and len(node.inputs) == 1 and \
@@ -223,15 +249,44 @@ def last_step_head(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
     steps = node.input_shapes[0].dims[1]
     if not is_known(steps) or y_dims[1] != steps:
         return None  # labels whose middle axis is not the steps are not read as per-step
-    units = out_dims[-1]
-    why = (f"the {node.type_name} at line {node.line} returns only its last step "
-           f"(return_sequences is not set), so the model gives one row per sample, "
-           f"{_show(out_dims)}, where the labels have one row of {units} for each of the "
-           f"{steps} steps; {loss.spelling} needs labels of the output's shape and Keras "
-           f"raises ValueError")
-    fix = (f"To predict per step, set return_sequences=True on the {node.type_name} at line "
-           f"{node.line} (the {head.type_name} at line {head.line} then scores every step, "
-           f"(None, {steps}, {units})); for one label per sample, give labels of shape "
-           f"(N, {units})")
-    return SHP110, f"{head_text}: {why}. {fix}", \
-        {"fix_line": node.line, "head_line": head.line, "steps": steps}, head
+    return node, steps
+
+
+def last_step_broadcast(graph, loss, y_dims: tuple, out_dims: tuple, head_text: str):
+    """(SHP206, message, data, node) for one target per step, (N, T, 1), against one output per
+    sample, (None, 1), made from the last step of a recurrent layer of T steps, under MSE /
+    MAE: Keras 3 squeezes the labels to (N, T) and broadcasts the one output over the T
+    targets whatever the batch, training without a word. The labels' trailing axis of one
+    says a value per step, so the finding sits on the recurrent layer whose
+    return_sequences=True makes the model give one (None, T, 1); a Dense(T) giving T values
+    from the last step is the other model-side fix, named in the message. None otherwise."""
+    if loss.kind != "elementwise" or len(out_dims) != 2 or out_dims[-1] != 1 or \
+            len(y_dims) != 3 or y_dims[-1] != 1:
+        return None
+    head = _head(graph)
+    found = _last_step(head, y_dims)
+    if found is None:
+        return None
+    node, steps = found
+    if steps == 1:
+        return None  # one step: (N, 1, 1) against (None, 1) compares the same values
+    message = (f"{head_text}: Keras 3's {loss.spelling} squeezes the labels to "
+               f"{_show((BATCH, steps))} and broadcasts the one output over the {steps} "
+               f"per-step targets (against {_show(out_dims)}), training without an error: the "
+               f"model learns one value for all {steps} steps, because the {node.type_name} at "
+               f"line {node.line} returns only its last step (return_sequences is not set). To "
+               f"predict per step, set return_sequences=True on {_recurrent(node, 'it')} (the "
+               f"{head.type_name} at "
+               f"line {head.line} then scores every step, (None, {steps}, 1)); or make the "
+               f"last layer Dense({steps}) for {steps} values from the last step")
+    return SHP206, message, {"fix_line": node.line, "head_line": head.line, "steps": steps,
+                             "units": 1, "label_width": steps}, node, LABELS_TOO
+
+
+def _recurrent(node, it: str = "") -> str:
+    """The layer that takes return_sequences: a Bidirectional's inner one."""
+    if node.type_name != "Bidirectional":
+        return it or node.type_name
+    inner = (getattr(node.layer, "arguments", None) or {}).get("layer")
+    name = getattr(inner, "type_name", None) or type(inner).__name__
+    return f"{name if name in _RNNS else 'recurrent layer'} inside the Bidirectional"

@@ -11,8 +11,9 @@ output is its ids' layout plus one axis. The first other producer decides:
   the shape tuple written there sets the rank; when that tuple was read from a data array
   (`x_train.shape[1:]`), the line that built the array sets it (ArrayValue.built_at);
 - Reshape(target_shape): its target sets the rank;
-- Flatten / a global pooling: it drops the axes the layer needs (a Flatten indented into a loop
-  feeds the next pass's Conv2D: it sits below the layer it breaks);
+- Flatten / a global pooling given the rank the layer needs: it drops the axes the layer needs
+  (a Flatten indented into a loop feeds the next pass's Conv2D: it sits below the layer it
+  breaks); one given another rank is not the fault alone (taking it away fixes nothing);
 - an RNN with return_sequences=False: it returns only the last step, one axis short.
 Any other producer (a Conv2D before an LSTM, a Dense, a merge) wants or makes its rank for
 reasons of its own: the two layers disagree, the fix goes between them, at the rejecting layer,
@@ -121,7 +122,11 @@ def _layer_place(p, node, need):
             f"Reshape({_tuple(target)}) on this line sets that rank (a target of "
             f"{_axes(out.rank - 1)} after the batch axis; the {node.type_name} needs "
             f"{need - 1}){hint}")
-    if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2:
+    if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2 \
+            and _given_rank(p) == need:
+        # only a Flatten whose own input has the rank the layer needs is the misplaced one: on
+        # a (None, 1, 1, 32) pooled map, taking it away leaves rank 4 for an LSTM that needs 3,
+        # and the fix (a Reshape) goes at the layer that rejects its input, where it stays
         # its application is what is misplaced: the line that applies it is the one to move
         path, line, col = _applied_at(p)
         sentence = (f"the {p.type_name} applied on this line makes it rank 2, dropping the "
@@ -140,6 +145,12 @@ def _layer_place(p, node, need):
             f"{at} returns only its last step (rank {out.rank}); set return_sequences=True "
             f"to pass the whole sequence on")
     return None
+
+
+def _given_rank(p):
+    """The rank of what a layer receives, or None."""
+    given = p.input_shapes[0] if len(p.input_shapes) == 1 else None
+    return given.rank if given is not None and given.known_rank else None
 
 
 def _input_place(graph, p, node, need, embeddings):
@@ -216,7 +227,8 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
     """SHP109 for data that is one sample of the model's input, its batch axis missing:
     (60, 80, 3) given to predict() of a model whose input is (None, 60, 80, 3): Keras reads the
     first axis as the batch and raises. Reported on the call, which the fix changes (x[None]),
-    when the call predicts (a single frame, a single row) and the model's input shape was not
+    naming the statement that made the sample, where the axis can go as well, when the call
+    predicts (a single frame, a single row) and the model's input shape was not
     read from this very array: a model built with input_shape=X.shape is the other mistake
     (the sample axis inside the model's input), which edges.py reports on the model. fit() and
     evaluate() are given a data set, whose first axis is its samples: not this either. A
@@ -249,9 +261,18 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
                f"{given} without its {missing}; the model's input is {shown}, so Keras reads "
                f"the first axis{first} as the batch and raises ValueError. Add the "
                f"{'missing axes' if ones else 'batch axis'}: {fix}")
-    return Diagnostic(SHP109, use.line, use.col, message,
-                      {"data_shape": list(given), "model_input": list(shown),
-                       "method": use.method, "missing": missing}, use.path)
+    data = {"data_shape": list(given), "model_input": list(shown), "method": use.method,
+            "missing": missing}
+    from .data_places import place_of
+    made = place_of(array.built_at)
+    if made is not None and made[0] == use.path and made[1] != int(use.line):
+        # the other place the axis can go: the statement that made the sample (the data side
+        # either way; SARIF's relatedLocation, as for a finding kept on the model)
+        message += (f". The sample is made at line {made[1]}: giving it the "
+                    f"{'missing axes' if ones else 'batch axis'} there is the other place to "
+                    f"fix")
+        data.update(data_at_line=made[1], data_at_col=made[2])
+    return Diagnostic(SHP109, use.line, use.col, message, data, use.path)
 
 
 def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:
