@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 222 of the 282 cases are found on their marked line, 208 on the line the fixed twin changes,
-# 248 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to eleventh blind sets of issue 16
-# (20 cases each: 18, 13, 15, 19, 14, 19, 16, 10, 11 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3,
-# 7, 8 and 7 when measured blind) pull all three down. The floors are those counts over the 282
-# cases: they fail on any regression.
-RECALL_FLOOR = 222 / 282
-ON_FIX_LINE_FLOOR = 208 / 282
-ON_OR_POINTING_FLOOR = 248 / 282
+# 229 of the 302 cases are found on their marked line, 215 on the line the fixed twin changes,
+# 258 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to twelfth blind sets of issue 16
+# (20 cases each: 18, 13, 15, 19, 14, 19, 16, 10, 11, 7 and 7 on the line now; 7, 4, 5, 10, 7, 8,
+# 3, 7, 8, 7 and 7 when measured blind) pull all three down. The floors are those counts over the
+# 302 cases: they fail on any regression.
+RECALL_FLOOR = 229 / 302
+ON_FIX_LINE_FLOOR = 215 / 302
+ON_OR_POINTING_FLOOR = 258 / 302
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -394,20 +394,52 @@ HELD_OUT_11_MISSES = {
     "torch/unet_gray_batch_without_channel_axis",
     "torch/visualization_thumbnail_keeps_small_photo_below_alexnet_pools",
 }
+# The twelfth blind set (issue 16, 20 cases; markers committed before shapelint ran on them,
+# measured once after merging main at 7392341, without touching src/): 13 not on the line the
+# fix changes, six Keras and seven torch. Three are reported elsewhere and name the marked line
+# as where the data was made: the first Conv2D of a model switched to gray input against
+# pictures read as RGB, the decoder's last Conv2D of an autoencoder whose poolings round
+# 458x690 up, and (since main's 5867616) the predict call given one flat vector. Six are
+# reported without naming it: the loss call rather than the model output the maintainer
+# upsamples, the AvgPool2d rather than the 256-pixel images, the discriminator's view rather
+# than the target built without its column axis (the other honest side), the call passing
+# enc_in rather than the constant, the target's tensor rather than the output layer built for 6
+# classes, and the marked Input line under SHP109 for the marked SHP108. Four are not reported:
+# a TimeDistributed clip Input refused only by its declared shape, digit crops appended from a
+# helper's np.stack, sliding windows built by np.stack of a comprehension, and a TD target whose
+# shape comes from torch.distributions' log_prob. fixtures/cases/README.md gives each reason.
+HELD_OUT_12_MISSES = {
+    "keras/autoencoder_image_sides_not_multiple_of_eight",
+    "keras/digit_crops_luminance_alpha_into_flatten_28x28",
+    "keras/ghostnet_gray_input_for_rgb_loaded_images",
+    "keras/healthcare_dense_input_shape_of_whole_table",
+    "keras/joint_model_predict_flat_feature_vector",
+    "keras/timedistributed_frames_input_244_for_224_images",
+    "torch/airline_lstm_windows_without_feature_axis",
+    "torch/crowd_density_map_at_eighth_of_ground_truth",
+    "torch/cyclegan_lsgan_target_without_column_axis",
+    "torch/informer_token_embedding_enc_in_7_for_25_features",
+    "torch/multiclass_counter_output_hardcoded_six_classes",
+    "torch/resnet_basics_avgpool7_on_256px_images",
+    "torch/sac_critic_target_per_action_log_prob",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
-                | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES)
+                | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
+                | HELD_OUT_12_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
 # receives the rank-4 map also gets SHP201, the missing Flatten seen from the layer's side.
 # In fer_images_one_sigmoid_unit_seven_emotions (fifth set, on its line with SHP110) the compile
 # line also gets SHP205, categorical_crossentropy on the one-unit output: the same fault from
-# the loss's side.
+# the loss's side. The same holds for deepfake_frames_sigmoid_unit_for_onehot_pairs (twelfth
+# set, on its line with SHP110): SHP205 on the compile line 18.
 BLIND_EXTRAS = {
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
+    "keras/deepfake_frames_sigmoid_unit_for_onehot_pairs": {(18, "SHP205")},
 }
 # A blind case on its line whose `seen:` marker, set before shapelint ran on the line torch
 # raises from (the layer applied in forward), is not the call its finding names as where the
@@ -429,6 +461,9 @@ BLIND_SEEN_AT = {
     # at self.inc(x), line 29, inside the helper's nn.Sequential; the finding on UNet(n_channels
     # =3) names the model call, line 41
     "torch/unet_three_input_channels_for_grayscale_images": {(41, "SHP106")},
+    # and darts_search_stem_rgb_on_mnist (twelfth set): torch raises in forward at
+    # self.stem(input), line 35; the finding on the stem's Conv2d names the model call, line 47
+    "torch/darts_search_stem_rgb_on_mnist": {(47, "SHP106")},
 }
 # Cases of the first group whose marker, set before issue 16 on the loss call where the
 # mismatch shows, is no longer where the finding sits: it moved to the line the fixed twin
