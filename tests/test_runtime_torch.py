@@ -66,6 +66,43 @@ def test_the_sizes_shapelint_says_fit_are_the_ones_that_run():
     assert [size for size, ok in ran.items() if ok] == fits
 
 
+def test_sizes_where_a_pooling_raises_are_not_said_to_fit():
+    """A symbolic feature count can equal in_features at sizes where a fixed pooling window
+    leaves a negative side (16 * (-2) ** 2 = 64): SHP303 names only the sizes torch runs."""
+    pytest.importorskip("torch")
+    from shapelint.pipeline.analysis import analyse
+    path = ROOT / "fixtures" / "torch" / "linear_fits_past_a_fixed_pool_window.py"
+    [claim] = [d for d in analyse(path.read_text(), str(path)).diagnostics()
+               if d.code.code == "SHP303"]
+    ran = _declared_sizes_run(path, "PooledHead", range(1, 40), 3)
+    assert claim.data["fitting_sizes"] == [size for size, ok in ran.items() if ok] == [13, 14]
+    assert "H = W = 13 to 14" in claim.message
+
+
+def test_the_sizes_a_failing_linear_names_are_the_ones_that_run():
+    """SHP101's note on a Linear the script's input does not fit: the input sizes it names
+    are those a real forward pass runs with, not those where an AvgPool2d(7) on a 5x5 map
+    gives a negative side whose square matches in_features."""
+    import runpy
+
+    torch = pytest.importorskip("torch")
+    from shapelint.pipeline.analysis import analyse
+    path = ROOT / "fixtures" / "torch" / "pooled_resnet_head_given_larger_images.py"
+    [fault] = [d for d in analyse(path.read_text(), str(path)).diagnostics()
+               if d.code.code == "SHP101"]
+    net = runpy.run_path(str(path), run_name="not_main")["StridedNet"]().eval()
+    runs = []
+    for size in range(150, 260):
+        try:
+            net(torch.zeros(1, 3, size, size))
+            runs.append(size)
+        except RuntimeError:
+            continue
+    assert runs == list(range(193, 225))
+    assert fault.data["fitting_sizes"] == runs[:16]
+    assert "in_features=256 fits inputs of 193 to 224 px" in fault.message
+
+
 def test_no_input_size_runs_when_shapelint_says_none_can():
     pytest.importorskip("torch")
     path = ROOT / "fixtures" / "torch" / "linear_fits_no_input_size.py"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-from .dims import Dim, Unknown, is_known
+from .dims import Dim, SymDim, Unknown, is_known
 from .spots import Settled
 from .shapes import Shape
 
@@ -178,3 +178,30 @@ def _why(value) -> str:
     if not is_known(value):
         return f"depends on the input size ({value})"
     return ""
+
+
+def sizes_made(applications) -> list:
+    """The symbolic sizes of every tensor these layer applications (a graph's, or the log of
+    a forward pass) took or made."""
+    out = []
+    for applied in applications:
+        for shape in (*applied.input_shapes, applied.output_shape):
+            if shape is not None and shape.known_rank:
+                out.extend(d for d in shape.dims if isinstance(d, SymDim))
+    return out
+
+
+def runs_at(made, values: dict) -> bool:
+    """No map is empty or negative at these input sizes. A size a symbolic forward pass
+    computes can still fit a Linear where torch raises earlier: AvgPool2d(7) on a 5x5 map gives
+    (5 - 7 + 1) = -1 per side, and 512 * (-1) ** 2 = 512 features; torch says "Output size is
+    too small". A size with symbols other than these is not judged here."""
+    for d in made:
+        if not d.symbols() <= values.keys():
+            continue
+        try:
+            if d.evaluate(values) < 1:
+                return False
+        except (ZeroDivisionError, KeyError):
+            return False
+    return True

@@ -13,6 +13,7 @@ import re
 
 from ..domain.codes import SHP101
 from ..domain.dims import Sym, SymDim, is_known
+from ..domain.graph import sizes_made
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
 from . import torch_size_written as size_written
@@ -35,7 +36,7 @@ def explain(model, graph, shape: Shape) -> None:
         width = _width_for(log, node)
         if not isinstance(declared, int) or not isinstance(width, SymDim):
             continue
-        fits = size_fit.fitting([width, declared])
+        fits = size_fit.fitting([width, declared], sizes_made(log))
         if fits is None or given in fits or not is_known(node.input_shapes[0][-1]):
             continue
         place = size_written.written(model, given) if fits else None

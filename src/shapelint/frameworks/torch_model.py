@@ -250,7 +250,7 @@ class TorchModel:
             shows_at(graph, self.interp.state.observed_lines.get(id(self.root)))
         try:  # which input sizes a skip connection fits: a better message, never a failure
             size_fit.explain(self, graph, shape)
-            graph.size_constraints = size_fit.symbolic_constraints(cats)
+            graph.size_constraints = size_fit.symbolic_constraints(cats, log)
         except Exception:  # noqa: BLE001
             graph.size_constraints = []
         try:  # a sample without its batch axis; else the sizes a failing Linear fits

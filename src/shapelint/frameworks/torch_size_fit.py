@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..catalogue import LayerFault
 from ..domain.codes import SHP303, Diagnostic
 from ..domain.dims import Sym, SymDim, is_known, same
+from ..domain.graph import runs_at, sizes_made
 from ..domain.shapes import Shape
 from . import torch_fix_origins as fix_origins
 
@@ -48,9 +49,10 @@ def record(interp, name: str, args, kwargs, node) -> None:
                        args[1] if len(args) > 1 else kwargs.get("dim", 0)))
 
 
-def fitting(dims) -> list[int] | None:
-    """Sizes n in 1..LIMIT for which every dim (an expression of one symbol) is equal; None
-    when they involve other symbols, or not exactly one."""
+def fitting(dims, made=()) -> list[int] | None:
+    """Sizes n in 1..LIMIT for which every dim (an expression of one symbol) is equal and
+    every size in `made` (domain.graph.sizes_made: the maps the forward pass made) is at
+    least one; None when the dims involve other symbols, or not exactly one."""
     names = set().union(*(d.symbols() for d in dims if isinstance(d, SymDim)))
     if len(names) != 1 or not all(is_known(d) or isinstance(d, SymDim) for d in dims):
         return None
@@ -63,7 +65,7 @@ def fitting(dims) -> list[int] | None:
             continue
         if len(values) == 1:
             fits.append(n)
-    return fits
+    return [n for n in fits if runs_at(made, {name: n})]
 
 
 def period(fits: list[int]) -> int | None:
@@ -92,10 +94,11 @@ def describe(fits: list[int], given: int | None = None) -> str:
     return text
 
 
-def constraints(calls) -> dict:
+def constraints(calls, log=()) -> dict:
     """symbol -> (sizes every cat met fits, the lines of the cats that constrain it): each
-    cat's sizes off its own dim, compared as expressions of one input size."""
-    out = {}
+    cat's sizes off its own dim, compared as expressions of one input size, at sizes for which
+    the layers of the same forward pass (its log) make no empty map."""
+    out, made = {}, None
     for call in calls:
         rank = call.shapes[0].rank
         axis = call.dim % rank if isinstance(call.dim, int) and -rank <= call.dim < rank \
@@ -106,7 +109,8 @@ def constraints(calls) -> dict:
             dims = [s[i] for s in call.shapes]
             if i == axis or all(same(dims[0], d) is True for d in dims[1:]):
                 continue
-            fits = fitting(dims)
+            made = made if made is not None else sizes_made(log)
+            fits = fitting(dims, made)
             if fits is None or len(fits) == LIMIT:
                 continue
             [name] = set().union(*(d.symbols() for d in dims if isinstance(d, SymDim)))
@@ -123,7 +127,7 @@ def explain(model, graph, shape: Shape) -> None:
     if not faults or not symbols or not all(is_known(d) for d in shape.dims):
         return
     symbolic = Shape(tuple(shape.dims[:2]) + tuple(Sym(s) for s in symbols))
-    fit = constraints(capture(model, symbolic))
+    fit = constraints(*capture(model, symbolic))
     for node in faults:
         match = _DIFFER.search(node.fault.message)
         axis = int(match.group(1)) if match else None
@@ -150,22 +154,22 @@ def _summary(fits):
     return {"multiple_of": k} if k else {"sizes": fits[:16]}
 
 
-def capture(model, shape: Shape) -> list:
-    """The cats forward() meets on an input of this shape."""
+def capture(model, shape: Shape) -> tuple:
+    """The cats forward() meets on an input of this shape, and the log of its layers."""
     state = model.interp.state
     saved, state.cat_log = state.cat_log, []
     try:
-        model._forward(shape, None)
-        return state.cat_log
+        _, log, _, _ = model._forward(shape, None)
+        return state.cat_log, log
     finally:
         state.cat_log = saved
 
 
-def symbolic_constraints(calls) -> list[Diagnostic]:
+def symbolic_constraints(calls, log=()) -> list[Diagnostic]:
     """SHP303: skip connections whose sizes are equal only for some values of a symbolic
     input size; one finding per size, at the first cat that constrains it."""
     out, said = [], {}
-    for name, (fits, cats) in sorted(constraints(calls).items()):
+    for name, (fits, cats) in sorted(constraints(calls, log).items()):
         lines = sorted({c.line for c in cats})
         key = (tuple(fits), tuple(lines))
         if key in said:  # H and W constrained alike: one finding names both

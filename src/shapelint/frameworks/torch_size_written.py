@@ -14,6 +14,7 @@ import libcst as cst
 
 from ..domain.codes import SHP102, SHP104, SHP106
 from ..domain.dims import Sym, SymDim, is_known
+from ..domain.graph import runs_at, sizes_made
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
 from .module_constants import call_names as _names
@@ -64,7 +65,7 @@ def explain(model, graph, shape: Shape) -> None:
     place = written(model, given)
     if place is None:
         return
-    log = lines = None
+    log = forwarded = None
     for node in faults:
         x = node.input_shapes[0] if node.input_shapes else None  # a tensor op's: in data
         rank = x.rank if x is not None and x.known_rank else \
@@ -76,8 +77,9 @@ def explain(model, graph, shape: Shape) -> None:
             log = log if log is not None else size_fit.forward_log(model, symbolic)
             fits = _pool_fits(log, node, given)
         else:
-            lines = lines if lines is not None else dict(model._forward(symbolic, None)[2])
-            fits = _view_fits(lines, node, shape)
+            forwarded = forwarded or model._forward(symbolic, None)
+            fits = _view_fits(dict(forwarded[2]), sizes_made(forwarded[1]), node,
+                              shape)
             if fits is None:  # no input size gives the view one row per sample: the view
                 continue  # is the one side to change
         node.fault.note = (f"The model is given {shape}, its size {place[2]}"
@@ -137,11 +139,12 @@ def _what(node) -> str:
     return "the window here"
 
 
-def _view_fits(lines: dict, node, shape: Shape) -> str | None:
+def _view_fits(lines: dict, made: list, node, shape: Shape) -> str | None:
     """'; inputs of 32 to 35 px give it one row of 400 per sample' for a view(-1, P) (one
     size left to infer, the others known): the statement before the view whose shape, as an
     expression of the input size S, is at the script's size the view's input, gives its
-    per-sample count over 1..LIMIT; None when no size gives P, or when that is not known."""
+    per-sample count over 1..LIMIT, at sizes no layer makes an empty map at (made: their
+    sizes); None when no size gives P, or when that is not known."""
     path, line = node.path, int(node.line)
     out = lines.get((path, line))
     given = shape.dims[2]
@@ -158,7 +161,8 @@ def _view_fits(lines: dict, node, shape: Shape) -> str | None:
     for _, x in reversed(before):
         if x.known_rank and x.rank == len(seen) and x.dims[0] == shape.dims[0] and \
                 _at(x.dims, given) == tuple(seen):
-            fits = [n for n in range(1, size_fit.LIMIT + 1) if _count(x.dims[1:], n) == per]
+            fits = [n for n in range(1, size_fit.LIMIT + 1) if _count(x.dims[1:], n) == per
+                    and runs_at(made, {"S": n})]
             if not fits or given in fits:
                 return None
             span = str(fits[0]) if len(fits) == 1 else f"{fits[0]} to {fits[-1]}" \

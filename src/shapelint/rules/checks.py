@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..domain.codes import (SHP101, SHP102, SHP106, SHP109, SHP201, SHP203, SHP204, SHP301,
                             SHP302, SHP303, Diagnostic, RuleDoc)
 from ..domain.dims import Expr, NotKnown, Sym, SymDim, Unknown, is_known
-from ..domain.graph import LayerNode, ModelGraph
+from ..domain.graph import LayerNode, ModelGraph, runs_at, sizes_made
 from ..domain.spots import unread
 from ..domain.shapes import Shape, product
 from .data_places import naming_data
@@ -244,20 +244,31 @@ def batch_folded(graph: ModelGraph) -> list[Diagnostic]:
     return out
 
 
-def _fitting_sizes(features, wanted: int, limit: int = 2048) -> list[int] | None:
-    """Input sizes (square when two symbols) for which a symbolic feature count equals wanted;
-    None when the expression has symbols we do not search over."""
+def _fitting_sizes(features, wanted: int, made=(), limit: int = 2048) -> list[int] | None:
+    """Input sizes (square when two symbols) for which a symbolic feature count equals wanted
+    and no size in `made` (sizes_made: the graph's maps) is below one; None when the
+    expression has symbols we do not search over."""
     names = sorted(features.symbols())
     if len(names) == 1 or set(names) == {"H", "W"} or set(names) == {"D", "H", "W"}:
         fits = []
         for size in range(1, limit + 1):
             try:
-                if features.evaluate({n: size for n in names}) == wanted:
+                values = {n: size for n in names}
+                if features.evaluate(values) == wanted and runs_at(made, values):
                     fits.append(size)
             except ZeroDivisionError:
                 continue
         return fits
     return None
+
+
+def _span(sizes: list[int]) -> str:
+    """"28", "28 to 29", or the sizes themselves when they are not one run ("5, 6, 13, 14")."""
+    if len(sizes) == 1:
+        return str(sizes[0])
+    if sizes == list(range(sizes[0], sizes[-1] + 1)):
+        return f"{sizes[0]} to {sizes[-1]}"
+    return ", ".join(map(str, sizes[:8])) + (", ..." if len(sizes) > 8 else "")
 
 
 def _constant_factor(d) -> int:
@@ -282,7 +293,7 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
         if x is None or not x.known_rank or x.rank < 2 or not is_known(declared) or \
                 not isinstance(x[-1], SymDim):
             continue  # (rank 1: the batch folded into the features is SHP203's)
-        fits = _fitting_sizes(x[-1], declared)
+        fits = _fitting_sizes(x[-1], declared, sizes_made(graph.applications))
         if fits is None:
             continue
         names = " = ".join(sorted(x[-1].symbols()))
@@ -300,7 +311,7 @@ def linear_input_sizes(graph: ModelGraph) -> list[Diagnostic]:
                                   f"from 1 to 2048 (its input has {x[-1]} features)", data,
                                   node.path))
         else:
-            span = f"{fits[0]}" if len(fits) == 1 else f"{fits[0]} to {fits[-1]}"
+            span = _span(fits)
             out.append(Diagnostic(SHP303, node.line, node.col,
                                   f"Linear(in_features={declared}) fits only inputs with "
                                   f"{names} = {span} (its input has {x[-1]} features)", data,
