@@ -244,6 +244,32 @@ def test_an_input_size_constant_beside_a_literal_stays_on_the_factory():
     assert int(d.line) == 30 and "The input is built on this line" in d.message
 
 
+def test_an_input_size_read_by_index_from_a_tuple_constant_is_the_constant():
+    """`PATCH = (128, 124)` read as PATCH[0], PATCH[1] by the tensors the script builds: the
+    failing element is the size, and the tuple's line is where it is written."""
+    [d] = findings(FIXTURES / "encoder_decoder_patch_tuple_read_by_index.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (8, 36)
+    assert "PATCH = (128, 124) on this line sets the size of the input the torch.zeros(...) " \
+        "at line 43 builds: make PATCH[1] a multiple of 8 (120 or 128)" in d.message
+
+
+def test_a_tuple_constant_read_otherwise_or_out_of_place_stays_on_the_factory():
+    """The tuple also read by the model, an element that is not the size (an index past its
+    end, a computed index), or two elements failing: the finding stays where it was."""
+    path = FIXTURES / "encoder_decoder_patch_tuple_read_by_index.py"
+    source = path.read_text(encoding="utf-8")
+    read_by_model = source.replace("net = PatchNet()", "net = PatchNet()\nnet.patch = PATCH")
+    [d] = findings(read_by_model)
+    assert int(d.line) == 44 and "The input is built on this line" in d.message
+    index = source.replace("PATCH[0], PATCH[1])", "PATCH[0], PATCH[-1 + 2])")
+    [d] = findings(index)
+    assert int(d.line) == 43
+    both = source.replace("PATCH = (128, 124)", "PATCH = (124, 124)")
+    [d] = findings(both)
+    assert int(d.line) == 8 and "dim 2 is 124, make it a multiple of 8 (120 or 128); dim 3 " \
+        "is 124, make it a multiple of 8 (120 or 128)" in d.message
+
+
 def test_messages_name_the_input_size_a_head_was_sized_for():
     """A flattening Linear sized for other inputs than the script gives: the finding stays on
     the Linear and says both fixes, with the sizes its in_features fits and where the
