@@ -290,12 +290,17 @@ def test_a_head_no_input_size_fits_names_in_features_alone():
     assert int(d.line) == 16
 
 
-def test_a_non_square_input_gets_no_sizes():
-    """Height and width apart are two unknowns: the sizes that fit are not one list."""
+def test_a_non_square_input_gets_the_maps_that_fit():
+    """Height and width apart are two unknowns: the sizes that fit are not one list but the
+    maps whose positions multiply to in_features / channels (torch_size_splits); the height
+    alone is written in IMG_SIZE, so the factory that writes both is named."""
     path = FIXTURES / "flatten_size_for_64px_given_96px.py"
     source = path.read_text(encoding="utf-8").replace("3, IMG_SIZE, IMG_SIZE", "3, IMG_SIZE, 80")
     [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP101"]
-    assert "fits inputs" not in d.message and int(d.line) == 16
+    assert int(d.line) == 16 and d.data["data_at_line"] == 28
+    assert "in_features=8192 fits inputs whose map before the flatten is 32 x h x w with " \
+        "h x w = 256 (32 x 24 x 20 at the script's size); the script gives (4, 3, 96, 80), " \
+        "its size written at line 28 (torch.rand(...))" in d.message
 
 
 def test_messages_name_the_missing_batch_axis():

@@ -38,6 +38,20 @@ def test_finding_on_the_model_side_names_the_line_writing_the_size(path):
         for r in result["relatedLocations"]]
 
 
+@pytest.mark.parametrize("path", BUGGY, ids=lambda p: p.stem)
+def test_real_torch_raises_where_it_shows_and_runs_the_twin(path):
+    """torch raises at the seen line (else the marked one) and runs the twin, which changes
+    only the data side the finding names."""
+    pytest.importorskip("torch")
+    from case_runtime import run_case
+    errors, seen = marks(path)
+    [(line, code)] = errors
+    run = run_case(path)
+    assert isinstance(run.error, (RuntimeError, ValueError)), repr(run.error)
+    assert run.error_line == seen.get(code, line), f"{run.error_line}: {run.error}"
+    assert run_case(twin(path)).error is None
+
+
 def test_messages_say_both_sides():
     text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
     assert "The model is given (4, 3, 28, 28), its size written at line 23 (INPUT_SHAPE = " \
@@ -61,6 +75,45 @@ def test_messages_say_both_sides():
     assert "The images have 3 channels because ImageFolder's loader converts every file to " \
         "RGB; their transforms are built at line 9: transforms.Grayscale() there gives them " \
         "1." in text["gray_scans_through_image_folder_rgb"]
+
+
+def test_messages_say_both_sides_of_a_non_square_input():
+    """Another height than width: the sizes that fit are pairs, said as the map's per-sample
+    product (torch_size_splits), with where the script writes the input's size."""
+    text = {p.stem: " ".join(d.message for d in findings(p)) for p in BUGGY}
+    assert "The model is given (5, 1, 32, 128), its size written at line 23 (torch.randn(...)" \
+        "); other input sizes give the view one row of 1728 per sample, those whose map here " \
+        "is 12 x h x w with h x w = 144 (12 x 8 x 32 at the script's size): change the view " \
+        "here, or the size there." in text["view_sized_for_24x96_plates_given_32x128_tensor"]
+    assert "in_features=1440 fits inputs whose map before the flatten is 6 x h x w with " \
+        "h x w = 240 (6 x 15 x 20 at the script's size); the script gives (2, 3, 120, 160), " \
+        "its size written at line 23 (torch.zeros(...)): make in_features 1800 for these " \
+        "inputs, or give the model inputs of such a size." in \
+        text["head_sized_for_96x160_frames_given_120x160"]
+
+
+def test_a_non_square_count_no_map_gives_names_no_size():
+    """1727 values per row are no whole number of 12-channel positions, 1445 features no
+    whole number of 6-channel ones: no input size fits, the model's line is the one side."""
+    path = FIXTURES / "view_sized_for_24x96_plates_given_32x128_tensor.py"
+    d = _one(path.read_text(encoding="utf-8").replace("maps.view(-1, 12 * 6 * 24)",
+                                                      "maps.view(-1, 1727)"))
+    assert int(d.line) == 18 and "data_at_line" not in d.data and "written" not in d.message
+    path = FIXTURES / "head_sized_for_96x160_frames_given_120x160.py"
+    d = _one(path.read_text(encoding="utf-8").replace("nn.Linear(6 * 12 * 20, classes)",
+                                                      "nn.Linear(1445, classes)"))
+    assert int(d.line) == 15 and "data_at_line" not in d.data and "fits inputs" not in d.message
+
+
+def test_a_flatten_of_another_map_names_no_size():
+    """The Linear reads a pooled map, not the stem's: the stem's map holds as many values at
+    the script's size by chance only, so no input size is claimed."""
+    path = FIXTURES / "head_sized_for_96x160_frames_given_120x160.py"
+    source = path.read_text(encoding="utf-8").replace(
+        "features = torch.flatten(self.stem(frames), 1)",
+        "features = torch.flatten(self.stem(frames), 1)[:, :1800] * 0 + torch.ones(2, 1800)")
+    d = _one(source)
+    assert int(d.line) == 15 and "data_at_line" not in d.data
 
 
 def _one(source: str):

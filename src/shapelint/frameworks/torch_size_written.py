@@ -16,6 +16,7 @@ from ..domain.codes import SHP102, SHP104, SHP106
 from ..domain.dims import Sym, SymDim, is_known
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
+from . import torch_size_splits as size_splits
 from .module_constants import call_names as _names
 from .module_constants import constants as _constants
 
@@ -26,10 +27,11 @@ def written(model, size) -> tuple | None:
     """(line, col, phrase) of where the script writes `size`, one of the trailing sizes of the
     input it calls the model on ("written at line 9 (IMG = 96), read by ...", "that of the
     datasets.CIFAR10(...) images at line 34"); None when not known or in another file."""
+    sizes = size if isinstance(size, tuple) else (size,)  # a non-square input's sizes
     at = (model.interp.state.observed_sizes.get(id(model.root)) or (None, None))[0]
     module = model.interp.modules.get(at[0]) if at else None
     lines = getattr(module, "lines", None) or []
-    if at is None or at[0] != model.path or size not in at[3] or \
+    if at is None or at[0] != model.path or any(s not in at[3] for s in sizes) or \
             not 0 < int(at[1]) <= len(lines):
         return None
     from .source_text import call_at
@@ -41,9 +43,10 @@ def written(model, size) -> tuple | None:
     if at[4] == "dataset":
         return line, col, f"that of the {callee}(...) images at line {line}"
     constants = _constants("\n".join(lines))
+    # a constant that writes every size: an int for a square input, a tuple holding them all
     named = {name: constants[name] for name in _names(call) if name in constants and (
-        constants[name][1] == size or isinstance(constants[name][1], tuple)
-        and size in constants[name][1])}
+        len(set(sizes)) == 1 and constants[name][1] == sizes[0] or
+        isinstance(constants[name][1], tuple) and set(sizes) <= set(constants[name][1]))}
     if len(named) == 1:
         [(name, (bound, value, text))] = named.items()
         return bound, 0, (f"written at line {bound} ({text}), read by the {callee}(...) at "
@@ -60,6 +63,8 @@ def explain(model, graph, shape: Shape) -> None:
         n.fault.code is SHP102 and n.type_name.startswith(_POOLS))]
     given = size_fit.square_side(model, graph, shape) if faults else None
     if given is None:
+        if faults:
+            _non_square(model, graph, shape, faults)
         return
     place = written(model, given)
     if place is None:
@@ -83,6 +88,45 @@ def explain(model, graph, shape: Shape) -> None:
         node.fault.note = (f"The model is given {shape}, its size {place[2]}"
                            f"{fits}: change {_what(node)}, or the size there.")
         node.fault.data.update(input_size=given, data_at_line=place[0], data_at_col=place[1])
+
+
+def _non_square(model, graph, shape: Shape, faults: list) -> None:
+    """The view faults of a batched image model called on an input of another height than
+    width (torch_size_splits): named where the script writes its size when some sizes give
+    the view one row per sample; else the view is the one side to change."""
+    given = size_splits.sides(model, graph, shape)
+    place = written(model, given) if given is not None else None
+    if place is None:
+        return
+    lines = None
+    for node in faults:
+        seen = node.fault.data.get("input_shape")
+        if node.fault.code is not SHP104 or not isinstance(seen, list) or \
+                len(seen) != shape.rank or not all(isinstance(d, int) for d in seen):
+            continue
+        lines = lines if lines is not None else dict(
+            model._forward(size_splits.symbolic(shape), None)[2])
+        out = lines.get((node.path, int(node.line)))
+        per = [d for d in out.dims if is_known(d)] if out is not None and out.known_rank \
+            else []
+        if out is None or not out.known_rank or len(per) != out.rank - 1 or \
+                is_known(out.dims[0]):  # view(-1, P...): rows inferred, P per row
+            continue
+        per = _count(per, 0)
+        x = size_splits.map_before(size_splits.statements_before(lines, node.path,
+                                                                 int(node.line)),
+                                   shape, _count(seen[1:], 0))
+        if x is None or not size_splits.reads(x, shape, out.dims[0], shape.dims[0], per):
+            continue
+        found = size_splits.splits(x, per)
+        if not found:  # no input size gives one row per sample: the view is the side to change
+            continue
+        node.fault.note = (f"The model is given {shape}, its size {place[2]}; other input "
+                           f"sizes give the view one row of {per} per sample, those whose map "
+                           f"here is {size_splits.sentence(x, shape, per)}: change "
+                           f"{_what(node)}, or the size there.")
+        node.fault.data.update(input_size=list(given), data_at_line=place[0],
+                               data_at_col=place[1])
 
 
 def _channels(model, graph, shape: Shape) -> None:
