@@ -12,14 +12,14 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench")
 from case_recall import measure  # noqa: E402
 
 # 213 of the 262 cases are found on their marked line, 199 on the line the fixed twin changes,
-# 239 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 240 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to tenth blind sets of issue 16
 # (20 cases each: 18, 14, 14, 19, 14, 19, 16, 10 and 9 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
 # and 8 when measured blind) pull all three down. The floors are those counts over the 262
 # cases: they fail on any regression.
 RECALL_FLOOR = 213 / 262
 ON_FIX_LINE_FLOOR = 199 / 262
-ON_OR_POINTING_FLOOR = 239 / 262
+ON_OR_POINTING_FLOOR = 240 / 262
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)

@@ -116,6 +116,32 @@ def test_a_flatten_of_another_map_names_no_size():
     assert int(d.line) == 15 and "data_at_line" not in d.data
 
 
+def test_a_head_given_another_models_scores_names_that_models_last_linear():
+    """A separate head given the output of a backbone that kept its own last Linear: that
+    Linear's out_features is the other side (torch_fix_origins.made_by_linear), named from the
+    head's constructor and from the instantiation that passes the head's in_features."""
+    path = FIXTURES / "separate_head_given_backbone_class_scores.py"
+    text = " ".join(d.message for d in findings(path))
+    assert "That input is the output of the Linear at line 16 (out_features 6), applied at " \
+        "line 21: the other side to change." in text
+    source = path.read_text(encoding="utf-8").replace(
+        "def __init__(self):\n        super().__init__()\n        self.proj = nn.Linear(32, 6)",
+        "def __init__(self, dim):\n        super().__init__()\n        self.proj = nn.Linear(dim, 6)"
+    ).replace("head = MarginHead()", "head = MarginHead(dim=32)")
+    d = _one(source)
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (34, 30, 16)
+    assert "dim=32 given to MarginHead on this line sets Linear's in_features" in d.message
+
+
+def test_a_head_given_scores_through_another_op_names_no_linear():
+    """An activation between the backbone's Linear and the head: the head's input is that
+    op's output, not the Linear's, and nothing is named."""
+    path = FIXTURES / "separate_head_given_backbone_class_scores.py"
+    d = _one(path.read_text(encoding="utf-8").replace("logits = head(features)",
+                                                      "logits = head(F.relu(features))"))
+    assert int(d.line) == 27 and "data_at_line" not in d.data
+
+
 def _one(source: str):
     [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code.startswith("SHP1")]
     return d

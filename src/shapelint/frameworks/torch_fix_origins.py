@@ -269,9 +269,34 @@ def _size_written(interp, layer, fault, tensor) -> FixAt | None:
     built = getattr(tensor, "shape_at", None)
     if built is None or built[3] != "built" or built[0] != layer.path or \
             int(built[1]) in (0, int(line)):
+        made = made_by_linear(layer, getattr(tensor, "fed_made", None), tensor.shape,
+                              fault.data.get("actual"), line)
+        if made is not None:
+            return FixAt(layer.path, line, col, None, f"{sentence} {made[1]}", data_at=made[0])
         return FixAt(layer.path, line, col, None, sentence)
     return FixAt(layer.path, line, col, None, f"{sentence} That input is built at line "
                  f"{int(built[1])}.", data_at=tuple(built[:3]))
+
+
+def made_by_linear(layer, fed_made, shape: Shape, actual, line: int):
+    """((path, line, col), sentence) of the Linear constructor whose out_features is the width
+    a Linear's input has, when that input is the output of another model (or a layer) the
+    script called, given to this model as it came (fed_made: ISDA's separate classifier given
+    the class scores of a network that kept its own last Linear): that out_features is the
+    other honest side. None when the Linear that rejects it is on `line` or in another file."""
+    made, at = fed_made or (None, None)
+    if made is None or at is None or layer.type_name != "Linear" or \
+            getattr(made, "type_name", None) != "Linear" or made is layer or \
+            not isinstance(actual, int) or \
+            (getattr(made, "arguments", None) or {}).get("out_features") != actual:
+        return None
+    made_line, path = int(getattr(made, "line", 0) or 0), getattr(made, "path", "")
+    if path != layer.path or made_line in (0, int(line)) or not shape.known_rank or \
+            shape[-1] != actual:
+        return None
+    return ((path, made_line, int(getattr(made, "col", 0) or 0)),
+            f"That input is the output of the Linear at line {made_line} (out_features "
+            f"{actual}), applied at line {int(at[1])}: the other side to change.")
 
 
 def _unused_reshape(layer, applied, tensor) -> FixAt | None:
