@@ -270,6 +270,29 @@ def test_a_tuple_constant_read_otherwise_or_out_of_place_stays_on_the_factory():
         "is 124, make it a multiple of 8 (120 or 128)" in d.message
 
 
+def test_one_batch_two_models_reject_alike_is_the_batch():
+    """Two models the script gives one built batch, both written for 4 channels where it has
+    3: one SHP109 on the batch, naming where torch raises first and both constructors."""
+    [d] = findings(FIXTURES / "one_batch_for_two_four_lead_models.py")
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (23, "SHP109", 16)
+    assert d.data["layer_lines"] == [11, 21]
+    assert "has 3 channels where both models the script gives it expect 4 (their first " \
+        "layers, lines 11 and 21): the batch is the one side that fixes every call" in d.message
+
+
+def test_models_that_disagree_or_one_model_keep_their_constructors():
+    """A second model written for the batch's 3 channels, or no second call, or a batch the
+    script reshaped: each model's finding stays on its own constructor."""
+    path = FIXTURES / "one_batch_for_two_four_lead_models.py"
+    source = path.read_text(encoding="utf-8")
+    disagree = source.replace("nn.Sequential(nn.Conv1d(4, 8, 5)", "nn.Sequential(nn.Conv1d(3, 8, 5)")
+    assert [(int(d.line), d.code.code) for d in findings(disagree)] == [(11, "SHP106")]
+    alone = source.replace("second = deep(beats).softmax(-1)", "second = first")
+    assert [(int(d.line), d.code.code) for d in findings(alone)] == [(11, "SHP106")]
+    reshaped = source.replace("torch.randn(16, 3, 250)", "torch.randn(16, 750).view(16, 3, 250)")
+    assert {d.code.code for d in findings(reshaped)} == {"SHP106"}
+
+
 def test_messages_name_the_input_size_a_head_was_sized_for():
     """A flattening Linear sized for other inputs than the script gives: the finding stays on
     the Linear and says both fixes, with the sizes its in_features fits and where the
