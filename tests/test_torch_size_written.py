@@ -72,6 +72,9 @@ def test_messages_say_both_sides():
     assert "The model is given (16, 3, 32, 32), its size that of the datasets.CIFAR10(...) " \
         "images at line 23; inputs of at least 57 px leave the window room" in \
         text["pool_window_for_64px_on_cifar_images"]
+    assert "its size that of the datasets.KMNIST(...) images at line 23, which the " \
+        "transforms built at line 22 keep (a Resize there sets it): make in_features 980" in \
+        text["head_sized_for_32px_glyphs_kept_28px_by_transforms"]
     assert "The images have 3 channels because ImageFolder's loader converts every file to " \
         "RGB; their transforms are built at line 9: transforms.Grayscale() there gives them " \
         "1." in text["gray_scans_through_image_folder_rgb"]

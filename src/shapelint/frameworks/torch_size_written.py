@@ -41,6 +41,11 @@ def written(model, size) -> tuple | None:
         return None
     callee = cst.Module([]).code_for_node(call.func)
     if at[4] == "dataset":
+        kept = at[5] if len(at) > 5 else None  # the transforms the dataset was given
+        if kept and kept[0] == at[0] and int(kept[1]) != line:  # built apart: a Resize there
+            return int(kept[1]), int(kept[2]), (
+                f"that of the {callee}(...) images at line {line}, which the transforms built "
+                f"at line {int(kept[1])} keep (a Resize there sets it)")
         return line, col, f"that of the {callee}(...) images at line {line}"
     constants = _constants("\n".join(lines))
     # a constant that writes every size: an int for a square input, a tuple holding them all
