@@ -25,7 +25,7 @@ MEASURED_BLIND = {
     "issue 16 blind set": 4, "second blind set": 7, "third blind set": 4,
     "fourth blind set": 5, "fifth blind set": 10, "sixth blind set": 7,
     "seventh blind set": 8, "eighth blind set": 3, "ninth blind set": 7,
-    "tenth blind set": 8,
+    "tenth blind set": 8, "eleventh blind set": 7,
 }
 
 _SECTION = re.compile(r"^### Held out \((?P<name>[^)]*)\)$", re.M)

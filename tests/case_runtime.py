@@ -34,8 +34,8 @@ DATASETS = {
     "cifar100": (((50000, 32, 32, 3), (50000, 1)), ((10000, 32, 32, 3), (10000, 1)), "uint8"),
     "boston_housing": (((404, 13), (404,)), ((102, 13), (102,)), "float64"),
 }
-TORCH_LOSSES = ("mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                "cross_entropy", "nll_loss")
+TORCH_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
+                "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss")
 
 
 @dataclass

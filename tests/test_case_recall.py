@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 215 of the 262 cases are found on their marked line, 201 on the line the fixed twin changes,
-# 242 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to tenth blind sets of issue 16
-# (20 cases each: 18, 15, 14, 19, 14, 19, 16, 10 and 9 on the line now; 7, 4, 5, 10, 7, 8, 3, 7
-# and 8 when measured blind) pull all three down. The floors are those counts over the 262
+# 222 of the 282 cases are found on their marked line, 208 on the line the fixed twin changes,
+# 251 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to eleventh blind sets of issue 16
+# (20 cases each: 18, 15, 14, 19, 14, 19, 16, 10, 9 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3,
+# 7, 8 and 7 when measured blind) pull all three down. The floors are those counts over the 282
 # cases: they fail on any regression.
-RECALL_FLOOR = 215 / 262
-ON_FIX_LINE_FLOOR = 201 / 262
-ON_OR_POINTING_FLOOR = 242 / 262
+RECALL_FLOOR = 222 / 282
+ON_FIX_LINE_FLOOR = 208 / 282
+ON_OR_POINTING_FLOOR = 251 / 282
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -366,10 +366,40 @@ HELD_OUT_10_MISSES = {
     "torch/lstm_batch_first_view_puts_batch_on_time_axis",
     "torch/rnn_regressor_outputs_flattened_against_sequence_target",
 }
+# The eleventh blind set (issue 16, 20 cases; markers committed before shapelint ran on them,
+# measured once without touching src/, as at a275027): 13 not on the line the fix changes, five
+# Keras and eight torch. Two are reported elsewhere and name the marked line as where the data
+# was made: the generator's Input sized by latent_dim against noise drawn 100 wide, the model
+# call given one image without its batch axis. Eight are reported without naming it: the
+# Concatenate inside a FaceNet block rather than the input_shape=(3, 200, 200) call, the
+# generator's instantiation rather than the transform without a Grayscale step, the Conv2d of
+# the first block rather than the fmap_max constant nf() reads, the loop drawing channel-less
+# batches rather than the images tensor, the depth maps' tensor rather than the loop where the
+# twin unsqueezes them (the other honest side), the fourth pooling rather than the 12-pixel
+# image, the preprocessed input rather than the interpolate inside preprocess_image, and the
+# loss call (SHP110) with the criterion line under SHP208 for the marked SHP110. Three are not
+# reported: two images resized with keras.ops.image.resize inside a helper that calls
+# model.predict, and a base model built for (244, 244, 3) whose layers take the 224x224 data
+# (only the declared Input refuses it). fixtures/cases/README.md gives each reason.
+HELD_OUT_11_MISSES = {
+    "keras/asl_webcam_roi_resized_229_for_299_inception",
+    "keras/cgan_noise_fixed_100_for_latent_dim_attribute",
+    "keras/facenet_inception_block_input_200_for_96",
+    "keras/flask_app_resizes_to_224_for_150px_model",
+    "keras/vgg_base_input_shape_244_for_224_images",
+    "torch/cut_one_channel_generator_on_rgb_image_folder",
+    "torch/memorability_single_image_without_batch_axis",
+    "torch/pggan_latent_size_below_fmap_max_first_block",
+    "torch/rgbd_depth_target_without_channel_axis_smooth_l1",
+    "torch/transfer_two_class_head_with_bce_loss",
+    "torch/unet_four_pools_on_narrow_12px_image",
+    "torch/unet_gray_batch_without_channel_axis",
+    "torch/visualization_thumbnail_keeps_small_photo_below_alexnet_pools",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
-                | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES)
+                | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that

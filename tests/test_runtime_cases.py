@@ -56,7 +56,7 @@ def broadcast_target(run, line):
                    if c.name in ("mean_squared_error", "mean_absolute_error"))
     torch_warned = any("target size" in w and "different to the input size" in w
                        for w in run.warnings)
-    differ = [c for c in calls(run, ("mse_loss", "l1_loss"), line)
+    differ = [c for c in calls(run, ("mse_loss", "l1_loss", "smooth_l1_loss"), line)
               if tuple(c.input.shape) != tuple(c.target.shape)]
     return bool(differ) and torch_warned
 

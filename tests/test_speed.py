@@ -341,3 +341,44 @@ def test_a_docstring_is_read_as_get_source_segment_reads_it():
         for node in ast.walk(source_map.tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 assert source_map.segment(node) == (ast.get_source_segment(source, node) or "")
+
+
+# One process checks each file given, one after the other, as `shapelint check DIR` does, and
+# prints bench/findings_dump.py's record of each: check's diagnostics with their messages and
+# data, the steps the check took, and every model summary builds (rows, totals, reasons and
+# shapes per line).
+_IN_ONE_PROCESS = """\
+import json, pathlib, sys
+sys.path.insert(0, sys.argv[1])
+from findings_dump import checked, summarised
+found = {}
+for name in sys.argv[2:]:
+    path = pathlib.Path(name)
+    found[path.name] = dict(checked(path), models=summarised(path))
+print(json.dumps(found, default=str))
+"""
+
+
+def _in_one_process(files: list[pathlib.Path]) -> dict:
+    run = subprocess.run([sys.executable, "-c", _IN_ONE_PROCESS, str(ROOT / "bench"),
+                          *map(str, files)], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    return json.loads(run.stdout)
+
+
+def test_a_file_reads_the_same_alone_and_after_other_files():
+    """What is kept per process (sibling modules' indexes and trees, literals, a class's
+    order...) never carries one file's analysis into the next (issue 17): three timm models
+    that read the same helpers of timm.layers and fill the same registry of
+    timm/models/_registry.py (`@register_model`) give the same diagnostics, steps and
+    models checked in one process in two orders as each checked alone in a new process."""
+    models = corpus_sample("timm", 0)[0].parent / "models"  # timm/__init__.py first
+    files = [models / name for name in ("sknet.py", "inception_v4.py", "dpn.py")]
+    alone = {}
+    for path in files:
+        alone.update(_in_one_process([path]))
+    assert _in_one_process(files) == alone
+    assert _in_one_process(files[::-1]) == alone
+    # each read timm's helpers and registry (tens of thousands of steps); two build models
+    assert all(found["steps"] > 10_000 for found in alone.values())
+    assert sum(bool(found["models"]) for found in alone.values()) >= 2

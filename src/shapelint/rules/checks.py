@@ -168,7 +168,13 @@ def _linear_mismatch(node: LayerNode, x: Shape) -> tuple[str, dict]:
 
 def _on_feature_map(node: LayerNode) -> bool:
     shape = node.input_shapes[0] if node.input_shapes else None
-    return "dense" in node.tags and shape is not None and shape.known_rank and shape.rank >= 4
+    return "dense" in node.tags and shape is not None and shape.known_rank and shape.rank >= 4 \
+        and not all(d == 1 for d in shape.dims[1:-1])
+
+
+# A map whose positions are all known to be one (GlobalAveragePooling2D(keepdims=True)) gives
+# a Dense the same weights with or without Flatten(): no count is wrong, and the unit axes
+# left in its output are judged against the labels (SHP110), not here.
 
 
 def dense_on_feature_map(graph: ModelGraph) -> list[Diagnostic]:

@@ -78,22 +78,36 @@ class Claim:
 def find_claims(text: str, bare: bool = False) -> list[Claim]:
     """The parameter-count claims a comment or docstring makes; bare allows "# 1.2B". A text
     giving different totals (a table of variants, summaries for two datasets) claims none."""
-    found = {}
-    for pattern in (_NUMBER_FIRST, _WORD_FIRST):
-        for match in pattern.finditer(text):
-            claim = _claim(text, match)
-            if claim is not None:
-                found.setdefault(match.start("num"), claim)
+    found = matched_claims(text, (_NUMBER_FIRST, _WORD_FIRST), _claim)
     if bare and not found:
         match = _BARE.match(text)
         if match:
             value, unit = _value(match)
             if value >= SMALLEST and not text.lstrip().startswith(("-", "+")):
                 found[match.start("num")] = Claim(value, unit, text.strip(), match.start("num"))
+    return one_figure_each(found, "trainable")
+
+
+def matched_claims(text: str, patterns, claim) -> dict:
+    """{offset of the number: claim} over every match of the patterns that `claim(text,
+    match)` takes; where two patterns read the same number, the first one's claim."""
+    found = {}
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            made = claim(text, match)
+            if made is not None:
+                found.setdefault(match.start("num"), made)
+    return found
+
+
+def one_figure_each(found: dict, kind: str) -> list:
+    """The claims in text order, less those of a kind (the boolean field `kind`: trainable
+    or not, MACs or FLOPs) the text gives different figures of: a table of variants claims
+    none of them."""
     claims = [found[k] for k in sorted(found)]
-    for trainable in (False, True):
-        if len({c.value for c in claims if c.trainable is trainable}) > 1:
-            claims = [c for c in claims if c.trainable is not trainable]
+    for value in (False, True):
+        if len({c.value for c in claims if getattr(c, kind) is value}) > 1:
+            claims = [c for c in claims if getattr(c, kind) is not value]
     return claims
 
 

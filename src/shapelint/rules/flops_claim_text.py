@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .claim_text import _CLAUSE_END, _NUMBER, _OTHER_COUNT, _PART, _SENTENCE_END, _span
+from .claim_text import (_CLAUSE_END, _NUMBER, _OTHER_COUNT, _PART, _SENTENCE_END, _span,
+                         matched_claims, one_figure_each)
 
 _SCALE = {"k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "g": 10**9, "b": 10**9,
           "billion": 10**9, "t": 10**12, "trillion": 10**12}
@@ -46,17 +47,7 @@ class CostClaim:
 def find_cost_claims(text: str) -> list[CostClaim]:
     """The FLOPs / MACs claims of a comment or docstring; none of a kind the text gives
     several different figures of."""
-    found = {}
-    for pattern in (_NUMBER_FIRST, _WORD_FIRST):
-        for match in pattern.finditer(text):
-            claim = _claim(text, match)
-            if claim is not None:
-                found.setdefault(match.start("num"), claim)
-    claims = [found[k] for k in sorted(found)]
-    for macs in (False, True):
-        if len({c.value for c in claims if c.macs is macs}) > 1:
-            claims = [c for c in claims if c.macs is not macs]
-    return claims
+    return one_figure_each(matched_claims(text, (_NUMBER_FIRST, _WORD_FIRST), _claim), "macs")
 
 
 def resolutions(text: str) -> set[tuple[int, int]]:
