@@ -12,14 +12,14 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench")
 from case_recall import measure  # noqa: E402
 
 # 222 of the 282 cases are found on their marked line, 208 on the line the fixed twin changes,
-# 251 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 252 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to eleventh blind sets of issue 16
 # (20 cases each: 18, 15, 14, 19, 14, 19, 16, 10, 9 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3,
 # 7, 8 and 7 when measured blind) pull all three down. The floors are those counts over the 282
 # cases: they fail on any regression.
 RECALL_FLOOR = 222 / 282
 ON_FIX_LINE_FLOOR = 208 / 282
-ON_OR_POINTING_FLOOR = 251 / 282
+ON_OR_POINTING_FLOOR = 252 / 282
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)

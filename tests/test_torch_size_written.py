@@ -95,6 +95,21 @@ def test_messages_say_both_sides_of_a_non_square_input():
         text["head_sized_for_96x160_frames_given_120x160"]
 
 
+def test_a_functional_pooling_names_the_size_along_its_axis():
+    """F.avg_pool2d has no module: its input is the statement above it, whose width, an
+    expression of W alone, must reach the window's least input (`least` in the data)."""
+    [d] = findings(FIXTURES / "functional_pool_window_on_short_clips.py")
+    assert d.data["least"] == 3 and d.data["data_at_line"] == 27
+    assert "The model is given (4, 1, 40, 8), its size written at line 27 (torch.randn(...)); " \
+        "inputs of at least 12 px in dim 3 leave the window room: change the window here, or " \
+        "the size there." in d.message
+    other = (FIXTURES / "functional_pool_window_on_short_clips.py").read_text(
+        encoding="utf-8").replace("        x = F.avg_pool2d(x, 3)",
+                                  "        y = x.mean(1)\n        x = F.avg_pool2d(x, 3)")
+    d = _one(other)
+    assert int(d.line) == 23 and "data_at_line" not in d.data
+
+
 def test_a_non_square_count_no_map_gives_names_no_size():
     """1727 values per row are no whole number of 12-channel positions, 1445 features no
     whole number of 6-channel ones: no input size fits, the model's line is the one side."""

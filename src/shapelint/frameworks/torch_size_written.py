@@ -20,7 +20,7 @@ from . import torch_size_splits as size_splits
 from .module_constants import call_names as _names
 from .module_constants import constants as _constants
 
-_POOLS = ("MaxPool", "AvgPool", "LPPool")
+_POOLS = ("MaxPool", "AvgPool", "LPPool", "max_pool", "avg_pool", "lp_pool")  # F.max_pool2d
 
 
 def written(model, size) -> tuple | None:
@@ -82,7 +82,14 @@ def explain(model, graph, shape: Shape) -> None:
         if rank < 3:  # a map, not rows
             continue
         symbolic = Shape(tuple(shape.dims[:2]) + (Sym("S"),) * (shape.rank - 2))
-        if node.fault.code is SHP102:
+        if node.fault.code is SHP102 and node.layer is None:  # F.max_pool2d: read apart,
+            axis = node.fault.data.get("axis")  # and named only when some size fits
+            fits = _functional_pool_fits(dict(model._forward(size_splits.symbolic(shape),
+                                                             None)[2]), node, shape, axis) \
+                if isinstance(axis, int) and 2 <= axis < shape.rank else ""
+            if not fits:
+                continue
+        elif node.fault.code is SHP102:
             log = log if log is not None else size_fit.forward_log(model, symbolic)
             fits = _pool_fits(log, node, given)
         else:
@@ -96,15 +103,32 @@ def explain(model, graph, shape: Shape) -> None:
 
 
 def _non_square(model, graph, shape: Shape, faults: list) -> None:
-    """The view faults of a batched image model called on an input of another height than
-    width (torch_size_splits): named where the script writes its size when some sizes give
-    the view one row per sample; else the view is the one side to change."""
+    """The view and pooling faults of a batched image model called on an input of another
+    height than width (torch_size_splits): named where the script writes its size when some
+    sizes give the view one row per sample, or leave the window room along the axis it
+    shrinks; else the model is the one side to change."""
     given = size_splits.sides(model, graph, shape)
     place = written(model, given) if given is not None else None
     if place is None:
         return
-    lines = None
+    lines = log = None
     for node in faults:
+        axis = node.fault.data.get("axis")
+        if node.fault.code is SHP102 and isinstance(axis, int) and 2 <= axis < shape.rank:
+            # the window's room along the axis it shrinks: that axis's own symbol (H or W)
+            log = log if log is not None else size_fit.forward_log(
+                model, size_splits.symbolic(shape))
+            fits = _pool_fits(log, node, shape.dims[axis], f" in dim {axis}")
+            if not fits:  # a functional pooling (F.max_pool2d) has no module in the log
+                lines = lines if lines is not None else dict(
+                    model._forward(size_splits.symbolic(shape), None)[2])
+                fits = _functional_pool_fits(lines, node, shape, axis)
+            if fits:
+                node.fault.note = (f"The model is given {shape}, its size {place[2]}{fits}: "
+                                   f"change {_what(node)}, or the size there.")
+                node.fault.data.update(input_size=list(given), data_at_line=place[0],
+                                       data_at_col=place[1])
+            continue
         seen = node.fault.data.get("input_shape")
         if node.fault.code is not SHP104 or not isinstance(seen, list) or \
                 len(seen) != shape.rank or not all(isinstance(d, int) for d in seen):
@@ -234,22 +258,61 @@ def _count(dims, n):
     return total
 
 
-def _pool_fits(log, node, given) -> str:
+def _functional_pool_fits(lines: dict, node, shape: Shape, axis: int) -> str:
+    """The same for a pooling function: its input is the statement just above it in forward()
+    (its value at the script's sizes is the input the fault names), whose size along the axis,
+    an expression of that axis's own symbol, must reach the window's least input size."""
+    seen, least = node.fault.data.get("input_shape"), node.fault.data.get("least")
+    before = size_splits.statements_before(lines, node.path, int(node.line))
+    if not before or not isinstance(seen, list) or not isinstance(least, int):
+        return ""
+    x = before[-1]
+    at = size_splits.env(shape)
+    if not x.known_rank or x.rank != len(seen) or _at_env(x.dims, at) != tuple(seen) or \
+            not isinstance(x.dims[axis], SymDim) or len(x.dims[axis].symbols()) != 1:
+        return ""
+    [name] = x.dims[axis].symbols()
+    fits = []
+    for n in range(1, size_fit.LIMIT + 1):
+        try:
+            if x.dims[axis].evaluate({name: n}) >= least:
+                fits.append(n)
+        except (ZeroDivisionError, KeyError):
+            continue
+    given = shape.dims[axis]
+    if fits and given not in fits and fits == list(range(fits[0], size_fit.LIMIT + 1)):
+        return f"; inputs of at least {fits[0]} px in dim {axis} leave the window room"
+    return ""
+
+
+def _at_env(dims, at: dict):
+    try:
+        return tuple(d if is_known(d) else d.evaluate(at) for d in dims)
+    except (ZeroDivisionError, KeyError, AttributeError):
+        return None
+
+
+def _pool_fits(log, node, given, along: str = "") -> str:
     """', and inputs of at least 299 px leave the window room' from the pooling's output size
-    as an expression of the input size S, evaluated over 1..LIMIT."""
+    as an expression of the input size (S, or for a non-square input the one symbol of that
+    axis, H or W, said `along` it), evaluated over 1..LIMIT."""
     axis = node.fault.data.get("axis")
     for applied in log:
         out = applied.output_shape
         if applied.layer is node.layer and applied.line == node.line and out.known_rank and \
                 isinstance(axis, int) and axis < out.rank and isinstance(out[axis], SymDim):
+            names = out[axis].symbols()
+            if len(names) != 1:
+                return ""
+            [name] = names
             fits = []
             for n in range(1, size_fit.LIMIT + 1):
                 try:
-                    if out[axis].evaluate({"S": n}) >= 1:
+                    if out[axis].evaluate({name: n}) >= 1:
                         fits.append(n)
                 except (ZeroDivisionError, KeyError):
                     continue
             if fits and given not in fits and fits == list(range(fits[0], size_fit.LIMIT + 1)):
-                return f"; inputs of at least {fits[0]} px leave the window room"
+                return f"; inputs of at least {fits[0]} px{along} leave the window room"
             return ""
     return ""
