@@ -380,7 +380,10 @@ HELD_OUT_10_MISSES = {
 # loss call (SHP110) with the criterion line under SHP208 for the marked SHP110. Three are not
 # reported: two images resized with keras.ops.image.resize inside a helper that calls
 # model.predict, and a base model built for (244, 244, 3) whose layers take the 224x224 data
-# (only the declared Input refuses it). fixtures/cases/README.md gives each reason.
+# (only the declared Input refuses it). fixtures/cases/README.md gives each reason. Since then
+# unet_four_pools_on_narrow_12px_image names the 12-pixel image from the fourth pooling
+# (torch_size_written: a pooling function's least input along the axis it shrinks, for a
+# non-square input; the pair functional_pool_window_on_short_clips, branch i-torchplace).
 HELD_OUT_11_MISSES = {
     "keras/asl_webcam_roi_resized_229_for_299_inception",
     "keras/cgan_noise_fixed_100_for_latent_dim_attribute",
