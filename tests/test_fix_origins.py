@@ -244,6 +244,55 @@ def test_an_input_size_constant_beside_a_literal_stays_on_the_factory():
     assert int(d.line) == 30 and "The input is built on this line" in d.message
 
 
+def test_an_input_size_read_by_index_from_a_tuple_constant_is_the_constant():
+    """`PATCH = (128, 124)` read as PATCH[0], PATCH[1] by the tensors the script builds: the
+    failing element is the size, and the tuple's line is where it is written."""
+    [d] = findings(FIXTURES / "encoder_decoder_patch_tuple_read_by_index.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (8, 36)
+    assert "PATCH = (128, 124) on this line sets the size of the input the torch.zeros(...) " \
+        "at line 43 builds: make PATCH[1] a multiple of 8 (120 or 128)" in d.message
+
+
+def test_a_tuple_constant_read_otherwise_or_out_of_place_stays_on_the_factory():
+    """The tuple also read by the model, an element that is not the size (an index past its
+    end, a computed index), or two elements failing: the finding stays where it was."""
+    path = FIXTURES / "encoder_decoder_patch_tuple_read_by_index.py"
+    source = path.read_text(encoding="utf-8")
+    read_by_model = source.replace("net = PatchNet()", "net = PatchNet()\nnet.patch = PATCH")
+    [d] = findings(read_by_model)
+    assert int(d.line) == 44 and "The input is built on this line" in d.message
+    index = source.replace("PATCH[0], PATCH[1])", "PATCH[0], PATCH[-1 + 2])")
+    [d] = findings(index)
+    assert int(d.line) == 43
+    both = source.replace("PATCH = (128, 124)", "PATCH = (124, 124)")
+    [d] = findings(both)
+    assert int(d.line) == 8 and "dim 2 is 124, make it a multiple of 8 (120 or 128); dim 3 " \
+        "is 124, make it a multiple of 8 (120 or 128)" in d.message
+
+
+def test_one_batch_two_models_reject_alike_is_the_batch():
+    """Two models the script gives one built batch, both written for 4 channels where it has
+    3: one SHP109 on the batch, naming where torch raises first and both constructors."""
+    [d] = findings(FIXTURES / "one_batch_for_two_four_lead_models.py")
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (23, "SHP109", 16)
+    assert d.data["layer_lines"] == [11, 21]
+    assert "has 3 channels where both models the script gives it expect 4 (their first " \
+        "layers, lines 11 and 21): the batch is the one side that fixes every call" in d.message
+
+
+def test_models_that_disagree_or_one_model_keep_their_constructors():
+    """A second model written for the batch's 3 channels, or no second call, or a batch the
+    script reshaped: each model's finding stays on its own constructor."""
+    path = FIXTURES / "one_batch_for_two_four_lead_models.py"
+    source = path.read_text(encoding="utf-8")
+    disagree = source.replace("nn.Sequential(nn.Conv1d(4, 8, 5)", "nn.Sequential(nn.Conv1d(3, 8, 5)")
+    assert [(int(d.line), d.code.code) for d in findings(disagree)] == [(11, "SHP106")]
+    alone = source.replace("second = deep(beats).softmax(-1)", "second = first")
+    assert [(int(d.line), d.code.code) for d in findings(alone)] == [(11, "SHP106")]
+    reshaped = source.replace("torch.randn(16, 3, 250)", "torch.randn(16, 750).view(16, 3, 250)")
+    assert {d.code.code for d in findings(reshaped)} == {"SHP106"}
+
+
 def test_messages_name_the_input_size_a_head_was_sized_for():
     """A flattening Linear sized for other inputs than the script gives: the finding stays on
     the Linear and says both fixes, with the sizes its in_features fits and where the
@@ -264,12 +313,17 @@ def test_a_head_no_input_size_fits_names_in_features_alone():
     assert int(d.line) == 16
 
 
-def test_a_non_square_input_gets_no_sizes():
-    """Height and width apart are two unknowns: the sizes that fit are not one list."""
+def test_a_non_square_input_gets_the_maps_that_fit():
+    """Height and width apart are two unknowns: the sizes that fit are not one list but the
+    maps whose positions multiply to in_features / channels (torch_size_splits); the height
+    alone is written in IMG_SIZE, so the factory that writes both is named."""
     path = FIXTURES / "flatten_size_for_64px_given_96px.py"
     source = path.read_text(encoding="utf-8").replace("3, IMG_SIZE, IMG_SIZE", "3, IMG_SIZE, 80")
     [d] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP101"]
-    assert "fits inputs" not in d.message and int(d.line) == 16
+    assert int(d.line) == 16 and d.data["data_at_line"] == 28
+    assert "in_features=8192 fits inputs whose map before the flatten is 32 x h x w with " \
+        "h x w = 256 (32 x 24 x 20 at the script's size); the script gives (4, 3, 96, 80), " \
+        "its size written at line 28 (torch.rand(...))" in d.message
 
 
 def test_messages_name_the_missing_batch_axis():

@@ -25,7 +25,12 @@ DOCS = {
             "(use -1 or `x.size(0)` for the batch axis, or `drop_last=True`), naming the Linear "
             "where it shows, or on the argument when the script passes that number to "
             "forward() (`model(x, BATCH)`); a view the last batch cannot take at all is SHP104 "
-            "on the view.",
+            "on the view. A flattening Linear sized for another input size than the script "
+            "gives stays on the Linear and names where the script writes that size "
+            "(`data[\"data_at_line\"]`), with the sizes that fit (for another height than "
+            "width, the maps whose positions multiply to what it reads); a Linear given, as it "
+            "came, the output of another model the script called names that model's last "
+            "Linear, whose `out_features` is the width it rejects.",
         example="import torch.nn as nn\n\n\n"
                 "class Small(nn.Module):  # shapelint: input=(B, 1, 28, 28)\n"
                 "    def __init__(self):\n"

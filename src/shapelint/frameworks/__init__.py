@@ -314,6 +314,8 @@ class State:
     observed_fed: dict = field(default_factory=dict)  # id(module) -> (fed_at, dropped_reshape)
     # id(module) -> the tensor a reshape made its input from (TorchTensor.reshaped_from)
     observed_reshaped: dict = field(default_factory=dict)
+    # id(module) -> (made_by, made_at) of the tensor it was called on, a layer's output
+    observed_made: dict = field(default_factory=dict)
     # id(module) -> where the script wrote its input's trailing sizes, and its channels
     # (sizes_at, channels_at: torch_size_written)
     observed_sizes: dict = field(default_factory=dict)

@@ -269,9 +269,34 @@ def _size_written(interp, layer, fault, tensor) -> FixAt | None:
     built = getattr(tensor, "shape_at", None)
     if built is None or built[3] != "built" or built[0] != layer.path or \
             int(built[1]) in (0, int(line)):
+        made = made_by_linear(layer, getattr(tensor, "fed_made", None), tensor.shape,
+                              fault.data.get("actual"), line)
+        if made is not None:
+            return FixAt(layer.path, line, col, None, f"{sentence} {made[1]}", data_at=made[0])
         return FixAt(layer.path, line, col, None, sentence)
     return FixAt(layer.path, line, col, None, f"{sentence} That input is built at line "
                  f"{int(built[1])}.", data_at=tuple(built[:3]))
+
+
+def made_by_linear(layer, fed_made, shape: Shape, actual, line: int):
+    """((path, line, col), sentence) of the Linear constructor whose out_features is the width
+    a Linear's input has, when that input is the output of another model (or a layer) the
+    script called, given to this model as it came (fed_made: ISDA's separate classifier given
+    the class scores of a network that kept its own last Linear): that out_features is the
+    other honest side. None when the Linear that rejects it is on `line` or in another file."""
+    made, at = fed_made or (None, None)
+    if made is None or at is None or layer.type_name != "Linear" or \
+            getattr(made, "type_name", None) != "Linear" or made is layer or \
+            not isinstance(actual, int) or \
+            (getattr(made, "arguments", None) or {}).get("out_features") != actual:
+        return None
+    made_line, path = int(getattr(made, "line", 0) or 0), getattr(made, "path", "")
+    if path != layer.path or made_line in (0, int(line)) or not shape.known_rank or \
+            shape[-1] != actual:
+        return None
+    return ((path, made_line, int(getattr(made, "col", 0) or 0)),
+            f"That input is the output of the Linear at line {made_line} (out_features "
+            f"{actual}), applied at line {int(at[1])}: the other side to change.")
 
 
 def _unused_reshape(layer, applied, tensor) -> FixAt | None:
@@ -423,7 +448,7 @@ def input_size(model, shape: Shape, node, sizes: list) -> None:
     if constant is not None:
         bound, text, callee, name = constant
         fits = {fit for _, fit in sizes}
-        if len(fits) == 1:  # one constant for every axis, the same sizes fit each
+        if len(fits) == 1 and name:  # one constant for every axis, the same sizes fit each
             wanted = f"make {name} {fits.pop()}"
         sentence = (f"{text} on this line sets the size of the input the {callee}(...) at "
                     f"line {at[1]} builds: {wanted}.")
@@ -438,11 +463,14 @@ _FACTORY = re.compile(r"torch\.(randn|rand|zeros|ones|empty|full|randint|normal)
 
 
 def _size_constant(model, at, shape: Shape, axes: list):
-    """(line, statement, callee, name) of the one module constant, bound once to an int, that the
+    """(line, statement, callee, read) of the one module constant, bound once to an int, that the
     factory building the input (`torch.randn(1, 3, crop_size, crop_size)`) reads for every
     size that does not fit, and read by nothing but such factories: changing it is the fix,
-    and every use of it changes together. None when an axis is a literal, a computed value or
-    another name, or the constant is read elsewhere too (the model's own arguments)."""
+    and every use of it changes together. A constant bound once to a tuple or list of ints may
+    be read by index (`torch.rand(2, 3, SIZE[0], SIZE[1])`, `SIZE = [600, 800]`): its element
+    is the size, and `read` the element as written (`SIZE[0]`; None when the failing axes
+    read two of its elements). None when an axis is a literal, a computed value or another
+    name, or the constant is read elsewhere too (the model's own arguments)."""
     lines = getattr(model.interp.modules.get(at[0]), "lines", None) or []
     call = call_at(lines, int(at[1]), int(at[2])) if 0 < int(at[1]) <= len(lines) else None
     if call is None or any(a.star for a in call.args):
@@ -457,12 +485,12 @@ def _size_constant(model, at, shape: Shape, axes: list):
     if len(given) != shape.rank:
         return None
     bound = constants("\n".join(lines))
-    names = {given[axis].value for axis in axes if isinstance(given[axis], cst.Name)}
-    if len(names) != 1 or any(not isinstance(given[axis], cst.Name) for axis in axes):
+    reads = [_constant_read(given[axis], bound) for axis in axes]
+    names = {read[0] for read in reads if read is not None}
+    if len(names) != 1 or None in reads or \
+            any(value != shape.dims[axis] for axis, (_, _, value) in zip(axes, reads)):
         return None
     [name] = names
-    if name not in bound or any(bound[name][1] != shape.dims[axis] for axis in axes):
-        return None
     line, _, text = bound[name]
     # read by tensor factories only: a model built from it too would change with it, and the
     # sizes that fit were found for the model as it is
@@ -470,4 +498,24 @@ def _size_constant(model, at, shape: Shape, axes: list):
     if any(word.search(t.split("#", 1)[0]) and not _FACTORY.search(t)
            for number, t in enumerate(lines, 1) if number != line):
         return None
-    return line, text, cst.Module([]).code_for_node(call.func), name
+    written = {written for _, written, _ in reads}  # two elements of it: no one name to set
+    return line, text, cst.Module([]).code_for_node(call.func), \
+        written.pop() if len(written) == 1 else None
+
+
+def _constant_read(node, bound: dict):
+    """(constant, the read as written, its value) of a factory argument that reads a module
+    constant: `NAME` bound to an int, or `NAME[i]` of one bound to a tuple or list of ints
+    (a literal index, in range); None for anything else."""
+    if isinstance(node, cst.Name):
+        value = bound.get(node.value, (0, None))[1]
+        return (node.value, node.value, value) if isinstance(value, int) else None
+    if not isinstance(node, cst.Subscript) or not isinstance(node.value, cst.Name) or \
+            len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index) or \
+            not isinstance(node.slice[0].slice.value, cst.Integer):
+        return None
+    name, index = node.value.value, int(node.slice[0].slice.value.value, 0)
+    value = bound.get(name, (0, None))[1]
+    if not isinstance(value, tuple) or not 0 <= index < len(value):
+        return None
+    return name, f"{name}[{index}]", value[index]

@@ -16,6 +16,7 @@ from ..domain.dims import Sym, SymDim, is_known
 from ..domain.graph import sizes_made
 from ..domain.shapes import Shape
 from . import torch_size_fit as size_fit
+from . import torch_size_splits as size_splits
 from . import torch_size_written as size_written
 
 _SIZE = Sym("S")
@@ -29,6 +30,8 @@ def explain(model, graph, shape: Shape) -> None:
               not _unflattened_map(n)]
     given = size_fit.square_side(model, graph, shape) if faults else None
     if given is None:
+        if faults:
+            _non_square(model, graph, shape, faults)
         return
     log = size_fit.forward_log(model, Shape(tuple(shape.dims[:2]) + (_SIZE,) * (shape.rank - 2)))
     for node in faults:
@@ -44,6 +47,43 @@ def explain(model, graph, shape: Shape) -> None:
                                     place)
         node.fault.data.update(input_size=given, fitting_sizes=fits[:16])
         if place is not None:  # where the script's size is written (SARIF relatedLocation)
+            node.fault.data.update(data_at_line=place[0], data_at_col=place[1])
+
+
+def _non_square(model, graph, shape: Shape, faults: list) -> None:
+    """The same for an input of another height than width (torch_size_splits): the map the
+    Linear's input flattens, h x w per channel, gives in_features for some input sizes when
+    the per-axis sizes it reaches multiply to in_features / channels; the note says so and
+    names where the script writes the input's size."""
+    given = size_splits.sides(model, graph, shape)
+    if given is None:
+        return
+    log = None
+    for node in faults:
+        declared = (getattr(node.layer, "arguments", None) or {}).get("in_features")
+        actual = node.input_shapes[0][-1]
+        if not isinstance(declared, int) or not isinstance(actual, int):
+            continue
+        log = log if log is not None else size_fit.forward_log(
+            model, size_splits.symbolic(shape))
+        # the maps the layers applied before this Linear made, in the order forward() ran
+        made = []
+        for applied in log:
+            if applied.layer is node.layer and applied.line == node.line:
+                break
+            made.append(applied.output_shape)
+        x = size_splits.map_before(made, shape, actual)
+        if x is None or not size_splits.reads(x, shape, _width_for(log, node)) or \
+                not size_splits.splits(x, declared):
+            continue
+        place = size_written.written(model, given)
+        where = f", its size {place[2]}" if place is not None else ""
+        node.fault.note = (f"in_features={declared} fits inputs whose map before the flatten "
+                           f"is {size_splits.sentence(x, shape, declared)}; the script "
+                           f"gives {shape}{where}: make in_features {actual} for these "
+                           f"inputs, or give the model inputs of such a size.")
+        node.fault.data.update(input_size=list(given))
+        if place is not None:
             node.fault.data.update(data_at_line=place[0], data_at_col=place[1])
 
 

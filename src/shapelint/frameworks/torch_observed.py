@@ -19,6 +19,9 @@ def observed_at(interp, model, tensor, node, rest=()) -> None:
     interp.state.observed_fed[id(model)] = (fix_origins.fed_at(interp, tensor, node),
                                             tensor.dropped_reshape)
     interp.state.observed_reshaped[id(model)] = tensor.reshaped_from  # a view's source
+    # the layer whose output it is (another model's last Linear: torch_fix_origins)
+    interp.state.observed_made[id(model)] = (tensor.made_by, tensor.made_at) \
+        if tensor.made_by is not None else None
     if node is not None:  # (a model called on one tensor keeps an empty rest)
         path, line, _ = interp.position(node)
         interp.state.observed_lines[id(model)] = (path, int(line))

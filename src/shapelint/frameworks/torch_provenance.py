@@ -135,8 +135,9 @@ def built(out, at) -> None:
 def wrote_sizes(out, at, sizes, how="written") -> None:
     """`at` (path, line, col) wrote out's last len(sizes) sizes: (3, 640, 640) for
     torch.rand(3, 640, 640), (200, 200) for a Resize((200, 200)); how = "dataset" for the
-    images' own size in a torchvision dataset. Not a TorchTensor field: set here and read
-    with getattr (torch_size_written)."""
+    images' own size in a torchvision dataset (torchvision_data adds, sixth, the place of the
+    transforms that keep it). Not a TorchTensor field: set here and read with getattr
+    (torch_size_written)."""
     out.sizes_at = (*at[:3], tuple(sizes), how)
 
 

@@ -79,6 +79,9 @@ class TorchTensor:
     fed_at: tuple | None = None
     made_by: object = None  # the leaf module whose output this is
     made_at: tuple | None = None  # (path, line, col) where made_by was applied to make it
+    # a model's input as the script's call gave it: (made_by, made_at) of the tensor given,
+    # the output of a layer outside this model (torch_fix_origins._made_by_linear)
+    fed_made: tuple | None = None
     # a fixed-window pooling's (path, line, col, op) on its output, and a map's positions
     # folded into the batch by view(-1, C) (torch_batch_folds)
     pooled_at: tuple | None = None
@@ -346,6 +349,7 @@ class TorchLayer(LayerObject):
         batch_folds.after_rnn(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
+        applied.input_made = inputs[0].fed_made  # another model's layer made it (fix_origins)
         if applied.fault is None and inputs[0].last_batch is not None:
             applied.fault = last_batch.at_layer(self, inputs[0])
             if applied.fault is not None:  # judged on the last batch's shape

@@ -333,6 +333,8 @@ def vision_dataset(name: str, args, kwargs, at=None):
             getattr(image, "sizes_at", None) is None and \
             all(is_known(d) for d in image.shape.dims[1:]):  # the dataset's own size, kept
         provenance.wrote_sizes(image, at, image.shape.dims[1:], "dataset")
+        if isinstance(transform, Transform) and transform.at:  # they keep it: a Resize goes
+            image.sizes_at = (*image.sizes_at, tuple(transform.at[:3]))  # there
     if name == "ImageFolder" and isinstance(image, TorchTensor) and image.shape.known_rank and \
             image.shape[0] == 3 and bound.get("loader") is None:  # RGB from the loader, kept:
         made = "transforms" if isinstance(transform, Transform) else "dataset"

@@ -79,6 +79,10 @@ class FileAnalysis:
                     built.append((model, graph, found_here))
             except Exception as error:  # noqa: BLE001 - the other models are still checked
                 found.append(internal_error(self.path, error, f"model '{entry}' was skipped"))
+        if sum(graph.framework == "torch" for _, graph, _ in built) > 1:
+            # one batch several models reject alike: the batch is the side to change
+            from ..rules.torch_shared_batch import one_batch_for_models
+            built = one_batch_for_models(built)
         judged = [d for _, _, found_here in built for d in found_here]
         try:
             judged += check_claims(self.source, here, built, self.tree)

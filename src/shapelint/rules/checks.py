@@ -102,7 +102,13 @@ def at_constructor(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
     placed = Diagnostic(diagnostic.code, line, getattr(layer, "col", 0), message, data, path)
     built = getattr(node, "input_shape_at", None)  # the tensor as the script built it
     if not built or built[3] != "built":  # a reshape may be the model's own code: not named
-        return placed
+        from ..frameworks.torch_fix_origins import made_by_linear
+        made = made_by_linear(layer, getattr(node, "input_made", None),
+                              node.input_shapes[0] if node.input_shapes else Shape.unknown(""),
+                              diagnostic.data.get("actual"), int(line))
+        if made is None:
+            return placed
+        return naming_data(placed, made[0], made[1].replace("{", "{{").replace("}", "}}"))
     return naming_data(placed, built, "That input is built at line {line}: change either the "
                        "layer on this line or the input there.")
 

@@ -582,7 +582,11 @@ DOCS = {
             "which side is wrong: an axis of one that the fed batch carries through "
             "row-keeping layers (`Linear`, activations, `Dropout`) is this code on the batch "
             "(the model is written for `(N, C)` rows; `.squeeze(1)`); `L > 1` positions are "
-            "SHP106 on the norm's constructor.",
+            "SHP106 on the norm's constructor. One batch the script builds and gives to "
+            "several models whose first layers all reject its channels alike (a teacher and "
+            "a student both written for RGB, given grayscale images) is reported under this "
+            "code where the batch is built, naming each constructor: the models agree, and "
+            "the batch is the one change that fixes every call.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
                 "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
                 "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"

@@ -47,11 +47,12 @@ def _expect(code, name: str, what: str, declared, x: Shape, axis: int):
     return actual
 
 
-def _shrinks(name: str, x: Shape, axis: int, out, detail: str = "") -> LayerFault:
-    """SHP102: the output size at axis would be `out` (too small for torch)."""
+def _shrinks(name: str, x: Shape, axis: int, out, detail: str = "", **extra) -> LayerFault:
+    """SHP102: the output size at axis would be `out` (too small for torch); extra: more
+    facts for the data (a pooling's `least` input size along that axis)."""
     axis %= x.rank
     return LayerFault(SHP102, f"{name} shrinks dim {axis} of input {x} from {x[axis]} to "
-                      f"{out}{detail}", input_shape=x.to_json(), axis=axis, size=out)
+                      f"{out}{detail}", input_shape=x.to_json(), axis=axis, size=out, **extra)
 
 
 def _small_input(name: str, x: Shape, axis: int, why: str) -> LayerFault:

@@ -41,8 +41,11 @@ def _pool_rule(n, name, kernel, strides, pads, dil, ceil, whole_kernel=False):
                 raise _small_input(name, x, axis, f"smaller than kernel_size {k}")
             out = _pool_out(dims[axis], k, s, p, d, ceil)
             if definitely_nonpositive(out):
+                # the least input size along this axis that leaves the window room
+                least = next((m for m in range(1, d * (k - 1) + 2)
+                              if _pool_out(m, k, s, p, d, ceil) >= 1), None)
                 raise _shrinks(name, x, axis, out, f" (kernel {k}, stride {s}, padding {p}, "
-                               f"dilation {d}): the input is too small")
+                               f"dilation {d}): the input is too small", least=least)
             dims[axis] = out
         return Shape(tuple(dims))
     return Rule(output=output, tags=SPATIAL)
