@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 232 of the 302 cases are found on their marked line, 218 on the line the fixed twin changes,
-# 264 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to twelfth blind sets of issue 16
-# (20 cases each: 18, 14, 15, 19, 14, 19, 16, 10, 12, 7 and 7 on the line now; 7, 4, 5, 10, 7, 8,
-# 3, 7, 8, 7 and 7 when measured blind) pull all three down. The floors are those counts over the
-# 302 cases: they fail on any regression.
-RECALL_FLOOR = 232 / 302
-ON_FIX_LINE_FLOOR = 218 / 302
-ON_OR_POINTING_FLOOR = 264 / 302
+# 237 of the 314 cases are found on their marked line, 223 on the line the fixed twin changes,
+# 269 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to thirteenth blind sets of issue 16
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 7, 7 and 5 on the line
+# now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7 and 5 when measured blind) pull all three down. The floors
+# are those counts over the 314 cases: they fail on any regression.
+RECALL_FLOOR = 237 / 314
+ON_FIX_LINE_FLOOR = 223 / 314
+ON_OR_POINTING_FLOOR = 269 / 314
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -435,11 +435,29 @@ HELD_OUT_12_MISSES = {
     "torch/resnet_basics_avgpool7_on_256px_images",
     "torch/sac_critic_target_per_action_log_prob",
 }
+# The thirteenth blind set (issue 16, 12 cases; markers committed before shapelint ran on them,
+# measured once after merging main at f4dddf6, without touching src/): 7 not on the line the fix
+# changes, four Keras and three torch, none naming it. Five are reported one step away: the
+# model's Input rather than the frame's transpose or the grayscale read (twice), the initial
+# state rather than the LSTM built without batch_first, the loss call rather than the
+# discriminator's last convolution, and the marked input_shape line under SHP109 for the marked
+# SHP108. Two are not reported: a generator's output passed to a second model in the functional
+# graph, and a one-hot long target built by item assignment for unbatched logits.
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_13_MISSES = {
+    "keras/camera_frame_transposed_channels_first_for_channels_last_model",
+    "keras/gan_generator_upsampling_for_other_resolution",
+    "keras/lstm_input_shape_of_whole_feature_table",
+    "keras/vgg_style_model_predict_on_grayscale_read_image",
+    "torch/bilstm_initial_states_for_batch_first_input_without_flag",
+    "torch/cbow_onehot_long_target_for_unbatched_logits",
+    "torch/discogan_discriminator_for_64px_on_256px_images",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
                 | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
-                | HELD_OUT_12_MISSES)
+                | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
