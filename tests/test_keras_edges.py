@@ -161,6 +161,41 @@ def test_data_rank_off_by_a_trailing_one_is_accepted(keras_env):
     assert isinstance(namespace["model"], keras.Model)
 
 
+def _whole_table(layer: str) -> str:
+    """Rows of 9 features, 40 of them, fit to a model whose input_shape is the whole table."""
+    return ("import numpy as np\nimport keras\nfrom keras import layers\n"
+            "x = np.zeros((40, 9), dtype='float32')\n"
+            "y = np.zeros((40,), dtype='int64')\n"
+            f"model = keras.Sequential([{layer.format(shape='(40, 9)')},"
+            " layers.Dense(3, activation='softmax')])\n"
+            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+            "model.fit(x, y, epochs=1, verbose=0)\n")
+
+
+@pytest.mark.parametrize("layer, advice", [
+    ("layers.Dense(4, input_shape={shape})", True),
+    ("layers.LSTM(4, input_shape={shape})", False),
+])
+def test_input_shape_of_one_sample_is_advised_only_where_the_model_takes_it(layer, advice,
+                                                                            keras_env):
+    """input_shape=(rows, features), the whole table: input_shape=X.shape[1:] is the advice
+    where the model takes samples of that shape (a Dense does; Keras fits it), and not for an
+    LSTM, which takes (steps, features) samples and rejects rows of 9 features (Keras raises)."""
+    source = _whole_table(layer)
+    [d] = analyse(source, "table.py").diagnostics()
+    assert d.code.code == "SHP109" and d.line == 6
+    assert ("use input_shape=X.shape[1:] = (9,)" in d.message) is advice
+    assert ("is not what its layers take either" in d.message) is not advice
+    with pytest.raises(ValueError):
+        exec(source, {})
+    advised = source.replace("input_shape=(40, 9)", "input_shape=(9,)")
+    if advice:
+        exec(advised, {})
+    else:
+        with pytest.raises(ValueError):
+            exec(advised, {})
+
+
 QUIET = [
     # labels or loss not certain: nothing is said
     "y = load_labels()\nmodel.fit(x, y)",

@@ -144,7 +144,8 @@ def _data(graph, model, use, x, x_name):
                 if len(arrays) == 1 and alone is None else None
             # a model its fit shows right: the data is fixed where it is made (_loaded)
             return alone or rows or _loaded(use, x_name, array, ref, model, arrays) or _report(
-                use, x_name, array, ref, None, None, _input_line(graph, node)), None
+                use, x_name, array, ref, None, None, _input_line(graph, node),
+                _takes_one_sample(graph, node, array)), None
         adjusted.append((node, shape))
     for node, shape in adjusted:
         for consumer in graph.nodes:
@@ -231,7 +232,16 @@ def _dims(shape) -> tuple:
     return tuple(d if is_known(d) else None for d in shape.dims)
 
 
-def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
+def _takes_one_sample(graph, node, array) -> bool:
+    """Whether the model builds with this Input made the shape of one sample of the data
+    (what input_shape=X.shape[1:] would declare): an LSTM given rows of 57 features does not
+    (it takes (steps, features) samples), so that advice is not given."""
+    from .keras_what_if import replayed_with_output
+    sample = Shape((None,) + tuple(array.shape.dims[1:]))
+    return replayed_with_output(graph, node, sample) is not None
+
+
+def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Diagnostic:
     """SHP109 sits on the model's input (the input_shape= / Input line, or the layer the data
     breaks), where the fix goes; the message names the call where the data meets it."""
     data_shape = _dims(array.shape)
@@ -245,7 +255,7 @@ def _report(use, x_name, array, ref, why, node, fix_at) -> Diagnostic:
         model_shape = _dims(ref)
         message = (f"{where} gets data of shape {data_shape}{origin} but the model's input is "
                    f"{model_shape}" + (f": {why}" if why else "; Keras raises ValueError"))
-    message += _fix(data_shape, model_shape, node, why)
+    message += _fix(data_shape, model_shape, node, why, sample_fits)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
     return naming_data(_placed(SHP109, fix_at, use, message, data), array.built_at, (
@@ -288,13 +298,17 @@ def _last_layer(graph: ModelGraph):
     return node
 
 
-def _fix(data, model, node, why) -> str:
+def _fix(data, model, node, why, sample_fits=True) -> str:
     sample = data[1:]
     image = node is not None and any(w in node.type_name for w in ("Conv", "Pool"))
     if model is not None and tuple(model[1:]) == tuple(data):
-        return (f". input_shape={tuple(model[1:])} is the data's full shape, sample axis "
-                f"included; Keras adds the batch axis itself: use input_shape=X.shape[1:] "
-                f"= {sample}")
+        full = (f". input_shape={tuple(model[1:])} is the data's full shape, sample axis "
+                f"included; Keras adds the batch axis itself")
+        if not sample_fits:  # the model's layers want samples of another rank
+            return (f"{full}, but one sample, {sample}, is not what its layers take either: "
+                    f"give the samples the layout the first layer needs, and input_shape "
+                    f"that sample's shape")
+        return f"{full}: use input_shape=X.shape[1:] = {sample}"
     if model is not None and len(model) == 3 and len(data) == 3 and \
             tuple(model[1:]) == (data[2], data[1]):
         return (f". The input_shape swaps timesteps and features: the data has "
