@@ -234,3 +234,39 @@ def test_a_held_layer_that_an_unrun_method_reads_is_unknown(tmp_path):
     before = model.count_params()
     model.auxiliary(np.zeros((2, 8), "float32"))
     assert model.count_params() == before + 8 * 5 + 5
+
+
+FREEZING = '''\
+import keras
+from keras import layers
+
+generator = keras.Sequential([keras.Input((16,)), layers.Dense(32), layers.Dense(64)])
+critic = keras.Sequential([keras.Input((64,)), layers.Dense(8), layers.Dense(1)])
+critic.trainable = False
+noise = keras.Input(shape=(16,))
+combined = keras.Model(noise, critic(generator(noise)))
+head = keras.Sequential([keras.Input((16,)), layers.Dense(32), layers.Dense(4)])
+head.layers[0].trainable = False
+'''
+
+
+def test_a_frozen_layer_or_model_leaves_the_split_unknown_and_the_total_exact(tmp_path):
+    """`.trainable = False` moves weights to Keras's non-trainable count (its summary prints
+    it so); shapelint does not follow which weights that leaves training, so the split of
+    every model holding a frozen layer is unknown, with the reason, and the total is Keras's."""
+    keras = pytest.importorskip("keras")
+    import runpy
+    path = tmp_path / "frozen.py"
+    path.write_text(FREEZING)
+    built = runpy.run_path(str(path))
+    graphs = {g.entry: g for g in analyse(FREEZING, str(path)).graphs()}
+    for name in ("generator", "critic", "combined", "head"):
+        model, graph = built[name], graphs[name]
+        assert isinstance(model, keras.Model)
+        assert graph.total == model.count_params(), name
+        frozen = sum(int(w.numpy().size) for w in model.non_trainable_weights)
+        if name == "generator":  # nothing of it is frozen: its split is Keras's
+            assert (graph.trainable, graph.non_trainable) == (model.count_params(), frozen)
+            continue
+        assert frozen > 0 and graph.trainable is None and graph.non_trainable is None, name
+        assert any(".trainable is assigned" in r for r in graph.reasons()), name

@@ -86,15 +86,32 @@ class ModelGraph:
         return total
 
     @property
+    def split_unknown(self) -> str:
+        """Why the trainable / non-trainable split is not known though the total may be: a
+        layer or model of it had `.trainable` assigned (frameworks/keras_values.note_trainable),
+        here or in a nested model."""
+        for node in self.nodes:
+            for layer in (node.layer, getattr(node.layer, "model", None)):  # a nested model's
+                why = getattr(layer, "__dict__", {}).get("trainable_set") if layer is not None \
+                    else None
+                if why:
+                    return why
+            if node.children is not None and node.children.split_unknown:
+                return node.children.split_unknown
+        return ""
+
+    @property
     def trainable(self) -> int | None:
-        return self._sum("params")
+        return None if self.split_unknown else self._sum("params")
 
     @property
     def non_trainable(self) -> int | None:
-        return self._sum("frozen")
+        return None if self.split_unknown else self._sum("frozen")
 
     @property
     def total(self) -> int | None:
+        if self.split_unknown:
+            return self._sum("total")
         t, f = self.trainable, self.non_trainable
         return None if t is None or f is None else t + f
 
@@ -119,6 +136,8 @@ class ModelGraph:
 
     def reasons(self) -> list[str]:
         out = ([self.uncertain] if self.uncertain else []) + list(self.unknown_reasons)
+        if self.split_unknown:
+            out.append(f"trainable and non-trainable counts: {self.split_unknown}")
         for node in self.nodes:
             if node.counts and not (is_known(node.params) and is_known(node.frozen)):
                 why = node.reason or _why(node.params) or _why(node.frozen)

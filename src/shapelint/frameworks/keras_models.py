@@ -17,7 +17,7 @@ from .keras_edges import model_method
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
-                           is_merge, placeholder_input, refuse_single_tensor)
+                           is_merge, note_trainable, placeholder_input, refuse_single_tensor)
 from .layers import InputMarker, apply
 
 
@@ -72,6 +72,9 @@ class KerasSequential:
         if self.input is None and isinstance(x, KerasTensor):
             self.input = KerasTensor(input_node(interp, x.shape, "input_layer", node))
         return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
+    def shapelint_setattr(self, interp, name, value):
+        note_trainable(self, name, interp)
 
     def shapelint_attribute(self, interp, name):
         if name == "add":
@@ -190,6 +193,9 @@ class KerasFunctional:
 
     def shapelint_call(self, interp, args, kwargs, node):
         return model_layer(self).shapelint_call(interp, args, kwargs, node)
+
+    def shapelint_setattr(self, interp, name, value):
+        note_trainable(self, name, interp)
 
     def shapelint_attribute(self, interp, name):
         if name == "name":
@@ -422,6 +428,9 @@ def _model_rule(model) -> Rule:
     def count(attr):
         def formula(x):
             g = graph(x[0] if isinstance(x, list) else x)
+            if g.split_unknown and g.total is not None:
+                # the row holds the total; the holding model's split is unknown too
+                return g.total if attr == "trainable" else 0
             value = getattr(g, attr)
             if value is None:
                 why = "; ".join(g.reasons()) or "params unknown"

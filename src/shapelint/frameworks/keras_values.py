@@ -15,7 +15,7 @@ from typing import Callable
 from ..catalogue import LayerFault, Rule
 from ..domain.codes import SHP105
 from ..domain.dims import BATCH, NotKnown, Sym, Unknown, is_known
-from ..domain.graph import LayerNode
+from ..domain.graph import LayerNode, upstream
 from ..domain.shapes import Shape
 from .keras_calls import check_states, initial_state, opaque_argument, side_tensors
 from .keras_faults import explain
@@ -138,6 +138,31 @@ class KerasLayer(LayerObject):
         if name == "name":
             return self.name
         return Unknown(f"{self.type_name}.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        note_trainable(self, name, interp)
+
+
+def note_trainable(obj, name: str, interp) -> None:
+    """`layer.trainable = False` (or a model's) moves its weights, and its sublayers', to the
+    non-trainable count from that statement on; which ones, at the point a count is read,
+    is not followed yet, so the models holding it say their split is unknown
+    (domain.graph.ModelGraph.split_unknown); their total is unchanged."""
+    if name != "trainable":
+        return
+    why = f"{obj.name}.trainable is assigned: which weights train is not followed"
+    todo, seen = [obj], set()
+    while todo:  # Keras sets it on every sublayer too
+        layer = todo.pop()
+        if id(layer) in seen or not hasattr(layer, "__dict__"):
+            continue
+        seen.add(id(layer))
+        layer.__dict__["trainable_set"] = why
+        todo.extend(getattr(layer, "layers", None) or ())  # a Sequential's
+        outputs = getattr(layer, "outputs", None)  # a functional model's
+        if isinstance(outputs, (list, tuple)):
+            nodes = [t.node for t in outputs if isinstance(t, KerasTensor)]
+            todo.extend(n.layer for n in upstream(nodes) if n.layer is not None)
 
 
 def _refit(applied: LayerNode, layer, tensors, interp, node) -> None:

@@ -575,6 +575,10 @@ def _scan(root, s: Statement, changes: set, passed: set, hits: set, top: bool) -
                     mentions = True
             else:
                 _add_root(node.value, changes)
+                # `base.trainable = False` at module level changes the trainable count a
+                # summary prints, though no statement reads the model after it
+                if top and node.attr == "trainable":
+                    mentions = True
         elif kind is ast.Subscript:
             if type(node.ctx) is not load:
                 _add_root(node.value, changes)
