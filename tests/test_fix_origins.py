@@ -585,3 +585,18 @@ def test_a_loader_batch_without_channel_axis_sits_where_its_tensor_is_written():
     (d,) = findings(FIXTURES / "signal_rows_viewed_without_channel_axis.py")
     assert (int(d.line), d.code.code, d.data["data_at_line"], d.data["seen_at_line"]) == \
         (23, "SHP109", 27, 18)
+
+
+def test_a_head_literal_beside_an_unread_label_count_is_where_the_fix_goes():
+    """A model class given the target's size as a parameter its __init__ never reads, its head
+    writing another size as a literal: SHP110 on the head, naming the loss (seen_at_line) and
+    the parameter; once __init__ reads the parameter, the finding leaves the head."""
+    path = FIXTURES / "tagger_head_literal_leaves_label_count_unread.py"
+    (d,) = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (16, "SHP110", 26)
+    assert "Tagger(...) at line 23 gives its parameter n_labels, which Tagger.__init__ never " \
+        "reads: pass n_labels here" in d.message
+    source = path.read_text(encoding="utf-8").replace(
+        "super().__init__()", "super().__init__()\n        self.n_labels = n_labels")
+    lines = [int(x.line) for x in analyse(source, "m.py").diagnostics() if x.code.code == "SHP110"]
+    assert lines and 17 not in lines
