@@ -18,11 +18,10 @@ def no_channel_axis(fed, shape: Shape, batched: Shape, layer_name: str, fix_at):
     if drawn is None or drawn[3] not in ("built", "reshaped") or drawn[0] != fed[0] or \
             not drawn[1] or drawn[1] == fed[1]:
         return None
-    how = "built" if drawn[3] == "built" else "reshaped"
     sentence = (f"The batches {shape} given to the model at line {fed[1]} are drawn "
-                f"(TensorDataset, DataLoader) from the tensor {how} on this line, whose axes "
-                f"after the first they keep: no channel axis, where {layer_name} takes (N, C, ...); "
-                f".unsqueeze(1) here makes every batch {batched}, as .unsqueeze(1) of each "
-                f"batch at line {fed[1]} does.")
+                f"(TensorDataset, DataLoader) from the tensor {drawn[3]} on this line, whose "
+                f"axes after the first they keep: no channel axis, where {layer_name} takes "
+                f"(N, C, ...); .unsqueeze(1) here makes every batch {batched}, as "
+                f".unsqueeze(1) of each batch at line {fed[1]} does.")
     return fix_at(drawn[0], int(drawn[1]), int(drawn[2]), SHP109, sentence,
                   data_at=(fed[0], fed[1], fed[2]))
