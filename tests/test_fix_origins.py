@@ -44,6 +44,10 @@ def test_messages_name_where_the_size_is_written():
     assert "out_features on this line is HIDDEN (24); the target built at line 21 has " \
         "NUM_ATTRS (9) in dim 1: pass NUM_ATTRS here" in text["attribute_head_reads_hidden_size"]
     assert ".squeeze(1) here makes them agree" in text["segment_labels_with_channel_axis"]
+    assert "drawn (TensorDataset, DataLoader) from the tensor reshaped on this line" in \
+        text["signal_rows_viewed_without_channel_axis"]
+    assert ".unsqueeze(1) here makes every batch (8, 1, 128), as .unsqueeze(1) of each batch " \
+        "at line 27 does" in text["signal_rows_viewed_without_channel_axis"]
 
 
 def test_a_size_constant_read_twice_stays_on_the_constructor():
@@ -572,3 +576,36 @@ def test_an_instantiation_argument_names_the_input_the_script_built():
         "torch.rand(2, 3, 32, 32)", "torch.rand(2, 3 * 32 * 32).view(2, 3, 32, 32)")
     [d] = findings(reshaped)
     assert int(d.line) == 17 and "data_at_line" not in d.data
+
+
+def test_a_loader_batch_without_channel_axis_sits_where_its_tensor_is_written():
+    """A TensorDataset's batches keep the axes after the first of the tensor it holds: a Conv1d
+    batch without its channel axis is SHP109 on the view that wrote the rows, naming the loop
+    where each batch could be unsqueezed instead (data_at_line) and the conv (seen_at_line)."""
+    (d,) = findings(FIXTURES / "signal_rows_viewed_without_channel_axis.py")
+    assert (int(d.line), d.code.code, d.data["data_at_line"], d.data["seen_at_line"]) == \
+        (23, "SHP109", 27, 18)
+
+
+def test_a_head_literal_beside_an_unread_label_count_is_where_the_fix_goes():
+    """A model class given the target's size as a parameter its __init__ never reads, its head
+    writing another size as a literal: SHP110 on the head, naming the loss (seen_at_line) and
+    the parameter; once __init__ reads the parameter, the finding leaves the head."""
+    path = FIXTURES / "tagger_head_literal_leaves_label_count_unread.py"
+    (d,) = findings(path)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (16, "SHP110", 26)
+    assert "Tagger(...) at line 23 gives its parameter n_labels, which Tagger.__init__ never " \
+        "reads: pass n_labels here" in d.message
+    source = path.read_text(encoding="utf-8").replace(
+        "super().__init__()", "super().__init__()\n        self.n_labels = n_labels")
+    lines = [int(x.line) for x in analyse(source, "m.py").diagnostics() if x.code.code == "SHP110"]
+    assert lines and 17 not in lines
+
+
+def test_a_filled_target_is_the_side_to_change_before_the_models_reshape():
+    """A target of one repeated value (torch.full) differing from a reshaped model output by an
+    axis of one: the fill's line, naming the output's reshape as the model's side."""
+    (d,) = findings(FIXTURES / "smoothed_real_labels_filled_with_extra_axis.py")
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (22, "SHP110", 23)
+    assert ".squeeze(1) here makes them agree. The target is one value repeated, built for " \
+        "this loss; the input's shape, written at line 16, is the model's." in d.message

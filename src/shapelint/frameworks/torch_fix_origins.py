@@ -38,6 +38,7 @@ from ..catalogue import LayerFault
 from ..domain.codes import SHP101, SHP103, SHP106, SHP109
 from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
+from . import torch_drawn_batch as drawn_batch
 from . import torch_norm_axis as norm_axis
 from . import torch_helper_sizes as helper_sizes
 from . import torch_size_origins as size_origins
@@ -122,8 +123,9 @@ _DEF = re.compile(r"^(\s*)(def|class)\s")
 
 class FedAt(tuple):
     """fed_at's (path, line, col, call line), remembering where a Dataset's __getitem__ made
-    the samples of the batch fed (TorchTensor.sampled_at), the data side of its fix."""
-    sampled_at = None
+    the samples of the batch fed (TorchTensor.sampled_at), the data side of its fix, or the
+    line that wrote the tensor a TensorDataset holds the batch is drawn from (drawn_at)."""
+    sampled_at = drawn_at = None
 
 
 def fed_at(interp, tensor, node) -> tuple | None:
@@ -141,6 +143,7 @@ def fed_at(interp, tensor, node) -> tuple | None:
     fed = FedAt((path, bound[0], bound[1], int(line)) if bound is not None else
                 (path, int(line), int(col), int(line)))
     fed.sampled_at = getattr(tensor, "sampled_at", None)
+    fed.drawn_at = getattr(tensor, "drawn_at", None)
     return fed
 
 
@@ -394,6 +397,9 @@ def _no_channel_axis(layer, tensor) -> FixAt | None:
     sentence = (f"The batch given to the model here is {shape}, without a channel axis; "
                 f"{layer.type_name} takes (N, C, ...): .unsqueeze(1) gives {batched}, which it "
                 f"accepts.")
+    drawn = drawn_batch.no_channel_axis(fed, shape, batched, layer.type_name, FixAt)
+    if drawn is not None:
+        return drawn
     sampled = getattr(fed, "sampled_at", None)
     if sampled is not None and sampled[0] == fed[0] and sampled[1] != fed[1]:
         # the DataLoader stacks what __getitem__ returns: each sample lacks the axis there

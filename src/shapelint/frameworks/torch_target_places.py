@@ -7,6 +7,9 @@ than the batch (issue 16), beside torch_loss_places' trailing-1 rule:
   code_length)`) and the target was built with another (`(64, num_labels)`): the layer reads
   the wrong name, or the target does; either side is honest and the layer's line is kept,
   the message naming both constants;
+- the last layer's size a literal while the model's class takes the target's size as a
+  parameter its __init__ never reads (`MCC(num_classes)` building `Head(32, 6)`): the
+  literal's line, where that parameter belongs (torch_unread_size);
 - otherwise, when the differing size is the one the model's last layer writes (a Conv's
   out_channels on dim 1, a Linear's out_features on the last dim), the fix is honestly either
   side and the model's line is kept: the module-level constant that sizes that layer
@@ -41,6 +44,9 @@ def differing_axis(kind: str, x, y, interp):
     named = _named_sizes(x, a, b, axis, target_at, interp)
     if named is not None:
         return named
+    unread = _unread_parameter(x, a, b, axis, target_at, interp)
+    if unread is not None:
+        return unread
     if target_at is not None and target_at[3] == "built" and input_at is None:
         return (*target_at[:3], f"The target's shape {b} is written on this line; the "
                 f"model's output is {a}: they differ in dim {axis} ({b[axis]} against "
@@ -48,6 +54,19 @@ def differing_axis(kind: str, x, y, interp):
     if target_at is not None or input_at is not None:
         return None
     return _head(x, a, b, axis, interp)
+
+
+def _unread_parameter(x, a, b, axis: int, target_at, interp):
+    """The literal that sizes the last layer, when the model takes the target's size as a
+    parameter it never reads (torch_unread_size)."""
+    from . import torch_unread_size
+    layer = getattr(x, "made_by", None)
+    arguments = getattr(layer, "arguments", None) or {}
+    key = next((k for prefix, k, at in _OUT_SIZE if layer is not None and
+                layer.type_name.startswith(prefix) and axis % a.rank == at % a.rank), None)
+    if key is None or arguments.get(key) != a[axis] or not layer.line:
+        return None
+    return torch_unread_size.place(layer, key, a[axis], b[axis], axis, target_at, interp)
 
 
 def _head(x, a, b, axis: int, interp):
