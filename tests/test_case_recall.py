@@ -17,9 +17,9 @@ from case_recall import measure  # noqa: E402
 # (20 cases each: 18, 14, 15, 19, 14, 19, 16, 10, 12, 7 and 7 on the line now; 7, 4, 5, 10, 7, 8,
 # 3, 7, 8, 7 and 7 when measured blind) pull all three down. The floors are those counts over the
 # 302 cases: they fail on any regression.
-RECALL_FLOOR = 232 / 302
-ON_FIX_LINE_FLOOR = 218 / 302
-ON_OR_POINTING_FLOOR = 264 / 302
+RECALL_FLOOR = 234 / 302
+ON_FIX_LINE_FLOOR = 220 / 302
+ON_OR_POINTING_FLOOR = 268 / 302
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -391,12 +391,15 @@ HELD_OUT_10_MISSES = {
 # unet_four_pools_on_narrow_12px_image names the 12-pixel image from the fourth pooling
 # (torch_size_written: a pooling function's least input along the axis it shrinks, for a
 # non-square input; the pair functional_pool_window_on_short_clips, branch i-torchplace).
+# Branch i-keras12: vgg_base_input_shape_244_for_224_images is on its line (a nested
+# keras.Model's declared Input refuses the data: nested_encoder_declared_80_steps_for_60);
+# the two resized images are found, kept on the model's Input and naming the resize line
+# (image_resize.py, keras_resized.py: camera_frame_resized_height_width_swapped).
 HELD_OUT_11_MISSES = {
     "keras/asl_webcam_roi_resized_229_for_299_inception",
     "keras/cgan_noise_fixed_100_for_latent_dim_attribute",
     "keras/facenet_inception_block_input_200_for_96",
     "keras/flask_app_resizes_to_224_for_150px_model",
-    "keras/vgg_base_input_shape_244_for_224_images",
     "torch/cut_one_channel_generator_on_rgb_image_folder",
     "torch/memorability_single_image_without_batch_axis",
     "torch/pggan_latent_size_below_fmap_max_first_block",
@@ -420,13 +423,15 @@ HELD_OUT_11_MISSES = {
 # a TimeDistributed clip Input refused only by its declared shape, digit crops appended from a
 # helper's np.stack, sliding windows built by np.stack of a comprehension, and a TD target whose
 # shape comes from torch.distributions' log_prob. fixtures/cases/README.md gives each reason.
+# Branch i-keras12: timedistributed_frames_input_244_for_224_images is on its line (a
+# keras.Model's declared Input checked against the data:
+# sensor_windows_longer_than_declared_input).
 HELD_OUT_12_MISSES = {
     "keras/autoencoder_image_sides_not_multiple_of_eight",
     "keras/digit_crops_luminance_alpha_into_flatten_28x28",
     "keras/ghostnet_gray_input_for_rgb_loaded_images",
     "keras/healthcare_dense_input_shape_of_whole_table",
     "keras/joint_model_predict_flat_feature_vector",
-    "keras/timedistributed_frames_input_244_for_224_images",
     "torch/airline_lstm_windows_without_feature_axis",
     "torch/crowd_density_map_at_eighth_of_ground_truth",
     "torch/cyclegan_lsgan_target_without_column_axis",
