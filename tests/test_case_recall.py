@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 237 of the 314 cases are found on their marked line, 223 on the line the fixed twin changes,
-# 269 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 241 of the 314 cases are found on their marked line, 227 on the line the fixed twin changes,
+# 275 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to thirteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 7, 7 and 5 on the line
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 9, 10 and 4 on the line
 # now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7 and 5 when measured blind) pull all three down. The floors
 # are those counts over the 314 cases: they fail on any regression.
-RECALL_FLOOR = 237 / 314
-ON_FIX_LINE_FLOOR = 223 / 314
-ON_OR_POINTING_FLOOR = 269 / 314
+RECALL_FLOOR = 241 / 314
+ON_FIX_LINE_FLOOR = 227 / 314
+ON_OR_POINTING_FLOOR = 275 / 314
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -393,12 +393,15 @@ HELD_OUT_10_MISSES = {
 # non-square input; the pair functional_pool_window_on_short_clips, branch i-torchplace), and
 # unet_gray_batch_without_channel_axis sits on the images tensor its TensorDataset holds
 # (torch_drawn_batch; pair signal_rows_viewed_without_channel_axis, branch i-torch12).
+# Branch i-keras12: vgg_base_input_shape_244_for_224_images is on its line (a nested
+# keras.Model's declared Input refuses the data: nested_encoder_declared_80_steps_for_60);
+# the two resized images are found, kept on the model's Input and naming the resize line
+# (image_resize.py, keras_resized.py: camera_frame_resized_height_width_swapped).
 HELD_OUT_11_MISSES = {
     "keras/asl_webcam_roi_resized_229_for_299_inception",
     "keras/cgan_noise_fixed_100_for_latent_dim_attribute",
     "keras/facenet_inception_block_input_200_for_96",
     "keras/flask_app_resizes_to_224_for_150px_model",
-    "keras/vgg_base_input_shape_244_for_224_images",
     "torch/cut_one_channel_generator_on_rgb_image_folder",
     "torch/memorability_single_image_without_batch_axis",
     "torch/pggan_latent_size_below_fmap_max_first_block",
@@ -425,13 +428,15 @@ HELD_OUT_11_MISSES = {
 # finding sits (torch_constant_fill; pair smoothed_real_labels_filled_with_extra_axis), and so
 # is the output layer built for 6 classes by a model whose num_class parameter is never read
 # (torch_unread_size; pair tagger_head_literal_leaves_label_count_unread).
+# Branch i-keras12: timedistributed_frames_input_244_for_224_images is on its line (a
+# keras.Model's declared Input checked against the data:
+# sensor_windows_longer_than_declared_input).
 HELD_OUT_12_MISSES = {
     "keras/autoencoder_image_sides_not_multiple_of_eight",
     "keras/digit_crops_luminance_alpha_into_flatten_28x28",
     "keras/ghostnet_gray_input_for_rgb_loaded_images",
     "keras/healthcare_dense_input_shape_of_whole_table",
     "keras/joint_model_predict_flat_feature_vector",
-    "keras/timedistributed_frames_input_244_for_224_images",
     "torch/airline_lstm_windows_without_feature_axis",
     "torch/crowd_density_map_at_eighth_of_ground_truth",
     "torch/informer_token_embedding_enc_in_7_for_25_features",

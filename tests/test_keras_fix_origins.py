@@ -627,3 +627,65 @@ def test_sample_of_another_shape_without_a_fit_stays_on_the_model():
         "forecaster.fit(history, nxt, epochs=1, batch_size=10)\n", "")
     [d] = findings(source)
     assert (int(d.line), d.data["data_at_line"]) == (11, 17)
+
+
+# -- images a resize sized (frameworks/image_resize.py, rules/keras_resized.py) ----------------
+
+SHRUNK = FIXTURES / "photos_shrunk_below_fitted_crop_size.py"
+CAMERA = FIXTURES / "camera_frame_resized_height_width_swapped.py"
+
+
+def test_photos_a_resize_shrank_below_the_fitted_size_sit_on_the_resize():
+    [d] = findings(SHRUNK)
+    assert (int(d.line), d.data["seen_at_line"], d.data["fit_at_line"]) == (21, 23, 17)
+    assert d.data["data_shape"] == [5, 60, 60, 3] and d.data["model_input"] == [None, 64, 64, 3]
+    assert "resize to height 64 and width 64 on this line" in d.message
+
+
+def test_photos_resized_without_a_fit_stay_on_the_model_naming_the_resize():
+    source = SHRUNK.read_text(encoding="utf-8").replace(
+        "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (11, 20, 22)
+    assert "resized to height 60 and width 60 at line 20" in d.message
+    assert "that resize to height 64 and width 64 there" in d.message
+
+
+def test_swapped_resize_names_the_resize_not_the_batch_axis_line():
+    [d] = findings(CAMERA)
+    assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (8, 16, 18)
+    assert d.data["data_shape"] == [1, 128, 96, 3]
+    assert "that resize to height 96 and width 128 there" in d.message
+
+
+def test_a_resize_that_left_the_channels_wrong_names_the_data_line():
+    """The model refuses a size the resize did not write (the channels): the array's own
+    line is named, not the resize."""
+    source = CAMERA.read_text(encoding="utf-8").replace(
+        "size=(240, 320, 3)", "size=(240, 320, 4)")
+    [d] = findings(source)
+    assert d.data["data_at_line"] == 17 and "resized" not in d.message
+
+
+# -- a keras.Model's declared Input (edges.py, keras_models._declared_input_takes) ------------
+
+def test_declared_input_of_a_functional_model_refuses_data_its_layers_take():
+    [d] = findings(FIXTURES / "sensor_windows_longer_than_declared_input.py")
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (11, 17, 8)
+    assert d.data["data_shape"] == [20, 64, 6] and d.data["model_input"] == [None, 50, 6]
+    assert "keras.Model checks the sizes" in d.message or "checks data against" in d.message
+
+
+def test_a_sequential_does_not_check_its_declared_input():
+    """Keras 3's Sequential runs its layers on a size its Input does not declare."""
+    source = (FIXTURES / "sensor_windows_longer_than_declared_input.py").read_text(
+        encoding="utf-8").replace("regressor = keras.Model(readings, level)",
+                                  "regressor = keras.Sequential([readings, layers.Conv1D(8, 5), "
+                                  "layers.GlobalAveragePooling1D(), layers.Dense(1)])")
+    assert findings(source) == []
+
+
+def test_nested_model_declared_input_sits_on_that_input():
+    [d] = findings(FIXTURES / "nested_encoder_declared_80_steps_for_60.py")
+    assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (8, 17, 15)
+    assert "the model 'encoder' declares its input (None, 80, 4)" in d.message

@@ -52,6 +52,9 @@ DATA_ROOTS = ("keras.datasets.", "keras.utils.", "keras.preprocessing.", "keras_
 # keras.applications' preprocess_input functions (image_files.py): every other
 # keras.applications name (the models) is the Keras framework's.
 PREPROCESS = ("keras.applications.", ".preprocess_input")
+# image_resize.NAMES: resizes of data arrays (and keras.ops.convert_to_numpy of one), read
+# there; on a symbolic tensor they go on to keras.ops as before
+RESIZES = frozenset({"keras.ops.image.resize", "keras.ops.convert_to_numpy"})
 
 
 @lru_cache(maxsize=16_384)  # the same few hundred names, asked at every call of a model
@@ -175,6 +178,11 @@ class Frameworks:
             data = torchvision_data.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
                 return data
+        if name in RESIZES:
+            from . import image_resize
+            resized = image_resize.call(interp, name, args, kwargs, node)
+            if resized is not NotImplemented:
+                return resized
         loss = keras_edges.make_loss(name)
         if loss is not NotImplemented:
             return loss

@@ -35,6 +35,9 @@ class ArrayValue:
     # (path, line, col) of the last statement that wrote into a label array (`y[40:] = 2`):
     # a conversion of the labels goes after it (rules/keras_places.at_labels); lazy positions
     written_at: tuple | None = None
+    # the resize call that wrote this image array's height and width (image_resize.Resized),
+    # kept by what keeps the axes from the height on (a batch axis added, a scalar applied)
+    sized_at: object = None
 
     @property
     def dims(self):
@@ -102,7 +105,8 @@ class ArrayValue:
         # and where its data came from
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
                           _wrapped_ids(array, other) if fn is operator.mod and a is not None
-                          else None, origin=array.origin, built_at=array.built_at)
+                          else None, origin=array.origin, built_at=array.built_at,
+                          sized_at=array.sized_at)
 
 
 def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
@@ -448,6 +452,10 @@ def stamp(result, interp, node, sources=()):
     if interp is None or node is None:
         return result
     for array in _arrays(result):
+        if array.sized_at is None:
+            array.sized_at = next((s.sized_at for s in sources if isinstance(s, ArrayValue)
+                                   and s.sized_at is not None
+                                   and s.sized_at.kept_by(array)), None)
         if array.built_at is not None:
             continue
         same = next((s for s in sources if isinstance(s, ArrayValue) and s.built_at is not None

@@ -7,7 +7,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from ..catalogue import Rule
+from ..catalogue import LayerFault, Rule
+from ..domain.codes import SHP109
 from ..domain.dims import BATCH, NotKnown, Unknown, is_known
 from ..domain.graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, Instance, is_indefinite
@@ -422,6 +423,7 @@ def _model_rule(model) -> Rule:
     def output(x):
         if sequential:
             return graph(x).outputs[0].output_shape
+        _declared_input_takes(model, x)
         shapes = [t.shape for t in model.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
@@ -440,6 +442,28 @@ def _model_rule(model) -> Rule:
     multi = not sequential and len(model.inputs) > 1
     return Rule(output=output, params=count("trainable"), frozen=count("non_trainable"),
                 multi_input=multi)
+
+
+def _declared_input_takes(model, x) -> None:
+    """A functional model called on a tensor checks it against its one Input's declared shape
+    (Functional.input_spec: every size but the batch, a trailing axis of 1 aside) and raises
+    ValueError, even where its layers would take that size; a Sequential does not. Judged for
+    one input of the same rank, every size known on both sides."""
+    if len(model.inputs) != 1 or not isinstance(x, Shape) or not x.known_rank:
+        return
+    declared = model.inputs[0]
+    ref = declared.shape
+    if not ref.known_rank or len(ref.dims) != len(x.dims) or not any(
+            is_known(a) and is_known(b) and a != b for a, b in zip(x.dims[1:], ref.dims[1:])):
+        return
+    node = declared.node
+    dims = tuple(d if is_known(d) else None for d in ref.dims)
+    given = tuple(d if is_known(d) else None for d in x.dims)
+    raise LayerFault(SHP109, f"the model {model.name!r} declares its input {dims} (its Input at "
+                     f"line {node.line}) and is called on {given}: keras.Model checks the sizes "
+                     f"its Input declares and raises ValueError, though its layers might take "
+                     f"this size", input_at=(node.path, node.line, node.col),
+                     declared=list(dims), given=list(given))
 
 
 MODEL_TYPES = (KerasSequential, KerasFunctional, Subclass)

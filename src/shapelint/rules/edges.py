@@ -126,6 +126,9 @@ def _data(graph, model, use, x, x_name):
         if scalar is not None:
             return naming_data(scalar, arrays[0].built_at, (
                 "That data is made at line {line}, the other side to change")), None
+        nested = _nested_input(use, x_name, arrays[0], fault)
+        if nested is not None:
+            return nested, None
         # a model without an input shape is built by the data: the fix is the data, at the call
         from .keras_data_made import naming_data_of_call
         return naming_data_of_call(_report(use, x_name, arrays[0], None, fault.fault.message,
@@ -173,7 +176,36 @@ def _data(graph, model, use, x, x_name):
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
             return _loaded(use, name, array, ref, model, arrays) or _report(
                 use, name, array, ref, why, after, declared), None
+    if type(model).__name__ == "KerasFunctional" and \
+            _contradicts(adjusted[culprit][1], inputs[culprit].output_shape):
+        # every layer takes the data, but keras.Model(inputs, outputs) checks it against each
+        # Input's declared shape (Functional.input_spec: every size but the batch, a trailing
+        # axis of 1 aside) and raises; a Sequential does not
+        why = ("keras.Model checks data against the shape its Input declares (the input_spec "
+               "of every size but the batch) and raises ValueError, though its layers would "
+               "take this size")
+        return _loaded(use, name, array, ref, model, arrays) or _report(
+            use, name, array, ref, why, None, declared), None
     return None, built
+
+
+def _nested_input(use, x_name, array, fault):
+    """Data a model built by it passes to a nested keras.Model whose Input declares other
+    sizes (keras_models._declared_input_takes): that Input is written for a size the data
+    does not have, so the finding goes on it, naming the data's line as the other side."""
+    at = fault.fault.data.get("input_at") if fault.fault.code is SHP109 else None
+    if not isinstance(at, tuple) or at[0] != use.path or not at[1]:
+        return None
+    declared = Shape(tuple(d if d is not None else BATCH for d in fault.fault.data["declared"]))
+    place = _Place(at[0], at[1], at[2])
+    return _report(use, x_name, array, declared, fault.fault.message, None, place)
+
+
+@dataclass(frozen=True)
+class _Place:
+    path: str
+    line: int
+    col: int
 
 
 def _extra_axes(*args):
@@ -258,7 +290,13 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
     message += _fix(data_shape, model_shape, node, why, sample_fits)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
-    return naming_data(_placed(SHP109, fix_at, use, message, data), array.built_at, (
+    found = _placed(SHP109, fix_at, use, message, data)
+    if getattr(array, "sized_at", None) is not None and ref is not None:
+        from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
+        resized = resized_place(array, ref)
+        if resized is not None:
+            return naming_data(found, resized[0], sentence(array, ref))
+    return naming_data(found, array.built_at, (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
         f"model's input on this line or the data there"))
 
@@ -565,12 +603,16 @@ DOCS = {
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
              "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
              "`color_mode` give the image's shape), PIL images (`Image.new`, `convert(mode)`, "
-             "`resize((w, h))`; an opened file's mode is not known) and friends. Each input "
+             "`resize((w, h))`; an opened file's mode is not known), "
+             "`keras.ops.image.resize(x, (h, w))` and friends. Each input "
              "of a multi-input model is matched (list in order, dict by input name).",
         why="Keras raises ValueError on the first batch. The rank is compared as Keras 3 does "
             "(a trailing axis of size 1 is added or dropped for you); the sizes are compared "
             "by re-deriving the model with the data's shape: any layer whose weights would "
-            "need another shape, or that rejects its input, fails at runtime. The message "
+            "need another shape, or that rejects its input, fails at runtime; a "
+            "`keras.Model(inputs, outputs)`, called directly or nested in a Sequential, also "
+            "refuses sizes its `Input` declares otherwise (its input_spec), though its layers "
+            "would take them (a Sequential does not check). The message "
             "names both shapes and the likely fix: `input_shape=X.shape[1:]` when "
             "`input_shape` is the data's full shape (sample axis included), the order of "
             "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "
