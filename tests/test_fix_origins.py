@@ -600,12 +600,3 @@ def test_a_head_literal_beside_an_unread_label_count_is_where_the_fix_goes():
         "super().__init__()", "super().__init__()\n        self.n_labels = n_labels")
     lines = [int(x.line) for x in analyse(source, "m.py").diagnostics() if x.code.code == "SHP110"]
     assert lines and 17 not in lines
-
-
-def test_a_filled_target_is_the_side_to_change_before_the_models_reshape():
-    """A target of one repeated value (torch.full) differing from a reshaped model output by an
-    axis of one: the fill's line, naming the output's reshape as the model's side."""
-    (d,) = findings(FIXTURES / "smoothed_real_labels_filled_with_extra_axis.py")
-    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (22, "SHP110", 23)
-    assert ".squeeze(1) here makes them agree. The target is one value repeated, built for " \
-        "this loss; the input's shape, written at line 16, is the model's." in d.message

@@ -11,9 +11,7 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   written in this file: a reshape (view, squeeze, flatten, ...) first, as it was written to set
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
-  stays on the loss call, whose line both share; but a target built as one value
-  (torch.ones(batch_size), torch.full(...)) holds no data, only the shape it was written
-  with for this loss: its line, before a reshape of the input (torch_constant_fill).
+  stays on the loss call, whose line both share.
 - SHP110 / SHP206 where the two shapes are one shape with its axis of size 1 in two places
   ((32, 1, 48) against (32, 48, 1)): on the reshape that wrote that axis on one side only (an
   unsqueeze on the wrong dim), the other side's shape named; both or neither: the call.
@@ -31,7 +29,6 @@ from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
-from . import torch_constant_fill as constant_fill
 from . import torch_reshaped_rows as reshaped_rows
 from . import torch_target_places as target_places
 
@@ -51,7 +48,7 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code is SHP111 and kind == "pointwise":  # class indices: the loss is the fix
         at = ctor_at and (*ctor_at[:3], _INDICES_CTOR)
     elif code in (SHP110, SHP206):
-        at = _shape_side(kind, x, y, interp) or _one_moved(kind, x, y) or \
+        at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
             batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y)
     if at is None or at[0] != call_path or not at[1]:
@@ -59,15 +56,11 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     return at
 
 
-def _shape_side(kind: str, x, y, interp=None):
+def _shape_side(kind: str, x, y):
     """The side whose shape the fix changes, when the two differ by a trailing 1."""
     a, b = x.shape, y.shape
     # a batch a DataLoader draws from a TensorDataset: the line that wrote that tensor's shape
     sides = [(name, t.shape_at or _drawn(t)) for name, t in (("input", x), ("target", y))]
-    other_at = None
-    if kind not in ("class", "nll") and constant_fill.filled(y.shape_at, interp):
-        other_at = sides[0][1]  # a target of one value is written for its shape alone
-        sides[0] = ("input", None)
     if kind in ("class", "nll"):  # class indices: the input's shape without its class axis,
         if not (a.known_rank and a.rank >= 1):  # so only the target's can be off by a 1
             return None
@@ -90,12 +83,8 @@ def _shape_side(kind: str, x, y, interp=None):
                         f"first they keep; the {side} is {other}: .{op}({axis}) here makes "
                         f"them agree.")
             how = "by a reshape" if how == "reshaped" else "where the tensor is built"
-            sentence = (f"The {name}'s shape {shape} is written on this line ({how}); "
-                        f"the {side} is {other}: .{op}({axis}) here makes them agree.")
-            if other_at is not None and other_at[0] == at[0] and other_at[1]:
-                sentence += (f" The target is one value repeated, built for this loss; the "
-                             f"input's shape, written at line {other_at[1]}, is the model's.")
-            return (*at[:3], sentence)
+            return (*at[:3], f"The {name}'s shape {shape} is written on this line ({how}); "
+                    f"the {side} is {other}: .{op}({axis}) here makes them agree.")
         if written:
             return None
     return None
