@@ -56,26 +56,32 @@ def differing_axis(kind: str, x, y, interp):
     return _head(x, a, b, axis, interp)
 
 
-def _unread_parameter(x, a, b, axis: int, target_at, interp):
-    """The literal that sizes the last layer, when the model takes the target's size as a
-    parameter it never reads (torch_unread_size)."""
-    from . import torch_unread_size
+def _sizing(x, a, axis: int):
+    """(the layer that made the output, the argument of it that wrote the output's size on
+    this axis), or (layer, None) when no argument of it did."""
     layer = getattr(x, "made_by", None)
     arguments = getattr(layer, "arguments", None) or {}
     key = next((k for prefix, k, at in _OUT_SIZE if layer is not None and
                 layer.type_name.startswith(prefix) and axis % a.rank == at % a.rank), None)
     if key is None or arguments.get(key) != a[axis] or not layer.line:
+        return layer, None
+    return layer, key
+
+
+def _unread_parameter(x, a, b, axis: int, target_at, interp):
+    """The literal that sizes the last layer, when the model takes the target's size as a
+    parameter it never reads (torch_unread_size)."""
+    from . import torch_unread_size
+    layer, key = _sizing(x, a, axis)
+    if key is None:
         return None
     return torch_unread_size.place(layer, key, a[axis], b[axis], axis, target_at, interp)
 
 
 def _head(x, a, b, axis: int, interp):
     """The line that sizes the output's differing axis: the constant, else the layer."""
-    layer = getattr(x, "made_by", None)
-    arguments = getattr(layer, "arguments", None) or {}
-    key = next((k for prefix, k, at in _OUT_SIZE if layer is not None and
-                layer.type_name.startswith(prefix) and axis % a.rank == at % a.rank), None)
-    if key is None or arguments.get(key) != a[axis] or not layer.line:
+    layer, key = _sizing(x, a, axis)
+    if key is None:
         return None
     module = interp.modules.get(layer.path) if interp is not None else None
     lines = getattr(module, "lines", None) or []
