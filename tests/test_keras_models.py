@@ -270,3 +270,45 @@ def test_a_frozen_layer_or_model_leaves_the_split_unknown_and_the_total_exact(tm
             continue
         assert frozen > 0 and graph.trainable is None and graph.non_trainable is None, name
         assert any(".trainable is assigned" in r for r in graph.reasons()), name
+
+
+NUMBER_SHAPES = {  # Keras 3 raises "Cannot convert '784' to a shape" at the marked line
+    "input_keyword": "inputs = keras.Input(shape=784)  # here\n"
+                     "model = keras.Model(inputs, layers.Dense(10)(inputs))\n",
+    "input_positional": "inputs = keras.Input(784)  # here\n"
+                        "model = keras.Model(inputs, layers.Dense(10)(inputs))\n",
+    "input_from_data": "x = np.zeros((60, 784), 'float32')\n"
+                       "inputs = keras.Input(shape=x.shape[1])  # here\n"
+                       "model = keras.Model(inputs, layers.Dense(10)(inputs))\n",
+    "input_layer": "model = keras.Sequential([\n"
+                   "    layers.InputLayer(input_shape=784),  # here\n"
+                   "    layers.Dense(10)])\n",
+    "sequential_first_layer": "model = keras.Sequential([\n"
+                              "    layers.Dense(64, input_shape=784),  # here\n"
+                              "    layers.Dense(10)])\n",
+}
+
+
+@pytest.mark.parametrize("form", sorted(NUMBER_SHAPES))
+def test_a_shape_written_as_a_number_is_shp105_and_builds_no_model(form, tmp_path):
+    """A bare number where Keras 3 wants a shape tuple: the model never exists, so no count."""
+    source = "import keras\nimport numpy as np\nfrom keras import layers\n" + NUMBER_SHAPES[form]
+    path = tmp_path / "number_shape.py"
+    path.write_text(source)
+    with pytest.raises(ValueError, match="Cannot convert '784' to a shape"):
+        real_keras_models(path)
+    analysis = analyse(source, str(path))
+    line = 1 + next(i for i, text in enumerate(source.splitlines()) if "# here" in text)
+    [diagnostic] = analysis.diagnostics()
+    assert (diagnostic.code.code, diagnostic.line) == ("SHP105", line)
+    assert "shape=(784,)" in diagnostic.message
+    assert [graph.total for graph in analysis.graphs()] == [None]
+
+
+def test_a_number_given_as_input_dim_still_builds(tmp_path):
+    path = tmp_path / "input_dim.py"
+    path.write_text("import keras\nfrom keras import layers\n"
+                    "model = keras.Sequential([layers.Dense(64, input_dim=784), layers.Dense(10)])\n")
+    [graph] = analyse(path.read_text(), str(path)).graphs()
+    [model] = real_keras_models(path).values()
+    assert graph.total == model.count_params() == 784 * 64 + 64 + 64 * 10 + 10

@@ -18,8 +18,9 @@ from .keras_edges import model_method
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
-                           is_merge, note_trainable, placeholder_input, refuse_single_tensor)
-from .layers import InputMarker, apply
+                           is_merge, note_trainable, placeholder_input, refuse_single_tensor,
+                           shape_fault)
+from .layers import AFTER_ERROR, InputMarker, apply
 
 
 def make_input(interp, args, kwargs, node, what="shape"):
@@ -38,7 +39,8 @@ def make_input(interp, args, kwargs, node, what="shape"):
     name = kwargs.get("name")
     explicit = isinstance(name, str)
     name = name if explicit else interp.state.unique_name("input_layer")
-    made = input_node(interp, shape, name, node)
+    unreadable = None if kwargs.get("batch_shape") is not None else shape_fault(shape_arg, what)
+    made = input_node(interp, shape, name, node, unreadable)
     made.explicit_name = explicit  # a dict of data is keyed by it (rules/keras_io.py)
     # Input(shape=x.shape[1:]): the data line that wrote that shape (rules/keras_places.py)
     made.shape_from = getattr(shape_arg, "built_at", None)
@@ -49,11 +51,12 @@ def make_input(interp, args, kwargs, node, what="shape"):
 
 def make_input_layer(interp, args, kwargs, node):
     kwargs = dict(kwargs)
-    if "shape" not in kwargs and not args:
-        kwargs["shape"] = kwargs.pop("input_shape", None)
+    what = "shape"
+    if "shape" not in kwargs and not args and "input_shape" in kwargs:
+        kwargs["shape"], what = kwargs.pop("input_shape"), "input_shape"
     if "batch_input_shape" in kwargs:
         kwargs["batch_shape"] = kwargs.pop("batch_input_shape")
-    return make_input(interp, args, kwargs, node)
+    return make_input(interp, args, kwargs, node, what)
 
 
 # -- models -----------------------------------------------------------------------------------
@@ -118,6 +121,15 @@ class KerasSequential:
                 "input_layer", node))
         return None
 
+    def _unreadable_input(self, override, first):
+        """An input Keras cannot read (shape=784): where it is written, and its fault; the
+        Sequential then does not build."""
+        if override is not None:
+            return self, None
+        given = self.input.node if self.input is not None else first
+        fault = getattr(given, "fault" if given is not first else "shape_fault", None)
+        return (given, fault) if fault is not None else (self, None)
+
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:
         reasons, uncertain = [], self.uncertain
         first = self.layers[0] if self.layers else None
@@ -128,12 +140,16 @@ class KerasSequential:
             shape = self.input.shape
         elif isinstance(first, KerasLayer) and first.input_shape is not None:
             shape = first.input_shape
-        if not shape.known_rank:
+        where, fault = self._unreadable_input(override, first)
+        if fault is not None:
+            shape = Shape.unknown(AFTER_ERROR)
+        elif not shape.known_rank:
             # Keras needs the rank the first layer accepts; only the sizes are open.
             shape = placeholder_input(first.rule if isinstance(first, KerasLayer) else None)
             reasons.append("the input shape is not given; sizes are symbolic")
-        start = LayerNode(InputMarker(shape, "input"), "input", "InputLayer", self.path,
-                          self.line, self.col, output_shape=shape, is_input=True)
+        start = LayerNode(InputMarker(shape, "input", fault=fault), "input", "InputLayer",
+                          where.path, where.line, where.col, output_shape=shape, is_input=True,
+                          fault=fault)
         # where that input shape is written, when a keras.Input (or build()) gave it
         start.input_origin = self.input.node if override is None and self.input is not None \
             else None

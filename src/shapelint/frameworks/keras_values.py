@@ -20,7 +20,7 @@ from ..domain.shapes import Shape
 from .keras_calls import check_states, initial_state, opaque_argument, side_tensors
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, refit, strict
-from .layers import InputMarker, LayerObject, apply, make_layer_object
+from .layers import AFTER_ERROR, InputMarker, LayerObject, apply, make_layer_object
 
 
 @dataclass
@@ -72,6 +72,17 @@ def input_shape(value, batch=BATCH, what="input_shape") -> Shape:
         else:
             dims.append(Unknown(f"{what}[{i}] is not known"))
     return Shape((batch,) + tuple(dims))
+
+
+def shape_fault(value, what: str) -> LayerFault | None:
+    """Keras 3 takes a shape only as a tuple: a bare number raises at Input(shape=784) and at a
+    Sequential's input_shape=784 (Keras 2 read it as one axis; input_dim= still does)."""
+    if not is_known(value):
+        return None
+    return LayerFault(SHP105, (
+        f"{what}={value} is a number, and Keras 3 takes a shape only as a tuple: it raises "
+        f"\"Cannot convert '{value}' to a shape\"; write {what}=({value},)"),
+        argument=what, value=value)
 
 
 def placeholder_input(rule: Rule | None) -> Shape:
@@ -177,7 +188,7 @@ def _refit(applied: LayerNode, layer, tensors, interp, node) -> None:
     if fault is None:
         return
     path, line, col = interp.position(node)
-    applied.fault, applied.output_shape = fault, Shape.unknown("after an error upstream")
+    applied.fault, applied.output_shape = fault, Shape.unknown(AFTER_ERROR)
     applied.path, applied.line, applied.col = path, line, col
     from . import record_finding
     record_finding(interp, fault.code, node, fault.message,
@@ -208,12 +219,12 @@ def refuse_single_tensor(node: LayerNode, shapes: list) -> None:
     """Keras merge layers (Add, Concatenate, Dot, ...) take a list of tensors; on a single
     one they raise "A merge layer should be called on a list of inputs"."""
     node.input_shapes = list(shapes)
-    if any(s.reason == "after an error upstream" for s in shapes):
-        node.output_shape = Shape.unknown("after an error upstream")
+    if any(s.reason == AFTER_ERROR for s in shapes):
+        node.output_shape = Shape.unknown(AFTER_ERROR)
     else:
         node.fault = LayerFault(SHP105, f"{node.type_name} must be called on a list of tensors, "
                                 f"not on the single tensor {shapes[0]}")
-        node.output_shape = Shape.unknown("after an error upstream")
+        node.output_shape = Shape.unknown(AFTER_ERROR)
     node.params = node.frozen = Unknown("after-error")
 
 
@@ -302,14 +313,17 @@ def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col
     elif "input_shape" in kwargs and kwargs["input_shape"] is not None:
         layer.input_shape = input_shape(kwargs["input_shape"])
         layer.declared = kwargs["input_shape"]
+        layer.shape_fault = shape_fault(kwargs["input_shape"], "input_shape")
     activation = kwargs.get("activation", args[1] if type_name == "Dense" and len(args) > 1
                             else args[0] if type_name == "Activation" and args else None)
     layer.activation = "softmax" if type_name == "Softmax" else activation
     return layer
 
 
-def input_node(interp, shape: Shape, name: str, node) -> LayerNode:
+def input_node(interp, shape: Shape, name: str, node, fault=None) -> LayerNode:
     path, line, col = interp.position(node) if node is not None else ("", 0, 0)
-    marker = InputMarker(shape, name)
+    if fault is not None:
+        shape = Shape.unknown(AFTER_ERROR)
+    marker = InputMarker(shape, name, fault=fault)
     return LayerNode(marker, name, "InputLayer", path, line, col, output_shape=shape,
-                     is_input=True)
+                     is_input=True, fault=fault)

@@ -22,6 +22,7 @@ class LayerObject:
     reason: str = ""
     fault: LayerFault | None = None
     input_shape: Shape | None = None  # declared on the layer (Keras input_shape= / input_dim=)
+    shape_fault: LayerFault | None = None  # that input_shape= a Sequential cannot take
     built: bool = False
     unresolved: bool = False  # not in the catalogue at all (SHP301)
     arguments: dict | None = None  # the constructor's arguments, bound by its signature
@@ -59,6 +60,9 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     return layer
 
 
+AFTER_ERROR = "after an error upstream"  # the reason a shape after a faulted layer is unknown
+
+
 def apply(node: LayerNode, shapes: list, first: bool) -> None:
     """Fill in a layer application's output shape and params from its input shapes."""
     try:
@@ -79,9 +83,9 @@ def _apply(node: LayerNode, shapes: list, first: bool) -> None:
     node.params = node.frozen = 0
     node.fault = None  # a replay (graph.replay's what-if) judges the node afresh
     if isinstance(layer, InputMarker):
-        node.output_shape = layer.shape
+        node.output_shape, node.fault = layer.shape, layer.fault
         return
-    unknown = Shape.unknown("after an error upstream")
+    unknown = Shape.unknown(AFTER_ERROR)
     if layer.fault is not None:
         node.fault, node.output_shape = layer.fault, unknown
         node.params = node.frozen = Unknown("after-error")
@@ -93,7 +97,7 @@ def _apply(node: LayerNode, shapes: list, first: bool) -> None:
         return
     rule = layer.rule
     x = shapes if rule.multi_input else shapes[0]
-    if any(s.reason == "after an error upstream" for s in shapes):
+    if any(s.reason == AFTER_ERROR for s in shapes):
         node.output_shape = unknown
         node.params = node.frozen = Unknown("after-error")
         return
@@ -141,4 +145,4 @@ class InputMarker:
     shape: Shape
     name: str
     rule: Rule | None = None
-    fault: None = None
+    fault: LayerFault | None = None  # the Input itself does not build (keras_values.shape_fault)
