@@ -26,7 +26,7 @@ MEASURED_BLIND = {
     "fourth blind set": 5, "fifth blind set": 10, "sixth blind set": 7,
     "seventh blind set": 8, "eighth blind set": 3, "ninth blind set": 7,
     "tenth blind set": 8, "eleventh blind set": 7, "twelfth blind set": 7,
-    "thirteenth blind set": 5,
+    "thirteenth blind set": 5, "fourteenth blind set": 5,
 }
 
 _SECTION = re.compile(r"^### Held out \((?P<name>[^)]*)\)$", re.M)

@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 241 of the 314 cases are found on their marked line, 227 on the line the fixed twin changes,
-# 275 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to thirteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 9, 9 and 5 on the line
-# now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7 and 5 when measured blind) pull all three down. The floors
-# are those counts over the 314 cases: they fail on any regression.
-RECALL_FLOOR = 241 / 314
-ON_FIX_LINE_FLOOR = 227 / 314
-ON_OR_POINTING_FLOOR = 275 / 314
+# 246 of the 334 cases are found on their marked line, 232 on the line the fixed twin changes,
+# 281 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to fourteenth blind sets of issue 16
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 9, 9, 5 and 5 on the
+# line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5 and 5 when measured blind) pull all three down.
+# The floors are those counts over the 334 cases: they fail on any regression.
+RECALL_FLOOR = 246 / 334
+ON_FIX_LINE_FLOOR = 232 / 334
+ON_OR_POINTING_FLOOR = 281 / 334
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -461,11 +461,39 @@ HELD_OUT_13_MISSES = {
     "torch/cbow_onehot_long_target_for_unbatched_logits",
     "torch/discogan_discriminator_for_64px_on_256px_images",
 }
+# The fourteenth blind set (issue 16, 20 cases; markers committed before shapelint ran on them,
+# measured once on main at 52e08a1, without touching src/): 15 not on the line the fix changes,
+# seven Keras and eight torch. Eleven are reported one step away: where the mismatch shows (the
+# LSTM after a Flatten, the decoder call, a residual add and a positional add, the Linear whose
+# in_features a floored ds_size computed, the instantiation passing a constant), on the other
+# honest side (the model's Input rather than an RGBA picture's load, the target's squeeze rather
+# than the batch size of one, the predict call naming the frame line: on it or naming it), or on
+# the marked line under another code (SHP109 for SHP108, SHP106 for a Conv3d given images, as
+# torch itself reads it). Four are not reported: keras.Input(shape=<int>) twice, a grayscale
+# array copied into an RGB batch by item assignment, an in-place add of a positional embedding.
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_14_MISSES = {
+    "keras/conv1d_input_shape_of_whole_feature_table",
+    "keras/grid_conv_flatten_into_lstm",
+    "keras/mnist_mlp_input_shape_int_not_tuple",
+    "keras/penguins_input_shape_int_from_column_count",
+    "keras/super_resolution_rgba_png_for_rgb_model",
+    "keras/teachable_machine_grayscale_photo_into_rgb_batch",
+    "keras/video_frame_predicted_without_batch_axis",
+    "torch/dcgan_discriminator_ds_size_floored_for_img_size_40",
+    "torch/res2net_dla_tree_downsample_floor_on_odd_width",
+    "torch/resnet_features_fc_in_size_8192_for_512",
+    "torch/segmentation_target_squeezed_batch_of_one",
+    "torch/seq2seq_decoder_layers_beyond_encoder_state",
+    "torch/transformer_positional_encoder_200_for_longer_sentences",
+    "torch/vgg_conv3d_blocks_on_image_batches",
+    "torch/vit_lite_32px_positional_embedding_on_224px_flowers",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
                 | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
-                | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES)
+                | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES | HELD_OUT_14_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -505,6 +533,14 @@ BLIND_SEEN_AT = {
     # and unet_gray_batch_without_channel_axis (eleventh set): torch raises in forward at
     # self.inc(x), line 23; the finding on the images tensor names the model call, line 36
     "torch/unet_gray_batch_without_channel_axis": {(36, "SHP109")},
+    # and garbage_classifier_head_2048_on_resnet18_features (fourteenth set): torch raises in
+    # forward at self.fc(self.backbone(x)), line 32; the finding on the Linear names the model
+    # call, line 37
+    "torch/garbage_classifier_head_2048_on_resnet18_features": {(37, "SHP101")},
+    # and mnist_functional_input_128_for_28px_digits (fourteenth set): Keras raises at fit(),
+    # line 17; the finding on the Input names model.evaluate() on the test digits, line 18, which
+    # the same Input refuses
+    "keras/mnist_functional_input_128_for_28px_digits": {(18, "SHP109")},
 }
 # A case whose marker is no longer where the finding sits, which moved to another line the
 # fixed twin changes: lstm_many_to_one_per_step_labels (third set, marked blind on the Dense
