@@ -715,3 +715,21 @@ def test_keepdims_pooling_before_the_head_is_dropped_not_followed_by_another_poo
     assert (int(d.line), d.data["seen_at_line"]) == (10, 16)
     assert "drop keepdims=True from the GlobalAveragePooling2D at line 10" in d.message
     assert "GlobalAveragePooling2D() after" not in d.message
+
+
+# -- data the model refuses only because a transpose reordered it (rules/keras_transposed.py) --
+
+def test_transpose_of_data_in_the_models_layout_is_the_fix():
+    [d] = findings(FIXTURES / "spectrogram_transposed_before_predict.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (14, 15)
+    assert d.data["transposed_from"] == [128, 40] and d.data["model_input"] == [None, 128, 40]
+    assert "Before the transpose on this line the data was (128, 40)" in d.message
+
+
+def test_transpose_that_was_not_the_models_layout_stays_on_the_model():
+    """Data that matched no layout of the model before the transpose: either side may be the
+    fix, and the finding stays on the model's input."""
+    source = (FIXTURES / "spectrogram_transposed_before_predict.py").read_text(
+        encoding="utf-8").replace("np.random.rand(128, 40)", "np.random.rand(100, 40)")
+    [d] = findings(source)
+    assert int(d.line) == 8

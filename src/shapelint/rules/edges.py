@@ -290,6 +290,11 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
     message += _fix(data_shape, model_shape, node, why, sample_fits)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
+    if getattr(array, "transposed", None) is not None:  # a transpose broke the layout
+        from .keras_transposed import at_transpose
+        moved = at_transpose(use, x_name, array, ref)
+        if moved is not None:
+            return moved
     found = _placed(SHP109, fix_at, use, message, data)
     if getattr(array, "sized_at", None) is not None and ref is not None:
         from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
