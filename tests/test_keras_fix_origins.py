@@ -733,3 +733,10 @@ def test_transpose_that_was_not_the_models_layout_stays_on_the_model():
         encoding="utf-8").replace("np.random.rand(128, 40)", "np.random.rand(100, 40)")
     [d] = findings(source)
     assert int(d.line) == 8
+
+
+def test_transpose_is_kept_through_arithmetic_with_a_scalar():
+    source = (FIXTURES / "spectrogram_transposed_before_predict.py").read_text(
+        encoding="utf-8").replace("bands_first[None]", "(bands_first * 2.0)[None]")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (14, 15)

@@ -111,7 +111,7 @@ class ArrayValue:
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
                           _wrapped_ids(array, other) if fn is operator.mod and a is not None
                           else None, origin=array.origin, built_at=array.built_at,
-                          sized_at=array.sized_at)
+                          sized_at=array.sized_at, transposed=array.transposed)
 
 
 def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
