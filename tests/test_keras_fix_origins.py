@@ -667,7 +667,7 @@ def test_a_resize_that_left_the_channels_wrong_names_the_data_line():
     assert d.data["data_at_line"] == 17 and "resized" not in d.message
 
 
-# -- a keras.Model's declared Input (edges.py, keras_models._declared_input_takes) ------------
+# -- a keras.Model's declared Input (edges.py, keras_models._declared_takes) ------------
 
 def test_declared_input_of_a_functional_model_refuses_data_its_layers_take():
     [d] = findings(FIXTURES / "sensor_windows_longer_than_declared_input.py")
@@ -689,3 +689,54 @@ def test_nested_model_declared_input_sits_on_that_input():
     [d] = findings(FIXTURES / "nested_encoder_declared_80_steps_for_60.py")
     assert (int(d.line), d.data["seen_at_line"], d.data["data_at_line"]) == (8, 17, 15)
     assert "the model 'encoder' declares its input (None, 80, 4)" in d.message
+
+
+# -- one model's output refused by another's declared input (rules/keras_model_into_model.py) ---
+
+def test_output_refused_by_a_built_sequential_sits_on_the_last_layer_to_resize():
+    [d] = findings(FIXTURES / "decoder_strides_past_critic_input.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (12, 20)
+    assert d.data["declared"] == [None, 28, 28, 1] and d.data["given"] == [None, 56, 56, 1]
+    assert "Conv2DTranspose is the last layer of 'sequential' to change axis 1, 2 (to 56, " \
+           "56): make it give 28, 28, or declare that input" in d.message
+
+
+def test_a_sequential_not_yet_built_is_not_judged():
+    """A Sequential without an input shape is built by its first call, for that call's shape:
+    there is no declared size to refuse it."""
+    source = (FIXTURES / "decoder_strides_past_critic_input.py").read_text(encoding="utf-8")
+    unbuilt = source.replace(', input_shape=(28, 28, 1)', '')
+    assert findings(unbuilt) == []
+
+
+def test_keepdims_pooling_before_the_head_is_dropped_not_followed_by_another_pooling():
+    """GlobalAveragePooling2D(keepdims=True) then Dense: the plain fix is dropping keepdims."""
+    [d] = findings(FIXTURES / "pooled_keepdims_before_class_dense.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (10, 16)
+    assert "drop keepdims=True from the GlobalAveragePooling2D at line 10" in d.message
+    assert "GlobalAveragePooling2D() after" not in d.message
+
+
+# -- data the model refuses only because a transpose reordered it (rules/keras_transposed.py) --
+
+def test_transpose_of_data_in_the_models_layout_is_the_fix():
+    [d] = findings(FIXTURES / "spectrogram_transposed_before_predict.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (14, 15)
+    assert d.data["transposed_from"] == [128, 40] and d.data["model_input"] == [None, 128, 40]
+    assert "Before the transpose on this line the data was (128, 40)" in d.message
+
+
+def test_transpose_that_was_not_the_models_layout_stays_on_the_model():
+    """Data that matched no layout of the model before the transpose: either side may be the
+    fix, and the finding stays on the model's input."""
+    source = (FIXTURES / "spectrogram_transposed_before_predict.py").read_text(
+        encoding="utf-8").replace("np.random.rand(128, 40)", "np.random.rand(100, 40)")
+    [d] = findings(source)
+    assert int(d.line) == 8
+
+
+def test_transpose_is_kept_through_arithmetic_with_a_scalar():
+    source = (FIXTURES / "spectrogram_transposed_before_predict.py").read_text(
+        encoding="utf-8").replace("bands_first[None]", "(bands_first * 2.0)[None]")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (14, 15)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..domain.dims import SymDim, Unknown, is_known
 from ..interpreter.values import Builtin, Ref
 from ..domain.shapes import Shape, product
+from .array_transposes import Transposed, stamped
 
 INTEGER_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                             "uint64", "int", "intp"})
@@ -38,6 +39,9 @@ class ArrayValue:
     # the resize call that wrote this image array's height and width (image_resize.Resized),
     # kept by what keeps the axes from the height on (a batch axis added, a scalar applied)
     sized_at: object = None
+    # the transpose that put its axes in this order (array_transposes.Transposed), kept like
+    # sized_at by what keeps those axes
+    transposed: object = None
 
     @property
     def dims(self):
@@ -53,8 +57,9 @@ class ArrayValue:
             return product(self.dims) if self.shape.known_rank else Unknown("unknown rank")
         if name == "dtype":
             return self.dtype if self.dtype else Unknown("dtype not known")
-        if name == "T":
-            return transpose(self, None)
+        if name == "T":  # made on this statement, as an index is
+            statement = getattr(interp, "statement", None) if interp is not None else None
+            return stamp(transpose(self, None), interp, statement, (self,))
         if name in _METHODS:
             return Builtin(f"ndarray.{name}",
                            lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
@@ -106,7 +111,7 @@ class ArrayValue:
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
                           _wrapped_ids(array, other) if fn is operator.mod and a is not None
                           else None, origin=array.origin, built_at=array.built_at,
-                          sized_at=array.sized_at)
+                          sized_at=array.sized_at, transposed=array.transposed)
 
 
 def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
@@ -302,7 +307,10 @@ def transpose(array: ArrayValue, axes) -> ArrayValue:
         order = tuple(a % rank for a in axes)
     else:
         return unknown_array("transpose axes not known")
-    return ArrayValue(Shape(tuple(array.dims[a] for a in order)), array.dtype, None, array.origin)
+    out = ArrayValue(Shape(tuple(array.dims[a] for a in order)), array.dtype, None, array.origin)
+    if order != tuple(range(rank)):  # placed on its statement by stamp()
+        out.transposed = Transposed(tuple(array.dims), tuple(out.dims))
+    return out
 
 
 def _is_permutation(axes, rank) -> bool:
@@ -452,6 +460,7 @@ def stamp(result, interp, node, sources=()):
     if interp is None or node is None:
         return result
     for array in _arrays(result):
+        stamped(array, sources, interp, node)
         if array.sized_at is None:
             array.sized_at = next((s.sized_at for s in sources if isinstance(s, ArrayValue)
                                    and s.sized_at is not None

@@ -14,7 +14,8 @@ from ..domain.graph import LayerNode, ModelGraph, upstream
 from ..interpreter.values import Builtin, Instance, is_indefinite
 from ..domain.shapes import Shape
 from .keras_calls import CallForm, opaque_edges
-from .keras_edges import model_method
+from . import keras_sequential_builds as sequential_builds
+from .keras_edges import DATA_METHODS, model_method
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
@@ -70,12 +71,26 @@ class KerasSequential:
     layers: list = field(default_factory=list)
     input: KerasTensor | None = None
     uncertain: str = ""
+    has_input_layer: bool = False  # Keras has made (or been given) its InputLayer
 
     def shapelint_call(self, interp, args, kwargs, node):
         x = args[0] if args else kwargs.get("inputs")
-        if self.input is None and isinstance(x, KerasTensor):
-            self.input = KerasTensor(input_node(interp, x.shape, "input_layer", node))
-        return model_layer(self).shapelint_call(interp, args, kwargs, node)
+        declared = sequential_builds.declared_input(self)
+        if not self.has_input_layer and isinstance(x, KerasTensor):  # built by this call
+            name = sequential_builds.build(interp, self)
+            if self.input is None:
+                self.input = KerasTensor(input_node(interp, x.shape, name, node))
+        # a built Sequential called on a symbolic tensor checks the sizes its InputLayer holds
+        self.checks_declared = declared if sequential_builds.symbolic(interp, x) else None
+        try:
+            out = model_layer(self).shapelint_call(interp, args, kwargs, node)
+        finally:
+            self.checks_declared = None
+        if isinstance(out, KerasTensor) and out.node.fault is not None and not interp.uncertain:
+            # no model may hold this call: its finding is recorded where its fix goes
+            from ..rules.keras_model_into_model import placed_refusal
+            placed_refusal(interp, out.node)
+        return out
 
     def shapelint_setattr(self, interp, name, value):
         note_trainable(self, name, interp)
@@ -93,6 +108,8 @@ class KerasSequential:
             return list(self.layers)
         method = model_method(self, name, "Sequential")
         if method is not None:
+            if name in DATA_METHODS and not self.has_input_layer:  # fit / predict build it
+                sequential_builds.build(interp, self)
             return method
         return Unknown(f"Sequential.{name} is outside the analysis")
 
@@ -101,12 +118,15 @@ class KerasSequential:
             line = interp.line_of(node)
             self.uncertain = f"layers added under an undecided condition (line {line})"
         item = args[0] if args else kwargs.get("layer")
-        self._take(item)
+        self._take(interp, item)
+        sequential_builds.rebuild(interp, self)
         return None
 
-    def _take(self, item):
+    def _take(self, interp, item):
+        sequential_builds.taken_first(interp, self, item)
         if isinstance(item, KerasTensor) and item.node.is_input and not self.layers:
             self.input = item
+            self.has_input_layer = True
         elif as_layer(item) is not None:
             self.layers.append(item)
         else:
@@ -116,9 +136,10 @@ class KerasSequential:
         value = args[0] if args else kwargs.get("input_shape")
         if isinstance(value, (tuple, list)) and value:
             first = value[0]
+            name = sequential_builds.build(interp, self) or "input_layer"
             self.input = KerasTensor(input_node(
                 interp, input_shape(value[1:], first if is_known(first) else BATCH),
-                "input_layer", node))
+                name, node))
         return None
 
     def _unreadable_input(self, override, first):
@@ -190,7 +211,8 @@ def make_sequential(interp, args, kwargs, node):
             if interp.is_tainted(layers):
                 model.uncertain = "the list of layers was built under an undecided condition"
             for item in items:
-                model._take(item)
+                model._take(interp, item)
+            sequential_builds.rebuild(interp, model)
     if interp.uncertain:
         model.uncertain = model.uncertain or "built under an undecided condition"
     interp.state.models.append(model)
@@ -438,8 +460,15 @@ def _model_rule(model) -> Rule:
 
     def output(x):
         if sequential:
+            declared = model.__dict__.get("checks_declared")
+            if declared is not None:
+                _declared_takes(model, declared, x, "its InputLayer", "a built Sequential "
+                                "called on a symbolic tensor checks the sizes its InputLayer "
+                                "holds")
             return graph(x).outputs[0].output_shape
-        _declared_input_takes(model, x)
+        if len(model.inputs) == 1:
+            _declared_takes(model, model.inputs[0].node, x, "its Input",
+                            "keras.Model checks the sizes its Input declares")
         shapes = [t.shape for t in model.outputs]
         return shapes[0] if len(shapes) == 1 else shapes
 
@@ -460,25 +489,24 @@ def _model_rule(model) -> Rule:
                 multi_input=multi)
 
 
-def _declared_input_takes(model, x) -> None:
-    """A functional model called on a tensor checks it against its one Input's declared shape
+def _declared_takes(model, node, x, written: str, checks: str) -> None:
+    """A model called on a tensor checks it against its one InputLayer's shape
     (Functional.input_spec: every size but the batch, a trailing axis of 1 aside) and raises
-    ValueError, even where its layers would take that size; a Sequential does not. Judged for
-    one input of the same rank, every size known on both sides."""
-    if len(model.inputs) != 1 or not isinstance(x, Shape) or not x.known_rank:
+    ValueError, even where its layers would take that size: a keras.Model on every call, a
+    built Sequential on a symbolic one (its Functional's compute_output_spec; eagerly its layers
+    run one by one). Judged for the same rank, every size known on both sides; `node` holds the
+    declared shape and where it is written."""
+    ref = node.output_shape
+    if not isinstance(x, Shape) or not x.known_rank or not ref.known_rank or \
+            len(ref.dims) != len(x.dims) or not any(
+                is_known(a) and is_known(b) and a != b for a, b in zip(x.dims[1:], ref.dims[1:])):
         return
-    declared = model.inputs[0]
-    ref = declared.shape
-    if not ref.known_rank or len(ref.dims) != len(x.dims) or not any(
-            is_known(a) and is_known(b) and a != b for a, b in zip(x.dims[1:], ref.dims[1:])):
-        return
-    node = declared.node
     dims = tuple(d if is_known(d) else None for d in ref.dims)
     given = tuple(d if is_known(d) else None for d in x.dims)
-    raise LayerFault(SHP109, f"the model {model.name!r} declares its input {dims} (its Input at "
-                     f"line {node.line}) and is called on {given}: keras.Model checks the sizes "
-                     f"its Input declares and raises ValueError, though its layers might take "
-                     f"this size", input_at=(node.path, node.line, node.col),
+    raise LayerFault(SHP109, f"the model {model.name!r} declares its input {dims} ({written} "
+                     f"at line {node.line}) and is called on {given}: {checks} and raises "
+                     f"ValueError, though its layers might take this size",
+                     input_at=(node.path, node.line, node.col),
                      declared=list(dims), given=list(given))
 
 

@@ -191,7 +191,7 @@ def _data(graph, model, use, x, x_name):
 
 def _nested_input(use, x_name, array, fault):
     """Data a model built by it passes to a nested keras.Model whose Input declares other
-    sizes (keras_models._declared_input_takes): that Input is written for a size the data
+    sizes (keras_models._declared_takes): that Input is written for a size the data
     does not have, so the finding goes on it, naming the data's line as the other side."""
     at = fault.fault.data.get("input_at") if fault.fault.code is SHP109 else None
     if not isinstance(at, tuple) or at[0] != use.path or not at[1]:
@@ -290,6 +290,11 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
     message += _fix(data_shape, model_shape, node, why, sample_fits)
     data = {"data_shape": list(data_shape), "model_input": list(model_shape) if model_shape
             else None, "method": use.method}
+    if getattr(array, "transposed", None) is not None:  # a transpose broke the layout
+        from .keras_transposed import at_transpose
+        moved = at_transpose(use, x_name, array, ref)
+        if moved is not None:
+            return moved
     found = _placed(SHP109, fix_at, use, message, data)
     if getattr(array, "sized_at", None) is not None and ref is not None:
         from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
@@ -612,7 +617,11 @@ DOCS = {
             "need another shape, or that rejects its input, fails at runtime; a "
             "`keras.Model(inputs, outputs)`, called directly or nested in a Sequential, also "
             "refuses sizes its `Input` declares otherwise (its input_spec), though its layers "
-            "would take them (a Sequential does not check). The message "
+            "would take them (a Sequential given arrays does not check). A built "
+            "Sequential called on a symbolic tensor (another model's output, `d(g(z))`) "
+            "refuses sizes its InputLayer holds likewise; when that tensor is a model's "
+            "output, the finding goes to the last layer of that model to change the refused "
+            "axes (a GAN's last upsampling), naming the call. The message "
             "names both shapes and the likely fix: `input_shape=X.shape[1:]` when "
             "`input_shape` is the data's full shape (sample axis included), the order of "
             "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "

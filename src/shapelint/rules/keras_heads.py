@@ -102,6 +102,11 @@ def _fix_at(head):
         pool = _POOLS_1D[node.type_name]
         return node, (f"replace the {node.type_name} at line {node.line} with {pool}() (or "
                       f"add Flatten() before the {head.type_name}), one row per sample")
+    if node is not None and node.type_name.startswith("Global") and \
+            (getattr(node.layer, "arguments", None) or {}).get("keepdims") is True:
+        # the pooling already averaged the map away and keepdims=True put the unit axes back
+        return node, (f"drop keepdims=True from the {node.type_name} at line {node.line} "
+                      f"(it keeps the pooled axes as axes of 1), one row per sample")
     pool = "GlobalAveragePooling%dD" % (rank - 2) if 3 <= rank <= 5 else None
     add = "add Flatten()" + (f" or {pool}()" if pool else "")
     first = _first_per_step(head)
