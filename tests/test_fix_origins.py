@@ -600,3 +600,25 @@ def test_a_head_literal_beside_an_unread_label_count_is_where_the_fix_goes():
         "super().__init__()", "super().__init__()\n        self.n_labels = n_labels")
     lines = [int(x.line) for x in analyse(source, "m.py").diagnostics() if x.code.code == "SHP110"]
     assert lines and 17 not in lines
+
+
+def test_states_that_all_say_batch_first_sit_on_the_constructor_lacking_it():
+    """An LSTM's h0 and c0 both built (L, B, H) for a (B, T, F) input: only batch_first=True
+    fixes both in one line, so the finding is on the constructor. A GRU's one h0 is as well
+    fixed on its own line: it stays there and names the constructor."""
+    lstm = [d for d in findings(FIXTURES / "lstm_states_for_batch_first_input_without_flag.py")]
+    assert [(d.line, d.data["seen_at_line"]) for d in lstm] == [(12, 18)]
+    assert "batch_first=True on this line makes them all fit" in lstm[0].message
+    gru = """import torch
+import torch.nn as nn
+gru = nn.GRU(40, 64)
+x = torch.randn(8, 50, 40)
+h0 = torch.zeros(1, x.size(0), 64)
+out, h = gru(x, h0)
+"""
+    [d] = findings(gru)
+    assert (d.line, d.data["layer_at_line"]) == (5, 3)
+    assert "the nn.GRU at line 3 lacks batch_first: batch_first=True there fits it" in d.message
+    swapped = gru.replace("(1, x.size(0), 64)", "(2, x.size(0), 64)")
+    [d] = findings(swapped)  # a layer count batch_first does not fix: not named
+    assert d.line == 5 and "layer_at_line" not in d.data
