@@ -622,3 +622,19 @@ out, h = gru(x, h0)
     swapped = gru.replace("(1, x.size(0), 64)", "(2, x.size(0), 64)")
     [d] = findings(swapped)  # a layer count batch_first does not fix: not named
     assert d.line == 5 and "layer_at_line" not in d.data
+
+
+def test_a_one_channel_score_map_flattened_whole_sits_on_its_convolution():
+    """A critic's last Conv2d leaves 9x9 scores per image, flattened to 486 for 6 targets:
+    the finding is on that convolution's constructor, with the map it gives one score from.
+    Targets of the flat scores' own size, or a map already 1x1, say nothing."""
+    [d] = findings(FIXTURES / "patch_critic_kernel_for_smaller_images.py")
+    assert (d.line, d.data["seen_at_line"]) == (14, 25)
+    assert "makes a (6, 1, 9, 9) score map from (6, 32, 16, 16)" in d.message
+    assert "9x9 positions per sample give 486 scores for 6 targets" in d.message
+    assert "one score per sample only from a map of 8x8" in d.message
+    source = (FIXTURES / "patch_critic_kernel_for_smaller_images.py").read_text()
+    assert findings(source.replace("torch.ones(6)", "torch.ones(486)")) == []
+    strided = source.replace("nn.Conv2d(32, 1, 8)", "nn.Conv2d(32, 1, 8, 2)")
+    [d] = findings(strided)  # 16x16 by a stride-2 kernel 8: 5x5, no single fitting size
+    assert d.line == 14 and "5x5 positions" in d.message and "only from" not in d.message

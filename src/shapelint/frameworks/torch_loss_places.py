@@ -30,6 +30,7 @@ from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
 from . import torch_reshaped_rows as reshaped_rows
+from . import torch_score_maps as score_maps
 from . import torch_target_places as target_places
 
 
@@ -50,7 +51,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
-            batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y)
+            batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y) or \
+            (score_maps.place(x, y) if code is SHP110 else None)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at

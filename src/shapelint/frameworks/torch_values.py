@@ -28,6 +28,7 @@ from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
+from . import torch_score_maps as score_maps
 from . import torch_fix_origins as fix_origins
 from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
@@ -111,6 +112,10 @@ class TorchTensor:
     joined: tuple | None = None
     # F.pad's result: (the shape it padded, its widths, its place) (torch_pad_origins)
     padded_from: tuple | None = None
+    # the convolution that made this map, kept by shape-keeping layers, and a one-channel map
+    # flattened whole into N * h * w scores (torch_score_maps)
+    map_made: tuple | None = None
+    scores_flat: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -347,6 +352,7 @@ class TorchLayer(LayerObject):
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         batch_folds.after_rnn(self, inputs[0], out)
+        score_maps.after_layer(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         applied.input_made = inputs[0].fed_made  # another model's layer made it (fix_origins)
