@@ -638,3 +638,28 @@ def test_a_one_channel_score_map_flattened_whole_sits_on_its_convolution():
     strided = source.replace("nn.Conv2d(32, 1, 8)", "nn.Conv2d(32, 1, 8, 2)")
     [d] = findings(strided)  # 16x16 by a stride-2 kernel 8: 5x5, no single fitting size
     assert d.line == 14 and "5x5 positions" in d.message and "only from" not in d.message
+
+
+def test_an_integer_dtype_written_on_probability_shaped_targets_is_where_the_fix_goes():
+    """Cross-entropy reads an (N, C) target as class probabilities: the line that cast it to
+    long (or gave dtype=torch.long) takes the finding. A target built without a dtype by name
+    stays on the loss call; an unbatched input's one-hot target is argmax(0), not argmax(1)."""
+    [d] = findings(FIXTURES / "distillation_probabilities_cast_to_long.py")
+    assert (d.line, d.data["seen_at_line"]) == (13, 14)
+    assert "build class indices of shape (8,) here, or keep the values as floats" in d.message
+    unbatched = """import numpy as np
+import torch
+import torch.nn as nn
+out = torch.randn(50)
+y = np.zeros((50,))
+y[3] = 1
+y = torch.tensor(y, dtype=torch.long)
+loss = nn.CrossEntropyLoss()(out, y)
+"""
+    [d] = findings(unbatched)
+    assert (d.line, d.data["seen_at_line"]) == (7, 8)
+    assert "target.argmax(0)" in d.message and "torch.tensor(k), shape ()" in d.message
+    [d] = findings(unbatched.replace("y = torch.tensor(y, dtype=torch.long)\n", "")
+                   .replace("y = np.zeros((50,))", "y = np.zeros((50,), dtype=np.int64)")
+                   .replace("(out, y)", "(out, torch.tensor(y))"))
+    assert d.line == 7 and "seen_at_line" not in d.data  # dtype from the array: the call

@@ -22,7 +22,10 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
 A place in another file than the loss call leaves the finding on the call. A class-index target
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
-axis can be dropped as well: target_made_at."""
+axis can be dropped as well: target_made_at.
+- SHP111 (cross-entropy given an integer target of the input's own shape, which torch reads
+  as class probabilities): the line that wrote the integer dtype by name (torch.tensor(y,
+  dtype=torch.long), y.long()), where the class index is built, or the floats kept."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
@@ -32,6 +35,7 @@ from . import torch_batch_folds as batch_folds
 from . import torch_reshaped_rows as reshaped_rows
 from . import torch_score_maps as score_maps
 from . import torch_target_places as target_places
+from .torch_provenance import INTEGER
 
 
 _BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes the logits."
@@ -48,6 +52,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code is SHP111 and kind == "pointwise":  # class indices: the loss is the fix
         at = ctor_at and (*ctor_at[:3], _INDICES_CTOR)
+    elif code is SHP111 and kind == "class":
+        at = _integer_probabilities(x, y)
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
@@ -56,6 +62,22 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
+
+
+def _integer_probabilities(x, y):
+    """A cross-entropy target of the input's own shape, which torch reads as class
+    probabilities, given an integer dtype by name (dtype=torch.long, .long()): the line that
+    wrote it is the fix, a class index built there, or the values kept as floats."""
+    at = getattr(y, "dtype_at", None)
+    if at is None or y.dtype not in INTEGER or not (x.shape.known_rank and y.shape.known_rank) \
+            or x.shape.rank != y.shape.rank or \
+            not all(same(d, e) is True for d, e in zip(x.shape.dims, y.shape.dims)):
+        return None
+    index = "the class index (torch.tensor(k), shape ())" if x.shape.rank == 1 else \
+        f"class indices of shape {Shape(x.shape.dims[:1] + x.shape.dims[2:])}"
+    return (*at[:3], f"The target's dtype {y.dtype} is written on this line, on values of "
+            f"the input's shape {x.shape}: build {index} here, or keep the values as floats "
+            f"(class probabilities).")
 
 
 def _shape_side(kind: str, x, y):

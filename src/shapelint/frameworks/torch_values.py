@@ -72,6 +72,9 @@ class TorchTensor:
     # how = "built" (a factory given its sizes) or "reshaped" (view, squeeze, ...).
     produced_at: tuple | None = None
     shape_at: tuple | None = None
+    # (path, line, col) of the statement that wrote dtype by name: a dtype= given to the
+    # factory that made it, or a cast (.long(), .to(torch.int64)) (torch_loss_places)
+    dtype_at: tuple | None = None
     # Where the fix of a layer's fault on this tensor goes (torch_fix_origins): the tensor a
     # reshape was applied to (on its result), a reshape of this tensor whose result the code
     # dropped (path, line, col, result shape), and where a script fed it to a model.
