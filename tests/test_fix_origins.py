@@ -663,3 +663,19 @@ loss = nn.CrossEntropyLoss()(out, y)
                    .replace("y = np.zeros((50,))", "y = np.zeros((50,), dtype=np.int64)")
                    .replace("(out, y)", "(out, torch.tensor(y))"))
     assert d.line == 7 and "seen_at_line" not in d.data  # dtype from the array: the call
+
+
+def test_a_constant_passed_on_through_instantiations_is_where_the_size_is_written():
+    """N_MELS reaches the Conv1d through Tagger(N_MELS) and FrontEnd(bins): its line takes
+    the finding. Read once more at module level, the chain stops at the outermost
+    instantiation, where the value is given."""
+    path = FIXTURES / "mel_bins_constant_passed_through_two_modules.py"
+    [d] = findings(path)
+    assert (d.line, d.data["seen_at_line"]) == (7, 16)
+    assert "N_MELS = 64 on this line sets Conv1d's in_channels (line 13) through " \
+        "FrontEnd(...) at line 22 through Tagger(...) at line 29" in d.message
+    read_twice = path.read_text().replace("scores = tagger(spectrograms)",
+                                          "scores = tagger(spectrograms)\nprint(N_MELS)")
+    [d] = findings(read_twice)
+    assert d.line == 29 and "bins=N_MELS given to Tagger on this line (64) sets Conv1d's " \
+        "in_channels (line 13) through FrontEnd(...) at line 22" in d.message
