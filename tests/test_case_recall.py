@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 245 of the 314 cases are found on their marked line, 231 on the line the fixed twin changes,
-# 279 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 246 of the 314 cases are found on their marked line, 232 on the line the fixed twin changes,
+# 280 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to thirteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 9, 10 and 8 on the line
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 12, 10, 10 and 8 on the line
 # now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7 and 5 when measured blind) pull all three down. The floors
 # are those counts over the 314 cases: they fail on any regression.
-RECALL_FLOOR = 245 / 314
-ON_FIX_LINE_FLOOR = 231 / 314
-ON_OR_POINTING_FLOOR = 279 / 314
+RECALL_FLOOR = 246 / 314
+ON_FIX_LINE_FLOOR = 232 / 314
+ON_OR_POINTING_FLOOR = 280 / 314
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -397,6 +397,9 @@ HELD_OUT_10_MISSES = {
 # keras.Model's declared Input refuses the data: nested_encoder_declared_80_steps_for_60);
 # the two resized images are found, kept on the model's Input and naming the resize line
 # (image_resize.py, keras_resized.py: camera_frame_resized_height_width_swapped).
+# Branch i-torch14: transfer_two_class_head_with_bce_loss is on its line (a BCE loss given
+# (N, C) scores and (N,) int64 targets: the criterion, torch_loss_places; pair
+# bce_logits_loss_on_class_index_targets).
 HELD_OUT_11_MISSES = {
     "keras/asl_webcam_roi_resized_229_for_299_inception",
     "keras/cgan_noise_fixed_100_for_latent_dim_attribute",
@@ -406,7 +409,6 @@ HELD_OUT_11_MISSES = {
     "torch/memorability_single_image_without_batch_axis",
     "torch/pggan_latent_size_below_fmap_max_first_block",
     "torch/rgbd_depth_target_without_channel_axis_smooth_l1",
-    "torch/transfer_two_class_head_with_bce_loss",
     "torch/unet_four_pools_on_narrow_12px_image",
     "torch/visualization_thumbnail_keeps_small_photo_below_alexnet_pools",
 }
@@ -479,7 +481,10 @@ BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_O
 # line also gets SHP205, categorical_crossentropy on the one-unit output: the same fault from
 # the loss's side. The same holds for deepfake_frames_sigmoid_unit_for_onehot_pairs (twelfth
 # set, on its line with SHP110): SHP205 on the compile line 18.
+# transfer_two_class_head_with_bce_loss (eleventh set, on its line with SHP110) also gets SHP208
+# on the same criterion line: BCELoss on a Linear's scores, the fault from the bounds' side.
 BLIND_EXTRAS = {
+    "torch/transfer_two_class_head_with_bce_loss": {(28, "SHP208")},
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
     "keras/deepfake_frames_sigmoid_unit_for_onehot_pairs": {(18, "SHP205")},

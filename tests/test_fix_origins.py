@@ -679,3 +679,16 @@ def test_a_constant_passed_on_through_instantiations_is_where_the_size_is_writte
     [d] = findings(read_twice)
     assert d.line == 29 and "bins=N_MELS given to Tagger on this line (64) sets Conv1d's " \
         "in_channels (line 13) through FrontEnd(...) at line 22" in d.message
+
+
+def test_a_bce_loss_given_one_int64_value_per_sample_sits_on_its_criterion():
+    """(8, 3) scores and (8,) int64 targets at BCEWithLogitsLoss: the criterion's line takes
+    the finding (cross-entropy takes them). Float targets, or a functional loss without a
+    constructor, stay on the loss call."""
+    path = FIXTURES / "bce_logits_loss_on_class_index_targets.py"
+    [d] = findings(path)
+    assert (d.line, d.data["seen_at_line"]) == (8, 11)
+    assert "the class indices nn.CrossEntropyLoss() takes with these scores" in d.message
+    floats = path.read_text().replace("torch.randint(0, 3, (8,))", "torch.rand(8)")
+    [d] = findings(floats)
+    assert d.line == 11 and "seen_at_line" not in d.data

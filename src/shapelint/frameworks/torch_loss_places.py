@@ -23,6 +23,8 @@ A place in another file than the loss call leaves the finding on the call. A cla
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
 axis can be dropped as well: target_made_at.
+- SHP110 of a BCE loss given (N, C) scores and (N,) int64 class indices: the criterion's
+  constructor, where it becomes nn.CrossEntropyLoss().
 - SHP111 (cross-entropy given an integer target of the input's own shape, which torch reads
   as class probabilities): the line that wrote the integer dtype by name (torch.tensor(y,
   dtype=torch.long), y.long()), where the class index is built, or the floats kept."""
@@ -58,10 +60,26 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
             batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y) or \
-            (score_maps.place(x, y) if code is SHP110 else None)
+            (score_maps.place(x, y) if code is SHP110 else None) or \
+            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
+
+
+def _class_ids_for_bce(kind: str, x, y, ctor_at):
+    """BCELoss / BCEWithLogitsLoss given (N, C) scores, C > 1, and int64 targets (N,): one
+    class index per sample, what cross-entropy takes with these very scores. The criterion's
+    constructor is the one line to change (a one-unit head would need the targets changed
+    too)."""
+    a, b = x.shape, y.shape
+    if kind not in ("bce", "bce_logits") or ctor_at is None or y.dtype != "int64" or \
+            not (a.known_rank and b.known_rank and a.rank == 2 and b.rank == 1) or \
+            not is_known(a[1]) or a[1] <= 1 or same(a[0], b[0]) is not True:
+        return None
+    return (*ctor_at[:3], f"The criterion is built on this line: the targets are {b}, one "
+            f"int64 value per sample for the {a[1]} scores of each, the class indices "
+            f"nn.CrossEntropyLoss() takes with these scores.")
 
 
 def _integer_probabilities(x, y):
