@@ -638,6 +638,11 @@ def test_a_one_channel_score_map_flattened_whole_sits_on_its_convolution():
     strided = source.replace("nn.Conv2d(32, 1, 8)", "nn.Conv2d(32, 1, 8, 2)")
     [d] = findings(strided)  # 16x16 by a stride-2 kernel 8: 5x5, no single fitting size
     assert d.line == 14 and "5x5 positions" in d.message and "only from" not in d.message
+    mixed = source.replace("self.score = nn.Conv2d(32, 1, 8)  # error: SHP110",
+                           "self.score = nn.Conv2d(32, 1, 8)\n        self.mix = nn.Linear(9, 9)")
+    mixed = mixed.replace("torch.sigmoid(self.score(h))", "torch.sigmoid(self.mix(self.score(h)))")
+    [d] = [f for f in findings(mixed) if f.code.code == "SHP110"]  # a Linear's map, not the
+    assert d.line == 26 and "score map" not in d.message  # convolution's: the loss call
 
 
 def test_an_integer_dtype_written_on_probability_shaped_targets_is_where_the_fix_goes():

@@ -8,10 +8,19 @@ naming the loss call. Facts only: every size known, the map's one channel, more 
 position per sample, the flat scores exactly N * h * w and the target's rows N."""
 from __future__ import annotations
 
+from ..catalogue.torch_ops import ELEMENTWISE
 from ..domain.dims import is_known
 
 _CONVS = frozenset({"Conv1d", "Conv2d", "Conv3d"})
 _FLATTENS = frozenset({"view", "reshape", "flatten"})
+# layers that act per element or normalise: the map stays the one the convolution made (a
+# Linear or another convolution of the same shape would have made a new one)
+_KEEPING_LAYERS = frozenset(("ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "ELU", "SELU",
+                             "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh", "Hardtanh",
+                             "Hardsigmoid", "Hardswish", "Softplus", "LogSigmoid", "Identity",
+                             "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout",
+                             "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d",
+                             "InstanceNorm2d", "InstanceNorm3d", "GroupNorm", "LayerNorm"))
 
 
 def after_layer(layer, source, out) -> None:
@@ -20,7 +29,8 @@ def after_layer(layer, source, out) -> None:
     if layer.type_name in _CONVS and getattr(layer, "path", None) and getattr(layer, "line", 0):
         # the constructor, whose kernel was sized for the map: the model's side of the fix
         out.map_made = (layer.path, layer.line, layer.col, layer, source.shape)
-    elif out.shape.known_rank and out.shape == source.shape:
+    elif layer.type_name in _KEEPING_LAYERS and out.shape.known_rank and \
+            out.shape == source.shape:
         out.map_made = source.map_made
 
 
@@ -29,7 +39,7 @@ def after_op(name: str, source, out) -> None:
     ops (sigmoid, relu) keep both notes."""
     if name in _FLATTENS:
         out.scores_flat = _flattened(source, out)
-    elif out.shape.known_rank and out.shape == source.shape:
+    elif name in ELEMENTWISE and out.shape.known_rank and out.shape == source.shape:
         out.map_made, out.scores_flat = source.map_made, source.scores_flat
 
 
