@@ -600,3 +600,100 @@ def test_a_head_literal_beside_an_unread_label_count_is_where_the_fix_goes():
         "super().__init__()", "super().__init__()\n        self.n_labels = n_labels")
     lines = [int(x.line) for x in analyse(source, "m.py").diagnostics() if x.code.code == "SHP110"]
     assert lines and 17 not in lines
+
+
+def test_states_that_all_say_batch_first_sit_on_the_constructor_lacking_it():
+    """An LSTM's h0 and c0 both built (L, B, H) for a (B, T, F) input: only batch_first=True
+    fixes both in one line, so the finding is on the constructor. A GRU's one h0 is as well
+    fixed on its own line: it stays there and names the constructor."""
+    lstm = [d for d in findings(FIXTURES / "lstm_states_for_batch_first_input_without_flag.py")]
+    assert [(d.line, d.data["seen_at_line"]) for d in lstm] == [(12, 18)]
+    assert "batch_first=True on this line makes them all fit" in lstm[0].message
+    gru = """import torch
+import torch.nn as nn
+gru = nn.GRU(40, 64)
+x = torch.randn(8, 50, 40)
+h0 = torch.zeros(1, x.size(0), 64)
+out, h = gru(x, h0)
+"""
+    [d] = findings(gru)
+    assert (d.line, d.data["layer_at_line"]) == (5, 3)
+    assert "the nn.GRU at line 3 lacks batch_first: batch_first=True there fits it" in d.message
+    swapped = gru.replace("(1, x.size(0), 64)", "(2, x.size(0), 64)")
+    [d] = findings(swapped)  # a layer count batch_first does not fix: not named
+    assert d.line == 5 and "layer_at_line" not in d.data
+
+
+def test_a_one_channel_score_map_flattened_whole_sits_on_its_convolution():
+    """A critic's last Conv2d leaves 9x9 scores per image, flattened to 486 for 6 targets:
+    the finding is on that convolution's constructor, with the map it gives one score from.
+    Targets of the flat scores' own size, or a map already 1x1, say nothing."""
+    [d] = findings(FIXTURES / "patch_critic_kernel_for_smaller_images.py")
+    assert (d.line, d.data["seen_at_line"]) == (14, 25)
+    assert "makes a (6, 1, 9, 9) score map from (6, 32, 16, 16)" in d.message
+    assert "9x9 positions per sample give 486 scores for 6 targets" in d.message
+    assert "one score per sample only from a map of 8x8" in d.message
+    source = (FIXTURES / "patch_critic_kernel_for_smaller_images.py").read_text()
+    assert findings(source.replace("torch.ones(6)", "torch.ones(486)")) == []
+    strided = source.replace("nn.Conv2d(32, 1, 8)", "nn.Conv2d(32, 1, 8, 2)")
+    [d] = findings(strided)  # 16x16 by a stride-2 kernel 8: 5x5, no single fitting size
+    assert d.line == 14 and "5x5 positions" in d.message and "only from" not in d.message
+    mixed = source.replace("self.score = nn.Conv2d(32, 1, 8)  # error: SHP110",
+                           "self.score = nn.Conv2d(32, 1, 8)\n        self.mix = nn.Linear(9, 9)")
+    mixed = mixed.replace("torch.sigmoid(self.score(h))", "torch.sigmoid(self.mix(self.score(h)))")
+    [d] = [f for f in findings(mixed) if f.code.code == "SHP110"]  # a Linear's map, not the
+    assert d.line == 26 and "score map" not in d.message  # convolution's: the loss call
+
+
+def test_an_integer_dtype_written_on_probability_shaped_targets_is_where_the_fix_goes():
+    """Cross-entropy reads an (N, C) target as class probabilities: the line that cast it to
+    long (or gave dtype=torch.long) takes the finding. A target built without a dtype by name
+    stays on the loss call; an unbatched input's one-hot target is argmax(0), not argmax(1)."""
+    [d] = findings(FIXTURES / "distillation_probabilities_cast_to_long.py")
+    assert (d.line, d.data["seen_at_line"]) == (13, 14)
+    assert "build class indices of shape (8,) here, or keep the values as floats" in d.message
+    unbatched = """import numpy as np
+import torch
+import torch.nn as nn
+out = torch.randn(50)
+y = np.zeros((50,))
+y[3] = 1
+y = torch.tensor(y, dtype=torch.long)
+loss = nn.CrossEntropyLoss()(out, y)
+"""
+    [d] = findings(unbatched)
+    assert (d.line, d.data["seen_at_line"]) == (7, 8)
+    assert "target.argmax(0)" in d.message and "torch.tensor(k), shape ()" in d.message
+    [d] = findings(unbatched.replace("y = torch.tensor(y, dtype=torch.long)\n", "")
+                   .replace("y = np.zeros((50,))", "y = np.zeros((50,), dtype=np.int64)")
+                   .replace("(out, y)", "(out, torch.tensor(y))"))
+    assert d.line == 7 and "seen_at_line" not in d.data  # dtype from the array: the call
+
+
+def test_a_constant_passed_on_through_instantiations_is_where_the_size_is_written():
+    """N_MELS reaches the Conv1d through Tagger(N_MELS) and FrontEnd(bins): its line takes
+    the finding. Read once more at module level, the chain stops at the outermost
+    instantiation, where the value is given."""
+    path = FIXTURES / "mel_bins_constant_passed_through_two_modules.py"
+    [d] = findings(path)
+    assert (d.line, d.data["seen_at_line"]) == (7, 16)
+    assert "N_MELS = 64 on this line sets Conv1d's in_channels (line 13) through " \
+        "FrontEnd(...) at line 22 through Tagger(...) at line 29" in d.message
+    read_twice = path.read_text().replace("scores = tagger(spectrograms)",
+                                          "scores = tagger(spectrograms)\nprint(N_MELS)")
+    [d] = findings(read_twice)
+    assert d.line == 29 and "bins=N_MELS given to Tagger on this line (64) sets Conv1d's " \
+        "in_channels (line 13) through FrontEnd(...) at line 22" in d.message
+
+
+def test_a_bce_loss_given_one_int64_value_per_sample_sits_on_its_criterion():
+    """(8, 3) scores and (8,) int64 targets at BCEWithLogitsLoss: the criterion's line takes
+    the finding (cross-entropy takes them). Float targets, or a functional loss without a
+    constructor, stay on the loss call."""
+    path = FIXTURES / "bce_logits_loss_on_class_index_targets.py"
+    [d] = findings(path)
+    assert (d.line, d.data["seen_at_line"]) == (8, 11)
+    assert "the class indices nn.CrossEntropyLoss() takes with these scores" in d.message
+    floats = path.read_text().replace("torch.randint(0, 3, (8,))", "torch.rand(8)")
+    [d] = findings(floats)
+    assert d.line == 11 and "seen_at_line" not in d.data

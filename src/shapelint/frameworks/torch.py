@@ -16,7 +16,7 @@ from .torch_modules import (call_instance, external_super, instance_attribute,
                             instantiate, isinstance_of, lost_call, lost_write, make_container,
                             nn_class, set_instance_attribute)
 from . import torch_provenance as provenance
-from .torch_provenance import factory_dtype, holds_unknown
+from .torch_provenance import dtype_of, factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
 from .torch_values import (CONTAINERS, OPERATIONS, TorchContainer, TorchLayer,
                            TorchTensor, is_module, is_module_class)
@@ -93,9 +93,14 @@ def call(interp, name: str, args, kwargs, node):
     last = name.rsplit(".", 1)[-1]
     if last in FROM_DATA and name.count(".") == 1 and args and isinstance(args[0], ArrayValue):
         # A tensor of a numpy array's shape (arrays.py); torch.Tensor(...) is always float32,
-        # the others keep the array's dtype.
+        # torch.tensor / as_tensor take a dtype= given (casting the values), and the others
+        # keep the array's dtype.
         dtype = "float32" if last == "Tensor" else args[0].dtype
-        return TorchTensor(args[0].shape, dtype=dtype)
+        made = TorchTensor(args[0].shape, dtype=dtype)
+        if last in ("tensor", "as_tensor") and "dtype" in kwargs:
+            made.dtype = dtype_of(kwargs["dtype"])
+            made.dtype_at = interp.position(node) if made.dtype else None
+        return made
     made = torch_tensors.call(interp, name, args, kwargs, node)
     if made is not NotImplemented:
         return made
@@ -105,6 +110,8 @@ def call(interp, name: str, args, kwargs, node):
         made = make_tensor(last, args, kwargs)
         if isinstance(made, TorchTensor):
             made.dtype = factory_dtype(last, args, kwargs)
+            if "dtype" in kwargs and made.dtype:
+                made.dtype_at = interp.position(node)
             if not last.endswith("_like") and made.shape.known_rank:
                 provenance.built(made, interp.position(node))
         return made

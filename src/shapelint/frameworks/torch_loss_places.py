@@ -22,7 +22,12 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
 A place in another file than the loss call leaves the finding on the call. A class-index target
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
-axis can be dropped as well: target_made_at."""
+axis can be dropped as well: target_made_at.
+- SHP110 of a BCE loss given (N, C) scores and (N,) int64 class indices: the criterion's
+  constructor, where it becomes nn.CrossEntropyLoss().
+- SHP111 (cross-entropy given an integer target of the input's own shape, which torch reads
+  as class probabilities): the line that wrote the integer dtype by name (torch.tensor(y,
+  dtype=torch.long), y.long()), where the class index is built, or the floats kept."""
 from __future__ import annotations
 
 from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
@@ -30,7 +35,9 @@ from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
 from . import torch_reshaped_rows as reshaped_rows
+from . import torch_score_maps as score_maps
 from . import torch_target_places as target_places
+from .torch_provenance import INTEGER
 
 
 _BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes the logits."
@@ -47,13 +54,48 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
         at = ctor_at and (*ctor_at[:3], _BCE_CTOR)
     elif code is SHP111 and kind == "pointwise":  # class indices: the loss is the fix
         at = ctor_at and (*ctor_at[:3], _INDICES_CTOR)
+    elif code is SHP111 and kind == "class":
+        at = _integer_probabilities(x, y)
     elif code in (SHP110, SHP206):
         at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
-            batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y)
+            batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y) or \
+            (score_maps.place(x, y) if code is SHP110 else None) or \
+            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
+
+
+def _class_ids_for_bce(kind: str, x, y, ctor_at):
+    """BCELoss / BCEWithLogitsLoss given (N, C) scores, C > 1, and int64 targets (N,): one
+    class index per sample, what cross-entropy takes with these very scores. The criterion's
+    constructor is the one line to change (a one-unit head would need the targets changed
+    too)."""
+    a, b = x.shape, y.shape
+    if kind not in ("bce", "bce_logits") or ctor_at is None or y.dtype != "int64" or \
+            not (a.known_rank and b.known_rank and a.rank == 2 and b.rank == 1) or \
+            not is_known(a[1]) or a[1] <= 1 or same(a[0], b[0]) is not True:
+        return None
+    return (*ctor_at[:3], f"The criterion is built on this line: the targets are {b}, one "
+            f"int64 value per sample for the {a[1]} scores of each, the class indices "
+            f"nn.CrossEntropyLoss() takes with these scores.")
+
+
+def _integer_probabilities(x, y):
+    """A cross-entropy target of the input's own shape, which torch reads as class
+    probabilities, given an integer dtype by name (dtype=torch.long, .long()): the line that
+    wrote it is the fix, a class index built there, or the values kept as floats."""
+    at = getattr(y, "dtype_at", None)
+    if at is None or y.dtype not in INTEGER or not (x.shape.known_rank and y.shape.known_rank) \
+            or x.shape.rank != y.shape.rank or \
+            not all(same(d, e) is True for d, e in zip(x.shape.dims, y.shape.dims)):
+        return None
+    index = "the class index (torch.tensor(k), shape ())" if x.shape.rank == 1 else \
+        f"class indices of shape {Shape(x.shape.dims[:1] + x.shape.dims[2:])}"
+    return (*at[:3], f"The target's dtype {y.dtype} is written on this line, on values of "
+            f"the input's shape {x.shape}: build {index} here, or keep the values as floats "
+            f"(class probabilities).")
 
 
 def _shape_side(kind: str, x, y):

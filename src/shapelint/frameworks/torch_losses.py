@@ -351,7 +351,9 @@ def _probability_fix(a: Shape) -> str:
     if a.rank >= 2 and is_known(a[1]) and a[1] == 1:
         return ("With one class column this is a label column: pass target.squeeze(1) as class "
                 "indices, though a one-unit output suits BCEWithLogitsLoss better.")
-    return "For one-hot labels pass target.argmax(1) (class indices) or target.float()."
+    axis = 0 if a.rank == 1 else 1  # an unbatched input's classes are its only axis
+    return (f"For one-hot labels pass target.argmax({axis}) (class indices) or "
+            f"target.float().")
 
 
 def _class_indices(loss: Loss, a: Shape, b: Shape, dtype, data):

@@ -199,12 +199,14 @@ def after_op(name: str, args, kwargs, out, at=None) -> None:
         name in _IDENTITY or name in _CASTS or name == "to" or name in _KEEP_LAYOUT_OPS))
     if name in _IDENTITY or (name == "to" and _moves_only(args, kwargs)):
         out.dtype, out.produced_by = source.dtype, source.produced_by
+        out.dtype_at = source.dtype_at
     elif name in _CASTS or name == "to":
         out.dtype = _CASTS.get(name) or _target_dtype(args, kwargs)
+        out.dtype_at = at if at is not None and at[0] and out.dtype else None
         if out.dtype in FLOATING:
             out.produced_by = source.produced_by
     elif name in _REARRANGE:
-        out.dtype = source.dtype
+        out.dtype, out.dtype_at = source.dtype, source.dtype_at
         if source.produced_by in _ELEMENTWISE_FACTS:
             out.produced_by = source.produced_by
     elif name in ACTIVATIONS:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..domain.codes import SHP106, SHP109
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from .torch_rnn_batch_first import constructor_sentence, flag_fixes, on_constructor
 from .torch_rnn_states import state_shapes
 
 _KINDS = ("RNN", "GRU", "LSTM")
@@ -22,7 +23,9 @@ _STATE_DOC = (
     "hidden_size)` (an LSTM's h0 has `proj_size` when it projects; `N` stays the second axis "
     "with `batch_first=True`; an unbatched input takes `(num_layers * num_directions, H)`) is "
     "reported on the line that builds the state, naming the call where torch raises "
-    "RuntimeError `Expected hidden size (...), got [...]`.")
+    "RuntimeError `Expected hidden size (...), got [...]`. When the layer lacks `batch_first` "
+    "and every state fits what `batch_first=True` would check, several states wrong (an "
+    "LSTM's h0 and c0) put the finding on the constructor; a single one names it.")
 _WIDTH_DOC = (
     "torch: an `nn.RNN` / `nn.GRU` / `nn.LSTM` given an initial state made by another layer "
     "(an encoder's final state) whose last size contradicts the declared `hidden_size` is "
@@ -75,7 +78,7 @@ def check(interp, layer, x: Shape, given, node) -> bool:
         return False
     for i, (part, want) in enumerate(zip(parts, wanted)):
         if _differs(part.shape, want):
-            _report(interp, layer, node, i, part, want, x.rank == 3)
+            _report(interp, layer, node, i, part, want, x.rank == 3, flag_fixes(layer, x, parts))
             return True
     return _on_last_batch(interp, layer, x, parts, node)
 
@@ -127,7 +130,8 @@ def _on_last_batch(interp, layer, x: Shape, parts, node) -> bool:
     return True
 
 
-def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> None:
+def _report(interp, layer, node, i: int, part, want: Shape, batched: bool,
+            flag_fixed: int = 0) -> None:
     from ..domain.codes import Diagnostic
     path, line, col = interp.position(node)
     if not path:
@@ -148,8 +152,18 @@ def _report(interp, layer, node, i: int, part, want: Shape, batched: bool) -> No
     data = {"state": name, "given_shape": part.shape.to_json(),
             "expected_shape": want.to_json(), "seen_at_line": int(line), "seen_at_col": int(col)}
     at, code = getattr(part, "shape_at", None), SHP109
-    if at and at[3] == "built" and at[0] == path and at[1]:
+    built_here = bool(at and at[3] == "built" and at[0] == path and at[1])
+    if flag_fixed > 1 and on_constructor(layer, path, line):
+        # states that all say the batch is first: the missing flag is the one-line fix
+        message += constructor_sentence(layer, flag_fixed, int(at[1]) if built_here else None)
+        if built_here:
+            data.update(data_at_line=int(at[1]), data_at_col=int(at[2]))
+        path, line, col = layer.path, layer.line, layer.col
+    elif built_here:
         message += " The state is built on this line."
+        if flag_fixed == 1 and on_constructor(layer, path, line):
+            message += constructor_sentence(layer, 1, None)
+            data.update(layer_at_line=int(layer.line))
         path, line, col = at[:3]
     elif _only_width(part.shape, want) and getattr(layer, "path", "") == path and \
             getattr(layer, "line", 0) and layer.line != line:

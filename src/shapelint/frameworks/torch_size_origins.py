@@ -35,6 +35,7 @@ import libcst as cst
 
 from ..interpreter.loop_names import bound_names
 from . import config_entries
+from . import torch_passed_sizes as passed_sizes
 from .source_text import argument, call_at, enclosing_def, signature
 
 # the constructor argument that sets the size a layer checks its input against, first position
@@ -107,7 +108,7 @@ def _constant(lines: list, name: str, expected: int, what: str):
 
 
 def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
-                   layer_call=None):
+                   layer_call=None, depth: int = 0):
     """The parameter `name` of the enclosing __init__, given as `expected` by the one call of
     that class in the file (layer_call: the layer's constructor call that reads it)."""
     owner = _enclosing_init(lines, line)
@@ -145,8 +146,27 @@ def _instantiation(lines: list, line: int, name: str, expected: int, what: str,
     # __init__ does not rebind the parameter
     if _rebound(method, name) or _in_loop(lines, at):
         return None
+    if isinstance(given, cst.Name) and depth < 4:  # passed on by name: where it is written
+        further = _passed_from(lines, at, given.value, expected, f"{what} through {cls}(...) "
+                               f"at line {at}", call, depth)
+        if further is not None:
+            return further
     text = cst.Module([]).code_for_node(given)
     return (at, col, f"{name}={text} given to {cls} on this line ({expected}) sets {what}")
+
+
+def _passed_from(lines: list, at: int, name: str, expected: int, what: str, call, depth: int):
+    """The place up the chain (torch_passed_sizes) where `name`, given by the instantiation
+    on line `at`, gets its value: the enclosing __init__'s one instantiation, or a module
+    constant bound once and read only there."""
+    if _enclosing_init(lines, at) is not None:
+        found = _instantiation(lines, at, name, expected, what, call, depth + 1)
+        return found if found is not None and len(found) == 3 else None
+    bound = module_constant(lines, name)
+    if not passed_sizes.module_constant_read_once(lines, name, expected, at, bound):
+        return None
+    return (bound[0], 0, f"{name} = {expected} on this line sets {what}, and nothing else "
+            f"reads it")
 
 
 def _instance_attribute(lines: list, name: str, attr: str, expected: int, what: str):

@@ -14,6 +14,7 @@ from . import torch_op_log as op_log
 from . import torch_pad_origins as pad_origins
 from . import torch_partial as partial
 from . import torch_provenance as provenance
+from . import torch_score_maps as score_maps
 from . import torch_last_batch as last_batch
 from . import torch_size_fit as size_fit
 from .torch_values import TorchTensor, record_fault, shapes_of
@@ -71,6 +72,7 @@ def tensor_op(interp, name: str, args, kwargs, node):
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)
     if isinstance(result, TorchTensor) and args and isinstance(args[0], TorchTensor):
         provenance.after_op(name, args, kwargs, result, interp.position(node))
+        score_maps.after_op(name, args[0], result)
         last_batch.after_op(interp, name, args, result, node)
         if name == "pad":
             pad_origins.padded(args[0], result, args[1] if len(args) > 1 else kwargs.get("pad"),

@@ -28,6 +28,7 @@ from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
+from . import torch_score_maps as score_maps
 from . import torch_fix_origins as fix_origins
 from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
@@ -71,6 +72,9 @@ class TorchTensor:
     # how = "built" (a factory given its sizes) or "reshaped" (view, squeeze, ...).
     produced_at: tuple | None = None
     shape_at: tuple | None = None
+    # (path, line, col) of the statement that wrote dtype by name: a dtype= given to the
+    # factory that made it, or a cast (.long(), .to(torch.int64)) (torch_loss_places)
+    dtype_at: tuple | None = None
     # Where the fix of a layer's fault on this tensor goes (torch_fix_origins): the tensor a
     # reshape was applied to (on its result), a reshape of this tensor whose result the code
     # dropped (path, line, col, result shape), and where a script fed it to a model.
@@ -111,6 +115,10 @@ class TorchTensor:
     joined: tuple | None = None
     # F.pad's result: (the shape it padded, its widths, its place) (torch_pad_origins)
     padded_from: tuple | None = None
+    # the convolution that made this map, kept by shape-keeping layers, and a one-channel map
+    # flattened whole into N * h * w scores (torch_score_maps)
+    map_made: tuple | None = None
+    scores_flat: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -347,6 +355,7 @@ class TorchLayer(LayerObject):
         out.made_by = self  # the layer whose sizes wrote this output (torch_target_places)
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         batch_folds.after_rnn(self, inputs[0], out)
+        score_maps.after_layer(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         applied.input_made = inputs[0].fed_made  # another model's layer made it (fix_origins)
