@@ -198,7 +198,7 @@ def run_case(path) -> Run:
     with contextlib.ExitStack() as stack:
         if framework(path) == "keras":
             import keras  # conftest set KERAS_BACKEND=torch before any import of keras
-            keras.backend.clear_session()
+            keras.backend.clear_session(free_memory=False)
             keras.utils.set_random_seed(0)
             stack.enter_context(fast_keras(keras))
             stack.enter_context(recorded_keras_losses(keras, path, run.losses))

@@ -79,7 +79,9 @@ class keras_as_tensorflow:
         self.probe = module_utils.tensorflow
         self.probe_state = (self.probe._available, self.probe.module)
         self.probe._available, self.probe.module = False, None
-        keras.backend.clear_session()
+        # names as a fresh session gives them, without Keras's gc.collect(): in a test worker
+        # that has built thousands of models a full collection cost 5-25 s per test
+        keras.backend.clear_session(free_memory=False)
         return keras
 
     def __exit__(self, *exc):

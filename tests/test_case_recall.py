@@ -459,7 +459,7 @@ HELD_OUT_12_MISSES = {
 # Branch i-keras14: gan_generator_upsampling_for_other_resolution is on its line. A built
 # Sequential called on a symbolic tensor checks the sizes its InputLayer holds (Keras raises
 # there), and one model's output so refused sits on the last layer of that model to change
-# the refused axes (rules/keras_model_into_model.py; pair decoder_strides_past_critic_input).
+# the refused axes (frameworks/keras_model_into_model.py; pair decoder_strides_past_critic_input).
 # camera_frame_transposed_channels_first_for_channels_last_model is on its transpose: data in
 # the model's layout before a module-level transpose that alone breaks it is fixed there
 # (rules/keras_transposed.py; pair spectrogram_transposed_before_predict).

@@ -133,7 +133,7 @@ def real_keras_models(path) -> dict:
     (conftest's tf.keras stand-in is not used: Bidirectional looks for tf.TensorShape.)"""
     os.environ.setdefault("KERAS_BACKEND", "torch")
     keras = pytest.importorskip("keras")
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
     namespace = runpy.run_path(str(path))
     return {k: v for k, v in namespace.items() if isinstance(v, keras.Model)}
 

@@ -691,7 +691,7 @@ def test_nested_model_declared_input_sits_on_that_input():
     assert "the model 'encoder' declares its input (None, 80, 4)" in d.message
 
 
-# -- one model's output refused by another's declared input (rules/keras_model_into_model.py) ---
+# -- one model's output refused by another's declared input (frameworks/keras_model_into_model.py) ---
 
 def test_output_refused_by_a_built_sequential_sits_on_the_last_layer_to_resize():
     [d] = findings(FIXTURES / "decoder_strides_past_critic_input.py")

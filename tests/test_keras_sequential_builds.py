@@ -42,7 +42,7 @@ def test_names_after_a_sequential_builds_are_keras_names(way):
     keras = pytest.importorskip("keras")
     pytest.importorskip("torch")
     source = _source(way)
-    keras.backend.clear_session()  # names as a fresh session gives them
+    keras.backend.clear_session(free_memory=False)  # names as a fresh session gives them
     namespace = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

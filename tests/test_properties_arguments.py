@@ -205,7 +205,7 @@ def test_torch_modules_with_any_arguments_never_crash(tmp_path_factory, shape, c
 def real_keras(path):
     """(output shape, trainable, non-trainable) per layer as Keras 3 builds them, or None."""
     keras = pytest.importorskip("keras")
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

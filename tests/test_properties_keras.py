@@ -173,7 +173,7 @@ def functional_source(head, chain) -> str:
 
 def real_rows(path):
     """Keras's layers as (output shape, trainable, non-trainable), or the error it raises."""
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

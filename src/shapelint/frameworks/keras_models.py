@@ -73,6 +73,10 @@ class KerasSequential:
     uncertain: str = ""
     has_input_layer: bool = False  # Keras has made (or been given) its InputLayer
 
+    @property
+    def knows_its_input(self) -> bool:  # `hasattr(model, "input_shape")` in Keras
+        return self.has_input_layer
+
     def shapelint_call(self, interp, args, kwargs, node):
         x = args[0] if args else kwargs.get("inputs")
         declared = sequential_builds.declared_input(self)
@@ -88,7 +92,7 @@ class KerasSequential:
             self.checks_declared = None
         if isinstance(out, KerasTensor) and out.node.fault is not None and not interp.uncertain:
             # no model may hold this call: its finding is recorded where its fix goes
-            from ..rules.keras_model_into_model import placed_refusal
+            from .keras_model_into_model import placed_refusal
             placed_refusal(interp, out.node)
         return out
 
@@ -229,6 +233,7 @@ class KerasFunctional:
     outputs: list
     uncertain: str = ""
     forms: tuple = ("", "")  # "list" / "dict" / "one": how inputs and outputs were given
+    knows_its_input = True  # `hasattr(model, "input_shape")` in Keras (keras_sequential_builds)
 
     def shapelint_call(self, interp, args, kwargs, node):
         return model_layer(self).shapelint_call(interp, args, kwargs, node)

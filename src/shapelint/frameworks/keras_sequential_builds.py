@@ -51,11 +51,7 @@ def taken_first(interp, model, layer) -> None:
 def _knows_its_input(item) -> bool:
     """`hasattr(layer, "input_shape")` in Keras: a functional model, or a built Sequential;
     a plain layer has no such attribute."""
-    from .keras_models import KerasFunctional, KerasSequential
-    item = getattr(item, "model", item)
-    if isinstance(item, KerasFunctional):
-        return True
-    return isinstance(item, KerasSequential) and item.has_input_layer
+    return bool(getattr(getattr(item, "model", item), "knows_its_input", False))
 
 
 def declared_input(model):

@@ -32,7 +32,8 @@ def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
         from .keras_sizes import at_valid_conv
         return at_valid_conv(graph, node, diagnostic)
     if diagnostic.code is SHP109 and "declared" in (diagnostic.data or {}):
-        from .keras_model_into_model import at_producing_layer  # one model's output refused
+        # one model's output refused by another model's declared input
+        from ..frameworks.keras_model_into_model import at_producing_layer
         return at_producing_layer(node, diagnostic) or diagnostic
     if diagnostic.code is SHP102:  # a map shrunk away by Keras 1 kernels read as strides
         from .keras_positional_strides import at_positional_strides

@@ -69,7 +69,9 @@ def _last_to_change(nodes, axes):
 def placed_refusal(interp, node) -> None:
     """Records node's refusal where its fix goes, when this rule places it: a call no model
     holds is in no graph to report it (one that is reports the same finding, kept once)."""
-    from .checks import fault_diagnostic
-    placed = at_producing_layer(node, fault_diagnostic(node))
+    fault = node.fault  # as rules/checks.fault_diagnostic reports it, before it is placed
+    shown = Diagnostic(fault.code, node.line, node.col, fault.message,
+                       {"layer": node.name, "type": node.type_name, **fault.data}, node.path)
+    placed = at_producing_layer(node, shown)
     if placed is not None:
         interp.state.findings.append(placed)
