@@ -726,3 +726,27 @@ def test_a_side_not_shown_rounded_down_stays_on_the_linear():
         "        side = int(image_size / 8)  # error: SHP101\n", "")
     for changed, line in ((by_16, 16), (twice, 17), (parameter, 15)):
         assert [int(d.line) for d in findings(changed)] == [line]
+
+
+def test_a_shortcut_pooling_that_rounds_down_is_where_the_fix_goes():
+    """AvgPool1d(2) makes 101 samples 50, the strided branch 51 (torch: The size of tensor a
+    (51) must match the size of tensor b (50) at non-singleton dimension 2): SHP107 on the
+    pooling, whose ceil_mode=True gives 51, naming the add."""
+    path = FIXTURES / "strided_branch_meets_pooled_shortcut_on_odd_length.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP107", 15, 20)
+    assert "The AvgPool1d on this line rounds dim 2 to 50 (ceil_mode off); the tensor it " \
+        "meets, (4, 8, 51), has 51 there, which ceil_mode=True gives." in d.message
+
+
+def test_a_rounding_changed_after_the_pooling_stays_on_the_add():
+    """A layer after the pooling that changes the length (a 3-tap convolution without
+    padding: 50 -> 48) drops the note; a length ceil_mode would not fix (a branch of 53) is
+    not the pooling's: the broadcast finding stays where torch raises."""
+    source = (FIXTURES / "strided_branch_meets_pooled_shortcut_on_odd_length.py").read_text(
+        encoding="utf-8")
+    shrunk = source.replace("nn.Conv1d(channels, channels, 1)", "nn.Conv1d(channels, channels, 3)")
+    longer = source.replace("nn.Conv1d(channels, channels, 3, padding=1),\n",
+                            "nn.Conv1d(channels, channels, 3, padding=2),\n")
+    for changed in (shrunk, longer):
+        assert [(d.code.code, int(d.line)) for d in findings(changed)] == [("SHP106", 20)]
