@@ -697,3 +697,56 @@ def test_a_bce_loss_given_one_int64_value_per_sample_sits_on_its_criterion():
     floats = path.read_text().replace("torch.randint(0, 3, (8,))", "torch.rand(8)")
     [d] = findings(floats)
     assert d.line == 11 and "seen_at_line" not in d.data
+
+
+def test_a_side_rounded_down_that_sizes_the_linear_is_where_the_fix_goes():
+    """side = int(image_size / 8) gives 6 for 50px, the stride-2 convolutions leave 7x7: the
+    Linear(64 * side * side) takes 2304 for 3136 (torch: mat1 and mat2 shapes cannot be
+    multiplied (4x3136 and 2304x1)). The rounding line is the fix, the floor division too."""
+    path = FIXTURES / "critic_head_side_rounded_down_by_int_division.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP101", 15, 20)
+    assert "side = int(image_size / 8) on this line rounds the side down to 6, which sets " \
+        "Linear's in_features (line 16) to 2304; the maps it gets are 7 per side (3136 " \
+        "features)" in d.message
+    source = path.read_text(encoding="utf-8")
+    floored = source.replace("int(image_size / 8)", "image_size // 2 ** 3")
+    [d] = findings(floored)
+    assert int(d.line) == 15 and "image_size // 2 ** 3 on this line" in d.message
+
+
+def test_a_side_not_shown_rounded_down_stays_on_the_linear():
+    """One more than the side does not fit (rounded by 16 for maps of 7), the name bound
+    twice, or the side a parameter: the finding stays on the Linear."""
+    source = (FIXTURES / "critic_head_side_rounded_down_by_int_division.py").read_text(
+        encoding="utf-8")
+    by_16 = source.replace("int(image_size / 8)", "int(image_size / 16)")
+    twice = source.replace("        side = int(", "        side = 1\n        side = int(")
+    parameter = source.replace("image_size=50)", "image_size=50, side=6)").replace(
+        "        side = int(image_size / 8)  # error: SHP101\n", "")
+    for changed, line in ((by_16, 16), (twice, 17), (parameter, 15)):
+        assert [int(d.line) for d in findings(changed)] == [line]
+
+
+def test_a_shortcut_pooling_that_rounds_down_is_where_the_fix_goes():
+    """AvgPool1d(2) makes 101 samples 50, the strided branch 51 (torch: The size of tensor a
+    (51) must match the size of tensor b (50) at non-singleton dimension 2): SHP107 on the
+    pooling, whose ceil_mode=True gives 51, naming the add."""
+    path = FIXTURES / "strided_branch_meets_pooled_shortcut_on_odd_length.py"
+    [d] = findings(path)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP107", 15, 20)
+    assert "The AvgPool1d on this line rounds dim 2 to 50 (ceil_mode off); the tensor it " \
+        "meets, (4, 8, 51), has 51 there, which ceil_mode=True gives." in d.message
+
+
+def test_a_rounding_changed_after_the_pooling_stays_on_the_add():
+    """A layer after the pooling that changes the length (a 3-tap convolution without
+    padding: 50 -> 48) drops the note; a length ceil_mode would not fix (a branch of 53) is
+    not the pooling's: the broadcast finding stays where torch raises."""
+    source = (FIXTURES / "strided_branch_meets_pooled_shortcut_on_odd_length.py").read_text(
+        encoding="utf-8")
+    shrunk = source.replace("nn.Conv1d(channels, channels, 1)", "nn.Conv1d(channels, channels, 3)")
+    longer = source.replace("nn.Conv1d(channels, channels, 3, padding=1),\n",
+                            "nn.Conv1d(channels, channels, 3, padding=2),\n")
+    for changed in (shrunk, longer):
+        assert [(d.code.code, int(d.line)) for d in findings(changed)] == [("SHP106", 20)]

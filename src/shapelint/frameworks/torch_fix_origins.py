@@ -20,9 +20,9 @@ read by rules/fix_lines.py) and names the layer call where the mismatch shows.
 - A BatchNorm1d given (N, L, C) with num_features=C: its own constructor (torch_norm_axis),
   before the two rules above, as what follows reads the features last.
 - A size the layer expects that the file writes apart from its constructor call (a constant
-  read only there, an argument the class's one instantiation gives): torch_size_origins;
-  through a module-level helper that builds the layer from its parameter:
-  torch_helper_sizes. The input, when the script built it, is named as the other side.
+  read only there, an argument the one instantiation gives): torch_size_origins; through a
+  module-level helper that builds the layer from its parameter: torch_helper_sizes; from a
+  side rounded down: torch_floored_sizes. The input the script built is the other side.
 - An input size a U-Net's skip connections do not fit (torch_size_fit.explain): SHP107 where
   the script builds the input, with the sizes that fit along each axis that does not.
 Facts only: each move needs the layer's own rule to accept the tensor as the fix makes it."""
@@ -40,7 +40,7 @@ from ..domain.dims import NotKnown, is_known
 from ..domain.shapes import Shape
 from . import torch_drawn_batch as drawn_batch
 from . import torch_norm_axis as norm_axis
-from . import torch_helper_sizes as helper_sizes
+from . import torch_floored_sizes as floored_sizes, torch_helper_sizes as helper_sizes
 from . import torch_size_origins as size_origins
 from .module_constants import constants
 from .source_text import call_at
@@ -261,8 +261,8 @@ def _size_written(interp, layer, fault, tensor) -> FixAt | None:
         return None
     module = interp.modules.get(getattr(layer, "path", None) or "")
     lines = getattr(module, "lines", None)
-    found = (size_origins.written_at(lines, layer, expected, fault.data.get("actual")) or
-             helper_sizes.written_at(lines, layer, expected, fault.data.get("actual"))) \
+    found = next(filter(None, (w(lines, layer, expected, fault.data.get("actual")) for w in (
+        size_origins.written_at, helper_sizes.written_at, floored_sizes.written_at))), None) \
         if lines else None
     if found is None:
         return None

@@ -29,6 +29,7 @@ from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
 from . import torch_score_maps as score_maps
+from . import torch_floored_pools as floored_pools
 from . import torch_fix_origins as fix_origins
 from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
@@ -118,6 +119,9 @@ class TorchTensor:
     # the convolution that made this map, kept by shape-keeping layers, and a one-channel map
     # flattened whole into N * h * w scores (torch_score_maps)
     map_made: tuple | None = None
+    # a pooling that rounded a side down, (layer, {axis: (size, with ceil_mode)}), kept by
+    # layers that keep the grid (torch_floored_pools)
+    pool_floored: tuple | None = None
     scores_flat: tuple | None = None
 
     def shapelint_len(self, interp):
@@ -195,8 +199,15 @@ class TorchTensor:
                 probed = Shape.unknown("arithmetic on a tensor of unknown rank")
             like = next(s for s in shapes if s.is_partial)
             return TorchTensor(partial.unprobe(probed, like))
+        log = interp.state.torch_log
+        logged = len(log) if log is not None else 0
         out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                     broadcast, *shapes))
+        if name == "broadcast" and log is not None and len(log) > logged:
+            # the fault just logged: a shortcut pooling's rounding may be its fix
+            floored_pools.broadcast_fault(log[-1].fault, [v for v in (left, right) if
+                                                          isinstance(v, TorchTensor)],
+                                          fix_origins.FixAt)
         if name == "matmul":
             op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
@@ -356,6 +367,7 @@ class TorchLayer(LayerObject):
         out.made_at = (path, line, col)  # where a missing permute after it goes (fix_origins)
         batch_folds.after_rnn(self, inputs[0], out)
         score_maps.after_layer(self, inputs[0], out)
+        floored_pools.after_layer(self, inputs[0], out)
         applied.channels_first = inputs[0].channels_first
         applied.input_shape_at = inputs[0].shape_at  # where a script built what it receives
         applied.input_made = inputs[0].fed_made  # another model's layer made it (fix_origins)
