@@ -10,7 +10,7 @@ from ..domain.codes import SHP103, SHP104, SHP105, SHP106, SHP107
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known, same
 from ..domain.shapes import Shape, product
 from . import LayerFault, flag, int_tuple
-from .torch.pool import _pool_args, _pool_rule
+from .torch.pool import pool_args, _pool_rule
 from .torch_ops import ELEMENTWISE, OPS, broadcast, op  # noqa: F401 - ELEMENTWISE: callers
 
 
@@ -253,7 +253,7 @@ def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation
               ceil_mode=False, return_indices=False):
     """F.max_pool{n}d: the nn.MaxPool{n}d rule (padding at most half the kernel, an output
     of size 0 is refused, ceil_mode)."""
-    k, s, p, d = _pool_args(rank, kernel_size, None if stride == [] else stride, padding,
+    k, s, p, d = pool_args(rank, kernel_size, None if stride == [] else stride, padding,
                             dilation)
     out = _pool_rule(rank, f"max_pool{rank}d", k, s, p, d, flag(ceil_mode, "ceil_mode")).output(x)
     return (out, out) if flag(return_indices, "return_indices") else out
@@ -262,7 +262,7 @@ def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation
 def _avg_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, ceil_mode=False,
               *_, **__):
     """F.avg_pool{n}d (its fourth argument is ceil_mode: avg pooling has no dilation)."""
-    k, s, p, d = _pool_args(rank, kernel_size, None if stride == [] else stride, padding, 1)
+    k, s, p, d = pool_args(rank, kernel_size, None if stride == [] else stride, padding, 1)
     return _pool_rule(rank, f"avg_pool{rank}d", k, s, p, d, flag(ceil_mode, "ceil_mode"),
                       rank == 3).output(x)
 

@@ -10,7 +10,7 @@ output is kept only by layers whose output has the same shape (activations, norm
 they differ the noted one is the pooling's size and the other is what ceil_mode=True gives."""
 from __future__ import annotations
 
-from ..catalogue.torch.pool import _pool_args, _pool_out
+from ..catalogue.torch.pool import pool_args, pool_out
 from ..domain.codes import SHP107
 from ..domain.dims import is_known
 
@@ -36,7 +36,7 @@ def _floored(layer, shape, out):
             not (shape.known_rank and out.known_rank) or shape.rank != out.rank:
         return None
     try:
-        kernel, strides, pads, dil = _pool_args(n, a.get("kernel_size"), a.get("stride"),
+        kernel, strides, pads, dil = pool_args(n, a.get("kernel_size"), a.get("stride"),
                                                 a.get("padding", 0), a.get("dilation", 1))
     except Exception:  # noqa: BLE001 - arguments not known: nothing noted
         return None
@@ -45,7 +45,7 @@ def _floored(layer, shape, out):
         axis = shape.rank - n + i
         if not is_known(shape[axis]) or not is_known(out[axis]):
             return None
-        ceiled = _pool_out(shape[axis], k, s, p, d, True)
+        ceiled = pool_out(shape[axis], k, s, p, d, True)
         if is_known(ceiled) and ceiled == out[axis] + 1:
             axes[axis] = (out[axis], ceiled)
     return (layer, axes) if axes else None

@@ -1,6 +1,6 @@
 """torch.nn pooling: MaxPool, AvgPool, LPPool and the adaptive pools, in 1, 2 and 3 dims. Output
 sizes follow the "Shape" sections of the torch.nn docs (torch 2.13) and the checks of the
-pooling kernels; none has weights. torch_functional.py reuses _pool_args and _pool_rule for
+pooling kernels; none has weights. torch_functional.py reuses pool_args and _pool_rule for
 F.max_pool*/F.avg_pool*. Cross-checked against torch in tests/test_torch_catalogue.py.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from .. import Rule, flag, known_int, layer
 from ._common import SPATIAL, _bad, _numbers, _rank, _rank_at_least, _shrinks, _small_input, _tuple
 
 
-def _pool_out(size, k, s, pad, d, ceil):
+def pool_out(size, k, s, pad, d, ceil):
     """torch's pooling_output_shape: with ceil_mode the last window must start inside the
     input or its left padding (so a symbolic size with ceil_mode stays unknown)."""
     span = size + 2 * pad - d * (k - 1) - 1
@@ -39,11 +39,11 @@ def _pool_rule(n, name, kernel, strides, pads, dil, ceil, whole_kernel=False):
             axis = r - n + i
             if whole_kernel and is_known(dims[axis]) and dims[axis] < k:
                 raise _small_input(name, x, axis, f"smaller than kernel_size {k}")
-            out = _pool_out(dims[axis], k, s, p, d, ceil)
+            out = pool_out(dims[axis], k, s, p, d, ceil)
             if definitely_nonpositive(out):
                 # the least input size along this axis that leaves the window room
                 least = next((m for m in range(1, d * (k - 1) + 2)
-                              if _pool_out(m, k, s, p, d, ceil) >= 1), None)
+                              if pool_out(m, k, s, p, d, ceil) >= 1), None)
                 raise _shrinks(name, x, axis, out, f" (kernel {k}, stride {s}, padding {p}, "
                                f"dilation {d}): the input is too small", least=least)
             dims[axis] = out
@@ -51,7 +51,7 @@ def _pool_rule(n, name, kernel, strides, pads, dil, ceil, whole_kernel=False):
     return Rule(output=output, tags=SPATIAL)
 
 
-def _pool_args(n, kernel_size, stride, padding, dilation, strict=False):
+def pool_args(n, kernel_size, stride, padding, dilation, strict=False):
     kernel = _tuple(kernel_size, n, "kernel_size", broadcast=not strict)
     strides = kernel if stride is None else _tuple(stride, n, "stride", broadcast=not strict)
     pads = _tuple(padding, n, "padding", allow_zero=True, broadcast=True)
@@ -62,14 +62,14 @@ def _pool_args(n, kernel_size, stride, padding, dilation, strict=False):
 def _pool_entries(n):
     def max_pool(kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
-        k, s, p, d = _pool_args(n, kernel_size, stride, padding, dilation)
+        k, s, p, d = pool_args(n, kernel_size, stride, padding, dilation)
         return _pool_rule(n, f"MaxPool{n}d", k, s, p, d, flag(ceil_mode, "ceil_mode"))
 
     def avg_pool(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
         if divisor_override is not None and known_int(divisor_override, "divisor_override") == 0:
             raise _bad(f"AvgPool{n}d: divisor_override must not be zero")
-        k, s, p, d = _pool_args(n, kernel_size, stride, padding, 1)
+        k, s, p, d = pool_args(n, kernel_size, stride, padding, 1)
         return _pool_rule(n, f"AvgPool{n}d", k, s, p, d, flag(ceil_mode, "ceil_mode"), n == 3)
 
     def avg_pool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -79,7 +79,7 @@ def _pool_entries(n):
         _numbers(f"LPPool{n}d", norm_type=norm_type)
         if isinstance(norm_type, (int, float)) and norm_type == 0:  # forward takes 1/norm_type
             raise _bad(f"LPPool{n}d: norm_type must not be 0")
-        k, s, p, d = _pool_args(n, kernel_size, stride, 0, 1, strict=n > 1)
+        k, s, p, d = pool_args(n, kernel_size, stride, 0, 1, strict=n > 1)
         return _pool_rule(n, f"LPPool{n}d", k, s, p, d, flag(ceil_mode, "ceil_mode"), n == 3)
 
     def adaptive(output_size):
