@@ -740,3 +740,20 @@ def test_transpose_is_kept_through_arithmetic_with_a_scalar():
         encoding="utf-8").replace("bands_first[None]", "(bands_first * 2.0)[None]")
     [d] = findings(source)
     assert (int(d.line), d.data["seen_at_line"]) == (14, 15)
+
+
+def test_transpose_inside_a_helper_is_placed_on_the_helpers_call():
+    [d] = findings(FIXTURES / "frames_moved_channels_first_by_helper.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 23)
+    assert d.data["transposed_from"] == [40, 48, 48, 3]
+    assert "Before the transpose at line 10, run by the call on this line, the data was " \
+           "(40, 48, 48, 3)" in d.message
+
+
+def test_transpose_inside_a_helper_called_in_the_fit_call_is_placed_on_that_call():
+    """The helper called inside fit(...): the finding sits on the fit line itself."""
+    source = (FIXTURES / "frames_moved_channels_first_by_helper.py").read_text(
+        encoding="utf-8").replace("prepared = to_channels_first(frames)  # error: SHP109\n", "")
+    source = source.replace("model.fit(prepared,", "model.fit(to_channels_first(frames),")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 22)

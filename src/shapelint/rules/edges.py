@@ -17,6 +17,7 @@ from ..domain.shapes import Shape
 from .keras_heads import LABELS_TOO, differ as _differ, last_step_broadcast, last_step_head, \
     one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from ..frameworks.array_callers import data_place
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
 from .pil_bands import pil_bands
@@ -301,7 +302,8 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
         resized = resized_place(array, ref)
         if resized is not None:
             return naming_data(found, resized[0], sentence(array, ref))
-    return naming_data(found, array.built_at, (
+    model_dims = ref.dims if ref is not None and ref.known_rank else None
+    return naming_data(found, data_place(array, model_dims), (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
         f"model's input on this line or the data there"))
 
