@@ -3,9 +3,10 @@
 A helper's array: an image read by `def load(path, flag)` has its shape written inside load (the
 numpy call there), but its caller gets what the call asked for: `load("a.jpg", GRAYSCALE)` is
 the line a fix changes, the flag or mode passed picking the channels. So an array made inside
-user functions keeps the calls that ran it (Interpreter.call_sites), and its data side is the
-outermost of those calls that passes arguments (a call such as `main()` passes nothing, so it
-changes nothing made below it; then the innermost call).
+user functions by a statement that reads a parameter in a test or a key keeps the calls that
+ran it (Interpreter.call_sites), and its data side is the outermost of those calls that passes
+arguments (a call such as `main()` passes nothing, so it changes nothing made below it; then
+the innermost call). Sizes the helper writes itself, (batch_size, 100), stay on its line.
 
 Axes of 1: `img.reshape((1, 224, 224, -1))` or `np.expand_dims(x, 0)` writes no size of its own,
 only where axes of 1 go. When the data's sizes other than 1 already differ from the model's, the
