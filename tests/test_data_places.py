@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from fix_pairs import either_side_pairs, findings, lines_to_change, marks, twin
+from fix_pairs import FIX_ORIGINS, either_side_pairs, findings, lines_to_change, marks, twin
 from shapelint.adapters.reporters import sarif
 
 # the pairs where either side is an honest fix; the others, fixed on one side only, are
@@ -92,3 +92,40 @@ def test_a_scalar_keeps_the_arrays_place():
     scaled = x.shapelint_binary(None, operator.truediv, x, 255)
     assert isinstance(scaled, ArrayValue) and scaled.built_at == ("a.py", 2, 4)
     assert x.shapelint_binary(None, operator.add, x, x).built_at is None
+
+
+# -- data a helper makes, named where the helper is called (frameworks/array_callers.py) --------
+
+SCAN = FIX_ORIGINS / "keras" / "scan_read_gray_by_flag_then_reshaped.py"
+
+
+def _data_at(source) -> int:
+    [d] = findings(source)
+    return d.data.get("data_at_line")
+
+
+def test_sizes_a_helper_writes_itself_stay_in_the_helper():
+    """Sizes written in the helper's own statement, not chosen by a parameter: the helper's
+    line is where they are made."""
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "np.ones((96, 96) if as_gray else (96, 96, 3), dtype=\"uint8\")",
+        "np.ones((96, 96), dtype=\"uint8\")")
+    assert _data_at(source) == 11
+
+
+def test_a_call_passing_nothing_is_not_the_place():
+    """main() passes nothing: the call inside it that passes the flag is the data's place."""
+    source = SCAN.read_text(encoding="utf-8").replace(
+        'scan = load_scan("scan_3.png", as_gray=True)',
+        'def main():\n    return load_scan("scan_3.png", as_gray=True)\n\n\nscan = main()')
+    assert _data_at(source) == 20
+
+
+def test_axes_of_1_that_are_the_fault_are_placed_where_they_are_added():
+    """A gray model given the gray scan reshaped channels-first, (1, 1, 96, 96): the sizes
+    other than 1 are the model's, so where the axis of 1 goes is the fault and the reshape's
+    own line is the data's place, not the call of the helper (line 19)."""
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "keras.Input(shape=(96, 96, 3))", "keras.Input(shape=(96, 96, 1))").replace(
+        "scan.reshape(1, 96, 96, -1)", "scan.reshape(1, 1, 96, 96)")
+    assert _data_at(source) == 20

@@ -740,3 +740,40 @@ def test_transpose_is_kept_through_arithmetic_with_a_scalar():
         encoding="utf-8").replace("bands_first[None]", "(bands_first * 2.0)[None]")
     [d] = findings(source)
     assert (int(d.line), d.data["seen_at_line"]) == (14, 15)
+
+
+def test_transpose_inside_a_helper_is_placed_on_the_helpers_call():
+    [d] = findings(FIXTURES / "frames_moved_channels_first_by_helper.py")
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 23)
+    assert d.data["transposed_from"] == [40, 48, 48, 3]
+    assert "Before the transpose at line 10, run by the call on this line, the data was " \
+           "(40, 48, 48, 3)" in d.message
+
+
+def test_transpose_inside_a_helper_called_in_the_fit_call_is_placed_on_that_call():
+    """The helper called inside fit(...): the finding sits on the fit line itself."""
+    source = (FIXTURES / "frames_moved_channels_first_by_helper.py").read_text(
+        encoding="utf-8").replace("prepared = to_channels_first(frames)  # error: SHP109\n", "")
+    source = source.replace("model.fit(prepared,", "model.fit(to_channels_first(frames),")
+    [d] = findings(source)
+    assert (int(d.line), d.data["seen_at_line"]) == (22, 22)
+
+
+# -- the data's whole shape given as the input shape (edges._whole_data_code) ------------------
+
+TABLE = FIXTURES / "sensor_table_shape_given_as_input_shape.py"
+
+
+def test_input_shape_of_the_whole_table_is_shp108():
+    [d] = findings(TABLE)
+    assert (int(d.line), d.code.code, d.data["seen_at_line"]) == (10, "SHP108", 14)
+    assert "input_shape=(300, 12) is the data's full shape, sample axis included" in d.message
+    assert "use input_shape=X.shape[1:] = (12,)" in d.message
+
+
+def test_an_input_shape_that_is_not_the_datas_whole_shape_stays_shp109():
+    """(299, 12) is not the table's shape: nothing says the leading size is the batch."""
+    source = TABLE.read_text(encoding="utf-8").replace(
+        "keras.Input(shape=readings.shape)", "keras.Input(shape=(299, 12))")
+    [d] = findings(source)
+    assert d.code.code == "SHP109"

@@ -194,7 +194,11 @@ DOCS = {
                     "model = keras.Model([a, b], layers.Add()([a, layers.Dense(8)(b)]))\n"),
     "SHP108": RuleDoc(
         what="Reports an `input_shape` that includes the batch dimension, e.g. "
-             "`input_shape=(None, 28, 28, 1)` on a `Conv2D`.",
+             "`input_shape=(None, 28, 28, 1)` on a `Conv2D`; and, with the data in view, an "
+             "input shape equal to the whole shape of the data given to fit/evaluate/predict, "
+             "its sample count included (`input_shape=X.shape`, `Input(shape=(200, 12))` for "
+             "200 rows of 12), on the line that declares it, naming the call where Keras "
+             "raises ValueError.",
         why="Keras adds the batch axis itself, so the layer receives a tensor one rank too "
             "high and the model fails to build.",
         example="from keras import Sequential, layers\n\n"

@@ -13,6 +13,9 @@ class Transposed:
     after: tuple  # the dims it made
     at: tuple | None = None  # (path, line, col) of the statement, set when stamped
     in_function: bool = False  # made inside a function the file calls (not where it is fixed)
+    # the calls under way then, outermost first ((path, line, col), passes arguments): the
+    # call of the helper is where a fix drops the transpose (array_callers.caller_place)
+    calls: tuple | None = None
 
     def kept_by(self, array) -> bool:
         """array keeps the transposed axes: the same dims at its end."""
@@ -30,8 +33,9 @@ def stamped(array, sources, interp, node) -> None:
     that it keeps."""
     own = array.transposed
     if own is not None and own.at is None:
+        sites = tuple(getattr(interp, "call_sites", ())) if interp.frames else None
         array.transposed = Transposed(own.before, own.after, interp.position(node),
-                                      bool(interp.frames))
+                                      bool(interp.frames), sites)
         return
     if own is None:
         array.transposed = next((s.transposed for s in sources

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..domain.dims import SymDim, Unknown, is_known
 from ..interpreter.values import Builtin, Ref
 from ..domain.shapes import Shape, product
+from .array_callers import calls_now, sizes_kept
 from .array_transposes import Transposed, stamped
 
 INTEGER_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
@@ -42,6 +43,11 @@ class ArrayValue:
     # the transpose that put its axes in this order (array_transposes.Transposed), kept like
     # sized_at by what keeps those axes
     transposed: object = None
+    # the calls under way when a helper made it (array_callers.calls_now), outermost first
+    called_at: tuple | None = None
+    # (built_at, called_at) of the array whose sizes other than 1 it has, when it only gained
+    # or lost axes of 1 (array_callers.sizes_kept)
+    sizes_from: tuple | None = None
 
     @property
     def dims(self):
@@ -111,7 +117,8 @@ class ArrayValue:
         return ArrayValue(array.shape, _scalar_result_dtype(array.dtype, other, fn),
                           _wrapped_ids(array, other) if fn is operator.mod and a is not None
                           else None, origin=array.origin, built_at=array.built_at,
-                          sized_at=array.sized_at, transposed=array.transposed)
+                          sized_at=array.sized_at, transposed=array.transposed,
+                          called_at=array.called_at, sizes_from=array.sizes_from)
 
 
 def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
@@ -471,6 +478,8 @@ def stamp(result, interp, node, sources=()):
                      and s.shape.known_rank and array.shape.known_rank
                      and tuple(s.dims) == tuple(array.dims)), None)
         array.built_at = same.built_at if same is not None else interp.position(node)
+        array.called_at = same.called_at if same is not None else calls_now(interp)
+        array.sizes_from = same.sizes_from if same is not None else sizes_kept(array, sources)
     return result
 
 

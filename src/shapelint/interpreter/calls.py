@@ -203,6 +203,7 @@ class CallsMixin:
         saved_pending, self.pending_returns = self.pending_returns, []
         self.assumed_frames.append({})
         self.depth += 1
+        self.call_sites.append((self.call_site(node), bool(getattr(node, "args", ()))))
         self.module_stack.append(func.module)
         self.frames.append((func, scope))
         try:
@@ -220,6 +221,7 @@ class CallsMixin:
             self.assumed_frames.pop()
             self.module_stack.pop()
             self.frames.pop()
+            self.call_sites.pop()
             pending, self.pending_returns = self.pending_returns, saved_pending
         outcomes = [v for v in pending + [result] if v is not _RAISED]
         if not outcomes:

@@ -42,6 +42,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.modules: dict[str, UserModule] = {}
         self.module_stack: list[UserModule] = []
         self.frames: list = []  # (Function, Scope) of the calls under way, for super()
+        # (position, passes arguments) of the call that began each of those frames: data a
+        # helper builds is made, for its caller, where the helper is called (arrays.stamp)
+        self.call_sites: list = []
         # kind of libcst node -> the bound expr_/stmt_ method that runs it (eval, exec)
         self.expression_handlers: dict = {}
         self.statement_handlers: dict = {}

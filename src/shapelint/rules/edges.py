@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.codes import SHP109, SHP110, SHP111, SHP205, SHP206, Diagnostic, RuleDoc
+from ..domain.codes import SHP108, SHP109, SHP110, SHP111, SHP205, SHP206, Diagnostic, RuleDoc
 from ..domain.dims import Unknown, is_known
 from ..frameworks.arrays import ArrayValue
 from ..frameworks.keras_edges import Loss, edges_of
@@ -17,6 +17,7 @@ from ..domain.shapes import Shape
 from .keras_heads import LABELS_TOO, differ as _differ, last_step_broadcast, last_step_head, \
     one_column_broadcast, sequence_head
 from .keras_heads import squeeze_or_expand as _squeeze_or_expand
+from ..frameworks.array_callers import data_place
 from .data_places import naming_data
 from .keras_places import at_labels, image_mode, one_sample, scalar_samples, written_from
 from .pil_bands import pil_bands
@@ -295,15 +296,26 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
         moved = at_transpose(use, x_name, array, ref)
         if moved is not None:
             return moved
-    found = _placed(SHP109, fix_at, use, message, data)
+    found = _placed(_whole_data_code(data_shape, model_shape), fix_at, use, message, data)
     if getattr(array, "sized_at", None) is not None and ref is not None:
         from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
         resized = resized_place(array, ref)
         if resized is not None:
             return naming_data(found, resized[0], sentence(array, ref))
-    return naming_data(found, array.built_at, (
+    model_dims = ref.dims if ref is not None and ref.known_rank else None
+    return naming_data(found, data_place(array, model_dims), (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
         f"model's input on this line or the data there"))
+
+
+def _whole_data_code(data_shape, model_shape):
+    """SHP108 when the model's input after its batch axis is the data's whole shape, its
+    sample count included (input_shape=X.shape): the input shape holds the batch Keras adds
+    itself. SHP109 otherwise."""
+    if model_shape is not None and len(data_shape) >= 2 and \
+            all(d is not None for d in data_shape) and tuple(model_shape[1:]) == data_shape:
+        return SHP108
+    return SHP109
 
 
 def _input_line(graph: ModelGraph, node):
@@ -626,8 +638,10 @@ DOCS = {
             "`input_shape` is the data's full shape (sample axis included), the order of "
             "timesteps and features for an LSTM, a channel axis (`X[..., None]`, "
             "`np.expand_dims(X, -1)`) for images without one. An `input_shape` equal to the "
-            "data's full shape is reported here rather than as SHP202: with the data in view "
-            "the failure is certain, not a guess from the numbers. One sample given to "
+            "data's full shape, sample count included (`input_shape=X.shape`), is SHP108 on "
+            "the line that declares it (the input shape holds the batch Keras adds itself), "
+            "and not SHP202: with the data in view the failure is certain, not a guess from "
+            "the numbers. One sample given to "
             "`predict()` without its batch axis (a `(60, 80, 3)` frame for a `(None, 60, 80, "
             "3)` input, a `(10,)` state for a `(None, 1, 10)` input) is reported on the call, "
             "whose fix is `x[None]`, unless the file trains the model on data its input "
@@ -653,13 +667,14 @@ DOCS = {
             "code where the batch is built, naming each constructor: the models agree, and "
             "the batch is the one change that fixes every call.",
         example="import numpy as np\nfrom keras import Sequential, layers\n\n"
-                "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
-                "model = Sequential([layers.Dense(1, input_shape=(200, 12))])\n"
+                "X = np.random.rand(200, 10, 3)\ny = np.random.rand(200)\n"
+                "model = Sequential([layers.LSTM(4, input_shape=(3, 10)), layers.Dense(1)])\n"
                 "model.compile(optimizer='adam', loss='mse')\n"
                 "model.fit(X, y, epochs=1, verbose=0)\n",
         use_instead="import numpy as np\nfrom keras import Sequential, layers\n\n"
-                    "X = np.random.rand(200, 12)\ny = np.random.rand(200)\n"
-                    "model = Sequential([layers.Dense(1, input_shape=X.shape[1:])])\n"
+                    "X = np.random.rand(200, 10, 3)\ny = np.random.rand(200)\n"
+                    "model = Sequential([layers.LSTM(4, input_shape=X.shape[1:]), "
+                    "layers.Dense(1)])\n"
                     "model.compile(optimizer='adam', loss='mse')\n"
                     "model.fit(X, y, epochs=1, verbose=0)\n",
         known_problems="Silent when any part is uncertain: data whose shape the file does not "
