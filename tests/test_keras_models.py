@@ -159,7 +159,8 @@ FIXTURES = __import__("pathlib").Path(__file__).resolve().parent.parent / "fixtu
                                   "dense_on_sequence_before_softmax",
                                   "functional_and_subclassed_dense_on_feature_map",
                                   "seq2seq_initial_state", "user_layer_with_state_argument",
-                                  "subclass_holds_student_and_teacher"])
+                                  "subclass_holds_student_and_teacher",
+                                  "gan_combined_of_two_sequentials"])
 def test_fixture_models_equal_keras(name):
     _compare(FIXTURES / f"{name}.py")
 

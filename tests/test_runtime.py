@@ -31,7 +31,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 WHOLE_MODEL_ONLY = {"functional_shared_and_nested.py",
                     "functional_and_subclassed_dense_on_feature_map.py",
                     "subclass_holds_student_and_teacher.py",
-                    "user_layer_with_state_argument.py"}
+                    "user_layer_with_state_argument.py",
+                    "gan_combined_of_two_sequentials.py"}
 # fixtures/keras/edges fit data to models (load_data would download): test_keras_edges.py runs
 # them with small stand-in datasets.
 KERAS_FIXTURES = sorted(p for p in (ROOT / "fixtures" / "keras").rglob("*.py")

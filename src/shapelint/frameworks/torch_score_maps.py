@@ -26,7 +26,8 @@ _KEEPING_LAYERS = frozenset(("ReLU", "ReLU6", "LeakyReLU", "PReLU", "RReLU", "EL
 def after_layer(layer, source, out) -> None:
     """Note the convolution that made out (where it is built, the layer, its input's shape),
     kept by the layers that keep the shape (activations, normalisation, dropout)."""
-    if layer.type_name in _CONVS and getattr(layer, "path", None) and getattr(layer, "line", 0):
+    # the line is read only when the map is reported: reading it here resolves its position
+    if layer.type_name in _CONVS and getattr(layer, "path", None):
         # the constructor, whose kernel was sized for the map: the model's side of the fix
         out.map_made = (layer.path, layer.line, layer.col, layer, source.shape)
     elif layer.type_name in _KEEPING_LAYERS and out.shape.known_rank and \
@@ -81,7 +82,7 @@ def place(x, y):
     if noted is None or not (a.known_rank and b.known_rank and a.rank == 1 and b.rank >= 1):
         return None
     (path, line, col, layer, fed), grid = noted
-    if not is_known(b[0]) or b[0] != grid[0]:
+    if not is_known(b[0]) or b[0] != grid[0] or not line:
         return None
     sides = "x".join(str(d) for d in grid.dims[2:])
     side = _one_score_input(layer, grid.rank - 2)

@@ -138,6 +138,7 @@ class ModuleIndex:
         while self._model_subclasses() | self._handed_layers(foreign, plain):
             pass  # each may make seeds the other follows
         self._builder_users(foreign)
+        self._factory_callers()
         self.seeds = [i for i, s in enumerate(self.statements) if s.seed]
         self.everything = list(range(len(self.statements)))
         # names of the functions worth running unasked (they mention a framework)
@@ -227,6 +228,23 @@ class ModuleIndex:
             return
         for s in self.statements:
             if not s.seed and not s.is_class and not s.imports and s.loads & builders:
+                s.seed = True
+
+    def _factory_callers(self) -> None:
+        """A function of this module that makes a model of a class defined here (`def
+        vit_2_4_32(...): return ViTLite(...)`, or one that calls such a function) builds it only
+        when called: the statements that call it are seeds, as `model = ViTLite()` is read."""
+        makers = {name for s in self.statements if s.is_class and s.seed for name in s.binds}
+        functions = [s for s in self.statements if s.is_definition and not s.is_class]
+        factories: set = set()
+        while True:
+            more = {name for s in functions if s.loads & (makers | factories)
+                    for name in s.binds} - factories
+            if not more:
+                break
+            factories |= more
+        for s in self.statements:
+            if not s.seed and not s.is_definition and not s.imports and s.calls & factories:
                 s.seed = True
 
     def _handed_layers(self, foreign: set, plain: set) -> bool:
