@@ -180,10 +180,11 @@ def test_input_shape_of_one_sample_is_advised_only_where_the_model_takes_it(laye
                                                                             keras_env):
     """input_shape=(rows, features), the whole table: input_shape=X.shape[1:] is the advice
     where the model takes samples of that shape (a Dense does; Keras fits it), and not for an
-    LSTM, which takes (steps, features) samples and rejects rows of 9 features (Keras raises)."""
+    LSTM, which takes (steps, features) samples and rejects rows of 9 features (Keras raises).
+    The data's whole shape as input_shape is SHP108, on that line."""
     source = _whole_table(layer)
     [d] = analyse(source, "table.py").diagnostics()
-    assert d.code.code == "SHP109" and d.line == 6
+    assert d.code.code == "SHP108" and d.line == 6
     assert ("use input_shape=X.shape[1:] = (9,)" in d.message) is advice
     assert ("is not what its layers take either" in d.message) is not advice
     with pytest.raises(ValueError):
