@@ -6,6 +6,9 @@ from math import prod
 
 from .dims import Dim, NotKnown, SymDim, Unknown, fmt, is_known, to_json
 
+# The reason a shape after a faulted layer or op is unknown: it is not reported again downstream.
+AFTER_ERROR = "after an error upstream"
+
 
 class Rest:
     """The unknown middle of a partial shape: its length and sizes are not known, but two

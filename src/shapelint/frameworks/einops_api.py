@@ -10,7 +10,7 @@ raises whatever the rank are.
 from __future__ import annotations
 
 from ..domain.dims import NotKnown, Unknown
-from ..domain.shapes import Shape
+from ..domain.shapes import AFTER_ERROR, Shape
 
 ROOT = "einops."
 _FUNCTION_MODULES = ("einops", "einops.einops", "einops.packing")
@@ -18,7 +18,6 @@ _LAYER_MODULES = {"einops.layers.torch": "torch", "einops.layers.keras": "keras"
                   "einops.layers.tensorflow": "keras"}
 FUNCTIONS = ("rearrange", "repeat", "reduce", "einsum", "pack", "unpack", "parse_shape")
 LAYERS = ("Rearrange", "Reduce", "EinMix")
-_AFTER_ERROR = "after an error upstream"
 
 
 def knows(name: str) -> bool:
@@ -87,13 +86,13 @@ def _run(interp, what: str, tensors: list, rule, node):
     from ..catalogue import LayerFault
     from .torch import TorchTensor
     from .torch_values import record_fault
-    if any(not s.known_rank and s.reason == _AFTER_ERROR for s in shapes):
-        return TorchTensor(Shape.unknown(_AFTER_ERROR))
+    if any(not s.known_rank and s.reason == AFTER_ERROR for s in shapes):
+        return TorchTensor(Shape.unknown(AFTER_ERROR))
     try:
         return TorchTensor(rule(shapes))
     except LayerFault as fault:
         record_fault(interp, fault, node, what)
-        return TorchTensor(Shape.unknown(_AFTER_ERROR))
+        return TorchTensor(Shape.unknown(AFTER_ERROR))
     except NotKnown as why:
         return TorchTensor(Shape.unknown(why.reason))
     except Exception:  # noqa: BLE001 - arguments we cannot read make the result unknown

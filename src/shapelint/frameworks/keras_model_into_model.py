@@ -29,7 +29,8 @@ def at_producing_layer(node, diagnostic: Diagnostic) -> Diagnostic | None:
     model = getattr(producer.layer, "model", None)
     if not axes or model is None or not producer.input_shapes:
         return None
-    override = producer.input_shapes[0] if type(model).__name__ == "KerasSequential" else None
+    override = producer.input_shapes[0] if getattr(model, "graph_takes_input", False) \
+        else None
     layer = _last_to_change(model.graph(model.name, override).nodes, axes)
     shows = node.__dict__.get("call_at") or (node.path, node.line, node.col)
     if layer is None or layer.path != shows[0] or not layer.line or \

@@ -72,6 +72,7 @@ class KerasSequential:
     input: KerasTensor | None = None
     uncertain: str = ""
     has_input_layer: bool = False  # Keras has made (or been given) its InputLayer
+    graph_takes_input = True  # graph(entry, override) is built on the shape it is called with
 
     @property
     def knows_its_input(self) -> bool:  # `hasattr(model, "input_shape")` in Keras
@@ -151,8 +152,10 @@ class KerasSequential:
         Sequential then does not build."""
         if override is not None:
             return self, None
-        given = self.input.node if self.input is not None else first
-        fault = getattr(given, "fault" if given is not first else "shape_fault", None)
+        if self.input is not None:
+            given, fault = self.input.node, self.input.node.fault
+        else:
+            given, fault = first, getattr(first, "shape_fault", None)
         return (given, fault) if fault is not None else (self, None)
 
     def graph(self, entry: str, override: Shape | None = None) -> ModelGraph:

@@ -8,7 +8,7 @@ from ..catalogue import LayerFault, Rule, lookup
 from ..domain.codes import SHP103, SHP105
 from ..domain.dims import NotKnown, Unknown
 from ..domain.graph import LayerNode
-from ..domain.shapes import Shape
+from ..domain.shapes import AFTER_ERROR, Shape
 
 
 @dataclass(eq=False)
@@ -60,7 +60,6 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     return layer
 
 
-AFTER_ERROR = "after an error upstream"  # the reason a shape after a faulted layer is unknown
 
 
 def apply(node: LayerNode, shapes: list, first: bool) -> None:

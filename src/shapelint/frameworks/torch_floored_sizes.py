@@ -121,6 +121,11 @@ def _rounds_down(node) -> bool:
     return divisor is not None and divisor > 1
 
 
+# the field of each statement or clause that binds a name
+_BINDING_FIELD = {cst.AssignTarget: "target", cst.AugAssign: "target", cst.AnnAssign: "target",
+                  cst.For: "target", cst.AsName: "name", cst.NamedExpr: "target"}
+
+
 def _bindings(block: list, name: str) -> int:
     """How many statements of the def bind name (assignment, augmented, annotated, loop, with,
     walrus targets); a def that does not parse counts as binding it often."""
@@ -136,23 +141,11 @@ def _bindings(block: list, name: str) -> int:
             any(_is(e.value) for e in target.elements)
 
     class _Count(cst.CSTVisitor):
-        def visit_AssignTarget(self, n):
-            count[0] += _is(n.target)
-
-        def visit_AugAssign(self, n):
-            count[0] += _is(n.target)
-
-        def visit_AnnAssign(self, n):
-            count[0] += _is(n.target)
-
-        def visit_For(self, n):
-            count[0] += _is(n.target)
-
-        def visit_AsName(self, n):
-            count[0] += _is(n.name)
-
-        def visit_NamedExpr(self, n):
-            count[0] += _is(n.target)
+        def on_visit(self, n):
+            field = _BINDING_FIELD.get(type(n))
+            if field is not None:
+                count[0] += _is(getattr(n, field))
+            return True
 
     function.body.visit(_Count())
     return count[0]

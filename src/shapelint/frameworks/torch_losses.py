@@ -13,7 +13,7 @@ from ..catalogue import Rule
 from ..domain.codes import (SHP110, SHP111, SHP203, SHP206, SHP207, SHP208, Diagnostic,
                             RuleDoc)
 from ..domain.dims import is_known, same
-from ..domain.shapes import Shape
+from ..domain.shapes import AFTER_ERROR, Shape
 from . import torch_batch_folds as batch_folds
 from . import torch_loss_places as places
 from . import torch_target_places as target_places
@@ -251,7 +251,7 @@ def outcome(loss: Loss, x, y, reduction: str | None):
         return [], _unknown(f"{loss.name} of a value that is not a known tensor")
     findings, elements = _judge(loss, x, y)
     if any(code in (SHP110, SHP111) for code, _, _ in findings):
-        return findings, TorchTensor(Shape.unknown("after an error upstream"))
+        return findings, TorchTensor(Shape.unknown(AFTER_ERROR))
     dtype = x.dtype if x.dtype in FLOATING else None
     if reduction in ("mean", "sum"):
         return findings, TorchTensor(Shape(()), dtype=dtype)

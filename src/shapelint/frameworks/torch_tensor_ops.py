@@ -7,7 +7,7 @@ from ..catalogue import LayerFault
 from ..catalogue.torch_functional import ELEMENTWISE, OPS, broadcast
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Ref
-from ..domain.shapes import Shape
+from ..domain.shapes import AFTER_ERROR, Shape
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
@@ -120,7 +120,7 @@ def _tensor_op_shape(interp, name: str, args, kwargs, node):
         result = function(*args, **kwargs)
     except LayerFault as fault:
         record_fault(interp, fault, node, name)
-        return TorchTensor(Shape.unknown("after an error upstream"))
+        return TorchTensor(Shape.unknown(AFTER_ERROR))
     except NotKnown as why:
         return TorchTensor(Shape.unknown(why.reason))
     except Exception:  # noqa: BLE001 - arguments we cannot read make the result unknown

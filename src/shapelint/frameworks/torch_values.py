@@ -20,7 +20,7 @@ from ..domain.codes import SHP104
 from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.graph import LayerNode
 from ..interpreter.values import Builtin, Class, Instance
-from ..domain.shapes import Shape, product
+from ..domain.shapes import AFTER_ERROR, Shape, product
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
@@ -275,7 +275,7 @@ def _shape_of(interp, name: str, node, rule, *args) -> Shape:
         return rule(*args)
     except LayerFault as fault:
         record_fault(interp, fault, node, name)
-        return Shape.unknown("after an error upstream")
+        return Shape.unknown(AFTER_ERROR)
     except NotKnown as why:
         return Shape.unknown(why.reason)
     except Exception:  # noqa: BLE001 - operands we cannot read make the result unknown
@@ -330,8 +330,8 @@ class TorchLayer(LayerObject):
             return Unknown(f"{self.type_name} applied to an unknown value")
         multi = self.rule is not None and self.rule.multi_input
         shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
-        if any(not s.known_rank and s.reason == "after an error upstream" for s in shapes):
-            return TorchTensor(Shape.unknown("after an error upstream"))
+        if any(not s.known_rank and s.reason == AFTER_ERROR for s in shapes):
+            return TorchTensor(Shape.unknown(AFTER_ERROR))
         if interp.state.torch_log is None and shapes[0].known_rank and outside_modules(interp):
             # applied by the script itself: a model of one layer (torch_model.as_model)
             self.interp = interp
@@ -391,7 +391,7 @@ class TorchLayer(LayerObject):
                 out.shape.known_rank:  # (output, h_n): the final states' shapes are known
             given = args[1] if len(args) > 1 else kwargs.get("hx")
             if rnn_hidden.check(interp, self, inputs[0].shape, given, node):  # h0/c0
-                lost = Shape.unknown("after an error upstream")  # torch raises at this call
+                lost = Shape.unknown(AFTER_ERROR)  # torch raises at this call
                 return TorchTensor(lost), rnn_states.states(self.type_name, self.arguments,
                                                             lost, given, TorchTensor)
             return out, rnn_states.states(self.type_name, self.arguments, inputs[0].shape,
