@@ -11,15 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 262 of the 334 cases are found on their marked line, 248 on the line the fixed twin changes,
-# 298 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to fourteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10, 11, 11 and 11 on the
-# line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5 and 5 when measured blind) pull all three down.
-# The floors are those counts over the 334 cases: they fail on any regression.
-RECALL_FLOOR = 262 / 334
-ON_FIX_LINE_FLOOR = 248 / 334
-ON_OR_POINTING_FLOOR = 298 / 334
+# 266 of the 348 cases are found on their marked line, 252 on the line the fixed twin changes,
+# 305 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to fifteenth blind sets of issue 16
+# (20 cases each, the thirteenth 12 and the fifteenth 14: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10,
+# 11, 11, 11 and 4 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5 and 4 when measured
+# blind) pull all three down. The floors are those counts over the 348 cases: they fail on any
+# regression.
+RECALL_FLOOR = 266 / 348
+ON_FIX_LINE_FLOOR = 252 / 348
+ON_OR_POINTING_FLOOR = 305 / 348
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -518,11 +519,33 @@ HELD_OUT_14_MISSES = {
     "torch/vgg_conv3d_blocks_on_image_batches",
     "torch/vit_lite_32px_positional_embedding_on_224px_flowers",
 }
+# The fifteenth blind set (issue 16, 14 cases, 5 Keras and 9 torch; markers committed before
+# shapelint ran on them, measured once after merging main at d8d49f3, without touching src/):
+# 10 not on the line the fix changes. Eight are reported one step away: where the mismatch shows
+# (a residual Add, a loss call twice, the LSTMCell and Linear constructors whose input the
+# forward feeds wrongly, the face backbone's Linear under SHP101 for the marked SHP109), or on
+# the model's side naming the data's line (predict on one image; sparse loss on one-hot rows).
+# Two are not reported: (N,) integer labels under binary_crossentropy for a 2-unit output, and
+# rank-4 one-hot masks against a rank-3 reshaped output. fixtures/cases/README.md gives each
+# reason.
+HELD_OUT_15_MISSES = {
+    "keras/eeg_erp_fit_on_integer_labels_not_onehot",
+    "keras/residual_add_conv_16_filters_on_3_channel_input",
+    "keras/segmentation_predict_on_image_without_batch_axis",
+    "keras/segnet_output_reshaped_flat_for_image_masks",
+    "keras/sparse_crossentropy_fit_on_onehot_step_targets",
+    "torch/coupling_subnet_second_layer_fed_block_input",
+    "torch/face_recognition_fc_for_112px_faces_fed_128px",
+    "torch/linear_regression_targets_without_column_axis",
+    "torch/squeezenet_logits_kept_spatial_at_cross_entropy",
+    "torch/stacked_lstm_cells_each_fed_raw_input",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
                 | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
-                | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES | HELD_OUT_14_MISSES)
+                | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES | HELD_OUT_14_MISSES
+                | HELD_OUT_15_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -533,11 +556,15 @@ BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_O
 # set, on its line with SHP110): SHP205 on the compile line 18.
 # transfer_two_class_head_with_bce_loss (eleventh set, on its line with SHP110) also gets SHP208
 # on the same criterion line: BCELoss on a Linear's scores, the fault from the bounds' side.
+# vanilla_gan_bce_labels_without_column_axis (fifteenth set, on its line with SHP110) also gets
+# SHP110 on zeros_label, line 18: the same (64,) target written for the fake scores, which the
+# merged fix changes too.
 BLIND_EXTRAS = {
     "torch/transfer_two_class_head_with_bce_loss": {(28, "SHP208")},
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
     "keras/deepfake_frames_sigmoid_unit_for_onehot_pairs": {(18, "SHP205")},
+    "torch/vanilla_gan_bce_labels_without_column_axis": {(18, "SHP110")},
 }
 # A blind case on its line whose `seen:` marker, set before shapelint ran on the line torch
 # raises from (the layer applied in forward), is not the call its finding names as where the
@@ -577,6 +604,10 @@ BLIND_SEEN_AT = {
     # line 17; the finding on the Input names model.evaluate() on the test digits, line 18, which
     # the same Input refuses
     "keras/mnist_functional_input_128_for_28px_digits": {(18, "SHP109")},
+    # and vanilla_gan_bce_labels_without_column_axis (fifteenth set): torch raises at the first
+    # use of ones_label, D_loss_real on line 28; the finding on ones_label names its last use,
+    # G_loss on line 36, where the same (64, 1) scores meet the same (64,) target
+    "torch/vanilla_gan_bce_labels_without_column_axis": {(36, "SHP110")},
 }
 # A case whose marker is no longer where the finding sits, which moved to another line the
 # fixed twin changes: lstm_many_to_one_per_step_labels (third set, marked blind on the Dense
