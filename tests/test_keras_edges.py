@@ -197,6 +197,26 @@ def test_input_shape_of_one_sample_is_advised_only_where_the_model_takes_it(laye
             exec(advised, {})
 
 
+
+def test_one_image_without_its_batch_axis_is_advised_the_batch_axis(keras_env):
+    """One (12, 20, 3) image given to predict() of a model for (None, None, None, 3) images
+    (qubvel/segmentation_models#499's shapes, smaller): the advice is the batch axis, which
+    Keras runs; input_shape=X.shape[1:] = (20, 3) is not advised, as the Conv2D then gets rank-3
+    input and Keras raises."""
+    source = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "inputs = keras.Input(shape=(None, None, 3))\n"
+              "model = keras.Model(inputs, layers.Conv2D(2, 3, padding='same')(inputs))\n"
+              "image = np.zeros((12, 20, 3), dtype='float32')\n"
+              "model.predict(image, verbose=0)\n")
+    [d] = analyse(source, "one_image.py").diagnostics()
+    assert d.code.code == "SHP109" and d.line == 4
+    assert "np.expand_dims(X, 0)" in d.message and "input_shape=X.shape[1:]" not in d.message
+    with pytest.raises(ValueError):
+        exec(source, {})
+    exec(source.replace("predict(image,", "predict(np.expand_dims(image, 0),"), {})
+    with pytest.raises(ValueError):
+        exec(source.replace("shape=(None, None, 3)", "shape=(20, 3)"), {})
+
 QUIET = [
     # labels or loss not certain: nothing is said
     "y = load_labels()\nmodel.fit(x, y)",

@@ -379,7 +379,11 @@ def _fix(data, model, node, why, sample_fits=True) -> str:
     if model is not None and len(model) == 2 == len(data) and model[1] == data[0] != data[1]:
         return (f". The model's input width {data[0]} is the number of samples (X.shape[0], "
                 f"len(X)), not of features: use input_dim=X.shape[1] = {data[1]}")
-    if model is not None:
+    if model is not None and len(data) == len(model) - 1 and all(
+            m is None or m == d for m, d in zip(model[1:], data)):
+        return (". The data has the shape of one sample: give it its batch axis with "
+                "np.expand_dims(X, 0) (X[None])")
+    if model is not None and sample_fits:
         return f". If the data is right, build the model with input_shape=X.shape[1:] = {sample}"
     return ""
 
