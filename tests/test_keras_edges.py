@@ -217,6 +217,28 @@ def test_one_image_without_its_batch_axis_is_advised_the_batch_axis(keras_env):
     with pytest.raises(ValueError):
         exec(source.replace("shape=(None, None, 3)", "shape=(20, 3)"), {})
 
+
+def test_binary_crossentropy_on_one_label_per_sample_against_two_units(keras_env):
+    """binary_crossentropy wants labels of the output's shape: (N,) class ids against a
+    Dense(2) output raise in Keras (EEG-Inception#2's shapes, smaller). SHP110 on the Dense,
+    whose fix, Dense(1, sigmoid), Keras runs, as it runs the labels one-hot encoded."""
+    source = ("import numpy as np\nimport keras\nfrom keras import layers\n"
+              "x = np.zeros((16, 5), dtype='float32')\n"
+              "y = np.random.randint(0, 2, 16)\n"
+              "model = keras.Sequential([keras.Input((5,)), layers.Dense(2, "
+              "activation='softmax')])\n"
+              "model.compile(optimizer='adam', loss='binary_crossentropy')\n"
+              "model.fit(x, y, epochs=1, verbose=0)\n")
+    [d] = analyse(source, "binary_ids.py").diagnostics()
+    assert d.code.code == "SHP110" and d.line == 6 and "Dense(1, activation='sigmoid')" in d.message
+    with pytest.raises(ValueError):
+        exec(source, {})
+    for fixed in (source.replace("Dense(2, activation='softmax')",
+                                 "Dense(1, activation='sigmoid')"),
+                  source.replace("fit(x, y,", "fit(x, keras.utils.to_categorical(y, 2),")):
+        assert analyse(fixed, "binary_ids_fixed.py").diagnostics() == []
+        exec(fixed, {})
+
 QUIET = [
     # labels or loss not certain: nothing is said
     "y = load_labels()\nmodel.fit(x, y)",

@@ -529,6 +529,12 @@ def _label_fault(graph, use, x, y, y_name):
                 f"{head}: {loss.spelling} wants one-hot labels of shape (N, {units}), but "
                 f"these are integer class ids; Keras raises ValueError. Use "
                 f"loss='sparse_categorical_crossentropy', or " + _one_hot_fix(y, units)), data)
+        if loss.kind == "binary" and units > 1 and len(out.dims) == 2 and len(y_dims) == 1:
+            return (SHP110, (
+                f"{head}: {loss.spelling} wants labels of the output's shape (N, {units}), but "
+                f"these hold one value per sample; Keras raises ValueError. Make the last "
+                f"layer Dense(1, activation='sigmoid'), or give one-hot labels, "
+                f"{_one_hot_fix(y, units)}"), data)
         from .keras_targets import map_size
         spatial = map_size(graph, head, y2, out2, loss)  # a map, not a Dense width, differs
         if spatial is not None:  # one 'same' convolution that decides the map: placed there
