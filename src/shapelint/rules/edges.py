@@ -521,6 +521,10 @@ def _label_fault(graph, use, x, y, y_name):
                 data)
         return None
     y2, out2 = _squeeze_or_expand(y_dims, tuple(out.dims))
+    from .keras_flat_masks import flattened_positions
+    folded = flattened_positions(_last_layer(graph), loss, y_dims, tuple(out.dims), head, data)
+    if folded is not None:
+        return folded
     if loss.kind in ("categorical", "binary") and _differ(y2, out2):
         # both losses require target.shape == output.shape (keras/src/backend/torch/nn.py)
         if loss.kind == "categorical" and units > 1 and len(out.dims) == 2 and \
