@@ -87,7 +87,9 @@ DOCS = {
             "model. Keras: the finding sits on the statement that set the rank the layer "
             "rejects, when its own arguments did: the `keras.Input` / `input_shape=` (or the "
             "data line an `input_shape=x.shape[1:]` was read from), a `Reshape`, a `Flatten` "
-            "or global pooling, an RNN without `return_sequences=True`; the rejecting layer is "
+            "or global pooling (a `Flatten` given more axes than the layer right after it "
+            "reads, with the `Reshape` that keeps them), an RNN without "
+            "`return_sequences=True`; the rejecting layer is "
             "named in the message and in `data[\"seen_at_line\"]` (SARIF relatedLocation). "
             "When the tensor comes from a layer that wants its own rank (a `Conv2D` before an "
             "`LSTM`), the fix goes between the two and the finding stays on the rejecting "
@@ -183,7 +185,9 @@ DOCS = {
         why="Keras raises when it builds the model, torch when forward() runs; the message "
             "names both shapes so the branch that went wrong is visible before anything runs. "
             "A U-Net's skip connection that fails for the script's input size also says which "
-            "input sizes fit (a multiple of 2**depth when each level halves the map).",
+            "input sizes fit (a multiple of 2**depth when each level halves the map, or a "
+            "run of sizes near the script's, 47 to 54 for a pooled branch padded back by a "
+            "fixed amount), on the line that writes the input size, channels first or last.",
         example="import keras\nfrom keras import layers\n\n"
                 "a = keras.Input(shape=(8,))\n"
                 "b = keras.Input(shape=(4,))\n"

@@ -83,6 +83,8 @@ def describe(fits: list[int], given: int | None = None) -> str:
     others = [s for s in fits if (k is None or s % k) and s > (k or 0)]
     anchor = given if given is not None else 8 * (k or 1)
     near = sorted(others, key=lambda s: (abs(s - anchor), s))[:2]
+    if k is None and len(fits) >= 3 and fits == list(range(fits[0], fits[-1] + 1)):
+        return f"a size from {fits[0]} to {fits[-1]}, the sizes that fit"  # one unbroken run
     if k is None:
         return "one of the sizes that fit, e.g. " + " or ".join(map(str, sorted(near)))
     text = f"a multiple of {k}"

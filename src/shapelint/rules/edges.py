@@ -147,7 +147,8 @@ def _data(graph, model, use, x, x_name):
             rows = rows_into_recurrent(graph, node, use, x_name, array, ref) \
                 if len(arrays) == 1 and alone is None else None
             # a model its fit shows right: the data is fixed where it is made (_loaded)
-            return alone or rows or _loaded(use, x_name, array, ref, model, arrays) or _report(
+            return alone or rows or _layout(graph, node, use, x_name, array, ref, arrays) or \
+                _loaded(use, x_name, array, ref, model, arrays) or _report(
                 use, x_name, array, ref, None, None, _input_line(graph, node),
                 _takes_one_sample(graph, node, array)), None
         adjusted.append((node, shape))
@@ -168,15 +169,17 @@ def _data(graph, model, use, x, x_name):
     declared = _input_line(graph, inputs[culprit])
     for before, after in zip(graph.nodes, built.nodes):
         if after.fault is not None:
-            return _loaded(use, name, array, ref, model, arrays) or _report(
+            return _layout(graph, inputs[culprit], use, name, array, ref, arrays) or \
+                _loaded(use, name, array, ref, model, arrays) or _report(
                 use, name, array, ref, after.fault.message, after, declared), None
         if before.counts and is_known(before.params) and is_known(after.params) and \
                 before.params != after.params:
             why = (f"{before.name} ({before.type_name}) was built for input "
                    f"{before.input_shapes[0] if before.input_shapes else '?'} but the data "
                    f"gives it {after.input_shapes[0] if after.input_shapes else '?'}")
-            return _loaded(use, name, array, ref, model, arrays) or _report(
-                use, name, array, ref, why, after, declared), None
+            return _layout(graph, inputs[culprit], use, name, array, ref, arrays) or \
+                _loaded(use, name, array, ref, model, arrays) or _report(
+                    use, name, array, ref, why, after, declared), None
     if type(model).__name__ == "KerasFunctional" and \
             _contradicts(adjusted[culprit][1], inputs[culprit].output_shape):
         # every layer takes the data, but keras.Model(inputs, outputs) checks it against each
@@ -225,6 +228,15 @@ def _loaded(use, name, array, ref, model, arrays):
     from .keras_fitted_input import fitted_input  # Keras's own: lazily
     return image_mode(use, name, array, ref, trained) or \
         pil_bands(use, name, array, ref, trained) or fitted_input(use, name, array, ref, model)
+
+
+def _layout(graph, node, use, name, array, ref, arrays):
+    """Images laid out against the model's own image layers, placed where they were made
+    (keras_data_layout.py)."""
+    if len(arrays) != 1:
+        return None
+    from .keras_data_layout import channels_elsewhere  # Keras's own: lazily
+    return channels_elsewhere(graph, node, use, name, array, ref)
 
 
 def _trained(model) -> list:
@@ -667,7 +679,12 @@ DOCS = {
             "data its input contradicts. Data with axes of size 1 too many after its batch "
             "axis, the rest the model's sample (`(1, 1, 224, 224, 3)` from a second "
             "`np.expand_dims` for `(None, 224, 224, 3)`), is reported on the line that made "
-            "the array with that shape. torch: a layer fault "
+            "the array with that shape; so are images whose channel axis is not where the "
+            "model's own image layers read it (`(N, 3, 32, 32)` tiles for a channels-last "
+            "`Input((32, 32, 3))`: declaring `(3, 32, 32)` would break the model), and data "
+            "sized by a number written by hand where the model's input reads a name that "
+            "line can use (`np.random.rand(100, 7)` for `Input((N_SENSORS,))`). "
+            "torch: a layer fault "
             "whose fix is the batch a script feeds the model (channels-last images, clips "
             "frames-first, images without a channel axis, axes of size one before an RNN or "
             "a `BatchNorm1d`) is reported under this code where that batch is bound, naming "

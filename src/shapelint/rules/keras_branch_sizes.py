@@ -1,9 +1,10 @@
 """Where a Keras merge that no usable input size fits is fixed (issue 16): a residual block
 whose one branch is pooled (or strided) between the fork and the Add, while the other branch
 keeps the fork's size. rules/keras_input_sizes.py replays the model with the input's spatial
-sizes symbolic; when no size in the upper half of the sizes tried (1..LIMIT) makes the merge's
-inputs equal, the input size is no fix (a 1-pixel image is not an input), and the model's
-structure is: the one layer that changes the spatial size on one branch only. The finding goes
+sizes symbolic; when no size in the upper half of the sizes tried (1..LIMIT), nor within a
+factor of two of the script's own size, makes the merge's inputs equal, the input size is no
+fix (a 1-pixel image is not an input; a FaceNet block whose fixed padding fits 95..110 pixels
+is fixed by 96-pixel images), and the model's structure is: the one layer that changes the spatial size on one branch only. The finding goes
 to that layer and names the merge (data["seen_at_line"]); the other honest fix, the same
 resizing on the other branch, is named in the message.
 
@@ -16,9 +17,11 @@ from ..domain.codes import Diagnostic
 from ..frameworks.torch_size_fit import LIMIT
 
 
-def no_usable_size(fits: dict, wrong: list) -> bool:
-    """No size in the upper half of 1..LIMIT fits an axis the script's size does not fit."""
-    return bool(wrong) and all(not any(n > LIMIT // 2 for n in fits.get(s, ())) for s in wrong)
+def no_usable_size(fits: dict, wrong: list, given: dict) -> bool:
+    """No size in the upper half of 1..LIMIT, nor within a factor of two of the script's size
+    (given: symbol -> size), fits an axis the script's size does not fit."""
+    return bool(wrong) and all(not any(n > LIMIT // 2 or given[s] <= 2 * n <= 4 * given[s]
+                                       for n in fits.get(s, ())) for s in wrong)
 
 
 def at_branch_layer(node, diagnostic: Diagnostic, seen: tuple) -> Diagnostic | None:

@@ -15,9 +15,11 @@ from ..domain.codes import SHP107, Diagnostic
 from ..domain.dims import Sym, is_known
 from ..domain.shapes import Shape
 from ..frameworks.torch_size_fit import LIMIT, describe, fitting, period
+from .keras_channel_layout import channel_axis, described, offset, spatial, with_spatial
 from .keras_size_written import written
 
 _SPATIAL = {3: ("L",), 4: ("H", "W"), 5: ("D", "H", "W")}  # by input rank (N, *spatial, C)
+# or (N, C, *spatial) when every image layer reads channels first (keras_channel_layout)
 
 
 def at_input_size(graph, node, diagnostic: Diagnostic) -> Diagnostic:
@@ -29,30 +31,32 @@ def at_input_size(graph, node, diagnostic: Diagnostic) -> Diagnostic:
         return diagnostic
     shape = source.output_shape
     symbols = _SPATIAL.get(shape.rank) if shape.known_rank else None
-    if symbols is None or not all(is_known(d) for d in shape.dims[1:]) or \
-            not _channels_last(graph):
+    axis = channel_axis(graph)
+    if symbols is None or not all(is_known(d) for d in shape.dims[1:]) or axis is None:
         return diagnostic
-    fits = _fitting_sizes(graph, source, symbols)
-    given = dict(zip(symbols, shape.dims[1:-1]))
+    fits = _fitting_sizes(graph, source, symbols, axis)
+    given = dict(zip(symbols, spatial(shape.dims, axis)))
     wrong = [s for s in symbols if s in fits and given[s] not in fits[s]]
     from .keras_branch_sizes import at_branch_layer, no_usable_size
-    if no_usable_size(fits, wrong):  # the structure, not the input size, is the fix
+    if no_usable_size(fits, wrong, given):  # the structure, not the input size, is the fix
         return at_branch_layer(node, diagnostic, _applied_at(node)) or diagnostic
     if not wrong or not all(fits[s] for s in wrong):
         return diagnostic
     fitted = tuple(_nearest(fits[s], given[s]) if s in wrong else given[s] for s in symbols)
-    if not _builds(graph, source, fitted):
+    if not _builds(graph, source, fitted, axis):
         return diagnostic
     place = _origin(graph, source)
-    found = written(place, [symbols.index(s) for s in wrong], tuple(given[s] for s in symbols)) \
+    # the sizes as the shape is written for one sample, channels included where they lead
+    sample = tuple(shape.dims[1:])
+    found = written(place, [symbols.index(s) + offset(axis) for s in wrong], sample) \
         if place is not None else None
     seen_line, seen_col = _applied_at(node)
-    sizes = "; ".join(f"axis {symbols.index(s) + 1} is {given[s]}, make it "
+    sizes = "; ".join(f"axis {symbols.index(s) + 1 + offset(axis)} is {given[s]}, make it "
                       f"{describe(fits[s], given[s])}" for s in wrong)
-    spatial = tuple(given[s] for s in symbols)
-    text = (f"{diagnostic.message}. The model's input is {spatial} (spatial sizes, channels "
-            f"last); its skip connections fit only some input sizes: {sizes}")
-    data = {**diagnostic.data, "input_size": list(spatial),
+    input_size = tuple(given[s] for s in symbols)
+    text = (f"{diagnostic.message}. The model's input is {input_size} (spatial sizes, "
+            f"{described(axis)}); its skip connections fit only some input sizes: {sizes}")
+    data = {**diagnostic.data, "input_size": list(input_size),
             "fitting_sizes": {s: _summary(fits[s]) for s in wrong},
             "fitted_input": list(fitted)}
     if found is None or found[0] != node.path or not found[1] or \
@@ -86,22 +90,16 @@ def _only_input(graph, node):
     return next(iter(found)) if len(found) == 1 and len(graph.inputs) == 1 else None
 
 
-def _channels_last(graph) -> bool:
-    """The symbols stand for the input's spatial axes only if no layer reads channels first."""
-    return all((getattr(n.layer, "arguments", None) or {}).get("data_format")
-               in (None, "channels_last") for n in graph.nodes if not n.is_input)
-
-
 def _with_input(graph, source, shape):
     return graph.replay({c: (lambda shapes, c=c: [shape if i is source else s
                                                   for i, s in zip(c.inputs, shapes)])
                          for c in graph.nodes if source in c.inputs})
 
 
-def _fitting_sizes(graph, source, symbols) -> dict:
+def _fitting_sizes(graph, source, symbols, axis) -> dict:
     """symbol -> the sizes in 1..LIMIT every merge fits, for each symbol a merge constrains."""
     dims = source.output_shape.dims
-    symbolic = Shape((dims[0], *(Sym(s) for s in symbols), dims[-1]))
+    symbolic = Shape(with_spatial(dims, axis, tuple(Sym(s) for s in symbols)))
     try:
         replayed = _with_input(graph, source, symbolic)
     except Exception:  # noqa: BLE001 - a what-if that cannot be derived says nothing
@@ -135,11 +133,11 @@ def _nearest(fits: list, given: int) -> int:
     return min(fits, key=lambda s: (abs(s - given), s))
 
 
-def _builds(graph, source, spatial) -> bool:
+def _builds(graph, source, sizes, axis) -> bool:
     """The model builds, every merge included, with the input at these spatial sizes."""
     dims = source.output_shape.dims
     try:
-        replayed = _with_input(graph, source, Shape((dims[0], *spatial, dims[-1])))
+        replayed = _with_input(graph, source, Shape(with_spatial(dims, axis, sizes)))
     except Exception:  # noqa: BLE001
         return False
     return all(n.fault is None for n in replayed.nodes)

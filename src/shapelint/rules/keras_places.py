@@ -13,7 +13,9 @@ output is its ids' layout plus one axis. The first other producer decides:
 - Reshape(target_shape): its target sets the rank;
 - Flatten / a global pooling given the rank the layer needs: it drops the axes the layer needs
   (a Flatten indented into a loop feeds the next pass's Conv2D: it sits below the layer it
-  breaks); one given another rank is not the fault alone (taking it away fixes nothing);
+  breaks); a Flatten given more axes whose output reaches the layer unchanged was meant as a
+  Reshape keeping the layer's axes (keras_flatten_steps); one given fewer, or followed by a
+  Dense that makes its own features, is not the fault alone (taking it away fixes nothing);
 - an RNN with return_sequences=False: it returns only the last step, one axis short.
 Any other producer (a Conv2D before an LSTM, a Dense, a merge) wants or makes its rank for
 reasons of its own: the two layers disagree, the fix goes between them, at the rejecting layer,
@@ -81,7 +83,7 @@ def _producer(graph, node, p, need):
             dense = dense or (p if p.type_name == "Dense" else None)  # the nearest
             p = p.inputs[0]
             continue
-        return _layer_place(p, node, need)
+        return _layer_place(p, node, need, unchanged=dense is None and not embeddings)
     return None
 
 
@@ -109,8 +111,9 @@ def _passes_rank_on(p) -> bool:
     return not ({"dense", "flattens"} & set(rule.tags)) and x.dims == y.dims
 
 
-def _layer_place(p, node, need):
-    """A layer whose type or arguments set the rank of what it returns."""
+def _layer_place(p, node, need, unchanged=False):
+    """A layer whose type or arguments set the rank of what it returns; `unchanged`: its
+    output reaches node through layers that keep the shape."""
     out = p.output_shape
     if not out.known_rank or p.fault is not None:
         return None
@@ -143,6 +146,12 @@ def _layer_place(p, node, need):
         else:
             sentence += "; move it after the last layer that needs them"
         return path, line, col, sentence
+    if "flattens" in set(getattr(p.layer.rule, "tags", ())) and out.rank == 2 and need > 2 \
+            and unchanged:
+        from .keras_flatten_steps import replaced_by_reshape
+        sentence = replaced_by_reshape(p, node, need)
+        if sentence is not None:
+            return (*_applied_at(p), sentence)
     if p.type_name in _RNNS and arguments.get("return_sequences") is False and \
             out.rank + 1 == need:
         return p.path, p.line, p.col, (
