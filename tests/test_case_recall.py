@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 262 of the 334 cases are found on their marked line, 248 on the line the fixed twin changes,
-# 298 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 264 of the 334 cases are found on their marked line, 250 on the line the fixed twin changes,
+# 300 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to fourteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10, 11, 11 and 11 on the
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10, 11, 11 and 13 on the
 # line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5 and 5 when measured blind) pull all three down.
 # The floors are those counts over the 334 cases: they fail on any regression.
-RECALL_FLOOR = 262 / 334
-ON_FIX_LINE_FLOOR = 248 / 334
-ON_OR_POINTING_FLOOR = 298 / 334
+RECALL_FLOOR = 264 / 334
+ON_FIX_LINE_FLOOR = 250 / 334
+ON_OR_POINTING_FLOOR = 300 / 334
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -507,6 +507,12 @@ HELD_OUT_13_MISSES = {
 # strided_branch_meets_pooled_shortcut_on_odd_length).
 # Branch i-keras15: super_resolution_rgba_png_for_rgb_model stays on the model's Input and names
 # the load_image call that asks for RGBA (array_callers; pair tile_bands_chosen_by_reader_argument).
+# Branch i-torch16: transformer_positional_encoder_200_for_longer_sentences and
+# vit_lite_32px_positional_embedding_on_224px_flowers are on their line: a broadcast add of a
+# position table whose size on the failing axis a parameter sets, left at its default by the
+# one call that builds the model (and some value of it gives the other operand's size), is
+# SHP107 on that call (torch_position_tables; pairs frame_position_table_left_at_default_length,
+# patch_position_buffer_for_smaller_images).
 HELD_OUT_14_MISSES = {
     "keras/grid_conv_flatten_into_lstm",
     "keras/super_resolution_rgba_png_for_rgb_model",
@@ -514,9 +520,7 @@ HELD_OUT_14_MISSES = {
     "keras/video_frame_predicted_without_batch_axis",
     "torch/segmentation_target_squeezed_batch_of_one",
     "torch/seq2seq_decoder_layers_beyond_encoder_state",
-    "torch/transformer_positional_encoder_200_for_longer_sentences",
     "torch/vgg_conv3d_blocks_on_image_batches",
-    "torch/vit_lite_32px_positional_embedding_on_224px_flowers",
 }
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES

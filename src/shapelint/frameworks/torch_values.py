@@ -29,6 +29,7 @@ from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
 from . import torch_score_maps as score_maps
+from . import torch_broadcast_places as broadcast_places
 from . import torch_floored_pools as floored_pools
 from . import torch_fix_origins as fix_origins
 from . import torch_last_batch as last_batch
@@ -204,10 +205,9 @@ class TorchTensor:
         out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                     broadcast, *shapes))
         if name == "broadcast" and log is not None and len(log) > logged:
-            # the fault just logged: a shortcut pooling's rounding may be its fix
-            floored_pools.broadcast_fault(log[-1].fault, [v for v in (left, right) if
-                                                          isinstance(v, TorchTensor)],
-                                          fix_origins.FixAt)
+            # the fault just logged: its fix may be elsewhere (torch_broadcast_places)
+            broadcast_places.placed(interp, log[-1], [v for v in (left, right) if
+                                                      isinstance(v, TorchTensor)])
         if name == "matmul":
             op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
