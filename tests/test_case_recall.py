@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 264 of the 334 cases are found on their marked line, 250 on the line the fixed twin changes,
-# 300 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 265 of the 334 cases are found on their marked line, 251 on the line the fixed twin changes,
+# 301 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to fourteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10, 11, 11 and 13 on the
+# (20 cases each, the thirteenth 12: 18, 14, 15, 19, 14, 19, 16, 10, 13, 10, 12, 11 and 13 on the
 # line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5 and 5 when measured blind) pull all three down.
 # The floors are those counts over the 334 cases: they fail on any regression.
-RECALL_FLOOR = 264 / 334
-ON_FIX_LINE_FLOOR = 250 / 334
-ON_OR_POINTING_FLOOR = 300 / 334
+RECALL_FLOOR = 265 / 334
+ON_FIX_LINE_FLOOR = 251 / 334
+ON_OR_POINTING_FLOOR = 301 / 334
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -437,12 +437,16 @@ HELD_OUT_11_MISSES = {
 # Branch i-torch14: informer_token_embedding_enc_in_7_for_25_features is on its line (a module
 # constant passed on by name through two instantiations: torch_passed_sizes; pair
 # mel_bins_constant_passed_through_two_modules).
+# Branch i-torch16: airline_lstm_windows_without_feature_axis is on its line: np.sin of
+# np.linspace's values is read as an array, and an RNN given a 2-D input with 3-D states, which
+# torch checks first, is SHP109 at the call when exactly one axis of 1 inserted into the input
+# fits both input_size and the states (torch_rnn_missing_axis; pairs
+# gru_series_windows_without_feature_axis, lstm_seq_first_scalar_series_without_feature_axis).
 HELD_OUT_12_MISSES = {
     "keras/autoencoder_image_sides_not_multiple_of_eight",
     "keras/digit_crops_luminance_alpha_into_flatten_28x28",
     "keras/ghostnet_gray_input_for_rgb_loaded_images",
     "keras/joint_model_predict_flat_feature_vector",
-    "torch/airline_lstm_windows_without_feature_axis",
     "torch/crowd_density_map_at_eighth_of_ground_truth",
     "torch/cyclegan_lsgan_target_without_column_axis",
     "torch/resnet_basics_avgpool7_on_256px_images",
