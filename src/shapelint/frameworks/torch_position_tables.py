@@ -33,6 +33,12 @@ _OPS = {cst.Add: lambda a, b: a + b, cst.Subtract: lambda a, b: a - b,
 _SEARCH = range(1, 4097)  # the values of the parameter tried for the other operand's size
 
 
+DOC_ADDENDA = {"SHP107": {"what": (
+    "torch: an add that fails on a position table (`self.pe`, sliced or not) sized in "
+    "`__init__` by a parameter the model's one builder call leaves at its int default, where "
+    "some value of that parameter gives the other tensor's size, is reported on that call, "
+    "with the value to pass, naming the add where torch raises.")}}
+
 def broadcast_fault(interp, applied, tensors, fix_at) -> None:
     """Set the fault's fix_at to the call that left the table's size at its default."""
     fault, node = applied.fault, getattr(interp, "operator_node", None)

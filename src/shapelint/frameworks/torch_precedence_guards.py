@@ -27,6 +27,12 @@ _BITWISE = {cst.BitOr: ("|", operator.or_), cst.BitAnd: ("&", operator.and_)}
 _IF = re.compile(r"^(\s*)(el)?if\s+(.+):\s*(#.*)?$")
 
 
+DOC_ADDENDA = {"SHP104": {"what": (
+    "torch: a reshape that fails below an `if` whose test `a != b | c != d` Python reads as "
+    "`a != (b | c) != d` is reported on that `if` when, with the values the analysis holds, "
+    "the two comparisons apart would run the skipped block that binds the reshaped tensor "
+    "again.")}}
+
 def reshape_fault(interp, applied, node, scope) -> None:
     """Set fix_at of the reshape fault just logged (applied) to the `if` whose precedence
     skipped the block that binds the reshaped tensor (node: the reshape's call)."""

@@ -18,6 +18,12 @@ from .torch_rnn_states import state_shapes
 _KINDS = ("RNN", "GRU", "LSTM")
 
 
+DOC_ADDENDA = {"SHP109": {"what": (
+    "torch: an `nn.RNN` / `nn.GRU` / `nn.LSTM` given a 2-D input with 3-D initial states "
+    "(torch reads the input as one unbatched sequence and rejects the states first) is "
+    "reported on the call when exactly one axis of 1 inserted into the input fits both "
+    "`input_size` and the states, with that `unsqueeze` as the fix.")}}
+
 def layer_fault(layer, applied, tensor, args, kwargs, fix_at) -> None:
     """Set fix_at of the RNN's fault to its call when its 2-D input lacks one axis of 1."""
     fault, x = applied.fault, tensor.shape
