@@ -39,6 +39,7 @@ DOC_ADDENDA = {"SHP107": {"what": (
     "some value of that parameter gives the other tensor's size, is reported on that call, "
     "with the value to pass, naming the add where torch raises.")}}
 
+
 def broadcast_fault(interp, applied, tensors, fix_at) -> None:
     """Set the fault's fix_at to the call that left the table's size at its default."""
     fault, node = applied.fault, getattr(interp, "operator_node", None)

@@ -33,6 +33,7 @@ DOC_ADDENDA = {"SHP104": {"what": (
     "the two comparisons apart would run the skipped block that binds the reshaped tensor "
     "again.")}}
 
+
 def reshape_fault(interp, applied, node, scope) -> None:
     """Set fix_at of the reshape fault just logged (applied) to the `if` whose precedence
     skipped the block that binds the reshaped tensor (node: the reshape's call)."""
@@ -103,8 +104,8 @@ def _readings(test, scope):
     intended = bool(join(one(a, b), two(c, d)))
     code = lambda n: cst.Module([]).code_for_node(n)  # noqa: E731
     o1, o2 = code(first.operator).strip(), code(second.operator).strip()
-    left, b_, c_, right = (code(n) for n in (test.left, middle.left, middle.right,
-                                              second.comparator))
+    parts = (test.left, middle.left, middle.right, second.comparator)
+    left, b_, c_, right = (code(n) for n in parts)
     return (bool(written), intended,
             (f"{left} {o1} ({b_} {bit} {c_}) and ({b_} {bit} {c_}) {o2} {right}",
              f"({left} {o1} {b_}) {bit} ({c_} {o2} {right})"))

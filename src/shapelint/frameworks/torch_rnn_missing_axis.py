@@ -24,6 +24,7 @@ DOC_ADDENDA = {"SHP109": {"what": (
     "reported on the call when exactly one axis of 1 inserted into the input fits both "
     "`input_size` and the states, with that `unsqueeze` as the fix.")}}
 
+
 def layer_fault(layer, applied, tensor, args, kwargs, fix_at) -> None:
     """Set fix_at of the RNN's fault to its call when its 2-D input lacks one axis of 1."""
     fault, x = applied.fault, tensor.shape
