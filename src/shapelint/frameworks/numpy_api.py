@@ -79,6 +79,22 @@ def _arange(args, kwargs):
     return array_of((length,), dtype, labels)
 
 
+def _elementwise(args, kwargs):
+    """A unary ufunc (np.sin, np.exp, ...) of an array: its shape, and its floating dtype, or
+    float64 for 32- and 64-bit integers (numpy gives smaller integers a smaller float: left
+    unknown); no labels (the values change)."""
+    first = args[0] if args else kwargs.get("x")
+    if isinstance(first, (list, tuple)) and first and all(
+            isinstance(n, (int, float)) and not isinstance(n, bool) for n in first):
+        return array_of((len(first),), "float64")  # Python numbers (np.linspace's values)
+    if not isinstance(first, ArrayValue) or args[1:] or set(kwargs) - {"x"}:
+        # (a number gives a number, out= / where= another array: not read)
+        return Unknown("a ufunc of a value that is not an array shapelint knows")
+    dtype = first.dtype if first.dtype in FLOAT_DTYPES else \
+        "float64" if first.dtype in ("int32", "int64", "uint32", "uint64") else None
+    return ArrayValue(first.shape, dtype, None, first.origin)
+
+
 def _literal(args, kwargs):
     """np.array / np.asarray of nested lists of numbers, or of arrays (stacked)."""
     data = args[0] if args else kwargs.get("object", kwargs.get("a"))
@@ -267,6 +283,8 @@ FUNCTIONS = {
     "transpose": _on_array(transpose, ("a", "axes")),
     "squeeze": _on_array(squeeze, ("a", "axis")),
 }
+FUNCTIONS.update({name: _elementwise for name in (
+    "sin", "cos", "tan", "exp", "log", "log1p", "expm1", "tanh", "sinh", "cosh")})
 FUNCTIONS.update({f"random.{name}": fn for name, fn in numpy_random.FUNCTIONS.items()})
 
 

@@ -2,7 +2,8 @@
 input made square at its other side passes every layer (issue 16): `torch.randn(1, 2, 20, 224)`
 given to a model whose AvgPool2d(7) is written for 224x224. The model already fits the other
 side, so it is written for that size along both; the one side that differs is what the script
-wrote wrong. The finding moves to where the script builds the input (fix_origins.input_size).
+wrote wrong. The finding moves to where the script builds the input (fix_origins.input_size),
+or to the F.interpolate that wrote its sizes (a photo shrunk to keep its aspect ratio).
 A square input is left to torch_size_written: there nothing in the model says which size it
 was written for, and either side is an honest fix (the finding stays on the model's line)."""
 from __future__ import annotations
@@ -37,5 +38,14 @@ def explain(model, graph, shape: Shape) -> None:
     # every layer accepts the square input, and forward() runs to a known result
     if not log or any(getattr(a, "fault", None) is not None for a in log) or \
             not getattr(getattr(result, "shape", None), "known_rank", False):
+        return
+    resized = (model.interp.state.observed_sizes.get(id(model.root)) or (None,))[0]
+    if resized is not None and resized[4] == "resized" and resized[0] == node.path and \
+            shape.rank - len(resized[3]) <= odd:
+        sizes = "x".join(str(d) for d in resized[3])
+        node.fault.fix_at = fix_origins.FixAt(
+            resized[0], int(resized[1]), int(resized[2]), None,
+            f"The F.interpolate on this line writes the input's sizes, {sizes}: dim {odd} is "
+            f"{shape.dims[odd]}, make it {other}.")
         return
     fix_origins.input_size(model, shape, node, [(odd, str(other))])

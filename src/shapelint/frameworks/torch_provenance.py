@@ -228,6 +228,11 @@ def after_arithmetic(operands, out) -> None:
         keep_sizes(operands[0], out)
         # x / 255 is the batch as fed, scaled (torch_fix_origins)
         out.fed_at, out.dropped_reshape = operands[0].fed_at, operands[0].dropped_reshape
+    same = [v for v in operands if v.shape == out.shape]
+    at = getattr(same[0], "sizes_at", None) if len(operands) > 1 and len(same) == 1 else None
+    if at is not None and all(v is same[0] or v.shape.known_rank and all(
+            d == 1 for d in v.shape.dims[-len(at[3]):]) for v in operands):
+        out.sizes_at = at  # (im - mean) / std, mean (C, 1, 1): the sizes are still im's
 
 
 def _keep_places(name: str, source, out, at) -> None:
@@ -254,7 +259,7 @@ def _resized_to(out, at) -> None:
         return
     sizes = tuple(out.shape.dims[2:])
     if all(isinstance(d, int) and not isinstance(d, bool) for d in sizes):
-        wrote_sizes(out, at, sizes)
+        wrote_sizes(out, at, sizes, "resized")  # (torch_odd_side: the line to change)
 
 
 def after_index(source, out) -> None:

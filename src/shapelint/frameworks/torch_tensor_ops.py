@@ -12,6 +12,7 @@ from . import softmax_checks
 from . import torch_batch_folds as batch_folds
 from . import torch_op_log as op_log
 from . import torch_pad_origins as pad_origins
+from . import torch_precedence_guards as precedence_guards
 from . import torch_partial as partial
 from . import torch_provenance as provenance
 from . import torch_score_maps as score_maps
@@ -67,6 +68,10 @@ def tensor_op(interp, name: str, args, kwargs, node):
         from .torch_fix_origins import FixAt
         dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
         pad_origins.cat_fault(log[-1].fault, args[0], dim, FixAt)
+    if name in ("view", "reshape") and log is not None and len(log) > logged:
+        # a size check whose precedence skipped the block that resizes it (the fix)
+        precedence_guards.reshape_fault(interp, log[-1], node,
+                                        interp.frames[-1][1] if interp.frames else None)
     size_fit.record(interp, name, args, kwargs, node)
     op_log.record(interp, name.removesuffix("_"), [shapes_of(a) for a in args],
                   {k: shapes_of(v) for k, v in kwargs.items()}, node, result)

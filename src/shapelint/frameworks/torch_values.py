@@ -29,8 +29,8 @@ from . import torch_provenance as provenance
 from . import torch_rnn_hidden as rnn_hidden
 from . import torch_rnn_states as rnn_states
 from . import torch_score_maps as score_maps
+from . import torch_fault_places as fault_places
 from . import torch_floored_pools as floored_pools
-from . import torch_fix_origins as fix_origins
 from . import torch_last_batch as last_batch
 from .torch_observed import observed_at
 from .layers import LayerObject, apply
@@ -204,10 +204,9 @@ class TorchTensor:
         out = TorchTensor(_shape_of(interp, name, node, matmul if name == "matmul" else
                                     broadcast, *shapes))
         if name == "broadcast" and log is not None and len(log) > logged:
-            # the fault just logged: a shortcut pooling's rounding may be its fix
-            floored_pools.broadcast_fault(log[-1].fault, [v for v in (left, right) if
-                                                          isinstance(v, TorchTensor)],
-                                          fix_origins.FixAt)
+            # the fault just logged: its fix may be elsewhere (torch_fault_places)
+            fault_places.broadcast(interp, log[-1], [v for v in (left, right) if
+                                                     isinstance(v, TorchTensor)])
         if name == "matmul":
             op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
@@ -380,8 +379,8 @@ class TorchLayer(LayerObject):
         if applied.fault is None and shapes[0].known_rank and shapes[0].rank >= 2 and \
                 isinstance(shapes[0][0], last_batch.LoaderBatch):
             applied.fault = last_batch.batch_of_one(interp, self, shapes[0])
-        if applied.fault is not None:
-            fix_origins.layer_fault(interp, self, applied, inputs[0])
+        if applied.fault is not None:  # where its fix goes (torch_fault_places)
+            fault_places.layer(interp, self, applied, inputs[0], args, kwargs)
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
         extra = RETURNS_TUPLE.get(self.type_name)

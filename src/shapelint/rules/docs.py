@@ -14,6 +14,7 @@ from dataclasses import replace
 from ..catalogue import fault_docs
 from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
+from ..frameworks import torch_position_tables, torch_precedence_guards, torch_rnn_missing_axis
 from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
@@ -59,6 +60,9 @@ DOCS: dict[str, RuleDoc] = _added(
      **claims.DOCS, **flops_claims.DOCS, **_ANALYZER_FAILURES}, keras_io.DOC_ADDENDA)
 DOCS = _added(DOCS, torch_rnn_hidden.DOC_ADDENDA)  # h0/c0 of torch RNNs
 DOCS = _added(DOCS, torch_last_batch.DOC_ADDENDA)  # a DataLoader's short last batch
+DOCS = _added(DOCS, torch_position_tables.DOC_ADDENDA)  # a table left at a default size
+DOCS = _added(DOCS, torch_rnn_missing_axis.DOC_ADDENDA)  # a 2-D input with 3-D states
+DOCS = _added(DOCS, torch_precedence_guards.DOC_ADDENDA)  # `a != b | c != d`
 
 
 def page(code: str) -> str:

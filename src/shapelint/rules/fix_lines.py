@@ -39,8 +39,16 @@ def at_fix_line(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic | None:
 
 def _on_the_same_line(at, diagnostic: Diagnostic) -> Diagnostic | None:
     """The fix on the layer's own line, at another column (an nn.Sequential written on one
-    line): the finding moves to the fix's column and says what it holds; else None."""
-    if int(at.col) == int(diagnostic.column) or at.code not in (None, diagnostic.code):
+    line): the finding moves to the fix's column and says what it holds; the fix at the call
+    itself under another code (the input given there: torch_rnn_missing_axis) is that code
+    here, where it shows; else None."""
+    if at.code not in (None, diagnostic.code):
+        return Diagnostic(at.code, int(at.line), int(at.col), _joined(diagnostic.message,
+                          at.sentence), {**diagnostic.data, "shown_as": diagnostic.code.code,
+                                         "seen_at_line": int(at.line),
+                                         "seen_at_col": int(diagnostic.column)},
+                          diagnostic.path)
+    if int(at.col) == int(diagnostic.column):
         return None
     message = diagnostic.message.rstrip()
     if not message.endswith("."):
@@ -67,3 +75,8 @@ def naming_data_side(node: LayerNode, diagnostic: Diagnostic) -> Diagnostic:
                       f"{message} {at.sentence}",
                       {**diagnostic.data, "data_at_line": data_at[1],
                        "data_at_col": data_at[2]}, diagnostic.path)
+
+
+def _joined(message: str, sentence: str) -> str:
+    message = message.rstrip()
+    return f"{message}{'' if message.endswith('.') else '.'} {sentence}"

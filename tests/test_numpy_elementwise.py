@@ -1,0 +1,49 @@
+"""np.linspace's values and the unary ufuncs (np.sin, np.exp, ...) as frameworks/numpy_api.py models
+them: each result's shape and dtype checked against the array real numpy makes from the same
+code; what it cannot be sure of stays unknown."""
+import pytest
+
+from shapelint.frameworks.arrays import ArrayValue
+from static_out import static_out
+
+np = pytest.importorskip("numpy")
+
+HEADER = "import numpy as np\n"
+
+CASES = [
+    "out = np.sin(np.linspace(0, 12, 144))",
+    "out = np.cos(np.linspace(0, np.pi, 10))[np.newaxis, :, np.newaxis]",
+    "out = np.sin(np.linspace(0, 12, 144)).astype('float32')",
+    "out = np.exp(np.zeros((3, 4), dtype=np.float32))",
+    "out = np.exp(np.arange(6))",
+    "out = np.tanh(np.ones((2, 5)))",
+    "out = np.log1p(np.zeros((7,), dtype=np.float16))",
+    "out = np.stack([np.sin(np.linspace(0, 1, 30))[i:i + 4] for i in range(20)])",
+]
+
+
+@pytest.mark.parametrize("code", CASES)
+def test_elementwise_as_numpy_does(code):
+    real = {}
+    exec(HEADER + code, real)
+    got = static_out(HEADER, code)
+    assert isinstance(got, ArrayValue), got
+    assert got.shape.dims == tuple(real["out"].shape)
+    assert got.dtype == str(real["out"].dtype)
+
+
+@pytest.mark.parametrize("code", [
+    "out = np.sin(np.linspace(0, 1, 10, dtype=np.float32))",  # values kept as a list: dtype lost
+    "out = np.sin(3.0)",
+    "out = np.sin(np.zeros((2, 2)), out=None)",
+])
+def test_what_is_not_certain_stays_unknown(code):
+    got = static_out(HEADER, code)
+    assert not isinstance(got, ArrayValue) or not got.shape.known_rank, got
+
+
+def test_small_integers_leave_the_dtype_unknown():
+    """numpy gives sin(int8) float16 and sin(int16) float32: not guessed."""
+    for dtype in ("int8", "int16", "uint8"):
+        got = static_out(HEADER, f"out = np.sin(np.zeros((3, 2), dtype=np.{dtype}))")
+        assert isinstance(got, ArrayValue) and got.shape.dims == (3, 2) and got.dtype is None
