@@ -187,7 +187,10 @@ DOCS = {
             "A U-Net's skip connection that fails for the script's input size also says which "
             "input sizes fit (a multiple of 2**depth when each level halves the map, or a "
             "run of sizes near the script's, 47 to 54 for a pooled branch padded back by a "
-            "fixed amount), on the line that writes the input size, channels first or last.",
+            "fixed amount), on the line that writes the input size, channels first or last. "
+            "A residual Add of a tensor with a branch of it in which one layer changes the "
+            "channels sits on that layer, naming the 1x1 projection of the shortcut as the "
+            "other fix.",
         example="import keras\nfrom keras import layers\n\n"
                 "a = keras.Input(shape=(8,))\n"
                 "b = keras.Input(shape=(4,))\n"

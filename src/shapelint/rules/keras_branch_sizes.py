@@ -28,10 +28,10 @@ def at_branch_layer(node, diagnostic: Diagnostic, seen: tuple) -> Diagnostic | N
     if len(node.inputs) != 2:
         return None
     a, b = node.inputs
-    fork = _fork(a, b)
-    if fork is None:
+    met = fork(a, b)
+    if met is None:
         return None
-    branches = [_chain(a, fork), _chain(b, fork)]
+    branches = [chain(a, met), chain(b, met)]
     if any(chain is None for chain in branches):
         return None
     resizing = [[n for n in chain if _resizes(n)] for chain in branches]
@@ -47,12 +47,12 @@ def at_branch_layer(node, diagnostic: Diagnostic, seen: tuple) -> Diagnostic | N
         "Make it keep that size (strides=1, padding='same')"
     message = (f"{diagnostic.message.rstrip('.')}. No input size from {LIMIT // 2 + 1} to "
                f"{LIMIT} fits this merge (at line {seen_line}): its branches part at the "
-               f"{fork.type_name} at line {fork.line}, and the {layer.type_name} on this line "
+               f"{met.type_name} at line {met.line}, and the {layer.type_name} on this line "
                f"turns one of them from {before} to {after} while the other keeps {before}. "
                f"{keep} (the merge then adds maps of the fork's size), or resize the other "
                f"branch the same way before the {node.type_name}")
     data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
-            "fork_line": int(fork.line) if fork.line else 0}
+            "fork_line": int(met.line) if met.line else 0}
     for key in ("fitting_sizes", "fitted_input"):
         data.pop(key, None)
     return Diagnostic(diagnostic.code, layer.line, layer.col, message, data, diagnostic.path)
@@ -66,16 +66,16 @@ def _ancestors(node) -> list:
     return out
 
 
-def _fork(a, b):
+def fork(a, b):
     above_b = {id(n) for n in _ancestors(b)}
     return next((n for n in _ancestors(a) if id(n) in above_b), None)
 
 
-def _chain(start, fork) -> list | None:
-    """The nodes from start up to (without) fork, each of one input; None if it is not so."""
+def chain(start, top) -> list | None:
+    """The nodes from start up to (without) top, each of one input; None if it is not so."""
     out = []
     node = start
-    while node is not fork:
+    while node is not top:
         if node.is_input or len(node.inputs) != 1 or not node.input_shapes or \
                 not node.input_shapes[0].known_rank or not node.output_shape.known_rank:
             return None

@@ -42,7 +42,11 @@ def at_producer(graph, node, diagnostic: Diagnostic) -> Diagnostic:
         return at_positional_strides(graph, node, diagnostic)
     if diagnostic.code is SHP107:  # a merge the input size does not fit: keras_input_sizes
         from .keras_input_sizes import at_input_size
-        return at_input_size(graph, node, diagnostic)
+        placed = at_input_size(graph, node, diagnostic)
+        if placed is not diagnostic:
+            return placed
+        from .keras_branch_channels import at_channel_layer  # a shortcut's channels
+        return at_channel_layer(graph, node, diagnostic, _applied_at(node)) or diagnostic
     if diagnostic.code in (SHP103, SHP108):  # per-frame layers on a clip: keras_frames
         from .keras_frames import per_frame
         framed = per_frame(graph, node, diagnostic)
