@@ -17,6 +17,12 @@ import libcst as cst
 
 from ..domain.codes import SHP101, SHP106
 
+_WHERE = ("torch: a layer fed one tensor where the statement just before, in the same block, "
+          "assigns the name this statement overwrites without reading it (`out = "
+          "self.fc1(x)` then `out = self.fc2(x)`), to a value the layer accepts, is reported on "
+          "that call, naming the value it was meant to get, rather than on the constructor.")
+DOC_ADDENDA = {"SHP101": {"what": _WHERE}, "SHP106": {"what": _WHERE}}
+
 
 def layer_fault(interp, layer, applied, tensor, fits, fix_at) -> None:
     """Set fix_at of the layer's fault to the statement applying it, per the module doc."""
