@@ -15,6 +15,7 @@ from ..catalogue import fault_docs
 from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
 from ..frameworks import torch_position_tables, torch_precedence_guards, torch_rnn_missing_axis
+from ..frameworks import torch_overwritten_input
 from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
@@ -63,6 +64,7 @@ DOCS = _added(DOCS, torch_last_batch.DOC_ADDENDA)  # a DataLoader's short last b
 DOCS = _added(DOCS, torch_position_tables.DOC_ADDENDA)  # a table left at a default size
 DOCS = _added(DOCS, torch_rnn_missing_axis.DOC_ADDENDA)  # a 2-D input with 3-D states
 DOCS = _added(DOCS, torch_precedence_guards.DOC_ADDENDA)  # `a != b | c != d`
+DOCS = _added(DOCS, torch_overwritten_input.DOC_ADDENDA)  # out = fc2(x) after out = fc1(x)
 
 
 def page(code: str) -> str:
