@@ -50,3 +50,25 @@ def test_len_of_a_tensor_is_its_first_size():
     text = _probe("nn.Linear(2, 1)", "torch.randn(7, 3)", "h = [layer(x.view(len(x), 1, -1))]")
     [d] = [d for d in analyse(text, "m.py").diagnostics() if d.code.code == "SHP101"]
     assert tuple(d.data["input_shape"]) == (7, 1, 3)
+
+
+WRONG_STATES = [  # torch checks every state's rank first, then each size
+    ("nn.GRU(6, 8)", "torch.randn(5, 4, 6)", "torch.zeros(1, 8)"),
+    ("nn.LSTM(6, 8)", "torch.randn(5, 4, 6)", "(torch.zeros(1, 8), torch.zeros(1, 4, 8))"),
+    ("nn.LSTM(6, 8)", "torch.randn(5, 4, 6)", "(torch.zeros(1, 4, 8), torch.zeros(1, 8))"),
+    ("nn.LSTM(6, 8)", "torch.randn(5, 4, 6)", "(torch.zeros(2, 4, 8), torch.zeros(1, 8))"),
+    ("nn.LSTM(6, 8)", "torch.randn(5, 6)", "(torch.zeros(1, 4, 8), torch.zeros(1, 4, 8))"),
+    ("nn.LSTM(6, 8, num_layers=2)", "torch.randn(5, 4, 6)",
+     "(torch.zeros(2, 4, 8), torch.zeros(1, 4, 8))"),
+    ("nn.RNN(6, 8, batch_first=True)", "torch.randn(4, 5, 6)", "torch.zeros(1, 5, 8)"),
+]
+
+
+@pytest.mark.parametrize("build,data,states", WRONG_STATES)
+def test_the_quoted_error_is_what_torch_raises(build, data, states):
+    torch = pytest.importorskip("torch")
+    code = f"{HEAD}layer = {build}\nx = {data}\nh0 = {states}\nout = layer(x, h0)\n"
+    with pytest.raises(RuntimeError) as raised:
+        exec(code, {})  # noqa: S102 - our own snippet
+    [d] = analyse(code, "m.py").diagnostics()
+    assert f'RuntimeError "{raised.value}"' in d.message
