@@ -130,7 +130,11 @@ DOCS = {
     "SHP105": RuleDoc(
         what="Checks layer arguments the framework rejects on construction: non-positive sizes, "
              "`groups` that do not divide the channels, strides combined with dilation, "
-             "`dim`/`permute` orders that do not fit the tensor.",
+             "`dim`/`permute` orders that do not fit the tensor. Keras: the keywords of Keras 1 "
+             "and 2 that Keras 3 refuses (`batch_input_shape=`, `batch_size=` on a layer, "
+             "`init=`, `border_mode=`, `W_regularizer=`, ...), each with what Keras 3 writes "
+             "instead; the layers that still take one as their own parameter (`InputLayer`'s "
+             "`batch_input_shape`, `Embedding`'s `input_length`) are left alone.",
         why="The framework raises when the layer is built or first called.",
         example="import torch.nn as nn\n\n\n"
                 "class Grouped(nn.Module):  # shapelint: input=(B, 3, 8, 8)\n"

@@ -49,6 +49,18 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
                                  f"{framework} raises TypeError here")
         layer.raises = "TypeError"
         return layer
+    if framework == "keras":  # Keras 1/2 keywords its entries' **kwargs would swallow
+        from ..catalogue.keras.legacy_arguments import LEGACY, refused
+        old = refused(entry.type_name, kwargs)
+        if old:
+            given = ", ".join(f"{k}=" for k in old)
+            instead = "; ".join(f"{LEGACY[k][0]} for {k}=" for k in old)
+            layer.fault = LayerFault(SHP105, f"{entry.type_name} is given {given}, which Keras "
+                                     f"3 refuses: \"Unrecognized keyword arguments passed to "
+                                     f"{entry.type_name}\" (ValueError; Keras 2 took it). "
+                                     f"Write {instead}", refused_arguments=old)
+            layer.raises = "ValueError"
+            return layer
     try:
         layer.rule = entry.rule(tuple(args), dict(kwargs))
     except (TypeError, ValueError, ArithmeticError):

@@ -1,0 +1,85 @@
+"""Keras 1/2 keyword arguments Keras 3 refuses (catalogue/keras/legacy_arguments.py): which
+layers take each name as their own parameter is derived here from the installed Keras's
+constructors, and a sample of layers is built by Keras with and without them, beside
+shapelint's verdict on the same code."""
+from __future__ import annotations
+
+import inspect
+import re
+
+import pytest
+
+from shapelint.catalogue.keras.legacy_arguments import LEGACY, refused
+from shapelint.pipeline.analysis import analyse
+
+
+def _takes(cls, name: str, base) -> bool:
+    """The class's own constructors (below keras.layers.Layer) take `name`: a parameter of one
+    of them, or a key one of them reads from its **kwargs."""
+    for klass in cls.__mro__:
+        if klass is base or not issubclass(klass, base) or "__init__" not in vars(klass):
+            continue
+        init = vars(klass)["__init__"]
+        if name in inspect.signature(init).parameters:
+            return True
+        try:
+            source = inspect.getsource(init)
+        except (OSError, TypeError):
+            continue
+        if re.search(rf"kwargs(\.pop|\.get|\[)\(?\s*['\"]{name}['\"]", source):
+            return True
+    return False
+
+
+def test_the_layers_taking_each_legacy_name_are_those_of_the_installed_keras():
+    keras = pytest.importorskip("keras")
+    classes = {name: cls for name in dir(keras.layers)
+               if inspect.isclass(cls := getattr(keras.layers, name))
+               and issubclass(cls, keras.layers.Layer) and cls is not keras.layers.Layer}
+    for name, (_, takers) in LEGACY.items():
+        taking = {n for n, cls in classes.items() if _takes(cls, name, keras.layers.Layer)
+                  and cls.__name__ == n}
+        assert taking == set(takers), name
+
+
+BUILDS = [  # (constructor, Keras 3 refuses it)
+    ("Dense(1, batch_input_shape=(None, 1))", True),
+    ("Dense(4, init='uniform')", True),
+    ("Dense(4, W_regularizer=None)", True),
+    ("Conv2D(8, 3, border_mode='same')", True),
+    ("Conv2D(8, 3, subsample=(2, 2))", True),
+    ("MaxPooling2D(2, dim_ordering='tf')", True),
+    ("LSTM(4, batch_input_shape=(2, 3, 5))", True),
+    ("Dropout(0.5, batch_size=8)", True),
+    ("Dense(4, weights=None)", True),
+    ("Embedding(10, 4, input_length=5)", False),
+    ("Embedding(10, 4, weights=None)", False),
+    ("LSTM(4, batch_size=8)", True),
+    ("Dense(4, input_shape=(3,))", False),
+    ("Dense(4, input_dim=3, name='d')", False),
+]
+
+
+@pytest.mark.parametrize("build,refuses", BUILDS)
+def test_shapelint_refuses_what_keras_refuses(build, refuses):
+    keras = pytest.importorskip("keras")
+    code = f"import keras\nfrom keras.layers import *\n\nlayer = {build}\n"
+    if refuses:
+        with pytest.raises(ValueError, match="Unrecognized keyword arguments"):
+            exec(code, {"keras": keras})  # noqa: S102 - our own snippet
+    else:
+        exec(code, {"keras": keras})  # noqa: S102
+    model = (f"import keras\nfrom keras.layers import *\n\n"
+             f"model = keras.Sequential([keras.Input(shape=(6, 6, 3)), {build}])\n")
+    codes = [d.code.code for d in analyse(model, "m.py").diagnostics()]
+    assert ("SHP105" in codes) is refuses, codes
+
+
+def test_the_finding_names_what_to_write():
+    [d] = [d for d in analyse("import keras\nfrom keras.layers import Dense\n\n"
+                              "model = keras.Sequential()\n"
+                              "model.add(Dense(1, batch_input_shape=(None, 1)))\n",
+                              "m.py").diagnostics() if d.code.severity == "error"]
+    assert (d.code.code, int(d.line)) == ("SHP105", 5)
+    assert "batch_input_shape=" in d.message and "input_shape=" in d.message
+    assert refused("Embedding", ["input_length", "init"]) == ["init"]
