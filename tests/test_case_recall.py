@@ -11,16 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 282 of the 348 cases are found on their marked line, 268 on the line the fixed twin changes,
-# 315 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 284 of the 348 cases are found on their marked line, 270 on the line the fixed twin changes,
+# 317 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to fifteenth blind sets of issue 16
 # (20 cases each, the thirteenth 12 and the fifteenth 14: 18, 15, 16, 19, 14, 19, 18, 11, 14, 13,
-# 12, 11, 14 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5 and 4 when measured
+# 13, 11, 14 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5 and 4 when measured
 # blind) pull all three down. The floors are those counts over the 348 cases: they fail on any
 # regression.
-RECALL_FLOOR = 282 / 348
-ON_FIX_LINE_FLOOR = 268 / 348
-ON_OR_POINTING_FLOOR = 315 / 348
+RECALL_FLOOR = 284 / 348
+ON_FIX_LINE_FLOOR = 270 / 348
+ON_OR_POINTING_FLOOR = 317 / 348
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -461,12 +461,15 @@ HELD_OUT_11_MISSES = {
 # torch checks first, is SHP109 at the call when exactly one axis of 1 inserted into the input
 # fits both input_size and the states (torch_rnn_missing_axis; pairs
 # gru_series_windows_without_feature_axis, lstm_seq_first_scalar_series_without_feature_axis).
+# Branch i-torch18: crowd_density_map_at_eighth_of_ground_truth is on its line: a loss given the
+# model's output at 1/k of the target's map on every side sits on the script's call of the
+# model, after which the fix upsamples (torch_output_places; pair
+# saliency_map_at_quarter_of_target_at_l1).
 HELD_OUT_12_MISSES = {
     "keras/autoencoder_image_sides_not_multiple_of_eight",
     "keras/digit_crops_luminance_alpha_into_flatten_28x28",
     "keras/ghostnet_gray_input_for_rgb_loaded_images",
     "keras/joint_model_predict_flat_feature_vector",
-    "torch/crowd_density_map_at_eighth_of_ground_truth",
     "torch/cyclegan_lsgan_target_without_column_axis",
     "torch/resnet_basics_avgpool7_on_256px_images",
     "torch/sac_critic_target_per_action_log_prob",
@@ -558,13 +561,16 @@ HELD_OUT_14_MISSES = {
 # Branch i-torch17: coupling_subnet_second_layer_fed_block_input is on its line (a layer fed one
 # tensor where the statement before assigns the name this one overwrites unread, to a value the
 # layer takes: torch_overwritten_input; pair conv_fed_block_input_overwriting_first_output).
+# Branch i-torch18: squeezenet_logits_kept_spatial_at_cross_entropy is on its line: class scores
+# kept as a 1x1 map against one class index per sample sit on the script's call of the model,
+# after which the fix flattens them (torch_output_places; pair
+# all_conv_logits_keep_1x1_map_at_cross_entropy).
 HELD_OUT_15_MISSES = {
     "keras/eeg_erp_fit_on_integer_labels_not_onehot",
     "keras/segmentation_predict_on_image_without_batch_axis",
     "keras/sparse_crossentropy_fit_on_onehot_step_targets",
     "torch/face_recognition_fc_for_112px_faces_fed_128px",
     "torch/linear_regression_targets_without_column_axis",
-    "torch/squeezenet_logits_kept_spatial_at_cross_entropy",
     "torch/stacked_lstm_cells_each_fed_raw_input",
 }
 # Blind cases: their markers say where the fix goes, not where shapelint reports.

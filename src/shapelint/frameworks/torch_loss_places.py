@@ -19,6 +19,8 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   axis, because a view folded a map's positions into it, or (SHP110) packed several samples
   into each row, or a seq-first RNN took batch-first data: torch_batch_folds; because a
   reshape on one side moved its rows (view(1, -1) of a batch's targets): torch_reshaped_rows.
+- SHP110 of a model's output kept as a 1x1 map of class scores, or at 1/k of the target's map:
+  the script's call of the model, after which the fix reshapes it: torch_output_places.
 A place in another file than the loss call leaves the finding on the call. A class-index target
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
@@ -34,6 +36,7 @@ from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from . import torch_batch_folds as batch_folds
+from . import torch_output_places as output_places
 from . import torch_reshaped_rows as reshaped_rows
 from . import torch_score_maps as score_maps
 from . import torch_target_places as target_places
@@ -44,7 +47,7 @@ _BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes t
 _INDICES_CTOR = "The criterion is built on this line: nn.CrossEntropyLoss() takes class indices."
 
 
-def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
+def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None, call_line=None):
     """(path, line, col, sentence) where the finding goes, or None for the loss call itself;
     the sentence, added to the message, says what this line holds."""
     at = None
@@ -61,7 +64,8 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
             target_places.differing_axis(kind, x, y, interp) or \
             batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y) or \
             (score_maps.place(x, y) if code is SHP110 else None) or \
-            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None)
+            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None) or \
+            (output_places.place(kind, x, y, call_line) if code is SHP110 else None)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at

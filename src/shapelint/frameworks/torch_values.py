@@ -123,6 +123,9 @@ class TorchTensor:
     # layers that keep the grid (torch_floored_pools)
     pool_floored: tuple | None = None
     scores_flat: tuple | None = None
+    # (path, line, col) of the statement where the script called the model whose output this
+    # is, untouched since (torch_output_places)
+    called_at: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
