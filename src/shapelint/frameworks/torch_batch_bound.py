@@ -6,6 +6,11 @@ is the other place, named. Only the place of a finding changes here, never wheth
 reported: the side's shape and the fix are torch_loss_places'."""
 from __future__ import annotations
 
+_WHERE = ("torch: a loss side drawn from a `DataLoader` that the loop body binds again before "
+          "the loss (`y = y.float()`) is reported on that statement, naming the tensor the "
+          "dataset holds and the loss call.")
+DOC_ADDENDA = {"SHP110": {"what": _WHERE}, "SHP206": {"what": _WHERE}}
+
 
 def rebound(interp, node, side: int):
     """(path, line, col) of the statement that last bound, by name, the loss call's positional

@@ -19,6 +19,13 @@ from __future__ import annotations
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 
+_WHERE = ("torch: a loss given a model's output untouched since the script's call of the model, "
+          "class scores kept as a 1x1 map `(N, C, 1, 1)` against `(N,)` class indices, or a "
+          "map at 1/k of the target's on every side, is reported on that call's statement, "
+          "after which `.flatten(1)` or `F.interpolate` to the target's size fixes it, naming "
+          "the loss call.")
+DOC_ADDENDA = {"SHP110": {"what": _WHERE}}
+
 
 def note_call(interp, out, args, node) -> None:
     """Note on a model's output where the script called the model: (path, line, col) of the

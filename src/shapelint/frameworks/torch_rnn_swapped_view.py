@@ -18,6 +18,12 @@ from ..domain.dims import is_known
 from ..domain.shapes import Shape
 from .torch_rnn_states import state_shapes
 
+_WHERE = ("torch: initial states an `nn.RNN` / `nn.GRU` / `nn.LSTM` rejects for the batch, "
+          "while a reshape wrote the input's shape and its batch and step sizes swapped give "
+          "exactly the states torch checks for, are reported on that reshape, naming the line "
+          "that built the states.")
+DOC_ADDENDA = {"SHP109": {"what": _WHERE}}
+
 
 def place(layer, tensor, parts):
     """(path, line, col, sentence) of the reshape that wrote the input's sizes, when swapping
