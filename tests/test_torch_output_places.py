@@ -91,3 +91,11 @@ def test_torch_refuses_a_map_at_1_over_k_and_interpolate_fixes_it(shape, k):
     up = F.interpolate(out, size=target.shape[2:], mode=mode, align_corners=False)
     assert up.shape == target.shape
     F.mse_loss(up, target)
+
+
+def test_each_call_notes_its_own_output():
+    """A second call of the model on the next line makes another output: the loss's input is
+    still the first call's."""
+    source = KEPT_MAP.read_text(encoding="utf-8").replace(
+        "logits = net(images)  # error: SHP110\n", "logits = net(images)\nagain = net(images)\n")
+    assert int(_only(source).line) == 26
