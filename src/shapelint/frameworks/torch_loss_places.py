@@ -11,7 +11,9 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   written in this file: a reshape (view, squeeze, flatten, ...) first, as it was written to set
   the shape, then a tensor built from sizes (torch.ones(128), torch.randn(64), a torch.cat of
   those). When both sides or neither were written so, either side is honest and the finding
-  stays on the loss call, whose line both share.
+  stays on the loss call, whose line both share. A batch drawn from a DataLoader that the
+  loop body binds again before the loss (`depth = depth.float()`) is made on that statement:
+  torch_batch_bound.
 - SHP110 / SHP206 where the two shapes are one shape with its axis of size 1 in two places
   ((32, 1, 48) against (32, 48, 1)): on the reshape that wrote that axis on one side only (an
   unsqueeze on the wrong dim), the other side's shape named; both or neither: the call.
@@ -19,6 +21,8 @@ naming the loss call where the mismatch shows (data["seen_at_line"], SARIF's rel
   axis, because a view folded a map's positions into it, or (SHP110) packed several samples
   into each row, or a seq-first RNN took batch-first data: torch_batch_folds; because a
   reshape on one side moved its rows (view(1, -1) of a batch's targets): torch_reshaped_rows.
+- SHP110 of a model's output kept as a 1x1 map of class scores, or at 1/k of the target's map:
+  the script's call of the model, after which the fix reshapes it: torch_output_places.
 A place in another file than the loss call leaves the finding on the call. A class-index target
 with a trailing axis of one, kept on the call, names the statement that made the target tensor
 (`y = torch.from_numpy(labels)` above `criterion(out, y)`: data["data_at_line"]), where the
@@ -33,7 +37,9 @@ from __future__ import annotations
 from ..domain.codes import SHP110, SHP111, SHP206, SHP207, SHP208
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
+from . import torch_batch_bound as batch_bound
 from . import torch_batch_folds as batch_folds
+from . import torch_output_places as output_places
 from . import torch_reshaped_rows as reshaped_rows
 from . import torch_score_maps as score_maps
 from . import torch_target_places as target_places
@@ -44,7 +50,7 @@ _BCE_CTOR = "The criterion is built on this line: nn.BCEWithLogitsLoss() takes t
 _INDICES_CTOR = "The criterion is built on this line: nn.CrossEntropyLoss() takes class indices."
 
 
-def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
+def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None, node=None):
     """(path, line, col, sentence) where the finding goes, or None for the loss call itself;
     the sentence, added to the message, says what this line holds."""
     at = None
@@ -57,11 +63,13 @@ def place(code, kind: str, x, y, ctor_at, call_path: str, interp=None):
     elif code is SHP111 and kind == "class":
         at = _integer_probabilities(x, y)
     elif code in (SHP110, SHP206):
-        at = _shape_side(kind, x, y) or _one_moved(kind, x, y) or \
+        call_line = interp.position(node)[1] if interp is not None and node is not None else None
+        at = _shape_side(kind, x, y, interp, node) or _one_moved(kind, x, y) or \
             target_places.differing_axis(kind, x, y, interp) or \
             batch_folds.place(x, y, code is SHP110) or reshaped_rows.place(kind, x, y) or \
             (score_maps.place(x, y) if code is SHP110 else None) or \
-            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None)
+            (_class_ids_for_bce(kind, x, y, ctor_at) if code is SHP110 else None) or \
+            (output_places.place(kind, x, y, call_line) if code is SHP110 else None)
     if at is None or at[0] != call_path or not at[1]:
         return None
     return at
@@ -98,7 +106,7 @@ def _integer_probabilities(x, y):
             f"(class probabilities).")
 
 
-def _shape_side(kind: str, x, y):
+def _shape_side(kind: str, x, y, interp=None, node=None):
     """The side whose shape the fix changes, when the two differ by a trailing 1."""
     a, b = x.shape, y.shape
     # a batch a DataLoader draws from a TensorDataset: the line that wrote that tensor's shape
@@ -119,6 +127,13 @@ def _shape_side(kind: str, x, y):
             mine, theirs = (a, b) if name == "input" else (b, a)
             op = "squeeze" if mine.rank > theirs.rank else "unsqueeze"
             side = "target" if name == "input" else "input"
+            bound = batch_bound.rebound(interp, node, 0 if name == "input" else 1) \
+                if how == "drawn" else None
+            if bound is not None:  # the loop body makes the batch the loss gets anew
+                return (*bound, f"The {name} batches {shape} are drawn (TensorDataset, "
+                        f"DataLoader) from the tensor made at line {int(at[1])} and bound "
+                        f"again on this line, before the loss; the {side} is {other}: "
+                        f".{op}({axis}) here makes them agree.")
             if how == "drawn":  # the batch axis replaces the tensor's first: the rank is kept
                 return (*at[:3], f"The {name} batches {shape} are drawn (TensorDataset, "
                         f"DataLoader) from the tensor made on this line, whose axes after the "

@@ -209,7 +209,8 @@ def evaluate(interp, loss: Loss, x, y, reduction: str | None, node, ctor_at=None
     findings, result = outcome(loss, x, y, reduction)
     for code, message, data in findings:
         path, line, col = interp.position(node)
-        at = places.place(code, loss.kind, x, y, ctor_at, path, interp) if path else None
+        at = places.place(code, loss.kind, x, y, ctor_at, path, interp, node) \
+            if path else None
         if at is None or interp.uncertain:
             made = places.target_made_at(loss.kind, x, y, node, interp) \
                 if code is SHP110 and path and not interp.uncertain else None

@@ -10,6 +10,7 @@ from ..catalogue import lookup
 from ..domain.dims import Unknown
 from ..interpreter.values import Builtin, Class, Instance
 from ..domain.shapes import Shape
+from . import torch_output_places as output_places
 from . import torch_params as params
 from . import torch_tensors, torch_wrap
 from .layers import make_layer_object
@@ -316,6 +317,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
     if isinstance(out, TorchTensor) and outside_modules(interp) and args and \
             isinstance(args[0], TorchTensor) and args[0].shape.known_rank:
         interp.state.observed_models.setdefault(id(obj), obj)  # read even if unnamed
+        output_places.note_call(interp, out, args, node)  # where a loss's fix may go
     if isinstance(out, TorchTensor) and out.produced_by and outside_modules(interp) and \
             reads_training_flag(obj):
         # shapes are read in eval mode; a forward that branches on self.training may end

@@ -13,6 +13,7 @@ from ..domain.codes import SHP106, SHP109
 from ..domain.dims import is_known, same
 from ..domain.shapes import Shape
 from .torch_rnn_batch_first import constructor_sentence, flag_fixes, on_constructor
+from . import torch_rnn_swapped_view as swapped_view
 from .torch_rnn_states import state_shapes
 
 _KINDS = ("RNN", "GRU", "LSTM")
@@ -65,9 +66,10 @@ def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool,
     return f"Expected {which} size ({dims(want)}), got [{dims(have)}]"
 
 
-def check(interp, layer, x: Shape, given, node) -> bool:
-    """Report an initial state `given` to `layer` (applied to an input of shape x at node)
-    that torch certainly rejects; True when reported (torch raises there)."""
+def check(interp, layer, x: Shape, given, node, tensor=None) -> bool:
+    """Report an initial state `given` to `layer` (applied to an input of shape x at node,
+    the tensor `tensor`) that torch certainly rejects; True when reported (torch raises
+    there)."""
     type_name = layer.type_name
     if type_name not in _KINDS or given is None or not x.known_rank or x.rank not in (2, 3) \
             or interp.uncertain:
@@ -88,7 +90,7 @@ def check(interp, layer, x: Shape, given, node) -> bool:
         part, want = parts[i], wanted[i]
         if _differs(part.shape, want):
             _report(interp, layer, node, i, part, want, x.rank == 3, flag_fixes(layer, x, parts),
-                    ranks)
+                    ranks, swapped_view.place(layer, tensor, parts))
             return True
     return _on_last_batch(interp, layer, x, parts, node)
 
@@ -141,7 +143,7 @@ def _on_last_batch(interp, layer, x: Shape, parts, node) -> bool:
 
 
 def _report(interp, layer, node, i: int, part, want: Shape, batched: bool,
-            flag_fixed: int = 0, ranks: tuple = ()) -> None:
+            flag_fixed: int = 0, ranks: tuple = (), swapped=None) -> None:
     from ..domain.codes import Diagnostic
     path, line, col = interp.position(node)
     if not path:
@@ -163,7 +165,16 @@ def _report(interp, layer, node, i: int, part, want: Shape, batched: bool,
             "expected_shape": want.to_json(), "seen_at_line": int(line), "seen_at_col": int(col)}
     at, code = getattr(part, "shape_at", None), SHP109
     built_here = bool(at and at[3] == "built" and at[0] == path and at[1])
-    if flag_fixed > 1 and on_constructor(layer, path, line):
+    if swapped is not None and swapped[0] == path:
+        # the input's batch and steps written the wrong way round (torch_rnn_swapped_view)
+        message += f" {swapped[3]}"
+        if int(swapped[1]) == int(line):  # the reshape is written in the call itself
+            data.pop("seen_at_line"), data.pop("seen_at_col")
+        if built_here:
+            message += f" The state is built at line {at[1]}."
+            data.update(data_at_line=int(at[1]), data_at_col=int(at[2]))
+        path, line, col = swapped[:3]
+    elif flag_fixed > 1 and on_constructor(layer, path, line):
         # states that all say the batch is first: the missing flag is the one-line fix
         message += constructor_sentence(layer, flag_fixed, int(at[1]) if built_here else None)
         if built_here:

@@ -123,6 +123,9 @@ class TorchTensor:
     # layers that keep the grid (torch_floored_pools)
     pool_floored: tuple | None = None
     scores_flat: tuple | None = None
+    # (path, line, col) of the statement where the script called the model whose output this
+    # is, untouched since (torch_output_places)
+    called_at: tuple | None = None
 
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
@@ -392,7 +395,8 @@ class TorchLayer(LayerObject):
         if extra and self.type_name in ("RNN", "LSTM", "GRU") and applied.fault is None and \
                 out.shape.known_rank:  # (output, h_n): the final states' shapes are known
             given = args[1] if len(args) > 1 else kwargs.get("hx")
-            if rnn_hidden.check(interp, self, inputs[0].shape, given, node):  # h0/c0
+            if rnn_hidden.check(interp, self, inputs[0].shape, given, node,  # h0/c0
+                                inputs[0]):
                 lost = Shape.unknown(AFTER_ERROR)  # torch raises at this call
                 return TorchTensor(lost), rnn_states.states(self.type_name, self.arguments,
                                                             lost, given, TorchTensor)

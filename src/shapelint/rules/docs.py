@@ -15,7 +15,8 @@ from ..catalogue import fault_docs
 from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
 from ..frameworks import torch_position_tables, torch_precedence_guards, torch_rnn_missing_axis
-from ..frameworks import torch_overwritten_input
+from ..frameworks import torch_batch_bound, torch_output_places, torch_overwritten_input
+from ..frameworks import torch_rnn_swapped_view
 from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
@@ -65,6 +66,9 @@ DOCS = _added(DOCS, torch_position_tables.DOC_ADDENDA)  # a table left at a defa
 DOCS = _added(DOCS, torch_rnn_missing_axis.DOC_ADDENDA)  # a 2-D input with 3-D states
 DOCS = _added(DOCS, torch_precedence_guards.DOC_ADDENDA)  # `a != b | c != d`
 DOCS = _added(DOCS, torch_overwritten_input.DOC_ADDENDA)  # out = fc2(x) after out = fc1(x)
+DOCS = _added(DOCS, torch_output_places.DOC_ADDENDA)  # a model's output reshaped after the call
+DOCS = _added(DOCS, torch_batch_bound.DOC_ADDENDA)  # a drawn batch bound again in the loop
+DOCS = _added(DOCS, torch_rnn_swapped_view.DOC_ADDENDA)  # an RNN input's batch and steps swapped
 
 
 def page(code: str) -> str:
