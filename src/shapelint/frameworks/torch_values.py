@@ -39,6 +39,7 @@ CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
 RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 WRAPPERS = ("DataParallel", "DistributedDataParallel")
+STACKS = ("TransformerEncoder", "TransformerDecoder")  # built and run by torch_stacks
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Operations:
     read_parameter: Callable = None  # (layer, name) -> tensor, or NotImplemented
     assign_parameter: Callable = None  # (layer, name, value) -> False for a plain attribute
     module_method: Callable = None  # (module, name) -> a Builtin, or None
+    stack_forward: Callable = None  # (a TransformerEncoder/Decoder, interp, args, kwargs, node)
 
 
 OPERATIONS = Operations()
@@ -483,6 +485,8 @@ class TorchContainer:
     def shapelint_call(self, interp, args, kwargs, node):
         if self.kind in WRAPPERS:  # DataParallel(m)(x) runs m(x)
             return interp.call(self.children["module"], tuple(args), kwargs, node)
+        if self.kind in STACKS:
+            return OPERATIONS.stack_forward(self, interp, args, kwargs, node)
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")
