@@ -19,7 +19,7 @@ from ..catalogue.torch_products import matmul
 from ..domain.codes import SHP104
 from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.graph import LayerNode
-from ..interpreter.values import Builtin, Class, Instance
+from ..interpreter.values import Builtin, Class, Instance, Repeated
 from ..domain.shapes import AFTER_ERROR, Shape, product
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
@@ -244,6 +244,20 @@ class TorchTensor:
             out.sample_of = (interp.position(node), self.shape, key) if node is not None \
                 else None
         return out
+
+    def shapelint_repeat(self, interp, node):
+        """`for row in x`: torch yields x.unbind(0), as many rows as x's first size, each of
+        x's shape without that axis; the loop certainly runs when that size is known and not
+        zero, and never when it is 0. A 0-d tensor or one of unknown rank stays itself (not
+        iterable as known)."""
+        if self.shape.is_partial or not self.shape.known_rank or self.shape.rank == 0:
+            return self
+        first = self.shape[0]
+        if first == 0:
+            return []  # no row: the loop does not run
+        row = TorchTensor(Shape(self.shape.dims[1:]))
+        provenance.after_index(self, row)
+        return Repeated(row, is_known(first) and first > 0)
 
     def _item(self, interp, node):
         """Tensor.item(): a Python number, from a tensor of exactly one element."""
