@@ -52,7 +52,7 @@ def test_zip_with_a_list_is_not_read_as_rows():
 def test_a_zero_dim_label_per_step_is_torchs_batch_error():
     """A step's (1, C) scores against the 0-d label zip() gives: torch's CrossEntropyLoss
     raises; the label as a 1-element tensor is the fix."""
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     code = ("import torch\nimport torch.nn as nn\n\ncriterion = nn.CrossEntropyLoss()\n"
             "for x, label in zip(torch.randn(4, 5), torch.LongTensor([1, 0, 2, 3])):\n"
             "    loss = criterion(x.view(1, -1), label)\n")
@@ -62,5 +62,4 @@ def test_a_zero_dim_label_per_step_is_torchs_batch_error():
         [(6, "SHP110")]
     fixed = code.replace("label)", "torch.LongTensor([label]))")
     exec(fixed, {})  # noqa: S102 - our own snippet
-    assert torch is not None
     assert analyse(fixed, "m.py").diagnostics() == []
