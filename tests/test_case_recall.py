@@ -11,16 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 293 of the 362 cases are found on their marked line, 279 on the line the fixed twin changes,
-# 325 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 295 of the 362 cases are found on their marked line, 281 on the line the fixed twin changes,
+# 327 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to sixteenth blind sets of issue 16
 # (20 cases each, the thirteenth 12, the fifteenth and sixteenth 14: 18, 15, 16, 19, 14, 19, 18,
-# 11, 15, 14, 13, 11, 14, 8 and 7 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
+# 11, 15, 14, 13, 11, 14, 8 and 9 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
 # 5 when measured blind) pull all three down. The floors are those counts over the 362 cases:
 # they fail on any regression.
-RECALL_FLOOR = 293 / 362
-ON_FIX_LINE_FLOOR = 279 / 362
-ON_OR_POINTING_FLOOR = 325 / 362
+RECALL_FLOOR = 295 / 362
+ON_FIX_LINE_FLOOR = 281 / 362
+ON_OR_POINTING_FLOOR = 327 / 362
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -588,13 +588,18 @@ HELD_OUT_15_MISSES = {
 # catalogue), and forwards shapelint does not follow to the failure (a sum's expand_as, a matmul
 # of a 3-D Parameter, a step's (state, scores) pair, an attention input behind repeat()).
 # fixtures/cases/README.md gives each reason.
+# char_rnn_step_label_zero_dim_at_cross_entropy and siamese_l2norm_sum_drops_channel_axis_
+# batch_above_one left the set with loops over tensors (a for loop or zip() yields rows:
+# TorchTensor.shapelint_repeat) and Tensor.expand / expand_as as torch checks them.
+# timeseries_transformer_mapping_on_unflattened_decoder_output (nn.TransformerEncoder/Decoder:
+# frameworks/torch_stacks.py) and graph_attention_output_weights_sized_by_key_dim
+# (torch.normal's size) are now reported, at the Linear and at torch.mm, not on the line to
+# change.
 HELD_OUT_16_MISSES = {
     "keras/letter_cnn_predict_image_resized_16x16_for_16x8_input",
     "torch/attention_decoder_out_layer_sized_for_dropped_context",
-    "torch/char_rnn_step_label_zero_dim_at_cross_entropy",
     "torch/graph_attention_output_weights_sized_by_key_dim",
     "torch/resnet9_cifar_cropped_24px_before_maxpool4",
-    "torch/siamese_l2norm_sum_drops_channel_axis_batch_above_one",
     "torch/timeseries_transformer_mapping_on_unflattened_decoder_output",
 }
 # Blind cases: their markers say where the fix goes, not where shapelint reports.

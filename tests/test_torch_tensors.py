@@ -48,6 +48,9 @@ GRID = [
     "torch.ones(3, 3).tril()", "torch.ones(3, 3).triu_(1)", "torch.ones(3, 4).cumsum(0)",
     "torch.ones(2, 3).data", "torch.ones(2, 3).normal_(0, 1)", "torch.empty(3, 4).uniform_(-1, 1)",
     "torch.ones(2, 2).fill_diagonal_(0)", "torch.polar(torch.ones(2), torch.ones(2)).real",
+    "torch.normal(0, 0.5, [3, 4, 5])", "torch.normal(0, 1, (2,))",
+    "torch.normal(mean=0.0, std=1.0, size=(3,))", "torch.normal(torch.zeros(2, 3), 1.0)",
+    "torch.normal(2.0, torch.ones(4))", "torch.normal(torch.zeros(2, 3), torch.ones(3))",
 ]
 
 

@@ -7,7 +7,7 @@ Rules follow the "Shape" sections of the torch docs for each op.
 from __future__ import annotations
 
 from ..domain.codes import SHP103, SHP104, SHP105, SHP106, SHP107
-from ..domain.dims import NotKnown, SymDim, Unknown, is_known, same
+from ..domain.dims import NotKnown, SymDim, Unknown, fmt, is_known, same
 from ..domain.shapes import Shape, product
 from . import LayerFault, flag, int_tuple
 from .torch.pool import pool_args, _pool_rule
@@ -165,6 +165,14 @@ def max_min(x: Shape, dim=None, keepdim=False):
     return out if dim is None else (out, out)
 
 
+@op("pairwise_distance")
+def pairwise_distance(x1: Shape, x2: Shape, p=2.0, eps=1e-06, keepdim=False):
+    """F.pairwise_distance: the p-norm of x1 - x2 over the last axis of their broadcast shape
+    (kept as 1 with keepdim); two 0-d tensors give a 0-d one."""
+    both = broadcast(x1, x2)
+    return both if both.rank == 0 else _reduce(both, -1, keepdim)
+
+
 @op("argmax", "argmin")
 def argmax(x: Shape, dim=None, keepdim=False):
     return _reduce(x, dim, keepdim)
@@ -243,10 +251,43 @@ def split(x: Shape, split_size_or_sections, dim=0):
 
 @op("expand")
 def expand(x: Shape, *sizes):
+    """Tensor.expand: one size per axis of the result, new leading axes first; -1 keeps an axis
+    of x, and any other size needs x's to be it or 1 (torch 2.13's checks and messages)."""
     target = _shape_arg(sizes)
     offset = len(target) - x.rank
-    return Shape(tuple(x[i - offset] if is_known(d) and d == -1 else d
-                       for i, d in enumerate(target)))
+    if offset < 0:
+        raise LayerFault(SHP103, f"expand({x}, size={list(target)}): the number of sizes "
+                         f"provided ({len(target)}) must be greater or equal to the number of "
+                         f"dimensions in the tensor ({x.rank})", input_shape=x.to_json())
+    out = []
+    for i in reversed(range(len(target))):  # torch checks from the last axis back
+        d = target[i]
+        if is_known(d) and d < -1:
+            raise NotKnown(f"expand to a negative size ({d})")
+        if i < offset:
+            if is_known(d) and d == -1:
+                raise LayerFault(SHP105, f"The expanded size of the tensor (-1) isn't allowed "
+                                 f"in a leading, non-existing dimension {i}")
+            out.append(d)
+            continue
+        have = x[i - offset]
+        if is_known(d) and d == -1:
+            out.append(have)
+            continue
+        if same(have, d) is False and same(have, 1) is False:
+            raise LayerFault(SHP106, f"The expanded size of the tensor ({fmt(d)}) must match "
+                             f"the existing size ({fmt(have)}) at non-singleton dimension {i}.  "
+                             f"Target sizes: [{', '.join(map(fmt, target))}].  Tensor sizes: "
+                             f"[{', '.join(map(fmt, x[:]))}]",
+                             input_shape=x.to_json(), target=[fmt(t) for t in target])
+        out.append(d)
+    return Shape(tuple(reversed(out)))
+
+
+@op("expand_as")
+def expand_as(x: Shape, other: Shape):
+    """Tensor.expand_as(other) is x.expand(other.size())."""
+    return expand(x, tuple(other[:]))
 
 
 def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation=1,

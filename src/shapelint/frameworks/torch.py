@@ -9,7 +9,7 @@ from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.statements import RaiseSignal
-from . import torch_losses, torch_params, torch_tensors, torch_wrap
+from . import torch_losses, torch_params, torch_stacks, torch_tensors, torch_wrap
 from .arrays import ArrayValue
 from .layers import make_layer_object
 from .torch_modules import (call_instance, external_super, instance_attribute,
@@ -18,7 +18,7 @@ from .torch_modules import (call_instance, external_super, instance_attribute,
 from . import torch_provenance as provenance
 from .torch_provenance import dtype_of, factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
-from .torch_values import (CONTAINERS, OPERATIONS, TorchContainer, TorchLayer,
+from .torch_values import (CONTAINERS, OPERATIONS, STACKS, TorchContainer, TorchLayer,
                            TorchTensor, is_module, is_module_class)
 
 ROOT = "torch."
@@ -40,11 +40,13 @@ OPERATIONS.tensor_method = torch_tensors.method
 OPERATIONS.read_parameter = torch_params.read
 OPERATIONS.assign_parameter = torch_params.assign
 OPERATIONS.module_method = torch_wrap.module_method
+OPERATIONS.stack_forward = torch_stacks.forward
 
 
 def knows(name: str) -> bool:
     last = name.rsplit(".", 1)[-1]
-    return name.startswith("torch.nn.") and (last in CONTAINERS or last == "Module"
+    return name.startswith("torch.nn.") and (last in CONTAINERS or last in STACKS
+                                             or last == "Module"
                                              or lookup("torch", last) is not None
                                              or last in torch_losses.MODULES)
 
@@ -71,6 +73,8 @@ def call(interp, name: str, args, kwargs, node):
     if cls is not None:
         if cls in CONTAINERS:
             return make_container(interp, cls, args, kwargs, node)
+        if cls in STACKS:
+            return torch_stacks.build(interp, cls, args, kwargs, node)
         if cls == "Parameter":
             data = args[0] if args else kwargs.get("data")
             shape = data.shape if isinstance(data, TorchTensor) else Shape.unknown(

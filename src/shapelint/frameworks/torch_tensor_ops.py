@@ -46,7 +46,9 @@ def make_tensor(kind: str, args, kwargs):
     if kind == "randint":
         size = args[2] if len(args) > 2 else kwargs.get("size")
         args = (size,) if size is not None else ()
-    elif kind in ("full", "normal"):
+    elif kind == "normal":
+        return _normal(args, kwargs)
+    elif kind == "full":
         args = args[:1]
     size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
     size = kwargs.get("size", size)
@@ -54,6 +56,23 @@ def make_tensor(kind: str, args, kwargs):
                                                       for d in size):
         return TorchTensor(Shape.unknown("tensor of unknown size"))
     return TorchTensor(Shape(tuple(size)))
+
+
+def _normal(args, kwargs):
+    """torch.normal(mean, std, size) of two numbers is of that size (its third argument); of a
+    tensor mean or std (or both), of their broadcast shape."""
+    size = args[2] if len(args) > 2 else kwargs.get("size")
+    if size is not None:
+        return make_tensor("zeros", (size,), {})
+    given = list(args[:2]) + [kwargs[k] for k in ("mean", "std") if k in kwargs]
+    shapes = [t.shape for t in given if isinstance(t, TorchTensor)]
+    if not shapes or any(isinstance(t, Unknown) for t in given) or \
+            not all(s.known_rank for s in shapes):
+        return TorchTensor(Shape.unknown("torch.normal of a size shapelint cannot read"))
+    try:
+        return TorchTensor(broadcast(*shapes))
+    except (LayerFault, NotKnown):  # torch raises: what follows is not known
+        return TorchTensor(Shape.unknown(AFTER_ERROR))
 
 
 def tensor_op(interp, name: str, args, kwargs, node):

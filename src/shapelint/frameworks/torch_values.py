@@ -19,7 +19,7 @@ from ..catalogue.torch_products import matmul
 from ..domain.codes import SHP104
 from ..domain.dims import NotKnown, Unknown, is_known
 from ..domain.graph import LayerNode
-from ..interpreter.values import Builtin, Class, Instance
+from ..interpreter.values import Builtin, Class, Instance, Repeated
 from ..domain.shapes import AFTER_ERROR, Shape, product
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
@@ -39,6 +39,7 @@ CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
 MODULE_BASES = tuple(f"torch.nn.{n}" for n in ("Module",) + CONTAINERS)
 RETURNS_TUPLE = {"RNN": 2, "LSTM": 2, "GRU": 2, "MultiheadAttention": 2}
 WRAPPERS = ("DataParallel", "DistributedDataParallel")
+STACKS = ("TransformerEncoder", "TransformerDecoder")  # built and run by torch_stacks
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Operations:
     read_parameter: Callable = None  # (layer, name) -> tensor, or NotImplemented
     assign_parameter: Callable = None  # (layer, name, value) -> False for a plain attribute
     module_method: Callable = None  # (module, name) -> a Builtin, or None
+    stack_forward: Callable = None  # (a TransformerEncoder/Decoder, interp, args, kwargs, node)
 
 
 OPERATIONS = Operations()
@@ -245,6 +247,20 @@ class TorchTensor:
             out.sample_of = (interp.position(node), self.shape, key) if node is not None \
                 else None
         return out
+
+    def shapelint_repeat(self, interp, node):
+        """`for row in x`: torch yields x.unbind(0), as many rows as x's first size, each of
+        x's shape without that axis; the loop certainly runs when that size is known and not
+        zero, and never when it is 0. A 0-d tensor or one of unknown rank stays itself (not
+        iterable as known)."""
+        if self.shape.is_partial or not self.shape.known_rank or self.shape.rank == 0:
+            return self
+        first = self.shape[0]
+        if first == 0:
+            return []  # no row: the loop does not run
+        row = TorchTensor(Shape(self.shape.dims[1:]))
+        provenance.after_index(self, row)
+        return Repeated(row, is_known(first) and first > 0)
 
     def _item(self, interp, node):
         """Tensor.item(): a Python number, from a tensor of exactly one element."""
@@ -487,6 +503,8 @@ class TorchContainer:
     def shapelint_call(self, interp, args, kwargs, node):
         if self.kind in WRAPPERS:  # DataParallel(m)(x) runs m(x)
             return interp.call(self.children["module"], tuple(args), kwargs, node)
+        if self.kind in STACKS:
+            return OPERATIONS.stack_forward(self, interp, args, kwargs, node)
         if self.kind != "Sequential":
             return Unknown(f"nn.{self.kind} is not callable")
         value = args[0] if args else Unknown("no input")

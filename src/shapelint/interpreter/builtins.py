@@ -89,6 +89,9 @@ def _over_items(name, fn):
             # batches of a DataLoader: enumerate(loader) pairs each with an unknown index
             item = args[0].item if name == "iter" else (Unknown("enumerate index"), args[0].item)
             return Repeated(item, args[0].nonempty)
+        if name == "zip" and args and not kwargs and all(isinstance(a, Repeated) for a in args):
+            # items of one form each: so are their tuples, as many as the shortest gives
+            return Repeated(tuple(a.item for a in args), all(a.nonempty for a in args))
         lists = [interp.iterate(a) for a in args]
         limit = interp.budget.limits.collection_size
         if any(items is None or len(items) > limit for items in lists):
