@@ -777,3 +777,30 @@ def test_an_input_shape_that_is_not_the_datas_whole_shape_stays_shp109():
         "keras.Input(shape=readings.shape)", "keras.Input(shape=(299, 12))")
     [d] = findings(source)
     assert d.code.code == "SHP109"
+
+
+# -- labels that fit, made and left unread (rules/keras_unread_labels.py) ----------------------
+
+UNREAD = FIXTURES / "one_hot_labels_made_then_left_unread.py"
+
+
+def test_labels_made_for_the_call_and_left_unread_put_the_finding_on_the_call():
+    [d] = findings(UNREAD)
+    assert (d.code.code, int(d.line), d.data["unread_at_line"]) == ("SHP111", 14, 9)
+    assert "seen_at_line" not in d.data and "data_at_line" not in d.data
+    assert "species_onehot, made from species at line 9 with the output's shape (N, 4), is " \
+        "read nowhere" in d.message and "give model.fit() species_onehot on this line" in d.message
+
+
+def test_unread_labels_rule_needs_the_one_unread_array_made_from_the_given_labels():
+    text = UNREAD.read_text(encoding="utf-8")
+    read = text + "print(species_onehot.sum())\n"  # read elsewhere: not left unread
+    other = text.replace("to_categorical(species, 4)", "to_categorical(np.zeros(96), 4)")
+    twice = text.replace("species_onehot = ", "spare = keras.utils.to_categorical(species, 4)\n"
+                         "species_onehot = ")  # two candidates: which one was meant is unknown
+    for source in (read, other, twice):
+        compile_line = source.splitlines().index(
+            'model.compile(optimizer="adam", loss="categorical_crossentropy")') + 1
+        [d] = findings(source)  # the model's side, the compile line, as rules/edges.py keeps it
+        assert (d.code.code, int(d.line)) == ("SHP111", compile_line)
+        assert "unread_at_line" not in d.data

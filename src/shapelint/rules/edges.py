@@ -450,6 +450,10 @@ def _labels(graph, use, x, y, y_name, uses=()):
         return naming_data(placed, y.built_at, (  # either side: the labels' line named
             f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "
             f"to change"))
+    from .keras_unread_labels import unread_labels  # the labels that fit, made and left unread
+    unread = unread_labels(use, y, y_name, _output_width(graph), code, message, data)
+    if unread is not None:
+        return unread
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
         from .keras_label_calls import labels_of_this_call  # only where labels are judged
         labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
