@@ -642,20 +642,45 @@ def test_photos_a_resize_shrank_below_the_fitted_size_sit_on_the_resize():
     assert "resize to height 64 and width 64 on this line" in d.message
 
 
-def test_photos_resized_without_a_fit_stay_on_the_model_naming_the_resize():
+def test_photos_resized_for_predict_without_a_fit_sit_on_the_resize_naming_the_model():
+    """A resize before predict() exists to give the model its size (rules/keras_resized.
+    at_resize): without a fit as well, the finding sits on it and names the model's input."""
     source = SHRUNK.read_text(encoding="utf-8").replace(
         "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "")
     [d] = findings(source)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (20, 11, 22)
+    assert "data_at_line" not in d.data
+    assert "resized to height 60 and width 60 on this line, before predict(), while the model " \
+        "(line 11) takes height 64 and width 64: resize to (64, 64) here" in d.message
+
+
+def test_photos_resized_for_fit_stay_on_the_model_naming_the_resize():
+    """A resize of the training data is a design choice like the model's input: either side."""
+    source = SHRUNK.read_text(encoding="utf-8").replace(
+        "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "").replace(
+        "return classifier.predict(shrunk, verbose=0).argmax(axis=1)",
+        "return classifier.fit(shrunk, np.zeros(5), verbose=0)")
+    [d] = findings(source)
     assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (11, 20, 22)
-    assert "resized to height 60 and width 60 at line 20" in d.message
     assert "that resize to height 64 and width 64 there" in d.message
 
 
-def test_swapped_resize_names_the_resize_not_the_batch_axis_line():
+def test_photos_resized_to_a_size_a_caller_passes_stay_on_the_model():
+    """The size is written where the helper is called, not on the resize: not placed there."""
+    source = SHRUNK.read_text(encoding="utf-8").replace(
+        "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "").replace(
+        "def label_photos(classifier, photos):", "def label_photos(classifier, photos, size):"
+        ).replace("(photos, (60, 60))", "(photos, size)").replace(
+        "label_photos(model, photos)", "label_photos(model, photos, (60, 60))")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (11, 20)
+
+
+def test_swapped_resize_before_predict_sits_on_the_resize():
     [d] = findings(CAMERA)
-    assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (8, 16, 18)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (16, 8, 18)
     assert d.data["data_shape"] == [1, 128, 96, 3]
-    assert "that resize to height 96 and width 128 there" in d.message
+    assert "resize to (96, 128) here" in d.message
 
 
 def test_a_resize_that_left_the_channels_wrong_names_the_data_line():

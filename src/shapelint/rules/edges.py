@@ -310,10 +310,11 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
             return moved
     found = _placed(_whole_data_code(data_shape, model_shape), fix_at, use, message, data)
     if getattr(array, "sized_at", None) is not None and ref is not None:
-        from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
+        from .keras_resized import at_resize, resized_place, sentence  # a resize's: lazily
         resized = resized_place(array, ref)
         if resized is not None:
-            return naming_data(found, resized[0], sentence(array, ref))
+            named = naming_data(found, resized[0], sentence(array, ref))
+            return at_resize(named, use, array, ref) or named
     model_dims = ref.dims if ref is not None and ref.known_rank else None
     return naming_data(found, data_place(array, model_dims), (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
