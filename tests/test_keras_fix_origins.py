@@ -829,3 +829,30 @@ def test_unread_labels_rule_needs_the_one_unread_array_made_from_the_given_label
         [d] = findings(source)  # the model's side, the compile line, as rules/edges.py keeps it
         assert (d.code.code, int(d.line)) == ("SHP111", compile_line)
         assert "unread_at_line" not in d.data
+
+
+# -- data for predict() whose shape a helper's argument chose (rules/keras_chosen_reads.py) ----
+
+SCAN = FIXTURES / "scan_read_gray_by_flag_then_reshaped.py"
+
+
+def test_a_read_chosen_by_argument_for_predict_sits_on_the_call():
+    [d] = findings(SCAN)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (19, 14, 21)
+    assert "data_at_line" not in d.data
+    assert "The call on this line chose that shape through the helper's argument" in d.message
+
+
+def test_a_read_chosen_by_argument_for_fit_stays_on_the_model_naming_the_call():
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "probabilities = model.predict(x, verbose=0)", "model.fit(x, np.zeros((1, 3)))")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (14, 19)
+
+
+def test_sizes_the_helper_writes_itself_for_predict_stay_on_the_model():
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "np.ones((96, 96) if as_gray else (96, 96, 3), dtype=\"uint8\")",
+        "np.ones((96, 96), dtype=\"uint8\")")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (14, 11)

@@ -316,9 +316,11 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
             named = naming_data(found, resized[0], sentence(array, ref))
             return at_resize(named, use, array, ref) or named
     model_dims = ref.dims if ref is not None and ref.known_rank else None
-    return naming_data(found, data_place(array, model_dims), (
+    named = naming_data(found, data_place(array, model_dims), (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
         f"model's input on this line or the data there"))
+    from .keras_chosen_reads import at_chosen_read  # a helper's argument chose the data
+    return at_chosen_read(named, use, array, model_dims) or named
 
 
 def _whole_data_code(data_shape, model_shape):
