@@ -856,3 +856,24 @@ def test_sizes_the_helper_writes_itself_for_predict_stay_on_the_model():
         "np.ones((96, 96), dtype=\"uint8\")")
     [d] = findings(source)
     assert (int(d.line), d.data["data_at_line"]) == (14, 11)
+
+
+# -- a sample taken out of its batch by an integer index (rules/keras_indexed_sample.py) -------
+
+CLIP = FIXTURES / "clip_indexed_out_of_its_batch_for_predict.py"
+
+
+def test_sample_indexed_out_of_its_batch_sits_on_the_index():
+    [d] = findings(CLIP)
+    assert (int(d.line), d.data["seen_at_line"]) == (15, 16) and "data_at_line" not in d.data
+    assert "x given to model.predict() at line 16 is one sample of shape (40, 20)" in d.message
+    assert "recorded[3:4] keeps it (a batch of one)" in d.message
+
+
+def test_sample_made_otherwise_stays_on_the_call():
+    text = CLIP.read_text(encoding="utf-8")
+    for made in ("recorded[3] * 2.0", "np.random.rand(40, 20)", "recorded[3, :, :]"):
+        [d] = findings(text.replace("clip = recorded[3]", f"clip = {made}"))
+        assert int(d.line) == 16, made
+    [d] = findings(text.replace("clip = recorded[3]", "clip = recorded[-1]"))
+    assert int(d.line) == 15 and "recorded[-1:] keeps it" in d.message
