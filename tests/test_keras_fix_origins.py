@@ -877,3 +877,24 @@ def test_sample_made_otherwise_stays_on_the_call():
         assert int(d.line) == 16, made
     [d] = findings(text.replace("clip = recorded[3]", "clip = recorded[-1]"))
     assert int(d.line) == 15 and "recorded[-1:] keeps it" in d.message
+
+
+# -- an autoencoder sized by its data (rules/keras_reconstruction_sizes.py) --------------------
+
+SCANS = FIXTURES / "scan_autoencoder_width_not_multiple_of_four.py"
+
+
+def test_autoencoder_sized_by_its_data_sits_on_the_data_with_the_sizes_that_fit():
+    [d] = findings(SCANS)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 7, 20)
+    assert "100x75 comes back larger, 100x76 comes back whole. Crop or resize the data to " \
+        "100x76 on this line" in d.message
+
+
+def test_autoencoder_with_a_written_input_or_other_targets_stays_on_the_model():
+    text = SCANS.read_text(encoding="utf-8")
+    written = text.replace("keras.Input(shape=scans.shape[1:])", "keras.Input(shape=(100, 75, 1))")
+    other = text.replace("denoiser.fit(scans, scans,", "denoiser.fit(scans, np.zeros((6, 100, 75, 1)),")
+    for source in (written, other):
+        [d] = findings(source)
+        assert int(d.line) == 17 and "comes back whole" not in d.message

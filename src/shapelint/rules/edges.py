@@ -563,7 +563,14 @@ def _label_fault(graph, use, x, y, y_name):
         if spatial is not None:  # one 'same' convolution that decides the map: placed there
             from .keras_map_fit import one_valid_conv
             fit = one_valid_conv(graph, tuple(y2[1:-1]))
-            return (SHP110, spatial + fit[1], data, fit[0]) if fit else (SHP110, spatial, data)
+            if fit:
+                return SHP110, spatial + fit[1], data, fit[0]
+            from .keras_reconstruction_sizes import data_size_place  # the data sets the size
+            sized = data_size_place(graph, use, x, y, tuple(y2[1:-1]))
+            if sized:
+                return SHP110, spatial + sized[1], data, _Where(sized[0][1], sized[0][2],
+                                                                 sized[0][0])
+            return SHP110, spatial, data
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None
