@@ -898,3 +898,27 @@ def test_autoencoder_with_a_written_input_or_other_targets_stays_on_the_model():
     for source in (written, other):
         [d] = findings(source)
         assert int(d.line) == 17 and "comes back whole" not in d.message
+
+
+# -- an input size a class keeps from its instantiation (rules/keras_init_sizes.py) ------------
+
+KEPT = FIXTURES / "window_length_kept_by_class_for_longer_windows.py"
+
+
+def test_input_size_kept_by_a_class_sits_on_its_one_instantiation():
+    [d] = findings(KEPT)
+    assert (int(d.line), d.data["layer_at_line"], d.data["seen_at_line"]) == (24, 15, 20)
+    assert "Forecaster(...) on this line gives window=30, which __init__ keeps as " \
+        "self.window" in d.message
+
+
+def test_input_size_kept_by_a_class_otherwise_stays_on_the_input():
+    text = KEPT.read_text(encoding="utf-8")
+    twice = text.replace("print(forecaster", "spare = Forecaster(30, 6)\nprint(forecaster")
+    rebound = text.replace("        self.net = self.build()",
+                           "        self.window = 30\n        self.net = self.build()")
+    named = text.replace("Forecaster(30, 6)", "Forecaster(WINDOW, 6)").replace(
+        "windows = np.random", "WINDOW = 30\nwindows = np.random")
+    for source in (twice, rebound, named):
+        [d] = findings(source)
+        assert "keeps as self.window" not in d.message
