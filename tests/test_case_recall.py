@@ -11,16 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 289 of the 348 cases are found on their marked line, 276 on the line the fixed twin changes,
-# 316 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to fifteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12 and the fifteenth 14: 18, 15, 16, 19, 14, 19, 18, 11, 14, 15,
-# 13, 12, 16 and 8 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5 and 4 when measured
-# blind) pull all three down. The floors are those counts over the 348 cases: they fail on any
-# regression.
-RECALL_FLOOR = 289 / 348
-ON_FIX_LINE_FLOOR = 276 / 348
-ON_OR_POINTING_FLOOR = 316 / 348
+# 295 of the 362 cases are found on their marked line, 282 on the line the fixed twin changes,
+# 322 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to sixteenth blind sets of issue 16
+# (20 cases each, the thirteenth 12, the fifteenth and sixteenth 14: 18, 15, 16, 19, 14, 19, 18,
+# 11, 14, 15, 13, 12, 16, 8 and 6 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
+# 5 when measured blind) pull all three down. The floors are those counts over the 362 cases:
+# they fail on any regression.
+RECALL_FLOOR = 295 / 362
+ON_FIX_LINE_FLOOR = 282 / 362
+ON_OR_POINTING_FLOOR = 322 / 362
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -580,12 +580,31 @@ HELD_OUT_15_MISSES = {
     "torch/squeezenet_logits_kept_spatial_at_cross_entropy",
     "torch/stacked_lstm_cells_each_fed_raw_input",
 }
+# The sixteenth blind set (issue 16, 14 cases, 4 Keras and 10 torch; markers committed before
+# shapelint ran on them, measured once after merging main at a1abf99, without touching src/):
+# 9 not on the line the fix changes. Three are reported one step away: on the model's Input for
+# a picture resized by hand to the wrong size, on a MaxPool2d for the crop constant that shrinks
+# its input, on a positional add under SHP106 for the table built sequence-first. Six are not
+# reported: Keras 3's refusal of batch_input_shape, nn.TransformerEncoder/Decoder (not in the
+# catalogue), and forwards shapelint does not follow to the failure (a sum's expand_as, a matmul
+# of a 3-D Parameter, a step's (state, scores) pair, an attention input behind repeat()).
+# fixtures/cases/README.md gives each reason.
+HELD_OUT_16_MISSES = {
+    "keras/letter_cnn_predict_image_resized_16x16_for_16x8_input",
+    "keras/linear_regression_dense_batch_input_shape_keras3",
+    "torch/attention_decoder_out_layer_sized_for_dropped_context",
+    "torch/char_rnn_step_label_zero_dim_at_cross_entropy",
+    "torch/graph_attention_output_weights_sized_by_key_dim",
+    "torch/resnet9_cifar_cropped_24px_before_maxpool4",
+    "torch/siamese_l2norm_sum_drops_channel_axis_batch_above_one",
+    "torch/timeseries_transformer_mapping_on_unflattened_decoder_output",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
                 | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
                 | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES | HELD_OUT_14_MISSES
-                | HELD_OUT_15_MISSES)
+                | HELD_OUT_15_MISSES | HELD_OUT_16_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -599,12 +618,16 @@ BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_O
 # vanilla_gan_bce_labels_without_column_axis (fifteenth set, on its line with SHP110) also gets
 # SHP110 on zeros_label, line 18: the same (64,) target written for the fake scores, which the
 # merged fix changes too.
+# resnet1d_stem_two_dimensional_kernel_tuple (sixteenth set, on its line with SHP105) also gets
+# SHP105 on MaxPooling1D((3, 3), strides=(2, 2)), line 23: the same 2-D tuples copied into the
+# 1-D stem, which the fix changes too (Keras raises there as well).
 BLIND_EXTRAS = {
     "torch/transfer_two_class_head_with_bce_loss": {(28, "SHP208")},
     "keras/conv_stack_dense_head_without_flatten": {(15, "SHP201")},
     "keras/fer_images_one_sigmoid_unit_seven_emotions": {(24, "SHP205")},
     "keras/deepfake_frames_sigmoid_unit_for_onehot_pairs": {(18, "SHP205")},
     "torch/vanilla_gan_bce_labels_without_column_axis": {(18, "SHP110")},
+    "keras/resnet1d_stem_two_dimensional_kernel_tuple": {(23, "SHP105")},
 }
 # A blind case on its line whose `seen:` marker, set before shapelint ran on the line torch
 # raises from (the layer applied in forward), is not the call its finding names as where the
@@ -648,6 +671,10 @@ BLIND_SEEN_AT = {
     # use of ones_label, D_loss_real on line 28; the finding on ones_label names its last use,
     # G_loss on line 36, where the same (64, 1) scores meet the same (64,) target
     "torch/vanilla_gan_bce_labels_without_column_axis": {(36, "SHP110")},
+    # and change_detection_head_batchnorm2d_on_flat_features (sixteenth set): torch raises in
+    # forward at self.fc(output), line 29, inside the head's nn.Sequential; the finding on the
+    # BatchNorm2d names the model call, line 35
+    "torch/change_detection_head_batchnorm2d_on_flat_features": {(35, "SHP103")},
 }
 # A case whose marker is no longer where the finding sits, which moved to another line the
 # fixed twin changes: lstm_many_to_one_per_step_labels (third set, marked blind on the Dense
@@ -678,8 +705,11 @@ def test_known_misses_name_real_cases(results):
 
 
 def test_no_false_alarm_on_fixed_twins(results):
+    # attention_decoder_out_layer_sized_for_dropped_context's twin (sixteenth set) had SHP106
+    # when measured blind: its GRU's unknown input was replaced by the initial state given as
+    # the second argument (torch_values.TorchLayer.shapelint_call now leaves it unknown)
     alarms = {r.name: sorted(r.on_twin) for r in results if r.on_twin}
-    assert not alarms
+    assert alarms == {}
 
 
 def test_no_unexpected_finding_on_buggy_cases(results):

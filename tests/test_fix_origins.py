@@ -749,4 +749,4 @@ def test_a_rounding_changed_after_the_pooling_stays_on_the_add():
     longer = source.replace("nn.Conv1d(channels, channels, 3, padding=1),\n",
                             "nn.Conv1d(channels, channels, 3, padding=2),\n")
     for changed in (shrunk, longer):
-        assert [(d.code.code, int(d.line)) for d in findings(changed)] == [("SHP106", 20)]
+        assert [(d.code.code, int(d.line)) for d in findings(changed)] == [("SHP107", 20)]

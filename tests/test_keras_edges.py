@@ -197,7 +197,6 @@ def test_input_shape_of_one_sample_is_advised_only_where_the_model_takes_it(laye
             exec(advised, {})
 
 
-
 def test_one_image_without_its_batch_axis_is_advised_the_batch_axis(keras_env):
     """One (12, 20, 3) image given to predict() of a model for (None, None, None, 3) images
     (qubvel/segmentation_models#499's shapes, smaller): the advice is the batch axis, which
@@ -238,6 +237,7 @@ def test_binary_crossentropy_on_one_label_per_sample_against_two_units(keras_env
                   source.replace("fit(x, y,", "fit(x, keras.utils.to_categorical(y, 2),")):
         assert analyse(fixed, "binary_ids_fixed.py").diagnostics() == []
         exec(fixed, {})
+
 
 QUIET = [
     # labels or loss not certain: nothing is said

@@ -230,7 +230,7 @@ def test_the_interpreter_reads_them_as_torch_runs_them(result):
     ("x.item()", "SHP104", "a Tensor with 12 elements cannot be converted to Scalar"),
     ("x[0, 0, 0]", "SHP103", "too many indices for tensor of dimension 2"),
     ("x[:, 7]", "SHP105", "index 7 is out of bounds for dimension 1 with size 4"),
-    ("x + self.w", "SHP106", "The size of tensor a (4) must match the size of tensor b (2) "
+    ("x + self.w", "SHP107", "The size of tensor a (4) must match the size of tensor b (2) "
      "at non-singleton dimension 1"),
     ("torch.mv(x, self.w[0])", "SHP106", "size mismatch, got input (3), mat (3x4), vec (2)"),
     ("torch.einsum('ij,jk->ik', x, x)", "SHP106", "einsum(): subscript j has size 3 for "

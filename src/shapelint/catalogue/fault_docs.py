@@ -181,7 +181,9 @@ DOCS = {
     "SHP107": RuleDoc(
         what="Reports a merge layer (`Add`, `Concatenate`, `Multiply`, ...) or a `torch.cat` "
              "whose inputs cannot be combined: different shapes, or sizes that differ off the "
-             "concatenation axis.",
+             "concatenation axis. torch's elementwise operators (`x + y`, `x * y`, `x += y`) "
+             "merge too: shapes that do not broadcast (`The size of tensor a (4) must match the "
+             "size of tensor b (2) at non-singleton dimension 1`) are reported here.",
         why="Keras raises when it builds the model, torch when forward() runs; the message "
             "names both shapes so the branch that went wrong is visible before anything runs. "
             "A U-Net's skip connection that fails for the script's input size also says which "

@@ -254,7 +254,7 @@ def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation
     """F.max_pool{n}d: the nn.MaxPool{n}d rule (padding at most half the kernel, an output
     of size 0 is refused, ceil_mode)."""
     k, s, p, d = pool_args(rank, kernel_size, None if stride == [] else stride, padding,
-                            dilation)
+                           dilation)
     out = _pool_rule(rank, f"max_pool{rank}d", k, s, p, d, flag(ceil_mode, "ceil_mode")).output(x)
     return (out, out) if flag(return_indices, "return_indices") else out
 

@@ -4,7 +4,7 @@ torch_functional.py and torch_products.py fill OPS when imported (frameworks/tor
 imports both)."""
 from __future__ import annotations
 
-from ..domain.codes import SHP106
+from ..domain.codes import SHP107
 from ..domain.dims import Unknown, fmt, is_known, same
 from ..domain.shapes import Shape
 from . import LayerFault
@@ -47,7 +47,7 @@ def broadcast(*shapes: Shape) -> Shape:
                 continue
             verdict = same(result, d)
             if verdict is False:
-                raise LayerFault(SHP106, f"The size of tensor a ({fmt(result)}) must match "
+                raise LayerFault(SHP107, f"The size of tensor a ({fmt(result)}) must match "
                                  f"the size of tensor b ({fmt(d)}) at non-singleton dimension "
                                  f"{rank - i} (shapes {' and '.join(str(s) for s in shapes)})",
                                  shapes=[s.to_json() for s in shapes])

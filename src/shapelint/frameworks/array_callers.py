@@ -38,7 +38,7 @@ def _chosen_by_parameter(interp) -> bool:
     if statement is None or not isinstance(params, cst.Parameters):
         return False
     names = {p.name.value for p in (*params.posonly_params, *params.params,
-                                     *params.kwonly_params)}
+                                    *params.kwonly_params)}
     finder = _Choosers(names)
     statement.visit(finder)
     return finder.found

@@ -60,8 +60,6 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     return layer
 
 
-
-
 def apply(node: LayerNode, shapes: list, first: bool) -> None:
     """Fill in a layer application's output shape and params from its input shapes."""
     try:

@@ -37,7 +37,7 @@ def _floored(layer, shape, out):
         return None
     try:
         kernel, strides, pads, dil = pool_args(n, a.get("kernel_size"), a.get("stride"),
-                                                a.get("padding", 0), a.get("dilation", 1))
+                                               a.get("padding", 0), a.get("dilation", 1))
     except Exception:  # noqa: BLE001 - arguments not known: nothing noted
         return None
     axes = {}

@@ -46,12 +46,17 @@ def _only_width(have: Shape, want: Shape) -> bool:
         all(same(d, e) is True for d, e in zip(have.dims[:-1], want.dims[:-1]))
 
 
-def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool) -> str:
-    """What torch says (torch 2.13), unbatched shapes shown as torch sees them."""
+def _torch_text(type_name: str, i: int, have: Shape, want: Shape, batched: bool,
+                ranks: tuple = ()) -> str:
+    """What torch says (torch 2.13), unbatched shapes shown as torch sees them; `ranks` are
+    every state's ranks, which an LSTM's text names together (h0's and c0's)."""
     if have.rank != want.rank:
-        ranks = "3-D" if batched else "2-D"
-        return (f"For {'batched 3-D' if batched else 'unbatched 2-D'} input, hx should also be "
-                f"{ranks} but got {have.rank}-D tensor")
+        kind = "batched 3-D" if batched else "unbatched 2-D"
+        wanted = "3-D" if batched else "2-D"
+        if type_name == "LSTM" and len(ranks) == 2:
+            got = ", ".join(f"{r}-D" for r in ranks)
+            return f"For {kind} input, hx and cx should also be {wanted} but got ({got}) tensors"
+        return f"For {kind} input, hx should also be {wanted} but got {have.rank}-D tensor"
     if not batched:
         have, want = Shape(have.dims[:1] + (1,) + have.dims[1:]), \
             Shape(want.dims[:1] + (1,) + want.dims[1:])
@@ -76,9 +81,14 @@ def check(interp, layer, x: Shape, given, node) -> bool:
     if not all(isinstance(getattr(p, "shape", None), Shape) and p.shape.known_rank
                for p in parts):
         return False
-    for i, (part, want) in enumerate(zip(parts, wanted)):
+    # torch checks every state's rank before any size: a wrong rank is what it says first
+    ranks = tuple(p.shape.rank for p in parts)
+    order = sorted(range(len(parts)), key=lambda i: ranks[i] == wanted[i].rank)
+    for i in order:
+        part, want = parts[i], wanted[i]
         if _differs(part.shape, want):
-            _report(interp, layer, node, i, part, want, x.rank == 3, flag_fixes(layer, x, parts))
+            _report(interp, layer, node, i, part, want, x.rank == 3, flag_fixes(layer, x, parts),
+                    ranks)
             return True
     return _on_last_batch(interp, layer, x, parts, node)
 
@@ -131,7 +141,7 @@ def _on_last_batch(interp, layer, x: Shape, parts, node) -> bool:
 
 
 def _report(interp, layer, node, i: int, part, want: Shape, batched: bool,
-            flag_fixed: int = 0) -> None:
+            flag_fixed: int = 0, ranks: tuple = ()) -> None:
     from ..domain.codes import Diagnostic
     path, line, col = interp.position(node)
     if not path:
@@ -142,7 +152,7 @@ def _report(interp, layer, node, i: int, part, want: Shape, batched: bool,
     layout = "(num_layers * num_directions, N, " if batched else \
         "(num_layers * num_directions, "
     size = "proj_size)" if name == "h0" and a.get("proj_size") else "hidden_size)"
-    said = _torch_text(layer.type_name, i, part.shape, want, batched)
+    said = _torch_text(layer.type_name, i, part.shape, want, batched, ranks)
     second = " (N stays the second axis with batch_first=True)" if batched and \
         a.get("batch_first") is True else ""
     message = (f"The initial state {name} is {part.shape}, but nn.{layer.type_name}"

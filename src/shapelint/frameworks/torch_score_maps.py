@@ -61,6 +61,7 @@ def _one_score_input(layer, grid_rank: int):
     """The input side for which the convolution gives one position per axis, when one size
     does for every axis (a square kernel with stride 1 and no dilation), else None."""
     a = getattr(layer, "arguments", None) or {}
+
     def one(key, default):
         v = a.get(key, default)
         if isinstance(v, (tuple, list)) and len(v) == grid_rank and len(set(v)) == 1:

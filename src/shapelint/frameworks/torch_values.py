@@ -325,9 +325,12 @@ class TorchLayer(LayerObject):
 
     def shapelint_call(self, interp, args, kwargs, node):
         inputs = [a for a in args if isinstance(a, TorchTensor)]
-        if not inputs or len(inputs) < len([a for a in args if a is not None][:1]):
-            return Unknown(f"{self.type_name} applied to an unknown value")
         multi = self.rule is not None and self.rule.multi_input
+        # the input is the first argument: with it unknown, a later tensor (an RNN's h0) is
+        # not the input; a multi-input layer needs every one of its inputs
+        if not args or not isinstance(args[0], TorchTensor) or multi and any(
+                a is not None and not isinstance(a, TorchTensor) for a in args):
+            return Unknown(f"{self.type_name} applied to an unknown value")
         shapes = [t.shape for t in inputs] if multi else [inputs[0].shape]
         if any(not s.known_rank and s.reason == AFTER_ERROR for s in shapes):
             return TorchTensor(Shape.unknown(AFTER_ERROR))

@@ -16,6 +16,7 @@ from ..domain.codes import SHP107, Diagnostic
 from ..domain.dims import is_known
 from .keras_branch_sizes import chain, fork
 from .keras_channel_layout import channel_axis
+from .moved import moved_to
 
 _ELEMENTWISE = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
 
@@ -54,9 +55,8 @@ def at_channel_layer(graph, node, diagnostic: Diagnostic, seen: tuple) -> Diagno
                f"channels) to a branch whose {layer.type_name} on this line makes {made}: give "
                f"it {wanted} channels, or project the shortcut to {made} with a 1x1 "
                f"convolution before the {node.type_name}")
-    data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
-            "fork_line": int(start.line) if start.line else 0}
-    return Diagnostic(diagnostic.code, layer.line, layer.col, message, data, diagnostic.path)
+    return moved_to(layer, diagnostic, message, (seen_line, seen_col),
+                    fork_line=int(start.line) if start.line else 0)
 
 
 def _channels(shape, axis):

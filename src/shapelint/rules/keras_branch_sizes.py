@@ -1,20 +1,20 @@
-"""Where a Keras merge that no usable input size fits is fixed (issue 16): a residual block
-whose one branch is pooled (or strided) between the fork and the Add, while the other branch
-keeps the fork's size. rules/keras_input_sizes.py replays the model with the input's spatial
-sizes symbolic; when no size in the upper half of the sizes tried (1..LIMIT), nor within a
-factor of two of the script's own size, makes the merge's inputs equal, the input size is no
-fix (a 1-pixel image is not an input; a FaceNet block whose fixed padding fits 95..110 pixels
-is fixed by 96-pixel images), and the model's structure is: the one layer that changes the spatial size on one branch only. The finding goes
-to that layer and names the merge (data["seen_at_line"]); the other honest fix, the same
-resizing on the other branch, is named in the message.
-
-Facts only: both branches reach the merge through layers of one input each from one fork
-node; exactly one layer on one branch changes the spatial size and none on the other; that
-layer is in this file on a line of its own. Otherwise None, and the finding stays where it was."""
+"""Where a Keras merge that no usable input size fits is fixed (issue 16): a residual block whose
+one branch is pooled (or strided) between the fork and the Add, while the other branch keeps
+the fork's size. rules/keras_input_sizes.py replays the model with the input's spatial sizes
+symbolic; when no size in the upper half of the sizes tried (1..LIMIT), nor within a factor of
+two of the script's own size, makes the merge's inputs equal, the input size is no fix (a
+1-pixel image is not an input; a FaceNet block whose fixed padding fits 95..110 pixels is fixed
+by 96-pixel images), and the model's structure is: the one layer that changes the spatial size
+on one branch only. The finding goes to that layer and names the merge (data["seen_at_line"]);
+the other honest fix, the same resizing on the other branch, is named in the message. Facts
+only: both branches reach the merge through layers of one input each from one fork node;
+exactly one layer on one branch changes the spatial size and none on the other; that layer is
+in this file on a line of its own. Otherwise None, and the finding stays where it was."""
 from __future__ import annotations
 
 from ..domain.codes import Diagnostic
 from ..frameworks.torch_size_fit import LIMIT
+from .moved import moved_to
 
 
 def no_usable_size(fits: dict, wrong: list, given: dict) -> bool:
@@ -51,11 +51,9 @@ def at_branch_layer(node, diagnostic: Diagnostic, seen: tuple) -> Diagnostic | N
                f"turns one of them from {before} to {after} while the other keeps {before}. "
                f"{keep} (the merge then adds maps of the fork's size), or resize the other "
                f"branch the same way before the {node.type_name}")
-    data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
-            "fork_line": int(met.line) if met.line else 0}
-    for key in ("fitting_sizes", "fitted_input"):
-        data.pop(key, None)
-    return Diagnostic(diagnostic.code, layer.line, layer.col, message, data, diagnostic.path)
+    return moved_to(layer, diagnostic, message, (seen_line, seen_col),
+                    fork_line=int(met.line) if met.line else 0,
+                    fitting_sizes=None, fitted_input=None)
 
 
 def _ancestors(node) -> list:

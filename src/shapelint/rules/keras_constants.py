@@ -16,7 +16,7 @@ import libcst as cst
 
 from ..domain.codes import Diagnostic
 from ..frameworks.source_text import argument, call_at
-from .keras_size_written import _module_value
+from .keras_size_written import module_value
 
 
 def input_constant(d: Diagnostic, lines: list) -> Diagnostic | None:
@@ -93,7 +93,7 @@ def _moved_to(d, lines, names, sizes, what):
     if len(names) != 1:
         return None
     [name] = names
-    bound = _module_value(lines, name)
+    bound = module_value(lines, name)
     if bound is None or not isinstance(bound[1], cst.Integer) or \
             any(int(bound[1].value, 0) != s for s in sizes):
         return None

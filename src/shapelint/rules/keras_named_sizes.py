@@ -21,7 +21,8 @@ import libcst as cst
 
 from ..domain.codes import SHP109, Diagnostic
 from ..frameworks.source_text import argument, call_at
-from .keras_size_written import _module_value
+from .advice import without_advice
+from .keras_size_written import module_value
 
 _CLASS = re.compile(r"^(\s*)class\s+\w+")
 
@@ -53,9 +54,7 @@ def literal_for_named_size(graph, d: Diagnostic, lines: list) -> Diagnostic | No
         if name is None:
             return None
         names.append(f"{name} = {model[i]} for the {given[i]} written at axis {i}")
-    base = d.message
-    for marker in (". If the data is right", ". That data is made", ". The data has no"):
-        base = base.split(marker)[0]
+    base = without_advice(d.message)
     message = (f"{base}. The data made on this line writes its size by hand where the model's "
                f"input (line {shape_line}) reads a name this line can use: "
                f"{'; '.join(names)}; size the data with that name")
@@ -113,7 +112,7 @@ def _name_in_scope(expression, size, lines, shape_line, made):
     module constant bound once to `size`, or self.<attr> assigned `size` once in the class
     that holds both lines."""
     if isinstance(expression, cst.Name):
-        bound = _module_value(lines, expression.value)
+        bound = module_value(lines, expression.value)
         if bound is None or not isinstance(bound[1], cst.Integer) or \
                 int(bound[1].value, 0) != size:
             return None

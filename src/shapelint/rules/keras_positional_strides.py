@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..domain.codes import SHP102, Diagnostic
 from .keras_what_if import applied_at, layers_upstream
+from .moved import moved_to
 
 _CONV2D = ("Conv2D", "Convolution2D")
 
@@ -39,9 +40,8 @@ def at_positional_strides(graph, node, diagnostic: Diagnostic) -> Diagnostic:
                f"the third positional argument as strides={k} (Keras 1's Convolution2D took it "
                f"as the kernel's columns), so each such convolution ({where}) divides the map "
                f"by {k}. Write the kernel as one tuple, Conv2D({filters}, ({k}, {k}))")
-    data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
-            "positional_strides_at": [int(c.line) for c in convs]}
-    return Diagnostic(diagnostic.code, first.line, first.col, message, data, diagnostic.path)
+    return moved_to(first, diagnostic, message, (seen_line, seen_col),
+                    positional_strides_at=[int(c.line) for c in convs])
 
 
 def _keras1_kernel(conv) -> bool:

@@ -19,6 +19,7 @@ import libcst as cst
 
 from ..domain.codes import SHP109, Diagnostic
 from ..frameworks.source_text import argument, call_at
+from .advice import without_advice
 
 
 def read_before_remade(d: Diagnostic, lines: list) -> Diagnostic | None:
@@ -44,8 +45,7 @@ def read_before_remade(d: Diagnostic, lines: list) -> Diagnostic | None:
     shape = data.get("data_shape")
     shown = f" with shape {tuple(shape)}" if isinstance(shape, list) else ""
     # the model-side advice and the either-side sentence no longer hold: the model is right
-    head = re.split(r"\. (?:If the data is right|That data is made)", d.message)[0]
-    message = (f"{head.rstrip('.')}. The layer at line {d.line} reads its input size from "
+    message = (f"{without_advice(d.message)}. The layer at line {d.line} reads its input size from "
                f"{name}.shape, before {name} is made anew on this line{shown}: the model is "
                f"sized for {name}'s earlier shape. Give {name} its final shape before the model "
                f"reads it (this statement above line {d.line})")

@@ -43,7 +43,7 @@ def _spatial(lines, line, col, shape, axes, sizes):
     if isinstance(shape, cst.BinaryOperation) and isinstance(shape.operator, cst.Add):
         return _spatial(lines, line, col, shape.left, axes, sizes)  # (..., sizes) + (1,)
     if isinstance(shape, cst.Name):
-        bound = _module_value(lines, shape.value)
+        bound = module_value(lines, shape.value)
         if bound is not None:
             at, value = bound
             found = _spatial(lines, at, 0, value, axes, sizes)
@@ -66,7 +66,7 @@ def _elements(lines, line, col, elements, axes, sizes):
                 return None
             places.append((line, col, None))
         elif isinstance(value, cst.Name):
-            bound = _module_value(lines, value.value)
+            bound = module_value(lines, value.value)
             if bound is None:  # unet(n, input_height=902, ...) for Input((input_height, ...))
                 given = _given(lines, line, value.value)
                 if given is None or int(given[2].value, 0) != sizes[axis]:
@@ -92,7 +92,7 @@ def _elements(lines, line, col, elements, axes, sizes):
     return first[0], first[1], sentence + ": make the sizes fit there."
 
 
-def _module_value(lines, name):
+def module_value(lines, name):
     """(line, expression) of `name = value` or `a, name = x, value` at module level, when that
     is the name's one binding in the file."""
     word = re.escape(name)

@@ -15,6 +15,7 @@ from ..domain.codes import SHP104, Diagnostic
 from ..domain.dims import is_known
 from ..domain.shapes import Shape, product
 from .keras_what_if import applied_at, layers_upstream, replayed_with_output
+from .moved import moved_to
 
 _CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "Convolution1D": 1, "Convolution2D": 2,
           "Convolution3D": 3, "SeparableConv1D": 1, "SeparableConv2D": 2,
@@ -50,9 +51,8 @@ def at_valid_conv(graph, node, diagnostic: Diagnostic) -> Diagnostic:
                f"padding='same' keeps {_shown(same)} and the Reshape then receives {fitted}, "
                f"which its target holds (or, if the shrinking is meant, give the Reshape a "
                f"target for {got})")
-    data = {**diagnostic.data, "seen_at_line": int(seen_line), "seen_at_col": int(seen_col),
-            "same_padding_output": _shown(same)}
-    return Diagnostic(diagnostic.code, conv.line, conv.col, message, data, diagnostic.path)
+    return moved_to(conv, diagnostic, message, (seen_line, seen_col),
+                    same_padding_output=_shown(same))
 
 
 def _valid_convs_upstream(node) -> list:
