@@ -568,8 +568,8 @@ def _label_fault(graph, use, x, y, y_name):
             from .keras_reconstruction_sizes import data_size_place  # the data sets the size
             sized = data_size_place(graph, use, x, y, tuple(y2[1:-1]))
             if sized:
-                return SHP110, spatial + sized[1], data, _Where(sized[0][1], sized[0][2],
-                                                                 sized[0][0])
+                (path, line, col), sentence = sized
+                return SHP110, spatial + sentence, data, _Where(line, col, path)
             return SHP110, spatial, data
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
