@@ -100,8 +100,10 @@ SCAN = FIX_ORIGINS / "keras" / "scan_read_gray_by_flag_then_reshaped.py"
 
 
 def _data_at(source) -> int:
+    """The data's place: named beside the finding, or the finding's own line when the data
+    for predict() was chosen there (rules/keras_chosen_reads.py)."""
     [d] = findings(source)
-    return d.data.get("data_at_line")
+    return d.data.get("data_at_line", int(d.line))
 
 
 def test_sizes_a_helper_writes_itself_stay_in_the_helper():

@@ -642,20 +642,45 @@ def test_photos_a_resize_shrank_below_the_fitted_size_sit_on_the_resize():
     assert "resize to height 64 and width 64 on this line" in d.message
 
 
-def test_photos_resized_without_a_fit_stay_on_the_model_naming_the_resize():
+def test_photos_resized_for_predict_without_a_fit_sit_on_the_resize_naming_the_model():
+    """A resize before predict() exists to give the model its size (rules/keras_resized.
+    at_resize): without a fit as well, the finding sits on it and names the model's input."""
     source = SHRUNK.read_text(encoding="utf-8").replace(
         "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "")
     [d] = findings(source)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (20, 11, 22)
+    assert "data_at_line" not in d.data
+    assert "resized to height 60 and width 60 on this line, before predict(), while the model " \
+        "(line 11) takes height 64 and width 64: resize to (64, 64) here" in d.message
+
+
+def test_photos_resized_for_fit_stay_on_the_model_naming_the_resize():
+    """A resize of the training data is a design choice like the model's input: either side."""
+    source = SHRUNK.read_text(encoding="utf-8").replace(
+        "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "").replace(
+        "return classifier.predict(shrunk, verbose=0).argmax(axis=1)",
+        "return classifier.fit(shrunk, np.zeros(5), verbose=0)")
+    [d] = findings(source)
     assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (11, 20, 22)
-    assert "resized to height 60 and width 60 at line 20" in d.message
     assert "that resize to height 64 and width 64 there" in d.message
 
 
-def test_swapped_resize_names_the_resize_not_the_batch_axis_line():
+def test_photos_resized_to_a_size_a_caller_passes_stay_on_the_model():
+    """The size is written where the helper is called, not on the resize: not placed there."""
+    source = SHRUNK.read_text(encoding="utf-8").replace(
+        "model.fit(leaves, kinds, batch_size=16, epochs=1, verbose=0)\n", "").replace(
+        "def label_photos(classifier, photos):", "def label_photos(classifier, photos, size):"
+        ).replace("(photos, (60, 60))", "(photos, size)").replace(
+        "label_photos(model, photos)", "label_photos(model, photos, (60, 60))")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (11, 20)
+
+
+def test_swapped_resize_before_predict_sits_on_the_resize():
     [d] = findings(CAMERA)
-    assert (int(d.line), d.data["data_at_line"], d.data["seen_at_line"]) == (8, 16, 18)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (16, 8, 18)
     assert d.data["data_shape"] == [1, 128, 96, 3]
-    assert "that resize to height 96 and width 128 there" in d.message
+    assert "resize to (96, 128) here" in d.message
 
 
 def test_a_resize_that_left_the_channels_wrong_names_the_data_line():
@@ -777,3 +802,123 @@ def test_an_input_shape_that_is_not_the_datas_whole_shape_stays_shp109():
         "keras.Input(shape=readings.shape)", "keras.Input(shape=(299, 12))")
     [d] = findings(source)
     assert d.code.code == "SHP109"
+
+
+# -- labels that fit, made and left unread (rules/keras_unread_labels.py) ----------------------
+
+UNREAD = FIXTURES / "one_hot_labels_made_then_left_unread.py"
+
+
+def test_labels_made_for_the_call_and_left_unread_put_the_finding_on_the_call():
+    [d] = findings(UNREAD)
+    assert (d.code.code, int(d.line), d.data["unread_at_line"]) == ("SHP111", 14, 9)
+    assert "seen_at_line" not in d.data and "data_at_line" not in d.data
+    assert "species_onehot, made from species at line 9 with the output's shape (N, 4), is " \
+        "read nowhere" in d.message and "give model.fit() species_onehot on this line" in d.message
+
+
+def test_unread_labels_rule_needs_the_one_unread_array_made_from_the_given_labels():
+    text = UNREAD.read_text(encoding="utf-8")
+    read = text + "print(species_onehot.sum())\n"  # read elsewhere: not left unread
+    other = text.replace("to_categorical(species, 4)", "to_categorical(np.zeros(96), 4)")
+    twice = text.replace("species_onehot = ", "spare = keras.utils.to_categorical(species, 4)\n"
+                         "species_onehot = ")  # two candidates: which one was meant is unknown
+    for source in (read, other, twice):
+        compile_line = source.splitlines().index(
+            'model.compile(optimizer="adam", loss="categorical_crossentropy")') + 1
+        [d] = findings(source)  # the model's side, the compile line, as rules/edges.py keeps it
+        assert (d.code.code, int(d.line)) == ("SHP111", compile_line)
+        assert "unread_at_line" not in d.data
+
+
+# -- data for predict() whose shape a helper's argument chose (rules/keras_chosen_reads.py) ----
+
+SCAN = FIXTURES / "scan_read_gray_by_flag_then_reshaped.py"
+
+
+def test_a_read_chosen_by_argument_for_predict_sits_on_the_call():
+    [d] = findings(SCAN)
+    assert (int(d.line), d.data["model_at_line"], d.data["seen_at_line"]) == (19, 14, 21)
+    assert "data_at_line" not in d.data
+    assert "The call on this line chose that shape through the helper's argument" in d.message
+
+
+def test_a_read_chosen_by_argument_for_fit_stays_on_the_model_naming_the_call():
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "probabilities = model.predict(x, verbose=0)", "model.fit(x, np.zeros((1, 3)))")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (14, 19)
+
+
+def test_sizes_the_helper_writes_itself_for_predict_stay_on_the_model():
+    source = SCAN.read_text(encoding="utf-8").replace(
+        "np.ones((96, 96) if as_gray else (96, 96, 3), dtype=\"uint8\")",
+        "np.ones((96, 96), dtype=\"uint8\")")
+    [d] = findings(source)
+    assert (int(d.line), d.data["data_at_line"]) == (14, 11)
+
+
+# -- a sample taken out of its batch by an integer index (rules/keras_indexed_sample.py) -------
+
+CLIP = FIXTURES / "clip_indexed_out_of_its_batch_for_predict.py"
+
+
+def test_sample_indexed_out_of_its_batch_sits_on_the_index():
+    [d] = findings(CLIP)
+    assert (int(d.line), d.data["seen_at_line"]) == (15, 16) and "data_at_line" not in d.data
+    assert "x given to model.predict() at line 16 is one sample of shape (40, 20)" in d.message
+    assert "recorded[3:4] keeps it (a batch of one)" in d.message
+
+
+def test_sample_made_otherwise_stays_on_the_call():
+    text = CLIP.read_text(encoding="utf-8")
+    for made in ("recorded[3] * 2.0", "np.random.rand(40, 20)", "recorded[3, :, :]"):
+        [d] = findings(text.replace("clip = recorded[3]", f"clip = {made}"))
+        assert int(d.line) == 16, made
+    [d] = findings(text.replace("clip = recorded[3]", "clip = recorded[-1]"))
+    assert int(d.line) == 15 and "recorded[-1:] keeps it" in d.message
+
+
+# -- an autoencoder sized by its data (rules/keras_reconstruction_sizes.py) --------------------
+
+SCANS = FIXTURES / "scan_autoencoder_width_not_multiple_of_four.py"
+
+
+def test_autoencoder_sized_by_its_data_sits_on_the_data_with_the_sizes_that_fit():
+    [d] = findings(SCANS)
+    assert (d.code.code, int(d.line), d.data["seen_at_line"]) == ("SHP110", 7, 20)
+    assert "100x75 comes back larger, 100x76 comes back whole. Crop or resize the data to " \
+        "100x76 on this line" in d.message
+
+
+def test_autoencoder_with_a_written_input_or_other_targets_stays_on_the_model():
+    text = SCANS.read_text(encoding="utf-8")
+    written = text.replace("keras.Input(shape=scans.shape[1:])", "keras.Input(shape=(100, 75, 1))")
+    other = text.replace("denoiser.fit(scans, scans,", "denoiser.fit(scans, np.zeros((6, 100, 75, 1)),")
+    for source in (written, other):
+        [d] = findings(source)
+        assert int(d.line) == 17 and "comes back whole" not in d.message
+
+
+# -- an input size a class keeps from its instantiation (rules/keras_init_sizes.py) ------------
+
+KEPT = FIXTURES / "window_length_kept_by_class_for_longer_windows.py"
+
+
+def test_input_size_kept_by_a_class_sits_on_its_one_instantiation():
+    [d] = findings(KEPT)
+    assert (int(d.line), d.data["layer_at_line"], d.data["seen_at_line"]) == (24, 15, 20)
+    assert "Forecaster(...) on this line gives window=30, which __init__ keeps as " \
+        "self.window" in d.message
+
+
+def test_input_size_kept_by_a_class_otherwise_stays_on_the_input():
+    text = KEPT.read_text(encoding="utf-8")
+    twice = text.replace("print(forecaster", "spare = Forecaster(30, 6)\nprint(forecaster")
+    rebound = text.replace("        self.net = self.build()",
+                           "        self.window = 30\n        self.net = self.build()")
+    named = text.replace("Forecaster(30, 6)", "Forecaster(WINDOW, 6)").replace(
+        "windows = np.random", "WINDOW = 30\nwindows = np.random")
+    for source in (twice, rebound, named):
+        [d] = findings(source)
+        assert "keeps as self.window" not in d.message

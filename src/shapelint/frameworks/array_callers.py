@@ -96,6 +96,20 @@ def data_place(array, model_dims=None):
     return caller_place(getattr(array, "built_at", None), getattr(array, "called_at", None))
 
 
+def chosen_call(array, model_dims=None):
+    """The place data_place gives, when it is a helper's call that chose what the helper made
+    by an argument (the array, or the one whose sizes it kept, was made under called_at);
+    None when the array was made where it is named."""
+    kept = getattr(array, "sizes_from", None)
+    resized = getattr(array, "sized_at", None) is not None
+    if kept is not None and not resized and model_dims is not None and \
+            _differ(array, model_dims):
+        built, called = kept
+    else:
+        built, called = getattr(array, "built_at", None), getattr(array, "called_at", None)
+    return caller_place(built, called) if called else None
+
+
 def caller_place(built_at, called_at):
     """built_at, or for an array made inside a helper the call that ran it (see above)."""
     if not called_at:

@@ -58,6 +58,7 @@ class Use:
     compile_col: int = 0
     one_hot_planned: bool = False  # the file imports to_categorical and never applies it
     loss_written: object = None  # compile's loss as given (a list or dict per output), or None
+    module: object = None  # the UserModule the call is in: its names and text (keras_unread_labels)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def _use(model, method, interp, args, kwargs, node):
                           edges.loss, path, line, col, compiled[2] if same_file else 0,
                           compiled[3] if same_file else 0,
                           "y" in given and module is not None and one_hot_planned(module.lines),
-                          edges.loss_written))
+                          edges.loss_written, module))
     return Unknown(f"the result of {method}()")
 
 

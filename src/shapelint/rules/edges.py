@@ -310,14 +310,17 @@ def _report(use, x_name, array, ref, why, node, fix_at, sample_fits=True) -> Dia
             return moved
     found = _placed(_whole_data_code(data_shape, model_shape), fix_at, use, message, data)
     if getattr(array, "sized_at", None) is not None and ref is not None:
-        from .keras_resized import resized_place, sentence  # arrays a resize sized: lazily
+        from .keras_resized import at_resize, resized_place, sentence  # a resize's: lazily
         resized = resized_place(array, ref)
         if resized is not None:
-            return naming_data(found, resized[0], sentence(array, ref))
+            named = naming_data(found, resized[0], sentence(array, ref))
+            return at_resize(named, use, array, ref) or named
     model_dims = ref.dims if ref is not None and ref.known_rank else None
-    return naming_data(found, data_place(array, model_dims), (
+    named = naming_data(found, data_place(array, model_dims), (
         f"That data is made with shape {data_shape} at line {{line}}: change either the "
         f"model's input on this line or the data there"))
+    from .keras_chosen_reads import at_chosen_read  # a helper's argument chose the data
+    return at_chosen_read(named, use, array, model_dims) or named
 
 
 def _whole_data_code(data_shape, model_shape):
@@ -450,6 +453,10 @@ def _labels(graph, use, x, y, y_name, uses=()):
         return naming_data(placed, y.built_at, (  # either side: the labels' line named
             f"Those labels are made with shape {_dims(y.shape)} at line {{line}}, the other side "
             f"to change"))
+    from .keras_unread_labels import unread_labels  # the labels that fit, made and left unread
+    unread = unread_labels(use, y, y_name, _output_width(graph), code, message, data)
+    if unread is not None:
+        return unread
     if code is SHP111:  # the loss or the labels: keep the model's side, the compile line,
         from .keras_label_calls import labels_of_this_call  # only where labels are judged
         labels = at_labels(use, y, code, message, data) or labels_of_this_call(  # unless the
@@ -556,7 +563,14 @@ def _label_fault(graph, use, x, y, y_name):
         if spatial is not None:  # one 'same' convolution that decides the map: placed there
             from .keras_map_fit import one_valid_conv
             fit = one_valid_conv(graph, tuple(y2[1:-1]))
-            return (SHP110, spatial + fit[1], data, fit[0]) if fit else (SHP110, spatial, data)
+            if fit:
+                return SHP110, spatial + fit[1], data, fit[0]
+            from .keras_reconstruction_sizes import data_size_place  # the data sets the size
+            sized = data_size_place(graph, use, x, y, tuple(y2[1:-1]))
+            if sized:
+                (path, line, col), sentence = sized
+                return SHP110, spatial + sentence, data, _Where(line, col, path)
+            return SHP110, spatial, data
         if len(y2) == len(out2) and is_known(y2[-1]):
             return _width(head, y2[-1], units, loss, use, data)
         return None

@@ -22,6 +22,20 @@ from .keras_size_written import module_value
 def input_constant(d: Diagnostic, lines: list) -> Diagnostic | None:
     """An SHP109 on an Input (or a layer's input_shape / input_dim) whose contradicted sizes
     are all one module constant's, moved to that constant's line."""
+    found = contradicted_sizes(d, lines)
+    if found is None:
+        return None
+    values, sizes = found
+    if not all(isinstance(value, cst.Name) for value in values):
+        return None
+    return _moved_to(d, lines, {value.value for value in values}, sizes,
+                     f"the input shape of the layer at line {d.line}")
+
+
+def contradicted_sizes(d: Diagnostic, lines: list):
+    """([expression written for each axis the data contradicts], [the model's size there]) of
+    the SHP109 on an Input or a layer's input_shape / input_dim, from the line's text; None
+    when the sizes are not written there one by one."""
     model, given = d.data.get("model_input"), d.data.get("data_shape")
     if not isinstance(model, list) or not isinstance(given, list) or \
             len(model) != len(given) or len(model) < 2:
@@ -47,14 +61,7 @@ def input_constant(d: Diagnostic, lines: list) -> Diagnostic | None:
             any(not isinstance(e, cst.Element) for e in written.elements) or \
             len(written.elements) + offset != len(model):
         return None
-    names = set()
-    for axis in axes:
-        value = written.elements[axis - offset].value
-        if not isinstance(value, cst.Name):
-            return None
-        names.add(value.value)
-    return _moved_to(d, lines, names, [model[i] for i in axes],
-                     f"the input shape of the layer at line {d.line}")
+    return [written.elements[axis - offset].value for axis in axes], [model[i] for i in axes]
 
 
 def units_constant(d: Diagnostic, node, lines: list) -> Diagnostic | None:

@@ -225,8 +225,9 @@ def _moved(graph, d: Diagnostic, lines: list, path: str) -> Diagnostic:
     if d.code is SHP109 and isinstance(d.data.get("seen_at_line"), int):
         from .keras_read_before import read_before_remade
         from .keras_named_sizes import literal_for_named_size
+        from .keras_init_sizes import init_argument
         return read_before_remade(d, lines) or literal_for_named_size(graph, d, lines) or \
-            input_constant(d, lines) or d
+            input_constant(d, lines) or init_argument(d, lines) or d
     if d.code is SHP104 and "seen_at_line" not in d.data:
         return _at_target_assignment(graph, d, lines) or d
     return d

@@ -289,7 +289,9 @@ def one_sample(graph, input_node, use, x_name: str, array, trained=()) -> Diagno
                     f"{'missing axes' if ones else 'batch axis'} there is the other place to "
                     f"fix")
         data.update(data_at_line=made[1], data_at_col=made[2])
-    return Diagnostic(SHP109, use.line, use.col, message, data, use.path)
+    found = Diagnostic(SHP109, use.line, use.col, message, data, use.path)
+    from .keras_indexed_sample import indexed_sample  # taken from a batch by an index
+    return indexed_sample(found, use, array) or found
 
 
 def _one_of(data: tuple, sample: tuple, ones: tuple, array) -> bool:

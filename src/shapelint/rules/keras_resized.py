@@ -35,3 +35,47 @@ def sentence(array, ref) -> str | None:
     return (f"The images are resized to height {size[0]} and width {size[1]} at line {{line}}: "
             f"change either the model's input on this line or that resize to height "
             f"{found[1][0]} and width {found[1][1]} there")
+
+
+_PREDICTS = ("predict", "predict_on_batch")
+
+
+def at_resize(found, use, array, ref):
+    """The finding placed on the resize, when the resized images go to predict(): a resize
+    written before inference exists to give the model the size it takes, so the size it writes,
+    not the model, is what contradicts (the model's input is named as the other side). A
+    resize of training data (fit, evaluate) is a design choice like the model's own input,
+    and stays named from the model's side. Only a size written on the resize itself as
+    numbers: one passed in by a caller is written elsewhere. None otherwise."""
+    resized = resized_place(array, ref)
+    module = getattr(use, "module", None)
+    if found is None or resized is None or use.method not in _PREDICTS or module is None:
+        return None
+    path, line, col = resized[0][0], int(resized[0][1]), int(resized[0][2])
+    if path != use.path or path != found.path or line in (int(found.line), int(use.line)) or \
+            not _numbers_written(module.lines, line, col):
+        return None
+    size = array.sized_at.size
+    (height, width) = resized[1]
+    message = found.message.split(". The images are resized to")[0]
+    message = (f"{message.rstrip('.')}. The images are resized to height {size[0]} and width "
+               f"{size[1]} on this line, before predict(), while the model (line {found.line}) "
+               f"takes height {height} and width {width}: resize to ({height}, {width}) here")
+    data = {key: value for key, value in found.data.items()
+            if key not in ("data_at_line", "data_at_col")}
+    data["model_at_line"] = int(found.line)
+    from ..domain.codes import Diagnostic
+    return Diagnostic(found.code, line, col, message, data, found.path, found.cell)
+
+
+def _numbers_written(lines, line: int, col: int) -> bool:
+    """The resize call at (line, col) writes its size as a tuple or list of integers."""
+    import libcst as cst
+
+    from ..frameworks.source_text import argument, call_at
+    if not 0 < line <= len(lines):
+        return False
+    call = call_at(lines, line, col)
+    size = argument(call, "size", 1) if call is not None else None
+    return isinstance(size, (cst.Tuple, cst.List)) and size.elements and all(
+        isinstance(e.value, cst.Integer) for e in size.elements)
