@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from ..domain.codes import SHP109, Diagnostic
 from ..frameworks.array_callers import chosen_call
+from .advice import without_advice
+from .moved import moved_to_data
 
 _PREDICTS = ("predict", "predict_on_batch")
 
@@ -26,12 +28,8 @@ def at_chosen_read(found: Diagnostic, use, array, model_dims) -> Diagnostic | No
             int(place[1]) != data.get("data_at_line") or int(place[1]) == int(found.line):
         return None
     line, col = int(place[1]), int(place[2])
-    head = found.message.split(". That data is made with shape")[0]
-    message = (f"{head.rstrip('.')}. The call on this line chose that shape through the "
-               f"helper's argument (or its default), before predict(), while the model "
+    message = (f"{without_advice(found.message)}. The call on this line chose that shape "
+               f"through the helper's argument (or its default), before predict(), while the model "
                f"(line {found.line}) takes {tuple(data.get('model_input') or ())}: ask it for "
                f"the data the model takes here")
-    moved = {key: value for key, value in data.items()
-             if key not in ("data_at_line", "data_at_col")}
-    moved["model_at_line"] = int(found.line)
-    return Diagnostic(found.code, line, col, message, moved, found.path, found.cell)
+    return moved_to_data(found, line, col, message, model_at_line=int(found.line))

@@ -15,6 +15,7 @@ import re
 from ..domain.codes import Diagnostic
 from ..domain.dims import is_known
 from ..frameworks.arrays import ArrayValue
+from .moved import moved_to_data
 
 _INDEXED = re.compile(r"(\w+)\s*=\s*(\w+)\s*\[\s*(-?\d+)\s*\]\s*(?:#.*)?$")
 
@@ -53,8 +54,6 @@ def indexed_sample(found: Diagnostic, use, array) -> Diagnostic | None:
                f"index on this line, which drops the batch axis the model needs: "
                f"{source_name}[{i}:{stop}] keeps it (a batch of one), or add it right after "
                f"with np.expand_dims({name}, 0)")
-    data = {key: value for key, value in found.data.items()
-            if key not in ("data_at_line", "data_at_col")}
-    data.update(seen_at_line=int(use.line), seen_at_col=int(use.col))
     col = len(module.lines[line - 1]) - len(module.lines[line - 1].lstrip())
-    return Diagnostic(found.code, line, col, message, data, found.path, found.cell)
+    return moved_to_data(found, line, col, message, seen_at_line=int(use.line),
+                         seen_at_col=int(use.col))

@@ -23,6 +23,7 @@ from ..domain.codes import SHP109, Diagnostic
 from ..frameworks.source_text import argument, call_at
 from .advice import without_advice
 from .keras_size_written import module_value
+from .moved import moved_to_data
 
 _CLASS = re.compile(r"^(\s*)class\s+\w+")
 
@@ -58,9 +59,7 @@ def literal_for_named_size(graph, d: Diagnostic, lines: list) -> Diagnostic | No
     message = (f"{base}. The data made on this line writes its size by hand where the model's "
                f"input (line {shape_line}) reads a name this line can use: "
                f"{'; '.join(names)}; size the data with that name")
-    moved = {k: v for k, v in data.items() if k not in ("data_at_line", "data_at_col")}
-    moved["model_at_line"] = int(shape_line)
-    return Diagnostic(d.code, made, made_col, message, moved, d.path, d.cell)
+    return moved_to_data(d, made, made_col, message, model_at_line=int(shape_line))
 
 
 def _model_shape(graph, d, lines, rank):

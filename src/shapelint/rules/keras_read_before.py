@@ -20,6 +20,7 @@ import libcst as cst
 from ..domain.codes import SHP109, Diagnostic
 from ..frameworks.source_text import argument, call_at
 from .advice import without_advice
+from .moved import moved_to_data
 
 
 def read_before_remade(d: Diagnostic, lines: list) -> Diagnostic | None:
@@ -49,11 +50,8 @@ def read_before_remade(d: Diagnostic, lines: list) -> Diagnostic | None:
                f"{name}.shape, before {name} is made anew on this line{shown}: the model is "
                f"sized for {name}'s earlier shape. Give {name} its final shape before the model "
                f"reads it (this statement above line {d.line})")
-    moved = {key: value for key, value in data.items()
-             if key not in ("data_at_line", "data_at_col")}
-    moved["layer_at_line"] = int(d.line)
-    col = data.get("data_at_col", 0)
-    return Diagnostic(d.code, made, int(col), message, moved, d.path, d.cell)
+    return moved_to_data(d, made, int(data.get("data_at_col", 0)), message,
+                         layer_at_line=int(d.line))
 
 
 def _shape_reads(expression) -> set:

@@ -8,6 +8,7 @@ model's input is the resized height or width, and the array kept both."""
 from __future__ import annotations
 
 from ..domain.dims import is_known
+from .moved import moved_to_data
 
 
 def resized_place(array, ref):
@@ -61,11 +62,7 @@ def at_resize(found, use, array, ref):
     message = (f"{message.rstrip('.')}. The images are resized to height {size[0]} and width "
                f"{size[1]} on this line, before predict(), while the model (line {found.line}) "
                f"takes height {height} and width {width}: resize to ({height}, {width}) here")
-    data = {key: value for key, value in found.data.items()
-            if key not in ("data_at_line", "data_at_col")}
-    data["model_at_line"] = int(found.line)
-    from ..domain.codes import Diagnostic
-    return Diagnostic(found.code, line, col, message, data, found.path, found.cell)
+    return moved_to_data(found, line, col, message, model_at_line=int(found.line))
 
 
 def _numbers_written(lines, line: int, col: int) -> bool:

@@ -16,3 +16,12 @@ def moved_to(layer, diagnostic: Diagnostic, message: str, seen: tuple, **facts) 
         else:
             data[key] = value
     return Diagnostic(diagnostic.code, layer.line, layer.col, message, data, diagnostic.path)
+
+
+def moved_to_data(found: Diagnostic, line: int, col: int, message: str, **facts) -> Diagnostic:
+    """found moved from the model's side to the statement that made its data, at (line, col):
+    that statement is no longer the other place (data["data_at_line"] goes), `facts` name the
+    places left behind (the model's line, the call's)."""
+    data = {k: v for k, v in found.data.items() if k not in ("data_at_line", "data_at_col")}
+    data.update(facts)
+    return Diagnostic(found.code, line, col, message, data, found.path, found.cell)
