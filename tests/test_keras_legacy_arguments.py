@@ -83,3 +83,17 @@ def test_the_finding_names_what_to_write():
     assert (d.code.code, int(d.line)) == ("SHP105", 5)
     assert "batch_input_shape=" in d.message and "input_shape=" in d.message
     assert refused("Embedding", ["input_length", "init"]) == ["init"]
+
+
+@pytest.mark.parametrize("spelling", ["from tensorflow.keras.layers import Dense",
+                                      "from tf_keras.layers import Dense",
+                                      "import tensorflow as tf\nDense = tf.keras.layers.Dense"])
+def test_a_layer_spelled_for_tf_keras_is_left_alone(spelling):
+    """tf.keras is Keras 2 under TensorFlow before 2.16, which takes batch_input_shape=: what
+    holds depends on the installed version, so nothing is said."""
+    code = (f"import keras\n{spelling}\n\nmodel = keras.Sequential()\n"
+            f"model.add(Dense(1, batch_input_shape=(None, 1)))\n")
+    assert "SHP105" not in [d.code.code for d in analyse(code, "m.py").diagnostics()]
+    plain = code.replace("tensorflow.keras.layers", "keras.layers").replace(
+        "tf_keras.layers", "keras.layers").replace("tf.keras.layers", "keras.layers")
+    assert "SHP105" in [d.code.code for d in analyse(plain, "m.py").diagnostics()]

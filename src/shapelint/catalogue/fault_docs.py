@@ -134,7 +134,9 @@ DOCS = {
              "and 2 that Keras 3 refuses (`batch_input_shape=`, `batch_size=` on a layer, "
              "`init=`, `border_mode=`, `W_regularizer=`, ...), each with what Keras 3 writes "
              "instead; the layers that still take one as their own parameter (`InputLayer`'s "
-             "`batch_input_shape`, `Embedding`'s `input_length`) are left alone.",
+             "`batch_input_shape`, `Embedding`'s `input_length`) are left alone, and so is a "
+             "layer spelled `tensorflow.keras.*` or `tf_keras.*` (Keras 2 under TensorFlow "
+             "before 2.16 takes them).",
         why="The framework raises when the layer is built or first called.",
         example="import torch.nn as nn\n\n\n"
                 "class Grouped(nn.Module):  # shapelint: input=(B, 3, 8, 8)\n"

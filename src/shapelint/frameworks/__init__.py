@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..catalogue.keras.legacy_arguments import SPELLED_FOR_TF_KERAS
 from ..domain.dims import Unknown
 from ..interpreter.regex_model import regex_refs
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
@@ -117,7 +118,11 @@ class Frameworks:
         return any(m.knows(name) for m in self.modules)
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
-        made = self._call_ref(interp, ref, args, kwargs, node)
+        spelled = SPELLED_FOR_TF_KERAS.set(ref.qualname.startswith(("tensorflow.", "tf_keras.")))
+        try:
+            made = self._call_ref(interp, ref, args, kwargs, node)
+        finally:
+            SPELLED_FOR_TF_KERAS.reset(spelled)
         # A layer or parameter made after a decision on a default rests on that default too
         # (interpreter/assumed.py); graph.assumptions reads it.
         if interp.assumed_frames and (hasattr(made, "arguments") or
