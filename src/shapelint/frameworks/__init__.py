@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..catalogue.keras.legacy_arguments import SPELLED_FOR_TF_KERAS
 from ..domain.dims import Unknown
 from ..interpreter.regex_model import regex_refs
 from ..interpreter.builtins import (CONSTANT_REFS, Wraps, call_pure_ref, inspect_signature,
@@ -16,6 +15,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
 from . import keras_edges
+from .spelled import SPELLED_FOR_TF_KERAS, for_tf_keras
 from .arrays import stamp
 
 _ALIASES = (
@@ -118,7 +118,7 @@ class Frameworks:
         return any(m.knows(name) for m in self.modules)
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
-        spelled = SPELLED_FOR_TF_KERAS.set(ref.qualname.startswith(("tensorflow.", "tf_keras.")))
+        spelled = SPELLED_FOR_TF_KERAS.set(for_tf_keras(ref.qualname))
         try:
             made = self._call_ref(interp, ref, args, kwargs, node)
         finally:

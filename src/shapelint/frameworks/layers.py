@@ -9,6 +9,7 @@ from ..domain.codes import SHP103, SHP105
 from ..domain.dims import NotKnown, Unknown
 from ..domain.graph import LayerNode
 from ..domain.shapes import AFTER_ERROR, Shape
+from .spelled import SPELLED_FOR_TF_KERAS
 
 
 @dataclass(eq=False)
@@ -49,7 +50,8 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
                                  f"{framework} raises TypeError here")
         layer.raises = "TypeError"
         return layer
-    if framework == "keras":  # Keras 1/2 keywords its entries' **kwargs would swallow
+    if framework == "keras" and not SPELLED_FOR_TF_KERAS.get():
+        # Keras 1/2 keywords its entries' **kwargs would swallow (tf.keras may be Keras 2)
         from ..catalogue.keras.legacy_arguments import LEGACY, refused
         old = refused(entry.type_name, kwargs)
         if old:

@@ -6,12 +6,6 @@ take one of the names as their own parameter are listed against it (tests/test_k
 arguments.py derives that list from the installed Keras's constructors and builds the layers)."""
 from __future__ import annotations
 
-from contextvars import ContextVar
-
-# True while a layer class spelled tensorflow.keras.* or tf_keras.* is called: that is Keras 2
-# under TensorFlow before 2.16, where these keywords are taken, so nothing is said of them
-SPELLED_FOR_TF_KERAS: ContextVar[bool] = ContextVar("spelled_for_tf_keras", default=False)
-
 _EMBEDDINGS = frozenset({"Embedding", "ReversibleEmbedding"})
 
 # name -> (what Keras 3 writes instead, the layers whose own parameter it is)
@@ -39,8 +33,5 @@ LEGACY = {
 
 
 def refused(type_name: str, keywords) -> list:
-    """The keyword names of a call of layer class type_name that Keras 3 refuses (none for a
-    class spelled for tf.keras, which may be Keras 2)."""
-    if SPELLED_FOR_TF_KERAS.get():
-        return []
+    """The keyword names of a call of layer class type_name that Keras 3 refuses."""
     return [k for k in keywords if k in LEGACY and type_name not in LEGACY[k][1]]
