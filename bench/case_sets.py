@@ -27,7 +27,7 @@ MEASURED_BLIND = {
     "seventh blind set": 8, "eighth blind set": 3, "ninth blind set": 7,
     "tenth blind set": 8, "eleventh blind set": 7, "twelfth blind set": 7,
     "thirteenth blind set": 5, "fourteenth blind set": 5,
-    "fifteenth blind set": 4, "sixteenth blind set": 5,
+    "fifteenth blind set": 4, "sixteenth blind set": 5, "seventeenth blind set": 4,
 }
 
 _SECTION = re.compile(r"^### Held out \((?P<name>[^)]*)\)$", re.M)

@@ -11,16 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 302 of the 362 cases are found on their marked line, 289 on the line the fixed twin changes,
-# 328 on it or naming it as the finding's other place, where the mismatch shows or where the
-# data was made (`python bench/case_recall.py`); the second to sixteenth blind sets of issue 16
-# (20 cases each, the thirteenth 12, the fifteenth and sixteenth 14: 18, 15, 16, 19, 14, 19, 18,
-# 11, 15, 16, 14, 12, 16, 9 and 9 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
-# 5 when measured blind) pull all three down. The floors are those counts over the 362 cases:
-# they fail on any regression.
-RECALL_FLOOR = 302 / 362
-ON_FIX_LINE_FLOOR = 289 / 362
-ON_OR_POINTING_FLOOR = 328 / 362
+# 306 of the 381 cases are found on their marked line, 293 on the line the fixed twin changes,
+# 335 on it or naming it as the finding's other place, where the mismatch shows or where the
+# data was made (`python bench/case_recall.py`); the second to seventeenth blind sets of issue
+# 16 (20 cases each, the thirteenth 12, the fifteenth and sixteenth 14, the seventeenth 19: 18,
+# 15, 16, 19, 14, 19, 18, 11, 15, 16, 14, 12, 16, 9, 9 and 4 on the line now; 7, 4, 5, 10, 7, 8,
+# 3, 7, 8, 7, 7, 5, 5, 4, 5 and 4 when measured blind) pull all three down. The floors are those
+# counts over the 381 cases: they fail on any regression.
+RECALL_FLOOR = 306 / 381
+ON_FIX_LINE_FLOOR = 293 / 381
+ON_OR_POINTING_FLOOR = 335 / 381
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -615,12 +615,39 @@ HELD_OUT_16_MISSES = {
     "torch/resnet9_cifar_cropped_24px_before_maxpool4",
     "torch/timeseries_transformer_mapping_on_unflattened_decoder_output",
 }
+# The seventeenth blind set (issue 16, 19 cases, 7 Keras and 12 torch; markers committed before
+# shapelint ran on them, measured once at the branch point d84fb8d, without touching src/): 15
+# not on the line the fix changes. Three are reported on the model's Input or first layer naming
+# the data line the fix changes (on it or naming it); seven one step away: on a norm's application
+# rather than its constructor (three), on an Embedding's constructor rather than its call, on the
+# interpolate rather than the line computing its size, on the Linear inside a user's graph
+# convolution rather than the instantiation writing its width, on a MaxPool3d naming the clip's
+# stack rather than the constants it reads. Five are not reported: a Dataset returning a dict of
+# torch.from_numpy tensors (two), a custom autograd.Function's output, a forward argument the model
+# call passes, a script-level ndarray reshape. fixtures/cases/README.md gives each reason.
+HELD_OUT_17_MISSES = {
+    "keras/regression_fit_on_1d_feature_vector_dense_without_input",
+    "keras/segmentation_test_full_size_frame_without_resize",
+    "keras/stock_forecast_last_window_sliced_99_of_100_steps",
+    "keras/text_embedding_dense_head_without_pooling",
+    "keras/yolo_test_grayscale_image_into_rgb_input",
+    "torch/c3d_clip_of_ten_frames_pooled_to_zero_depth",
+    "torch/dann_domain_classifier_batchnorm2d_on_features",
+    "torch/fewshot_embedding_bn_fc_batchnorm2d_on_flat_embedding",
+    "torch/graph_conv_in_channels_nodes_times_batch_for_one_feature",
+    "torch/lipreading_resnet_fc_batchnorm2d_on_class_scores",
+    "torch/matting_decoder_skip_cat_on_resize_not_multiple_of_32",
+    "torch/meta_sr_pos2weight_first_linear_six_inputs_for_three",
+    "torch/unet_binary_masks_loaded_rgb_at_bce_with_logits",
+    "torch/unet_multiclass_masks_keep_channel_axis_at_cross_entropy",
+    "torch/vae_encoder_bn4_reassigned_to_batchnorm1d",
+}
 # Blind cases: their markers say where the fix goes, not where shapelint reports.
 BLIND_MISSES = (HELD_OUT_MISSES | HELD_OUT_2_MISSES | HELD_OUT_3_MISSES | HELD_OUT_4_MISSES
                 | HELD_OUT_5_MISSES | HELD_OUT_6_MISSES | HELD_OUT_7_MISSES | HELD_OUT_8_MISSES
                 | HELD_OUT_9_MISSES | HELD_OUT_10_MISSES | HELD_OUT_11_MISSES
                 | HELD_OUT_12_MISSES | HELD_OUT_13_MISSES | HELD_OUT_14_MISSES
-                | HELD_OUT_15_MISSES | HELD_OUT_16_MISSES)
+                | HELD_OUT_15_MISSES | HELD_OUT_16_MISSES | HELD_OUT_17_MISSES)
 # Findings beside a blind case's markers that are the same fault, true as stated: the markers
 # were set before shapelint ran, so they name only the line the twin changes. In
 # conv_stack_dense_head_without_flatten (fourth set, on its line with SHP110) the Dense that
@@ -691,6 +718,10 @@ BLIND_SEEN_AT = {
     # forward at self.fc(output), line 29, inside the head's nn.Sequential; the finding on the
     # BatchNorm2d names the model call, line 35
     "torch/change_detection_head_batchnorm2d_on_flat_features": {(35, "SHP103")},
+    # and siamese_embedding_fc_sized_for_28px_on_224px_images (seventeenth set): torch raises in
+    # EmbeddingNet.forward at self.fc(output), line 22, inside the head's nn.Sequential; the
+    # finding on the Linear names the model call, line 36
+    "torch/siamese_embedding_fc_sized_for_28px_on_224px_images": {(36, "SHP101")},
 }
 # A case whose marker is no longer where the finding sits, which moved to another line the
 # fixed twin changes: lstm_many_to_one_per_step_labels (third set, marked blind on the Dense
