@@ -40,24 +40,22 @@ def _codes(text):
 
 
 def test_a_long_epoch_loop_is_checked_and_its_fault_found():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     wrong = EPOCHS.replace("WIDTH", "50")
     with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
         exec(wrong.replace("range(300)", "range(1)").replace("1000", "2"), {})  # noqa: S102
-    assert torch is not None
     assert _codes(wrong) == ["SHP101"]
     assert _codes(EPOCHS.replace("WIDTH", "51")) == []
 
 
 def test_its_counts_are_torchs():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     text = EPOCHS.replace("WIDTH", "51")
     namespace = {}
     exec(text.split("\nx = ")[0], namespace)  # noqa: S102 - our own snippet, no forward run
     want = sum(p.numel() for p in namespace["model"].parameters())
     [(_, model)] = analyse(text, "m.py").models
     assert model.graph("model", None).total == want == 51 * 52 + 52
-    assert torch is not None
 
 
 # a list that grows in every pass of a loop too long to read pass by pass
@@ -77,14 +75,13 @@ def test_layers_made_in_the_passes_left_leave_the_count_unknown():
 
 
 def test_a_short_loop_is_still_read_pass_by_pass():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     text = GROWN.replace("COUNT", "12")
     namespace = {}
     exec(text, namespace)  # noqa: S102 - our own snippet
     want = sum(p.numel() for p in namespace["model"].parameters())
     [(_, model)] = analyse(text, "m.py").models
     assert model.graph("model", None).total == want == 12 * 20
-    assert torch is not None
 
 
 # a tensor cut in every pass: what the passes left make of it is not known
@@ -98,7 +95,7 @@ y = head(x)
 
 
 def test_a_value_the_passes_left_change_is_not_a_fact():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     namespace = {}
     exec(CUT.replace("COUNT", "3").replace("IN", "10"), namespace)  # noqa: S102
     assert tuple(namespace["y"].shape) == (4, 2)
