@@ -160,9 +160,10 @@ def _summarise(path: str, entry: str, config, override, failed: list) -> list:
             else:
                 print(f"shapelint: note: {path}: {note.message}", file=sys.stderr)
         if not entry:
+            from ..frameworks.keras_built_by_data import data_input
             return [graph for name, model in analysis.models
-                    for graph in _graph(model, name, path, override or
-                                        config.input_shape(path, name), failed)]
+                    for graph in _graph(model, name, path, override or config.input_shape(
+                        path, name) or data_input(model), failed)]
         try:
             model = evaluate_entry(analysis, entry)
         except EntryError as error:
