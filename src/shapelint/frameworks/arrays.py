@@ -66,10 +66,33 @@ class ArrayValue:
         if name == "T":  # made on this statement, as an index is
             statement = getattr(interp, "statement", None) if interp is not None else None
             return stamp(transpose(self, None), interp, statement, (self,))
+        if name == "resize":  # in place: every name bound to this array sees the new shape
+            return Builtin("ndarray.resize", lambda i, a, k, n: self.changed_in_place(
+                i, _resized(a, k)))
         if name in _METHODS:
             return Builtin(f"ndarray.{name}",
                            lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
         return Unknown(f"ndarray.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        """`a.shape = (20, 1)` reshapes in place (numpy raises on another element count);
+        `a.dtype = ...` reinterprets the bytes, so the dtype is no longer known."""
+        if name == "shape":
+            made = reshape(self, value)
+            self.changed_in_place(interp, made.shape if made.shape.known_rank else None)
+        elif name == "dtype":
+            self.dtype = None
+
+    def changed_in_place(self, interp, shape: Shape | None) -> None:
+        """This very array now has `shape` (None: a shape the analysis cannot read), unless
+        the change is under an undecided condition: then its shape is not known. The labels it
+        held, and where its sizes were written, no longer describe it."""
+        if shape is None or interp is not None and interp.uncertain:
+            shape = Shape.unknown("an array reshaped in place")
+        if shape != self.shape:
+            self.shape, self.labels, self.sized_at, self.transposed = shape, None, None, None
+            self.sizes_from = None
+        return None
 
     def shapelint_getitem(self, interp, key):
         # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
@@ -374,6 +397,16 @@ def _args(args, kwargs, *names):
     for name in names[len(out):]:
         out.append(kwargs.get(name))
     return out
+
+
+def _resized(args, kwargs) -> Shape | None:
+    """ndarray.resize(new_shape) or resize(*dims): exactly that shape (numpy pads with zeros
+    or drops elements), None when a size is not read or is negative (numpy raises)."""
+    new = size_tuple(args[0] if len(args) == 1 else tuple(args) if args else
+                     kwargs.get("new_shape"))
+    if new is None or not all(is_known(d) and d >= 0 for d in new):
+        return None
+    return Shape(new)
 
 
 def _method_reshape(a, args, kwargs):
