@@ -120,6 +120,33 @@ class ArrayValue:
             return self.dims[0]
         return Unknown("len() of an array of unknown length")
 
+    def shapelint_compare(self, interp, left, right):
+        """`y == 3`, `a < b`: elementwise, an array of bools of the broadcast shape (read as
+        Python's `==` of two objects, `(y == 3) | (y == 5)` was False and `X[~mask]` the
+        last sample, X's shape without its first axis)."""
+        arrays = [v for v in (left, right) if isinstance(v, ArrayValue)]
+        if not all(isinstance(v, (ArrayValue, int, float, bool)) for v in (left, right)):
+            return ArrayValue(Shape.unknown("a comparison with an unknown value"), "bool")
+        shape = broadcast(arrays[0].shape, arrays[1].shape) if len(arrays) == 2 else \
+            arrays[0].shape
+        return ArrayValue(shape, "bool", origin=arrays[0].origin)
+
+    def _unary(self, kind: str):
+        if kind == "~" and self.dtype is not None and self.dtype.startswith(("float", "complex")):
+            raise TypeError("ufunc 'invert' not supported for float arrays")  # numpy's too
+        if kind == "-" and self.dtype == "bool":
+            raise TypeError("numpy boolean negative is not supported")
+        return ArrayValue(self.shape, self.dtype, origin=self.origin)
+
+    def __invert__(self):
+        return self._unary("~")
+
+    def __neg__(self):
+        return self._unary("-")
+
+    def __pos__(self):
+        return self._unary("+")
+
     def shapelint_binary(self, interp, fn, left, right):
         import operator
         if fn not in _ELEMENTWISE:
@@ -158,7 +185,8 @@ def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
 def _elementwise():
     import operator
     return frozenset({operator.add, operator.sub, operator.mul, operator.truediv,
-                      operator.floordiv, operator.mod, operator.pow})
+                      operator.floordiv, operator.mod, operator.pow, operator.and_,
+                      operator.or_, operator.xor})
 
 
 _ELEMENTWISE = _elementwise()
@@ -259,7 +287,8 @@ def index(array: ArrayValue, key) -> ArrayValue:
             if is_known(size) and not -size <= k < size:
                 return unknown_array("index out of range")
         elif isinstance(k, ArrayValue):
-            if k.dtype == "bool" or not k.shape.known_rank:
+            if not k.shape.known_rank or k.dtype is None or k.dtype == "bool":
+                # a mask keeps an unknown count; an index of unknown dtype may be one
                 dims.append(Unknown("boolean mask selects an unknown count"))
             else:
                 dims.extend(k.dims)
