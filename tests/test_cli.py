@@ -86,7 +86,8 @@ def test_input_shape_override(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["check", "missing.py"], "missing.py: no such file or directory"),
-    (["summary", "missing.py"], "missing.py: no such file"),
+    (["summary", "missing.py"], "missing.py: no such file or directory"),
+    (["summary", f"{ROOT / 'examples'}::model"], "::ENTRY names a model in one file"),
     (["summary", f"{SEED}::nothing_here"], "defines no 'nothing_here'"),
     (["summary", f"{SEED}::tf"], "is not a model"),
     (["summary", f"{SEED}::model(("], "is not a Python expression"),
@@ -99,6 +100,15 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err and err.startswith("shapelint: error:")
+
+
+def test_summary_of_a_directory_is_the_summary_of_its_files(capsys):
+    """As check reads a directory: its .py files and notebooks, each model once."""
+    code, out, err = run(capsys, "summary", "--format", "json", str(ROOT / "examples"))
+    totals = {pathlib.Path(m["path"]).name: m["total_params"] for m in json.loads(out)["models"]}
+    assert code == 0 and err == ""
+    assert totals == {"alexnet.ipynb": 25_678_184, "alexnet.py": 25_678_184,
+                      "alexnet_fixed.py": 62_378_344}
 
 
 def test_unreadable_file(tmp_path, capsys):

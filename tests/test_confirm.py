@@ -205,7 +205,7 @@ def test_memory_ceiling_is_reported_not_crashed():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["confirm", "missing.py"], "missing.py: no such file"),
+    (["confirm", "missing.py"], "missing.py: no such file or directory"),
     (["confirm", "fixtures/torch/mnist_cnn.py::Nope"], "defines no 'Nope'"),
     (["confirm", "fixtures/torch/mnist_cnn.py::(("], "is not a Python expression"),
     (["confirm", "fixtures/torch/mnist_cnn.py", "--timeout", "soon"], "--timeout"),

@@ -97,3 +97,19 @@ def test_a_layer_spelled_for_tf_keras_is_left_alone(spelling):
     plain = code.replace("tensorflow.keras.layers", "keras.layers").replace(
         "tf_keras.layers", "keras.layers").replace("tf.keras.layers", "keras.layers")
     assert "SHP105" in [d.code.code for d in analyse(plain, "m.py").diagnostics()]
+
+
+@pytest.mark.parametrize("build", ["GaussianNoise(15.0)", "GaussianDropout(1.5)",
+                                   "AlphaDropout(2.0)"])
+def test_a_range_only_keras_3_checks_is_left_alone_under_tf_keras(build):
+    """Keras 3 refuses these values, Keras 2 takes them (ageron/handson-ml3's hashing
+    autoencoder: tf.keras.layers.GaussianNoise(15.)): SHP105 under keras.*, nothing under
+    tf.keras."""
+    keras = pytest.importorskip("keras")
+    with pytest.raises(ValueError, match="Invalid value received"):
+        exec(f"from keras.layers import *\nlayer = {build}\n", {"keras": keras})  # noqa: S102
+    code = (f"import keras\nimport tensorflow as tf\n\nmodel = keras.Sequential(["
+            f"keras.Input(shape=(4,)), tf.keras.layers.{build}])\n")
+    assert "SHP105" not in [d.code.code for d in analyse(code, "m.py").diagnostics()]
+    plain = code.replace("tf.keras.layers", "keras.layers")
+    assert "SHP105" in [d.code.code for d in analyse(plain, "m.py").diagnostics()]

@@ -47,3 +47,35 @@ def test_small_integers_leave_the_dtype_unknown():
     for dtype in ("int8", "int16", "uint8"):
         got = static_out(HEADER, f"out = np.sin(np.zeros((3, 2), dtype=np.{dtype}))")
         assert isinstance(got, ArrayValue) and got.shape.dims == (3, 2) and got.dtype is None
+
+
+COMPARED = [  # comparisons and boolean operators are elementwise: arrays of bools
+    "y = np.arange(10)\nout = y == 3",
+    "y = np.zeros((4, 1))\nout = (y > 0) | (y < np.ones((1, 5)))",
+    "y = np.arange(10)\nout = ~((y == 2) | (y == 0))",
+    "y = np.arange(6).reshape(2, 3)\nout = -(y * 2)",
+]
+
+
+@pytest.mark.parametrize("code", COMPARED)
+def test_comparisons_as_numpy_does(code):
+    real = {}
+    exec(HEADER + code, real)
+    got = static_out(HEADER, code)
+    assert isinstance(got, ArrayValue), got
+    assert got.shape.dims == tuple(real["out"].shape)
+    assert got.dtype == str(real["out"].dtype)
+
+
+def test_a_mask_keeps_an_unknown_count():
+    """ageron/handson-ml3's split of Fashion MNIST, `X[~y_for_B]`: read as Python's `==`, the
+    mask was False and the index -1, one sample of shape (28, 28), and its model got a false
+    SHP108. A mask keeps an unknown count of samples; the other axes stay."""
+    code = ("X = np.zeros((100, 28, 28))\ny = np.arange(100) % 10\n"
+            "out = X[~((y == 2) | (y == 0))]")
+    real = {}
+    exec(HEADER + code, real)
+    got = static_out(HEADER, code)
+    assert tuple(real["out"].shape) == (80, 28, 28)
+    assert isinstance(got, ArrayValue) and got.shape.known_rank
+    assert got.shape.dims[1:] == (28, 28) and not isinstance(got.shape.dims[0], int)

@@ -45,10 +45,14 @@ EXACT = {"spectral_and_weight_norm.py": {"Critic", "ProjectionHead", "Vocoder"},
          # issue 14, on transformers' ways: tying by name, lazy packages, **options
          "tied_by_name.py": {"model"},
          "lazily_imported_config.py": {"model"},
-         "options_from_the_environment.py": {"Classifier"}}
+         "options_from_the_environment.py": {"Classifier"},
+         "stdlib_attributes.py": {"Logged"},
+         "moved_when_a_gpu_is_found.py": {"MovedWhenAGpuIsFound"}}
 NULL = {"unknown_module_total.py": {"Fused"},
         "lost_writes.py": {"SetByComputedName", "HalfRunHelper", "TiedOnModuleChosenAtRunTime"},
-        "options_from_the_environment.py": {"Wide"}}
+        "options_from_the_environment.py": {"Wide"},
+        "stdlib_attributes.py": {"ChosenAtRandom"},
+        "moved_when_a_gpu_is_found.py": {"ReplacedWhenAGpuIsFound"}}
 
 
 def _raises(path: pathlib.Path) -> bool:

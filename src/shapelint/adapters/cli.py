@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from .. import __version__
-from .usage import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, UsageError, internal, parse_shape,
-                    python_files, read_text)
+from .usage import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, UsageError, internal,
+                    model_targets, parse_shape, python_files, read_text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,12 +98,7 @@ def run_check(args) -> int:
 def run_summary(args) -> int:
     from .config import from_args
     override = parse_shape(args.input_shape) if args.input_shape else None
-    targets = []
-    for target in args.targets:
-        path, _, entry = target.partition("::")
-        if not os.path.isfile(path):
-            raise UsageError(f"{path}: no such file")
-        targets.append((path, entry.strip()))
+    targets = model_targets(args.targets)
     results, failed = [], []
     for path, entry in targets:
         where = f"{path}::{entry}" if entry else path
@@ -166,9 +160,10 @@ def _summarise(path: str, entry: str, config, override, failed: list) -> list:
             else:
                 print(f"shapelint: note: {path}: {note.message}", file=sys.stderr)
         if not entry:
+            from ..frameworks.keras_built_by_data import data_input
             return [graph for name, model in analysis.models
-                    for graph in _graph(model, name, path, override or
-                                        config.input_shape(path, name), failed)]
+                    for graph in _graph(model, name, path, override or config.input_shape(
+                        path, name) or data_input(model), failed)]
         try:
             model = evaluate_entry(analysis, entry)
         except EntryError as error:

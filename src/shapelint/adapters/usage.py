@@ -34,6 +34,25 @@ def python_files(paths) -> list[str]:
     return files
 
 
+def model_targets(targets) -> list[tuple[str, str]]:
+    """(path, entry) of each PATH[::ENTRY] given to summary or confirm: a directory stands for
+    its .py and .ipynb files, as in check; ::ENTRY names a model of one file."""
+    found = []
+    for target in targets:
+        path, _, entry = target.partition("::")
+        entry = entry.strip()
+        if os.path.isdir(path):
+            if entry:
+                raise UsageError(f"{target}: ::ENTRY names a model in one file; give the file "
+                                 f"of {path} that defines {entry}")
+            found += [(name, "") for name in python_files([path])]
+        elif os.path.isfile(path):
+            found.append((path, entry))
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    return found
+
+
 def read_text(path: str) -> str:
     try:
         with open(path, encoding="utf-8") as handle:

@@ -54,15 +54,10 @@ class Confirmation:
 def static_models(targets, override=None) -> list[Confirmation]:
     """The static side of each PATH[::ENTRY]; a bad PATH or ENTRY raises cli.UsageError."""
     from ..pipeline.analysis import EntryError
-    from ..adapters.usage import UsageError, internal
+    from ..adapters.usage import UsageError, internal, model_targets
     from ..pipeline.gate import mentions_framework
     from ..adapters.notebook import source_text
-    parsed = []
-    for target in targets:
-        path, _, entry = target.partition("::")
-        if not os.path.isfile(path):
-            raise UsageError(f"{path}: no such file")
-        parsed.append((path, entry.strip(), source_text(path)))
+    parsed = [(path, entry, source_text(path)) for path, entry in model_targets(targets)]
     found = []
     for path, entry, text in parsed:
         if not mentions_framework(text) and not entry:

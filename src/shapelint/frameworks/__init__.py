@@ -45,6 +45,15 @@ _ALIASES = (
 
 REGEX_REFS = regex_refs()
 _NUMPY = "numpy."  # numpy_api.ROOT: that module is loaded by the first file that calls numpy
+# Standard-library modules none of whose calls returns a module or a parameter: a model that
+# keeps a logger or a lock (`self.log = logging.getLogger(...)`) still has a known count. Not
+# here: what may hand back an object it was given (copy, pickle, random.choice, typing.cast,
+# functools, operator, itertools, weakref, dataclasses.replace).
+_NEVER_WEIGHTS = tuple(f"{m}." for m in (
+    "threading", "logging", "time", "datetime", "re", "json", "os", "sys", "math", "pathlib",
+    "queue", "socket", "subprocess", "warnings", "string", "uuid", "hashlib", "tempfile",
+    "shutil", "glob", "csv", "platform", "multiprocessing", "signal", "struct", "io", "gzip",
+    "zipfile", "tarfile", "urllib", "traceback", "getpass", "textwrap"))
 # What the names datasets.py and image_dirs.py answer for begin with (keras.datasets.mnist.
 # load_data, to_categorical, ImageDataGenerator, tensorflow.one_hot, sklearn's
 # train_test_split): a file that calls none of them does not load those modules.
@@ -201,8 +210,8 @@ class Frameworks:
             from .torch import observe_summary
             observe_summary(interp, name, args, kwargs)
             return None
-        return Unknown(f"{ref.qualname}() is outside the analysis", opaque=True,
-                       where=interp.call_site(node))
+        return Unknown(f"{ref.qualname}() is outside the analysis",
+                       opaque=not name.startswith(_NEVER_WEIGHTS), where=interp.call_site(node))
 
     def constant(self, qualname: str):
         name = canonical(qualname)

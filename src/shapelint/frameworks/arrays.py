@@ -66,10 +66,33 @@ class ArrayValue:
         if name == "T":  # made on this statement, as an index is
             statement = getattr(interp, "statement", None) if interp is not None else None
             return stamp(transpose(self, None), interp, statement, (self,))
+        if name == "resize":  # in place: every name bound to this array sees the new shape
+            return Builtin("ndarray.resize", lambda i, a, k, n: self.changed_in_place(
+                i, _resized(a, k)))
         if name in _METHODS:
             return Builtin(f"ndarray.{name}",
                            lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
         return Unknown(f"ndarray.{name} is outside the analysis")
+
+    def shapelint_setattr(self, interp, name, value):
+        """`a.shape = (20, 1)` reshapes in place (numpy raises on another element count);
+        `a.dtype = ...` reinterprets the bytes, so the dtype is no longer known."""
+        if name == "shape":
+            made = reshape(self, value)
+            self.changed_in_place(interp, made.shape if made.shape.known_rank else None)
+        elif name == "dtype":
+            self.dtype = None
+
+    def changed_in_place(self, interp, shape: Shape | None) -> None:
+        """This very array now has `shape` (None: a shape the analysis cannot read), unless
+        the change is under an undecided condition: then its shape is not known. The labels it
+        held, and where its sizes were written, no longer describe it."""
+        if shape is None or interp is not None and interp.uncertain:
+            shape = Shape.unknown("an array reshaped in place")
+        if shape != self.shape:
+            self.shape, self.labels, self.sized_at, self.transposed = shape, None, None, None
+            self.sizes_from = None
+        return None
 
     def shapelint_getitem(self, interp, key):
         # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
@@ -96,6 +119,33 @@ class ArrayValue:
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
             return self.dims[0]
         return Unknown("len() of an array of unknown length")
+
+    def shapelint_compare(self, interp, left, right):
+        """`y == 3`, `a < b`: elementwise, an array of bools of the broadcast shape (read as
+        Python's `==` of two objects, `(y == 3) | (y == 5)` was False and `X[~mask]` the
+        last sample, X's shape without its first axis)."""
+        arrays = [v for v in (left, right) if isinstance(v, ArrayValue)]
+        if not all(isinstance(v, (ArrayValue, int, float, bool)) for v in (left, right)):
+            return ArrayValue(Shape.unknown("a comparison with an unknown value"), "bool")
+        shape = broadcast(arrays[0].shape, arrays[1].shape) if len(arrays) == 2 else \
+            arrays[0].shape
+        return ArrayValue(shape, "bool", origin=arrays[0].origin)
+
+    def _unary(self, kind: str):
+        if kind == "~" and self.dtype is not None and self.dtype.startswith(("float", "complex")):
+            raise TypeError("ufunc 'invert' not supported for float arrays")  # numpy's too
+        if kind == "-" and self.dtype == "bool":
+            raise TypeError("numpy boolean negative is not supported")
+        return ArrayValue(self.shape, self.dtype, origin=self.origin)
+
+    def __invert__(self):
+        return self._unary("~")
+
+    def __neg__(self):
+        return self._unary("-")
+
+    def __pos__(self):
+        return self._unary("+")
 
     def shapelint_binary(self, interp, fn, left, right):
         import operator
@@ -135,7 +185,8 @@ def _wrapped_ids(array: ArrayValue, k) -> Labels | None:
 def _elementwise():
     import operator
     return frozenset({operator.add, operator.sub, operator.mul, operator.truediv,
-                      operator.floordiv, operator.mod, operator.pow})
+                      operator.floordiv, operator.mod, operator.pow, operator.and_,
+                      operator.or_, operator.xor})
 
 
 _ELEMENTWISE = _elementwise()
@@ -236,7 +287,8 @@ def index(array: ArrayValue, key) -> ArrayValue:
             if is_known(size) and not -size <= k < size:
                 return unknown_array("index out of range")
         elif isinstance(k, ArrayValue):
-            if k.dtype == "bool" or not k.shape.known_rank:
+            if not k.shape.known_rank or k.dtype is None or k.dtype == "bool":
+                # a mask keeps an unknown count; an index of unknown dtype may be one
                 dims.append(Unknown("boolean mask selects an unknown count"))
             else:
                 dims.extend(k.dims)
@@ -374,6 +426,16 @@ def _args(args, kwargs, *names):
     for name in names[len(out):]:
         out.append(kwargs.get(name))
     return out
+
+
+def _resized(args, kwargs) -> Shape | None:
+    """ndarray.resize(new_shape) or resize(*dims): exactly that shape (numpy pads with zeros
+    or drops elements), None when a size is not read or is negative (numpy raises)."""
+    new = size_tuple(args[0] if len(args) == 1 else tuple(args) if args else
+                     kwargs.get("new_shape"))
+    if new is None or not all(is_known(d) and d >= 0 for d in new):
+        return None
+    return Shape(new)
 
 
 def _method_reshape(a, args, kwargs):

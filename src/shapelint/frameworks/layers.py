@@ -70,7 +70,11 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     except NotKnown as why:
         layer.reason = f"{type_name} argument unknown: {why.reason}"
     except LayerFault as fault:
-        layer.fault = fault
+        kept = getattr(fault, "keras2_rule", None)
+        if kept is not None and SPELLED_FOR_TF_KERAS.get():
+            layer.rule = kept  # Keras 2 takes it: which Keras tf.keras is, is not known
+        else:
+            layer.fault = fault
     return layer
 
 

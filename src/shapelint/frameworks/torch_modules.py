@@ -237,8 +237,10 @@ def _register(interp, obj, name, value):
             record.uncertain = f"parameter '{name}' is set under an undecided condition"
         return
     # Under an undecided condition, what may add or replace a module or parameter leaves the
-    # total unknown; a plain attribute (a config object, a flag) changes no count.
-    if interp.uncertain and (is_module(value) or isinstance(value, TorchTensor) and (
+    # total unknown; a plain attribute (a config object, a flag) changes no count, nor does
+    # the module already there (`self.encoder = self.encoder.to(device)` when a GPU is found).
+    kept = value is record.children.get(name, _NONE) or value is record.parameters.get(name, _NONE)
+    if interp.uncertain and not kept and (is_module(value) or isinstance(value, TorchTensor) and (
             value.parameter) or isinstance(value, Unknown) and value.opaque or
             name in record.children or name in record.parameters):
         record.uncertain = f"submodule '{name}' is set under an undecided condition"
@@ -251,6 +253,9 @@ def _register(interp, obj, name, value):
             f"self.{name} = {value.reason}{_at_line(interp, value)}; it may be a module or "
             "a parameter shapelint cannot read, so the total is unknown")
     obj.attrs[name] = value
+
+
+_NONE = object()
 
 
 def _at_line(interp, value: Unknown) -> str:

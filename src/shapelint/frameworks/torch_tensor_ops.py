@@ -26,11 +26,18 @@ def make_tensor(kind: str, args, kwargs):
         first = args[0] if args else None
         return TorchTensor(first.shape) if isinstance(first, TorchTensor) else Unknown("like")
     if kind == "tensor":
-        data = args[0] if args else None
+        data = args[0] if args else kwargs.get("data")
+        if isinstance(data, TorchTensor):  # a copy (torch warns, and makes it)
+            return TorchTensor(data.shape)
         dims, level = [], data
         while isinstance(level, (list, tuple)):
             dims.append(len(level))
             level = level[0] if level else None
+        if not (isinstance(level, (int, float, complex)) or level is None and dims or
+                isinstance(level, TorchTensor) and level.shape.known_rank and
+                not level.shape.dims):
+            # an object, or a list of tensors of more than one element (torch raises)
+            return TorchTensor(Shape.unknown("torch.tensor of data shapelint cannot read"))
         return TorchTensor(Shape(tuple(dims)))
     if kind == "arange":
         numbers = [a for a in args if not isinstance(a, (Ref, Unknown))]

@@ -381,8 +381,16 @@ class StatementsMixin:
             self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [], node)
             return
         broke = False
+        total, start = _length(items), self.budget.steps
         for count, item in enumerate(items):
             self.loop_guard(count)
+            if count and total is not None and node.orelse is None and \
+                    self.budget.outruns(self.budget.steps - start, count, total - count):
+                # the passes left, as one that may or may not run: what they change is
+                # unknown (or the join of what it was and what one more pass makes)
+                self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [],
+                               node)
+                return
             self.assign(node.target, item, scope)
             if self._loop_body(node, scope):
                 broke = True
@@ -506,6 +514,14 @@ class StatementsMixin:
         for decorator in reversed(node.decorators):
             result = self.decorate(result, decorator.decorator, scope)
         scope.assign(node.name.value, result)
+
+
+def _length(items) -> int | None:
+    """How many items a loop has, when it is known without drawing them."""
+    try:
+        return len(items)
+    except TypeError:
+        return None
 
 
 class _Assign:

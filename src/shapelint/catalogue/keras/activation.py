@@ -52,16 +52,26 @@ def relu(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
 
 # -- activations, noise, masking: shape-preserving -----------------------------------------
 
+# Keras 3 checks these layers' argument in [0, 1]; Keras 2 (tf.keras before TensorFlow 2.16)
+# takes any value (GaussianNoise(15.) in ageron/handson-ml3), so a tf.keras model is left alone
+# (frameworks/layers.make_layer_object). Keras 2's Dropout and SpatialDropout checked it too.
+_KERAS2_TAKES_ANY = frozenset({"GaussianNoise", "GaussianDropout", "AlphaDropout"})
+
+
 def _same_entry(type_name, required=None):
     """required: the name of the one argument the constructor cannot do without (rate,
     stddev); leaving it out is a TypeError in Keras."""
     def entry(*args, **kwargs):
         value = args[0] if required and args else 0
+        rule = Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
         if value is None or isinstance(value, (str, tuple, list)) or (
                 isinstance(value, (int, float)) and not 0 <= value <= 1):
-            raise LayerFault(SHP105, f"{type_name}: {required} must be a number between 0 and "
-                             f"1, got {value!r}")
-        return Rule(output=lambda x: x, tags=frozenset({"elementwise"}))
+            fault = LayerFault(SHP105, f"{type_name}: {required} must be a number between 0 "
+                               f"and 1, got {value!r}")
+            if type_name in _KERAS2_TAKES_ANY:
+                fault.keras2_rule = rule
+            raise fault
+        return rule
     entry.__doc__ = f"keras.layers.{type_name}: output shape equals input shape; no weights."
     if required:
         kinds = inspect.Parameter
