@@ -100,13 +100,14 @@ def test_a_layer_spelled_for_tf_keras_is_left_alone(spelling):
 
 
 @pytest.mark.parametrize("build", ["GaussianNoise(15.0)", "GaussianDropout(1.5)",
-                                   "AlphaDropout(2.0)"])
+                                   "AlphaDropout(2.0)", "Dense(40.0)", "Embedding(10.0, 4)"])
 def test_a_range_only_keras_3_checks_is_left_alone_under_tf_keras(build):
     """Keras 3 refuses these values, Keras 2 takes them (ageron/handson-ml3's hashing
-    autoencoder: tf.keras.layers.GaussianNoise(15.)): SHP105 under keras.*, nothing under
-    tf.keras."""
+    autoencoder: tf.keras.layers.GaussianNoise(15.); jeffheaton/t81_558_deep_learning's
+    Dense(neuron_count * shrink)): SHP105 under keras.*, nothing under tf.keras."""
     keras = pytest.importorskip("keras")
-    with pytest.raises(ValueError, match="Invalid value received"):
+    with pytest.raises(ValueError, match="Invalid value received|expected a positive integer|"
+                       "must be a positive integer"):
         exec(f"from keras.layers import *\nlayer = {build}\n", {"keras": keras})  # noqa: S102
     code = (f"import keras\nimport tensorflow as tf\n\nmodel = keras.Sequential(["
             f"keras.Input(shape=(4,)), tf.keras.layers.{build}])\n")

@@ -105,3 +105,33 @@ def test_a_value_the_passes_left_change_is_not_a_fact():
     # a million passes: x's width after them is unknown, so neither is reported
     assert _codes(CUT.replace("COUNT", "10 ** 6").replace("IN", "12")) == []
     assert _codes(CUT.replace("COUNT", "10 ** 6").replace("IN", "10")) == []
+
+
+# NYU-DLSP20's transformer notebook: a sinusoid table of 10,000 x 32 values built by a nested
+# comprehension in the model's __init__
+TABLE = HEAD + """import numpy as np
+
+
+class Embeddings(nn.Module):
+    def __init__(self, n, d):
+        super().__init__()
+        self.position = nn.Embedding(n, d)
+        theta = np.array([[p / np.power(10000, 2 * (j // 2) / d) for j in range(d)]
+                          for p in range(n)])
+        self.head = nn.Linear(d, 2)
+
+
+model = Embeddings(ROWS, 32)
+"""
+
+
+def test_a_long_comprehension_is_unknown_and_the_model_still_counted():
+    pytest.importorskip("torch")
+    text = TABLE.replace("ROWS", "10000")
+    namespace = {}
+    exec(text, namespace)  # noqa: S102 - our own snippet
+    want = sum(p.numel() for p in namespace["model"].parameters())
+    analysis = analyse(text, "m.py")
+    assert analysis.notes == []  # checked: no SHP902
+    [(_, model)] = analysis.models
+    assert model.graph("model", None).total == want == 10000 * 32 + 32 * 2 + 2

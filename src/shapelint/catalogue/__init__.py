@@ -29,6 +29,15 @@ class LayerFault(Exception):
         self.code = code
         self.message = message
         self.data = data
+        # What Keras 2 does instead, for a check only Keras 3 makes: the Rule it builds, or
+        # why the layer is unknown there. A layer spelled tf.keras.* gets it rather than the
+        # fault, since which Keras tf.keras is depends on the TensorFlow installed
+        # (frameworks/layers.make_layer_object).
+        self.keras2: "Rule | str | None" = None
+
+    def in_keras2(self, outcome) -> "LayerFault":
+        self.keras2 = outcome
+        return self
 
 
 def _zero(_x) -> int:

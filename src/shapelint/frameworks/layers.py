@@ -70,11 +70,12 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     except NotKnown as why:
         layer.reason = f"{type_name} argument unknown: {why.reason}"
     except LayerFault as fault:
-        kept = getattr(fault, "keras2_rule", None)
-        if kept is not None and SPELLED_FOR_TF_KERAS.get():
-            layer.rule = kept  # Keras 2 takes it: which Keras tf.keras is, is not known
-        else:
+        if fault.keras2 is None or not SPELLED_FOR_TF_KERAS.get():
             layer.fault = fault
+        elif isinstance(fault.keras2, str):  # which Keras tf.keras is, is not known
+            layer.reason = fault.keras2
+        else:
+            layer.rule = fault.keras2
     return layer
 
 

@@ -540,8 +540,12 @@ class ExpressionsMixin:
             items = self.iterate(self.eval(clause.iter, inner))
             if items is None:
                 raise _Indefinite()
+            total, start = known_length(items), self.budget.steps
             for count, item in enumerate(items):
                 self.loop_guard(count)
+                if count and total is not None and \
+                        self.budget.outruns(self.budget.steps - start, count, total - count):
+                    raise _Indefinite()  # too long to read: the whole result is unknown
                 self.assign(clause.target, item, inner)
                 ok = True
                 for cond in clause.ifs:
@@ -616,3 +620,11 @@ _DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 
 class _Indefinite(Exception):
     pass
+
+
+def known_length(items) -> int | None:
+    """How many items an iterable has, when it is known without drawing them."""
+    try:
+        return len(items)
+    except TypeError:
+        return None

@@ -5,7 +5,7 @@ import libcst as cst
 
 from ..domain.dims import Unknown
 from .budget import BudgetExhausted
-from .expressions import AUGMENTED, user_override, truth
+from .expressions import AUGMENTED, known_length, user_override, truth
 from .loop_names import bound_names, target_names
 from .values import (Class, Function, Instance, Repeated, Scope, UserModule, as_repeated,
                      is_indefinite, merge, same_value)
@@ -381,7 +381,7 @@ class StatementsMixin:
             self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [], node)
             return
         broke = False
-        total, start = _length(items), self.budget.steps
+        total, start = known_length(items), self.budget.steps
         for count, item in enumerate(items):
             self.loop_guard(count)
             if count and total is not None and node.orelse is None and \
@@ -514,14 +514,6 @@ class StatementsMixin:
         for decorator in reversed(node.decorators):
             result = self.decorate(result, decorator.decorator, scope)
         scope.assign(node.name.value, result)
-
-
-def _length(items) -> int | None:
-    """How many items a loop has, when it is known without drawing them."""
-    try:
-        return len(items)
-    except TypeError:
-        return None
 
 
 class _Assign:

@@ -43,7 +43,10 @@ def _activation(value, layer_name: str) -> None:
 def _positive_int(value, what: str, layer_name: str) -> int:
     """Keras's isinstance(value, int) checks: a float or bool is rejected outright."""
     if isinstance(value, (float, bool)):
-        raise LayerFault(SHP105, f"{layer_name}: {what} must be a positive integer, got {value!r}")
+        raise LayerFault(SHP105, f"{layer_name}: {what} must be a positive integer, got "
+                         f"{value!r}").in_keras2(f"{layer_name}: a {type(value).__name__} {what}: "
+                                                 "Keras 2 (tf.keras before TensorFlow 2.16) "
+                                                 "takes it, Keras 3 refuses it")
     value = known_int(value, what)
     if value <= 0:
         raise LayerFault(SHP105, f"{layer_name}: {what} must be a positive integer, got {value}")

@@ -68,9 +68,7 @@ def _same_entry(type_name, required=None):
                 isinstance(value, (int, float)) and not 0 <= value <= 1):
             fault = LayerFault(SHP105, f"{type_name}: {required} must be a number between 0 "
                                f"and 1, got {value!r}")
-            if type_name in _KERAS2_TAKES_ANY:
-                fault.keras2_rule = rule
-            raise fault
+            raise fault.in_keras2(rule) if type_name in _KERAS2_TAKES_ANY else fault
         return rule
     entry.__doc__ = f"keras.layers.{type_name}: output shape equals input shape; no weights."
     if required:

@@ -14,6 +14,12 @@ from ._common import _activation, _lora_rank, _positive_int
 
 # -- core ---------------------------------------------------------------------------------
 
+# Keras 2 made int(units) of a float; Keras 3 refuses it. Under tf.keras, which one runs is
+# not known (jeffheaton/t81_558_deep_learning's layer sizes shrunk by a float factor).
+_FLOAT_SIZE_KERAS2 = "a float size: Keras 2 (tf.keras before TensorFlow 2.16) takes it, " \
+    "Keras 3 refuses it"
+
+
 @layer("keras", "Dense")
 def dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
           bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -21,7 +27,8 @@ def dense(units, activation=None, use_bias=True, kernel_initializer="glorot_unif
           lora_rank=None, lora_alpha=None, quantization_config=None, **kwargs):
     """Acts on the last axis only: kernel (input[-1], units) plus bias (units,)."""
     if isinstance(units, float):
-        raise LayerFault(SHP105, f"Dense: units must be a positive integer, got {units!r}")
+        raise LayerFault(SHP105, f"Dense: units must be a positive integer, got {units!r}"
+                         ).in_keras2(_FLOAT_SIZE_KERAS2)
     units = size(units, "units")  # may stay unknown: the rank is still known
     bias = flag(use_bias, "use_bias")
     _activation(activation, "Dense")
