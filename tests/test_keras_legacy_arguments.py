@@ -114,3 +114,31 @@ def test_a_range_only_keras_3_checks_is_left_alone_under_tf_keras(build):
     assert "SHP105" not in [d.code.code for d in analyse(code, "m.py").diagnostics()]
     plain = code.replace("tf.keras.layers", "keras.layers")
     assert "SHP105" in [d.code.code for d in analyse(plain, "m.py").diagnostics()]
+
+
+KERAS2_READS = [  # Keras 3 raises on each; Keras 2 took it
+    ("import keras\n", "inputs = keras.Input(shape=10)\n"
+     "model = keras.Model(inputs, keras.layers.Dense(2)(inputs))", "Cannot convert"),
+    ("import keras\n", "model = keras.Sequential([keras.Input(shape=(4, 4, 3)), "
+     "keras.layers.AveragePooling2D()])", "pool_size"),
+    ("import keras\n\n\ndef softplusk(x):\n    return keras.ops.softplus(x) + 1e-10\n\n\n"
+     "keras.utils.get_custom_objects().update({'softplusk': softplusk})\n",
+     "model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Activation('softplusk')])",
+     "Could not interpret activation"),
+]
+
+
+@pytest.mark.parametrize("head, build, raised", KERAS2_READS)
+def test_what_keras_2_read_is_left_alone_under_tf_keras(head, build, raised):
+    """PacktPublishing/Advanced-Deep-Learning-with-Keras (tensorflow.keras): Input(shape=10),
+    AveragePooling2D() with Keras 2's default pool size, an activation named by a string the
+    file registers as a custom object. SHP105 under keras.*, where Keras 3 raises; nothing
+    under tf.keras, where what holds depends on the TensorFlow installed."""
+    keras = pytest.importorskip("keras")
+    with pytest.raises((ValueError, TypeError), match=raised):
+        exec(head + build + "\n", {"keras": keras})  # noqa: S102 - our own snippet
+    spelled = build.replace("keras.layers", "tf.keras.layers").replace("keras.Input",
+                                                                       "tf.keras.Input")
+    code = head + "import tensorflow as tf\n\n" + spelled + "\n"
+    assert "SHP105" not in [d.code.code for d in analyse(code, "m.py").diagnostics()], code
+    assert "SHP105" in [d.code.code for d in analyse(head + build + "\n", "m.py").diagnostics()]

@@ -15,7 +15,8 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
 from . import keras_edges
-from .spelled import SPELLED_FOR_TF_KERAS, for_tf_keras
+from .spelled import (CUSTOM_OBJECTS, SPELLED_FOR_TF_KERAS, for_tf_keras,
+                      registers_custom_objects)
 from .arrays import stamp
 
 _ALIASES = (
@@ -128,9 +129,11 @@ class Frameworks:
 
     def call_ref(self, interp, ref: Ref, args, kwargs, node):
         spelled = SPELLED_FOR_TF_KERAS.set(for_tf_keras(ref.qualname))
+        custom = CUSTOM_OBJECTS.set(registers_custom_objects(interp.current_module))
         try:
             made = self._call_ref(interp, ref, args, kwargs, node)
         finally:
+            CUSTOM_OBJECTS.reset(custom)
             SPELLED_FOR_TF_KERAS.reset(spelled)
         # A layer or parameter made after a decision on a default rests on that default too
         # (interpreter/assumed.py); graph.assumptions reads it.

@@ -15,12 +15,13 @@ from ..interpreter.values import Builtin, Instance, is_indefinite
 from ..domain.shapes import Shape
 from .keras_calls import CallForm, opaque_edges
 from . import keras_sequential_builds as sequential_builds
+from .spelled import SPELLED_FOR_TF_KERAS
 from .keras_edges import DATA_METHODS, model_method
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
-                           is_merge, note_trainable, placeholder_input, refuse_single_tensor,
-                           shape_fault)
+                           is_merge, note_trainable, number_shape, placeholder_input,
+                           refuse_single_tensor, shape_fault)
 from .layers import AFTER_ERROR, InputMarker, apply
 
 
@@ -41,6 +42,8 @@ def make_input(interp, args, kwargs, node, what="shape"):
     explicit = isinstance(name, str)
     name = name if explicit else interp.state.unique_name("input_layer")
     unreadable = None if kwargs.get("batch_shape") is not None else shape_fault(shape_arg, what)
+    if unreadable is not None and SPELLED_FOR_TF_KERAS.get():
+        unreadable, shape = None, number_shape(what)
     made = input_node(interp, shape, name, node, unreadable)
     made.explicit_name = explicit  # a dict of data is keyed by it (rules/keras_io.py)
     # Input(shape=x.shape[1:]): the data line that wrote that shape (rules/keras_places.py)

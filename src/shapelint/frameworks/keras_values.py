@@ -21,6 +21,7 @@ from .keras_calls import check_states, initial_state, opaque_argument, side_tens
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, refit, strict
 from .layers import AFTER_ERROR, InputMarker, LayerObject, apply, make_layer_object
+from .spelled import SPELLED_FOR_TF_KERAS
 
 
 @dataclass
@@ -83,6 +84,13 @@ def shape_fault(value, what: str) -> LayerFault | None:
         f"{what}={value} is a number, and Keras 3 takes a shape only as a tuple: it raises "
         f"\"Cannot convert '{value}' to a shape\"; write {what}=({value},)"),
         argument=what, value=value)
+
+
+def number_shape(what: str) -> Shape:
+    """The shape a tf.keras layer reads from a bare number: Keras 2 takes it as one axis, Keras
+    3 refuses it, and which Keras tf.keras is depends on the TensorFlow installed."""
+    return Shape.unknown(f"{what} is a number: one axis in Keras 2 (tf.keras before TensorFlow "
+                         "2.16), refused by Keras 3")
 
 
 def placeholder_input(rule: Rule | None) -> Shape:
@@ -314,6 +322,8 @@ def build_layer(type_name: str, args, kwargs, name="layer", path="", line=0, col
         layer.input_shape = input_shape(kwargs["input_shape"])
         layer.declared = kwargs["input_shape"]
         layer.shape_fault = shape_fault(kwargs["input_shape"], "input_shape")
+        if layer.shape_fault is not None and SPELLED_FOR_TF_KERAS.get():
+            layer.shape_fault, layer.input_shape = None, number_shape("input_shape")
     activation = kwargs.get("activation", args[1] if type_name == "Dense" and len(args) > 1
                             else args[0] if type_name == "Activation" and args else None)
     layer.activation = "softmax" if type_name == "Softmax" else activation

@@ -9,7 +9,7 @@ from ..domain.codes import SHP103, SHP105
 from ..domain.dims import NotKnown, Unknown
 from ..domain.graph import LayerNode
 from ..domain.shapes import AFTER_ERROR, Shape
-from .spelled import SPELLED_FOR_TF_KERAS
+from .spelled import CUSTOM_OBJECTS, SPELLED_FOR_TF_KERAS
 
 
 @dataclass(eq=False)
@@ -46,6 +46,11 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     try:  # entries carry the framework's own signature: a binding error is the user's error
         layer.arguments = dict(entry.bind(tuple(args), dict(kwargs)).arguments)
     except TypeError as error:
+        if SPELLED_FOR_TF_KERAS.get() and "missing" in str(error):
+            # Keras 2 gave some of them defaults (AveragePooling2D's pool_size=(2, 2))
+            layer.reason = f"{type_name}(...): {error} in Keras 3; Keras 2 (tf.keras before " \
+                "TensorFlow 2.16) may give it a default"
+            return layer
         layer.fault = LayerFault(SHP105, f"{type_name}(...) is called wrongly: {error}; "
                                  f"{framework} raises TypeError here")
         layer.raises = "TypeError"
@@ -70,7 +75,13 @@ def make_layer_object(cls, framework: str, type_name: str, args, kwargs, name, p
     except NotKnown as why:
         layer.reason = f"{type_name} argument unknown: {why.reason}"
     except LayerFault as fault:
-        if fault.keras2 is None or not SPELLED_FOR_TF_KERAS.get():
+        if fault.data.get("activation_name") is not None and CUSTOM_OBJECTS.get() and \
+                SPELLED_FOR_TF_KERAS.get():
+            # Keras 2 looks a string up among the custom objects the file registers; Keras 3
+            # reads only its own names
+            layer.reason = f"activation {fault.data['activation_name']!r} may be a custom " \
+                "object this file registers, which Keras 2 (tf.keras before TensorFlow 2.16) finds"
+        elif fault.keras2 is None or not SPELLED_FOR_TF_KERAS.get():
             layer.fault = fault
         elif isinstance(fault.keras2, str):  # which Keras tf.keras is, is not known
             layer.reason = fault.keras2

@@ -359,10 +359,19 @@ _SAME_WIDTH = ("Activation", "Dropout", "Softmax", "ReLU", "LeakyReLU", "ELU", "
                "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization")
 
 
+def single_output(graph: ModelGraph):
+    """The node of the model's one output; None for several outputs, or for one of the several
+    outputs of a nested model (the node's output_shape is its first output's, not this one's:
+    a GAN's `dis(x) + [enc(x)]`)."""
+    if len(graph.outputs) != 1 or len(getattr(graph.outputs[0], "output_shapes", None) or ()) > 1:
+        return None
+    return graph.outputs[0]
+
+
 def _last_layer(graph: ModelGraph):
     """The layer that sets the output's width: the output node, past width-keeping layers
     (Activation, Dropout, ...) to the Dense / Conv before them."""
-    node = graph.outputs[0] if len(graph.outputs) == 1 else None
+    node = single_output(graph)
     while node is not None and node.type_name in _SAME_WIDTH and len(node.inputs) == 1:
         node = node.inputs[0]
     return node
@@ -434,7 +443,7 @@ def _classes(graph: ModelGraph):
 
 
 def _output_width(graph: ModelGraph):
-    if len(graph.outputs) != 1:
+    if single_output(graph) is None:
         return None
     shape = graph.outputs[0].output_shape
     return shape if shape.known_rank and len(shape.dims) >= 2 else None
@@ -607,9 +616,9 @@ def _width(head, width, units, loss, use, data):
 
 def output_activation(graph: ModelGraph) -> str | None:
     """The activation the model ends with ("softmax", "sigmoid", ...), when it is plain."""
-    if len(graph.outputs) != 1:
+    node = single_output(graph)
+    if node is None:
         return None
-    node = graph.outputs[0]
     return activation_name(getattr(node.layer, "activation", None))
 
 

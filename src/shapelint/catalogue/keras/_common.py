@@ -37,7 +37,8 @@ def _activation(value, layer_name: str) -> None:
     if isinstance(value, (int, float, tuple, list)) or (
             isinstance(value, str) and value not in ACTIVATIONS):
         raise LayerFault(SHP105, f"{layer_name}: unknown activation {value!r}; Keras raises "
-                         f"\"Could not interpret activation function identifier\"")
+                         f"\"Could not interpret activation function identifier\"",
+                         activation_name=value if isinstance(value, str) else None)
 
 
 def _positive_int(value, what: str, layer_name: str) -> int:
