@@ -181,10 +181,24 @@ def test_budget_stops_runaway_loops(tmp_path):
     analysis = analyse_text("""
         import keras
         model = keras.Sequential()
-        for i in range(10 ** 9):
+        while True:
             model.add(keras.layers.Dense(1))
         """, tmp_path)
     assert [d.code.code for d in analysis.diagnostics()] == ["SHP902"]
+
+
+def test_a_loop_too_long_to_read_leaves_what_it_builds_unknown(tmp_path):
+    """Its first passes are read, the others as passes that may or may not run
+    (tests/test_long_loops.py): the file is checked, and the model's layers are not known."""
+    analysis = analyse_text("""
+        import keras
+        model = keras.Sequential([keras.Input(shape=(4,))])
+        for i in range(10 ** 9):
+            model.add(keras.layers.Dense(1))
+        """, tmp_path)
+    assert analysis.diagnostics() == []
+    [(entry, model)] = analysis.models
+    assert model.graph(entry, None).total is None
 
 
 def test_max_with_a_key_over_nothing_gives_its_default(tmp_path):
