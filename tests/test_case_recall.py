@@ -18,9 +18,9 @@ from case_recall import measure  # noqa: E402
 # 11, 15, 16, 14, 12, 16, 9 and 9 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
 # 5 when measured blind) pull all three down. The floors are those counts over the 362 cases:
 # they fail on any regression.
-RECALL_FLOOR = 302 / 362
-ON_FIX_LINE_FLOOR = 289 / 362
-ON_OR_POINTING_FLOOR = 328 / 362
+RECALL_FLOOR = 303 / 362
+ON_FIX_LINE_FLOOR = 290 / 362
+ON_OR_POINTING_FLOOR = 329 / 362
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -560,8 +560,11 @@ HELD_OUT_13_MISSES: set = set()
 # video_frame_predicted_without_batch_axis is too: a sample taken out of its batch by an integer
 # index on a statement of its own sits on that index (rules/keras_indexed_sample.py; pair
 # clip_indexed_out_of_its_batch_for_predict).
+# Branch i-keras18: teachable_machine_grayscale_photo_into_rgb_batch is on its line: a PIL
+# picture whose set mode lacks the bands of the preallocated batch slot it is written into
+# (numpy cannot broadcast) sits on the call that set that mode (frameworks/array_writes.py;
+# pair rgba_picture_written_into_rgb_batch).
 HELD_OUT_14_MISSES = {
-    "keras/teachable_machine_grayscale_photo_into_rgb_batch",
     "torch/segmentation_target_squeezed_batch_of_one",
     "torch/seq2seq_decoder_layers_beyond_encoder_state",
     "torch/vgg_conv3d_blocks_on_image_batches",

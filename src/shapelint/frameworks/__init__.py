@@ -173,7 +173,7 @@ class Frameworks:
             data = datasets.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
                 return stamp(data, interp, node, args)
-        if name.startswith("PIL.Image."):
+        if name.startswith(("PIL.Image.", "PIL.ImageOps.")):
             from . import pil_images
             image = pil_images.call(interp, name, args, kwargs, node)
             if image is not NotImplemented:

@@ -92,6 +92,11 @@ class ArrayValue:
             value + 1 >= labels.classes and rows_written() is True
         self.labels = Labels(labels.encoding, value + 1 if rises else None)
 
+    def shapelint_setitem(self, interp, key, value):
+        """`batch[0] = picture`: numpy broadcasts value into the slot (array_writes.py)."""
+        from .array_writes import written
+        written(interp, self, key, value)
+
     def shapelint_len(self, interp):
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
             return self.dims[0]

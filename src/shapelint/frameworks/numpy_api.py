@@ -263,6 +263,8 @@ FUNCTIONS = {
     "zeros": lambda a, k: _filled("zeros", a, k),
     "ones": lambda a, k: _filled("ones", a, k),
     "empty": lambda a, k: _filled("empty", a, k),
+    # np.ndarray(shape, dtype=float, ...): an uninitialised array, as np.empty
+    "ndarray": lambda a, k: _filled("ndarray", a, k),
     "full": _full,
     "zeros_like": _like, "ones_like": _like, "empty_like": _like,
     "arange": _arange,
