@@ -294,7 +294,22 @@ def call(interp, name: str, args, kwargs, node):
     fn = FUNCTIONS.get(name[len(ROOT):])
     if fn is None:
         return Unknown(f"{name}() is outside the analysis")
+    if any(_changed_undecided(interp, v) for v in (*args, *kwargs.values())):
+        # `for f in files: rows.append(...)` then np.array(rows): the list holds one pass's
+        # items, not how many there are
+        return unknown_array("a list changed under an undecided condition")
     return fn(tuple(args), dict(kwargs))
+
+
+def _changed_undecided(interp, value, depth=0) -> bool:
+    """value, or a list or tuple in it (two levels), was changed under an undecided
+    condition (Interpreter.is_tainted)."""
+    if not isinstance(value, (list, tuple, dict, set)) or depth > 2:
+        return False
+    if not isinstance(value, tuple) and interp is not None and interp.is_tainted(value):
+        return True
+    return isinstance(value, (list, tuple)) and len(value) <= 64 and any(
+        _changed_undecided(interp, v, depth + 1) for v in value)
 
 
 def constant(name: str):
