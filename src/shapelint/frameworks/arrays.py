@@ -92,6 +92,11 @@ class ArrayValue:
             value + 1 >= labels.classes and rows_written() is True
         self.labels = Labels(labels.encoding, value + 1 if rises else None)
 
+    def shapelint_iter(self, interp):
+        """`for row in x`: its rows when its length is known and small (array_rows.py)."""
+        from .array_rows import rows
+        return rows(self)
+
     def shapelint_setitem(self, interp, key, value):
         """`batch[0] = picture`: numpy broadcasts value into the slot (array_writes.py)."""
         from .array_writes import written
@@ -104,6 +109,9 @@ class ArrayValue:
 
     def shapelint_binary(self, interp, fn, left, right):
         import operator
+        if fn is operator.matmul:
+            from .array_products import matmul
+            return matmul(left, right)
         if fn not in _ELEMENTWISE:
             return ArrayValue(Shape.unknown("an array operation shapelint does not model"))
         a = left if isinstance(left, ArrayValue) else None
