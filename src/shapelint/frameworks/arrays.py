@@ -67,9 +67,14 @@ class ArrayValue:
             statement = getattr(interp, "statement", None) if interp is not None else None
             return stamp(transpose(self, None), interp, statement, (self,))
         if name in _METHODS:
-            return Builtin(f"ndarray.{name}",
-                           lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
+            return Builtin(f"ndarray.{name}", lambda i, a, k, n: self._method(name, i, a, k, n))
         return Unknown(f"ndarray.{name} is outside the analysis")
+
+    def _method(self, name, interp, args, kwargs, node):
+        if name == "reshape" and args:  # one numpy refuses is SHP104 (array_reshapes.py)
+            from .array_reshapes import report
+            report(interp, self, _reshape_target(args, {}), node)
+        return stamp(_METHODS[name](self, args, kwargs), interp, node, (self,))
 
     def shapelint_getitem(self, interp, key):
         # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
@@ -389,8 +394,13 @@ def _args(args, kwargs, *names):
     return out
 
 
+def _reshape_target(args, kwargs):
+    """a.reshape((2, 3)), a.reshape(2, 3) or a.reshape(shape=(2, 3)): the target as given."""
+    return args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+
+
 def _method_reshape(a, args, kwargs):
-    new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+    new = _reshape_target(args, kwargs)
     out = reshape(a, new)
     if new in (-1, (-1,), [-1]) and isinstance(out, ArrayValue):
         out.labels = _flattened(a)
