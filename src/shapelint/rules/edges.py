@@ -655,7 +655,8 @@ __all__ = ["check_edges", "edges_of", "activation_name"]
 DOCS = {
     "SHP109": RuleDoc(
         what="Checks the arrays given to `fit`, `evaluate`, `predict`, `train_on_batch`, "
-             "`test_on_batch` and `predict_on_batch` (and `validation_data`) against the "
+             "`test_on_batch` and `predict_on_batch` (and `validation_data`), and the arrays a "
+             "model is called on directly (`model(x)`, judged as `predict(x)`), against the "
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
              "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
