@@ -152,6 +152,26 @@ def test_a_list_grown_in_a_loop_of_unknown_length_has_no_count(tmp_path):
     assert not x.shape.known_rank, x.shape
 
 
+def test_a_list_appended_once_per_batch_has_no_count(tmp_path):
+    """A loop over a DataLoader is read as one pass of a batch's form: a list bound before it
+    and appended in it holds that pass's tensor, not every batch's; torch.cat of it, and its
+    len(), are unknown (was: one batch, (10, 3) for 100 samples)."""
+    analysis = analyse_text("""
+        import torch
+        import torch.nn as nn
+        from torch.utils.data import DataLoader, TensorDataset
+        loader = DataLoader(TensorDataset(torch.zeros(100, 8), torch.zeros(100)), batch_size=10)
+        model = nn.Linear(8, 3)
+        outs = []
+        for x, y in loader:
+            outs.append(model(x))
+        preds = torch.cat(outs)
+        count = len(outs)
+        """, tmp_path)
+    names = analyse(analysis.source, analysis.path, whole_file=True).module.scope.vars
+    assert not getattr(names["preds"], "shape", None) and not isinstance(names["count"], int)
+
+
 def test_unknown_input_size_is_symbolic(tmp_path):
     analysis = analyse_text("""
         from keras import Sequential, layers
