@@ -93,6 +93,19 @@ CASES = [
     "out = np.argmax(np.eye(4)[np.array([1, 3, 0])], axis=1)",
     "out = np.eye(4)[np.array([1, 3, 0])].argmax(-1)",
     "a = np.zeros((10, 3)); out = np.zeros((a.shape[0], a.ndim))",
+    # a @ b by numpy.matmul's rule (frameworks/array_products.py)
+    "out = np.zeros((3, 4)) @ np.ones((4, 5))",
+    "out = np.zeros((28, 28, 4))[..., :3] @ np.array([0.299, 0.587, 0.114])",
+    "out = np.ones(4) @ np.ones((2, 4, 5))",
+    "out = np.ones((2, 1, 3, 4)) @ np.ones((6, 4, 2))",
+    "out = np.ones(4) @ np.ones(4)",
+    "out = np.ones((7, 4), dtype='float32') @ np.ones((4, 1), dtype='float32')",
+    # `for row in x`: each row of an array of known, small length (frameworks/array_rows.py)
+    "rows = []\nfor row in np.zeros((12, 28, 28, 4)):\n    rows.append(row[..., :2])\n"
+    "out = np.array(rows)",
+    "rows = []\nfor a, b in zip(np.zeros((5, 3)), np.ones((5, 2))):\n"
+    "    rows.append(np.concatenate([a, b]))\nout = np.stack(rows)",
+    "rows = []\nfor v in np.arange(6):\n    rows.append(np.zeros(2))\nout = np.array(rows)",
 ]
 
 
@@ -118,7 +131,11 @@ UNKNOWN = [
     "out = np.load('x.npy')",
     "out = np.zeros((n, 4)).reshape(-1, 2)",
     "out = np.array(read())",
-    "out = np.zeros((3, 4)) @ np.ones((4, 5))",
+    "out = np.zeros((3, n)) @ np.ones((4, 5))",
+    "out = np.zeros((3, 4)) @ np.ones((3, 5))",
+    # more rows than are read one by one: a loop of unknown length, the list's count unknown
+    "rows = []\nfor row in np.zeros((65, 4)):\n    rows.append(row)\nout = np.array(rows)",
+    "rows = []\nfor row in np.zeros((n, 4)):\n    rows.append(row)\nout = np.array(rows)",
     "a = np.zeros((3, 4)); out = a[a > 0]",
     "out = np.zeros((3, 4))[np.array([True, False, True])]",
 ]

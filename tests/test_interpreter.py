@@ -130,6 +130,48 @@ def test_unknown_argument_never_becomes_a_number(tmp_path):
     assert second.output_shape.to_json() == [None, 3]
 
 
+def test_a_list_grown_in_a_loop_of_unknown_length_has_no_count(tmp_path):
+    """The loop body runs once under an undecided condition: the list then holds one pass's
+    items, which is neither its length (len, a Dense sized by it) nor what np.array makes."""
+    analysis = analyse_text("""
+        import os
+        import numpy as np
+        from keras import Sequential, layers
+        classes, rows, blank = [], [], np.zeros((28, 28, 2))
+        for name in os.listdir("data"):
+            classes.append(name)
+        for name in os.listdir("data"):
+            rows.append(blank + 1)
+        x = np.array(rows)
+        model = Sequential([layers.Input(shape=(8,)), layers.Dense(len(classes))])
+        model.predict(x)
+        """, tmp_path)
+    [graph] = analysis.graphs()
+    assert not isinstance(graph.rows[0].params, int) and graph.total is None
+    x = analyse(analysis.source, analysis.path, whole_file=True).module.scope.vars["x"]
+    assert not x.shape.known_rank, x.shape
+
+
+def test_a_list_appended_once_per_batch_has_no_count(tmp_path):
+    """A loop over a DataLoader is read as one pass of a batch's form: a list bound before it
+    and appended in it holds that pass's tensor, not every batch's; torch.cat of it, and its
+    len(), are unknown (was: one batch, (10, 3) for 100 samples)."""
+    analysis = analyse_text("""
+        import torch
+        import torch.nn as nn
+        from torch.utils.data import DataLoader, TensorDataset
+        loader = DataLoader(TensorDataset(torch.zeros(100, 8), torch.zeros(100)), batch_size=10)
+        model = nn.Linear(8, 3)
+        outs = []
+        for x, y in loader:
+            outs.append(model(x))
+        preds = torch.cat(outs)
+        count = len(outs)
+        """, tmp_path)
+    names = analyse(analysis.source, analysis.path, whole_file=True).module.scope.vars
+    assert not getattr(names["preds"], "shape", None) and not isinstance(names["count"], int)
+
+
 def test_unknown_input_size_is_symbolic(tmp_path):
     analysis = analyse_text("""
         from keras import Sequential, layers

@@ -9,7 +9,7 @@ from shapelint.pipeline.analysis import analyse
 np = pytest.importorskip("numpy")
 pytest.importorskip("PIL")
 
-HEADER = "import numpy as np\nfrom PIL import Image\n"
+HEADER = "import numpy as np\nfrom PIL import Image, ImageOps\n"
 KERAS = ("import keras\nfrom keras.utils import img_to_array\n"
          "from keras.applications.imagenet_utils import preprocess_input\n")
 
@@ -23,6 +23,16 @@ CASES = [
     "out = np.asarray(Image.new('RGB', (64, 48)).convert('I'))",
     "out = np.asarray(Image.new('LA', (5, 7)).copy())",
     "out = np.asarray(Image.new('P', (5, 7)))",
+    # ImageOps.fit crops to the aspect of size, then resizes to it: size (w, h), mode kept
+    "out = np.asarray(ImageOps.fit(Image.new('L', (53, 53)), (224, 224), Image.LANCZOS))",
+    "out = np.asarray(ImageOps.fit(Image.new('RGBA', (160, 120)), (96, 64)))",
+    "out = np.asarray(ImageOps.fit(Image.new('LA', (30, 90)), size=(17, 40)))",
+    "out = np.asarray(ImageOps.fit(Image.new('P', (30, 9)), (12, 5), Image.BICUBIC))",
+    "out = np.asarray(ImageOps.fit(Image.new('1', (30, 9)), (12, 5)))",
+    "out = np.asarray(ImageOps.fit(Image.new('RGB', (8, 8)).convert('I'), (3, 4)))",
+    # np.ndarray(shape, dtype=float): an uninitialised array of that shape
+    "out = np.ndarray(shape=(1, 224, 224, 3), dtype=np.float32)",
+    "out = np.ndarray((2, 5))",
 ]
 KERAS_CASES = [
     "out = img_to_array(Image.new('RGBA', (640, 480)).resize((28, 28)))",

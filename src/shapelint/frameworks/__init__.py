@@ -149,6 +149,11 @@ class Frameworks:
 
     def _call_ref(self, interp, ref: Ref, args, kwargs, node):
         name = self._named(canonical(ref.qualname))
+        if name.startswith(_LIST_READERS) and interp.tainted:
+            # torch.cat(outs) of a list grown in a loop of unknown length: it holds one pass's
+            # tensors, not all of them (interpreter core.note_mutation)
+            args = tuple(_unread_if_tainted(interp, a) for a in args)
+            kwargs = {k: _unread_if_tainted(interp, v) for k, v in kwargs.items()}
         if name in CONSTANT_REFS:
             return Unknown(f"{name} is not callable")
         pure = call_pure_ref(interp, name, args, kwargs)
@@ -185,7 +190,7 @@ class Frameworks:
             data = datasets.call(interp, name, args, kwargs, node)
             if data is not NotImplemented:
                 return stamp(data, interp, node, args)
-        if name.startswith("PIL.Image."):
+        if name.startswith(("PIL.Image.", "PIL.ImageOps.")):
             from . import pil_images
             image = pil_images.call(interp, name, args, kwargs, node)
             if image is not NotImplemented:
@@ -363,6 +368,17 @@ class State:
         count = self.uids.get(prefix, 0)
         self.uids[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
+
+
+# functions that read a list of tensors (torch.cat, torch.stack, torch.tensor, ...)
+_LIST_READERS = ("torch.",)
+
+
+def _unread_if_tainted(interp, value):
+    if isinstance(value, (list, dict, set)) and interp.is_tainted(value):
+        return Unknown("a container changed under an undecided condition or in a loop of "
+                       "unknown length")
+    return value
 
 
 def record_finding(interp, code, node, message: str, data: dict | None = None) -> None:

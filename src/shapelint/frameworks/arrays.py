@@ -70,8 +70,7 @@ class ArrayValue:
             return Builtin("ndarray.resize", lambda i, a, k, n: self.changed_in_place(
                 i, _resized(a, k)))
         if name in _METHODS:
-            return Builtin(f"ndarray.{name}",
-                           lambda i, a, k, n: stamp(_METHODS[name](self, a, k), i, n, (self,)))
+            return Builtin(f"ndarray.{name}", lambda i, a, k, n: self._method(name, i, a, k, n))
         return Unknown(f"ndarray.{name} is outside the analysis")
 
     def shapelint_setattr(self, interp, name, value):
@@ -94,6 +93,12 @@ class ArrayValue:
             self.sizes_from = None
         return None
 
+    def _method(self, name, interp, args, kwargs, node):
+        if name == "reshape" and args:  # one numpy refuses is SHP104 (array_reshapes.py)
+            from .array_reshapes import report
+            report(interp, self, _reshape_target(args, {}), node)
+        return stamp(_METHODS[name](self, args, kwargs), interp, node, (self,))
+
     def shapelint_getitem(self, interp, key):
         # np.eye(k)[y] makes a new array on this statement (keras_label_extra_axes names it)
         statement = getattr(interp, "statement", None) if interp is not None else None
@@ -114,6 +119,16 @@ class ArrayValue:
         rises = isinstance(value, int) and not isinstance(value, bool) and \
             value + 1 >= labels.classes and rows_written() is True
         self.labels = Labels(labels.encoding, value + 1 if rises else None)
+
+    def shapelint_iter(self, interp):
+        """`for row in x`: its rows when its length is known and small (array_rows.py)."""
+        from .array_rows import rows
+        return rows(self)
+
+    def shapelint_setitem(self, interp, key, value):
+        """`batch[0] = picture`: numpy broadcasts value into the slot (array_writes.py)."""
+        from .array_writes import written
+        written(interp, self, key, value)
 
     def shapelint_len(self, interp):
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
@@ -149,6 +164,9 @@ class ArrayValue:
 
     def shapelint_binary(self, interp, fn, left, right):
         import operator
+        if fn is operator.matmul:
+            from .array_products import matmul
+            return matmul(left, right)
         if fn not in _ELEMENTWISE:
             return ArrayValue(Shape.unknown("an array operation shapelint does not model"))
         a = left if isinstance(left, ArrayValue) else None
@@ -438,8 +456,13 @@ def _resized(args, kwargs) -> Shape | None:
     return Shape(new)
 
 
+def _reshape_target(args, kwargs):
+    """a.reshape((2, 3)), a.reshape(2, 3) or a.reshape(shape=(2, 3)): the target as given."""
+    return args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+
+
 def _method_reshape(a, args, kwargs):
-    new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+    new = _reshape_target(args, kwargs)
     out = reshape(a, new)
     if new in (-1, (-1,), [-1]) and isinstance(out, ArrayValue):
         out.labels = _flattened(a)

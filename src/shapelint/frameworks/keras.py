@@ -67,4 +67,9 @@ def call(interp, name: str, args, kwargs, node):
         rest = {k: v for k, v in kwargs.items() if k != "inputs"}
         made = make_layer(interp, FUNCTIONAL_FORMS[last], args[1:], rest, node)
         return made.shapelint_call(interp, (inputs,), {}, node)
+    if name.startswith("keras.applications."):  # a backbone's features (predict)
+        from . import keras_backbones
+        builder = keras_backbones.backbone_name(name)
+        if builder is not None:
+            return keras_backbones.make(builder, args, kwargs)
     return Unknown(f"{name}() is outside the analysis")

@@ -127,11 +127,18 @@ def _compile(model, interp, args, kwargs, node):
     return None
 
 
+def eager_call(model, interp, x, node):
+    """`model(x)` of data arrays: Keras converts them and runs the model as predict() does
+    (the same input checks and rank adjustment), so the data is judged as given to predict;
+    the call's result is not followed."""
+    return _use(model, "__call__", interp, (x,), {}, node)
+
+
 def _use(model, method, interp, args, kwargs, node):
     if interp.uncertain:
         return Unknown(f"{method} under an undecided condition")
     edges = edges_of(model)
-    given = _bind(DATA_METHODS[method], args, kwargs)
+    given = _bind(DATA_METHODS.get(method, ("x",)), args, kwargs)
     path, line, col = interp.position(node)
     compiled = edges.compiles[-1] if edges.compiles else None
     same_file = compiled is not None and compiled[1] == path

@@ -16,7 +16,7 @@ from ..domain.shapes import Shape
 from .keras_calls import CallForm, opaque_edges
 from . import keras_sequential_builds as sequential_builds
 from .spelled import SPELLED_FOR_TF_KERAS
-from .keras_edges import DATA_METHODS, model_method
+from .keras_edges import DATA_METHODS, eager_call, model_method
 from .keras_faults import explain
 from .keras_misuse import layer_as_tensor, layers_in, strict
 from .keras_values import (OPERATIONS, KerasLayer, KerasTensor, input_node, input_shape,
@@ -83,6 +83,8 @@ class KerasSequential:
 
     def shapelint_call(self, interp, args, kwargs, node):
         x = args[0] if args else kwargs.get("inputs")
+        if _data(x):  # model(x) of arrays: judged as predict(x) is
+            return eager_call(self, interp, x, node)
         declared = sequential_builds.declared_input(self)
         if not self.has_input_layer and isinstance(x, KerasTensor):  # built by this call
             name = sequential_builds.build(interp, self)
@@ -242,6 +244,8 @@ class KerasFunctional:
     knows_its_input = True  # `hasattr(model, "input_shape")` in Keras (keras_sequential_builds)
 
     def shapelint_call(self, interp, args, kwargs, node):
+        if _data(args[0] if args else kwargs.get("inputs")):  # judged as predict(x) is
+            return eager_call(self, interp, args[0] if args else kwargs["inputs"], node)
         return model_layer(self).shapelint_call(interp, args, kwargs, node)
 
     def shapelint_setattr(self, interp, name, value):
@@ -448,6 +452,13 @@ def as_layer(item):
     if isinstance(record, Subclass):
         return OPERATIONS.subclass_layer(record)
     return None
+
+
+def _data(x) -> bool:
+    """x is a data array (or a list of them, one per input) shapelint knows the shape of."""
+    from .arrays import ArrayValue
+    items = x if isinstance(x, (list, tuple)) and x else [x]
+    return all(isinstance(i, ArrayValue) and i.shape.known_rank for i in items)
 
 
 def model_layer(model) -> KerasLayer:

@@ -263,6 +263,8 @@ FUNCTIONS = {
     "zeros": lambda a, k: _filled("zeros", a, k),
     "ones": lambda a, k: _filled("ones", a, k),
     "empty": lambda a, k: _filled("empty", a, k),
+    # np.ndarray(shape, dtype=float, ...): an uninitialised array, as np.empty
+    "ndarray": lambda a, k: _filled("ndarray", a, k),
     "full": _full,
     "zeros_like": _like, "ones_like": _like, "empty_like": _like,
     "arange": _arange,
@@ -292,7 +294,28 @@ def call(interp, name: str, args, kwargs, node):
     fn = FUNCTIONS.get(name[len(ROOT):])
     if fn is None:
         return Unknown(f"{name}() is outside the analysis")
+    if any(_changed_undecided(interp, v) for v in (*args, *kwargs.values())):
+        # `for f in files: rows.append(...)` then np.array(rows): the list holds one pass's
+        # items, not how many there are
+        return unknown_array("a list changed under an undecided condition")
+    if name == "numpy.reshape":  # one numpy refuses is SHP104 here (array_reshapes.py)
+        given = _bind(args, kwargs, ("a", "newshape"))
+        new = given.get("newshape", given.get("shape"))
+        if isinstance(given.get("a"), ArrayValue):
+            from .array_reshapes import report
+            report(interp, given["a"], new, node)
     return fn(tuple(args), dict(kwargs))
+
+
+def _changed_undecided(interp, value, depth=0) -> bool:
+    """value, or a list or tuple in it (two levels), was changed under an undecided
+    condition (Interpreter.is_tainted)."""
+    if not isinstance(value, (list, tuple, dict, set)) or depth > 2:
+        return False
+    if not isinstance(value, tuple) and interp is not None and interp.is_tainted(value):
+        return True
+    return isinstance(value, (list, tuple)) and len(value) <= 64 and any(
+        _changed_undecided(interp, v, depth + 1) for v in value)
 
 
 def constant(name: str):

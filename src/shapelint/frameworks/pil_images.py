@@ -22,9 +22,11 @@ ARRAY_DTYPES = {"1": "bool", "I": "int32", "F": "float32"}
 class Made(str):
     """The origin of an array read from a PIL image ("PIL image of mode 'RGBA' at line 21"),
     carrying the place of the last call that made the image, (path, line, col), and its mode,
-    for the rule that places a band mismatch there (rules/keras_places.py)."""
+    for the rule that places a band mismatch there (rules/keras_places.py); and the place of
+    the call that set that mode (frameworks/array_writes.py)."""
     at: tuple | None = None
     pil_mode: str = ""
+    mode_at: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Image:
     width: object
     mode: object = field(default=None, compare=False)
     at: tuple | None = field(default=None, compare=False)
+    # the call that set the mode (Image.new, convert): resizes and copies keep it
+    mode_at: tuple | None = field(default=None, compare=False)
 
     def shapelint_attribute(self, interp, name):
         """PIL's convert(mode) sets the channels, resize((w, h)) the size (PIL's order)."""
@@ -47,7 +51,7 @@ class Image:
                 a[0] if a else k.get("size"), _place(i, n)))
         if name == "copy":
             return Builtin("Image.copy", lambda i, a, k, n: Image(
-                self.channels, self.height, self.width, self.mode, _place(i, n)))
+                self.channels, self.height, self.width, self.mode, _place(i, n), self.mode_at))
         if name == "size" and is_known(self.width) and is_known(self.height):
             return (self.width, self.height)
         if name == "mode" and isinstance(self.mode, str):
@@ -57,18 +61,18 @@ class Image:
     def _converted(self, mode, at):
         if not isinstance(mode, str) or mode not in MODES:
             return Image(Unknown("image mode"), self.height, self.width, None, at)
-        return Image(MODES[mode], self.height, self.width, mode, at)
+        return Image(MODES[mode], self.height, self.width, mode, at, at)
 
     def _resized(self, size, at=None):
         pair = _pair(size)
-        return Image(self.channels, pair[1], pair[0], self.mode, at) if pair else \
-            Unknown("Image.resize size")
+        return Image(self.channels, pair[1], pair[0], self.mode, at, self.mode_at) if pair \
+            else Unknown("Image.resize size")
 
     def origin(self) -> str:
         mode = self.mode if isinstance(self.mode, str) else ""
         text = f"PIL image of mode {mode!r}" if mode else "PIL image"
         made = Made(f"{text} at line {int(self.at[1])}" if self.at and self.at[1] else text)
-        made.at, made.pil_mode = self.at, mode
+        made.at, made.pil_mode, made.mode_at = self.at, mode, self.mode_at
         return made
 
     def pil_array(self):
@@ -101,7 +105,8 @@ def _place(interp, node):
 
 
 def call(interp, name: str, args, kwargs, node):
-    """PIL.Image.open and PIL.Image.new by canonical name; NotImplemented for any other."""
+    """PIL.Image.open, PIL.Image.new and PIL.ImageOps.fit by canonical name; NotImplemented
+    for any other."""
     if name == "PIL.Image.open":  # a file of a size and mode the file does not show
         return Image(Unknown("image mode"), Unknown("image height"), Unknown("image width"),
                      None, _place(interp, node))
@@ -110,5 +115,12 @@ def call(interp, name: str, args, kwargs, node):
         pair = _pair(args[1] if len(args) > 1 else kwargs.get("size"))
         if not isinstance(mode, str) or mode not in MODES or pair is None:
             return Unknown("Image.new of a mode or size shapelint cannot read")
-        return Image(MODES[mode], pair[1], pair[0], mode, _place(interp, node))
+        at = _place(interp, node)
+        return Image(MODES[mode], pair[1], pair[0], mode, at, at)
+    if name == "PIL.ImageOps.fit":  # cropped and resized to exactly size, (w, h); mode kept
+        image = args[0] if args else kwargs.get("image")
+        if not isinstance(image, Image):
+            return NotImplemented
+        return image._resized(args[1] if len(args) > 1 else kwargs.get("size"),
+                              _place(interp, node))
     return NotImplemented

@@ -67,6 +67,9 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
         self.assumed_frames: list = []  # assumed.note(): defaults decisions rested on, per call
         self.operator_node = None  # the `a @ b` / `x[i]` whose hook runs (faults point there)
         self.tainted: dict[int, object] = {}  # containers mutated under undecided conditions
+        # containers mutated during the one pass read of a loop of unknown length (Repeated):
+        # those bound before it are tainted after it (statements._repeated); None outside
+        self.pass_mutated: list | None = None
         self.state = frameworks.new_state(self)  # the framework objects this run creates
 
     # -- modules --
@@ -449,6 +452,8 @@ class Interpreter(ExpressionsMixin, StatementsMixin, CallsMixin, ImportsMixin):
     def note_mutation(self, container) -> None:
         if self.uncertain:
             self.tainted[id(container)] = container
+        elif self.pass_mutated is not None:
+            self.pass_mutated.append(container)
 
     def is_tainted(self, container) -> bool:
         return id(container) in self.tainted

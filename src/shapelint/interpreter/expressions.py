@@ -601,6 +601,10 @@ class ExpressionsMixin:
             return hook(self)
         if isinstance(value, range):
             return value  # lazily: a huge range runs into the loop budget, not into memory
+        if isinstance(value, (list, dict, set)) and self.is_tainted(value):
+            # changed under an undecided condition (appended in a loop of unknown length): the
+            # items it holds are one outcome's, not its contents, nor their count
+            return None
         if isinstance(value, (tuple, list, str, bytes, _DICT_VIEWS)):
             return list(value)
         if isinstance(value, dict):

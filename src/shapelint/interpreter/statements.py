@@ -409,8 +409,23 @@ class StatementsMixin:
             return
         before = dict(scope.vars)
         self.assign(node.target, iterable.item, scope)
-        if self._loop_body(node, scope):
+        outer, self.pass_mutated = self.pass_mutated, []
+        try:
+            broke = self._loop_body(node, scope)
+        finally:
+            mutated, self.pass_mutated = self.pass_mutated, outer
+            if outer is not None:
+                outer.extend(mutated)
+        if broke:
             return
+        # a list appended once per batch holds one pass's items, not every pass's: one bound
+        # before the loop (by name, or one level inside a value so bound) has no known
+        # contents after it
+        held = {id(v) for v in before.values()} | {
+            id(item) for v in before.values() for item in _one_level(v)}
+        for container in mutated:
+            if id(container) in held:
+                self.tainted[id(container)] = container
         targets = set(target_names(node.target))
         bound = bound_names(node.body)  # a name read lazily meanwhile (an import) is not the loop's
         for name, value in list(scope.vars.items()):
@@ -538,3 +553,13 @@ def _plain_number(node) -> bool:
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         node = node.expression
     return isinstance(node, (cst.Name, cst.Integer))
+
+
+def _one_level(value):
+    """The values a list, tuple or dict holds, or an object's attributes (self.history)."""
+    if isinstance(value, (list, tuple)) and len(value) <= 64:
+        return list(value)
+    if isinstance(value, dict) and len(value) <= 64:
+        return list(value.values())
+    attrs = getattr(value, "attrs", None)
+    return list(attrs.values()) if isinstance(attrs, dict) and len(attrs) <= 256 else []

@@ -664,7 +664,8 @@ __all__ = ["check_edges", "edges_of", "activation_name"]
 DOCS = {
     "SHP109": RuleDoc(
         what="Checks the arrays given to `fit`, `evaluate`, `predict`, `train_on_batch`, "
-             "`test_on_batch` and `predict_on_batch` (and `validation_data`) against the "
+             "`test_on_batch` and `predict_on_batch` (and `validation_data`), and the arrays a "
+             "model is called on directly (`model(x)`, judged as `predict(x)`), against the "
              "model's inputs, when their shapes are visible in the file: `np.zeros/ones/"
              "random.*`, `np.array` literals, reshapes, slices, `keras.datasets.*.load_data()`, "
              "`train_test_split`, `keras.utils.load_img` / `img_to_array` (`target_size` and "
@@ -699,7 +700,12 @@ DOCS = {
             "`load_img` call, and a PIL image of a known mode with other bands than the "
             "model's channels (an RGBA PNG for an RGB model) on the last PIL call that made "
             "it, where `.convert('RGB')` (or `'L'`) goes, unless the file trains the model on "
-            "data its input contradicts. Data with axes of size 1 too many after its batch "
+            "data its input contradicts. A PIL picture of a known mode written into a slot of "
+            "a preallocated batch (`data[0] = np.asarray(image)`) whose height and width it "
+            "has but whose bands numpy cannot broadcast into the slot's channels (a grayscale "
+            "`(224, 224)` picture for `(224, 224, 3)`: ValueError) is reported on the call "
+            "that set the picture's mode, where `.convert('RGB')` goes, naming the write. "
+            "Data with axes of size 1 too many after its batch "
             "axis, the rest the model's sample (`(1, 1, 224, 224, 3)` from a second "
             "`np.expand_dims` for `(None, 224, 224, 3)`), is reported on the line that made "
             "the array with that shape; so are images whose channel axis is not where the "
