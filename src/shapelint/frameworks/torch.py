@@ -16,6 +16,7 @@ from .torch_modules import (call_instance, external_super, instance_attribute,
                             instantiate, isinstance_of, lost_call, lost_write, make_container,
                             nn_class, set_instance_attribute)
 from . import torch_provenance as provenance
+from . import torch_image_bands as image_bands
 from .torch_provenance import dtype_of, factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
 from .torch_values import (CONTAINERS, OPERATIONS, STACKS, TorchContainer, TorchLayer,
@@ -104,6 +105,7 @@ def call(interp, name: str, args, kwargs, node):
         if last in ("tensor", "as_tensor") and "dtype" in kwargs:
             made.dtype = dtype_of(kwargs["dtype"])
             made.dtype_at = interp.position(node) if made.dtype else None
+        image_bands.from_array(args[0], made)  # an image's bands (torch_image_bands)
         return made
     made = torch_tensors.call(interp, name, args, kwargs, node)
     if made is not NotImplemented:

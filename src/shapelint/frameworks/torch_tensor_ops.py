@@ -10,6 +10,7 @@ from ..interpreter.values import Ref
 from ..domain.shapes import AFTER_ERROR, Shape
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
+from . import torch_image_bands as image_bands
 from . import torch_op_log as op_log
 from . import torch_pad_origins as pad_origins
 from . import torch_precedence_guards as precedence_guards
@@ -108,6 +109,9 @@ def tensor_op(interp, name: str, args, kwargs, node):
     elif isinstance(result, TorchTensor) and name in ("cat", "concat", "concatenate", "stack") \
             and args and isinstance(args[0], (list, tuple)):
         provenance.after_join(args[0], result, interp.position(node))
+        if name == "stack":  # images of one PIL call, their band axis (torch_image_bands)
+            image_bands.after_stack(args[0], args[1] if len(args) > 1 else
+                                    kwargs.get("dim", 0), result)
         if name != "stack":  # k batches side by side in the rows (torch_batch_folds)
             batch_folds.after_cat(args[0], result, args[1] if len(args) > 1 else
                                   kwargs.get("dim", 0), interp.position(node))
