@@ -405,6 +405,8 @@ class TorchLayer(LayerObject):
             fault_places.layer(interp, self, applied, inputs[0], args, kwargs)
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
+        if self.type_name == "LSTMCell":  # (h_1, c_1), both of the output's shape (torch docs)
+            return out, TorchTensor(out.shape)
         extra = RETURNS_TUPLE.get(self.type_name)
         if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
             extra = 2
