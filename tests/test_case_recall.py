@@ -11,16 +11,16 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
 from case_recall import measure  # noqa: E402
 
-# 306 of the 362 cases are found on their marked line, 293 on the line the fixed twin changes,
-# 332 on it or naming it as the finding's other place, where the mismatch shows or where the
+# 307 of the 362 cases are found on their marked line, 294 on the line the fixed twin changes,
+# 333 on it or naming it as the finding's other place, where the mismatch shows or where the
 # data was made (`python bench/case_recall.py`); the second to sixteenth blind sets of issue 16
 # (20 cases each, the thirteenth 12, the fifteenth and sixteenth 14: 18, 15, 16, 19, 14, 19, 18,
-# 13, 15, 16, 14, 12, 16, 10 and 10 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
+# 13, 15, 16, 14, 12, 16, 10 and 11 on the line now; 7, 4, 5, 10, 7, 8, 3, 7, 8, 7, 7, 5, 5, 4 and
 # 5 when measured blind) pull all three down. The floors are those counts over the 362 cases:
 # they fail on any regression.
-RECALL_FLOOR = 306 / 362
-ON_FIX_LINE_FLOOR = 293 / 362
-ON_OR_POINTING_FLOOR = 332 / 362
+RECALL_FLOOR = 307 / 362
+ON_FIX_LINE_FLOOR = 294 / 362
+ON_OR_POINTING_FLOOR = 333 / 362
 # Cases the static analysis does not find. (mse_view_folds_batch left: its view packing the
 # batch of 8 into one row, met by MSELoss broadcasting that row against the 8 targets, is
 # SHP203 on the view: torch_batch_folds.packed_for_broadcast, branch i-place-torch-model.)
@@ -615,13 +615,16 @@ HELD_OUT_15_MISSES = {
 # frameworks/torch_stacks.py) and graph_attention_output_weights_sized_by_key_dim
 # (torch.normal's size) are now reported, at the Linear and at torch.mm, not on the line to
 # change.
-# Branch i-torch19: attention_decoder_out_layer_sized_for_dropped_context is on its line:
+# Branch i-torch19: graph_attention_output_weights_sized_by_key_dim is on its line: a product
+# whose one operand is a weight made by nn.Parameter(...) (or a view of it) sits where the
+# weight is made, under SHP101 with the weight second (torch_weight_products; pair
+# hand_made_projection_weight_sized_for_one_pooling). And
+# attention_decoder_out_layer_sized_for_dropped_context is on its line:
 # Tensor.repeat and torch.tile are read (catalogue/torch_repeats.py; pair
 # repeated_query_joined_to_keys_linear_sized_once), so the attention's input and the GRU's
 # output are known, and self.out's in_features of twice the hidden size is SHP101 on the Linear.
 HELD_OUT_16_MISSES = {
     "keras/letter_cnn_predict_image_resized_16x16_for_16x8_input",
-    "torch/graph_attention_output_weights_sized_by_key_dim",
     "torch/resnet9_cifar_cropped_24px_before_maxpool4",
     "torch/timeseries_transformer_mapping_on_unflattened_decoder_output",
 }

@@ -17,6 +17,7 @@ from .torch_modules import (call_instance, external_super, instance_attribute,
                             nn_class, set_instance_attribute)
 from . import torch_provenance as provenance
 from . import torch_image_bands as image_bands
+from . import torch_weight_products as weight_products
 from .torch_provenance import dtype_of, factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
 from .torch_values import (CONTAINERS, OPERATIONS, STACKS, TorchContainer, TorchLayer,
@@ -80,7 +81,9 @@ def call(interp, name: str, args, kwargs, node):
             data = args[0] if args else kwargs.get("data")
             shape = data.shape if isinstance(data, TorchTensor) else Shape.unknown(
                 "nn.Parameter of a tensor shapelint cannot read")
-            return TorchTensor(shape, parameter=True)
+            parameter = TorchTensor(shape, parameter=True)
+            weight_products.made(parameter, interp.position(node))  # its products' faults
+            return parameter
         if cls == "Buffer":  # self.x = nn.Buffer(t) registers a buffer: never a parameter
             data = args[0] if args else kwargs.get("data")
             return TorchTensor(data.shape if isinstance(data, TorchTensor) else Shape.unknown(

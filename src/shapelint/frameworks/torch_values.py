@@ -212,6 +212,11 @@ class TorchTensor:
             # the fault just logged: its fix may be elsewhere (torch_fault_places)
             fault_places.broadcast(interp, log[-1], [v for v in (left, right) if
                                                      isinstance(v, TorchTensor)])
+        if name == "matmul" and log is not None and len(log) > logged:
+            # `x @ self.W`: the fault sits where the weight is sized (torch_weight_products)
+            from .torch_fix_origins import FixAt
+            from .torch_weight_products import product_fault
+            product_fault("matmul", log[-1].fault, [left, right], FixAt)
         if name == "matmul":
             op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
