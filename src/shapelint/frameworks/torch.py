@@ -63,6 +63,11 @@ def call(interp, name: str, args, kwargs, node):
         return None if name.endswith("_state") else False  # shapes are read in eager mode
     if name == "torch.is_tensor":
         return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
+    if name.startswith("torch.distributions."):
+        from . import torch_distributions
+        made = torch_distributions.call(name, args, kwargs, TorchTensor)
+        if made is not NotImplemented:
+            return made
     wrapped = torch_wrap.call(interp, name, args, kwargs, node)
     if wrapped is not NotImplemented:
         return wrapped

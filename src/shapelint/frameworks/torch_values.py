@@ -129,6 +129,13 @@ class TorchTensor:
     # is, untouched since (torch_output_places)
     called_at: tuple | None = None
 
+    def __neg__(self):  # -x, +x: the same shape and dtype (torch refuses -x of a bool tensor)
+        return TorchTensor(self.shape, dtype=self.dtype) if self.dtype not in (None, "bool") \
+            else TorchTensor(self.shape) if self.dtype is None else Unknown("-x of a bool tensor")
+
+    def __pos__(self):
+        return TorchTensor(self.shape, dtype=self.dtype)
+
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
         shape = self.shape
