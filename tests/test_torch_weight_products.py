@@ -42,3 +42,10 @@ def test_placed_on_the_weight(a, b, product, code, line):
     [d] = findings(m)
     assert (d.code.code, d.line) == (code, line)
     assert torch.nn is not None
+
+
+def test_a_rank_fault_stays_at_the_product():
+    """s @ self.W with s 0-d: the scalar's rank is the fault, not the weight's sizes."""
+    m = SOURCE.format(a="4, 2", b="3", product="x.sum() @ self.a")
+    [d] = findings(m)
+    assert (d.code.code, d.line) == ("SHP103", 12)

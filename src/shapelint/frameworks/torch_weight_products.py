@@ -6,12 +6,14 @@ product whose inner sizes disagree sits there, as a Linear's fault sits on its c
 (rules/checks.at_constructor), naming the product where torch raises; with the weight second
 (x @ W, mm(x, W)) under a Linear's code, SHP101.
 
-Facts only: exactly one operand is the Parameter, or a view, reshape, transpose or permute of
-it, made by nn.Parameter(...) in the same file; the finding is torch's own fault at the
-product (the sizes as the operands have them), only its place moves."""
+Only a disagreement of sizes (SHP106) moves: an operand of the wrong rank (a 0-d sum before
+`s @ self.W`) is that operand's fault. Facts only: exactly one operand is the Parameter, or
+a view, reshape, transpose or permute of it, made by nn.Parameter(...) in the same file; the
+finding is torch's own fault at the product (the sizes as the operands have them), only its
+place moves."""
 from __future__ import annotations
 
-from ..domain.codes import SHP101, SHP103, SHP106
+from ..domain.codes import SHP101, SHP106
 
 _WHERE = ("torch: a product (`@`, torch.mm, matmul, bmm) whose inner sizes disagree, where one "
           "operand is a weight made by nn.Parameter(...) in the file (or a view or transpose of "
@@ -31,7 +33,7 @@ def made(parameter, at) -> None:
 def product_fault(name: str, fault, operands, fix_at) -> None:
     """Set fix_at of the product's fault to the one weight Parameter among its operands."""
     if name not in _PRODUCTS or fault is None or getattr(fault, "fix_at", None) is not None \
-            or fault.code not in (SHP103, SHP106) or len(operands) != 2:
+            or fault.code is not SHP106 or len(operands) != 2:
         return
     weights = [_weight(t) for t in operands]
     found = [w for w in weights if w is not None]
