@@ -30,8 +30,8 @@ def _static(builder, side, kwargs, open_sides=False):
 def test_features_are_what_keras_builds(builder, side, kwargs):
     keras = pytest.importorskip("keras")
     options = {"include_top": False, **kwargs}
-    real = getattr(keras.applications, builder)(weights=None, input_shape=(side, side, 3),
-                                                 **options)
+    build = getattr(keras.applications, builder)
+    real = build(weights=None, input_shape=(side, side, 3), **options)
     expected = (5,) + tuple(real.output_shape[1:])
     got = _static(builder, side, kwargs)
     assert isinstance(got, ArrayValue) and got.shape.dims == expected

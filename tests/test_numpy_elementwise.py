@@ -19,6 +19,11 @@ CASES = [
     "out = np.tanh(np.ones((2, 5)))",
     "out = np.log1p(np.zeros((7,), dtype=np.float16))",
     "out = np.stack([np.sin(np.linspace(0, 1, 30))[i:i + 4] for i in range(20)])",
+    # a dtype asked for: an array of that dtype (the values themselves are not kept)
+    "out = np.sin(np.linspace(0, 1, 10, dtype=np.float32))",
+    "out = np.sin(np.linspace(0, np.pi, 10, dtype=np.float32))[np.newaxis, :, np.newaxis]",
+    "out = np.linspace(0, 10, num=6, dtype=np.int64)",
+    "out = np.linspace(2.5, -1, 7, endpoint=False, dtype='float16')",
 ]
 
 
@@ -33,8 +38,9 @@ def test_elementwise_as_numpy_does(code):
 
 
 @pytest.mark.parametrize("code", [
-    "out = np.sin(np.linspace(0, 1, 10, dtype=np.float32))",  # values kept as a list: dtype lost
     "out = np.sin(3.0)",
+    "out = np.linspace(0, 1, 10, retstep=True, dtype=np.float32)",  # (values, step)
+    "out = np.linspace(np.zeros(3), 1, 10, dtype=np.float32)",  # array bounds: (10, 3)
     "out = np.sin(np.zeros((2, 2)), out=None)",
 ])
 def test_what_is_not_certain_stays_unknown(code):

@@ -14,7 +14,7 @@ from ..interpreter.collections_model import (make_defaultdict, make_deque, make_
                                              reduce_items)
 from ..domain.assumed import noted
 from ..interpreter.values import BoundMethod, Builtin, Class, Instance, Ref
-from . import keras_edges
+from . import keras_edges, pil_files
 from .spelled import (CUSTOM_OBJECTS, SPELLED_FOR_TF_KERAS, for_tf_keras,
                       registers_custom_objects)
 from .arrays import stamp
@@ -156,7 +156,13 @@ class Frameworks:
             kwargs = {k: _unread_if_tainted(interp, v) for k, v in kwargs.items()}
         if name in CONSTANT_REFS:
             return Unknown(f"{name} is not callable")
-        pure = call_pure_ref(interp, name, args, kwargs)
+        if name == "io.BytesIO":
+            return pil_files.memory_file(args, kwargs)
+        if name != "PIL.Image.open":  # a buffer given to any other call may be written there
+            pil_files.escaped(args, kwargs)
+        # np.linspace(..., dtype=...) is an array of that dtype (numpy_api), not its values
+        pure = None if name == "numpy.linspace" and "dtype" in kwargs else \
+            call_pure_ref(interp, name, args, kwargs)
         if pure is not None:
             return pure
         if name in REGEX_REFS:
@@ -265,7 +271,8 @@ class Frameworks:
     def lost_call(self, interp, reason: str, given) -> None:
         """A call that did not run to its end was given these values: the models among them
         (or, when a layer the frameworks keep no record of is among them, every model) may
-        have changed."""
+        have changed; so may an in-memory file among them (pil_files)."""
+        pil_files.escaped(tuple(given), {})
         for module in self.modules:
             fn = getattr(module, "lost_call", None)
             if fn is not None:
@@ -351,6 +358,9 @@ class State:
     observed_sizes: dict = field(default_factory=dict)
     # id(module) -> the further tensors a multi-input forward(a, b, ...) was called with
     observed_rest: dict = field(default_factory=dict)
+    # id(module) -> the PIL call that made the image its input was read from, with the mode
+    # and where the bands are (TorchTensor.bands_from: torch_image_bands)
+    observed_bands: dict = field(default_factory=dict)
     # id(instance) -> a user's nn.Module instance the script calls, which the analysis reads
     # like the file's variables' models even when no name holds it (`Net()(x)`)
     observed_models: dict = field(default_factory=dict)

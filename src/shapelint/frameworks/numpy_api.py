@@ -79,6 +79,22 @@ def _arange(args, kwargs):
     return array_of((length,), dtype, labels)
 
 
+def _linspace(args, kwargs):
+    """np.linspace(start, stop, num=50, ..., dtype=None) of two numbers: (num,) values of the
+    dtype asked for (interpreter/builtins.PURE_REFS gives the values themselves when no dtype
+    is asked for). Array bounds, retstep=True or a num not known: unknown."""
+    a = _bind(args, kwargs, ("start", "stop", "num", "endpoint", "retstep", "dtype", "axis"),
+              {"num": 50, "retstep": False})
+    bounds_are_numbers = all(isinstance(a.get(n), (int, float)) and
+                             not isinstance(a.get(n), bool) for n in ("start", "stop"))
+    num = a["num"]
+    if not bounds_are_numbers or a["retstep"] is not False or not isinstance(num, int) or \
+            isinstance(num, bool) or num < 0:
+        return unknown_array("linspace of bounds or a count not known")
+    dtype = dtype_name(a["dtype"]) if a.get("dtype") is not None else "float64"
+    return array_of((num,), dtype)
+
+
 def _elementwise(args, kwargs):
     """A unary ufunc (np.sin, np.exp, ...) of an array: its shape, and its floating dtype, or
     float64 for 32- and 64-bit integers (numpy gives smaller integers a smaller float: left
@@ -268,6 +284,7 @@ FUNCTIONS = {
     "full": _full,
     "zeros_like": _like, "ones_like": _like, "empty_like": _like,
     "arange": _arange,
+    "linspace": _linspace,
     "array": _literal,
     "asarray": _literal,
     "eye": _eye,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..domain.dims import Unknown, is_known
 from ..interpreter.values import Builtin
+from . import pil_files
 from .arrays import array_of, unknown_array
 
 # PIL modes by their band count (Pillow's "Modes" page); any other mode leaves it unknown
@@ -49,6 +50,8 @@ class Image:
         if name == "resize":
             return Builtin("Image.resize", lambda i, a, k, n: self._resized(
                 a[0] if a else k.get("size"), _place(i, n)))
+        if name == "save":  # into a buffer read back later (pil_files)
+            return Builtin("Image.save", lambda i, a, k, n: pil_files.save(i, self, a, k))
         if name == "copy":
             return Builtin("Image.copy", lambda i, a, k, n: Image(
                 self.channels, self.height, self.width, self.mode, _place(i, n), self.mode_at))
@@ -107,7 +110,12 @@ def _place(interp, node):
 def call(interp, name: str, args, kwargs, node):
     """PIL.Image.open, PIL.Image.new and PIL.ImageOps.fit by canonical name; NotImplemented
     for any other."""
-    if name == "PIL.Image.open":  # a file of a size and mode the file does not show
+    if name == "PIL.Image.open":  # a file of a size and mode the file does not show, unless
+        # the code saved the image into the buffer it opens (pil_files)
+        saved = pil_files.opened(args[0] if args else kwargs.get("fp"), args, kwargs)
+        if saved is not None:
+            return Image(saved.channels, saved.height, saved.width, saved.mode,
+                         _place(interp, node))
         return Image(Unknown("image mode"), Unknown("image height"), Unknown("image width"),
                      None, _place(interp, node))
     if name == "PIL.Image.new":

@@ -16,6 +16,8 @@ from .torch_modules import (call_instance, external_super, instance_attribute,
                             instantiate, isinstance_of, lost_call, lost_write, make_container,
                             nn_class, set_instance_attribute)
 from . import torch_provenance as provenance
+from . import torch_image_bands as image_bands
+from . import torch_weight_products as weight_products
 from .torch_provenance import dtype_of, factory_dtype, holds_unknown
 from .torch_tensor_ops import make_tensor, tensor_op
 from .torch_values import (CONTAINERS, OPERATIONS, STACKS, TorchContainer, TorchLayer,
@@ -61,6 +63,11 @@ def call(interp, name: str, args, kwargs, node):
         return None if name.endswith("_state") else False  # shapes are read in eager mode
     if name == "torch.is_tensor":
         return isinstance(args[0], TorchTensor) if args else Unknown("is_tensor()")
+    if name.startswith("torch.distributions."):
+        from . import torch_distributions
+        made = torch_distributions.call(name, args, kwargs, TorchTensor)
+        if made is not NotImplemented:
+            return made
     wrapped = torch_wrap.call(interp, name, args, kwargs, node)
     if wrapped is not NotImplemented:
         return wrapped
@@ -79,7 +86,9 @@ def call(interp, name: str, args, kwargs, node):
             data = args[0] if args else kwargs.get("data")
             shape = data.shape if isinstance(data, TorchTensor) else Shape.unknown(
                 "nn.Parameter of a tensor shapelint cannot read")
-            return TorchTensor(shape, parameter=True)
+            parameter = TorchTensor(shape, parameter=True)
+            weight_products.made(parameter, interp.position(node))  # its products' faults
+            return parameter
         if cls == "Buffer":  # self.x = nn.Buffer(t) registers a buffer: never a parameter
             data = args[0] if args else kwargs.get("data")
             return TorchTensor(data.shape if isinstance(data, TorchTensor) else Shape.unknown(
@@ -104,6 +113,7 @@ def call(interp, name: str, args, kwargs, node):
         if last in ("tensor", "as_tensor") and "dtype" in kwargs:
             made.dtype = dtype_of(kwargs["dtype"])
             made.dtype_at = interp.position(node) if made.dtype else None
+        image_bands.from_array(args[0], made)  # an image's bands (torch_image_bands)
         return made
     made = torch_tensors.call(interp, name, args, kwargs, node)
     if made is not NotImplemented:

@@ -15,6 +15,7 @@ from ..domain.codes import (SHP110, SHP111, SHP203, SHP206, SHP207, SHP208, Diag
 from ..domain.dims import is_known, same
 from ..domain.shapes import AFTER_ERROR, Shape
 from . import torch_batch_folds as batch_folds
+from . import torch_leading_ones as leading_ones
 from . import torch_loss_places as places
 from . import torch_target_places as target_places
 from .torch_provenance import FLOATING, INTEGER
@@ -389,10 +390,11 @@ def _pointwise_target(loss: Loss, a: Shape, b: Shape, data, out):
         out.append((SHP110, f"{loss.name} gets input {a} and target {b}, which do not "
                     f"broadcast: torch raises RuntimeError; {_same_shape_fix(a, b)}.", data))
         return None
-    out.append((SHP206, f"{loss.name} gets input {a} and target {b}: torch broadcasts them to "
-                f"{joint} (with only a UserWarning) and averages over every pair, not over "
-                f"matching elements; {_same_shape_fix(a, b)}.",
-                {**data, "broadcast_shape": joint.to_json()}))
+    text = leading_ones.sentence(loss.name, a, b, joint) if leading_ones.only_leading_ones(
+        a, b) else (f"{loss.name} gets input {a} and target {b}: torch broadcasts them to "
+                    f"{joint} (with only a UserWarning) and averages over every pair, not "
+                    f"over matching elements; {_same_shape_fix(a, b)}.")
+    out.append((SHP206, text, {**data, "broadcast_shape": joint.to_json()}))
     return joint
 
 

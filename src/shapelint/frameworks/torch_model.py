@@ -27,7 +27,7 @@ from .torch_values import (WRAPPERS, ModuleRecord, TorchContainer, TorchLayer, T
 BATCH = partial.BATCH
 # what the script's own call of a model recorded, which forward()'s own calls must not replace
 _OBSERVED = ("observed_places", "observed_lines", "observed_fed", "observed_sizes",
-             "observed_rest", "observed_reshaped", "observed_made")
+             "observed_rest", "observed_reshaped", "observed_made", "observed_bands")
 _REFINEMENTS = 4  # forward() runs at most this often while the code teaches the input's shape
 _COMMENT = re.compile(r"#\s*shapelint:\s*input\s*=\s*\(([^)]*)\)")
 
@@ -297,6 +297,7 @@ class TorchModel:
                     id(self.root), (None, None))
                 given.reshaped_from = interp.state.observed_reshaped.get(id(self.root))
                 given.fed_made = interp.state.observed_made.get(id(self.root))
+                given.bands_from = interp.state.observed_bands.get(id(self.root))
                 given.rows_model = norm_axis.rows_model(self.root)
             # a multi-input forward(a, b, ...) the script called gets its further tensors too
             rest = interp.state.observed_rest.get(id(self.root), ()) \

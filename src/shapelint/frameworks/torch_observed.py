@@ -19,6 +19,8 @@ def observed_at(interp, model, tensor, node, rest=()) -> None:
     interp.state.observed_fed[id(model)] = (fix_origins.fed_at(interp, tensor, node),
                                             tensor.dropped_reshape)
     interp.state.observed_reshaped[id(model)] = tensor.reshaped_from  # a view's source
+    # the PIL call that made the image it was read from (torch_image_bands)
+    interp.state.observed_bands[id(model)] = getattr(tensor, "bands_from", None)
     # the layer whose output it is (another model's last Linear: torch_fix_origins)
     interp.state.observed_made[id(model)] = (tensor.made_by, tensor.made_at) \
         if tensor.made_by is not None else None

@@ -13,6 +13,7 @@ import re
 from ..domain.dims import SymDim, Unknown
 from ..interpreter.values import Ref
 from . import torch_batch_folds as batch_folds
+from . import torch_image_bands as image_bands
 
 # torch dtype names (and their aliases, torch.long is torch.int64) -> one spelling.
 _DTYPES = {"float32": "float32", "float": "float32", "float64": "float64", "double": "float64",
@@ -191,6 +192,7 @@ def after_op(name: str, args, kwargs, out, at=None) -> None:
     source = args[0]
     _keep_places(name, source, out, at)
     batch_folds.after_op(name, source, out, at)
+    image_bands.after_op(name, args, out)
     if name in _REARRANGE:  # a dropped result leaves `source` as it was (torch_fix_origins)
         out.reshaped_from = source
     elif name in _IDENTITY or name in _CASTS or name == "to":  # the same batch, its values
@@ -223,6 +225,7 @@ def after_arithmetic(operands, out) -> None:
     (operands: the torch tensors among them); a tensor scaled by a number keeps the line
     that wrote its shape (torch.rand(32, 1) * 16)."""
     out.channels_first = any(v.channels_first and v.shape == out.shape for v in operands)
+    image_bands.after_arithmetic(operands, out)
     if len(operands) == 1 and operands[0].shape == out.shape:
         out.shape_at = operands[0].shape_at
         keep_sizes(operands[0], out)

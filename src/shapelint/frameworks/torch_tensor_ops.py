@@ -10,6 +10,8 @@ from ..interpreter.values import Ref
 from ..domain.shapes import AFTER_ERROR, Shape
 from . import softmax_checks
 from . import torch_batch_folds as batch_folds
+from . import torch_image_bands as image_bands
+from . import torch_weight_products as weight_products
 from . import torch_op_log as op_log
 from . import torch_pad_origins as pad_origins
 from . import torch_precedence_guards as precedence_guards
@@ -94,6 +96,10 @@ def tensor_op(interp, name: str, args, kwargs, node):
         from .torch_fix_origins import FixAt
         dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
         pad_origins.cat_fault(log[-1].fault, args[0], dim, FixAt)
+    if log is not None and len(log) > logged and args and isinstance(args[0], TorchTensor):
+        # a product with a hand-made weight: the fault sits where the weight is sized
+        from .torch_fix_origins import FixAt
+        weight_products.product_fault(name, log[-1].fault, args[:2], FixAt)
     if name in ("view", "reshape") and log is not None and len(log) > logged:
         # a size check whose precedence skipped the block that resizes it (the fix)
         precedence_guards.reshape_fault(interp, log[-1], node,
@@ -115,6 +121,9 @@ def tensor_op(interp, name: str, args, kwargs, node):
     elif isinstance(result, TorchTensor) and name in ("cat", "concat", "concatenate", "stack") \
             and args and isinstance(args[0], (list, tuple)):
         provenance.after_join(args[0], result, interp.position(node))
+        if name == "stack":  # images of one PIL call, their band axis (torch_image_bands)
+            image_bands.after_stack(args[0], args[1] if len(args) > 1 else
+                                    kwargs.get("dim", 0), result)
         if name != "stack":  # k batches side by side in the rows (torch_batch_folds)
             batch_folds.after_cat(args[0], result, args[1] if len(args) > 1 else
                                   kwargs.get("dim", 0), interp.position(node))

@@ -11,7 +11,8 @@ import math
 from dataclasses import fields
 
 from ..catalogue import LayerFault
-from ..catalogue import torch_functional_ops, torch_products  # noqa: F401 - they fill OPS
+from ..catalogue import (  # noqa: F401 - they fill OPS
+    torch_functional_ops, torch_products, torch_repeats)
 from ..catalogue.torch_functional import ELEMENTWISE, OPS
 from ..domain.dims import NotKnown, SymDim, Unknown, is_known
 from ..interpreter.values import Builtin

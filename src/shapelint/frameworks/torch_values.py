@@ -129,6 +129,13 @@ class TorchTensor:
     # is, untouched since (torch_output_places)
     called_at: tuple | None = None
 
+    def __neg__(self):  # -x, +x: the same shape and dtype (torch refuses -x of a bool tensor)
+        return TorchTensor(self.shape, dtype=self.dtype) if self.dtype not in (None, "bool") \
+            else TorchTensor(self.shape) if self.dtype is None else Unknown("-x of a bool tensor")
+
+    def __pos__(self):
+        return TorchTensor(self.shape, dtype=self.dtype)
+
     def shapelint_len(self, interp):
         """len(t) is the size of the first axis (torch raises for a 0-d tensor)."""
         shape = self.shape
@@ -212,6 +219,11 @@ class TorchTensor:
             # the fault just logged: its fix may be elsewhere (torch_fault_places)
             fault_places.broadcast(interp, log[-1], [v for v in (left, right) if
                                                      isinstance(v, TorchTensor)])
+        if name == "matmul" and log is not None and len(log) > logged:
+            # `x @ self.W`: the fault sits where the weight is sized (torch_weight_products)
+            from .torch_fix_origins import FixAt
+            from .torch_weight_products import product_fault
+            product_fault("matmul", log[-1].fault, [left, right], FixAt)
         if name == "matmul":
             op_log.record(interp, "matmul", [shapes_of(v) for v in (left, right)], {}, node, out)
         if name == "broadcast":
@@ -405,6 +417,8 @@ class TorchLayer(LayerObject):
             fault_places.layer(interp, self, applied, inputs[0], args, kwargs)
         if self.type_name in ("Softmax", "LogSoftmax") and applied.fault is None:
             softmax_checks.module(interp, self, inputs[0].shape, node)
+        if self.type_name == "LSTMCell":  # (h_1, c_1), both of the output's shape (torch docs)
+            return out, TorchTensor(out.shape)
         extra = RETURNS_TUPLE.get(self.type_name)
         if (self.arguments or {}).get("return_indices") is True:  # max pools: (out, indices)
             extra = 2
