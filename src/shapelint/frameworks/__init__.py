@@ -341,7 +341,8 @@ class State:
     # id(module) -> where the script wrote its input's trailing sizes, and its channels
     # (sizes_at, channels_at: torch_size_written)
     observed_sizes: dict = field(default_factory=dict)
-    # id(module) -> the further tensors a multi-input forward(a, b, ...) was called with
+    # id(module) -> (positional, keywords): the further arguments of the script's call
+    # forward(a, b, ..., k=v), torch_modules._further_inputs
     observed_rest: dict = field(default_factory=dict)
     # id(instance) -> a user's nn.Module instance the script calls, which the analysis reads
     # like the file's variables' models even when no name holds it (`Net()(x)`)
