@@ -290,6 +290,8 @@ def index(array: ArrayValue, key) -> ArrayValue:
         elif is_known(k) and not isinstance(k, bool):
             if is_known(size) and not -size <= k < size:
                 return unknown_array("index out of range")
+        elif isinstance(k, SymDim):
+            pass  # an int of unknown value (a loader's sample index) takes one row: axis gone
         elif isinstance(k, ArrayValue):
             if not k.shape.known_rank or k.dtype is None or k.dtype == "bool":
                 # a mask keeps an unknown count; an index of unknown dtype may be one
