@@ -246,6 +246,10 @@ class Frameworks:
     def instance_attribute(self, interp, obj: Instance, name: str):
         return self._first("instance_attribute", interp, obj, name)
 
+    def class_attribute(self, interp, cls: Class, name: str):
+        """An attribute a user class inherits from a framework class (`Fn.apply`)."""
+        return self._first("class_attribute", interp, cls, name)
+
     def lost_write(self, interp, reason: str) -> None:
         """Something that may be a module or parameter was stored where the analysis cannot
         follow: every model built so far may hold it."""
