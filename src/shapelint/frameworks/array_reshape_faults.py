@@ -8,6 +8,11 @@ from ..domain.codes import SHP104
 from ..domain.dims import is_known
 from ..domain.shapes import product
 
+DOC_ADDENDA = {"SHP104": {"what": (
+    "NumPy: a script's `a.reshape(...)` or `np.reshape(a, ...)` to a shape that cannot hold the "
+    "array's values (99 values into `(1, 100, 1)`) is reported on the reshape, naming the line "
+    "that made the array, when every size of both is a known integer.")}}
+
 
 def cannot_hold(array, new) -> str | None:
     """Why reshaping `array` (an ArrayValue) into the dims `new` raises for its element count;

@@ -16,7 +16,7 @@ from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
 from ..frameworks import torch_position_tables, torch_precedence_guards, torch_rnn_missing_axis
 from ..frameworks import torch_batch_bound, torch_output_places, torch_overwritten_input
-from ..frameworks import torch_rnn_swapped_view
+from ..frameworks import array_reshape_faults, torch_rnn_swapped_view
 from . import checks, claims, edges, flops_claims, keras_io
 
 # The one place to change when the docs move; SARIF helpUri points here.
@@ -69,6 +69,7 @@ DOCS = _added(DOCS, torch_overwritten_input.DOC_ADDENDA)  # out = fc2(x) after o
 DOCS = _added(DOCS, torch_output_places.DOC_ADDENDA)  # a model's output reshaped after the call
 DOCS = _added(DOCS, torch_batch_bound.DOC_ADDENDA)  # a drawn batch bound again in the loop
 DOCS = _added(DOCS, torch_rnn_swapped_view.DOC_ADDENDA)  # an RNN input's batch and steps swapped
+DOCS = _added(DOCS, array_reshape_faults.DOC_ADDENDA)  # a numpy reshape to another count
 
 
 def page(code: str) -> str:
