@@ -1,4 +1,4 @@
-"""frameworks/array_reshapes.py: a numpy reshape is SHP104 exactly when numpy refuses it, for
+"""frameworks/array_reshape_faults.py: a numpy reshape is SHP104 exactly when numpy refuses it, for
 every array and target whose sizes the analysis knows; each snippet is run with real numpy."""
 import pytest
 

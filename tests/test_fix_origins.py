@@ -160,14 +160,20 @@ def test_a_parameter_passed_on_under_its_own_name_is_read_once():
 
 def test_a_multi_input_forward_is_read_on_every_input_the_script_gives():
     """model(a, b, c): forward() is read with the three tensors, so the LSTM meets the
-    concatenated width (13), not an unknown second input; without the further inputs
-    (given by keyword) the model is read on its first input alone and says nothing."""
+    concatenated width (13), not an unknown second input; given by keyword, the further
+    inputs reach forward() the same way (torch_modules._further_inputs); given as values the
+    analysis does not pass on (a list), the model is read on its first input alone and says
+    nothing."""
     path = FIXTURES / "lstm_input_size_misses_concatenated_covariates.py"
     [d] = [d for d in findings(path) if d.code.code == "SHP106"]
     assert "receives (16, 48, 13)" in d.message and "make it 13" in d.message
-    source = path.read_text(encoding="utf-8").replace(
-        "model(readings, calendar, station_id)",
-        "model(readings, calendar=calendar, station_id=station_id)")
+    text = path.read_text(encoding="utf-8")
+    source = text.replace("model(readings, calendar, station_id)",
+                          "model(readings, calendar=calendar, station_id=station_id)")
+    [by_keyword] = [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"]
+    assert (by_keyword.line, by_keyword.message) == (d.line, d.message)
+    source = text.replace("model(readings, calendar, station_id)",
+                          "model(readings, calendar=[calendar], station_id=station_id)")
     assert [d for d in analyse(source, "m.py").diagnostics() if d.code.code == "SHP106"] == []
 
 

@@ -290,6 +290,12 @@ def expand_as(x: Shape, other: Shape):
     return expand(x, tuple(other[:]))
 
 
+@op("view_as", "reshape_as")
+def view_as(x: Shape, other: Shape):
+    """Tensor.view_as(other) is x.view(other.size()); reshape_as, x.reshape(other.size())."""
+    return reshape(x, tuple(other[:]))
+
+
 def _max_pool(x: Shape, rank: int, kernel_size, stride=None, padding=0, dilation=1,
               ceil_mode=False, return_indices=False):
     """F.max_pool{n}d: the nn.MaxPool{n}d rule (padding at most half the kernel, an output

@@ -260,6 +260,10 @@ class Frameworks:
     def instance_attribute(self, interp, obj: Instance, name: str):
         return self._first("instance_attribute", interp, obj, name)
 
+    def class_attribute(self, interp, cls: Class, name: str):
+        """An attribute a user class inherits from a framework class (`Fn.apply`)."""
+        return self._first("class_attribute", interp, cls, name)
+
     def lost_write(self, interp, reason: str) -> None:
         """Something that may be a module or parameter was stored where the analysis cannot
         follow: every model built so far may hold it."""
@@ -356,7 +360,8 @@ class State:
     # id(module) -> where the script wrote its input's trailing sizes, and its channels
     # (sizes_at, channels_at: torch_size_written)
     observed_sizes: dict = field(default_factory=dict)
-    # id(module) -> the further tensors a multi-input forward(a, b, ...) was called with
+    # id(module) -> (positional, keywords): the further arguments of the script's call
+    # forward(a, b, ..., k=v), torch_modules._further_inputs
     observed_rest: dict = field(default_factory=dict)
     # id(module) -> the PIL call that made the image its input was read from, with the mode
     # and where the bands are (TorchTensor.bands_from: torch_image_bands)

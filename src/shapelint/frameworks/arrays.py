@@ -8,6 +8,7 @@ from ..domain.dims import SymDim, Unknown, is_known
 from ..interpreter.values import Builtin, Ref
 from ..domain.shapes import Shape, product
 from .array_callers import calls_now, sizes_kept
+from . import array_reshape_faults as reshape_faults
 from .array_transposes import Transposed, stamped
 
 INTEGER_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
@@ -69,6 +70,9 @@ class ArrayValue:
         if name == "resize":  # in place: every name bound to this array sees the new shape
             return Builtin("ndarray.resize", lambda i, a, k, n: self.changed_in_place(
                 i, _resized(a, k)))
+        if name == "reshape":  # numpy may raise: array_reshape_faults reports it here
+            return Builtin("ndarray.reshape", lambda i, a, k, n: stamp(
+                _method_reshape(self, a, k, i, n), i, n, (self,)))
         if name in _METHODS:
             return Builtin(f"ndarray.{name}", lambda i, a, k, n: self._method(name, i, a, k, n))
         return Unknown(f"ndarray.{name} is outside the analysis")
@@ -94,9 +98,6 @@ class ArrayValue:
         return None
 
     def _method(self, name, interp, args, kwargs, node):
-        if name == "reshape" and args:  # one numpy refuses is SHP104 (array_reshapes.py)
-            from .array_reshapes import report
-            report(interp, self, _reshape_target(args, {}), node)
         return stamp(_METHODS[name](self, args, kwargs), interp, node, (self,))
 
     def shapelint_getitem(self, interp, key):
@@ -304,6 +305,8 @@ def index(array: ArrayValue, key) -> ArrayValue:
         elif is_known(k) and not isinstance(k, bool):
             if is_known(size) and not -size <= k < size:
                 return unknown_array("index out of range")
+        elif isinstance(k, SymDim):
+            pass  # an int of unknown value (a loader's sample index) takes one row: axis gone
         elif isinstance(k, ArrayValue):
             if not k.shape.known_rank or k.dtype is None or k.dtype == "bool":
                 # a mask keeps an unknown count; an index of unknown dtype may be one
@@ -456,13 +459,9 @@ def _resized(args, kwargs) -> Shape | None:
     return Shape(new)
 
 
-def _reshape_target(args, kwargs):
-    """a.reshape((2, 3)), a.reshape(2, 3) or a.reshape(shape=(2, 3)): the target as given."""
-    return args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
-
-
-def _method_reshape(a, args, kwargs):
-    new = _reshape_target(args, kwargs)
+def _method_reshape(a, args, kwargs, interp=None, node=None):
+    new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
+    reshape_faults.check(interp, a, size_tuple(new), node)
     out = reshape(a, new)
     if new in (-1, (-1,), [-1]) and isinstance(out, ArrayValue):
         out.labels = _flattened(a)
@@ -475,11 +474,21 @@ def _method_transpose(a, args, kwargs):
 
 
 def _method_max(a, args, kwargs):
-    """y.max() of labels whose largest id is known (np.max(y) + 1 classes, a common idiom)."""
+    """y.max() of labels whose largest id is known (np.max(y) + 1 classes, a common idiom);
+    of a float array, a value of its dtype (_float_extreme)."""
     if args or kwargs or a.labels is None or a.labels.encoding != "ids" or \
             a.labels.classes is None:
-        return Unknown("max() of data")
+        return _float_extreme(a, args, kwargs)
     return a.labels.classes - 1
+
+
+def _float_extreme(a, args, kwargs):
+    """a.min() / a.max() of a non-empty float array: one value, a 0-d array of its dtype, as
+    numpy's scalar broadcasts (`(x - x.min()) / (x.max() - x.min())` keeps x's shape)."""
+    if args or kwargs or a.dtype not in FLOAT_DTYPES or a.labels is not None or \
+            not a.shape.known_rank or not all(isinstance(d, int) and d > 0 for d in a.dims):
+        return Unknown("min() / max() of data")
+    return ArrayValue(Shape(()), a.dtype)
 
 
 def argmax(array: ArrayValue, axis=None) -> ArrayValue:
@@ -508,6 +517,16 @@ def _flattened(a) -> Labels | None:
     return Labels("flattened", a.labels.classes)
 
 
+def _tolist(a, args, kwargs):
+    """a.tolist() of a 1-D array of known length: a list that long, of values not known (its
+    len() is what a loop over it reads); longer or deeper arrays are not unrolled."""
+    if args or kwargs or not a.shape.known_rank or len(a.dims) != 1 or \
+            not isinstance(a.dims[0], int) or not 0 <= a.dims[0] <= _LISTED:
+        return Unknown("tolist() of an array not read as a list")
+    return [Unknown("an array's value")] * a.dims[0]
+
+
+_LISTED = 4096  # the longest array read as a list of its values (a forecasting window)
 _METHODS = {
     "reshape": _method_reshape,
     "astype": lambda a, args, kw: astype(a, _args(args, kw, "dtype")[0]),
@@ -517,7 +536,9 @@ _METHODS = {
     "ravel": _flatten,
     "copy": lambda a, args, kw: ArrayValue(a.shape, a.dtype, a.labels, a.origin),
     "max": _method_max,
+    "min": _float_extreme,
     "argmax": lambda a, args, kw: argmax(a, _args(args, kw, "axis")[0]),
+    "tolist": _tolist,
 }
 
 

@@ -9,6 +9,7 @@ from ..domain.shapes import Shape
 from .arrays import (FLOAT_DTYPES, INTEGER_DTYPES, ArrayValue, Labels, argmax, array_of, astype,
                      dtype_name, expand_dims, reshape, size_tuple, squeeze, transpose,
                      unknown_array)
+from . import array_reshape_faults as reshape_faults
 from . import numpy_random
 
 ROOT = "numpy."
@@ -265,6 +266,23 @@ def _stacked(args, kwargs, axis):
     return concatenate((items,), {"axis": axis})
 
 
+def _cumsum(args, kwargs):
+    """np.cumsum(a, axis=None): flattened without an axis, else a's shape; a float array keeps
+    its dtype (integers may widen: not guessed)."""
+    a = _bind(args, kwargs, ("a", "axis", "dtype", "out"))
+    first, axis = a.get("a"), a.get("axis")
+    if not isinstance(first, ArrayValue) or not first.shape.known_rank or \
+            a.get("dtype") is not None or a.get("out") is not None:
+        return unknown_array("cumsum of an array shapelint cannot read")
+    dtype = first.dtype if first.dtype in FLOAT_DTYPES else None
+    if axis is None:
+        return ArrayValue(Shape((math.prod(first.dims),)), dtype, None, first.origin) \
+            if all(isinstance(d, int) for d in first.dims) else unknown_array("cumsum size")
+    if not isinstance(axis, int) or not -len(first.dims) <= axis < len(first.dims):
+        return unknown_array("cumsum axis not known")
+    return ArrayValue(first.shape, dtype, None, first.origin)
+
+
 def _on_array(fn, names):
     def call(args, kwargs):
         a = _bind(args, kwargs, names)
@@ -298,6 +316,7 @@ FUNCTIONS = {
     "argmax": _on_array(argmax, ("a", "axis")),
     "shape": _shape_of,
     "append": _append,
+    "cumsum": _cumsum,
     "expand_dims": _on_array(expand_dims, ("a", "axis")),
     "transpose": _on_array(transpose, ("a", "axes")),
     "squeeze": _on_array(squeeze, ("a", "axis")),
@@ -309,18 +328,17 @@ FUNCTIONS.update({f"random.{name}": fn for name, fn in numpy_random.FUNCTIONS.it
 
 def call(interp, name: str, args, kwargs, node):
     fn = FUNCTIONS.get(name[len(ROOT):])
+    if name == ROOT + "reshape":  # numpy may raise: array_reshape_faults reports it here
+        a = _bind(args, kwargs, ("a", "newshape"))
+        if isinstance(a.get("a"), ArrayValue):
+            reshape_faults.check(interp, a["a"], size_tuple(a.get("newshape", a.get("shape"))),
+                                 node)
     if fn is None:
         return Unknown(f"{name}() is outside the analysis")
     if any(_changed_undecided(interp, v) for v in (*args, *kwargs.values())):
         # `for f in files: rows.append(...)` then np.array(rows): the list holds one pass's
         # items, not how many there are
         return unknown_array("a list changed under an undecided condition")
-    if name == "numpy.reshape":  # one numpy refuses is SHP104 here (array_reshapes.py)
-        given = _bind(args, kwargs, ("a", "newshape"))
-        new = given.get("newshape", given.get("shape"))
-        if isinstance(given.get("a"), ArrayValue):
-            from .array_reshapes import report
-            report(interp, given["a"], new, node)
     return fn(tuple(args), dict(kwargs))
 
 

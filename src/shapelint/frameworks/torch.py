@@ -10,6 +10,7 @@ from ..domain.dims import Sym, Unknown, is_known
 from ..domain.shapes import Shape
 from ..interpreter.statements import RaiseSignal
 from . import torch_losses, torch_params, torch_stacks, torch_tensors, torch_wrap
+from .torch_autograd_functions import class_attribute  # noqa: F401 - the framework hook
 from .arrays import ArrayValue
 from .layers import make_layer_object
 from .torch_modules import (call_instance, external_super, instance_attribute,

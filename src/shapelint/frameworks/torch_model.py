@@ -300,9 +300,9 @@ class TorchModel:
                 given.bands_from = interp.state.observed_bands.get(id(self.root))
                 given.rows_model = norm_axis.rows_model(self.root)
             # a multi-input forward(a, b, ...) the script called gets its further tensors too
-            rest = interp.state.observed_rest.get(id(self.root), ()) \
-                if interp.state.observed_inputs.get(id(self.root)) is shape else ()
-            result = interp.call(self.root, (given,) + tuple(rest), {}, None)
+            rest, keywords = interp.state.observed_rest.get(id(self.root), ((), {})) \
+                if interp.state.observed_inputs.get(id(self.root)) is shape else ((), {})
+            result = interp.call(self.root, (given,) + tuple(rest), dict(keywords), None)
         except BudgetExhausted as why:
             result = Unknown(f"forward() needs more work than the budget allows ({why})")
         finally:

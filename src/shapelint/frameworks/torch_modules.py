@@ -311,7 +311,7 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
         return NotImplemented
     if outside_modules(interp) and args and isinstance(args[0], TorchTensor) and \
             args[0].shape.known_rank:
-        observed_at(interp, obj, args[0], node, _further_inputs(args[1:], kwargs, interp, node))
+        observed_at(interp, obj, args[0], node, *_further_inputs(args[1:], kwargs, interp, node))
     try:
         forward = obj.cls.lookup("forward")
     except KeyError:
@@ -332,28 +332,38 @@ def call_instance(interp, obj: Instance, args, kwargs, node):
 
 
 def _further_inputs(rest, kwargs, interp=None, node=None) -> tuple:
-    """The arguments after the first of forward(a, b, ...), to call it with again when the
-    model is read (torch_model._forward): tensors as fresh tensors of their shape and dtype,
-    plain ints as ints that remember where the call gives them (torch_last_batch.GivenInt);
-    empty (the model read on its first input alone, as before) unless every further argument
-    is one of those and no keyword is given."""
-    if not rest or kwargs or not all(isinstance(t, TorchTensor) and t.shape.known_rank or
-                                     type(t) in (int, GivenInt) for t in rest):
-        return ()
+    """The arguments after the first of forward(a, b, ..., k=v), to call it with again when the
+    model is read (torch_model._forward): (positional, keywords). Tensors as fresh tensors of
+    their shape and dtype, plain ints as ints that remember where the call gives them
+    (torch_last_batch.GivenInt), floats and bools as they are (`model(x, scale=1.5)`); empty
+    (the model read on its first input alone, as before) unless every further argument is one
+    of those."""
+    if not all(_given_kind(t) for t in tuple(rest) + tuple(kwargs.values())):
+        return (), {}
     arguments = list(getattr(node, "args", ()) or ())[1:]
-    out = []
-    for i, t in enumerate(rest):
-        if isinstance(t, TorchTensor):
-            out.append(TorchTensor(t.shape, dtype=t.dtype, shape_at=t.shape_at))
-            continue
-        if isinstance(t, GivenInt):  # forward() read again: where the script gave it
-            out.append(t)
-            continue
-        at = None
-        if interp is not None and i < len(arguments) and not arguments[i].star:
-            at = tuple(interp.position(arguments[i].value))
-        out.append(GivenInt(t, at if at and at[0] and at[1] else None))
-    return tuple(out)
+    places = {}
+    for i, argument in enumerate(arguments):
+        key = argument.keyword.value if argument.keyword is not None else i
+        if not argument.star:
+            places[key] = argument.value
+    out = tuple(_given(t, places.get(i), interp) for i, t in enumerate(rest))
+    return out, {k: _given(t, places.get(k), interp) for k, t in kwargs.items()}
+
+
+def _given_kind(value) -> bool:
+    return isinstance(value, TorchTensor) and value.shape.known_rank or \
+        type(value) in (int, float, bool, GivenInt)
+
+
+def _given(value, argument, interp):
+    """One further argument as forward() is given it again."""
+    if isinstance(value, TorchTensor):
+        return TorchTensor(value.shape, dtype=value.dtype, shape_at=value.shape_at)
+    if type(value) is not int:  # a GivenInt keeps where the script gave it; floats, bools
+        return value
+    at = tuple(interp.position(argument)) if interp is not None and argument is not None \
+        else None
+    return GivenInt(value, at if at and at[0] and at[1] else None)
 
 
 def isinstance_of(value, qualname: str):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from . import torch_fix_origins as fix_origins
 
 
-def observed_at(interp, model, tensor, node, rest=()) -> None:
+def observed_at(interp, model, tensor, node, rest=(), keywords=None) -> None:
     """The input the script calls a model on, where the file built it (TorchTensor.shape_at)
     and where the call is (torch_model.shows_at): the model is judged on that input. `rest`:
     the further positional tensors of a multi-input forward(a, b, ...), each of known rank,
-    which the model's own forward pass is given again (observed_rest)."""
+    which the model's own forward pass is given again (observed_rest), with the keyword
+    arguments of the call (`model(x, scale=1.5)`)."""
     interp.state.observed_inputs[id(model)] = tensor.shape
-    interp.state.observed_rest[id(model)] = tuple(rest)
+    interp.state.observed_rest[id(model)] = (tuple(rest), dict(keywords or {}))
     interp.state.observed_places[id(model)] = tensor.shape_at
     interp.state.observed_sizes[id(model)] = (getattr(tensor, "sizes_at", None),
                                               getattr(tensor, "channels_at", None))

@@ -199,18 +199,24 @@ def _normalized(transform, image, kind, c):
 
 @dataclass(frozen=True)
 class Dataset:
-    """A map-style dataset: its length (int or Unknown) and one sample's form (a tuple)."""
+    """A map-style dataset: its length (int or Unknown) and one sample's form (a tuple; the
+    values of a dict whose keys are `keys`, when __getitem__ returns a dict)."""
     name: str
     length: object
     sample: tuple
     nonempty: bool
+    keys: tuple | None = None
+
+    def form(self, fields):
+        """fields (one per sample field) in the sample's own form: a dict, or a tuple."""
+        return dict(zip(self.keys, fields)) if self.keys is not None else tuple(fields)
 
     def shapelint_len(self, interp):
         return self.length
 
     def shapelint_getitem(self, interp, key):
         if isinstance(key, int) and not isinstance(key, bool):
-            return tuple(_readable(v) for v in self.sample)
+            return self.form(_readable(v) for v in self.sample)
         return Unknown(f"{self.name}[...] of a key shapelint does not read")
 
     def shapelint_attribute(self, interp, name):
@@ -225,8 +231,9 @@ def user_dataset(interp, value, node, by_int: bool = False):
     its samples: __getitem__ called on an index the analysis does not know, so a field whose
     shape depends on the index is unknown and one that does not is the same for every sample;
     __len__ when it returns a number. None unless __getitem__ returns a tuple (the (x, y) pair
-    a loader collates field by field). by_int: the loader draws indices with its default
-    sampler (SequentialSampler / RandomSampler yield ints of range(len(dataset))), so the index
+    a loader collates field by field) or a dict of string keys (collated key by key). by_int:
+    the loader draws indices with its default sampler (SequentialSampler / RandomSampler yield
+    ints of range(len(dataset))), so the index
     is an int whose value is not known: `self.features[index]` drops the first axis."""
     from ..interpreter.values import Instance
     from . import canonical
@@ -239,6 +246,10 @@ def user_dataset(interp, value, node, by_int: bool = False):
         return None
     index = Sym("index") if by_int else Unknown("a sample index")
     sample = interp.call(interp.bind_attribute(getitem, value, value.cls), (index,), {}, node)
+    keys = tuple(sample) if isinstance(sample, dict) and all(
+        isinstance(k, str) for k in sample) else None
+    if keys is not None:
+        sample = tuple(sample.values())
     if not isinstance(sample, tuple) or not sample:
         return None
     try:
@@ -254,7 +265,7 @@ def user_dataset(interp, value, node, by_int: bool = False):
     for field in fields:
         if isinstance(field, TorchTensor) and at is not None:
             field.sampled_at = at
-    return Dataset(value.cls.name, length, fields, is_known(length) and length > 0)
+    return Dataset(value.cls.name, length, fields, is_known(length) and length > 0, keys)
 
 
 class _Returns(cst.CSTVisitor):
@@ -426,7 +437,10 @@ class Loader:
             batch = size if self.drop_last else BATCH
         nonempty = (is_known(count) and count > 0) or (
             not self.sampled and not self.drop_last and self.dataset.nonempty)
-        return Repeated(collate(self.dataset.sample, batch), nonempty)
+        # default_collate batches a dict sample key by key: a dict of batched fields
+        fields = collate(self.dataset.sample, batch)
+        keys = self.dataset.keys
+        return Repeated(dict(zip(keys, fields)) if keys is not None else fields, nonempty)
 
 
 def collate(sample: tuple, batch):

@@ -260,7 +260,9 @@ class ExpressionsMixin:
             try:
                 attr = obj.lookup(name)
             except KeyError:
-                return Unknown(f"class attribute '{name}' is not known")
+                hooked = self.frameworks.class_attribute(self, obj, name)
+                return hooked if hooked is not NotImplemented else \
+                    Unknown(f"class attribute '{name}' is not known")
             if isinstance(attr, Function) and attr.kind == "classmethod":
                 return BoundMethod(attr, obj)
             return attr

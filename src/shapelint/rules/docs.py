@@ -16,7 +16,7 @@ from ..domain.codes import REGISTRY, RuleDoc
 from ..frameworks import keras_faults, torch_last_batch, torch_losses, torch_rnn_hidden
 from ..frameworks import torch_position_tables, torch_precedence_guards, torch_rnn_missing_axis
 from ..frameworks import torch_batch_bound, torch_output_places, torch_overwritten_input
-from ..frameworks import array_reshapes, torch_image_bands, torch_loop_carried
+from ..frameworks import array_reshape_faults, torch_image_bands, torch_loop_carried
 from ..frameworks import torch_rnn_swapped_view, torch_weight_products
 from . import checks, claims, edges, flops_claims, keras_io
 
@@ -70,7 +70,7 @@ DOCS = _added(DOCS, torch_overwritten_input.DOC_ADDENDA)  # out = fc2(x) after o
 DOCS = _added(DOCS, torch_output_places.DOC_ADDENDA)  # a model's output reshaped after the call
 DOCS = _added(DOCS, torch_batch_bound.DOC_ADDENDA)  # a drawn batch bound again in the loop
 DOCS = _added(DOCS, torch_rnn_swapped_view.DOC_ADDENDA)  # an RNN input's batch and steps swapped
-DOCS = _added(DOCS, array_reshapes.DOC_ADDENDA)  # a numpy reshape of another element count
+DOCS = _added(DOCS, array_reshape_faults.DOC_ADDENDA)  # a numpy reshape of another element count
 DOCS = _added(DOCS, torch_image_bands.DOC_ADDENDA)  # an image's bands set by its PIL call
 DOCS = _added(DOCS, torch_loop_carried.DOC_ADDENDA)  # a loop's first input fed on every pass
 DOCS = _added(DOCS, torch_weight_products.DOC_ADDENDA)  # x @ self.W: on the Parameter
