@@ -8,11 +8,15 @@ from ..domain.dims import Unknown, is_known
 from ..domain.shapes import Shape
 
 
-def matmul(a, b):
-    """The array a @ b, or an unknown one when a shape or the pairing is not known."""
-    from .arrays import ArrayValue, broadcast, unknown_array
-    if not (isinstance(a, ArrayValue) and isinstance(b, ArrayValue)) or \
-            not (a.shape.known_rank and b.shape.known_rank) or not a.dims or not b.dims:
+def matmul(a, b, broadcast):
+    """The array a @ b of two arrays (`broadcast`: numpy's rule for the axes before the last
+    two, given by arrays.py, which imports this module), or an unknown one when a shape or the
+    pairing is not known."""
+    made = type(a)
+
+    def unknown_array(reason):
+        return made(Shape.unknown(reason))
+    if not (a.shape.known_rank and b.shape.known_rank) or not a.dims or not b.dims:
         return unknown_array("a product of arrays shapelint cannot read")
     left, right = tuple(a.dims), tuple(b.dims)
     vector_left, vector_right = len(left) == 1, len(right) == 1
@@ -29,6 +33,6 @@ def matmul(a, b):
     dims = tuple(batch.dims) + (() if vector_left else (left[-2],)) + \
         (() if vector_right else (right[-1],))
     if any(isinstance(d, Unknown) for d in batch.dims):
-        return ArrayValue(Shape(dims))
+        return made(Shape(dims))
     dtype = a.dtype if a.dtype == b.dtype else None
-    return ArrayValue(Shape(dims), dtype)
+    return made(Shape(dims), dtype)

@@ -16,7 +16,6 @@ UNROLLED = 64
 
 def rows(array) -> list | None:
     """The rows of array, one value per pass, or None when they are not read one by one."""
-    from .arrays import ArrayValue
     if not array.shape.known_rank or not array.dims:
         return None
     length = array.dims[0]
@@ -25,4 +24,5 @@ def rows(array) -> list | None:
     rest = tuple(array.dims[1:])
     if not rest:  # a 1-D array's items are numbers whose values are not known
         return [Unknown("an element of an array") for _ in range(length)]
-    return [ArrayValue(Shape(rest), array.dtype, None, array.origin) for _ in range(length)]
+    made = type(array)  # ArrayValue, without importing arrays.py, which imports this module
+    return [made(Shape(rest), array.dtype, None, array.origin) for _ in range(length)]

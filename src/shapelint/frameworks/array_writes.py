@@ -15,17 +15,15 @@ from ..domain.dims import is_known
 WANTED = {1: "L", 3: "RGB", 4: "RGBA"}
 
 
-def written(interp, array, key, value) -> None:
-    """`array[key] = value`: a finding when value is a PIL picture's array whose bands cannot
-    fill the slot's channel axis."""
-    from .arrays import ArrayValue, index
+def written(interp, slot, value) -> None:
+    """`array[key] = value`, `slot` being array[key] (as arrays.py reads it): a finding when
+    value is a PIL picture's array whose bands cannot fill the slot's channel axis."""
     origin = getattr(value, "origin", None)
     mode, made = getattr(origin, "pil_mode", ""), getattr(origin, "mode_at", None)
     statement = getattr(interp, "statement", None)
     if not mode or made is None or not made[1] or statement is None or interp.uncertain or \
-            not isinstance(value, ArrayValue) or not value.shape.known_rank:
+            type(value) is not type(slot) or not value.shape.known_rank:
         return
-    slot = index(array, key)
     if not slot.shape.known_rank or len(slot.dims) != 3:
         return
     height, width, channels = slot.dims

@@ -129,7 +129,8 @@ class ArrayValue:
     def shapelint_setitem(self, interp, key, value):
         """`batch[0] = picture`: numpy broadcasts value into the slot (array_writes.py)."""
         from .array_writes import written
-        written(interp, self, key, value)
+        if isinstance(value, ArrayValue) and getattr(value.origin, "pil_mode", ""):
+            written(interp, index(self, key), value)
 
     def shapelint_len(self, interp):
         if self.shape.known_rank and self.dims and is_known(self.dims[0]):
@@ -167,7 +168,9 @@ class ArrayValue:
         import operator
         if fn is operator.matmul:
             from .array_products import matmul
-            return matmul(left, right)
+            if not (isinstance(left, ArrayValue) and isinstance(right, ArrayValue)):
+                return unknown_array("a product of arrays shapelint cannot read")
+            return matmul(left, right, broadcast)
         if fn not in _ELEMENTWISE:
             return ArrayValue(Shape.unknown("an array operation shapelint does not model"))
         a = left if isinstance(left, ArrayValue) else None
@@ -461,7 +464,8 @@ def _resized(args, kwargs) -> Shape | None:
 
 def _method_reshape(a, args, kwargs, interp=None, node=None):
     new = args[0] if len(args) == 1 else tuple(args) if args else kwargs.get("shape")
-    reshape_faults.check(interp, a, size_tuple(new), node)
+    if args:  # (`shape=` by keyword: numpy before 2.1 refuses the keyword itself)
+        reshape_faults.check(interp, a, size_tuple(new), node)
     out = reshape(a, new)
     if new in (-1, (-1,), [-1]) and isinstance(out, ArrayValue):
         out.labels = _flattened(a)
