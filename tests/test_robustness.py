@@ -126,3 +126,31 @@ def test_an_internal_error_in_one_models_checks_spares_the_others(monkeypatch):
     found = analysis.analyse(TWO_MODELS, "two.py").diagnostics()
     assert [(d.code.code, d.line) for d in found] == [("SHP901", 1), ("SHP201", 2)]
     assert "model 'build' was skipped" in found[0].message
+
+
+# ageron/handson-ml2's bag-of-words layer (and tensorflow/docs' time-series windows): a
+# tensor of unknown shape made inside call() and sliced, `tf.reduce_sum(one_hot, axis=1)[:, 1:]`
+BAG_OF_WORDS = """import keras
+import tensorflow as tf
+
+
+class BagOfWords(keras.layers.Layer):
+    def __init__(self, n_tokens, **kwargs):
+        super().__init__(**kwargs)
+        self.n_tokens = n_tokens
+
+    def call(self, inputs):
+        one_hot = tf.one_hot(inputs, self.n_tokens)
+        return tf.reduce_sum(one_hot, axis=1)[:, 1:]
+
+
+model = keras.Sequential([keras.Input(shape=(5,), dtype="int32"), BagOfWords(4),
+                          keras.layers.Dense(2)])
+"""
+
+
+def test_slicing_an_operation_of_unknown_shape_is_unknown_not_an_internal_error():
+    import shapelint.pipeline.analysis as analysis
+    found = analysis.analyse(BAG_OF_WORDS, "bag.py")
+    assert found.diagnostics() == [] and found.notes == []
+    assert [entry for entry, _ in found.models] == ["model"]

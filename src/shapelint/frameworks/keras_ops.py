@@ -51,7 +51,10 @@ class Constant:
         return apply_op(interp, "less", (left, right), {})
 
     def shapelint_getitem(self, interp, key):
-        return Constant(_safe(_getitem, (self.shape, key), {}))
+        try:
+            return Constant(_safe(_getitem, (self.shape, key), {}))
+        except NotKnown as why:  # a key or a shape not read: unknown, never the file's error
+            return Unknown(why.reason)
 
 
 def _made(name, args, kwargs) -> Shape:
