@@ -105,13 +105,16 @@ class Budget:
         self.steps = 0
         self.ceiling = self.limits.steps
 
-    def outruns(self, spent: int, passes: int, left: int) -> bool:
-        """Would `left` more passes of a loop, at the `spent / passes` steps each the passes
-        so far took, take more than half the steps this file has left? A loop of a script's
-        epochs (`for epoch in range(300)` around the training) would spend the file's budget
-        repeating one pass, and lose every finding with it (SHP902)."""
+    def outruns(self, start: int, passes: int, total: int | None) -> bool:
+        """Would the passes a loop of `total` items has left, at the steps each of the
+        `passes` read since step `start` took, take more than half the steps this file has
+        left? A loop of a script's epochs (`for epoch in range(300)` around the training)
+        would spend the file's budget repeating one pass, and lose every finding with it
+        (SHP902). False before the first pass, or when the total is not known."""
+        if not passes or total is None:
+            return False
         remaining = (self.ceiling if self.outer is None else self.outer) - self.steps
-        return left * spent > passes * remaining // 2
+        return (total - passes) * (self.steps - start) > passes * remaining // 2
 
     def step(self) -> None:  # inlined in eval and exec (their hot path): keep them alike
         self.steps += 1

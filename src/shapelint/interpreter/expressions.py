@@ -545,8 +545,7 @@ class ExpressionsMixin:
             total, start = known_length(items), self.budget.steps
             for count, item in enumerate(items):
                 self.loop_guard(count)
-                if count and total is not None and \
-                        self.budget.outruns(self.budget.steps - start, count, total - count):
+                if self.budget.outruns(start, count, total):
                     raise _Indefinite()  # too long to read: the whole result is unknown
                 self.assign(clause.target, item, inner)
                 ok = True

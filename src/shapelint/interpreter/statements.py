@@ -384,8 +384,7 @@ class StatementsMixin:
         total, start = known_length(items), self.budget.steps
         for count, item in enumerate(items):
             self.loop_guard(count)
-            if count and total is not None and node.orelse is None and \
-                    self.budget.outruns(self.budget.steps - start, count, total - count):
+            if node.orelse is None and self.budget.outruns(start, count, total):
                 # the passes left, as one that may or may not run: what they change is
                 # unknown (or the join of what it was and what one more pass makes)
                 self.undecided(scope, [_Assign(node.target)] + list(self.body_of(node)), [],
